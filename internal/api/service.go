@@ -24,6 +24,13 @@ type Service struct {
 	AWSQueryCompatible bool   // json errors carry x-amzn-query-error
 
 	Operations []*Operation
+	// Variants holds, per protocol, a description of the same service whose
+	// shapes carry that protocol's serialization traits, when they differ
+	// from this one's. SQS is the case in point: its current model is JSON,
+	// and the query traits (locationName, flattened, resultWrapper, the
+	// AWS.SimpleQueueService.* error codes) come from its last query model.
+	// A variant shares Go types, NewInput and Invoke with this description.
+	Variants map[string]*Service
 	// Errors are the error shapes of the service, by Shape.Name.
 	Errors map[string]*Shape
 
@@ -82,6 +89,15 @@ func (svc *Service) Operation(name string) *Operation {
 		return nil
 	}
 	return svc.byName[name]
+}
+
+// For returns the description to use for protocol p: the variant for p if
+// there is one, else svc.
+func (svc *Service) For(p string) *Service {
+	if v := svc.Variants[p]; v != nil {
+		return v
+	}
+	return svc
 }
 
 // Speaks reports whether svc serves protocol p.
