@@ -1,0 +1,210 @@
+package rest
+
+import (
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/fogbank/fogbank/internal/api"
+)
+
+// bufPool recycles response buffers; a buffer that grew past maxPooled is
+// dropped so one large response does not pin memory.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+const maxPooled = 64 << 10
+
+// EncodeResponse writes a successful response for c.Op: header members,
+// the status code (statusCode member, else the operation's ResponseCode,
+// else 200) and the body — a raw or streaming payload, a structure payload
+// or the body members through body. out is a pointer to the output struct,
+// or nil. The x-amzn-RequestId header is set from c.RequestID.
+func EncodeResponse(w http.ResponseWriter, c *api.Call, out any, body Body) error {
+	h := w.Header()
+	if c.RequestID != "" {
+		h.Set("X-Amzn-Requestid", c.RequestID)
+	}
+	status := http.StatusOK
+	if c.Op != nil && c.Op.ResponseCode != 0 {
+		status = c.Op.ResponseCode
+	}
+	var s *api.Shape
+	if c.Op != nil {
+		s = c.Op.Output
+	}
+	v := reflect.ValueOf(out)
+	if s == nil || !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		w.WriteHeader(status)
+		return nil
+	}
+	v = v.Elem()
+	p := planFor(s)
+	EncodeHeaders(h, s, v)
+	if p.status != nil {
+		if code, ok := intField(v.Field(p.status.Field)); ok && code >= 100 && code <= 999 {
+			status = int(code)
+		}
+	}
+	if p.payload != nil {
+		return writePayload(w, status, p.payload, v.Field(p.payload.Field), body)
+	}
+	if !p.hasBody {
+		w.WriteHeader(status)
+		return nil
+	}
+	return writeBody(w, status, s, nil, v, body)
+}
+
+func writeBody(w http.ResponseWriter, status int, s *api.Shape, payload *api.Member, v reflect.Value, body Body) error {
+	bp := bufPool.Get().(*[]byte)
+	buf, err := body.Marshal((*bp)[:0], s, payload, v)
+	if err != nil {
+		bufPool.Put(bp)
+		return err
+	}
+	h := w.Header()
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", body.ContentType())
+	}
+	h.Set("Content-Length", strconv.Itoa(len(buf)))
+	w.WriteHeader(status)
+	_, err = w.Write(buf)
+	if cap(buf) <= maxPooled {
+		*bp = buf[:0]
+		bufPool.Put(bp)
+	}
+	return err
+}
+
+func writePayload(w http.ResponseWriter, status int, mem *api.Member, f reflect.Value, body Body) error {
+	h := w.Header()
+	switch {
+	case f.Kind() == reflect.Interface && f.Type().NumMethod() > 0:
+		if f.IsNil() {
+			w.WriteHeader(status)
+			return nil
+		}
+		if h.Get("Content-Type") == "" {
+			h.Set("Content-Type", "application/octet-stream")
+		}
+		w.WriteHeader(status)
+		r, _ := f.Interface().(io.Reader)
+		if r == nil {
+			return nil
+		}
+		_, err := io.Copy(w, r)
+		if c, ok := r.(io.Closer); ok {
+			c.Close()
+		}
+		return err
+	case isRawPayload(mem):
+		var data []byte
+		ct := "application/octet-stream"
+		switch f.Kind() {
+		case reflect.Slice:
+			data = f.Bytes()
+		case reflect.Pointer:
+			if !f.IsNil() {
+				data = []byte(f.Elem().String())
+			}
+			ct = "text/plain"
+		case reflect.String:
+			data = []byte(f.String())
+			ct = "text/plain"
+		}
+		if data == nil {
+			w.WriteHeader(status)
+			return nil
+		}
+		if h.Get("Content-Type") == "" {
+			h.Set("Content-Type", ct)
+		}
+		h.Set("Content-Length", strconv.Itoa(len(data)))
+		w.WriteHeader(status)
+		_, err := w.Write(data)
+		return err
+	}
+	if (f.Kind() == reflect.Pointer || f.Kind() == reflect.Interface) && f.IsNil() {
+		w.WriteHeader(status)
+		return nil
+	}
+	return writeBody(w, status, mem.Ref.Shape, mem, f, body)
+}
+
+// EncodeHeaders sets the header and prefix-header members of v, a struct of
+// shape s, on h: timestamps in RFC 822 unless the model says otherwise, lists
+// comma-separated (items with commas or quotes quoted), JSON values base64.
+// Codecs also call it for error shapes.
+func EncodeHeaders(h http.Header, s *api.Shape, v reflect.Value) {
+	if s == nil || !v.IsValid() {
+		return
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	p := planFor(s)
+	for _, mem := range p.header {
+		f := v.Field(mem.Field)
+		if f.Kind() == reflect.Slice && f.Type().Elem().Kind() != reflect.Uint8 {
+			if f.IsNil() {
+				continue
+			}
+			elemRef := &api.Ref{}
+			if mem.Ref.Shape != nil && mem.Ref.Shape.Member != nil {
+				elemRef = mem.Ref.Shape.Member
+			}
+			parts := make([]string, 0, f.Len())
+			for i := 0; i < f.Len(); i++ {
+				t, ok := Text(f.Index(i), elemRef, api.TimestampRFC822, true)
+				if !ok {
+					continue
+				}
+				if f.Index(i).Type() != timeType && strings.ContainsAny(t, ",\"") {
+					t = strconv.Quote(t)
+				}
+				parts = append(parts, t)
+			}
+			h.Set(headerName(mem), strings.Join(parts, ", "))
+			continue
+		}
+		if t, ok := Text(f, &mem.Ref, api.TimestampRFC822, true); ok {
+			h.Set(headerName(mem), t)
+		}
+	}
+	for _, mem := range p.prefix {
+		f := v.Field(mem.Field)
+		if f.Kind() != reflect.Map || f.IsNil() {
+			continue
+		}
+		prefix := mem.WireName()
+		it := f.MapRange()
+		for it.Next() {
+			if t, ok := Text(it.Value(), &api.Ref{}, api.TimestampRFC822, true); ok {
+				h.Set(prefix+it.Key().String(), t)
+			}
+		}
+	}
+}
+
+func intField(f reflect.Value) (int64, bool) {
+	if f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			return 0, false
+		}
+		f = f.Elem()
+	}
+	switch f.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return f.Int(), true
+	}
+	return 0, false
+}

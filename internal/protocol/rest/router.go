@@ -1,0 +1,278 @@
+package rest
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/fogbank/fogbank/internal/api"
+)
+
+// segment is one "/"-separated piece of a requestUri path template.
+type segment struct {
+	literal string // when label == ""
+	label   string // the {label} name, without braces or "+"
+	greedy  bool   // {label+}: matches the rest of the path, slashes included
+}
+
+// queryLiteral is a query parameter a requestUri template requires, as in
+// "/{Bucket}?uploads" or "?list-type=2": it tells operations that share a
+// path apart.
+type queryLiteral struct {
+	key, value string
+	hasValue   bool
+}
+
+// route is one operation's compiled requestUri template.
+type route struct {
+	op       *api.Operation
+	segments []segment
+	query    []queryLiteral
+	// literals counts literal segments; routes with more literals, then more
+	// query literals, then no greedy label, are tried first, so the most
+	// specific template wins as it does at AWS front ends.
+	literals int
+	greedy   bool
+}
+
+// Router finds the operation an HTTP request addresses. It is built once per
+// service (see RouterFor) and read-only afterwards.
+type Router struct {
+	byMethod map[string][]*route
+}
+
+// routers memoizes RouterFor. Services are built once and never change, so a
+// cached router never goes stale; this is a cache, not shared state.
+var routers sync.Map // *api.Service → *Router
+
+// RouterFor returns the router for svc, building it on first use.
+func RouterFor(svc *api.Service) *Router {
+	if r, ok := routers.Load(svc); ok {
+		return r.(*Router)
+	}
+	r, _ := routers.LoadOrStore(svc, NewRouter(svc))
+	return r.(*Router)
+}
+
+// NewRouter compiles the requestUri templates of svc's operations.
+func NewRouter(svc *api.Service) *Router {
+	r := &Router{byMethod: map[string][]*route{}}
+	for _, op := range svc.Operations {
+		rt := compile(op)
+		m := strings.ToUpper(op.Method)
+		if m == "" {
+			m = http.MethodPost
+		}
+		r.byMethod[m] = append(r.byMethod[m], rt)
+	}
+	for _, rs := range r.byMethod {
+		sort.SliceStable(rs, func(i, j int) bool { return moreSpecific(rs[i], rs[j]) })
+	}
+	return r
+}
+
+func moreSpecific(a, b *route) bool {
+	if a.literals != b.literals {
+		return a.literals > b.literals
+	}
+	if len(a.query) != len(b.query) {
+		return len(a.query) > len(b.query)
+	}
+	if a.greedy != b.greedy {
+		return !a.greedy
+	}
+	return len(a.segments) > len(b.segments)
+}
+
+func compile(op *api.Operation) *route {
+	rt := &route{op: op}
+	uri := op.RequestURI
+	if uri == "" {
+		uri = "/"
+	}
+	path, query, _ := strings.Cut(uri, "?")
+	segs := splitPath(path)
+	if n := len(segs); n > 0 && segs[n-1] == "" {
+		segs = segs[:n-1] // matched requests lose their trailing slash too
+	}
+	for _, s := range segs {
+		if len(s) > 2 && s[0] == '{' && s[len(s)-1] == '}' {
+			name := s[1 : len(s)-1]
+			g := strings.HasSuffix(name, "+")
+			name = strings.TrimSuffix(name, "+")
+			rt.segments = append(rt.segments, segment{label: name, greedy: g})
+			rt.greedy = rt.greedy || g
+			continue
+		}
+		rt.segments = append(rt.segments, segment{literal: s})
+		rt.literals++
+	}
+	if query != "" {
+		for _, kv := range strings.Split(query, "&") {
+			if kv == "" {
+				continue
+			}
+			k, v, has := strings.Cut(kv, "=")
+			rt.query = append(rt.query, queryLiteral{key: k, value: v, hasValue: has})
+		}
+	}
+	return rt
+}
+
+// splitPath splits an (escaped) path into its segments, without the leading
+// slash. "/" and "" have no segments.
+func splitPath(p string) []string {
+	p = strings.TrimPrefix(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// Label is a URI label's value, url-decoded.
+type Label struct {
+	Name, Value string
+}
+
+// Match is the result of routing one request: the operation and its labels.
+// Resolve stores it in api.Call.Scratch for DecodeRequest.
+type Match struct {
+	Op     *api.Operation
+	Labels []Label
+	// Query is the request's parsed query string (nil when it had none).
+	Query url.Values
+	// literalKeys are the query keys the template required; they are not
+	// handed to a map-of-all-parameters member.
+	literalKeys []queryLiteral
+}
+
+// Label returns the value of label name and whether the template had it.
+func (m *Match) Label(name string) (string, bool) {
+	for _, l := range m.Labels {
+		if l.Name == name {
+			return l.Value, true
+		}
+	}
+	return "", false
+}
+
+// Match finds the operation for method, the escaped request path and the raw
+// query. It returns nil when no template matches; methodOK then says whether
+// some template matched the path under another method.
+func (r *Router) Match(method, escapedPath, rawQuery string) (m *Match, methodOK bool) {
+	segs := splitPath(escapedPath)
+	var q url.Values
+	if rawQuery != "" {
+		q, _ = url.ParseQuery(rawQuery) // a malformed pair is dropped, as front ends do
+	}
+	for _, rt := range r.byMethod[strings.ToUpper(method)] {
+		if labels, ok := rt.match(segs, q); ok {
+			return &Match{Op: rt.op, Labels: labels, Query: q, literalKeys: rt.query}, true
+		}
+	}
+	for meth, rs := range r.byMethod {
+		if strings.EqualFold(meth, method) {
+			continue
+		}
+		for _, rt := range rs {
+			if _, ok := rt.match(segs, q); ok {
+				return nil, false
+			}
+		}
+	}
+	return nil, true
+}
+
+func (rt *route) match(segs []string, q url.Values) ([]Label, bool) {
+	for _, ql := range rt.query {
+		vs, ok := q[ql.key]
+		if !ok {
+			return nil, false
+		}
+		if ql.hasValue && (len(vs) == 0 || vs[0] != ql.value) {
+			return nil, false
+		}
+	}
+	// A trailing slash the template does not have is tolerated
+	// ("/bucket/" for "/{Bucket}").
+	if n := len(segs); n > 0 && segs[n-1] == "" && !rt.greedy {
+		segs = segs[:n-1]
+	}
+	var labels []Label
+	i := 0
+	for si, s := range rt.segments {
+		if s.greedy {
+			if i >= len(segs) {
+				return nil, false
+			}
+			// The rest of the template must match the tail of the path.
+			tail := rt.segments[si+1:]
+			end := len(segs) - len(tail)
+			if end <= i {
+				return nil, false
+			}
+			for k, ts := range tail {
+				seg, err := url.PathUnescape(segs[end+k])
+				if err != nil {
+					return nil, false
+				}
+				if ts.label != "" {
+					if seg == "" {
+						return nil, false
+					}
+					labels = append(labels, Label{ts.label, seg})
+				} else if seg != ts.literal {
+					return nil, false
+				}
+			}
+			v, err := url.PathUnescape(strings.Join(segs[i:end], "/"))
+			if err != nil || v == "" {
+				return nil, false
+			}
+			labels = append(labels, Label{s.label, v})
+			return labels, true
+		}
+		if i >= len(segs) {
+			return nil, false
+		}
+		seg, err := url.PathUnescape(segs[i])
+		if err != nil {
+			return nil, false
+		}
+		if s.label != "" {
+			if seg == "" {
+				return nil, false
+			}
+			labels = append(labels, Label{s.label, seg})
+		} else if seg != s.literal {
+			return nil, false
+		}
+		i++
+	}
+	if i != len(segs) {
+		return nil, false
+	}
+	return labels, true
+}
+
+// Resolve sets c.Op from the request's method and path and keeps the Match in
+// c.Scratch for DecodeRequest. No match is UnknownOperationException (404),
+// or MethodNotAllowed (405) when the path exists under another method.
+func Resolve(c *api.Call) error {
+	r := RouterFor(c.Service)
+	u := c.Request.URL
+	m, methodOK := r.Match(c.Request.Method, u.EscapedPath(), u.RawQuery)
+	if m == nil {
+		if !methodOK {
+			return &api.Error{Code: "MethodNotAllowed", Status: http.StatusMethodNotAllowed, Sender: true,
+				Message: "The specified method is not allowed against this resource."}
+		}
+		return &api.Error{Code: "UnknownOperationException", Status: http.StatusNotFound, Sender: true,
+			Message: "No operation matches " + c.Request.Method + " " + u.EscapedPath()}
+	}
+	c.Op = m.Op
+	c.Scratch = m
+	return nil
+}
