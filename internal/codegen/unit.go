@@ -1,0 +1,432 @@
+package codegen
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// unit is one model's share of a generated Go package: the structure types and
+// the schema of the shapes reachable from its operations. A service package
+// holds one unit; the conformance suites package holds one per suite, told
+// apart by prefix.
+//
+// Invariant: shapes are numbered in sorted name order and every schema the
+// unit emits (the primary one and any protocol variant) uses that numbering
+// and the same Go types, so variants differ only in traits.
+type unit struct {
+	m      *Model
+	prefix string // prepended to every Go name the unit declares
+	order  []string
+	index  map[string]int
+	types  map[string]string   // structure shape → Go type name
+	fields map[string][]string // structure shape → Go field names, in member order
+	// usesTime and usesIO record which imports the types need.
+	usesTime, usesIO bool
+}
+
+// newUnit works out which shapes of m are reachable from its operations (and
+// its exception shapes, which a handler may return even when no operation
+// lists them) and names their Go types in pkg's namespace.
+func newUnit(m *Model, prefix string, pkg *namer) (*unit, error) {
+	u := &unit{m: m, prefix: prefix, index: map[string]int{}, types: map[string]string{}, fields: map[string][]string{}}
+	seen := map[string]bool{}
+	var visit func(name, from string) error
+	visit = func(name, from string) error {
+		if seen[name] {
+			return nil
+		}
+		sh := m.Shapes[name]
+		if sh == nil {
+			return fmt.Errorf("shape %q (used by %s) is not defined", name, from)
+		}
+		seen[name] = true
+		for _, mem := range sh.Members {
+			if err := visit(mem.Ref.Shape, name+"."+mem.Name); err != nil {
+				return err
+			}
+		}
+		for _, r := range []*Ref{sh.Member, sh.Key, sh.Value} {
+			if r != nil {
+				if err := visit(r.Shape, name); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, on := range sortedKeys(m.Operations) {
+		op := m.Operations[on]
+		for _, r := range opRefs(op) {
+			if err := visit(r.Shape, "operation "+on); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, sn := range sortedKeys(m.Shapes) {
+		if m.Shapes[sn].Exception {
+			if err := visit(sn, "the model"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	u.order = sortedKeys(seen)
+	for i, sn := range u.order {
+		u.index[sn] = i
+		sh := m.Shapes[sn]
+		if sh.Type != "structure" || sh.Document {
+			continue
+		}
+		u.types[sn] = pkg.claim(prefix+exportName(sn), false)
+		fn := newNamer()
+		for _, mem := range sh.Members {
+			u.fields[sn] = append(u.fields[sn], fn.claim(exportName(mem.Name), true))
+		}
+	}
+	return u, nil
+}
+
+func opRefs(op *Operation) []Ref {
+	var rs []Ref
+	if op.Input != nil {
+		rs = append(rs, *op.Input)
+	}
+	if op.Output != nil {
+		rs = append(rs, *op.Output)
+	}
+	return append(rs, op.Errors...)
+}
+
+// goType returns the Go type of a value of the shape r refers to: as a struct
+// field when elem is false (scalars are pointers, so absent differs from
+// zero), as a list element or map value when elem is true (scalars are
+// values). This mapping is a contract with the protocol codecs; see
+// docs/codegen.md.
+func (u *unit) goType(r Ref, elem bool) string {
+	sh := u.m.Shapes[r.Shape]
+	ptr := "*"
+	if elem {
+		ptr = ""
+	}
+	switch sh.Type {
+	case "structure":
+		if sh.Document {
+			return "any"
+		}
+		return "*" + u.types[r.Shape]
+	case "list":
+		return "[]" + u.goType(*sh.Member, true)
+	case "map":
+		return "map[string]" + u.goType(*sh.Value, true)
+	case "string", "biginteger", "bigdecimal", "bigInteger", "bigDecimal":
+		return ptr + "string"
+	case "integer":
+		return ptr + "int32"
+	case "long":
+		return ptr + "int64"
+	case "float":
+		return ptr + "float32"
+	case "double":
+		return ptr + "float64"
+	case "boolean":
+		return ptr + "bool"
+	case "byte":
+		return ptr + "int8"
+	case "short":
+		return ptr + "int16"
+	case "timestamp":
+		u.usesTime = true
+		return ptr + "time.Time"
+	case "blob":
+		if sh.Streaming || r.Streaming {
+			u.usesIO = true
+			return "io.ReadCloser"
+		}
+		return "[]byte"
+	}
+	// Unknown types are rejected by check before emission.
+	return "any"
+}
+
+// apiType maps a model type name to the api.Type constant's Go name.
+var apiTypes = map[string]string{
+	"structure": "api.TypeStructure", "list": "api.TypeList", "map": "api.TypeMap",
+	"string": "api.TypeString", "integer": "api.TypeInteger", "long": "api.TypeLong",
+	"float": "api.TypeFloat", "double": "api.TypeDouble", "boolean": "api.TypeBoolean",
+	"timestamp": "api.TypeTimestamp", "blob": "api.TypeBlob", "byte": "api.TypeByte",
+	"short": "api.TypeShort", "biginteger": "api.TypeBigInteger", "bigInteger": "api.TypeBigInteger",
+	"bigdecimal": "api.TypeBigDecimal", "bigDecimal": "api.TypeBigDecimal",
+}
+
+// check rejects models the generator would emit wrong code for.
+func (u *unit) check() error {
+	for _, sn := range u.order {
+		sh := u.m.Shapes[sn]
+		if apiTypes[sh.Type] == "" {
+			return fmt.Errorf("shape %q: unknown type %q", sn, sh.Type)
+		}
+		if sh.Type == "list" && sh.Member == nil {
+			return fmt.Errorf("shape %q: list without member", sn)
+		}
+		if sh.Type == "map" && (sh.Key == nil || sh.Value == nil) {
+			return fmt.Errorf("shape %q: map without key or value", sn)
+		}
+	}
+	return nil
+}
+
+// writeTypes emits a struct type per structure shape, fields in member order.
+func (u *unit) writeTypes(w *strings.Builder) {
+	for _, sn := range u.order {
+		tn, ok := u.types[sn]
+		if !ok {
+			continue
+		}
+		sh := u.m.Shapes[sn]
+		fmt.Fprintf(w, "// %s is the %s %s of the model.", tn, strconv.Quote(sn), kind(sh))
+		if doc := firstSentence(sh.Documentation); doc != "" {
+			fmt.Fprintf(w, "\n//\n// %s", doc)
+		}
+		fmt.Fprintf(w, "\ntype %s struct {\n", tn)
+		for i, mem := range sh.Members {
+			fmt.Fprintf(w, "\t%s %s\n", u.fields[sn][i], u.goType(mem.Ref, false))
+		}
+		w.WriteString("}\n\n")
+	}
+}
+
+func kind(sh *Shape) string {
+	switch {
+	case sh.Exception:
+		return "error structure"
+	case sh.Union:
+		return "union (at most one member is set)"
+	case sh.EventStream:
+		return "event stream"
+	}
+	return "structure"
+}
+
+// writeEnums emits a constant per value of each enum shape.
+func (u *unit) writeEnums(w *strings.Builder, pkg *namer) {
+	for _, sn := range u.order {
+		sh := u.m.Shapes[sn]
+		if len(sh.Enum) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "// Values of the %s enum.\nconst (\n", strconv.Quote(sn))
+		base := u.prefix + exportName(sn)
+		for _, v := range sh.Enum {
+			fmt.Fprintf(w, "\t%s = %s\n", pkg.claim(base+exportName(v), false), strconv.Quote(v))
+		}
+		w.WriteString(")\n\n")
+	}
+}
+
+// writeSchema emits fn(s []api.Shape), which fills s (len(u.order) long) with
+// the unit's shapes carrying the traits of m. m is u.m or an overlay of it
+// with the same shapes and members (see overlay.go).
+//
+// Pointers between shapes are taken inside a function, not in package-level
+// composite literals, because models have recursive shapes and Go forbids
+// initialization cycles. Large models are split over several functions to keep
+// each one quick to compile.
+func (u *unit) writeSchema(w *strings.Builder, fn string, m *Model) {
+	const chunk = 150
+	nchunks := (len(u.order) + chunk - 1) / chunk
+	fmt.Fprintf(w, "// %s builds the shapes of the model, numbered in name order.\nfunc %s() []api.Shape {\n\ts := make([]api.Shape, %d)\n", fn, fn, len(u.order))
+	for c := 0; c < nchunks; c++ {
+		fmt.Fprintf(w, "\t%s%d(s)\n", fn, c)
+	}
+	w.WriteString("\treturn s\n}\n\n")
+	for c := 0; c < nchunks; c++ {
+		fmt.Fprintf(w, "func %s%d(s []api.Shape) {\n", fn, c)
+		for i := c * chunk; i < len(u.order) && i < (c+1)*chunk; i++ {
+			sn := u.order[i]
+			fmt.Fprintf(w, "\ts[%d] = %s\n", i, u.shapeLit(sn, m))
+		}
+		w.WriteString("}\n\n")
+	}
+}
+
+// foldOpRefs copies the traits an operation's input or output reference sets
+// (rest-xml's root element name and namespace) onto the shape when the shape
+// does not set its own, since api.Operation refers to shapes, not refs.
+func foldOpRefs(m *Model) {
+	for _, on := range sortedKeys(m.Operations) {
+		op := m.Operations[on]
+		for _, r := range []*Ref{op.Input, op.Output} {
+			if r == nil || m.Shapes[r.Shape] == nil {
+				continue
+			}
+			sh := m.Shapes[r.Shape]
+			if sh.LocationName == "" && r.LocationName != "" {
+				sh.LocationName = r.LocationName
+			}
+			if sh.XMLNamespace == nil && r.XMLNamespace != nil {
+				sh.XMLNamespace = r.XMLNamespace
+			}
+		}
+	}
+}
+
+func (u *unit) shapeLit(sn string, m *Model) string {
+	sh := m.Shapes[sn]
+	var f fields
+	f.add("Name", strconv.Quote(sn))
+	f.add("Type", apiTypes[sh.Type])
+	if sh.Type == "structure" {
+		if len(sh.Members) > 0 {
+			req := map[string]bool{}
+			for _, r := range sh.Required {
+				req[r] = true
+			}
+			var ms strings.Builder
+			ms.WriteString("[]api.Member{\n")
+			for i, mem := range sh.Members {
+				var mf fields
+				mf.add("Name", strconv.Quote(mem.Name))
+				mf.add("Ref", u.refLit(mem.Ref))
+				mf.flag("Required", req[mem.Name])
+				if i > 0 {
+					mf.add("Field", strconv.Itoa(i))
+				}
+				fmt.Fprintf(&ms, "\t\t{%s},\n", mf.join())
+			}
+			ms.WriteString("\t}")
+			f.add("Members", ms.String())
+		}
+		f.str("Payload", sh.Payload)
+		f.flag("Union", sh.Union)
+		f.flag("Document", sh.Document)
+		f.flag("Exception", sh.Exception)
+		if sh.Error != nil {
+			var ef fields
+			ef.str("Code", sh.Error.Code)
+			if sh.Error.HTTPStatusCode != 0 {
+				ef.add("HTTPStatusCode", strconv.Itoa(sh.Error.HTTPStatusCode))
+			}
+			ef.flag("SenderFault", sh.Error.SenderFault != nil && *sh.Error.SenderFault)
+			f.add("Error", "api.ErrorTrait{"+ef.join()+"}")
+		}
+		if sh.Document {
+			f.add("GoType", "reflect.TypeFor[any]()")
+		} else {
+			f.add("GoType", "reflect.TypeFor["+u.types[sn]+"]()")
+		}
+	}
+	if sh.Member != nil {
+		f.add("Member", "&"+u.refLit(*sh.Member))
+	}
+	if sh.Key != nil {
+		f.add("Key", "&"+u.refLit(*sh.Key))
+	}
+	if sh.Value != nil {
+		f.add("Value", "&"+u.refLit(*sh.Value))
+	}
+	f.flag("Flattened", sh.Flattened)
+	f.str("LocationName", sh.LocationName)
+	if sh.XMLNamespace != nil {
+		f.add("XMLNamespace", nsLit(sh.XMLNamespace))
+	}
+	f.str("TimestampFormat", sh.TimestampFormat)
+	if len(sh.Enum) > 0 {
+		q := make([]string, len(sh.Enum))
+		for i, v := range sh.Enum {
+			q[i] = strconv.Quote(v)
+		}
+		f.add("Enum", "[]string{"+strings.Join(q, ", ")+"}")
+	}
+	if sh.Min != nil {
+		f.add("Min", sh.Min.String())
+		f.add("HasMin", "true")
+	}
+	if sh.Max != nil {
+		f.add("Max", sh.Max.String())
+		f.add("HasMax", "true")
+	}
+	f.str("Pattern", sh.Pattern)
+	f.flag("Sensitive", sh.Sensitive)
+	f.flag("Streaming", sh.Streaming)
+	f.flag("EventStream", sh.EventStream)
+	f.flag("RequiresLength", sh.RequiresLength)
+	return "api.Shape{" + f.join() + "}"
+}
+
+func (u *unit) refLit(r Ref) string {
+	var f fields
+	f.add("Shape", fmt.Sprintf("&s[%d]", u.index[r.Shape]))
+	if r.Location != "" {
+		loc := map[string]string{"header": "api.LocationHeader", "headers": "api.LocationHeaders",
+			"querystring": "api.LocationQueryString", "uri": "api.LocationURI", "statusCode": "api.LocationStatusCode"}[r.Location]
+		if loc != "" {
+			f.add("Location", loc)
+		}
+	}
+	f.str("LocationName", r.LocationName)
+	f.str("QueryName", r.QueryName)
+	if r.XMLNamespace != nil {
+		f.add("XMLNamespace", nsLit(r.XMLNamespace))
+	}
+	f.flag("XMLAttribute", r.XMLAttribute)
+	f.flag("Flattened", r.Flattened)
+	f.str("TimestampFormat", r.TimestampFormat)
+	f.flag("JSONValue", r.JSONValue)
+	f.flag("IdempotencyToken", r.IdempotencyToken)
+	f.flag("HostLabel", r.HostLabel)
+	f.flag("EventPayload", r.EventPayload)
+	f.flag("Streaming", r.Streaming)
+	return "api.Ref{" + f.join() + "}"
+}
+
+func nsLit(ns *XMLNamespace) string {
+	var f fields
+	f.str("Prefix", ns.Prefix)
+	f.str("URI", ns.URI)
+	return "&api.XMLNamespace{" + f.join() + "}"
+}
+
+// fields collects the non-zero fields of a composite literal.
+type fields []string
+
+func (f *fields) add(name, val string) { *f = append(*f, name+": "+val) }
+
+func (f *fields) str(name, val string) {
+	if val != "" {
+		f.add(name, strconv.Quote(val))
+	}
+}
+
+func (f *fields) flag(name string, on bool) {
+	if on {
+		f.add(name, "true")
+	}
+}
+
+func (f fields) join() string { return strings.Join(f, ", ") }
+
+// firstSentence returns the first sentence of an HTML documentation string as
+// plain text, or "".
+func firstSentence(doc string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range doc {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+			b.WriteByte(' ')
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	s := strings.Join(strings.Fields(b.String()), " ")
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
+	}
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return s
+}
