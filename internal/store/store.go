@@ -13,10 +13,17 @@
 //     durable at all); a caller may acknowledge the client after that.
 //   - Reads see every batch whose Apply has returned.
 //   - Keys are ordered bytewise; Scan visits them in that order.
+//   - Scan reads one consistent snapshot taken when it starts: it never sees
+//     part of a batch, and its callback may call Apply (writes made during
+//     the scan are not visited).
+//   - The store never aliases caller memory: Apply copies what it keeps, and
+//     Get returns a copy.
 //
 // Keys are built with Key, which joins parts with a 0x00 separator, so one
-// service's records never collide with another's and a prefix scan over
-// Key("sqs", account, region) finds exactly that scope.
+// service's records never collide with another's. A scope is scanned with
+// KeyPrefix: Scan(ctx, p, PrefixEnd(p), fn) with p = KeyPrefix("sqs",
+// account, region) finds exactly that scope. (A raw Key as the prefix would
+// not: Key("sqs", acct, region, "q") is a byte prefix of queue "q1"'s keys.)
 //
 // A PostgreSQL-protocol engine can implement the same interface (a batch is one
 // transaction of upserts and deletes on a (key bytea primary key, value bytea)
@@ -43,11 +50,16 @@ type Store interface {
 	// Get returns a copy of the value stored under key, or ErrNotFound.
 	Get(ctx context.Context, key []byte) ([]byte, error)
 	// Scan calls fn for each key in [start, end) in order (end nil means no
-	// upper bound) until fn returns an error, which Scan then returns. The key
-	// and value slices are valid only during the call.
+	// upper bound; start >= end visits nothing) until fn returns an error,
+	// which Scan then returns. The key and value slices are valid only during
+	// the call and must not be modified.
 	Scan(ctx context.Context, start, end []byte, fn func(key, value []byte) error) error
 	// Apply writes b atomically and returns once it is durable. Concurrent
 	// Apply calls are committed together where the engine can (group commit).
+	// Ops apply in order, so the last write to a key wins; an empty batch is
+	// a no-op. A ctx already done makes Apply write nothing and return
+	// ctx.Err(); once the commit has started it runs to completion and its
+	// own result is returned, so a nil error always means durable.
 	Apply(ctx context.Context, b *Batch) error
 	// Close flushes and releases the store. Further calls return ErrClosed.
 	Close() error
@@ -81,7 +93,7 @@ func (b *Batch) Reset() { b.Ops = b.Ops[:0] }
 
 // Key joins parts into a key, separated by 0x00. Parts must not contain 0x00.
 func Key(parts ...string) []byte {
-	n := 0
+	n := 0 // one byte more than Key needs, so KeyPrefix's append never copies
 	for _, p := range parts {
 		n += len(p) + 1
 	}
@@ -93,6 +105,16 @@ func Key(parts ...string) []byte {
 		k = append(k, p...)
 	}
 	return k
+}
+
+// KeyPrefix returns the prefix shared by every key Key(parts..., more...)
+// with at least one more part: Key(parts...) followed by the separator.
+// KeyPrefix() is empty, the prefix of everything.
+func KeyPrefix(parts ...string) []byte {
+	if len(parts) == 0 {
+		return []byte{}
+	}
+	return append(Key(parts...), 0)
 }
 
 // PrefixEnd returns the smallest key greater than every key with the given
