@@ -1,0 +1,48 @@
+package xmlenc
+
+import "github.com/fogbank/fogbank/internal/api"
+
+// RefName returns the wire name set on r (its locationName, else its shape's),
+// or def.
+func RefName(r *api.Ref, def string) string {
+	if r == nil {
+		return def
+	}
+	if r.LocationName != "" {
+		return r.LocationName
+	}
+	if r.Shape != nil && r.Shape.LocationName != "" {
+		return r.Shape.LocationName
+	}
+	return def
+}
+
+// MemberName is the element name of member m. A flattened list with a named
+// list member takes that name, since there is no wrapper to carry the
+// member's own (botocore's _member_key_name).
+func MemberName(m *api.Member) string {
+	r := &m.Ref
+	if r.Shape != nil && r.Shape.Type == api.TypeList && r.IsFlattened() && r.Shape.Member != nil {
+		if n := RefName(r.Shape.Member, ""); n != "" {
+			return n
+		}
+	}
+	return RefName(r, m.Name)
+}
+
+// ItemName is the element name of the items of a non-flattened list.
+func ItemName(list *api.Shape) string { return RefName(list.Member, "member") }
+
+// KeyName and ValueName name a map entry's key and value elements.
+func KeyName(m *api.Shape) string   { return RefName(m.Key, "key") }
+func ValueName(m *api.Shape) string { return RefName(m.Value, "value") }
+
+// localName strips a namespace prefix ("xsi:type" → "type").
+func localName(s string) string {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == ':' {
+			return s[i+1:]
+		}
+	}
+	return s
+}
