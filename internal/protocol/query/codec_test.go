@@ -254,10 +254,10 @@ func TestEncode(t *testing.T) {
 	sent := time.Date(2014, 4, 29, 18, 30, 38, 0, time.UTC)
 	out := &sendOutput{
 		MessageId: api.String("id-1"),
-		Messages: []*message{{Body: api.String("a<b>&\"c\"\r\n\x01"), Attributes: map[string]string{"B": "2", "A": "1"}}},
-		Count:    api.Int32(3),
-		Sent:     &sent,
-		Names:    []string{},
+		Messages:  []*message{{Body: api.String("a<b>&\"c\"\r\n\x01"), Attributes: map[string]string{"B": "2", "A": "1"}}},
+		Count:     api.Int32(3),
+		Sent:      &sent,
+		Names:     []string{},
 	}
 	w := httptest.NewRecorder()
 	if err := (Codec{}).Encode(w, c, out); err != nil {
