@@ -4,6 +4,18 @@
 //
 // Services never call time.Now, time.After or time.AfterFunc; they use the
 // Clock passed to them in service.Env.
+//
+// The server builds one Process (New) and hands it to every service; Close
+// stops its timer goroutine. Process documents what Advance guarantees: timers
+// fire in due order, on the caller's goroutine, and Advance returns only after
+// they have returned, so a timer function must never call Advance.
+//
+// Long polls wait with WaitUntil (or Sleep), which any Clock supports and
+// which returns early when Advance passes the deadline.
+//
+// The HTTP endpoint /_fogbank/clock uses ParseAdvance to read
+// {"advance": "90s"} (a Go duration; negative is refused) and
+// Process.MarshalState to answer {"now": RFC 3339, "offset": "1m30s"}.
 package clock
 
 import "time"
