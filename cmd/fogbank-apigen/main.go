@@ -43,7 +43,7 @@ func run(ctx context.Context, apiDir, suitesRoot, out string) error {
 		}
 	}
 	if apiDir != "" {
-		pkgs, err := codegen.GenerateServices(ctx, codegen.Services)
+		pkgs, err := codegen.GenerateServices(ctx, codegen.Services, codegen.ModuleCacheLoader())
 		if err != nil {
 			return err
 		}

@@ -93,31 +93,31 @@ type ErrorTrait struct {
 
 // Shape is one entry of a model's "shapes".
 type Shape struct {
-	Type           string        `json:"type"`
-	Members        Members       `json:"members"`
-	Required       []string      `json:"required"`
-	Member         *Ref          `json:"member"`
-	Key            *Ref          `json:"key"`
-	Value          *Ref          `json:"value"`
-	Payload        string        `json:"payload"`
-	Union          bool          `json:"union"`
-	Document       bool          `json:"document"`
-	Exception      bool          `json:"exception"`
-	Fault          bool          `json:"fault"`
-	Error          *ErrorTrait   `json:"error"`
-	Flattened      bool          `json:"flattened"`
-	LocationName   string        `json:"locationName"`
-	XMLNamespace   *XMLNamespace `json:"xmlNamespace"`
-	TimestampFormat string       `json:"timestampFormat"`
-	Enum           []string      `json:"enum"`
-	Min            *json.Number  `json:"min"`
-	Max            *json.Number  `json:"max"`
-	Pattern        string        `json:"pattern"`
-	Sensitive      bool          `json:"sensitive"`
-	Streaming      bool          `json:"streaming"`
-	EventStream    bool          `json:"eventstream"`
-	RequiresLength bool          `json:"requiresLength"`
-	Documentation  string        `json:"documentation"`
+	Type            string        `json:"type"`
+	Members         Members       `json:"members"`
+	Required        []string      `json:"required"`
+	Member          *Ref          `json:"member"`
+	Key             *Ref          `json:"key"`
+	Value           *Ref          `json:"value"`
+	Payload         string        `json:"payload"`
+	Union           bool          `json:"union"`
+	Document        bool          `json:"document"`
+	Exception       bool          `json:"exception"`
+	Fault           bool          `json:"fault"`
+	Error           *ErrorTrait   `json:"error"`
+	Flattened       bool          `json:"flattened"`
+	LocationName    string        `json:"locationName"`
+	XMLNamespace    *XMLNamespace `json:"xmlNamespace"`
+	TimestampFormat string        `json:"timestampFormat"`
+	Enum            []string      `json:"enum"`
+	Min             *json.Number  `json:"min"`
+	Max             *json.Number  `json:"max"`
+	Pattern         string        `json:"pattern"`
+	Sensitive       bool          `json:"sensitive"`
+	Streaming       bool          `json:"streaming"`
+	EventStream     bool          `json:"eventstream"`
+	RequiresLength  bool          `json:"requiresLength"`
+	Documentation   string        `json:"documentation"`
 }
 
 // NamedRef is a structure member: its name and reference, in model order.
