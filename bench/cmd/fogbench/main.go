@@ -1,0 +1,511 @@
+// Command fogbench measures a fogbank binary and writes bench/RESULTS.md
+// (bash bench/run.sh runs it):
+//
+//   - throughput of the router + codec path: STS GetCallerIdentity over the
+//     query protocol, pre-built raw HTTP requests from N concurrent workers on
+//     loopback, against a bare net/http handler that returns the very bytes
+//     fogbank answered (the ceiling), reported as a ratio;
+//   - time from process start to GET /_fogbank/health answering 200, the
+//     median of a number of runs;
+//   - idle RSS after start (VmRSS from /proc/<pid>/status).
+//
+// With -moto, moto's server (python3 -m moto.server) is measured the same way
+// as a peer. Every run is bounded: a few seconds per measurement.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+func main() {
+	var (
+		bin      = flag.String("bin", "", "fogbank binary to measure (required)")
+		out      = flag.String("out", "", "write the report here (default stdout)")
+		duration = flag.Duration("duration", 3*time.Second, "length of one throughput measurement")
+		reps     = flag.Int("reps", 3, "throughput measurements per target and worker count (median kept)")
+		workers  = flag.String("workers", "1,16", "comma-separated concurrent worker counts")
+		starts   = flag.Int("starts", 20, "process starts for the start-to-healthy median")
+		moto     = flag.Bool("moto", false, "also measure moto (python3 -m moto.server) as a peer")
+		args     = flag.String("args", "", "extra flags for fogbank serve, space-separated (e.g. \"--log-level error\")")
+	)
+	flag.Parse()
+	if *bin == "" {
+		log.Fatal("fogbench: -bin is required")
+	}
+	var ws []int
+	for _, f := range strings.Split(*workers, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			log.Fatalf("fogbench: bad -workers %q", *workers)
+		}
+		ws = append(ws, n)
+	}
+
+	extraArgs = strings.Fields(*args)
+	r := report{loadavg: loadavg()}
+	r.throughput(*bin, ws, *duration, *reps, *moto)
+	r.startup(*bin, *starts, *moto)
+
+	w := os.Stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+		w = f
+	}
+	r.write(w, *bin)
+}
+
+// extraArgs are added to every fogbank serve command line.
+var extraArgs []string
+
+// report collects the rows of RESULTS.md.
+type report struct {
+	tput    []tputRow
+	starts  []startRow
+	loadavg string
+}
+
+type tputRow struct {
+	workers               int
+	fogbank, bare, moto   float64 // requests per second; moto 0 when not measured
+	fogbankErr, motoNotes string
+}
+
+type startRow struct {
+	server           string
+	runs             int
+	median, min, max time.Duration
+	rssKB            int64
+	note             string
+}
+
+// stsRequest is GetCallerIdentity as AWS CLI v2 sends it over query: a form
+// body and a SigV4 Authorization header (not verified: --auth is off).
+func stsRequest(url string) (*http.Request, []byte) {
+	body := []byte("Action=GetCallerIdentity&Version=2011-06-15")
+	req, _ := http.NewRequest("POST", url+"/", nil)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	req.Header.Set("X-Amz-Date", "20261130T000000Z")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=test/20261130/us-east-1/sts/aws4_request, "+
+		"SignedHeaders=content-type;host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000")
+	req.Header.Set("User-Agent", "fogbench")
+	return req, body
+}
+
+func (r *report) throughput(bin string, workers []int, d time.Duration, reps int, withMoto bool) {
+	fb, err := startFogbank(bin)
+	if err != nil {
+		log.Fatalf("fogbench: %v", err)
+	}
+	defer fb.stop()
+
+	// What fogbank answers is what the bare handler will answer.
+	tmpl, body := stsRequest(fb.url)
+	status, ctype, answer, err := once(tmpl, body)
+	if err != nil {
+		log.Fatalf("fogbench: GetCallerIdentity: %v", err)
+	}
+	if status != http.StatusOK || !bytes.Contains(answer, []byte("GetCallerIdentityResult")) {
+		log.Fatalf("fogbench: GetCallerIdentity answered HTTP %d: %s", status, answer)
+	}
+	bare, err := startBare(ctype, answer)
+	if err != nil {
+		log.Fatalf("fogbench: %v", err)
+	}
+	defer bare.Close()
+	bareURL := "http://" + bare.Addr().String()
+
+	var mt *proc
+	if withMoto {
+		if mt, err = startMoto(); err != nil {
+			log.Printf("fogbench: moto not measured: %v", err)
+		} else {
+			defer mt.stop()
+		}
+	}
+
+	for _, n := range workers {
+		row := tputRow{workers: n}
+		var fbs, bares []float64
+		for range reps {
+			// Alternate the targets so drift in the machine's load hits both.
+			rate, errs := load(fb.url, n, d)
+			if errs > 0 {
+				row.fogbankErr = fmt.Sprintf("%d non-200 answers", errs)
+			}
+			fbs = append(fbs, rate)
+			rate, _ = load(bareURL, n, d)
+			bares = append(bares, rate)
+		}
+		row.fogbank, row.bare = median(fbs), median(bares)
+		if mt != nil {
+			rate, errs := load(mt.url, n, d)
+			row.moto = rate
+			if errs > 0 {
+				row.motoNotes = fmt.Sprintf("%d non-200 answers", errs)
+			}
+		}
+		log.Printf("throughput, %d workers: fogbank %.0f/s, bare %.0f/s, moto %.0f/s", n, row.fogbank, row.bare, row.moto)
+		r.tput = append(r.tput, row)
+	}
+}
+
+// load sends pre-built GetCallerIdentity requests to url from n workers for
+// d (after a short warm-up) and returns the rate of 200 answers and the count
+// of other answers.
+func load(url string, n int, d time.Duration) (perSec float64, bad int64) {
+	tr := &http.Transport{
+		MaxIdleConns:        n,
+		MaxIdleConnsPerHost: n,
+		MaxConnsPerHost:     n,
+		DisableCompression:  true,
+	}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	tmpl, body := stsRequest(url)
+
+	var ok, nok atomic.Int64
+	var measuring atomic.Bool
+	warm := d / 6
+	end := time.Now().Add(warm + d)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(end) {
+				req := tmpl.Clone(tmpl.Context())
+				req.Body = io.NopCloser(bytes.NewReader(body))
+				req.ContentLength = int64(len(body))
+				resp, err := client.Do(req)
+				if err != nil {
+					if measuring.Load() {
+						nok.Add(1)
+					}
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if !measuring.Load() {
+					continue
+				}
+				if resp.StatusCode == http.StatusOK {
+					ok.Add(1)
+				} else {
+					nok.Add(1)
+				}
+			}
+		}()
+	}
+	time.Sleep(warm)
+	measuring.Store(true)
+	start := time.Now()
+	wg.Wait()
+	return float64(ok.Load()) / time.Since(start).Seconds(), nok.Load()
+}
+
+func once(tmpl *http.Request, body []byte) (status int, ctype string, answer []byte, err error) {
+	req := tmpl.Clone(tmpl.Context())
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.ContentLength = int64(len(body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	defer resp.Body.Close()
+	answer, err = io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), answer, err
+}
+
+// startBare serves answer for every request with a plain net/http handler:
+// the most any handler on net/http can do on this machine.
+func startBare(ctype string, answer []byte) (net.Listener, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	size := strconv.Itoa(len(answer))
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Length", size)
+		w.Header().Set("X-Amzn-Requestid", "00000000-0000-0000-0000-000000000000")
+		w.Write(answer)
+	})
+	go http.Serve(l, h)
+	return l, nil
+}
+
+func (r *report) startup(bin string, runs int, withMoto bool) {
+	var times []time.Duration
+	var rss int64
+	for i := range runs {
+		p, took, err := startTimed(bin)
+		if err != nil {
+			log.Fatalf("fogbench: start %d: %v", i, err)
+		}
+		times = append(times, took)
+		if i == runs-1 {
+			time.Sleep(time.Second)
+			rss = vmRSS(p.cmd.Process.Pid)
+		}
+		p.stop()
+	}
+	r.starts = append(r.starts, summarize("fogbank --memory", times, rss))
+
+	if withMoto {
+		var mtimes []time.Duration
+		var mrss int64
+		const motoRuns = 3 // moto takes seconds to start: fewer runs
+		for i := range motoRuns {
+			start := time.Now()
+			p, err := startMoto()
+			if err != nil {
+				log.Printf("fogbench: moto start not measured: %v", err)
+				return
+			}
+			mtimes = append(mtimes, time.Since(start))
+			if i == motoRuns-1 {
+				time.Sleep(time.Second)
+				mrss = vmRSS(p.cmd.Process.Pid)
+			}
+			p.stop()
+		}
+		row := summarize("moto server (peer)", mtimes, mrss)
+		row.note = "ready = first HTTP answer"
+		r.starts = append(r.starts, row)
+	}
+}
+
+func summarize(name string, ts []time.Duration, rss int64) startRow {
+	slices.Sort(ts)
+	return startRow{server: name, runs: len(ts), median: ts[len(ts)/2], min: ts[0], max: ts[len(ts)-1], rssKB: rss}
+}
+
+// proc is a server process under measurement.
+type proc struct {
+	cmd  *exec.Cmd
+	url  string
+	done chan struct{}
+}
+
+func (p *proc) stop() {
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+func startFogbank(bin string) (*proc, error) {
+	p, _, err := startTimed(bin)
+	return p, err
+}
+
+// startTimed starts fogbank --memory on a free port and returns how long it
+// took from just before exec to the first 200 from /_fogbank/health.
+func startTimed(bin string) (*proc, time.Duration, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, 0, err
+	}
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	args := append([]string{"serve", "--listen", "127.0.0.1:" + strconv.Itoa(port), "--memory"}, extraArgs...)
+	cmd := exec.Command(bin, args...)
+	// The server logs a line per request: to a file, not a pipe we must drain.
+	logs, err := os.CreateTemp("", "fogbench-log-")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer os.Remove(logs.Name())
+	defer logs.Close()
+	cmd.Stdout, cmd.Stderr = logs, logs
+	start := time.Now()
+	p, err := spawn(cmd, url)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := p.waitReady(url+"/_fogbank/health", true, 20*time.Second); err != nil {
+		p.stop()
+		out, _ := os.ReadFile(logs.Name())
+		return nil, 0, fmt.Errorf("%w\n%s", err, out)
+	}
+	return p, time.Since(start), nil
+}
+
+func startMoto() (*proc, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	p, err := spawn(cmd, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.waitReady(url+"/moto-api/", false, 60*time.Second); err != nil {
+		p.stop()
+		return nil, err
+	}
+	return p, nil
+}
+
+func spawn(cmd *exec.Cmd, url string) (*proc, error) {
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &proc{cmd: cmd, url: url, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(p.done) }()
+	return p, nil
+}
+
+// waitReady polls url every millisecond until it answers (200 when want200,
+// any HTTP answer otherwise), the process exits or limit passes.
+func (p *proc) waitReady(url string, want200 bool, limit time.Duration) error {
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		resp, err := client.Get(url)
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if !want200 || resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-p.done:
+			return errors.New(filepath.Base(p.cmd.Path) + " exited before it was ready")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return fmt.Errorf("%s not ready after %v", url, limit)
+}
+
+// vmRSS reads the resident set size of pid in kB, or -1.
+func vmRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			n, _ := strconv.ParseInt(f[1], 10, 64)
+			return n
+		}
+	}
+	return -1
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func (r *report) write(w io.Writer, bin string) {
+	fmt.Fprintf(w, "# Fogbank benchmarks\n\n")
+	fmt.Fprintf(w, "Made by `bash bench/run.sh` on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "- machine: %d cores (nproc), %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(w, "- fogbank: %s\n", describe(bin))
+	fmt.Fprintf(w, "- load average before / after the run: %s / %s (a shared machine makes absolute rates noisy; ratios less so)\n\n", r.loadavg, loadavg())
+
+	fmt.Fprintf(w, "## Router + codec throughput\n\n")
+	fmt.Fprintf(w, "STS GetCallerIdentity over the query protocol: pre-built raw HTTP requests, keep-alive, from N\n")
+	fmt.Fprintf(w, "concurrent workers in one process on loopback; the load generator shares the machine's cores with the\n")
+	fmt.Fprintf(w, "server. \"Bare net/http\" is a handler that returns the same bytes fogbank answered: the ceiling.\n")
+	fmt.Fprintf(w, "Median of the runs; each run is a few seconds.\n\n")
+	fmt.Fprintf(w, "| workers | fogbank req/s | bare net/http req/s | fogbank / bare | moto req/s (peer) | notes |\n")
+	fmt.Fprintf(w, "|---:|---:|---:|---:|---:|---|\n")
+	for _, t := range r.tput {
+		moto := "—"
+		if t.moto > 0 {
+			moto = fmt.Sprintf("%.0f", t.moto)
+		}
+		notes := strings.Trim(t.fogbankErr+"; "+t.motoNotes, "; ")
+		fmt.Fprintf(w, "| %d | %.0f | %.0f | %.2f | %s | %s |\n", t.workers, t.fogbank, t.bare, t.fogbank/t.bare, moto, notes)
+	}
+
+	fmt.Fprintf(w, "\n## Start to healthy, idle memory\n\n")
+	fmt.Fprintf(w, "From just before exec to the first 200 from `GET /_fogbank/health` (polled every millisecond);\n")
+	fmt.Fprintf(w, "VmRSS read from /proc/<pid>/status one second after the last start.\n\n")
+	fmt.Fprintf(w, "| server | runs | median | min | max | idle RSS | notes |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---|\n")
+	for _, s := range r.starts {
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.1f MiB | %s |\n", s.server, s.runs,
+			ms(s.median), ms(s.min), ms(s.max), float64(s.rssKB)/1024, s.note)
+	}
+}
+
+// loadavg is the 1, 5 and 15 minute load averages.
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// describe names the binary: its commit (from the build info) and size.
+func describe(bin string) string {
+	out, _ := exec.Command("go", "version", "-m", bin).Output()
+	var rev, dirty string
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[0] == "build" {
+			switch {
+			case strings.HasPrefix(f[1], "vcs.revision="):
+				rev = strings.TrimPrefix(f[1], "vcs.revision=")
+			case f[1] == "vcs.modified=true":
+				dirty = " (with uncommitted changes)"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	size := ""
+	if st, err := os.Stat(bin); err == nil {
+		size = fmt.Sprintf(", %.1f MiB binary", float64(st.Size())/(1<<20))
+	}
+	if rev == "" {
+		rev = "unknown commit"
+	}
+	return "commit " + rev + dirty + size
+}
