@@ -1,0 +1,82 @@
+package conformance
+
+import (
+	"io"
+	"testing"
+)
+
+func TestBuildRequest(t *testing.T) {
+	tests := []struct {
+		name     string
+		s        serialized
+		endpoint string
+		// want
+		method, host, path, rawQuery, requestURI, body string
+		headers                                        map[string]string
+	}{
+		{
+			name:   "query post",
+			s:      serialized{Method: "POST", URI: "/", Body: "Action=Op&Version=2020-01-08", Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}},
+			method: "POST", host: "example.com", path: "/", requestURI: "/", body: "Action=Op&Version=2020-01-08",
+			headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Content-Length": "28"},
+		},
+		{
+			name:   "rest uri with labels and query string kept verbatim",
+			s:      serialized{Method: "GET", URI: "/foo/%2Fbar%20baz?a=b%26c&List=1&List=2"},
+			method: "GET", host: "example.com", path: "/foo//bar baz", rawQuery: "a=b%26c&List=1&List=2", requestURI: "/foo/%2Fbar%20baz?a=b%26c&List=1&List=2",
+		},
+		{
+			name:     "host from case wins over client endpoint",
+			s:        serialized{URI: "/", Host: "foo.example.com"},
+			endpoint: "https://other.example.org",
+			method:   "POST", host: "foo.example.com", path: "/", requestURI: "/",
+		},
+		{
+			name:     "host from client endpoint",
+			s:        serialized{URI: "/"},
+			endpoint: "https://svc.example.org",
+			method:   "POST", host: "svc.example.org", path: "/", requestURI: "/",
+		},
+		{
+			name:   "uri without leading slash",
+			s:      serialized{Method: "PUT", URI: "path"},
+			method: "PUT", host: "example.com", path: "/path", requestURI: "/path",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, body, err := buildRequest(&tt.s, tt.endpoint)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Method != tt.method || r.Host != tt.host || r.URL.Host != tt.host || r.URL.Path != tt.path ||
+				r.URL.RawQuery != tt.rawQuery || r.RequestURI != tt.requestURI {
+				t.Errorf("got %s host=%s urlhost=%s path=%q query=%q requestURI=%q", r.Method, r.Host, r.URL.Host, r.URL.Path, r.URL.RawQuery, r.RequestURI)
+			}
+			if r.URL.EscapedPath() != tt.requestURI[:len(tt.requestURI)-len(queryPart(tt.requestURI))] {
+				t.Errorf("EscapedPath = %q, want the path as sent", r.URL.EscapedPath())
+			}
+			rb, _ := io.ReadAll(r.Body)
+			if string(rb) != tt.body || string(body) != tt.body || r.ContentLength != int64(len(tt.body)) {
+				t.Errorf("body = %q / %q (len %d), want %q", rb, body, r.ContentLength, tt.body)
+			}
+			for k, v := range tt.headers {
+				if got := r.Header.Get(k); got != v {
+					t.Errorf("header %s = %q, want %q", k, got, v)
+				}
+			}
+		})
+	}
+	if _, _, err := buildRequest(nil, ""); err == nil {
+		t.Error("buildRequest(nil) succeeded")
+	}
+}
+
+func queryPart(uri string) string {
+	for i := range uri {
+		if uri[i] == '?' {
+			return uri[i:]
+		}
+	}
+	return ""
+}
