@@ -78,12 +78,27 @@ func newUnit(m *Model, prefix string, pkg *namer) (*unit, error) {
 			continue
 		}
 		u.types[sn] = pkg.claim(prefix+exportName(sn), false)
-		fn := newNamer()
-		for _, mem := range sh.Members {
-			u.fields[sn] = append(u.fields[sn], fn.claim(exportName(mem.Name), true))
-		}
+		u.fields[sn] = fieldNames(sh.Members)
 	}
 	return u, nil
+}
+
+// fieldNames names the Go fields of a structure's members. Members whose
+// model name is already an exported identifier claim their names first, so
+// when "tags" and "Tags" both exist, "Tags" keeps its name and "tags" becomes
+// "Tags_"; field order stays member order.
+func fieldNames(ms Members) []string {
+	names := make([]string, len(ms))
+	fn := newNamer()
+	for pass := 0; pass < 2; pass++ {
+		for i, mem := range ms {
+			exact := exportName(mem.Name) == mem.Name
+			if (pass == 0) == exact {
+				names[i] = fn.claim(exportName(mem.Name), true)
+			}
+		}
+	}
+	return names
 }
 
 func opRefs(op *Operation) []Ref {
