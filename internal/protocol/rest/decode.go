@@ -115,7 +115,7 @@ func bindQuery(p *plan, m *Match, v reflect.Value) error {
 		}
 	keys:
 		for k, vs := range q {
-			if p.queryNames[k] || len(vs) == 0 {
+			if len(vs) == 0 {
 				continue
 			}
 			for _, ql := range m.literalKeys {
@@ -189,22 +189,19 @@ func bindHeaders(p *plan, h http.Header, v reflect.Value) error {
 		if f.Kind() != reflect.Map {
 			continue
 		}
-		prefix := mem.WireName()
-		var mp reflect.Value
+		prefix := mem.Ref.LocationName // may be "": then every header
+		// The map is set even when empty: clients send no header for an
+		// empty map, and handlers then see the same value either way.
+		mp := reflect.MakeMap(f.Type())
 		for name, vs := range h {
 			if !hasPrefixFold(name, prefix) || len(vs) == 0 {
 				continue
-			}
-			if !mp.IsValid() {
-				mp = reflect.MakeMap(f.Type())
 			}
 			key := strings.ToLower(name[len(prefix):])
 			mp.SetMapIndex(reflect.ValueOf(key).Convert(f.Type().Key()),
 				reflect.ValueOf(strings.Join(vs, ",")).Convert(f.Type().Elem()))
 		}
-		if mp.IsValid() {
-			f.Set(mp)
-		}
+		f.Set(mp)
 	}
 	return nil
 }
@@ -298,7 +295,9 @@ func bindBody(c *api.Call, s *api.Shape, p *plan, v reflect.Value, body Body) er
 			}
 			return nil
 		}
-		if len(bytes.TrimSpace(data)) == 0 {
+		// SDKs send "{}" for a structure payload that is not set, so an
+		// empty object leaves the member absent.
+		if t := bytes.TrimSpace(data); len(t) == 0 || isEmptyObject(t) {
 			return nil
 		}
 		return body.Unmarshal(data, mem.Ref.Shape, mem, f)
@@ -345,4 +344,13 @@ func requestBody(c *api.Call) ([]byte, error) {
 		data = b
 	}
 	return data, nil
+}
+
+// isEmptyObject reports whether b is "{}" (spaces allowed inside),
+// what a client sends for an unset structure payload.
+func isEmptyObject(b []byte) bool {
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return false
+	}
+	return len(bytes.TrimSpace(b[1:len(b)-1])) == 0
 }

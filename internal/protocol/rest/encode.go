@@ -185,11 +185,13 @@ func EncodeHeaders(h http.Header, s *api.Shape, v reflect.Value) {
 		if f.Kind() != reflect.Map || f.IsNil() {
 			continue
 		}
-		prefix := mem.WireName()
+		prefix := mem.Ref.LocationName // may be "": then every header
 		it := f.MapRange()
 		for it.Next() {
 			if t, ok := Text(it.Value(), &api.Ref{}, api.TimestampRFC822, true); ok {
-				h.Set(prefix+it.Key().String(), t)
+				// Not canonicalized: clients take the map key from the
+				// header name as sent ("x-amz-meta-Color" → "Color").
+				h[prefix+it.Key().String()] = []string{t}
 			}
 		}
 	}

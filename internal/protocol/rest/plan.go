@@ -20,9 +20,6 @@ type plan struct {
 	payload *api.Member
 	// hasBody reports members bound to the body (when payload is nil).
 	hasBody bool
-	// queryNames are the names of the named query parameters, lowercase
-	// not applied: query keys are case-sensitive.
-	queryNames map[string]bool
 }
 
 // plans memoizes planFor; shapes never change after Index, so neither do
@@ -33,7 +30,7 @@ func planFor(s *api.Shape) *plan {
 	if p, ok := plans.Load(s); ok {
 		return p.(*plan)
 	}
-	p := &plan{queryNames: map[string]bool{}}
+	p := &plan{}
 	for i := range s.Members {
 		m := &s.Members[i]
 		switch m.Ref.Location {
@@ -44,7 +41,6 @@ func planFor(s *api.Shape) *plan {
 				p.queryMap = m
 			} else {
 				p.query = append(p.query, m)
-				p.queryNames[m.WireName()] = true
 			}
 		case api.LocationHeader:
 			p.header = append(p.header, m)

@@ -148,7 +148,7 @@ func TestDecodeRequestBindings(t *testing.T) {
 		Name: api.String("a b"), Count: api.Int32(7), When: &when,
 		Tags: []string{"a", "b,c", `"d"`}, Meta: map[string]string{"color": "blue"}, Flag: api.Bool(true),
 		Dates:   []time.Time{when, when.Add(24 * time.Hour)},
-		Rest:    map[string][]string{"other": {"1", "2"}},
+		Rest:    map[string][]string{"other": {"1", "2"}, "count": {"7"}, "flag": {"true"}},
 		Payload: []byte("raw bytes"),
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -162,12 +162,15 @@ func TestDecodeRequestBindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k, v := range map[string]string{
-		"X-When": "Mon, 16 Dec 2019 23:48:18 GMT", "X-Tags": `a, "b,c", "\"d\""`, "X-Meta-Color": "blue",
+		"X-When": "Mon, 16 Dec 2019 23:48:18 GMT", "X-Tags": `a, "b,c", "\"d\""`,
 		"X-Dates": "Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 23:48:18 GMT",
 	} {
 		if g := w.Header().Get(k); g != v {
 			t.Errorf("header %s = %q, want %q", k, g, v)
 		}
+	}
+	if g := w.Header()["x-meta-color"]; len(g) != 1 || g[0] != "blue" {
+		t.Errorf("prefix header x-meta-color = %q, want blue", g)
 	}
 	if w.Body.String() != "raw bytes" {
 		t.Errorf("body %q", w.Body.String())
