@@ -40,7 +40,8 @@ type Route struct {
 	// prefix, …), for the NotImplemented error when Candidates is empty.
 	Name string
 	// Operation is the operation the request names when that is visible
-	// without a codec (X-Amz-Target suffix, query Action); may be empty.
+	// without a codec (X-Amz-Target suffix, or the query Action when it was
+	// needed to find the service); may be empty.
 	Operation string
 	// Protocol is the wire protocol the request is in, when the request's
 	// form alone says so ("json" for X-Amz-Target, "query" for a form with
@@ -159,13 +160,17 @@ func (t *Table) Route(r *http.Request, form func() url.Values) (Route, error) {
 			rt.Candidates = []*api.Service{s}
 		}
 	}
-	// 3. The query Action, in the URL or a form body.
+	// 3. The query Action, in the URL or a form body. The form is parsed
+	// here only when nothing before named the service: the query codec
+	// parses it anyway, and doing it twice on the hot path is waste.
 	if target == "" {
-		action, version := queryAction(r, form)
-		if action != "" {
+		if isFormContent(r.Header.Get("Content-Type")) || r.URL.Query().Has("Action") {
 			rt.Protocol = "query"
-			rt.Operation = action
-			if rt.Name == "" {
+		}
+		if rt.Name == "" {
+			if action, version := queryAction(r, form); action != "" {
+				rt.Protocol = "query"
+				rt.Operation = action
 				rt.Name, rt.Candidates = t.byAction(action, version)
 			}
 		}

@@ -1,0 +1,15 @@
+package server
+
+import (
+	"github.com/fogbank/fogbank/internal/api"
+	"github.com/fogbank/fogbank/internal/protocol/query"
+)
+
+// Codecs returns the codec of every wire protocol Fogbank speaks, by the
+// protocol's name in the service models. This is the one place codecs are
+// listed; a protocol missing here is answered with NotImplemented.
+func Codecs() map[string]api.Codec {
+	return map[string]api.Codec{
+		query.Protocol: query.Codec{},
+	}
+}
