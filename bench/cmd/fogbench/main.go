@@ -15,24 +15,22 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/fogbank/fogbank/bench/peer"
 )
 
 func main() {
@@ -44,9 +42,16 @@ func main() {
 		workers  = flag.String("workers", "1,16", "comma-separated concurrent worker counts")
 		starts   = flag.Int("starts", 20, "process starts for the start-to-healthy median")
 		moto     = flag.Bool("moto", false, "also measure moto (python3 -m moto.server) as a peer")
+		bareAddr = flag.String("bare", "", "internal: serve the bare handler on this address")
+		bareType = flag.String("bare-type", "", "internal: the bare handler's Content-Type")
+		bareFile = flag.String("bare-answer", "", "internal: file holding the bare handler's answer")
 		args     = flag.String("args", "", "extra flags for fogbank serve, space-separated (e.g. \"--log-level error\")")
 	)
 	flag.Parse()
+	if *bareAddr != "" {
+		serveBare(*bareAddr, *bareType, *bareFile)
+		return
+	}
 	if *bin == "" {
 		log.Fatal("fogbench: -bin is required")
 	}
@@ -96,7 +101,7 @@ type startRow struct {
 	server           string
 	runs             int
 	median, min, max time.Duration
-	rssKB            int64
+	rss              int64 // bytes
 	note             string
 }
 
@@ -114,14 +119,14 @@ func stsRequest(url string) (*http.Request, []byte) {
 }
 
 func (r *report) throughput(bin string, workers []int, d time.Duration, reps int, withMoto bool) {
-	fb, err := startFogbank(bin)
+	fb, err := peer.Fogbank(bin, extraArgs...)
 	if err != nil {
 		log.Fatalf("fogbench: %v", err)
 	}
-	defer fb.stop()
+	defer fb.Stop()
 
 	// What fogbank answers is what the bare handler will answer.
-	tmpl, body := stsRequest(fb.url)
+	tmpl, body := stsRequest(fb.URL)
 	status, ctype, answer, err := once(tmpl, body)
 	if err != nil {
 		log.Fatalf("fogbench: GetCallerIdentity: %v", err)
@@ -133,15 +138,14 @@ func (r *report) throughput(bin string, workers []int, d time.Duration, reps int
 	if err != nil {
 		log.Fatalf("fogbench: %v", err)
 	}
-	defer bare.Close()
-	bareURL := "http://" + bare.Addr().String()
+	defer bare.Stop()
 
-	var mt *proc
+	var mt *peer.Proc
 	if withMoto {
-		if mt, err = startMoto(); err != nil {
+		if mt, err = peer.Moto(); err != nil {
 			log.Printf("fogbench: moto not measured: %v", err)
 		} else {
-			defer mt.stop()
+			defer mt.Stop()
 		}
 	}
 
@@ -150,17 +154,17 @@ func (r *report) throughput(bin string, workers []int, d time.Duration, reps int
 		var fbs, bares []float64
 		for range reps {
 			// Alternate the targets so drift in the machine's load hits both.
-			rate, errs := load(fb.url, n, d)
+			rate, errs := load(fb.URL, n, d)
 			if errs > 0 {
 				row.fogbankErr = fmt.Sprintf("%d non-200 answers", errs)
 			}
 			fbs = append(fbs, rate)
-			rate, _ = load(bareURL, n, d)
+			rate, _ = load(bare.URL, n, d)
 			bares = append(bares, rate)
 		}
 		row.fogbank, row.bare = median(fbs), median(bares)
 		if mt != nil {
-			rate, errs := load(mt.url, n, d)
+			rate, errs := load(mt.URL, n, d)
 			row.moto = rate
 			if errs > 0 {
 				row.motoNotes = fmt.Sprintf("%d non-200 answers", errs)
@@ -238,12 +242,37 @@ func once(tmpl *http.Request, body []byte) (status int, ctype string, answer []b
 	return resp.StatusCode, resp.Header.Get("Content-Type"), answer, err
 }
 
-// startBare serves answer for every request with a plain net/http handler:
-// the most any handler on net/http can do on this machine.
-func startBare(ctype string, answer []byte) (net.Listener, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// startBare starts this program again as a plain net/http server that
+// answers every request with answer: the most any handler on net/http can do
+// on this machine. It is a process of its own, as fogbank is, so that it does
+// not share the load generator's Go runtime.
+func startBare(ctype string, answer []byte) (*peer.Proc, error) {
+	self, err := os.Executable()
 	if err != nil {
 		return nil, err
+	}
+	f, err := os.CreateTemp("", "fogbench-answer-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(answer); err != nil {
+		return nil, err
+	}
+	f.Close()
+	addr, err := peer.FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self, "-bare", addr, "-bare-type", ctype, "-bare-answer", f.Name())
+	return peer.Command(cmd, "http://"+addr, "/", true)
+}
+
+// serveBare is the bare server's main.
+func serveBare(addr, ctype, answerFile string) {
+	answer, err := os.ReadFile(answerFile)
+	if err != nil {
+		log.Fatal(err)
 	}
 	size := strconv.Itoa(len(answer))
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -253,181 +282,50 @@ func startBare(ctype string, answer []byte) (net.Listener, error) {
 		w.Header().Set("X-Amzn-Requestid", "00000000-0000-0000-0000-000000000000")
 		w.Write(answer)
 	})
-	go http.Serve(l, h)
-	return l, nil
+	log.Fatal(http.ListenAndServe(addr, h))
 }
 
 func (r *report) startup(bin string, runs int, withMoto bool) {
 	var times []time.Duration
 	var rss int64
 	for i := range runs {
-		p, took, err := startTimed(bin)
+		p, err := peer.Fogbank(bin, extraArgs...)
 		if err != nil {
 			log.Fatalf("fogbench: start %d: %v", i, err)
 		}
-		times = append(times, took)
+		times = append(times, p.Started)
 		if i == runs-1 {
 			time.Sleep(time.Second)
-			rss = vmRSS(p.cmd.Process.Pid)
+			rss = p.RSS()
 		}
-		p.stop()
+		p.Stop()
 	}
-	r.starts = append(r.starts, summarize("fogbank --memory", times, rss))
+	r.starts = append(r.starts, summarize("fogbank --memory", times, rss, ""))
 
 	if withMoto {
 		var mtimes []time.Duration
 		var mrss int64
 		const motoRuns = 3 // moto takes seconds to start: fewer runs
 		for i := range motoRuns {
-			start := time.Now()
-			p, err := startMoto()
+			p, err := peer.Moto()
 			if err != nil {
 				log.Printf("fogbench: moto start not measured: %v", err)
 				return
 			}
-			mtimes = append(mtimes, time.Since(start))
+			mtimes = append(mtimes, p.Started)
 			if i == motoRuns-1 {
 				time.Sleep(time.Second)
-				mrss = vmRSS(p.cmd.Process.Pid)
+				mrss = p.RSS()
 			}
-			p.stop()
+			p.Stop()
 		}
-		row := summarize("moto server (peer)", mtimes, mrss)
-		row.note = "ready = first HTTP answer"
-		r.starts = append(r.starts, row)
+		r.starts = append(r.starts, summarize("moto server (peer)", mtimes, mrss, "ready = first HTTP answer from /moto-api/"))
 	}
 }
 
-func summarize(name string, ts []time.Duration, rss int64) startRow {
+func summarize(name string, ts []time.Duration, rss int64, note string) startRow {
 	slices.Sort(ts)
-	return startRow{server: name, runs: len(ts), median: ts[len(ts)/2], min: ts[0], max: ts[len(ts)-1], rssKB: rss}
-}
-
-// proc is a server process under measurement.
-type proc struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan struct{}
-}
-
-func (p *proc) stop() {
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		p.cmd.Process.Kill()
-		<-p.done
-	}
-}
-
-func startFogbank(bin string) (*proc, error) {
-	p, _, err := startTimed(bin)
-	return p, err
-}
-
-// startTimed starts fogbank --memory on a free port and returns how long it
-// took from just before exec to the first 200 from /_fogbank/health.
-func startTimed(bin string) (*proc, time.Duration, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, 0, err
-	}
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	args := append([]string{"serve", "--listen", "127.0.0.1:" + strconv.Itoa(port), "--memory"}, extraArgs...)
-	cmd := exec.Command(bin, args...)
-	// The server logs a line per request: to a file, not a pipe we must drain.
-	logs, err := os.CreateTemp("", "fogbench-log-")
-	if err != nil {
-		return nil, 0, err
-	}
-	defer os.Remove(logs.Name())
-	defer logs.Close()
-	cmd.Stdout, cmd.Stderr = logs, logs
-	start := time.Now()
-	p, err := spawn(cmd, url)
-	if err != nil {
-		return nil, 0, err
-	}
-	if err := p.waitReady(url+"/_fogbank/health", true, 20*time.Second); err != nil {
-		p.stop()
-		out, _ := os.ReadFile(logs.Name())
-		return nil, 0, fmt.Errorf("%w\n%s", err, out)
-	}
-	return p, time.Since(start), nil
-}
-
-func startMoto() (*proc, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	p, err := spawn(cmd, url)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.waitReady(url+"/moto-api/", false, 60*time.Second); err != nil {
-		p.stop()
-		return nil, err
-	}
-	return p, nil
-}
-
-func spawn(cmd *exec.Cmd, url string) (*proc, error) {
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	p := &proc{cmd: cmd, url: url, done: make(chan struct{})}
-	go func() { cmd.Wait(); close(p.done) }()
-	return p, nil
-}
-
-// waitReady polls url every millisecond until it answers (200 when want200,
-// any HTTP answer otherwise), the process exits or limit passes.
-func (p *proc) waitReady(url string, want200 bool, limit time.Duration) error {
-	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		resp, err := client.Get(url)
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if !want200 || resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-p.done:
-			return errors.New(filepath.Base(p.cmd.Path) + " exited before it was ready")
-		case <-time.After(time.Millisecond):
-		}
-	}
-	return fmt.Errorf("%s not ready after %v", url, limit)
-}
-
-// vmRSS reads the resident set size of pid in kB, or -1.
-func vmRSS(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			n, _ := strconv.ParseInt(f[1], 10, 64)
-			return n
-		}
-	}
-	return -1
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return startRow{server: name, runs: len(ts), median: ts[len(ts)/2], min: ts[0], max: ts[len(ts)-1], rss: rss, note: note}
 }
 
 func median(xs []float64) float64 {
@@ -466,7 +364,7 @@ func (r *report) write(w io.Writer, bin string) {
 	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---|\n")
 	for _, s := range r.starts {
 		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.1f MiB | %s |\n", s.server, s.runs,
-			ms(s.median), ms(s.min), ms(s.max), float64(s.rssKB)/1024, s.note)
+			ms(s.median), ms(s.min), ms(s.max), float64(s.rss)/(1<<20), s.note)
 	}
 }
 
@@ -505,7 +403,7 @@ func describe(bin string) string {
 		size = fmt.Sprintf(", %.1f MiB binary", float64(st.Size())/(1<<20))
 	}
 	if rev == "" {
-		rev = "unknown commit"
+		return "commit not recorded in the binary" + size
 	}
 	return "commit " + rev + dirty + size
 }

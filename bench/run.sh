@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Measures fogbank and writes bench/RESULTS.md in one run (about a minute):
+# router+codec throughput against a bare net/http ceiling, start-to-healthy,
+# idle RSS, and moto as a peer when python3 has it.
+#
+#   bash bench/run.sh            # full run, writes bench/RESULTS.md
+#   QUICK=1 bash bench/run.sh    # short runs, to check the script
+#
+# Everything listens on 127.0.0.1 and stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out
+mkdir -p "$out"
+
+go build -o "$out/fogbank" ./cmd/fogbank
+go build -o "$out/fogbench" ./bench/cmd/fogbench
+
+args=(-bin "$out/fogbank" -out bench/RESULTS.md)
+if [ -n "${QUICK:-}" ]; then
+  args+=(-duration 1s -reps 1 -starts 5)
+fi
+if python3 -c 'import moto.server' 2>/dev/null; then
+  args+=(-moto)
+else
+  echo "moto not importable by python3: measured without the moto peer" >&2
+fi
+
+"$out/fogbench" "${args[@]}"
+echo "wrote bench/RESULTS.md"
