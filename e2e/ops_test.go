@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 )
 
 // The server itself: health endpoints, what clients get for what Fogbank
@@ -42,6 +43,56 @@ func TestLocalStackHealth(t *testing.T) {
 	case "running", "available":
 	default:
 		t.Errorf(`services.sts = %q, want "running" or "available": %s`, st, body)
+	}
+}
+
+// TestClock moves the process clock with POST /_fogbank/clock and reads it
+// back with GET: the offset and "now" both move by what was asked.
+func TestClock(t *testing.T) {
+	s := startServer(t, ServerOptions{})
+	read := func(resp *http.Response, body []byte) (now time.Time, offset time.Duration) {
+		t.Helper()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("/_fogbank/clock: HTTP %d: %s", resp.StatusCode, body)
+		}
+		var c struct{ Now, Offset string }
+		if err := json.Unmarshal(body, &c); err != nil {
+			t.Fatalf("/_fogbank/clock: %v: %s", err, body)
+		}
+		now, err := time.Parse(time.RFC3339Nano, c.Now)
+		if err != nil {
+			t.Fatalf("/_fogbank/clock: now: %v: %s", err, body)
+		}
+		if offset, err = time.ParseDuration(c.Offset); err != nil {
+			t.Fatalf("/_fogbank/clock: offset: %v: %s", err, body)
+		}
+		return now, offset
+	}
+	before, off0 := read(s.Do(t, "GET", "/_fogbank/clock", nil, nil))
+	if off0 != 0 {
+		t.Errorf("offset of a new server = %v, want 0", off0)
+	}
+	after, off := read(s.Do(t, "POST", "/_fogbank/clock", http.Header{"Content-Type": {"application/json"}}, []byte(`{"advance": "90s"}`)))
+	if off != 90*time.Second {
+		t.Errorf("offset after advancing 90s = %v", off)
+	}
+	if d := after.Sub(before); d < 90*time.Second {
+		t.Errorf("now moved %v after advancing 90s", d)
+	}
+	if _, off = read(s.Do(t, "GET", "/_fogbank/clock", nil, nil)); off != 90*time.Second {
+		t.Errorf("GET after advancing: offset %v, want 1m30s", off)
+	}
+	resp, body := s.Do(t, "POST", "/_fogbank/clock", nil, []byte(`{"advance": "-1s"}`))
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("advancing -1s: HTTP %d %s, want 400 (the clock never goes back)", resp.StatusCode, body)
+	}
+}
+
+func TestReset(t *testing.T) {
+	s := startServer(t, ServerOptions{})
+	resp, body := s.Do(t, "POST", "/_fogbank/reset", nil, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /_fogbank/reset: HTTP %d: %s", resp.StatusCode, body)
 	}
 }
 
