@@ -461,3 +461,53 @@ func documentValue(g any) any {
 func wrongGeneric(path string, s *api.Shape, g any) error {
 	return fmt.Errorf("%s: value %v (%T) does not fit shape %s (%s)", path, g, g, s.Name, s.Type)
 }
+
+// dropNulls returns g, a generic value of shape s, without the structure
+// members that are null. botocore's serializers drop a None member before
+// anything reaches the wire, so in a case's params a null member means the
+// same as an absent one. Nulls in lists, maps and documents are kept: there
+// they are values.
+func dropNulls(s *api.Shape, g any) any {
+	if s == nil || s.Document {
+		return g
+	}
+	switch s.Type {
+	case api.TypeStructure:
+		m, ok := g.(map[string]any)
+		if !ok {
+			return g
+		}
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			if v == nil {
+				continue
+			}
+			if mem := s.MemberByName(k); mem != nil {
+				v = dropNulls(mem.Ref.Shape, v)
+			}
+			out[k] = v
+		}
+		return out
+	case api.TypeList:
+		l, ok := g.([]any)
+		if !ok || s.Member == nil {
+			return g
+		}
+		out := make([]any, len(l))
+		for i, v := range l {
+			out[i] = dropNulls(s.Member.Shape, v)
+		}
+		return out
+	case api.TypeMap:
+		m, ok := g.(map[string]any)
+		if !ok || s.Value == nil {
+			return g
+		}
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			out[k] = dropNulls(s.Value.Shape, v)
+		}
+		return out
+	}
+	return g
+}

@@ -157,3 +157,22 @@ func TestDiff(t *testing.T) {
 		})
 	}
 }
+
+func TestDropNulls(t *testing.T) {
+	all, _, _ := testShapes()
+	tests := []struct{ name, in, want string }{
+		{"members", `{"Str":null,"I32":1}`, `{"I32":1}`},
+		{"nested", `{"Nested":{"Name":null},"Structs":[{"Name":null,"Count":2}]}`, `{"Nested":{},"Structs":[{"Count":2}]}`},
+		{"list elements kept", `{"List":["a",null]}`, `{"List":["a",null]}`},
+		{"document kept", `{"Doc":{"a":null}}`, `{"Doc":{"a":null}}`},
+		{"map values kept", `{"StructMap":{"k":null}}`, `{"StructMap":{"k":null}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := dropNulls(all, mustGeneric(t, tt.in))
+			if d := Diff(got, mustGeneric(t, tt.want)); d != nil {
+				t.Errorf("dropNulls(%s) = %s, want %s: %v", tt.in, show(got), tt.want, d)
+			}
+		})
+	}
+}

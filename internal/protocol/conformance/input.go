@@ -62,7 +62,7 @@ func (r *run) inputCase(si, ci int, s *suite, c *testCase, codec api.Codec) (fai
 	if got == nil {
 		got = map[string]any{}
 	}
-	want := c.Params
+	want := dropNulls(op.Input, c.Params)
 	if want == nil {
 		want = map[string]any{}
 	}
