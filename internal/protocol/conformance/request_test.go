@@ -80,3 +80,26 @@ func queryPart(uri string) string {
 	}
 	return ""
 }
+
+func TestSeedRequests(t *testing.T) {
+	if _, err := ProtocolsDir(); err != nil {
+		t.Skip(err)
+	}
+	seeds, err := SeedRequests("rest-xml.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seeds) < 50 {
+		t.Fatalf("got %d seeds from rest-xml.json, want the whole file", len(seeds))
+	}
+	for _, s := range seeds {
+		r, body, err := s.HTTPRequest()
+		if err != nil {
+			t.Errorf("%s: %v", s.ID, err)
+			continue
+		}
+		if r.Method == "" || r.Host == "" || string(body) != s.Body {
+			t.Errorf("%s: request %s %s host %q body %q", s.ID, r.Method, r.RequestURI, r.Host, body)
+		}
+	}
+}
