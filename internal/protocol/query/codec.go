@@ -156,8 +156,20 @@ func (Codec) Decode(c *api.Call, in any) (err error) {
 func decodeStruct(f *form, s *api.Shape, v reflect.Value, path string) error {
 	for i := range s.Members {
 		m := &s.Members[i]
+		// botocore's serializer first (the list member's name for a
+		// flattened list), then the other names clients use.
 		name := xmlenc.MemberName(m)
 		n := f.child(name)
+		if n == nil {
+			for _, alt := range xmlenc.CandidateNames(m) {
+				if alt != "" && alt != name {
+					if n = f.child(alt); n != nil {
+						name = alt
+						break
+					}
+				}
+			}
+		}
 		if n == nil {
 			continue
 		}

@@ -29,14 +29,23 @@ func DecodeMembers(n *Node, s *api.Shape, v reflect.Value) error {
 			}
 			continue
 		}
-		name := MemberName(m)
-		if m.Ref.IsFlattened() && m.Ref.Shape != nil && (m.Ref.Shape.Type == api.TypeList || m.Ref.Shape.Type == api.TypeMap) {
-			var items []*Node
-			for _, c := range n.Children {
-				if c.Name == name {
-					items = append(items, c)
-				}
+		flat := m.Ref.IsFlattened() && m.Ref.Shape != nil && (m.Ref.Shape.Type == api.TypeList || m.Ref.Shape.Type == api.TypeMap)
+		var items []*Node
+		var c *Node
+		for _, name := range CandidateNames(m) {
+			if name == "" {
+				continue
 			}
+			if flat {
+				items = n.all(name)
+				if len(items) > 0 {
+					break
+				}
+			} else if c = n.Child(name); c != nil {
+				break
+			}
+		}
+		if flat {
 			if len(items) == 0 {
 				continue
 			}
@@ -51,7 +60,6 @@ func DecodeMembers(n *Node, s *api.Shape, v reflect.Value) error {
 			}
 			continue
 		}
-		c := n.Child(name)
 		if c == nil {
 			continue
 		}
@@ -60,6 +68,17 @@ func DecodeMembers(n *Node, s *api.Shape, v reflect.Value) error {
 		}
 	}
 	return nil
+}
+
+// all returns the children of n called name.
+func (n *Node) all(name string) []*Node {
+	var out []*Node
+	for _, c := range n.Children {
+		if c.Name == name {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // DecodeValue fills f, described by r, from element n.

@@ -9,8 +9,10 @@ import (
 
 // AppendMembers appends the body members of structure s held in v (a struct
 // value, or a pointer to one) as child elements, in model order. Members
-// bound elsewhere (headers, URI, status code) and XML attributes are left
-// out: attributes belong to the enclosing start tag (see AppendAttrs).
+// bound to response headers or the status code, and XML attributes, are left
+// out: attributes belong to the enclosing start tag (see AppendAttrs). URI
+// and query-string members have no place in a response other than the body,
+// and botocore reads them from there, so they are written.
 func AppendMembers(dst []byte, s *api.Shape, v reflect.Value) []byte {
 	v = indirect(v)
 	if !v.IsValid() {
@@ -18,12 +20,16 @@ func AppendMembers(dst []byte, s *api.Shape, v reflect.Value) []byte {
 	}
 	for i := range s.Members {
 		m := &s.Members[i]
-		if m.Ref.Location != api.LocationBody || m.Ref.XMLAttribute {
+		if !inResponseBody(m.Ref.Location) || m.Ref.XMLAttribute {
 			continue
 		}
 		dst = AppendMember(dst, m, v.Field(m.Field))
 	}
 	return dst
+}
+
+func inResponseBody(l api.Location) bool {
+	return l == api.LocationBody || l == api.LocationURI || l == api.LocationQueryString
 }
 
 // AppendMember appends member m whose field value is f. An absent value

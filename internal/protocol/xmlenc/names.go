@@ -30,6 +30,27 @@ func MemberName(m *api.Member) string {
 	return RefName(r, m.Name)
 }
 
+// CandidateNames lists the names under which a reader should look for
+// member m, most likely first; entries may be empty or repeat. Clients
+// disagree where the model gives several: Smithy SDKs (and botocore's XML
+// serializer for lists) use the member's own locationName or name, botocore
+// also applies a locationName set on the target shape, and botocore's query
+// serializer and XML parser name a flattened list after its list member.
+func CandidateNames(m *api.Member) [3]string {
+	own := m.Ref.LocationName
+	if own == "" {
+		own = m.Name
+	}
+	names := [3]string{own, "", ""}
+	if n := MemberName(m); n != own {
+		names[1] = n
+	}
+	if n := RefName(&m.Ref, m.Name); n != own && n != names[1] {
+		names[2] = n
+	}
+	return names
+}
+
 // ItemName is the element name of the items of a non-flattened list.
 func ItemName(list *api.Shape) string { return RefName(list.Member, "member") }
 

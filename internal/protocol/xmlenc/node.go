@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // Node is an element of a parsed XML document. Names are local names
@@ -36,7 +35,7 @@ func Parse(data []byte) (*Node, error) {
 	d.Strict = true
 	var root *Node
 	var stack []*Node
-	var text []strings.Builder
+	var text [][]byte // character data of each open element
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -61,15 +60,15 @@ func Parse(data []byte) (*Node, error) {
 				p.Children = append(p.Children, n)
 			}
 			stack = append(stack, n)
-			text = append(text, strings.Builder{})
+			text = append(text, nil)
 		case xml.EndElement:
 			n := stack[len(stack)-1]
-			n.Text = text[len(text)-1].String()
+			n.Text = string(text[len(text)-1])
 			stack = stack[:len(stack)-1]
 			text = text[:len(text)-1]
 		case xml.CharData:
 			if len(stack) > 0 {
-				text[len(text)-1].Write(t)
+				text[len(text)-1] = append(text[len(text)-1], t...)
 			} else if len(bytes.TrimSpace(t)) != 0 {
 				return nil, fmt.Errorf("%w: text outside the root element", ErrMalformed)
 			}
