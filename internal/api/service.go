@@ -117,6 +117,10 @@ type Call struct {
 	Request *http.Request
 	// RequestID is echoed in the response (header and, for XML protocols, body).
 	RequestID string
+	// AccessKey is the access key the request was signed with ("" when
+	// unsigned). Services that issue keys (STS, IAM) look it up to answer
+	// as the identity it belongs to.
+	AccessKey string
 	Account   string
 	Region    string
 	// Protocol is the wire protocol the request arrived in ("query", "json", …).

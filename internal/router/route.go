@@ -154,7 +154,7 @@ func (t *Table) Route(r *http.Request, form func() url.Values) (Route, error) {
 	}
 	// 2. X-Amz-Target.
 	if rt.Name == "" && target != "" {
-		rt.Name = tprefix
+		rt.Name = targetServiceName(tprefix)
 		if s := t.byTarget[tprefix]; s != nil {
 			rt.Name = s.Name
 			rt.Candidates = []*api.Service{s}
@@ -322,4 +322,14 @@ func isJSONContent(ct string) bool {
 
 func isFormContent(ct string) bool {
 	return strings.HasPrefix(ct, "application/x-www-form-urlencoded")
+}
+
+// targetServiceName turns an X-Amz-Target prefix of a service Fogbank does
+// not serve into the name users know it by, for the NotImplemented message:
+// "DynamoDB_20120810" → "dynamodb".
+func targetServiceName(prefix string) string {
+	if i := strings.LastIndexByte(prefix, '_'); i > 0 && len(prefix)-i-1 == 8 && strings.Trim(prefix[i+1:], "0123456789") == "" {
+		prefix = prefix[:i]
+	}
+	return strings.ToLower(prefix)
 }

@@ -2,7 +2,9 @@ package server
 
 import (
 	"github.com/fogbank/fogbank/internal/api"
+	"github.com/fogbank/fogbank/internal/protocol/jsonrpc"
 	"github.com/fogbank/fogbank/internal/protocol/query"
+	"github.com/fogbank/fogbank/internal/protocol/restjson"
 )
 
 // Codecs returns the codec of every wire protocol Fogbank speaks, by the
@@ -10,6 +12,8 @@ import (
 // listed; a protocol missing here is answered with NotImplemented.
 func Codecs() map[string]api.Codec {
 	return map[string]api.Codec{
-		query.Protocol: query.Codec{},
+		query.Protocol:    query.Codec{},
+		jsonrpc.Protocol:  jsonrpc.Codec{},
+		restjson.Protocol: restjson.Codec{},
 	}
 }

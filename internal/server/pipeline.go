@@ -127,7 +127,7 @@ func (p *Pipeline) serve(ctx context.Context, w http.ResponseWriter, r *http.Req
 	}
 	rt, authErr := p.cfg.Table.Route(r, form)
 	x.route = rt
-	c.Account, c.Region, c.Protocol = rt.Account, rt.Region, rt.Protocol
+	c.AccessKey, c.Account, c.Region, c.Protocol = rt.AccessKey, rt.Account, rt.Region, rt.Protocol
 	if rt.Name == "s3" {
 		w.Header().Set("x-amz-id-2", NewHostID())
 	}
@@ -321,8 +321,13 @@ func (p *Pipeline) logRequest(ctx context.Context, x *exchange, rec *recorder, d
 	if status == 0 {
 		status = http.StatusOK
 	}
+	// A 5xx is Fogbank's fault and logged as an error; 501 is a known gap
+	// (a service or operation not implemented yet), worth a warning.
 	level := slog.LevelInfo
-	if status >= 500 {
+	switch {
+	case status == http.StatusNotImplemented:
+		level = slog.LevelWarn
+	case status >= 500:
 		level = slog.LevelError
 	}
 	lg := p.cfg.Logger

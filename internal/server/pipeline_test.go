@@ -153,6 +153,9 @@ func TestPipeline(t *testing.T) {
 			if tc.wantStatus >= 500 && tc.wantStatus != 501 && !strings.Contains(lines[0], `"level":"ERROR"`) {
 				t.Errorf("5xx logged below error level: %s", lines[0])
 			}
+			if tc.wantStatus == 501 && !strings.Contains(lines[0], `"level":"WARN"`) {
+				t.Errorf("501 not logged as a warning: %s", lines[0])
+			}
 		})
 	}
 }
