@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -45,7 +44,7 @@ func TestRunOutputFake(t *testing.T) {
 
 func requireBotocore(t *testing.T) {
 	t.Helper()
-	_, err := parseWithBotocore(context.Background(), "", nil)
+	_, err := parseWithBotocore(t.Context(), "", nil)
 	if errors.Is(err, errNoBotocore) {
 		t.Skip(err)
 	}
@@ -69,7 +68,7 @@ func TestBotocoreBridge(t *testing.T) {
 		newBridgeCase("err", s, given, 400, h, []byte(`{"__type":"com.test#Boom","message":"no"}`), true),
 		newBridgeCase("garbage", s, given, 200, h, []byte(`{not json`), false),
 	}
-	res, err := parseWithBotocore(context.Background(), "", cases)
+	res, err := parseWithBotocore(t.Context(), "", cases)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -54,7 +53,7 @@ func RunOutput(t *testing.T, file string, codec api.Codec, opts ...Option) Resul
 	var results []bridgeResult
 	if len(bcs) > 0 {
 		var err error
-		results, err = parseWithBotocore(context.Background(), r.cfg.python, bcs)
+		results, err = parseWithBotocore(t.Context(), r.cfg.python, bcs)
 		if errors.Is(err, errNoBotocore) {
 			t.Skipf("conformance output %s: %v", file, err)
 		}
