@@ -134,6 +134,7 @@ func TestFirstSentence(t *testing.T) {
 		{"", ""},
 		{"<p>Deletes a queue. More text.</p>", "Deletes a queue."},
 		{"<p>Uses <code>QueueUrl</code>\n to find it</p>", "Uses QueueUrl to find it"},
+		{"<p>By <code>QueueUrl</code>, (<i>x</i>) <b>principal</b> .</p>", "By QueueUrl, (x) principal."},
 	} {
 		if got := firstSentence(tc.in); got != tc.want {
 			t.Errorf("firstSentence(%q) = %q, want %q", tc.in, got, tc.want)
@@ -170,5 +171,18 @@ func TestNewUnitRejectsBrokenModels(t *testing.T) {
 				t.Error("want an error")
 			}
 		})
+	}
+}
+
+func TestMethodDoc(t *testing.T) {
+	for _, tc := range []struct{ doc, want string }{
+		{"Deletes the queue.", "DeleteQueue deletes the queue."},
+		{"AWS deletes it.", "DeleteQueue: AWS deletes it."},
+		{"Amazon SQS deletes it.", "DeleteQueue: Amazon SQS deletes it."},
+		{"Use this to delete.", "DeleteQueue: Use this to delete."},
+	} {
+		if got := methodDoc("DeleteQueue", tc.doc); got != tc.want {
+			t.Errorf("methodDoc(%q) = %q, want %q", tc.doc, got, tc.want)
+		}
 	}
 }

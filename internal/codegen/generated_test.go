@@ -52,6 +52,13 @@ func TestGenerated(t *testing.T) {
 					t.Errorf("variant %s has %d operations, want %d", p, len(v.Operations), len(tc.svc.Operations))
 				}
 				checkService(t, v, true)
+				for i, op := range v.Operations {
+					main := tc.svc.Operations[i]
+					if op.Name != main.Name || reflect.ValueOf(op.Invoke).Pointer() != reflect.ValueOf(main.Invoke).Pointer() ||
+						reflect.ValueOf(op.NewInput).Pointer() != reflect.ValueOf(main.NewInput).Pointer() {
+						t.Errorf("variant %s operation %s does not share NewInput/Invoke with %s", p, op.Name, main.Name)
+					}
+				}
 			}
 			for _, op := range tc.svc.Operations {
 				out, err := op.Invoke(context.Background(), tc.handler, op.NewInput())

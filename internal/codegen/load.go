@@ -29,7 +29,18 @@ func ModuleCacheLoader() ModelLoader {
 			}
 			dirs[version] = root
 		}
-		return ReadModel(filepath.Join(root, "models", "apis", dir, "api-2.json"))
+		m, err := ReadModel(filepath.Join(root, "models", "apis", dir, "api-2.json"))
+		if err != nil {
+			return nil, err
+		}
+		// Documentation is optional: without docs-2.json the output only
+		// lacks doc comments.
+		if b, err := os.ReadFile(filepath.Join(root, "models", "apis", dir, "docs-2.json")); err == nil {
+			if err := m.MergeDocs(b); err != nil {
+				return nil, fmt.Errorf("%s: %w", dir, err)
+			}
+		}
+		return m, nil
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Model is a botocore service model (api-2.json) or a protocol-suite's
@@ -45,9 +46,10 @@ type Operation struct {
 		RequestURI   string `json:"requestUri"`
 		ResponseCode int    `json:"responseCode"`
 	} `json:"http"`
-	Input  *Ref  `json:"input"`
-	Output *Ref  `json:"output"`
-	Errors []Ref `json:"errors"`
+	Input         *Ref   `json:"input"`
+	Output        *Ref   `json:"output"`
+	Errors        []Ref  `json:"errors"`
+	Documentation string `json:"documentation"`
 }
 
 // XMLNamespace is an "xmlNamespace" trait. Models write it either as an
@@ -82,6 +84,7 @@ type Ref struct {
 	EventPayload     bool          `json:"eventpayload"`
 	Streaming        bool          `json:"streaming"`
 	ResultWrapper    string        `json:"resultWrapper"`
+	Documentation    string        `json:"documentation"`
 }
 
 // ErrorTrait is a shape's "error" object.
@@ -170,6 +173,48 @@ func ParseModel(b []byte) (*Model, error) {
 		}
 	}
 	return &m, nil
+}
+
+// docs is a docs-2.json file: the HTML documentation aws-sdk-go keeps apart
+// from api-2.json.
+type docs struct {
+	Operations map[string]string `json:"operations"`
+	Shapes     map[string]struct {
+		Base *string           `json:"base"`
+		Refs map[string]string `json:"refs"` // "Structure$Member" → doc
+	} `json:"shapes"`
+}
+
+// MergeDocs copies the documentation of a docs-2.json file into m, so the
+// generator can keep each doc's first sentence as a Go doc comment.
+func (m *Model) MergeDocs(b []byte) error {
+	var d docs
+	if err := json.Unmarshal(b, &d); err != nil {
+		return fmt.Errorf("parsing docs: %w", err)
+	}
+	for name, doc := range d.Operations {
+		if op := m.Operations[name]; op != nil {
+			op.Documentation = doc
+		}
+	}
+	for name, sd := range d.Shapes {
+		if sh := m.Shapes[name]; sh != nil && sd.Base != nil {
+			sh.Documentation = *sd.Base
+		}
+		for ref, doc := range sd.Refs {
+			owner, member, ok := strings.Cut(ref, "$")
+			sh := m.Shapes[owner]
+			if !ok || sh == nil {
+				continue
+			}
+			for i := range sh.Members {
+				if sh.Members[i].Name == member {
+					sh.Members[i].Ref.Documentation = doc
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Protocols returns the model's protocols, preferred first: metadata

@@ -155,23 +155,23 @@ func newService() *api.Service {
 	if len(g.spec.Variants) > 0 {
 		w.WriteString("\tsvc.Variants = map[string]*api.Service{\n")
 		for _, v := range g.spec.Variants {
-			fmt.Fprintf(w, "\t\t%q: %sService(),\n", v.Protocol, unexport(exportName(v.Protocol)))
+			fmt.Fprintf(w, "\t\t%q: %sService(svc.Operations),\n", v.Protocol, unexport(exportName(v.Protocol)))
 		}
 		w.WriteString("\t}\n")
 	}
 	w.WriteString("\tsvc.Index()\n\treturn svc\n}\n\n")
-	g.writeOps(w, "operations", g.m)
+	g.writeOps(w, "operations", g.m, false)
 
 	for i, v := range g.spec.Variants {
 		fn := unexport(exportName(v.Protocol))
 		vm := overlay(g.m, olds[i])
-		fmt.Fprintf(w, "// %sService describes %s as the %s protocol sees it: the same operations\n// and Go types, with that protocol's serialization traits.\n", fn, id, v.Protocol)
-		fmt.Fprintf(w, "func %sService() *api.Service {\n\ts := %sSchema()\n", fn, fn)
+		fmt.Fprintf(w, "// %sService describes %s as the %s protocol sees it: the same operations\n// and Go types, with that protocol's serialization traits. Its operations\n// share NewInput and Invoke with primary, the primary description's.\n", fn, id, v.Protocol)
+		fmt.Fprintf(w, "func %sService(primary []*api.Operation) *api.Service {\n\ts := %sSchema()\n", fn, fn)
 		f := serviceLit(g.spec.Name, vm, []string{v.Protocol})
-		f.add("Operations", fn+"Operations(s)")
+		f.add("Operations", fn+"Operations(s, primary)")
 		f.add("Errors", g.u.errorsLit())
 		fmt.Fprintf(w, "\tsvc := &api.Service{%s}\n\tsvc.Index()\n\treturn svc\n}\n\n", f.join())
-		g.writeOps(w, fn+"Operations", vm)
+		g.writeOps(w, fn+"Operations", vm, true)
 	}
 
 	w.WriteString(`// invoke adapts a Handler method to api.Operation.Invoke. A nil output with
@@ -200,11 +200,24 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 `)
 }
 
-func (g *svcGen) writeOps(w *strings.Builder, fn string, m *Model) {
-	fmt.Fprintf(w, "func %s(s []api.Shape) []*api.Operation {\n\treturn []*api.Operation{\n", fn)
-	for _, on := range g.ops {
+// writeOps emits fn, which returns the operation table over the schema s.
+// A variant's table (shared) takes the primary table as well and reuses its
+// NewInput and Invoke; both tables list operations in the same sorted order.
+func (g *svcGen) writeOps(w *strings.Builder, fn string, m *Model, shared bool) {
+	if shared {
+		fmt.Fprintf(w, "func %s(s []api.Shape, primary []*api.Operation) []*api.Operation {\n\treturn []*api.Operation{\n", fn)
+	} else {
+		fmt.Fprintf(w, "func %s(s []api.Shape) []*api.Operation {\n\treturn []*api.Operation{\n", fn)
+	}
+	for i, on := range g.ops {
 		op := m.Operations[on]
-		lit := g.u.opLit(op, fmt.Sprintf("func() any { return new(%s) }", g.in[on]), "invoke(Handler."+g.meth[on]+")")
+		newInput := fmt.Sprintf("func() any { return new(%s) }", g.in[on])
+		invoke := "invoke(Handler." + g.meth[on] + ")"
+		if shared {
+			newInput = fmt.Sprintf("primary[%d].NewInput", i)
+			invoke = fmt.Sprintf("primary[%d].Invoke", i)
+		}
+		lit := g.u.opLit(op, newInput, invoke)
 		fmt.Fprintf(w, "\t\t%s,\n", strings.TrimPrefix(lit, "&api.Operation"))
 	}
 	w.WriteString("\t}\n}\n\n")
@@ -213,7 +226,13 @@ func (g *svcGen) writeOps(w *strings.Builder, fn string, m *Model) {
 func (g *svcGen) writeHandler(w *strings.Builder) {
 	id := g.m.Metadata.ServiceID
 	fmt.Fprintf(w, "// Handler is what a %s implementation provides: one method per operation.\n// Methods return *api.Error values (see the New… constructors) for AWS errors.\ntype Handler interface {\n", id)
-	for _, on := range g.ops {
+	for i, on := range g.ops {
+		if doc := firstSentence(g.m.Operations[on].Documentation); doc != "" {
+			if i > 0 {
+				w.WriteString("\n")
+			}
+			fmt.Fprintf(w, "\t// %s\n", methodDoc(g.meth[on], doc))
+		}
 		fmt.Fprintf(w, "\t%s(ctx context.Context, in *%s) (*%s, error)\n", g.meth[on], g.in[on], g.out[on])
 	}
 	w.WriteString("}\n\n")
@@ -235,7 +254,7 @@ func (g *svcGen) writeErrors(w *strings.Builder) {
 		fn := g.pkg.claim("New"+tn, false)
 		var f fields
 		f.str("Code", sn)
-		if sh.Error != nil && sh.Error.Code != "" && sh.Error.Code != sn {
+		if sh.Error != nil && sh.Error.Code != "" {
 			f.str("QueryCode", sh.Error.Code)
 		}
 		f.add("Message", "msg")
@@ -263,4 +282,17 @@ func (g *svcGen) writeErrors(w *strings.Builder) {
 		f.add("Value", value+"}")
 		fmt.Fprintf(w, "// %s returns the %s error with message msg.\nfunc %s(msg string) *api.Error {\n\treturn &api.Error{%s}\n}\n\n", fn, sn, fn, f.join())
 	}
+}
+
+// methodDoc turns an operation's first documented sentence into a doc
+// comment that starts with the method name. AWS documentation mostly starts
+// with a verb ("Deletes the queue…"), which reads on after the name once
+// lower-cased; anything else ("Amazon…", "Use this…", "AWS…") keeps its case
+// after a colon.
+func methodDoc(name, doc string) string {
+	word, _, _ := strings.Cut(doc, " ")
+	if len(word) > 2 && word[0] >= 'A' && word[0] <= 'Z' && strings.HasSuffix(word, "s") && strings.ToLower(word[1:]) == word[1:] {
+		return name + " " + strings.ToLower(doc[:1]) + doc[1:]
+	}
+	return name + ": " + doc
 }

@@ -204,6 +204,9 @@ func (u *unit) writeTypes(w *strings.Builder) {
 		}
 		fmt.Fprintf(w, "\ntype %s struct {\n", tn)
 		for i, mem := range sh.Members {
+			if doc := firstSentence(mem.Ref.Documentation); doc != "" {
+				fmt.Fprintf(w, "\t// %s\n", doc)
+			}
 			fmt.Fprintf(w, "\t%s %s\n", u.fields[sn][i], u.goType(mem.Ref, false))
 		}
 		w.WriteString("}\n\n")
@@ -437,6 +440,9 @@ func firstSentence(doc string) string {
 		}
 	}
 	s := strings.Join(strings.Fields(b.String()), " ")
+	// Tags became spaces; take back the ones before punctuation that
+	// followed inline markup ("<code>QueueUrl</code>, …").
+	s = strings.NewReplacer(" ,", ",", " .", ".", " )", ")", "( ", "(", " :", ":", " ;", ";").Replace(s)
 	if i := strings.Index(s, ". "); i >= 0 {
 		s = s[:i+1]
 	}

@@ -109,56 +109,157 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 // Handler is what a CloudWatch Events implementation provides: one method per operation.
 // Methods return *api.Error values (see the New… constructors) for AWS errors.
 type Handler interface {
+	// ActivateEventSource activates a partner event source that has been deactivated.
 	ActivateEventSource(ctx context.Context, in *ActivateEventSourceRequest) (*ActivateEventSourceOutput, error)
+
+	// CancelReplay cancels the specified replay.
 	CancelReplay(ctx context.Context, in *CancelReplayRequest) (*CancelReplayResponse, error)
+
+	// CreateApiDestination creates an API destination, which is an HTTP invocation endpoint configured as a target for events.
 	CreateApiDestination(ctx context.Context, in *CreateApiDestinationRequest) (*CreateApiDestinationResponse, error)
+
+	// CreateArchive creates an archive of events with the specified settings.
 	CreateArchive(ctx context.Context, in *CreateArchiveRequest) (*CreateArchiveResponse, error)
+
+	// CreateConnection creates a connection.
 	CreateConnection(ctx context.Context, in *CreateConnectionRequest) (*CreateConnectionResponse, error)
+
+	// CreateEventBus creates a new event bus within your account.
 	CreateEventBus(ctx context.Context, in *CreateEventBusRequest) (*CreateEventBusResponse, error)
+
+	// CreatePartnerEventSource: Called by an SaaS partner to create a partner event source.
 	CreatePartnerEventSource(ctx context.Context, in *CreatePartnerEventSourceRequest) (*CreatePartnerEventSourceResponse, error)
+
+	// DeactivateEventSource: You can use this operation to temporarily stop receiving events from the specified partner event source.
 	DeactivateEventSource(ctx context.Context, in *DeactivateEventSourceRequest) (*DeactivateEventSourceOutput, error)
+
+	// DeauthorizeConnection removes all authorization parameters from the connection.
 	DeauthorizeConnection(ctx context.Context, in *DeauthorizeConnectionRequest) (*DeauthorizeConnectionResponse, error)
+
+	// DeleteApiDestination deletes the specified API destination.
 	DeleteApiDestination(ctx context.Context, in *DeleteApiDestinationRequest) (*DeleteApiDestinationResponse, error)
+
+	// DeleteArchive deletes the specified archive.
 	DeleteArchive(ctx context.Context, in *DeleteArchiveRequest) (*DeleteArchiveResponse, error)
+
+	// DeleteConnection deletes a connection.
 	DeleteConnection(ctx context.Context, in *DeleteConnectionRequest) (*DeleteConnectionResponse, error)
+
+	// DeleteEventBus deletes the specified custom event bus or partner event bus.
 	DeleteEventBus(ctx context.Context, in *DeleteEventBusRequest) (*DeleteEventBusOutput, error)
+
+	// DeletePartnerEventSource this operation is used by SaaS partners to delete a partner event source.
 	DeletePartnerEventSource(ctx context.Context, in *DeletePartnerEventSourceRequest) (*DeletePartnerEventSourceOutput, error)
+
+	// DeleteRule deletes the specified rule.
 	DeleteRule(ctx context.Context, in *DeleteRuleRequest) (*DeleteRuleOutput, error)
+
+	// DescribeApiDestination retrieves details about an API destination.
 	DescribeApiDestination(ctx context.Context, in *DescribeApiDestinationRequest) (*DescribeApiDestinationResponse, error)
+
+	// DescribeArchive retrieves details about an archive.
 	DescribeArchive(ctx context.Context, in *DescribeArchiveRequest) (*DescribeArchiveResponse, error)
+
+	// DescribeConnection retrieves details about a connection.
 	DescribeConnection(ctx context.Context, in *DescribeConnectionRequest) (*DescribeConnectionResponse, error)
+
+	// DescribeEventBus displays details about an event bus in your account.
 	DescribeEventBus(ctx context.Context, in *DescribeEventBusRequest) (*DescribeEventBusResponse, error)
+
+	// DescribeEventSource this operation lists details about a partner event source that is shared with your account.
 	DescribeEventSource(ctx context.Context, in *DescribeEventSourceRequest) (*DescribeEventSourceResponse, error)
+
+	// DescribePartnerEventSource: An SaaS partner can use this operation to list details about a partner event source that they have created.
 	DescribePartnerEventSource(ctx context.Context, in *DescribePartnerEventSourceRequest) (*DescribePartnerEventSourceResponse, error)
+
+	// DescribeReplay retrieves details about a replay.
 	DescribeReplay(ctx context.Context, in *DescribeReplayRequest) (*DescribeReplayResponse, error)
+
+	// DescribeRule describes the specified rule.
 	DescribeRule(ctx context.Context, in *DescribeRuleRequest) (*DescribeRuleResponse, error)
+
+	// DisableRule disables the specified rule.
 	DisableRule(ctx context.Context, in *DisableRuleRequest) (*DisableRuleOutput, error)
+
+	// EnableRule enables the specified rule.
 	EnableRule(ctx context.Context, in *EnableRuleRequest) (*EnableRuleOutput, error)
+
+	// ListApiDestinations retrieves a list of API destination in the account in the current Region.
 	ListApiDestinations(ctx context.Context, in *ListApiDestinationsRequest) (*ListApiDestinationsResponse, error)
+
+	// ListArchives lists your archives.
 	ListArchives(ctx context.Context, in *ListArchivesRequest) (*ListArchivesResponse, error)
+
+	// ListConnections retrieves a list of connections from the account.
 	ListConnections(ctx context.Context, in *ListConnectionsRequest) (*ListConnectionsResponse, error)
+
+	// ListEventBuses lists all the event buses in your account, including the default event bus, custom event buses, and partner event buses.
 	ListEventBuses(ctx context.Context, in *ListEventBusesRequest) (*ListEventBusesResponse, error)
+
+	// ListEventSources: You can use this to see all the partner event sources that have been shared with your Amazon Web Services account.
 	ListEventSources(ctx context.Context, in *ListEventSourcesRequest) (*ListEventSourcesResponse, error)
+
+	// ListPartnerEventSourceAccounts: An SaaS partner can use this operation to display the Amazon Web Services account ID that a particular partner event source name is associated with.
 	ListPartnerEventSourceAccounts(ctx context.Context, in *ListPartnerEventSourceAccountsRequest) (*ListPartnerEventSourceAccountsResponse, error)
+
+	// ListPartnerEventSources: An SaaS partner can use this operation to list all the partner event source names that they have created.
 	ListPartnerEventSources(ctx context.Context, in *ListPartnerEventSourcesRequest) (*ListPartnerEventSourcesResponse, error)
+
+	// ListReplays lists your replays.
 	ListReplays(ctx context.Context, in *ListReplaysRequest) (*ListReplaysResponse, error)
+
+	// ListRuleNamesByTarget lists the rules for the specified target.
 	ListRuleNamesByTarget(ctx context.Context, in *ListRuleNamesByTargetRequest) (*ListRuleNamesByTargetResponse, error)
+
+	// ListRules lists your Amazon EventBridge rules.
 	ListRules(ctx context.Context, in *ListRulesRequest) (*ListRulesResponse, error)
+
+	// ListTagsForResource displays the tags associated with an EventBridge resource.
 	ListTagsForResource(ctx context.Context, in *ListTagsForResourceRequest) (*ListTagsForResourceResponse, error)
+
+	// ListTargetsByRule lists the targets assigned to the specified rule.
 	ListTargetsByRule(ctx context.Context, in *ListTargetsByRuleRequest) (*ListTargetsByRuleResponse, error)
+
+	// PutEvents sends custom events to Amazon EventBridge so that they can be matched to rules.
 	PutEvents(ctx context.Context, in *PutEventsRequest) (*PutEventsResponse, error)
+
+	// PutPartnerEvents this is used by SaaS partners to write events to a customer's partner event bus.
 	PutPartnerEvents(ctx context.Context, in *PutPartnerEventsRequest) (*PutPartnerEventsResponse, error)
+
+	// PutPermission: Running PutPermission permits the specified Amazon Web Services account or Amazon Web Services organization to put events to the specified event bus.
 	PutPermission(ctx context.Context, in *PutPermissionRequest) (*PutPermissionOutput, error)
+
+	// PutRule creates or updates the specified rule.
 	PutRule(ctx context.Context, in *PutRuleRequest) (*PutRuleResponse, error)
+
+	// PutTargets adds the specified targets to the specified rule, or updates the targets if they are already associated with the rule.
 	PutTargets(ctx context.Context, in *PutTargetsRequest) (*PutTargetsResponse, error)
+
+	// RemovePermission revokes the permission of another Amazon Web Services account to be able to put events to the specified event bus.
 	RemovePermission(ctx context.Context, in *RemovePermissionRequest) (*RemovePermissionOutput, error)
+
+	// RemoveTargets removes the specified targets from the specified rule.
 	RemoveTargets(ctx context.Context, in *RemoveTargetsRequest) (*RemoveTargetsResponse, error)
+
+	// StartReplay starts the specified replay.
 	StartReplay(ctx context.Context, in *StartReplayRequest) (*StartReplayResponse, error)
+
+	// TagResource assigns one or more tags (key-value pairs) to the specified EventBridge resource.
 	TagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceResponse, error)
+
+	// TestEventPattern tests whether the specified event pattern matches the provided event.
 	TestEventPattern(ctx context.Context, in *TestEventPatternRequest) (*TestEventPatternResponse, error)
+
+	// UntagResource removes one or more tags from the specified EventBridge resource.
 	UntagResource(ctx context.Context, in *UntagResourceRequest) (*UntagResourceResponse, error)
+
+	// UpdateApiDestination updates an API destination.
 	UpdateApiDestination(ctx context.Context, in *UpdateApiDestinationRequest) (*UpdateApiDestinationResponse, error)
+
+	// UpdateArchive updates the specified archive.
 	UpdateArchive(ctx context.Context, in *UpdateArchiveRequest) (*UpdateArchiveResponse, error)
+
+	// UpdateConnection updates settings for a connection.
 	UpdateConnection(ctx context.Context, in *UpdateConnectionRequest) (*UpdateConnectionResponse, error)
 }
 
@@ -586,294 +687,469 @@ const (
 
 // ActivateEventSourceRequest is the "ActivateEventSourceRequest" structure of the model.
 type ActivateEventSourceRequest struct {
+	// The name of the partner event source to activate.
 	Name *string
 }
 
 // ApiDestination is the "ApiDestination" structure of the model.
+//
+// Contains details about an API destination.
 type ApiDestination struct {
-	ApiDestinationArn            *string
-	Name                         *string
-	ApiDestinationState          *string
-	ConnectionArn                *string
-	InvocationEndpoint           *string
-	HttpMethod                   *string
+	// The ARN of the API destination.
+	ApiDestinationArn *string
+	// The name of the API destination.
+	Name *string
+	// The state of the API destination.
+	ApiDestinationState *string
+	// The ARN of the connection specified for the API destination.
+	ConnectionArn *string
+	// The URL to the endpoint for the API destination.
+	InvocationEndpoint *string
+	// The method to use to connect to the HTTP endpoint.
+	HttpMethod *string
+	// The maximum number of invocations per second to send to the HTTP endpoint.
 	InvocationRateLimitPerSecond *int32
-	CreationTime                 *time.Time
-	LastModifiedTime             *time.Time
+	// A time stamp for the time that the API destination was created.
+	CreationTime *time.Time
+	// A time stamp for the time that the API destination was last modified.
+	LastModifiedTime *time.Time
 }
 
 // Archive is the "Archive" structure of the model.
+//
+// An Archive object that contains details about an archive.
 type Archive struct {
-	ArchiveName    *string
+	// The name of the archive.
+	ArchiveName *string
+	// The ARN of the event bus associated with the archive.
 	EventSourceArn *string
-	State          *string
-	StateReason    *string
-	RetentionDays  *int32
-	SizeBytes      *int64
-	EventCount     *int64
-	CreationTime   *time.Time
+	// The current state of the archive.
+	State *string
+	// A description for the reason that the archive is in the current state.
+	StateReason *string
+	// The number of days to retain events in the archive before they are deleted.
+	RetentionDays *int32
+	// The size of the archive, in bytes.
+	SizeBytes *int64
+	// The number of events in the archive.
+	EventCount *int64
+	// The time stamp for the time that the archive was created.
+	CreationTime *time.Time
 }
 
 // AwsVpcConfiguration is the "AwsVpcConfiguration" structure of the model.
+//
+// This structure specifies the VPC subnets and security groups for the task, and whether a public IP address is to be used.
 type AwsVpcConfiguration struct {
-	Subnets        []string
+	// Specifies the subnets associated with the task.
+	Subnets []string
+	// Specifies the security groups associated with the task.
 	SecurityGroups []string
+	// Specifies whether the task's elastic network interface receives a public IP address.
 	AssignPublicIp *string
 }
 
 // BatchArrayProperties is the "BatchArrayProperties" structure of the model.
+//
+// The array properties for the submitted job, such as the size of the array.
 type BatchArrayProperties struct {
+	// The size of the array, if this is an array batch job.
 	Size *int32
 }
 
 // BatchParameters is the "BatchParameters" structure of the model.
+//
+// The custom parameters to be used when the target is an Batch job.
 type BatchParameters struct {
-	JobDefinition   *string
-	JobName         *string
+	// The ARN or name of the job definition to use if the event target is an Batch job.
+	JobDefinition *string
+	// The name to use for this execution of the job, if the target is an Batch job.
+	JobName *string
+	// The array properties for the submitted job, such as the size of the array.
 	ArrayProperties *BatchArrayProperties
-	RetryStrategy   *BatchRetryStrategy
+	// The retry strategy to use for failed jobs, if the target is an Batch job.
+	RetryStrategy *BatchRetryStrategy
 }
 
 // BatchRetryStrategy is the "BatchRetryStrategy" structure of the model.
+//
+// The retry strategy to use for failed jobs, if the target is an Batch job.
 type BatchRetryStrategy struct {
+	// The number of times to attempt to retry, if the job fails.
 	Attempts *int32
 }
 
 // CancelReplayRequest is the "CancelReplayRequest" structure of the model.
 type CancelReplayRequest struct {
+	// The name of the replay to cancel.
 	ReplayName *string
 }
 
 // CancelReplayResponse is the "CancelReplayResponse" structure of the model.
 type CancelReplayResponse struct {
-	ReplayArn   *string
-	State       *string
+	// The ARN of the replay to cancel.
+	ReplayArn *string
+	// The current state of the replay.
+	State *string
+	// The reason that the replay is in the current state.
 	StateReason *string
 }
 
 // CapacityProviderStrategyItem is the "CapacityProviderStrategyItem" structure of the model.
+//
+// The details of a capacity provider strategy.
 type CapacityProviderStrategyItem struct {
+	// The short name of the capacity provider.
 	CapacityProvider *string
-	Weight           *int32
-	Base             *int32
+	// The weight value designates the relative percentage of the total number of tasks launched that should use the specified capacity provider.
+	Weight *int32
+	// The base value designates how many tasks, at a minimum, to run on the specified capacity provider.
+	Base *int32
 }
 
 // ConcurrentModificationException is the "ConcurrentModificationException" error structure of the model.
+//
+// There is concurrent modification on a rule, target, archive, or replay.
 type ConcurrentModificationException struct {
 }
 
 // Condition is the "Condition" structure of the model.
+//
+// A JSON string which you can use to limit the event bus permissions you are granting to only accounts that fulfill the condition.
 type Condition struct {
-	Type  *string
-	Key   *string
+	// Specifies the type of condition.
+	Type *string
+	// Specifies the key for the condition.
+	Key *string
+	// Specifies the value for the key.
 	Value *string
 }
 
 // Connection is the "Connection" structure of the model.
+//
+// Contains information about a connection.
 type Connection struct {
-	ConnectionArn      *string
-	Name               *string
-	ConnectionState    *string
-	StateReason        *string
-	AuthorizationType  *string
-	CreationTime       *time.Time
-	LastModifiedTime   *time.Time
+	// The ARN of the connection.
+	ConnectionArn *string
+	// The name of the connection.
+	Name *string
+	// The state of the connection.
+	ConnectionState *string
+	// The reason that the connection is in the connection state.
+	StateReason *string
+	// The authorization type specified for the connection.
+	AuthorizationType *string
+	// A time stamp for the time that the connection was created.
+	CreationTime *time.Time
+	// A time stamp for the time that the connection was last modified.
+	LastModifiedTime *time.Time
+	// A time stamp for the time that the connection was last authorized.
 	LastAuthorizedTime *time.Time
 }
 
 // ConnectionApiKeyAuthResponseParameters is the "ConnectionApiKeyAuthResponseParameters" structure of the model.
+//
+// Contains the authorization parameters for the connection if API Key is specified as the authorization type.
 type ConnectionApiKeyAuthResponseParameters struct {
+	// The name of the header to use for the APIKeyValue used for authorization.
 	ApiKeyName *string
 }
 
 // ConnectionAuthResponseParameters is the "ConnectionAuthResponseParameters" structure of the model.
+//
+// Contains the authorization parameters to use for the connection.
 type ConnectionAuthResponseParameters struct {
-	BasicAuthParameters      *ConnectionBasicAuthResponseParameters
-	OAuthParameters          *ConnectionOAuthResponseParameters
-	ApiKeyAuthParameters     *ConnectionApiKeyAuthResponseParameters
+	// The authorization parameters for Basic authorization.
+	BasicAuthParameters *ConnectionBasicAuthResponseParameters
+	// The OAuth parameters to use for authorization.
+	OAuthParameters *ConnectionOAuthResponseParameters
+	// The API Key parameters to use for authorization.
+	ApiKeyAuthParameters *ConnectionApiKeyAuthResponseParameters
+	// Additional parameters for the connection that are passed through with every invocation to the HTTP endpoint.
 	InvocationHttpParameters *ConnectionHttpParameters
 }
 
 // ConnectionBasicAuthResponseParameters is the "ConnectionBasicAuthResponseParameters" structure of the model.
+//
+// Contains the authorization parameters for the connection if Basic is specified as the authorization type.
 type ConnectionBasicAuthResponseParameters struct {
+	// The user name to use for Basic authorization.
 	Username *string
 }
 
 // ConnectionBodyParameter is the "ConnectionBodyParameter" structure of the model.
+//
+// Additional parameter included in the body.
 type ConnectionBodyParameter struct {
-	Key           *string
-	Value         *string
+	// The key for the parameter.
+	Key *string
+	// The value associated with the key.
+	Value *string
+	// Specified whether the value is secret.
 	IsValueSecret *bool
 }
 
 // ConnectionHeaderParameter is the "ConnectionHeaderParameter" structure of the model.
+//
+// Additional parameter included in the header.
 type ConnectionHeaderParameter struct {
-	Key           *string
-	Value         *string
+	// The key for the parameter.
+	Key *string
+	// The value associated with the key.
+	Value *string
+	// Specified whether the value is a secret.
 	IsValueSecret *bool
 }
 
 // ConnectionHttpParameters is the "ConnectionHttpParameters" structure of the model.
+//
+// Contains additional parameters for the connection.
 type ConnectionHttpParameters struct {
-	HeaderParameters      []*ConnectionHeaderParameter
+	// Contains additional header parameters for the connection.
+	HeaderParameters []*ConnectionHeaderParameter
+	// Contains additional query string parameters for the connection.
 	QueryStringParameters []*ConnectionQueryStringParameter
-	BodyParameters        []*ConnectionBodyParameter
+	// Contains additional body string parameters for the connection.
+	BodyParameters []*ConnectionBodyParameter
 }
 
 // ConnectionOAuthClientResponseParameters is the "ConnectionOAuthClientResponseParameters" structure of the model.
+//
+// Contains the client response parameters for the connection when OAuth is specified as the authorization type.
 type ConnectionOAuthClientResponseParameters struct {
+	// The client ID associated with the response to the connection request.
 	ClientID *string
 }
 
 // ConnectionOAuthResponseParameters is the "ConnectionOAuthResponseParameters" structure of the model.
+//
+// Contains the response parameters when OAuth is specified as the authorization type.
 type ConnectionOAuthResponseParameters struct {
-	ClientParameters      *ConnectionOAuthClientResponseParameters
+	// A ConnectionOAuthClientResponseParameters object that contains details about the client parameters returned when OAuth is specified as the authorization type.
+	ClientParameters *ConnectionOAuthClientResponseParameters
+	// The URL to the HTTP endpoint that authorized the request.
 	AuthorizationEndpoint *string
-	HttpMethod            *string
-	OAuthHttpParameters   *ConnectionHttpParameters
+	// The method used to connect to the HTTP endpoint.
+	HttpMethod *string
+	// The additional HTTP parameters used for the OAuth authorization request.
+	OAuthHttpParameters *ConnectionHttpParameters
 }
 
 // ConnectionQueryStringParameter is the "ConnectionQueryStringParameter" structure of the model.
+//
+// Additional query string parameter for the connection.
 type ConnectionQueryStringParameter struct {
-	Key           *string
-	Value         *string
+	// The key for a query string parameter.
+	Key *string
+	// The value associated with the key for the query string parameter.
+	Value *string
+	// Specifies whether the value is secret.
 	IsValueSecret *bool
 }
 
 // CreateApiDestinationRequest is the "CreateApiDestinationRequest" structure of the model.
 type CreateApiDestinationRequest struct {
-	Name                         *string
-	Description                  *string
-	ConnectionArn                *string
-	InvocationEndpoint           *string
-	HttpMethod                   *string
+	// The name for the API destination to create.
+	Name *string
+	// A description for the API destination to create.
+	Description *string
+	// The ARN of the connection to use for the API destination.
+	ConnectionArn *string
+	// The URL to the HTTP invocation endpoint for the API destination.
+	InvocationEndpoint *string
+	// The method to use for the request to the HTTP invocation endpoint.
+	HttpMethod *string
+	// The maximum number of requests per second to send to the HTTP invocation endpoint.
 	InvocationRateLimitPerSecond *int32
 }
 
 // CreateApiDestinationResponse is the "CreateApiDestinationResponse" structure of the model.
 type CreateApiDestinationResponse struct {
-	ApiDestinationArn   *string
+	// The ARN of the API destination that was created by the request.
+	ApiDestinationArn *string
+	// The state of the API destination that was created by the request.
 	ApiDestinationState *string
-	CreationTime        *time.Time
-	LastModifiedTime    *time.Time
+	// A time stamp indicating the time that the API destination was created.
+	CreationTime *time.Time
+	// A time stamp indicating the time that the API destination was last modified.
+	LastModifiedTime *time.Time
 }
 
 // CreateArchiveRequest is the "CreateArchiveRequest" structure of the model.
 type CreateArchiveRequest struct {
-	ArchiveName    *string
+	// The name for the archive to create.
+	ArchiveName *string
+	// The ARN of the event bus that sends events to the archive.
 	EventSourceArn *string
-	Description    *string
-	EventPattern   *string
-	RetentionDays  *int32
+	// A description for the archive.
+	Description *string
+	// An event pattern to use to filter events sent to the archive.
+	EventPattern *string
+	// The number of days to retain events for.
+	RetentionDays *int32
 }
 
 // CreateArchiveResponse is the "CreateArchiveResponse" structure of the model.
 type CreateArchiveResponse struct {
-	ArchiveArn   *string
-	State        *string
-	StateReason  *string
+	// The ARN of the archive that was created.
+	ArchiveArn *string
+	// The state of the archive that was created.
+	State *string
+	// The reason that the archive is in the state.
+	StateReason *string
+	// The time at which the archive was created.
 	CreationTime *time.Time
 }
 
 // CreateConnectionApiKeyAuthRequestParameters is the "CreateConnectionApiKeyAuthRequestParameters" structure of the model.
+//
+// Contains the API key authorization parameters for the connection.
 type CreateConnectionApiKeyAuthRequestParameters struct {
-	ApiKeyName  *string
+	// The name of the API key to use for authorization.
+	ApiKeyName *string
+	// The value for the API key to use for authorization.
 	ApiKeyValue *string
 }
 
 // CreateConnectionAuthRequestParameters is the "CreateConnectionAuthRequestParameters" structure of the model.
+//
+// Contains the authorization parameters for the connection.
 type CreateConnectionAuthRequestParameters struct {
-	BasicAuthParameters      *CreateConnectionBasicAuthRequestParameters
-	OAuthParameters          *CreateConnectionOAuthRequestParameters
-	ApiKeyAuthParameters     *CreateConnectionApiKeyAuthRequestParameters
+	// A CreateConnectionBasicAuthRequestParameters object that contains the Basic authorization parameters to use for the connection.
+	BasicAuthParameters *CreateConnectionBasicAuthRequestParameters
+	// A CreateConnectionOAuthRequestParameters object that contains the OAuth authorization parameters to use for the connection.
+	OAuthParameters *CreateConnectionOAuthRequestParameters
+	// A CreateConnectionApiKeyAuthRequestParameters object that contains the API key authorization parameters to use for the connection.
+	ApiKeyAuthParameters *CreateConnectionApiKeyAuthRequestParameters
+	// A ConnectionHttpParameters object that contains the API key authorization parameters to use for the connection.
 	InvocationHttpParameters *ConnectionHttpParameters
 }
 
 // CreateConnectionBasicAuthRequestParameters is the "CreateConnectionBasicAuthRequestParameters" structure of the model.
+//
+// Contains the Basic authorization parameters to use for the connection.
 type CreateConnectionBasicAuthRequestParameters struct {
+	// The user name to use for Basic authorization.
 	Username *string
+	// The password associated with the user name to use for Basic authorization.
 	Password *string
 }
 
 // CreateConnectionOAuthClientRequestParameters is the "CreateConnectionOAuthClientRequestParameters" structure of the model.
+//
+// Contains the Basic authorization parameters to use for the connection.
 type CreateConnectionOAuthClientRequestParameters struct {
-	ClientID     *string
+	// The client ID to use for OAuth authorization for the connection.
+	ClientID *string
+	// The client secret associated with the client ID to use for OAuth authorization for the connection.
 	ClientSecret *string
 }
 
 // CreateConnectionOAuthRequestParameters is the "CreateConnectionOAuthRequestParameters" structure of the model.
+//
+// Contains the OAuth authorization parameters to use for the connection.
 type CreateConnectionOAuthRequestParameters struct {
-	ClientParameters      *CreateConnectionOAuthClientRequestParameters
+	// A CreateConnectionOAuthClientRequestParameters object that contains the client parameters for OAuth authorization.
+	ClientParameters *CreateConnectionOAuthClientRequestParameters
+	// The URL to the authorization endpoint when OAuth is specified as the authorization type.
 	AuthorizationEndpoint *string
-	HttpMethod            *string
-	OAuthHttpParameters   *ConnectionHttpParameters
+	// The method to use for the authorization request.
+	HttpMethod *string
+	// A ConnectionHttpParameters object that contains details about the additional parameters to use for the connection.
+	OAuthHttpParameters *ConnectionHttpParameters
 }
 
 // CreateConnectionRequest is the "CreateConnectionRequest" structure of the model.
 type CreateConnectionRequest struct {
-	Name              *string
-	Description       *string
+	// The name for the connection to create.
+	Name *string
+	// A description for the connection to create.
+	Description *string
+	// The type of authorization to use for the connection.
 	AuthorizationType *string
-	AuthParameters    *CreateConnectionAuthRequestParameters
+	// A CreateConnectionAuthRequestParameters object that contains the authorization parameters to use to authorize with the endpoint.
+	AuthParameters *CreateConnectionAuthRequestParameters
 }
 
 // CreateConnectionResponse is the "CreateConnectionResponse" structure of the model.
 type CreateConnectionResponse struct {
-	ConnectionArn    *string
-	ConnectionState  *string
-	CreationTime     *time.Time
+	// The ARN of the connection that was created by the request.
+	ConnectionArn *string
+	// The state of the connection that was created by the request.
+	ConnectionState *string
+	// A time stamp for the time that the connection was created.
+	CreationTime *time.Time
+	// A time stamp for the time that the connection was last updated.
 	LastModifiedTime *time.Time
 }
 
 // CreateEventBusRequest is the "CreateEventBusRequest" structure of the model.
 type CreateEventBusRequest struct {
-	Name            *string
+	// The name of the new event bus.
+	Name *string
+	// If you are creating a partner event bus, this specifies the partner event source that the new event bus will be matched with.
 	EventSourceName *string
-	Tags            []*Tag
+	// Tags to associate with the event bus.
+	Tags []*Tag
 }
 
 // CreateEventBusResponse is the "CreateEventBusResponse" structure of the model.
 type CreateEventBusResponse struct {
+	// The ARN of the new event bus.
 	EventBusArn *string
 }
 
 // CreatePartnerEventSourceRequest is the "CreatePartnerEventSourceRequest" structure of the model.
 type CreatePartnerEventSourceRequest struct {
-	Name    *string
+	// The name of the partner event source.
+	Name *string
+	// The Amazon Web Services account ID that is permitted to create a matching partner event bus for this partner event source.
 	Account *string
 }
 
 // CreatePartnerEventSourceResponse is the "CreatePartnerEventSourceResponse" structure of the model.
 type CreatePartnerEventSourceResponse struct {
+	// The ARN of the partner event source.
 	EventSourceArn *string
 }
 
 // DeactivateEventSourceRequest is the "DeactivateEventSourceRequest" structure of the model.
 type DeactivateEventSourceRequest struct {
+	// The name of the partner event source to deactivate.
 	Name *string
 }
 
 // DeadLetterConfig is the "DeadLetterConfig" structure of the model.
+//
+// A DeadLetterConfig object that contains information about a dead-letter queue configuration.
 type DeadLetterConfig struct {
+	// The ARN of the SQS queue specified as the target for the dead-letter queue.
 	Arn *string
 }
 
 // DeauthorizeConnectionRequest is the "DeauthorizeConnectionRequest" structure of the model.
 type DeauthorizeConnectionRequest struct {
+	// The name of the connection to remove authorization from.
 	Name *string
 }
 
 // DeauthorizeConnectionResponse is the "DeauthorizeConnectionResponse" structure of the model.
 type DeauthorizeConnectionResponse struct {
-	ConnectionArn      *string
-	ConnectionState    *string
-	CreationTime       *time.Time
-	LastModifiedTime   *time.Time
+	// The ARN of the connection that authorization was removed from.
+	ConnectionArn *string
+	// The state of the connection.
+	ConnectionState *string
+	// A time stamp for the time that the connection was created.
+	CreationTime *time.Time
+	// A time stamp for the time that the connection was last updated.
+	LastModifiedTime *time.Time
+	// A time stamp for the time that the connection was last authorized.
 	LastAuthorizedTime *time.Time
 }
 
 // DeleteApiDestinationRequest is the "DeleteApiDestinationRequest" structure of the model.
 type DeleteApiDestinationRequest struct {
+	// The name of the destination to delete.
 	Name *string
 }
 
@@ -883,6 +1159,7 @@ type DeleteApiDestinationResponse struct {
 
 // DeleteArchiveRequest is the "DeleteArchiveRequest" structure of the model.
 type DeleteArchiveRequest struct {
+	// The name of the archive to delete.
 	ArchiveName *string
 }
 
@@ -892,706 +1169,1086 @@ type DeleteArchiveResponse struct {
 
 // DeleteConnectionRequest is the "DeleteConnectionRequest" structure of the model.
 type DeleteConnectionRequest struct {
+	// The name of the connection to delete.
 	Name *string
 }
 
 // DeleteConnectionResponse is the "DeleteConnectionResponse" structure of the model.
 type DeleteConnectionResponse struct {
-	ConnectionArn      *string
-	ConnectionState    *string
-	CreationTime       *time.Time
-	LastModifiedTime   *time.Time
+	// The ARN of the connection that was deleted.
+	ConnectionArn *string
+	// The state of the connection before it was deleted.
+	ConnectionState *string
+	// A time stamp for the time that the connection was created.
+	CreationTime *time.Time
+	// A time stamp for the time that the connection was last modified before it was deleted.
+	LastModifiedTime *time.Time
+	// A time stamp for the time that the connection was last authorized before it wa deleted.
 	LastAuthorizedTime *time.Time
 }
 
 // DeleteEventBusRequest is the "DeleteEventBusRequest" structure of the model.
 type DeleteEventBusRequest struct {
+	// The name of the event bus to delete.
 	Name *string
 }
 
 // DeletePartnerEventSourceRequest is the "DeletePartnerEventSourceRequest" structure of the model.
 type DeletePartnerEventSourceRequest struct {
-	Name    *string
+	// The name of the event source to delete.
+	Name *string
+	// The Amazon Web Services account ID of the Amazon Web Services customer that the event source was created for.
 	Account *string
 }
 
 // DeleteRuleRequest is the "DeleteRuleRequest" structure of the model.
 type DeleteRuleRequest struct {
-	Name         *string
+	// The name of the rule.
+	Name *string
+	// The name or ARN of the event bus associated with the rule.
 	EventBusName *string
-	Force        *bool
+	// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify Force as True to delete the rule.
+	Force *bool
 }
 
 // DescribeApiDestinationRequest is the "DescribeApiDestinationRequest" structure of the model.
 type DescribeApiDestinationRequest struct {
+	// The name of the API destination to retrieve.
 	Name *string
 }
 
 // DescribeApiDestinationResponse is the "DescribeApiDestinationResponse" structure of the model.
 type DescribeApiDestinationResponse struct {
-	ApiDestinationArn            *string
-	Name                         *string
-	Description                  *string
-	ApiDestinationState          *string
-	ConnectionArn                *string
-	InvocationEndpoint           *string
-	HttpMethod                   *string
+	// The ARN of the API destination retrieved.
+	ApiDestinationArn *string
+	// The name of the API destination retrieved.
+	Name *string
+	// The description for the API destination retrieved.
+	Description *string
+	// The state of the API destination retrieved.
+	ApiDestinationState *string
+	// The ARN of the connection specified for the API destination retrieved.
+	ConnectionArn *string
+	// The URL to use to connect to the HTTP endpoint.
+	InvocationEndpoint *string
+	// The method to use to connect to the HTTP endpoint.
+	HttpMethod *string
+	// The maximum number of invocations per second to specified for the API destination.
 	InvocationRateLimitPerSecond *int32
-	CreationTime                 *time.Time
-	LastModifiedTime             *time.Time
+	// A time stamp for the time that the API destination was created.
+	CreationTime *time.Time
+	// A time stamp for the time that the API destination was last modified.
+	LastModifiedTime *time.Time
 }
 
 // DescribeArchiveRequest is the "DescribeArchiveRequest" structure of the model.
 type DescribeArchiveRequest struct {
+	// The name of the archive to retrieve.
 	ArchiveName *string
 }
 
 // DescribeArchiveResponse is the "DescribeArchiveResponse" structure of the model.
 type DescribeArchiveResponse struct {
-	ArchiveArn     *string
-	ArchiveName    *string
+	// The ARN of the archive.
+	ArchiveArn *string
+	// The name of the archive.
+	ArchiveName *string
+	// The ARN of the event source associated with the archive.
 	EventSourceArn *string
-	Description    *string
-	EventPattern   *string
-	State          *string
-	StateReason    *string
-	RetentionDays  *int32
-	SizeBytes      *int64
-	EventCount     *int64
-	CreationTime   *time.Time
+	// The description of the archive.
+	Description *string
+	// The event pattern used to filter events sent to the archive.
+	EventPattern *string
+	// The state of the archive.
+	State *string
+	// The reason that the archive is in the state.
+	StateReason *string
+	// The number of days to retain events for in the archive.
+	RetentionDays *int32
+	// The size of the archive in bytes.
+	SizeBytes *int64
+	// The number of events in the archive.
+	EventCount *int64
+	// The time at which the archive was created.
+	CreationTime *time.Time
 }
 
 // DescribeConnectionRequest is the "DescribeConnectionRequest" structure of the model.
 type DescribeConnectionRequest struct {
+	// The name of the connection to retrieve.
 	Name *string
 }
 
 // DescribeConnectionResponse is the "DescribeConnectionResponse" structure of the model.
 type DescribeConnectionResponse struct {
-	ConnectionArn      *string
-	Name               *string
-	Description        *string
-	ConnectionState    *string
-	StateReason        *string
-	AuthorizationType  *string
-	SecretArn          *string
-	AuthParameters     *ConnectionAuthResponseParameters
-	CreationTime       *time.Time
-	LastModifiedTime   *time.Time
+	// The ARN of the connection retrieved.
+	ConnectionArn *string
+	// The name of the connection retrieved.
+	Name *string
+	// The description for the connection retrieved.
+	Description *string
+	// The state of the connection retrieved.
+	ConnectionState *string
+	// The reason that the connection is in the current connection state.
+	StateReason *string
+	// The type of authorization specified for the connection.
+	AuthorizationType *string
+	// The ARN of the secret created from the authorization parameters specified for the connection.
+	SecretArn *string
+	// The parameters to use for authorization for the connection.
+	AuthParameters *ConnectionAuthResponseParameters
+	// A time stamp for the time that the connection was created.
+	CreationTime *time.Time
+	// A time stamp for the time that the connection was last modified.
+	LastModifiedTime *time.Time
+	// A time stamp for the time that the connection was last authorized.
 	LastAuthorizedTime *time.Time
 }
 
 // DescribeEventBusRequest is the "DescribeEventBusRequest" structure of the model.
 type DescribeEventBusRequest struct {
+	// The name or ARN of the event bus to show details for.
 	Name *string
 }
 
 // DescribeEventBusResponse is the "DescribeEventBusResponse" structure of the model.
 type DescribeEventBusResponse struct {
-	Name   *string
-	Arn    *string
+	// The name of the event bus.
+	Name *string
+	// The Amazon Resource Name (ARN) of the account permitted to write events to the current account.
+	Arn *string
+	// The policy that enables the external account to send events to your account.
 	Policy *string
 }
 
 // DescribeEventSourceRequest is the "DescribeEventSourceRequest" structure of the model.
 type DescribeEventSourceRequest struct {
+	// The name of the partner event source to display the details of.
 	Name *string
 }
 
 // DescribeEventSourceResponse is the "DescribeEventSourceResponse" structure of the model.
 type DescribeEventSourceResponse struct {
-	Arn            *string
-	CreatedBy      *string
-	CreationTime   *time.Time
+	// The ARN of the partner event source.
+	Arn *string
+	// The name of the SaaS partner that created the event source.
+	CreatedBy *string
+	// The date and time that the event source was created.
+	CreationTime *time.Time
+	// The date and time that the event source will expire if you do not create a matching event bus.
 	ExpirationTime *time.Time
-	Name           *string
-	State          *string
+	// The name of the partner event source.
+	Name *string
+	// The state of the event source.
+	State *string
 }
 
 // DescribePartnerEventSourceRequest is the "DescribePartnerEventSourceRequest" structure of the model.
 type DescribePartnerEventSourceRequest struct {
+	// The name of the event source to display.
 	Name *string
 }
 
 // DescribePartnerEventSourceResponse is the "DescribePartnerEventSourceResponse" structure of the model.
 type DescribePartnerEventSourceResponse struct {
-	Arn  *string
+	// The ARN of the event source.
+	Arn *string
+	// The name of the event source.
 	Name *string
 }
 
 // DescribeReplayRequest is the "DescribeReplayRequest" structure of the model.
 type DescribeReplayRequest struct {
+	// The name of the replay to retrieve.
 	ReplayName *string
 }
 
 // DescribeReplayResponse is the "DescribeReplayResponse" structure of the model.
 type DescribeReplayResponse struct {
-	ReplayName            *string
-	ReplayArn             *string
-	Description           *string
-	State                 *string
-	StateReason           *string
-	EventSourceArn        *string
-	Destination           *ReplayDestination
-	EventStartTime        *time.Time
-	EventEndTime          *time.Time
+	// The name of the replay.
+	ReplayName *string
+	// The ARN of the replay.
+	ReplayArn *string
+	// The description of the replay.
+	Description *string
+	// The current state of the replay.
+	State *string
+	// The reason that the replay is in the current state.
+	StateReason *string
+	// The ARN of the archive events were replayed from.
+	EventSourceArn *string
+	// A ReplayDestination object that contains details about the replay.
+	Destination *ReplayDestination
+	// The time stamp of the first event that was last replayed from the archive.
+	EventStartTime *time.Time
+	// The time stamp for the last event that was replayed from the archive.
+	EventEndTime *time.Time
+	// The time that the event was last replayed.
 	EventLastReplayedTime *time.Time
-	ReplayStartTime       *time.Time
-	ReplayEndTime         *time.Time
+	// A time stamp for the time that the replay started.
+	ReplayStartTime *time.Time
+	// A time stamp for the time that the replay stopped.
+	ReplayEndTime *time.Time
 }
 
 // DescribeRuleRequest is the "DescribeRuleRequest" structure of the model.
 type DescribeRuleRequest struct {
-	Name         *string
+	// The name of the rule.
+	Name *string
+	// The name or ARN of the event bus associated with the rule.
 	EventBusName *string
 }
 
 // DescribeRuleResponse is the "DescribeRuleResponse" structure of the model.
 type DescribeRuleResponse struct {
-	Name               *string
-	Arn                *string
-	EventPattern       *string
+	// The name of the rule.
+	Name *string
+	// The Amazon Resource Name (ARN) of the rule.
+	Arn *string
+	// The event pattern.
+	EventPattern *string
+	// The scheduling expression.
 	ScheduleExpression *string
-	State              *string
-	Description        *string
-	RoleArn            *string
-	ManagedBy          *string
-	EventBusName       *string
-	CreatedBy          *string
+	// Specifies whether the rule is enabled or disabled.
+	State *string
+	// The description of the rule.
+	Description *string
+	// The Amazon Resource Name (ARN) of the IAM role associated with the rule.
+	RoleArn *string
+	// If this is a managed rule, created by an Amazon Web Services service on your behalf, this field displays the principal name of the Amazon Web Services service that created the rule.
+	ManagedBy *string
+	// The name of the event bus associated with the rule.
+	EventBusName *string
+	// The account ID of the user that created the rule.
+	CreatedBy *string
 }
 
 // DisableRuleRequest is the "DisableRuleRequest" structure of the model.
 type DisableRuleRequest struct {
-	Name         *string
+	// The name of the rule.
+	Name *string
+	// The name or ARN of the event bus associated with the rule.
 	EventBusName *string
 }
 
 // EcsParameters is the "EcsParameters" structure of the model.
+//
+// The custom parameters to be used when the target is an Amazon ECS task.
 type EcsParameters struct {
-	TaskDefinitionArn        *string
-	TaskCount                *int32
-	LaunchType               *string
-	NetworkConfiguration     *NetworkConfiguration
-	PlatformVersion          *string
-	Group                    *string
+	// The ARN of the task definition to use if the event target is an Amazon ECS task.
+	TaskDefinitionArn *string
+	// The number of tasks to create based on TaskDefinition.
+	TaskCount *int32
+	// Specifies the launch type on which your task is running.
+	LaunchType *string
+	// Use this structure if the Amazon ECS task uses the awsvpc network mode.
+	NetworkConfiguration *NetworkConfiguration
+	// Specifies the platform version for the task.
+	PlatformVersion *string
+	// Specifies an ECS task group for the task.
+	Group *string
+	// The capacity provider strategy to use for the task.
 	CapacityProviderStrategy []*CapacityProviderStrategyItem
-	EnableECSManagedTags     *bool
-	EnableExecuteCommand     *bool
-	PlacementConstraints     []*PlacementConstraint
-	PlacementStrategy        []*PlacementStrategy
-	PropagateTags            *string
-	ReferenceId              *string
-	Tags                     []*Tag
+	// Specifies whether to enable Amazon ECS managed tags for the task.
+	EnableECSManagedTags *bool
+	// Whether or not to enable the execute command functionality for the containers in this task.
+	EnableExecuteCommand *bool
+	// An array of placement constraint objects to use for the task.
+	PlacementConstraints []*PlacementConstraint
+	// The placement strategy objects to use for the task.
+	PlacementStrategy []*PlacementStrategy
+	// Specifies whether to propagate the tags from the task definition to the task.
+	PropagateTags *string
+	// The reference ID to use for the task.
+	ReferenceId *string
+	// The metadata that you apply to the task to help you categorize and organize them.
+	Tags []*Tag
 }
 
 // EnableRuleRequest is the "EnableRuleRequest" structure of the model.
 type EnableRuleRequest struct {
-	Name         *string
+	// The name of the rule.
+	Name *string
+	// The name or ARN of the event bus associated with the rule.
 	EventBusName *string
 }
 
 // EventBus is the "EventBus" structure of the model.
+//
+// An event bus receives events from a source and routes them to rules associated with that event bus.
 type EventBus struct {
-	Name   *string
-	Arn    *string
+	// The name of the event bus.
+	Name *string
+	// The ARN of the event bus.
+	Arn *string
+	// The permissions policy of the event bus, describing which other Amazon Web Services accounts can write events to this event bus.
 	Policy *string
 }
 
 // EventSource is the "EventSource" structure of the model.
+//
+// A partner event source is created by an SaaS partner.
 type EventSource struct {
-	Arn            *string
-	CreatedBy      *string
-	CreationTime   *time.Time
+	// The ARN of the event source.
+	Arn *string
+	// The name of the partner that created the event source.
+	CreatedBy *string
+	// The date and time the event source was created.
+	CreationTime *time.Time
+	// The date and time that the event source will expire, if the Amazon Web Services account doesn't create a matching event bus for it.
 	ExpirationTime *time.Time
-	Name           *string
-	State          *string
+	// The name of the event source.
+	Name *string
+	// The state of the event source.
+	State *string
 }
 
 // HttpParameters is the "HttpParameters" structure of the model.
+//
+// These are custom parameter to be used when the target is an API Gateway REST APIs or EventBridge ApiDestinations.
 type HttpParameters struct {
-	PathParameterValues   []string
-	HeaderParameters      map[string]string
+	// The path parameter values to be used to populate API Gateway REST API or EventBridge ApiDestination path wildcards ("*").
+	PathParameterValues []string
+	// The headers that need to be sent as part of request invoking the API Gateway REST API or EventBridge ApiDestination.
+	HeaderParameters map[string]string
+	// The query string keys/values that need to be sent as part of request invoking the API Gateway REST API or EventBridge ApiDestination.
 	QueryStringParameters map[string]string
 }
 
 // IllegalStatusException is the "IllegalStatusException" error structure of the model.
+//
+// An error occurred because a replay can be canceled only when the state is Running or Starting.
 type IllegalStatusException struct {
 }
 
 // InputTransformer is the "InputTransformer" structure of the model.
+//
+// Contains the parameters needed for you to provide custom input to a target based on one or more pieces of data extracted from the event.
 type InputTransformer struct {
+	// Map of JSON paths to be extracted from the event.
 	InputPathsMap map[string]string
+	// Input template where you specify placeholders that will be filled with the values of the keys from InputPathsMap to customize the data sent to the target.
 	InputTemplate *string
 }
 
 // InternalException is the "InternalException" error structure of the model.
+//
+// This exception occurs due to unexpected causes.
 type InternalException struct {
 }
 
 // InvalidEventPatternException is the "InvalidEventPatternException" error structure of the model.
+//
+// The event pattern is not valid.
 type InvalidEventPatternException struct {
 }
 
 // InvalidStateException is the "InvalidStateException" error structure of the model.
+//
+// The specified state is not a valid state for an event source.
 type InvalidStateException struct {
 }
 
 // KinesisParameters is the "KinesisParameters" structure of the model.
+//
+// This object enables you to specify a JSON path to extract from the event and use as the partition key for the Amazon Kinesis data stream, so that you can control the shard to which the event goes.
 type KinesisParameters struct {
+	// The JSON path to be extracted from the event and used as the partition key.
 	PartitionKeyPath *string
 }
 
 // LimitExceededException is the "LimitExceededException" error structure of the model.
+//
+// The request failed because it attempted to create resource beyond the allowed service quota.
 type LimitExceededException struct {
 }
 
 // ListApiDestinationsRequest is the "ListApiDestinationsRequest" structure of the model.
 type ListApiDestinationsRequest struct {
-	NamePrefix    *string
+	// A name prefix to filter results returned.
+	NamePrefix *string
+	// The ARN of the connection specified for the API destination.
 	ConnectionArn *string
-	NextToken     *string
-	Limit         *int32
+	// The token returned by a previous call to retrieve the next set of results.
+	NextToken *string
+	// The maximum number of API destinations to include in the response.
+	Limit *int32
 }
 
 // ListApiDestinationsResponse is the "ListApiDestinationsResponse" structure of the model.
 type ListApiDestinationsResponse struct {
+	// An array of ApiDestination objects that include information about an API destination.
 	ApiDestinations []*ApiDestination
-	NextToken       *string
+	// A token you can use in a subsequent request to retrieve the next set of results.
+	NextToken *string
 }
 
 // ListArchivesRequest is the "ListArchivesRequest" structure of the model.
 type ListArchivesRequest struct {
-	NamePrefix     *string
+	// A name prefix to filter the archives returned.
+	NamePrefix *string
+	// The ARN of the event source associated with the archive.
 	EventSourceArn *string
-	State          *string
-	NextToken      *string
-	Limit          *int32
+	// The state of the archive.
+	State *string
+	// The token returned by a previous call to retrieve the next set of results.
+	NextToken *string
+	// The maximum number of results to return.
+	Limit *int32
 }
 
 // ListArchivesResponse is the "ListArchivesResponse" structure of the model.
 type ListArchivesResponse struct {
-	Archives  []*Archive
+	// An array of Archive objects that include details about an archive.
+	Archives []*Archive
+	// The token returned by a previous call to retrieve the next set of results.
 	NextToken *string
 }
 
 // ListConnectionsRequest is the "ListConnectionsRequest" structure of the model.
 type ListConnectionsRequest struct {
-	NamePrefix      *string
+	// A name prefix to filter results returned.
+	NamePrefix *string
+	// The state of the connection.
 	ConnectionState *string
-	NextToken       *string
-	Limit           *int32
+	// The token returned by a previous call to retrieve the next set of results.
+	NextToken *string
+	// The maximum number of connections to return.
+	Limit *int32
 }
 
 // ListConnectionsResponse is the "ListConnectionsResponse" structure of the model.
 type ListConnectionsResponse struct {
+	// An array of connections objects that include details about the connections.
 	Connections []*Connection
-	NextToken   *string
+	// A token you can use in a subsequent request to retrieve the next set of results.
+	NextToken *string
 }
 
 // ListEventBusesRequest is the "ListEventBusesRequest" structure of the model.
 type ListEventBusesRequest struct {
+	// Specifying this limits the results to only those event buses with names that start with the specified prefix.
 	NamePrefix *string
-	NextToken  *string
-	Limit      *int32
+	// The token returned by a previous call to retrieve the next set of results.
+	NextToken *string
+	// Specifying this limits the number of results returned by this operation.
+	Limit *int32
 }
 
 // ListEventBusesResponse is the "ListEventBusesResponse" structure of the model.
 type ListEventBusesResponse struct {
+	// This list of event buses.
 	EventBuses []*EventBus
-	NextToken  *string
+	// A token you can use in a subsequent operation to retrieve the next set of results.
+	NextToken *string
 }
 
 // ListEventSourcesRequest is the "ListEventSourcesRequest" structure of the model.
 type ListEventSourcesRequest struct {
+	// Specifying this limits the results to only those partner event sources with names that start with the specified prefix.
 	NamePrefix *string
-	NextToken  *string
-	Limit      *int32
+	// The token returned by a previous call to retrieve the next set of results.
+	NextToken *string
+	// Specifying this limits the number of results returned by this operation.
+	Limit *int32
 }
 
 // ListEventSourcesResponse is the "ListEventSourcesResponse" structure of the model.
 type ListEventSourcesResponse struct {
+	// The list of event sources.
 	EventSources []*EventSource
-	NextToken    *string
+	// A token you can use in a subsequent operation to retrieve the next set of results.
+	NextToken *string
 }
 
 // ListPartnerEventSourceAccountsRequest is the "ListPartnerEventSourceAccountsRequest" structure of the model.
 type ListPartnerEventSourceAccountsRequest struct {
+	// The name of the partner event source to display account information about.
 	EventSourceName *string
-	NextToken       *string
-	Limit           *int32
+	// The token returned by a previous call to this operation.
+	NextToken *string
+	// Specifying this limits the number of results returned by this operation.
+	Limit *int32
 }
 
 // ListPartnerEventSourceAccountsResponse is the "ListPartnerEventSourceAccountsResponse" structure of the model.
 type ListPartnerEventSourceAccountsResponse struct {
+	// The list of partner event sources returned by the operation.
 	PartnerEventSourceAccounts []*PartnerEventSourceAccount
-	NextToken                  *string
+	// A token you can use in a subsequent operation to retrieve the next set of results.
+	NextToken *string
 }
 
 // ListPartnerEventSourcesRequest is the "ListPartnerEventSourcesRequest" structure of the model.
 type ListPartnerEventSourcesRequest struct {
+	// If you specify this, the results are limited to only those partner event sources that start with the string you specify.
 	NamePrefix *string
-	NextToken  *string
-	Limit      *int32
+	// The token returned by a previous call to this operation.
+	NextToken *string
+	// pecifying this limits the number of results returned by this operation.
+	Limit *int32
 }
 
 // ListPartnerEventSourcesResponse is the "ListPartnerEventSourcesResponse" structure of the model.
 type ListPartnerEventSourcesResponse struct {
+	// The list of partner event sources returned by the operation.
 	PartnerEventSources []*PartnerEventSource
-	NextToken           *string
+	// A token you can use in a subsequent operation to retrieve the next set of results.
+	NextToken *string
 }
 
 // ListReplaysRequest is the "ListReplaysRequest" structure of the model.
 type ListReplaysRequest struct {
-	NamePrefix     *string
-	State          *string
+	// A name prefix to filter the replays returned.
+	NamePrefix *string
+	// The state of the replay.
+	State *string
+	// The ARN of the archive from which the events are replayed.
 	EventSourceArn *string
-	NextToken      *string
-	Limit          *int32
+	// The token returned by a previous call to retrieve the next set of results.
+	NextToken *string
+	// The maximum number of replays to retrieve.
+	Limit *int32
 }
 
 // ListReplaysResponse is the "ListReplaysResponse" structure of the model.
 type ListReplaysResponse struct {
-	Replays   []*Replay
+	// An array of Replay objects that contain information about the replay.
+	Replays []*Replay
+	// The token returned by a previous call to retrieve the next set of results.
 	NextToken *string
 }
 
 // ListRuleNamesByTargetRequest is the "ListRuleNamesByTargetRequest" structure of the model.
 type ListRuleNamesByTargetRequest struct {
-	TargetArn    *string
+	// The Amazon Resource Name (ARN) of the target resource.
+	TargetArn *string
+	// The name or ARN of the event bus to list rules for.
 	EventBusName *string
-	NextToken    *string
-	Limit        *int32
+	// The token returned by a previous call to retrieve the next set of results.
+	NextToken *string
+	// The maximum number of results to return.
+	Limit *int32
 }
 
 // ListRuleNamesByTargetResponse is the "ListRuleNamesByTargetResponse" structure of the model.
 type ListRuleNamesByTargetResponse struct {
+	// The names of the rules that can invoke the given target.
 	RuleNames []string
+	// Indicates whether there are additional results to retrieve.
 	NextToken *string
 }
 
 // ListRulesRequest is the "ListRulesRequest" structure of the model.
 type ListRulesRequest struct {
-	NamePrefix   *string
+	// The prefix matching the rule name.
+	NamePrefix *string
+	// The name or ARN of the event bus to list the rules for.
 	EventBusName *string
-	NextToken    *string
-	Limit        *int32
+	// The token returned by a previous call to retrieve the next set of results.
+	NextToken *string
+	// The maximum number of results to return.
+	Limit *int32
 }
 
 // ListRulesResponse is the "ListRulesResponse" structure of the model.
 type ListRulesResponse struct {
-	Rules     []*Rule
+	// The rules that match the specified criteria.
+	Rules []*Rule
+	// Indicates whether there are additional results to retrieve.
 	NextToken *string
 }
 
 // ListTagsForResourceRequest is the "ListTagsForResourceRequest" structure of the model.
 type ListTagsForResourceRequest struct {
+	// The ARN of the EventBridge resource for which you want to view tags.
 	ResourceARN *string
 }
 
 // ListTagsForResourceResponse is the "ListTagsForResourceResponse" structure of the model.
 type ListTagsForResourceResponse struct {
+	// The list of tag keys and values associated with the resource you specified
 	Tags []*Tag
 }
 
 // ListTargetsByRuleRequest is the "ListTargetsByRuleRequest" structure of the model.
 type ListTargetsByRuleRequest struct {
-	Rule         *string
+	// The name of the rule.
+	Rule *string
+	// The name or ARN of the event bus associated with the rule.
 	EventBusName *string
-	NextToken    *string
-	Limit        *int32
+	// The token returned by a previous call to retrieve the next set of results.
+	NextToken *string
+	// The maximum number of results to return.
+	Limit *int32
 }
 
 // ListTargetsByRuleResponse is the "ListTargetsByRuleResponse" structure of the model.
 type ListTargetsByRuleResponse struct {
-	Targets   []*Target
+	// The targets assigned to the rule.
+	Targets []*Target
+	// Indicates whether there are additional results to retrieve.
 	NextToken *string
 }
 
 // ManagedRuleException is the "ManagedRuleException" error structure of the model.
+//
+// This rule was created by an Amazon Web Services service on behalf of your account.
 type ManagedRuleException struct {
 }
 
 // NetworkConfiguration is the "NetworkConfiguration" structure of the model.
+//
+// This structure specifies the network configuration for an ECS task.
 type NetworkConfiguration struct {
+	// Use this structure to specify the VPC subnets and security groups for the task, and whether a public IP address is to be used.
 	AwsvpcConfiguration *AwsVpcConfiguration
 }
 
 // OperationDisabledException is the "OperationDisabledException" error structure of the model.
+//
+// The operation you are attempting is not available in this region.
 type OperationDisabledException struct {
 }
 
 // PartnerEventSource is the "PartnerEventSource" structure of the model.
+//
+// A partner event source is created by an SaaS partner.
 type PartnerEventSource struct {
-	Arn  *string
+	// The ARN of the partner event source.
+	Arn *string
+	// The name of the partner event source.
 	Name *string
 }
 
 // PartnerEventSourceAccount is the "PartnerEventSourceAccount" structure of the model.
+//
+// The Amazon Web Services account that a partner event source has been offered to.
 type PartnerEventSourceAccount struct {
-	Account        *string
-	CreationTime   *time.Time
+	// The Amazon Web Services account ID that the partner event source was offered to.
+	Account *string
+	// The date and time the event source was created.
+	CreationTime *time.Time
+	// The date and time that the event source will expire, if the Amazon Web Services account doesn't create a matching event bus for it.
 	ExpirationTime *time.Time
-	State          *string
+	// The state of the event source.
+	State *string
 }
 
 // PlacementConstraint is the "PlacementConstraint" structure of the model.
+//
+// An object representing a constraint on task placement.
 type PlacementConstraint struct {
-	Type       *string
+	// The type of constraint.
+	Type *string
+	// A cluster query language expression to apply to the constraint.
 	Expression *string
 }
 
 // PlacementStrategy is the "PlacementStrategy" structure of the model.
+//
+// The task placement strategy for a task or service.
 type PlacementStrategy struct {
-	Type  *string
+	// The type of placement strategy.
+	Type *string
+	// The field to apply the placement strategy against.
 	Field *string
 }
 
 // PolicyLengthExceededException is the "PolicyLengthExceededException" error structure of the model.
+//
+// The event bus policy is too long.
 type PolicyLengthExceededException struct {
 }
 
 // PutEventsRequest is the "PutEventsRequest" structure of the model.
 type PutEventsRequest struct {
+	// The entry that defines an event in your system.
 	Entries []*PutEventsRequestEntry
 }
 
 // PutEventsRequestEntry is the "PutEventsRequestEntry" structure of the model.
+//
+// Represents an event to be submitted.
 type PutEventsRequestEntry struct {
-	Time         *time.Time
-	Source       *string
-	Resources    []string
-	DetailType   *string
-	Detail       *string
+	// The time stamp of the event, per RFC3339.
+	Time *time.Time
+	// The source of the event.
+	Source *string
+	// Amazon Web Services resources, identified by Amazon Resource Name (ARN), which the event primarily concerns.
+	Resources []string
+	// Free-form string used to decide what fields to expect in the event detail.
+	DetailType *string
+	// A valid JSON string.
+	Detail *string
+	// The name or ARN of the event bus to receive the event.
 	EventBusName *string
-	TraceHeader  *string
+	// An X-Ray trade header, which is an http header (X-Amzn-Trace-Id) that contains the trace-id associated with the event.
+	TraceHeader *string
 }
 
 // PutEventsResponse is the "PutEventsResponse" structure of the model.
 type PutEventsResponse struct {
+	// The number of failed entries.
 	FailedEntryCount *int32
-	Entries          []*PutEventsResultEntry
+	// The successfully and unsuccessfully ingested events results.
+	Entries []*PutEventsResultEntry
 }
 
 // PutEventsResultEntry is the "PutEventsResultEntry" structure of the model.
+//
+// Represents an event that failed to be submitted.
 type PutEventsResultEntry struct {
-	EventId      *string
-	ErrorCode    *string
+	// The ID of the event.
+	EventId *string
+	// The error code that indicates why the event submission failed.
+	ErrorCode *string
+	// The error message that explains why the event submission failed.
 	ErrorMessage *string
 }
 
 // PutPartnerEventsRequest is the "PutPartnerEventsRequest" structure of the model.
 type PutPartnerEventsRequest struct {
+	// The list of events to write to the event bus.
 	Entries []*PutPartnerEventsRequestEntry
 }
 
 // PutPartnerEventsRequestEntry is the "PutPartnerEventsRequestEntry" structure of the model.
+//
+// The details about an event generated by an SaaS partner.
 type PutPartnerEventsRequestEntry struct {
-	Time       *time.Time
-	Source     *string
-	Resources  []string
+	// The date and time of the event.
+	Time *time.Time
+	// The event source that is generating the entry.
+	Source *string
+	// Amazon Web Services resources, identified by Amazon Resource Name (ARN), which the event primarily concerns.
+	Resources []string
+	// A free-form string used to decide what fields to expect in the event detail.
 	DetailType *string
-	Detail     *string
+	// A valid JSON string.
+	Detail *string
 }
 
 // PutPartnerEventsResponse is the "PutPartnerEventsResponse" structure of the model.
 type PutPartnerEventsResponse struct {
+	// The number of events from this operation that could not be written to the partner event bus.
 	FailedEntryCount *int32
-	Entries          []*PutPartnerEventsResultEntry
+	// The list of events from this operation that were successfully written to the partner event bus.
+	Entries []*PutPartnerEventsResultEntry
 }
 
 // PutPartnerEventsResultEntry is the "PutPartnerEventsResultEntry" structure of the model.
+//
+// Represents an event that a partner tried to generate, but failed.
 type PutPartnerEventsResultEntry struct {
-	EventId      *string
-	ErrorCode    *string
+	// The ID of the event.
+	EventId *string
+	// The error code that indicates why the event submission failed.
+	ErrorCode *string
+	// The error message that explains why the event submission failed.
 	ErrorMessage *string
 }
 
 // PutPermissionRequest is the "PutPermissionRequest" structure of the model.
 type PutPermissionRequest struct {
+	// The name of the event bus associated with the rule.
 	EventBusName *string
-	Action       *string
-	Principal    *string
-	StatementId  *string
-	Condition    *Condition
-	Policy       *string
+	// The action that you are enabling the other account to perform.
+	Action *string
+	// The 12-digit Amazon Web Services account ID that you are permitting to put events to your default event bus.
+	Principal *string
+	// An identifier string for the external account that you are granting permissions to.
+	StatementId *string
+	// This parameter enables you to limit the permission to accounts that fulfill a certain condition, such as being a member of a certain Amazon Web Services organization.
+	Condition *Condition
+	// A JSON string that describes the permission policy statement.
+	Policy *string
 }
 
 // PutRuleRequest is the "PutRuleRequest" structure of the model.
 type PutRuleRequest struct {
-	Name               *string
+	// The name of the rule that you are creating or updating.
+	Name *string
+	// The scheduling expression.
 	ScheduleExpression *string
-	EventPattern       *string
-	State              *string
-	Description        *string
-	RoleArn            *string
-	Tags               []*Tag
-	EventBusName       *string
+	// The event pattern.
+	EventPattern *string
+	// Indicates whether the rule is enabled or disabled.
+	State *string
+	// A description of the rule.
+	Description *string
+	// The Amazon Resource Name (ARN) of the IAM role associated with the rule.
+	RoleArn *string
+	// The list of key-value pairs to associate with the rule.
+	Tags []*Tag
+	// The name or ARN of the event bus to associate with this rule.
+	EventBusName *string
 }
 
 // PutRuleResponse is the "PutRuleResponse" structure of the model.
 type PutRuleResponse struct {
+	// The Amazon Resource Name (ARN) of the rule.
 	RuleArn *string
 }
 
 // PutTargetsRequest is the "PutTargetsRequest" structure of the model.
 type PutTargetsRequest struct {
-	Rule         *string
+	// The name of the rule.
+	Rule *string
+	// The name or ARN of the event bus associated with the rule.
 	EventBusName *string
-	Targets      []*Target
+	// The targets to update or add to the rule.
+	Targets []*Target
 }
 
 // PutTargetsResponse is the "PutTargetsResponse" structure of the model.
 type PutTargetsResponse struct {
+	// The number of failed entries.
 	FailedEntryCount *int32
-	FailedEntries    []*PutTargetsResultEntry
+	// The failed target entries.
+	FailedEntries []*PutTargetsResultEntry
 }
 
 // PutTargetsResultEntry is the "PutTargetsResultEntry" structure of the model.
+//
+// Represents a target that failed to be added to a rule.
 type PutTargetsResultEntry struct {
-	TargetId     *string
-	ErrorCode    *string
+	// The ID of the target.
+	TargetId *string
+	// The error code that indicates why the target addition failed.
+	ErrorCode *string
+	// The error message that explains why the target addition failed.
 	ErrorMessage *string
 }
 
 // RedshiftDataParameters is the "RedshiftDataParameters" structure of the model.
+//
+// These are custom parameters to be used when the target is a Amazon Redshift cluster to invoke the Amazon Redshift Data API ExecuteStatement based on EventBridge events.
 type RedshiftDataParameters struct {
+	// The name or ARN of the secret that enables access to the database.
 	SecretManagerArn *string
-	Database         *string
-	DbUser           *string
-	Sql              *string
-	StatementName    *string
-	WithEvent        *bool
+	// The name of the database.
+	Database *string
+	// The database user name.
+	DbUser *string
+	// The SQL statement text to run.
+	Sql *string
+	// The name of the SQL statement.
+	StatementName *string
+	// Indicates whether to send an event back to EventBridge after the SQL statement runs.
+	WithEvent *bool
 }
 
 // RemovePermissionRequest is the "RemovePermissionRequest" structure of the model.
 type RemovePermissionRequest struct {
-	StatementId          *string
+	// The statement ID corresponding to the account that is no longer allowed to put events to the default event bus.
+	StatementId *string
+	// Specifies whether to remove all permissions.
 	RemoveAllPermissions *bool
-	EventBusName         *string
+	// The name of the event bus to revoke permissions for.
+	EventBusName *string
 }
 
 // RemoveTargetsRequest is the "RemoveTargetsRequest" structure of the model.
 type RemoveTargetsRequest struct {
-	Rule         *string
+	// The name of the rule.
+	Rule *string
+	// The name or ARN of the event bus associated with the rule.
 	EventBusName *string
-	Ids          []string
-	Force        *bool
+	// The IDs of the targets to remove from the rule.
+	Ids []string
+	// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify Force as True to remove targets.
+	Force *bool
 }
 
 // RemoveTargetsResponse is the "RemoveTargetsResponse" structure of the model.
 type RemoveTargetsResponse struct {
+	// The number of failed entries.
 	FailedEntryCount *int32
-	FailedEntries    []*RemoveTargetsResultEntry
+	// The failed target entries.
+	FailedEntries []*RemoveTargetsResultEntry
 }
 
 // RemoveTargetsResultEntry is the "RemoveTargetsResultEntry" structure of the model.
+//
+// Represents a target that failed to be removed from a rule.
 type RemoveTargetsResultEntry struct {
-	TargetId     *string
-	ErrorCode    *string
+	// The ID of the target.
+	TargetId *string
+	// The error code that indicates why the target removal failed.
+	ErrorCode *string
+	// The error message that explains why the target removal failed.
 	ErrorMessage *string
 }
 
 // Replay is the "Replay" structure of the model.
+//
+// A Replay object that contains details about a replay.
 type Replay struct {
-	ReplayName            *string
-	EventSourceArn        *string
-	State                 *string
-	StateReason           *string
-	EventStartTime        *time.Time
-	EventEndTime          *time.Time
+	// The name of the replay.
+	ReplayName *string
+	// The ARN of the archive to replay event from.
+	EventSourceArn *string
+	// The current state of the replay.
+	State *string
+	// A description of why the replay is in the current state.
+	StateReason *string
+	// A time stamp for the time to start replaying events.
+	EventStartTime *time.Time
+	// A time stamp for the time to start replaying events.
+	EventEndTime *time.Time
+	// A time stamp for the time that the last event was replayed.
 	EventLastReplayedTime *time.Time
-	ReplayStartTime       *time.Time
-	ReplayEndTime         *time.Time
+	// A time stamp for the time that the replay started.
+	ReplayStartTime *time.Time
+	// A time stamp for the time that the replay completed.
+	ReplayEndTime *time.Time
 }
 
 // ReplayDestination is the "ReplayDestination" structure of the model.
+//
+// A ReplayDestination object that contains details about a replay.
 type ReplayDestination struct {
-	Arn        *string
+	// The ARN of the event bus to replay event to.
+	Arn *string
+	// A list of ARNs for rules to replay events to.
 	FilterArns []string
 }
 
 // ResourceAlreadyExistsException is the "ResourceAlreadyExistsException" error structure of the model.
+//
+// The resource you are trying to create already exists.
 type ResourceAlreadyExistsException struct {
 }
 
 // ResourceNotFoundException is the "ResourceNotFoundException" error structure of the model.
+//
+// An entity that you specified does not exist.
 type ResourceNotFoundException struct {
 }
 
 // RetryPolicy is the "RetryPolicy" structure of the model.
+//
+// A RetryPolicy object that includes information about the retry policy settings.
 type RetryPolicy struct {
-	MaximumRetryAttempts     *int32
+	// The maximum number of retry attempts to make before the request fails.
+	MaximumRetryAttempts *int32
+	// The maximum amount of time, in seconds, to continue to make retry attempts.
 	MaximumEventAgeInSeconds *int32
 }
 
 // Rule is the "Rule" structure of the model.
+//
+// Contains information about a rule in Amazon EventBridge.
 type Rule struct {
-	Name               *string
-	Arn                *string
-	EventPattern       *string
-	State              *string
-	Description        *string
+	// The name of the rule.
+	Name *string
+	// The Amazon Resource Name (ARN) of the rule.
+	Arn *string
+	// The event pattern of the rule.
+	EventPattern *string
+	// The state of the rule.
+	State *string
+	// The description of the rule.
+	Description *string
+	// The scheduling expression.
 	ScheduleExpression *string
-	RoleArn            *string
-	ManagedBy          *string
-	EventBusName       *string
+	// The Amazon Resource Name (ARN) of the role that is used for target invocation.
+	RoleArn *string
+	// If the rule was created on behalf of your account by an Amazon Web Services service, this field displays the principal name of the service that created the rule.
+	ManagedBy *string
+	// The name or ARN of the event bus associated with the rule.
+	EventBusName *string
 }
 
 // RunCommandParameters is the "RunCommandParameters" structure of the model.
+//
+// This parameter contains the criteria (either InstanceIds or a tag) used to specify which EC2 instances are to be sent the command.
 type RunCommandParameters struct {
+	// Currently, we support including only one RunCommandTarget block, which specifies either an array of InstanceIds or a tag.
 	RunCommandTargets []*RunCommandTarget
 }
 
 // RunCommandTarget is the "RunCommandTarget" structure of the model.
+//
+// Information about the EC2 instances that are to be sent the command, specified as key-value pairs.
 type RunCommandTarget struct {
-	Key    *string
+	// Can be either tag: tag-key or InstanceIds.
+	Key *string
+	// If Key is tag: tag-key, Values is a list of tag values.
 	Values []string
 }
 
 // SageMakerPipelineParameter is the "SageMakerPipelineParameter" structure of the model.
+//
+// Name/Value pair of a parameter to start execution of a SageMaker Model Building Pipeline.
 type SageMakerPipelineParameter struct {
-	Name  *string
+	// Name of parameter to start execution of a SageMaker Model Building Pipeline.
+	Name *string
+	// Value of parameter to start execution of a SageMaker Model Building Pipeline.
 	Value *string
 }
 
 // SageMakerPipelineParameters is the "SageMakerPipelineParameters" structure of the model.
+//
+// These are custom parameters to use when the target is a SageMaker Model Building Pipeline that starts based on EventBridge events.
 type SageMakerPipelineParameters struct {
+	// List of Parameter names and values for SageMaker Model Building Pipeline execution.
 	PipelineParameterList []*SageMakerPipelineParameter
 }
 
 // SqsParameters is the "SqsParameters" structure of the model.
+//
+// This structure includes the custom parameter to be used when the target is an SQS FIFO queue.
 type SqsParameters struct {
+	// The FIFO message group ID to use as the target.
 	MessageGroupId *string
 }
 
 // StartReplayRequest is the "StartReplayRequest" structure of the model.
 type StartReplayRequest struct {
-	ReplayName     *string
-	Description    *string
+	// The name of the replay to start.
+	ReplayName *string
+	// A description for the replay to start.
+	Description *string
+	// The ARN of the archive to replay events from.
 	EventSourceArn *string
+	// A time stamp for the time to start replaying events.
 	EventStartTime *time.Time
-	EventEndTime   *time.Time
-	Destination    *ReplayDestination
+	// A time stamp for the time to stop replaying events.
+	EventEndTime *time.Time
+	// A ReplayDestination object that includes details about the destination for the replay.
+	Destination *ReplayDestination
 }
 
 // StartReplayResponse is the "StartReplayResponse" structure of the model.
 type StartReplayResponse struct {
-	ReplayArn       *string
-	State           *string
-	StateReason     *string
+	// The ARN of the replay.
+	ReplayArn *string
+	// The state of the replay.
+	State *string
+	// The reason that the replay is in the state.
+	StateReason *string
+	// The time at which the replay started.
 	ReplayStartTime *time.Time
 }
 
 // Tag is the "Tag" structure of the model.
+//
+// A key-value pair associated with an Amazon Web Services resource.
 type Tag struct {
-	Key   *string
+	// A string you can use to assign a value.
+	Key *string
+	// The value for the specified tag key.
 	Value *string
 }
 
 // TagResourceRequest is the "TagResourceRequest" structure of the model.
 type TagResourceRequest struct {
+	// The ARN of the EventBridge resource that you're adding tags to.
 	ResourceARN *string
-	Tags        []*Tag
+	// The list of key-value pairs to associate with the resource.
+	Tags []*Tag
 }
 
 // TagResourceResponse is the "TagResourceResponse" structure of the model.
@@ -1599,40 +2256,63 @@ type TagResourceResponse struct {
 }
 
 // Target is the "Target" structure of the model.
+//
+// Targets are the resources to be invoked when a rule is triggered.
 type Target struct {
-	Id                          *string
-	Arn                         *string
-	RoleArn                     *string
-	Input                       *string
-	InputPath                   *string
-	InputTransformer            *InputTransformer
-	KinesisParameters           *KinesisParameters
-	RunCommandParameters        *RunCommandParameters
-	EcsParameters               *EcsParameters
-	BatchParameters             *BatchParameters
-	SqsParameters               *SqsParameters
-	HttpParameters              *HttpParameters
-	RedshiftDataParameters      *RedshiftDataParameters
+	// The ID of the target.
+	Id *string
+	// The Amazon Resource Name (ARN) of the target.
+	Arn *string
+	// The Amazon Resource Name (ARN) of the IAM role to be used for this target when the rule is triggered.
+	RoleArn *string
+	// Valid JSON text passed to the target.
+	Input *string
+	// The value of the JSONPath that is used for extracting part of the matched event when passing it to the target.
+	InputPath *string
+	// Settings to enable you to provide custom input to a target based on certain event data.
+	InputTransformer *InputTransformer
+	// The custom parameter you can use to control the shard assignment, when the target is a Kinesis data stream.
+	KinesisParameters *KinesisParameters
+	// Parameters used when you are using the rule to invoke Amazon EC2 Run Command.
+	RunCommandParameters *RunCommandParameters
+	// Contains the Amazon ECS task definition and task count to be used, if the event target is an Amazon ECS task.
+	EcsParameters *EcsParameters
+	// If the event target is an Batch job, this contains the job definition, job name, and other parameters.
+	BatchParameters *BatchParameters
+	// Contains the message group ID to use when the target is a FIFO queue.
+	SqsParameters *SqsParameters
+	// Contains the HTTP parameters to use when the target is a API Gateway REST endpoint or EventBridge ApiDestination.
+	HttpParameters *HttpParameters
+	// Contains the Amazon Redshift Data API parameters to use when the target is a Amazon Redshift cluster.
+	RedshiftDataParameters *RedshiftDataParameters
+	// Contains the SageMaker Model Building Pipeline parameters to start execution of a SageMaker Model Building Pipeline.
 	SageMakerPipelineParameters *SageMakerPipelineParameters
-	DeadLetterConfig            *DeadLetterConfig
-	RetryPolicy                 *RetryPolicy
+	// The DeadLetterConfig that defines the target queue to send dead-letter queue events to.
+	DeadLetterConfig *DeadLetterConfig
+	// The RetryPolicy object that contains the retry policy configuration to use for the dead-letter queue.
+	RetryPolicy *RetryPolicy
 }
 
 // TestEventPatternRequest is the "TestEventPatternRequest" structure of the model.
 type TestEventPatternRequest struct {
+	// The event pattern.
 	EventPattern *string
-	Event        *string
+	// The event, in JSON format, to test against the event pattern.
+	Event *string
 }
 
 // TestEventPatternResponse is the "TestEventPatternResponse" structure of the model.
 type TestEventPatternResponse struct {
+	// Indicates whether the event matches the event pattern.
 	Result *bool
 }
 
 // UntagResourceRequest is the "UntagResourceRequest" structure of the model.
 type UntagResourceRequest struct {
+	// The ARN of the EventBridge resource from which you are removing tags.
 	ResourceARN *string
-	TagKeys     []string
+	// The list of tag keys to remove from the resource.
+	TagKeys []string
 }
 
 // UntagResourceResponse is the "UntagResourceResponse" structure of the model.
@@ -1641,86 +2321,137 @@ type UntagResourceResponse struct {
 
 // UpdateApiDestinationRequest is the "UpdateApiDestinationRequest" structure of the model.
 type UpdateApiDestinationRequest struct {
-	Name                         *string
-	Description                  *string
-	ConnectionArn                *string
-	InvocationEndpoint           *string
-	HttpMethod                   *string
+	// The name of the API destination to update.
+	Name *string
+	// The name of the API destination to update.
+	Description *string
+	// The ARN of the connection to use for the API destination.
+	ConnectionArn *string
+	// The URL to the endpoint to use for the API destination.
+	InvocationEndpoint *string
+	// The method to use for the API destination.
+	HttpMethod *string
+	// The maximum number of invocations per second to send to the API destination.
 	InvocationRateLimitPerSecond *int32
 }
 
 // UpdateApiDestinationResponse is the "UpdateApiDestinationResponse" structure of the model.
 type UpdateApiDestinationResponse struct {
-	ApiDestinationArn   *string
+	// The ARN of the API destination that was updated.
+	ApiDestinationArn *string
+	// The state of the API destination that was updated.
 	ApiDestinationState *string
-	CreationTime        *time.Time
-	LastModifiedTime    *time.Time
+	// A time stamp for the time that the API destination was created.
+	CreationTime *time.Time
+	// A time stamp for the time that the API destination was last modified.
+	LastModifiedTime *time.Time
 }
 
 // UpdateArchiveRequest is the "UpdateArchiveRequest" structure of the model.
 type UpdateArchiveRequest struct {
-	ArchiveName   *string
-	Description   *string
-	EventPattern  *string
+	// The name of the archive to update.
+	ArchiveName *string
+	// The description for the archive.
+	Description *string
+	// The event pattern to use to filter events sent to the archive.
+	EventPattern *string
+	// The number of days to retain events in the archive.
 	RetentionDays *int32
 }
 
 // UpdateArchiveResponse is the "UpdateArchiveResponse" structure of the model.
 type UpdateArchiveResponse struct {
-	ArchiveArn   *string
-	State        *string
-	StateReason  *string
+	// The ARN of the archive.
+	ArchiveArn *string
+	// The state of the archive.
+	State *string
+	// The reason that the archive is in the current state.
+	StateReason *string
+	// The time at which the archive was updated.
 	CreationTime *time.Time
 }
 
 // UpdateConnectionApiKeyAuthRequestParameters is the "UpdateConnectionApiKeyAuthRequestParameters" structure of the model.
+//
+// Contains the API key authorization parameters to use to update the connection.
 type UpdateConnectionApiKeyAuthRequestParameters struct {
-	ApiKeyName  *string
+	// The name of the API key to use for authorization.
+	ApiKeyName *string
+	// The value associated with teh API key to use for authorization.
 	ApiKeyValue *string
 }
 
 // UpdateConnectionAuthRequestParameters is the "UpdateConnectionAuthRequestParameters" structure of the model.
+//
+// Contains the additional parameters to use for the connection.
 type UpdateConnectionAuthRequestParameters struct {
-	BasicAuthParameters      *UpdateConnectionBasicAuthRequestParameters
-	OAuthParameters          *UpdateConnectionOAuthRequestParameters
-	ApiKeyAuthParameters     *UpdateConnectionApiKeyAuthRequestParameters
+	// A UpdateConnectionBasicAuthRequestParameters object that contains the authorization parameters for Basic authorization.
+	BasicAuthParameters *UpdateConnectionBasicAuthRequestParameters
+	// A UpdateConnectionOAuthRequestParameters object that contains the authorization parameters for OAuth authorization.
+	OAuthParameters *UpdateConnectionOAuthRequestParameters
+	// A UpdateConnectionApiKeyAuthRequestParameters object that contains the authorization parameters for API key authorization.
+	ApiKeyAuthParameters *UpdateConnectionApiKeyAuthRequestParameters
+	// A ConnectionHttpParameters object that contains the additional parameters to use for the connection.
 	InvocationHttpParameters *ConnectionHttpParameters
 }
 
 // UpdateConnectionBasicAuthRequestParameters is the "UpdateConnectionBasicAuthRequestParameters" structure of the model.
+//
+// Contains the Basic authorization parameters for the connection.
 type UpdateConnectionBasicAuthRequestParameters struct {
+	// The user name to use for Basic authorization.
 	Username *string
+	// The password associated with the user name to use for Basic authorization.
 	Password *string
 }
 
 // UpdateConnectionOAuthClientRequestParameters is the "UpdateConnectionOAuthClientRequestParameters" structure of the model.
+//
+// Contains the OAuth authorization parameters to use for the connection.
 type UpdateConnectionOAuthClientRequestParameters struct {
-	ClientID     *string
+	// The client ID to use for OAuth authorization.
+	ClientID *string
+	// The client secret assciated with the client ID to use for OAuth authorization.
 	ClientSecret *string
 }
 
 // UpdateConnectionOAuthRequestParameters is the "UpdateConnectionOAuthRequestParameters" structure of the model.
+//
+// Contains the OAuth request parameters to use for the connection.
 type UpdateConnectionOAuthRequestParameters struct {
-	ClientParameters      *UpdateConnectionOAuthClientRequestParameters
+	// A UpdateConnectionOAuthClientRequestParameters object that contains the client parameters to use for the connection when OAuth is specified as the authorization type.
+	ClientParameters *UpdateConnectionOAuthClientRequestParameters
+	// The URL to the authorization endpoint when OAuth is specified as the authorization type.
 	AuthorizationEndpoint *string
-	HttpMethod            *string
-	OAuthHttpParameters   *ConnectionHttpParameters
+	// The method used to connect to the HTTP endpoint.
+	HttpMethod *string
+	// The additional HTTP parameters used for the OAuth authorization request.
+	OAuthHttpParameters *ConnectionHttpParameters
 }
 
 // UpdateConnectionRequest is the "UpdateConnectionRequest" structure of the model.
 type UpdateConnectionRequest struct {
-	Name              *string
-	Description       *string
+	// The name of the connection to update.
+	Name *string
+	// A description for the connection.
+	Description *string
+	// The type of authorization to use for the connection.
 	AuthorizationType *string
-	AuthParameters    *UpdateConnectionAuthRequestParameters
+	// The authorization parameters to use for the connection.
+	AuthParameters *UpdateConnectionAuthRequestParameters
 }
 
 // UpdateConnectionResponse is the "UpdateConnectionResponse" structure of the model.
 type UpdateConnectionResponse struct {
-	ConnectionArn      *string
-	ConnectionState    *string
-	CreationTime       *time.Time
-	LastModifiedTime   *time.Time
+	// The ARN of the connection that was updated.
+	ConnectionArn *string
+	// The state of the connection that was updated.
+	ConnectionState *string
+	// A time stamp for the time that the connection was created.
+	CreationTime *time.Time
+	// A time stamp for the time that the connection was last modified.
+	LastModifiedTime *time.Time
+	// A time stamp for the time that the connection was last authorized.
 	LastAuthorizedTime *time.Time
 }
 

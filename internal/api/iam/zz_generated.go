@@ -217,164 +217,481 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 // Handler is what a IAM implementation provides: one method per operation.
 // Methods return *api.Error values (see the New… constructors) for AWS errors.
 type Handler interface {
+	// AddClientIDToOpenIDConnectProvider adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.
 	AddClientIDToOpenIDConnectProvider(ctx context.Context, in *AddClientIDToOpenIDConnectProviderRequest) (*AddClientIDToOpenIDConnectProviderOutput, error)
+
+	// AddRoleToInstanceProfile adds the specified IAM role to the specified instance profile.
 	AddRoleToInstanceProfile(ctx context.Context, in *AddRoleToInstanceProfileRequest) (*AddRoleToInstanceProfileOutput, error)
+
+	// AddUserToGroup adds the specified user to the specified group.
 	AddUserToGroup(ctx context.Context, in *AddUserToGroupRequest) (*AddUserToGroupOutput, error)
+
+	// AttachGroupPolicy attaches the specified managed policy to the specified IAM group.
 	AttachGroupPolicy(ctx context.Context, in *AttachGroupPolicyRequest) (*AttachGroupPolicyOutput, error)
+
+	// AttachRolePolicy attaches the specified managed policy to the specified IAM role.
 	AttachRolePolicy(ctx context.Context, in *AttachRolePolicyRequest) (*AttachRolePolicyOutput, error)
+
+	// AttachUserPolicy attaches the specified managed policy to the specified user.
 	AttachUserPolicy(ctx context.Context, in *AttachUserPolicyRequest) (*AttachUserPolicyOutput, error)
+
+	// ChangePassword changes the password of the IAM user who is calling this operation.
 	ChangePassword(ctx context.Context, in *ChangePasswordRequest) (*ChangePasswordOutput, error)
+
+	// CreateAccessKey creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user.
 	CreateAccessKey(ctx context.Context, in *CreateAccessKeyRequest) (*CreateAccessKeyResponse, error)
+
+	// CreateAccountAlias creates an alias for your Amazon Web Services account.
 	CreateAccountAlias(ctx context.Context, in *CreateAccountAliasRequest) (*CreateAccountAliasOutput, error)
+
+	// CreateGroup creates a new group.
 	CreateGroup(ctx context.Context, in *CreateGroupRequest) (*CreateGroupResponse, error)
+
+	// CreateInstanceProfile creates a new instance profile.
 	CreateInstanceProfile(ctx context.Context, in *CreateInstanceProfileRequest) (*CreateInstanceProfileResponse, error)
+
+	// CreateLoginProfile creates a password for the specified IAM user.
 	CreateLoginProfile(ctx context.Context, in *CreateLoginProfileRequest) (*CreateLoginProfileResponse, error)
+
+	// CreateOpenIDConnectProvider creates an IAM entity to describe an identity provider (IdP) that supports OpenID Connect (OIDC).
 	CreateOpenIDConnectProvider(ctx context.Context, in *CreateOpenIDConnectProviderRequest) (*CreateOpenIDConnectProviderResponse, error)
+
+	// CreatePolicy creates a new managed policy for your Amazon Web Services account.
 	CreatePolicy(ctx context.Context, in *CreatePolicyRequest) (*CreatePolicyResponse, error)
+
+	// CreatePolicyVersion creates a new version of the specified managed policy.
 	CreatePolicyVersion(ctx context.Context, in *CreatePolicyVersionRequest) (*CreatePolicyVersionResponse, error)
+
+	// CreateRole creates a new role for your Amazon Web Services account.
 	CreateRole(ctx context.Context, in *CreateRoleRequest) (*CreateRoleResponse, error)
+
+	// CreateSAMLProvider creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0.
 	CreateSAMLProvider(ctx context.Context, in *CreateSAMLProviderRequest) (*CreateSAMLProviderResponse, error)
+
+	// CreateServiceLinkedRole creates an IAM role that is linked to a specific Amazon Web Services service.
 	CreateServiceLinkedRole(ctx context.Context, in *CreateServiceLinkedRoleRequest) (*CreateServiceLinkedRoleResponse, error)
+
+	// CreateServiceSpecificCredential generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request.
 	CreateServiceSpecificCredential(ctx context.Context, in *CreateServiceSpecificCredentialRequest) (*CreateServiceSpecificCredentialResponse, error)
+
+	// CreateUser creates a new IAM user for your Amazon Web Services account.
 	CreateUser(ctx context.Context, in *CreateUserRequest) (*CreateUserResponse, error)
+
+	// CreateVirtualMFADevice creates a new virtual MFA device for the Amazon Web Services account.
 	CreateVirtualMFADevice(ctx context.Context, in *CreateVirtualMFADeviceRequest) (*CreateVirtualMFADeviceResponse, error)
+
+	// DeactivateMFADevice deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled.
 	DeactivateMFADevice(ctx context.Context, in *DeactivateMFADeviceRequest) (*DeactivateMFADeviceOutput, error)
+
+	// DeleteAccessKey deletes the access key pair associated with the specified IAM user.
 	DeleteAccessKey(ctx context.Context, in *DeleteAccessKeyRequest) (*DeleteAccessKeyOutput, error)
+
+	// DeleteAccountAlias deletes the specified Amazon Web Services account alias.
 	DeleteAccountAlias(ctx context.Context, in *DeleteAccountAliasRequest) (*DeleteAccountAliasOutput, error)
+
+	// DeleteAccountPasswordPolicy deletes the password policy for the Amazon Web Services account.
 	DeleteAccountPasswordPolicy(ctx context.Context, in *DeleteAccountPasswordPolicyInput) (*DeleteAccountPasswordPolicyOutput, error)
+
+	// DeleteGroup deletes the specified IAM group.
 	DeleteGroup(ctx context.Context, in *DeleteGroupRequest) (*DeleteGroupOutput, error)
+
+	// DeleteGroupPolicy deletes the specified inline policy that is embedded in the specified IAM group.
 	DeleteGroupPolicy(ctx context.Context, in *DeleteGroupPolicyRequest) (*DeleteGroupPolicyOutput, error)
+
+	// DeleteInstanceProfile deletes the specified instance profile.
 	DeleteInstanceProfile(ctx context.Context, in *DeleteInstanceProfileRequest) (*DeleteInstanceProfileOutput, error)
+
+	// DeleteLoginProfile deletes the password for the specified IAM user, For more information, see Managing passwords for IAM users.
 	DeleteLoginProfile(ctx context.Context, in *DeleteLoginProfileRequest) (*DeleteLoginProfileOutput, error)
+
+	// DeleteOpenIDConnectProvider deletes an OpenID Connect identity provider (IdP) resource object in IAM.
 	DeleteOpenIDConnectProvider(ctx context.Context, in *DeleteOpenIDConnectProviderRequest) (*DeleteOpenIDConnectProviderOutput, error)
+
+	// DeletePolicy deletes the specified managed policy.
 	DeletePolicy(ctx context.Context, in *DeletePolicyRequest) (*DeletePolicyOutput, error)
+
+	// DeletePolicyVersion deletes the specified version from the specified managed policy.
 	DeletePolicyVersion(ctx context.Context, in *DeletePolicyVersionRequest) (*DeletePolicyVersionOutput, error)
+
+	// DeleteRole deletes the specified role.
 	DeleteRole(ctx context.Context, in *DeleteRoleRequest) (*DeleteRoleOutput, error)
+
+	// DeleteRolePermissionsBoundary deletes the permissions boundary for the specified IAM role.
 	DeleteRolePermissionsBoundary(ctx context.Context, in *DeleteRolePermissionsBoundaryRequest) (*DeleteRolePermissionsBoundaryOutput, error)
+
+	// DeleteRolePolicy deletes the specified inline policy that is embedded in the specified IAM role.
 	DeleteRolePolicy(ctx context.Context, in *DeleteRolePolicyRequest) (*DeleteRolePolicyOutput, error)
+
+	// DeleteSAMLProvider deletes a SAML provider resource in IAM.
 	DeleteSAMLProvider(ctx context.Context, in *DeleteSAMLProviderRequest) (*DeleteSAMLProviderOutput, error)
+
+	// DeleteSSHPublicKey deletes the specified SSH public key.
 	DeleteSSHPublicKey(ctx context.Context, in *DeleteSSHPublicKeyRequest) (*DeleteSSHPublicKeyOutput, error)
+
+	// DeleteServerCertificate deletes the specified server certificate.
 	DeleteServerCertificate(ctx context.Context, in *DeleteServerCertificateRequest) (*DeleteServerCertificateOutput, error)
+
+	// DeleteServiceLinkedRole submits a service-linked role deletion request and returns a DeletionTaskId, which you can use to check the status of the deletion.
 	DeleteServiceLinkedRole(ctx context.Context, in *DeleteServiceLinkedRoleRequest) (*DeleteServiceLinkedRoleResponse, error)
+
+	// DeleteServiceSpecificCredential deletes the specified service-specific credential.
 	DeleteServiceSpecificCredential(ctx context.Context, in *DeleteServiceSpecificCredentialRequest) (*DeleteServiceSpecificCredentialOutput, error)
+
+	// DeleteSigningCertificate deletes a signing certificate associated with the specified IAM user.
 	DeleteSigningCertificate(ctx context.Context, in *DeleteSigningCertificateRequest) (*DeleteSigningCertificateOutput, error)
+
+	// DeleteUser deletes the specified IAM user.
 	DeleteUser(ctx context.Context, in *DeleteUserRequest) (*DeleteUserOutput, error)
+
+	// DeleteUserPermissionsBoundary deletes the permissions boundary for the specified IAM user.
 	DeleteUserPermissionsBoundary(ctx context.Context, in *DeleteUserPermissionsBoundaryRequest) (*DeleteUserPermissionsBoundaryOutput, error)
+
+	// DeleteUserPolicy deletes the specified inline policy that is embedded in the specified IAM user.
 	DeleteUserPolicy(ctx context.Context, in *DeleteUserPolicyRequest) (*DeleteUserPolicyOutput, error)
+
+	// DeleteVirtualMFADevice deletes a virtual MFA device.
 	DeleteVirtualMFADevice(ctx context.Context, in *DeleteVirtualMFADeviceRequest) (*DeleteVirtualMFADeviceOutput, error)
+
+	// DetachGroupPolicy removes the specified managed policy from the specified IAM group.
 	DetachGroupPolicy(ctx context.Context, in *DetachGroupPolicyRequest) (*DetachGroupPolicyOutput, error)
+
+	// DetachRolePolicy removes the specified managed policy from the specified role.
 	DetachRolePolicy(ctx context.Context, in *DetachRolePolicyRequest) (*DetachRolePolicyOutput, error)
+
+	// DetachUserPolicy removes the specified managed policy from the specified user.
 	DetachUserPolicy(ctx context.Context, in *DetachUserPolicyRequest) (*DetachUserPolicyOutput, error)
+
+	// EnableMFADevice enables the specified MFA device and associates it with the specified IAM user.
 	EnableMFADevice(ctx context.Context, in *EnableMFADeviceRequest) (*EnableMFADeviceOutput, error)
+
+	// GenerateCredentialReport generates a credential report for the Amazon Web Services account.
 	GenerateCredentialReport(ctx context.Context, in *GenerateCredentialReportInput) (*GenerateCredentialReportResponse, error)
+
+	// GenerateOrganizationsAccessReport generates a report for service last accessed data for Organizations.
 	GenerateOrganizationsAccessReport(ctx context.Context, in *GenerateOrganizationsAccessReportRequest) (*GenerateOrganizationsAccessReportResponse, error)
+
+	// GenerateServiceLastAccessedDetails generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services.
 	GenerateServiceLastAccessedDetails(ctx context.Context, in *GenerateServiceLastAccessedDetailsRequest) (*GenerateServiceLastAccessedDetailsResponse, error)
+
+	// GetAccessKeyLastUsed retrieves information about when the specified access key was last used.
 	GetAccessKeyLastUsed(ctx context.Context, in *GetAccessKeyLastUsedRequest) (*GetAccessKeyLastUsedResponse, error)
+
+	// GetAccountAuthorizationDetails retrieves information about all IAM users, groups, roles, and policies in your Amazon Web Services account, including their relationships to one another.
 	GetAccountAuthorizationDetails(ctx context.Context, in *GetAccountAuthorizationDetailsRequest) (*GetAccountAuthorizationDetailsResponse, error)
+
+	// GetAccountPasswordPolicy retrieves the password policy for the Amazon Web Services account.
 	GetAccountPasswordPolicy(ctx context.Context, in *GetAccountPasswordPolicyInput) (*GetAccountPasswordPolicyResponse, error)
+
+	// GetAccountSummary retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account.
 	GetAccountSummary(ctx context.Context, in *GetAccountSummaryInput) (*GetAccountSummaryResponse, error)
+
+	// GetContextKeysForCustomPolicy gets a list of all of the context keys referenced in the input policies.
 	GetContextKeysForCustomPolicy(ctx context.Context, in *GetContextKeysForCustomPolicyRequest) (*GetContextKeysForPolicyResponse, error)
+
+	// GetContextKeysForPrincipalPolicy gets a list of all of the context keys referenced in all the IAM policies that are attached to the specified IAM entity.
 	GetContextKeysForPrincipalPolicy(ctx context.Context, in *GetContextKeysForPrincipalPolicyRequest) (*GetContextKeysForPolicyResponse, error)
+
+	// GetCredentialReport retrieves a credential report for the Amazon Web Services account.
 	GetCredentialReport(ctx context.Context, in *GetCredentialReportInput) (*GetCredentialReportResponse, error)
+
+	// GetGroup returns a list of IAM users that are in the specified IAM group.
 	GetGroup(ctx context.Context, in *GetGroupRequest) (*GetGroupResponse, error)
+
+	// GetGroupPolicy retrieves the specified inline policy document that is embedded in the specified IAM group.
 	GetGroupPolicy(ctx context.Context, in *GetGroupPolicyRequest) (*GetGroupPolicyResponse, error)
+
+	// GetInstanceProfile retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role.
 	GetInstanceProfile(ctx context.Context, in *GetInstanceProfileRequest) (*GetInstanceProfileResponse, error)
+
+	// GetLoginProfile retrieves the user name for the specified IAM user.
 	GetLoginProfile(ctx context.Context, in *GetLoginProfileRequest) (*GetLoginProfileResponse, error)
+
+	// GetMFADevice retrieves information about an MFA device for a specified user.
 	GetMFADevice(ctx context.Context, in *GetMFADeviceRequest) (*GetMFADeviceResponse, error)
+
+	// GetOpenIDConnectProvider returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
 	GetOpenIDConnectProvider(ctx context.Context, in *GetOpenIDConnectProviderRequest) (*GetOpenIDConnectProviderResponse, error)
+
+	// GetOrganizationsAccessReport retrieves the service last accessed data report for Organizations that was previously generated using the GenerateOrganizationsAccessReport operation.
 	GetOrganizationsAccessReport(ctx context.Context, in *GetOrganizationsAccessReportRequest) (*GetOrganizationsAccessReportResponse, error)
+
+	// GetPolicy retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached.
 	GetPolicy(ctx context.Context, in *GetPolicyRequest) (*GetPolicyResponse, error)
+
+	// GetPolicyVersion retrieves information about the specified version of the specified managed policy, including the policy document.
 	GetPolicyVersion(ctx context.Context, in *GetPolicyVersionRequest) (*GetPolicyVersionResponse, error)
+
+	// GetRole retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role.
 	GetRole(ctx context.Context, in *GetRoleRequest) (*GetRoleResponse, error)
+
+	// GetRolePolicy retrieves the specified inline policy document that is embedded with the specified IAM role.
 	GetRolePolicy(ctx context.Context, in *GetRolePolicyRequest) (*GetRolePolicyResponse, error)
+
+	// GetSAMLProvider returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
 	GetSAMLProvider(ctx context.Context, in *GetSAMLProviderRequest) (*GetSAMLProviderResponse, error)
+
+	// GetSSHPublicKey retrieves the specified SSH public key, including metadata about the key.
 	GetSSHPublicKey(ctx context.Context, in *GetSSHPublicKeyRequest) (*GetSSHPublicKeyResponse, error)
+
+	// GetServerCertificate retrieves information about the specified server certificate stored in IAM.
 	GetServerCertificate(ctx context.Context, in *GetServerCertificateRequest) (*GetServerCertificateResponse, error)
+
+	// GetServiceLastAccessedDetails retrieves a service last accessed report that was created using the GenerateServiceLastAccessedDetails operation.
 	GetServiceLastAccessedDetails(ctx context.Context, in *GetServiceLastAccessedDetailsRequest) (*GetServiceLastAccessedDetailsResponse, error)
+
+	// GetServiceLastAccessedDetailsWithEntities: After you generate a group or policy report using the GenerateServiceLastAccessedDetails operation, you can use the JobId parameter in GetServiceLastAccessedDetailsWithEntities.
 	GetServiceLastAccessedDetailsWithEntities(ctx context.Context, in *GetServiceLastAccessedDetailsWithEntitiesRequest) (*GetServiceLastAccessedDetailsWithEntitiesResponse, error)
+
+	// GetServiceLinkedRoleDeletionStatus retrieves the status of your service-linked role deletion.
 	GetServiceLinkedRoleDeletionStatus(ctx context.Context, in *GetServiceLinkedRoleDeletionStatusRequest) (*GetServiceLinkedRoleDeletionStatusResponse, error)
+
+	// GetUser retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
 	GetUser(ctx context.Context, in *GetUserRequest) (*GetUserResponse, error)
+
+	// GetUserPolicy retrieves the specified inline policy document that is embedded in the specified IAM user.
 	GetUserPolicy(ctx context.Context, in *GetUserPolicyRequest) (*GetUserPolicyResponse, error)
+
+	// ListAccessKeys returns information about the access key IDs associated with the specified IAM user.
 	ListAccessKeys(ctx context.Context, in *ListAccessKeysRequest) (*ListAccessKeysResponse, error)
+
+	// ListAccountAliases lists the account alias associated with the Amazon Web Services account (Note: you can have only one).
 	ListAccountAliases(ctx context.Context, in *ListAccountAliasesRequest) (*ListAccountAliasesResponse, error)
+
+	// ListAttachedGroupPolicies lists all managed policies that are attached to the specified IAM group.
 	ListAttachedGroupPolicies(ctx context.Context, in *ListAttachedGroupPoliciesRequest) (*ListAttachedGroupPoliciesResponse, error)
+
+	// ListAttachedRolePolicies lists all managed policies that are attached to the specified IAM role.
 	ListAttachedRolePolicies(ctx context.Context, in *ListAttachedRolePoliciesRequest) (*ListAttachedRolePoliciesResponse, error)
+
+	// ListAttachedUserPolicies lists all managed policies that are attached to the specified IAM user.
 	ListAttachedUserPolicies(ctx context.Context, in *ListAttachedUserPoliciesRequest) (*ListAttachedUserPoliciesResponse, error)
+
+	// ListEntitiesForPolicy lists all IAM users, groups, and roles that the specified managed policy is attached to.
 	ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesForPolicyRequest) (*ListEntitiesForPolicyResponse, error)
+
+	// ListGroupPolicies lists the names of the inline policies that are embedded in the specified IAM group.
 	ListGroupPolicies(ctx context.Context, in *ListGroupPoliciesRequest) (*ListGroupPoliciesResponse, error)
+
+	// ListGroups lists the IAM groups that have the specified path prefix.
 	ListGroups(ctx context.Context, in *ListGroupsRequest) (*ListGroupsResponse, error)
+
+	// ListGroupsForUser lists the IAM groups that the specified IAM user belongs to.
 	ListGroupsForUser(ctx context.Context, in *ListGroupsForUserRequest) (*ListGroupsForUserResponse, error)
+
+	// ListInstanceProfileTags lists the tags that are attached to the specified IAM instance profile.
 	ListInstanceProfileTags(ctx context.Context, in *ListInstanceProfileTagsRequest) (*ListInstanceProfileTagsResponse, error)
+
+	// ListInstanceProfiles lists the instance profiles that have the specified path prefix.
 	ListInstanceProfiles(ctx context.Context, in *ListInstanceProfilesRequest) (*ListInstanceProfilesResponse, error)
+
+	// ListInstanceProfilesForRole lists the instance profiles that have the specified associated IAM role.
 	ListInstanceProfilesForRole(ctx context.Context, in *ListInstanceProfilesForRoleRequest) (*ListInstanceProfilesForRoleResponse, error)
+
+	// ListMFADeviceTags lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device.
 	ListMFADeviceTags(ctx context.Context, in *ListMFADeviceTagsRequest) (*ListMFADeviceTagsResponse, error)
+
+	// ListMFADevices lists the MFA devices for an IAM user.
 	ListMFADevices(ctx context.Context, in *ListMFADevicesRequest) (*ListMFADevicesResponse, error)
+
+	// ListOpenIDConnectProviderTags lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider.
 	ListOpenIDConnectProviderTags(ctx context.Context, in *ListOpenIDConnectProviderTagsRequest) (*ListOpenIDConnectProviderTagsResponse, error)
+
+	// ListOpenIDConnectProviders lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
 	ListOpenIDConnectProviders(ctx context.Context, in *ListOpenIDConnectProvidersRequest) (*ListOpenIDConnectProvidersResponse, error)
+
+	// ListPolicies lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
 	ListPolicies(ctx context.Context, in *ListPoliciesRequest) (*ListPoliciesResponse, error)
+
+	// ListPoliciesGrantingServiceAccess retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
 	ListPoliciesGrantingServiceAccess(ctx context.Context, in *ListPoliciesGrantingServiceAccessRequest) (*ListPoliciesGrantingServiceAccessResponse, error)
+
+	// ListPolicyTags lists the tags that are attached to the specified IAM customer managed policy.
 	ListPolicyTags(ctx context.Context, in *ListPolicyTagsRequest) (*ListPolicyTagsResponse, error)
+
+	// ListPolicyVersions lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
 	ListPolicyVersions(ctx context.Context, in *ListPolicyVersionsRequest) (*ListPolicyVersionsResponse, error)
+
+	// ListRolePolicies lists the names of the inline policies that are embedded in the specified IAM role.
 	ListRolePolicies(ctx context.Context, in *ListRolePoliciesRequest) (*ListRolePoliciesResponse, error)
+
+	// ListRoleTags lists the tags that are attached to the specified role.
 	ListRoleTags(ctx context.Context, in *ListRoleTagsRequest) (*ListRoleTagsResponse, error)
+
+	// ListRoles lists the IAM roles that have the specified path prefix.
 	ListRoles(ctx context.Context, in *ListRolesRequest) (*ListRolesResponse, error)
+
+	// ListSAMLProviderTags lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider.
 	ListSAMLProviderTags(ctx context.Context, in *ListSAMLProviderTagsRequest) (*ListSAMLProviderTagsResponse, error)
+
+	// ListSAMLProviders lists the SAML provider resource objects defined in IAM in the account.
 	ListSAMLProviders(ctx context.Context, in *ListSAMLProvidersRequest) (*ListSAMLProvidersResponse, error)
+
+	// ListSSHPublicKeys returns information about the SSH public keys associated with the specified IAM user.
 	ListSSHPublicKeys(ctx context.Context, in *ListSSHPublicKeysRequest) (*ListSSHPublicKeysResponse, error)
+
+	// ListServerCertificateTags lists the tags that are attached to the specified IAM server certificate.
 	ListServerCertificateTags(ctx context.Context, in *ListServerCertificateTagsRequest) (*ListServerCertificateTagsResponse, error)
+
+	// ListServerCertificates lists the server certificates stored in IAM that have the specified path prefix.
 	ListServerCertificates(ctx context.Context, in *ListServerCertificatesRequest) (*ListServerCertificatesResponse, error)
+
+	// ListServiceSpecificCredentials returns information about the service-specific credentials associated with the specified IAM user.
 	ListServiceSpecificCredentials(ctx context.Context, in *ListServiceSpecificCredentialsRequest) (*ListServiceSpecificCredentialsResponse, error)
+
+	// ListSigningCertificates returns information about the signing certificates associated with the specified IAM user.
 	ListSigningCertificates(ctx context.Context, in *ListSigningCertificatesRequest) (*ListSigningCertificatesResponse, error)
+
+	// ListUserPolicies lists the names of the inline policies embedded in the specified IAM user.
 	ListUserPolicies(ctx context.Context, in *ListUserPoliciesRequest) (*ListUserPoliciesResponse, error)
+
+	// ListUserTags lists the tags that are attached to the specified IAM user.
 	ListUserTags(ctx context.Context, in *ListUserTagsRequest) (*ListUserTagsResponse, error)
+
+	// ListUsers lists the IAM users that have the specified path prefix.
 	ListUsers(ctx context.Context, in *ListUsersRequest) (*ListUsersResponse, error)
+
+	// ListVirtualMFADevices lists the virtual MFA devices defined in the Amazon Web Services account by assignment status.
 	ListVirtualMFADevices(ctx context.Context, in *ListVirtualMFADevicesRequest) (*ListVirtualMFADevicesResponse, error)
+
+	// PutGroupPolicy adds or updates an inline policy document that is embedded in the specified IAM group.
 	PutGroupPolicy(ctx context.Context, in *PutGroupPolicyRequest) (*PutGroupPolicyOutput, error)
+
+	// PutRolePermissionsBoundary adds or updates the policy that is specified as the IAM role's permissions boundary.
 	PutRolePermissionsBoundary(ctx context.Context, in *PutRolePermissionsBoundaryRequest) (*PutRolePermissionsBoundaryOutput, error)
+
+	// PutRolePolicy adds or updates an inline policy document that is embedded in the specified IAM role.
 	PutRolePolicy(ctx context.Context, in *PutRolePolicyRequest) (*PutRolePolicyOutput, error)
+
+	// PutUserPermissionsBoundary adds or updates the policy that is specified as the IAM user's permissions boundary.
 	PutUserPermissionsBoundary(ctx context.Context, in *PutUserPermissionsBoundaryRequest) (*PutUserPermissionsBoundaryOutput, error)
+
+	// PutUserPolicy adds or updates an inline policy document that is embedded in the specified IAM user.
 	PutUserPolicy(ctx context.Context, in *PutUserPolicyRequest) (*PutUserPolicyOutput, error)
+
+	// RemoveClientIDFromOpenIDConnectProvider removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
 	RemoveClientIDFromOpenIDConnectProvider(ctx context.Context, in *RemoveClientIDFromOpenIDConnectProviderRequest) (*RemoveClientIDFromOpenIDConnectProviderOutput, error)
+
+	// RemoveRoleFromInstanceProfile removes the specified IAM role from the specified Amazon EC2 instance profile.
 	RemoveRoleFromInstanceProfile(ctx context.Context, in *RemoveRoleFromInstanceProfileRequest) (*RemoveRoleFromInstanceProfileOutput, error)
+
+	// RemoveUserFromGroup removes the specified user from the specified group.
 	RemoveUserFromGroup(ctx context.Context, in *RemoveUserFromGroupRequest) (*RemoveUserFromGroupOutput, error)
+
+	// ResetServiceSpecificCredential resets the password for a service-specific credential.
 	ResetServiceSpecificCredential(ctx context.Context, in *ResetServiceSpecificCredentialRequest) (*ResetServiceSpecificCredentialResponse, error)
+
+	// ResyncMFADevice synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
 	ResyncMFADevice(ctx context.Context, in *ResyncMFADeviceRequest) (*ResyncMFADeviceOutput, error)
+
+	// SetDefaultPolicyVersion sets the specified version of the specified policy as the policy's default (operative) version.
 	SetDefaultPolicyVersion(ctx context.Context, in *SetDefaultPolicyVersionRequest) (*SetDefaultPolicyVersionOutput, error)
+
+	// SetSecurityTokenServicePreferences sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account.
 	SetSecurityTokenServicePreferences(ctx context.Context, in *SetSecurityTokenServicePreferencesRequest) (*SetSecurityTokenServicePreferencesOutput, error)
+
+	// SimulateCustomPolicy: Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions.
 	SimulateCustomPolicy(ctx context.Context, in *SimulateCustomPolicyRequest) (*SimulatePolicyResponse, error)
+
+	// SimulatePrincipalPolicy: Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions.
 	SimulatePrincipalPolicy(ctx context.Context, in *SimulatePrincipalPolicyRequest) (*SimulatePolicyResponse, error)
+
+	// TagInstanceProfile adds one or more tags to an IAM instance profile.
 	TagInstanceProfile(ctx context.Context, in *TagInstanceProfileRequest) (*TagInstanceProfileOutput, error)
+
+	// TagMFADevice adds one or more tags to an IAM virtual multi-factor authentication (MFA) device.
 	TagMFADevice(ctx context.Context, in *TagMFADeviceRequest) (*TagMFADeviceOutput, error)
+
+	// TagOpenIDConnectProvider adds one or more tags to an OpenID Connect (OIDC)-compatible identity provider.
 	TagOpenIDConnectProvider(ctx context.Context, in *TagOpenIDConnectProviderRequest) (*TagOpenIDConnectProviderOutput, error)
+
+	// TagPolicy adds one or more tags to an IAM customer managed policy.
 	TagPolicy(ctx context.Context, in *TagPolicyRequest) (*TagPolicyOutput, error)
+
+	// TagRole adds one or more tags to an IAM role.
 	TagRole(ctx context.Context, in *TagRoleRequest) (*TagRoleOutput, error)
+
+	// TagSAMLProvider adds one or more tags to a Security Assertion Markup Language (SAML) identity provider.
 	TagSAMLProvider(ctx context.Context, in *TagSAMLProviderRequest) (*TagSAMLProviderOutput, error)
+
+	// TagServerCertificate adds one or more tags to an IAM server certificate.
 	TagServerCertificate(ctx context.Context, in *TagServerCertificateRequest) (*TagServerCertificateOutput, error)
+
+	// TagUser adds one or more tags to an IAM user.
 	TagUser(ctx context.Context, in *TagUserRequest) (*TagUserOutput, error)
+
+	// UntagInstanceProfile removes the specified tags from the IAM instance profile.
 	UntagInstanceProfile(ctx context.Context, in *UntagInstanceProfileRequest) (*UntagInstanceProfileOutput, error)
+
+	// UntagMFADevice removes the specified tags from the IAM virtual multi-factor authentication (MFA) device.
 	UntagMFADevice(ctx context.Context, in *UntagMFADeviceRequest) (*UntagMFADeviceOutput, error)
+
+	// UntagOpenIDConnectProvider removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM.
 	UntagOpenIDConnectProvider(ctx context.Context, in *UntagOpenIDConnectProviderRequest) (*UntagOpenIDConnectProviderOutput, error)
+
+	// UntagPolicy removes the specified tags from the customer managed policy.
 	UntagPolicy(ctx context.Context, in *UntagPolicyRequest) (*UntagPolicyOutput, error)
+
+	// UntagRole removes the specified tags from the role.
 	UntagRole(ctx context.Context, in *UntagRoleRequest) (*UntagRoleOutput, error)
+
+	// UntagSAMLProvider removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM.
 	UntagSAMLProvider(ctx context.Context, in *UntagSAMLProviderRequest) (*UntagSAMLProviderOutput, error)
+
+	// UntagServerCertificate removes the specified tags from the IAM server certificate.
 	UntagServerCertificate(ctx context.Context, in *UntagServerCertificateRequest) (*UntagServerCertificateOutput, error)
+
+	// UntagUser removes the specified tags from the user.
 	UntagUser(ctx context.Context, in *UntagUserRequest) (*UntagUserOutput, error)
+
+	// UpdateAccessKey changes the status of the specified access key from Active to Inactive, or vice versa.
 	UpdateAccessKey(ctx context.Context, in *UpdateAccessKeyRequest) (*UpdateAccessKeyOutput, error)
+
+	// UpdateAccountPasswordPolicy updates the password policy settings for the Amazon Web Services account.
 	UpdateAccountPasswordPolicy(ctx context.Context, in *UpdateAccountPasswordPolicyRequest) (*UpdateAccountPasswordPolicyOutput, error)
+
+	// UpdateAssumeRolePolicy updates the policy that grants an IAM entity permission to assume a role.
 	UpdateAssumeRolePolicy(ctx context.Context, in *UpdateAssumeRolePolicyRequest) (*UpdateAssumeRolePolicyOutput, error)
+
+	// UpdateGroup updates the name and/or the path of the specified IAM group.
 	UpdateGroup(ctx context.Context, in *UpdateGroupRequest) (*UpdateGroupOutput, error)
+
+	// UpdateLoginProfile changes the password for the specified IAM user.
 	UpdateLoginProfile(ctx context.Context, in *UpdateLoginProfileRequest) (*UpdateLoginProfileOutput, error)
+
+	// UpdateOpenIDConnectProviderThumbprint replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints.
 	UpdateOpenIDConnectProviderThumbprint(ctx context.Context, in *UpdateOpenIDConnectProviderThumbprintRequest) (*UpdateOpenIDConnectProviderThumbprintOutput, error)
+
+	// UpdateRole updates the description or maximum session duration setting of a role.
 	UpdateRole(ctx context.Context, in *UpdateRoleRequest) (*UpdateRoleResponse, error)
+
+	// UpdateRoleDescription: Use UpdateRole instead.
 	UpdateRoleDescription(ctx context.Context, in *UpdateRoleDescriptionRequest) (*UpdateRoleDescriptionResponse, error)
+
+	// UpdateSAMLProvider updates the metadata document for an existing SAML provider resource object.
 	UpdateSAMLProvider(ctx context.Context, in *UpdateSAMLProviderRequest) (*UpdateSAMLProviderResponse, error)
+
+	// UpdateSSHPublicKey sets the status of an IAM user's SSH public key to active or inactive.
 	UpdateSSHPublicKey(ctx context.Context, in *UpdateSSHPublicKeyRequest) (*UpdateSSHPublicKeyOutput, error)
+
+	// UpdateServerCertificate updates the name and/or the path of the specified server certificate stored in IAM.
 	UpdateServerCertificate(ctx context.Context, in *UpdateServerCertificateRequest) (*UpdateServerCertificateOutput, error)
+
+	// UpdateServiceSpecificCredential sets the status of a service-specific credential to Active or Inactive.
 	UpdateServiceSpecificCredential(ctx context.Context, in *UpdateServiceSpecificCredentialRequest) (*UpdateServiceSpecificCredentialOutput, error)
+
+	// UpdateSigningCertificate changes the status of the specified user signing certificate from active to disabled, or vice versa.
 	UpdateSigningCertificate(ctx context.Context, in *UpdateSigningCertificateRequest) (*UpdateSigningCertificateOutput, error)
+
+	// UpdateUser updates the name and/or the path of the specified IAM user.
 	UpdateUser(ctx context.Context, in *UpdateUserRequest) (*UpdateUserOutput, error)
+
+	// UploadSSHPublicKey uploads an SSH public key and associates it with the specified IAM user.
 	UploadSSHPublicKey(ctx context.Context, in *UploadSSHPublicKeyRequest) (*UploadSSHPublicKeyResponse, error)
+
+	// UploadServerCertificate uploads a server certificate entity for the Amazon Web Services account.
 	UploadServerCertificate(ctx context.Context, in *UploadServerCertificateRequest) (*UploadServerCertificateResponse, error)
+
+	// UploadSigningCertificate uploads an X.509 signing certificate and associates it with the specified IAM user.
 	UploadSigningCertificate(ctx context.Context, in *UploadSigningCertificateRequest) (*UploadSigningCertificateResponse, error)
 }
 
@@ -1490,1125 +1807,1673 @@ const (
 )
 
 // AccessDetail is the "AccessDetail" structure of the model.
+//
+// An object that contains details about when a principal in the reported Organizations entity last attempted to access an Amazon Web Services service.
 type AccessDetail struct {
-	ServiceName                *string
-	ServiceNamespace           *string
-	Region                     *string
-	EntityPath                 *string
-	LastAuthenticatedTime      *time.Time
+	// The name of the service in which access was attempted.
+	ServiceName *string
+	// The namespace of the service in which access was attempted.
+	ServiceNamespace *string
+	// The Region where the last service access attempt occurred.
+	Region *string
+	// The path of the Organizations entity (root, organizational unit, or account) from which an authenticated principal last attempted to access the service.
+	EntityPath *string
+	// The date and time, in ISO 8601 date-time format, when an authenticated principal most recently attempted to access the service.
+	LastAuthenticatedTime *time.Time
+	// The number of accounts with authenticated principals (root user, IAM users, and IAM roles) that attempted to access the service in the tracking period.
 	TotalAuthenticatedEntities *int32
 }
 
 // AccessKey is the "AccessKey" structure of the model.
+//
+// Contains information about an Amazon Web Services access key.
 type AccessKey struct {
-	UserName        *string
-	AccessKeyId     *string
-	Status          *string
+	// The name of the IAM user that the access key is associated with.
+	UserName *string
+	// The ID for this access key.
+	AccessKeyId *string
+	// The status of the access key.
+	Status *string
+	// The secret key used to sign requests.
 	SecretAccessKey *string
-	CreateDate      *time.Time
+	// The date when the access key was created.
+	CreateDate *time.Time
 }
 
 // AccessKeyLastUsed is the "AccessKeyLastUsed" structure of the model.
+//
+// Contains information about the last time an Amazon Web Services access key was used since IAM began tracking this information on April 22, 2015.
 type AccessKeyLastUsed struct {
+	// The date and time, in ISO 8601 date-time format, when the access key was most recently used.
 	LastUsedDate *time.Time
-	ServiceName  *string
-	Region       *string
+	// The name of the Amazon Web Services service with which this access key was most recently used.
+	ServiceName *string
+	// The Amazon Web Services Region where this access key was most recently used.
+	Region *string
 }
 
 // AccessKeyMetadata is the "AccessKeyMetadata" structure of the model.
+//
+// Contains information about an Amazon Web Services access key, without its secret key.
 type AccessKeyMetadata struct {
-	UserName    *string
+	// The name of the IAM user that the key is associated with.
+	UserName *string
+	// The ID for this access key.
 	AccessKeyId *string
-	Status      *string
-	CreateDate  *time.Time
+	// The status of the access key.
+	Status *string
+	// The date when the access key was created.
+	CreateDate *time.Time
 }
 
 // AddClientIDToOpenIDConnectProviderRequest is the "AddClientIDToOpenIDConnectProviderRequest" structure of the model.
 type AddClientIDToOpenIDConnectProviderRequest struct {
+	// The Amazon Resource Name (ARN) of the IAM OpenID Connect (OIDC) provider resource to add the client ID to.
 	OpenIDConnectProviderArn *string
-	ClientID                 *string
+	// The client ID (also known as audience) to add to the IAM OpenID Connect provider resource.
+	ClientID *string
 }
 
 // AddRoleToInstanceProfileRequest is the "AddRoleToInstanceProfileRequest" structure of the model.
 type AddRoleToInstanceProfileRequest struct {
+	// The name of the instance profile to update.
 	InstanceProfileName *string
-	RoleName            *string
+	// The name of the role to add.
+	RoleName *string
 }
 
 // AddUserToGroupRequest is the "AddUserToGroupRequest" structure of the model.
 type AddUserToGroupRequest struct {
+	// The name of the group to update.
 	GroupName *string
-	UserName  *string
+	// The name of the user to add.
+	UserName *string
 }
 
 // AttachGroupPolicyRequest is the "AttachGroupPolicyRequest" structure of the model.
 type AttachGroupPolicyRequest struct {
+	// The name (friendly name, not ARN) of the group to attach the policy to.
 	GroupName *string
+	// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
 	PolicyArn *string
 }
 
 // AttachRolePolicyRequest is the "AttachRolePolicyRequest" structure of the model.
 type AttachRolePolicyRequest struct {
-	RoleName  *string
+	// The name (friendly name, not ARN) of the role to attach the policy to.
+	RoleName *string
+	// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
 	PolicyArn *string
 }
 
 // AttachUserPolicyRequest is the "AttachUserPolicyRequest" structure of the model.
 type AttachUserPolicyRequest struct {
-	UserName  *string
+	// The name (friendly name, not ARN) of the IAM user to attach the policy to.
+	UserName *string
+	// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
 	PolicyArn *string
 }
 
 // AttachedPermissionsBoundary is the "AttachedPermissionsBoundary" structure of the model.
+//
+// Contains information about an attached permissions boundary.
 type AttachedPermissionsBoundary struct {
+	// The permissions boundary usage type that indicates what type of IAM resource is used as the permissions boundary for an entity.
 	PermissionsBoundaryType *string
-	PermissionsBoundaryArn  *string
+	// The ARN of the policy used to set the permissions boundary for the user or role.
+	PermissionsBoundaryArn *string
 }
 
 // AttachedPolicy is the "AttachedPolicy" structure of the model.
+//
+// Contains information about an attached policy.
 type AttachedPolicy struct {
+	// The friendly name of the attached policy.
 	PolicyName *string
 	PolicyArn  *string
 }
 
 // ChangePasswordRequest is the "ChangePasswordRequest" structure of the model.
 type ChangePasswordRequest struct {
+	// The IAM user's current password.
 	OldPassword *string
+	// The new password.
 	NewPassword *string
 }
 
 // ConcurrentModificationException is the "ConcurrentModificationException" error structure of the model.
+//
+// The request was rejected because multiple requests to change this object were submitted simultaneously.
 type ConcurrentModificationException struct {
 	Message *string
 }
 
 // ContextEntry is the "ContextEntry" structure of the model.
+//
+// Contains information about a condition context key.
 type ContextEntry struct {
-	ContextKeyName   *string
+	// The full name of a condition context key, including the service prefix.
+	ContextKeyName *string
+	// The value (or values, if the condition context key supports multiple values) to provide to the simulation when the key is referenced by a Condition element in an input policy.
 	ContextKeyValues []string
-	ContextKeyType   *string
+	// The data type of the value (or values) specified in the ContextKeyValues parameter.
+	ContextKeyType *string
 }
 
 // CreateAccessKeyRequest is the "CreateAccessKeyRequest" structure of the model.
 type CreateAccessKeyRequest struct {
+	// The name of the IAM user that the new key will belong to.
 	UserName *string
 }
 
 // CreateAccessKeyResponse is the "CreateAccessKeyResponse" structure of the model.
+//
+// Contains the response to a successful CreateAccessKey request.
 type CreateAccessKeyResponse struct {
+	// A structure with details about the access key.
 	AccessKey *AccessKey
 }
 
 // CreateAccountAliasRequest is the "CreateAccountAliasRequest" structure of the model.
 type CreateAccountAliasRequest struct {
+	// The account alias to create.
 	AccountAlias *string
 }
 
 // CreateGroupRequest is the "CreateGroupRequest" structure of the model.
 type CreateGroupRequest struct {
-	Path      *string
+	// The path to the group.
+	Path *string
+	// The name of the group to create.
 	GroupName *string
 }
 
 // CreateGroupResponse is the "CreateGroupResponse" structure of the model.
+//
+// Contains the response to a successful CreateGroup request.
 type CreateGroupResponse struct {
+	// A structure containing details about the new group.
 	Group *Group
 }
 
 // CreateInstanceProfileRequest is the "CreateInstanceProfileRequest" structure of the model.
 type CreateInstanceProfileRequest struct {
+	// The name of the instance profile to create.
 	InstanceProfileName *string
-	Path                *string
-	Tags                []*Tag
+	// The path to the instance profile.
+	Path *string
+	// A list of tags that you want to attach to the newly created IAM instance profile.
+	Tags []*Tag
 }
 
 // CreateInstanceProfileResponse is the "CreateInstanceProfileResponse" structure of the model.
+//
+// Contains the response to a successful CreateInstanceProfile request.
 type CreateInstanceProfileResponse struct {
+	// A structure containing details about the new instance profile.
 	InstanceProfile *InstanceProfile
 }
 
 // CreateLoginProfileRequest is the "CreateLoginProfileRequest" structure of the model.
 type CreateLoginProfileRequest struct {
-	UserName              *string
-	Password              *string
+	// The name of the IAM user to create a password for.
+	UserName *string
+	// The new password for the user.
+	Password *string
+	// Specifies whether the user is required to set a new password on next sign-in.
 	PasswordResetRequired *bool
 }
 
 // CreateLoginProfileResponse is the "CreateLoginProfileResponse" structure of the model.
+//
+// Contains the response to a successful CreateLoginProfile request.
 type CreateLoginProfileResponse struct {
+	// A structure containing the user name and password create date.
 	LoginProfile *LoginProfile
 }
 
 // CreateOpenIDConnectProviderRequest is the "CreateOpenIDConnectProviderRequest" structure of the model.
 type CreateOpenIDConnectProviderRequest struct {
-	Url            *string
-	ClientIDList   []string
+	// The URL of the identity provider.
+	Url *string
+	// Provides a list of client IDs, also known as audiences.
+	ClientIDList []string
+	// A list of server certificate thumbprints for the OpenID Connect (OIDC) identity provider's server certificates.
 	ThumbprintList []string
-	Tags           []*Tag
+	// A list of tags that you want to attach to the new IAM OpenID Connect (OIDC) provider.
+	Tags []*Tag
 }
 
 // CreateOpenIDConnectProviderResponse is the "CreateOpenIDConnectProviderResponse" structure of the model.
+//
+// Contains the response to a successful CreateOpenIDConnectProvider request.
 type CreateOpenIDConnectProviderResponse struct {
+	// The Amazon Resource Name (ARN) of the new IAM OpenID Connect provider that is created.
 	OpenIDConnectProviderArn *string
-	Tags                     []*Tag
+	// A list of tags that are attached to the new IAM OIDC provider.
+	Tags []*Tag
 }
 
 // CreatePolicyRequest is the "CreatePolicyRequest" structure of the model.
 type CreatePolicyRequest struct {
-	PolicyName     *string
-	Path           *string
+	// The friendly name of the policy.
+	PolicyName *string
+	// The path for the policy.
+	Path *string
+	// The JSON policy document that you want to use as the content for the new policy.
 	PolicyDocument *string
-	Description    *string
-	Tags           []*Tag
+	// A friendly description of the policy.
+	Description *string
+	// A list of tags that you want to attach to the new IAM customer managed policy.
+	Tags []*Tag
 }
 
 // CreatePolicyResponse is the "CreatePolicyResponse" structure of the model.
+//
+// Contains the response to a successful CreatePolicy request.
 type CreatePolicyResponse struct {
+	// A structure containing details about the new policy.
 	Policy *Policy
 }
 
 // CreatePolicyVersionRequest is the "CreatePolicyVersionRequest" structure of the model.
 type CreatePolicyVersionRequest struct {
-	PolicyArn      *string
+	// The Amazon Resource Name (ARN) of the IAM policy to which you want to add a new version.
+	PolicyArn *string
+	// The JSON policy document that you want to use as the content for this new version of the policy.
 	PolicyDocument *string
-	SetAsDefault   *bool
+	// Specifies whether to set this version as the policy's default version.
+	SetAsDefault *bool
 }
 
 // CreatePolicyVersionResponse is the "CreatePolicyVersionResponse" structure of the model.
+//
+// Contains the response to a successful CreatePolicyVersion request.
 type CreatePolicyVersionResponse struct {
+	// A structure containing details about the new policy version.
 	PolicyVersion *PolicyVersion
 }
 
 // CreateRoleRequest is the "CreateRoleRequest" structure of the model.
 type CreateRoleRequest struct {
-	Path                     *string
-	RoleName                 *string
+	// The path to the role.
+	Path *string
+	// The name of the role to create.
+	RoleName *string
+	// The trust relationship policy document that grants an entity permission to assume the role.
 	AssumeRolePolicyDocument *string
-	Description              *string
-	MaxSessionDuration       *int32
-	PermissionsBoundary      *string
-	Tags                     []*Tag
+	// A description of the role.
+	Description *string
+	// The maximum session duration (in seconds) that you want to set for the specified role.
+	MaxSessionDuration *int32
+	// The ARN of the managed policy that is used to set the permissions boundary for the role.
+	PermissionsBoundary *string
+	// A list of tags that you want to attach to the new role.
+	Tags []*Tag
 }
 
 // CreateRoleResponse is the "CreateRoleResponse" structure of the model.
+//
+// Contains the response to a successful CreateRole request.
 type CreateRoleResponse struct {
+	// A structure containing details about the new role.
 	Role *Role
 }
 
 // CreateSAMLProviderRequest is the "CreateSAMLProviderRequest" structure of the model.
 type CreateSAMLProviderRequest struct {
+	// An XML document generated by an identity provider (IdP) that supports SAML 2.0.
 	SAMLMetadataDocument *string
-	Name                 *string
-	Tags                 []*Tag
+	// The name of the provider to create.
+	Name *string
+	// A list of tags that you want to attach to the new IAM SAML provider.
+	Tags []*Tag
 }
 
 // CreateSAMLProviderResponse is the "CreateSAMLProviderResponse" structure of the model.
+//
+// Contains the response to a successful CreateSAMLProvider request.
 type CreateSAMLProviderResponse struct {
+	// The Amazon Resource Name (ARN) of the new SAML provider resource in IAM.
 	SAMLProviderArn *string
-	Tags            []*Tag
+	// A list of tags that are attached to the new IAM SAML provider.
+	Tags []*Tag
 }
 
 // CreateServiceLinkedRoleRequest is the "CreateServiceLinkedRoleRequest" structure of the model.
 type CreateServiceLinkedRoleRequest struct {
+	// The service principal for the Amazon Web Services service to which this role is attached.
 	AWSServiceName *string
-	Description    *string
-	CustomSuffix   *string
+	// The description of the role.
+	Description *string
+	// A string that you provide, which is combined with the service-provided prefix to form the complete role name.
+	CustomSuffix *string
 }
 
 // CreateServiceLinkedRoleResponse is the "CreateServiceLinkedRoleResponse" structure of the model.
 type CreateServiceLinkedRoleResponse struct {
+	// A Role object that contains details about the newly created role.
 	Role *Role
 }
 
 // CreateServiceSpecificCredentialRequest is the "CreateServiceSpecificCredentialRequest" structure of the model.
 type CreateServiceSpecificCredentialRequest struct {
-	UserName    *string
+	// The name of the IAM user that is to be associated with the credentials.
+	UserName *string
+	// The name of the Amazon Web Services service that is to be associated with the credentials.
 	ServiceName *string
 }
 
 // CreateServiceSpecificCredentialResponse is the "CreateServiceSpecificCredentialResponse" structure of the model.
 type CreateServiceSpecificCredentialResponse struct {
+	// A structure that contains information about the newly created service-specific credential.
 	ServiceSpecificCredential *ServiceSpecificCredential
 }
 
 // CreateUserRequest is the "CreateUserRequest" structure of the model.
 type CreateUserRequest struct {
-	Path                *string
-	UserName            *string
+	// The path for the user name.
+	Path *string
+	// The name of the user to create.
+	UserName *string
+	// The ARN of the managed policy that is used to set the permissions boundary for the user.
 	PermissionsBoundary *string
-	Tags                []*Tag
+	// A list of tags that you want to attach to the new user.
+	Tags []*Tag
 }
 
 // CreateUserResponse is the "CreateUserResponse" structure of the model.
+//
+// Contains the response to a successful CreateUser request.
 type CreateUserResponse struct {
+	// A structure with details about the new IAM user.
 	User *User
 }
 
 // CreateVirtualMFADeviceRequest is the "CreateVirtualMFADeviceRequest" structure of the model.
 type CreateVirtualMFADeviceRequest struct {
-	Path                 *string
+	// The path for the virtual MFA device.
+	Path *string
+	// The name of the virtual MFA device, which must be unique.
 	VirtualMFADeviceName *string
-	Tags                 []*Tag
+	// A list of tags that you want to attach to the new IAM virtual MFA device.
+	Tags []*Tag
 }
 
 // CreateVirtualMFADeviceResponse is the "CreateVirtualMFADeviceResponse" structure of the model.
+//
+// Contains the response to a successful CreateVirtualMFADevice request.
 type CreateVirtualMFADeviceResponse struct {
+	// A structure containing details about the new virtual MFA device.
 	VirtualMFADevice *VirtualMFADevice
 }
 
 // CredentialReportExpiredException is the "CredentialReportExpiredException" error structure of the model.
+//
+// The request was rejected because the most recent credential report has expired.
 type CredentialReportExpiredException struct {
 	Message *string
 }
 
 // CredentialReportNotPresentException is the "CredentialReportNotPresentException" error structure of the model.
+//
+// The request was rejected because the credential report does not exist.
 type CredentialReportNotPresentException struct {
 	Message *string
 }
 
 // CredentialReportNotReadyException is the "CredentialReportNotReadyException" error structure of the model.
+//
+// The request was rejected because the credential report is still being generated.
 type CredentialReportNotReadyException struct {
 	Message *string
 }
 
 // DeactivateMFADeviceRequest is the "DeactivateMFADeviceRequest" structure of the model.
 type DeactivateMFADeviceRequest struct {
-	UserName     *string
+	// The name of the user whose MFA device you want to deactivate.
+	UserName *string
+	// The serial number that uniquely identifies the MFA device.
 	SerialNumber *string
 }
 
 // DeleteAccessKeyRequest is the "DeleteAccessKeyRequest" structure of the model.
 type DeleteAccessKeyRequest struct {
-	UserName    *string
+	// The name of the user whose access key pair you want to delete.
+	UserName *string
+	// The access key ID for the access key ID and secret access key you want to delete.
 	AccessKeyId *string
 }
 
 // DeleteAccountAliasRequest is the "DeleteAccountAliasRequest" structure of the model.
 type DeleteAccountAliasRequest struct {
+	// The name of the account alias to delete.
 	AccountAlias *string
 }
 
 // DeleteConflictException is the "DeleteConflictException" error structure of the model.
+//
+// The request was rejected because it attempted to delete a resource that has attached subordinate entities.
 type DeleteConflictException struct {
 	Message *string
 }
 
 // DeleteGroupPolicyRequest is the "DeleteGroupPolicyRequest" structure of the model.
 type DeleteGroupPolicyRequest struct {
-	GroupName  *string
+	// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
+	GroupName *string
+	// The name identifying the policy document to delete.
 	PolicyName *string
 }
 
 // DeleteGroupRequest is the "DeleteGroupRequest" structure of the model.
 type DeleteGroupRequest struct {
+	// The name of the IAM group to delete.
 	GroupName *string
 }
 
 // DeleteInstanceProfileRequest is the "DeleteInstanceProfileRequest" structure of the model.
 type DeleteInstanceProfileRequest struct {
+	// The name of the instance profile to delete.
 	InstanceProfileName *string
 }
 
 // DeleteLoginProfileRequest is the "DeleteLoginProfileRequest" structure of the model.
 type DeleteLoginProfileRequest struct {
+	// The name of the user whose password you want to delete.
 	UserName *string
 }
 
 // DeleteOpenIDConnectProviderRequest is the "DeleteOpenIDConnectProviderRequest" structure of the model.
 type DeleteOpenIDConnectProviderRequest struct {
+	// The Amazon Resource Name (ARN) of the IAM OpenID Connect provider resource object to delete.
 	OpenIDConnectProviderArn *string
 }
 
 // DeletePolicyRequest is the "DeletePolicyRequest" structure of the model.
 type DeletePolicyRequest struct {
+	// The Amazon Resource Name (ARN) of the IAM policy you want to delete.
 	PolicyArn *string
 }
 
 // DeletePolicyVersionRequest is the "DeletePolicyVersionRequest" structure of the model.
 type DeletePolicyVersionRequest struct {
+	// The Amazon Resource Name (ARN) of the IAM policy from which you want to delete a version.
 	PolicyArn *string
+	// The policy version to delete.
 	VersionId *string
 }
 
 // DeleteRolePermissionsBoundaryRequest is the "DeleteRolePermissionsBoundaryRequest" structure of the model.
 type DeleteRolePermissionsBoundaryRequest struct {
+	// The name (friendly name, not ARN) of the IAM role from which you want to remove the permissions boundary.
 	RoleName *string
 }
 
 // DeleteRolePolicyRequest is the "DeleteRolePolicyRequest" structure of the model.
 type DeleteRolePolicyRequest struct {
-	RoleName   *string
+	// The name (friendly name, not ARN) identifying the role that the policy is embedded in.
+	RoleName *string
+	// The name of the inline policy to delete from the specified IAM role.
 	PolicyName *string
 }
 
 // DeleteRoleRequest is the "DeleteRoleRequest" structure of the model.
 type DeleteRoleRequest struct {
+	// The name of the role to delete.
 	RoleName *string
 }
 
 // DeleteSAMLProviderRequest is the "DeleteSAMLProviderRequest" structure of the model.
 type DeleteSAMLProviderRequest struct {
+	// The Amazon Resource Name (ARN) of the SAML provider to delete.
 	SAMLProviderArn *string
 }
 
 // DeleteSSHPublicKeyRequest is the "DeleteSSHPublicKeyRequest" structure of the model.
 type DeleteSSHPublicKeyRequest struct {
-	UserName       *string
+	// The name of the IAM user associated with the SSH public key.
+	UserName *string
+	// The unique identifier for the SSH public key.
 	SSHPublicKeyId *string
 }
 
 // DeleteServerCertificateRequest is the "DeleteServerCertificateRequest" structure of the model.
 type DeleteServerCertificateRequest struct {
+	// The name of the server certificate you want to delete.
 	ServerCertificateName *string
 }
 
 // DeleteServiceLinkedRoleRequest is the "DeleteServiceLinkedRoleRequest" structure of the model.
 type DeleteServiceLinkedRoleRequest struct {
+	// The name of the service-linked role to be deleted.
 	RoleName *string
 }
 
 // DeleteServiceLinkedRoleResponse is the "DeleteServiceLinkedRoleResponse" structure of the model.
 type DeleteServiceLinkedRoleResponse struct {
+	// The deletion task identifier that you can use to check the status of the deletion.
 	DeletionTaskId *string
 }
 
 // DeleteServiceSpecificCredentialRequest is the "DeleteServiceSpecificCredentialRequest" structure of the model.
 type DeleteServiceSpecificCredentialRequest struct {
-	UserName                    *string
+	// The name of the IAM user associated with the service-specific credential.
+	UserName *string
+	// The unique identifier of the service-specific credential.
 	ServiceSpecificCredentialId *string
 }
 
 // DeleteSigningCertificateRequest is the "DeleteSigningCertificateRequest" structure of the model.
 type DeleteSigningCertificateRequest struct {
-	UserName      *string
+	// The name of the user the signing certificate belongs to.
+	UserName *string
+	// The ID of the signing certificate to delete.
 	CertificateId *string
 }
 
 // DeleteUserPermissionsBoundaryRequest is the "DeleteUserPermissionsBoundaryRequest" structure of the model.
 type DeleteUserPermissionsBoundaryRequest struct {
+	// The name (friendly name, not ARN) of the IAM user from which you want to remove the permissions boundary.
 	UserName *string
 }
 
 // DeleteUserPolicyRequest is the "DeleteUserPolicyRequest" structure of the model.
 type DeleteUserPolicyRequest struct {
-	UserName   *string
+	// The name (friendly name, not ARN) identifying the user that the policy is embedded in.
+	UserName *string
+	// The name identifying the policy document to delete.
 	PolicyName *string
 }
 
 // DeleteUserRequest is the "DeleteUserRequest" structure of the model.
 type DeleteUserRequest struct {
+	// The name of the user to delete.
 	UserName *string
 }
 
 // DeleteVirtualMFADeviceRequest is the "DeleteVirtualMFADeviceRequest" structure of the model.
 type DeleteVirtualMFADeviceRequest struct {
+	// The serial number that uniquely identifies the MFA device.
 	SerialNumber *string
 }
 
 // DeletionTaskFailureReasonType is the "DeletionTaskFailureReasonType" structure of the model.
+//
+// The reason that the service-linked role deletion failed.
 type DeletionTaskFailureReasonType struct {
-	Reason        *string
+	// A short description of the reason that the service-linked role deletion failed.
+	Reason *string
+	// A list of objects that contains details about the service-linked role deletion failure, if that information is returned by the service.
 	RoleUsageList []*RoleUsageType
 }
 
 // DetachGroupPolicyRequest is the "DetachGroupPolicyRequest" structure of the model.
 type DetachGroupPolicyRequest struct {
+	// The name (friendly name, not ARN) of the IAM group to detach the policy from.
 	GroupName *string
+	// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
 	PolicyArn *string
 }
 
 // DetachRolePolicyRequest is the "DetachRolePolicyRequest" structure of the model.
 type DetachRolePolicyRequest struct {
-	RoleName  *string
+	// The name (friendly name, not ARN) of the IAM role to detach the policy from.
+	RoleName *string
+	// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
 	PolicyArn *string
 }
 
 // DetachUserPolicyRequest is the "DetachUserPolicyRequest" structure of the model.
 type DetachUserPolicyRequest struct {
-	UserName  *string
+	// The name (friendly name, not ARN) of the IAM user to detach the policy from.
+	UserName *string
+	// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
 	PolicyArn *string
 }
 
 // DuplicateCertificateException is the "DuplicateCertificateException" error structure of the model.
+//
+// The request was rejected because the same certificate is associated with an IAM user in the account.
 type DuplicateCertificateException struct {
 	Message *string
 }
 
 // DuplicateSSHPublicKeyException is the "DuplicateSSHPublicKeyException" error structure of the model.
+//
+// The request was rejected because the SSH public key is already associated with the specified IAM user.
 type DuplicateSSHPublicKeyException struct {
 	Message *string
 }
 
 // EnableMFADeviceRequest is the "EnableMFADeviceRequest" structure of the model.
 type EnableMFADeviceRequest struct {
-	UserName            *string
-	SerialNumber        *string
+	// The name of the IAM user for whom you want to enable the MFA device.
+	UserName *string
+	// The serial number that uniquely identifies the MFA device.
+	SerialNumber *string
+	// An authentication code emitted by the device.
 	AuthenticationCode1 *string
+	// A subsequent authentication code emitted by the device.
 	AuthenticationCode2 *string
 }
 
 // EntityAlreadyExistsException is the "EntityAlreadyExistsException" error structure of the model.
+//
+// The request was rejected because it attempted to create a resource that already exists.
 type EntityAlreadyExistsException struct {
 	Message *string
 }
 
 // EntityDetails is the "EntityDetails" structure of the model.
+//
+// An object that contains details about when the IAM entities (users or roles) were last used in an attempt to access the specified Amazon Web Services service.
 type EntityDetails struct {
-	EntityInfo        *EntityInfo
+	// The EntityInfo object that contains details about the entity (user or role).
+	EntityInfo *EntityInfo
+	// The date and time, in ISO 8601 date-time format, when the authenticated entity last attempted to access Amazon Web Services.
 	LastAuthenticated *time.Time
 }
 
 // EntityInfo is the "EntityInfo" structure of the model.
+//
+// Contains details about the specified entity (user or role).
 type EntityInfo struct {
-	Arn  *string
+	Arn *string
+	// The name of the entity (user or role).
 	Name *string
+	// The type of entity (user or role).
 	Type *string
-	Id   *string
+	// The identifier of the entity (user or role).
+	Id *string
+	// The path to the entity (user or role).
 	Path *string
 }
 
 // EntityTemporarilyUnmodifiableException is the "EntityTemporarilyUnmodifiableException" error structure of the model.
+//
+// The request was rejected because it referenced an entity that is temporarily unmodifiable, such as a user name that was deleted and then recreated.
 type EntityTemporarilyUnmodifiableException struct {
 	Message *string
 }
 
 // ErrorDetails is the "ErrorDetails" structure of the model.
+//
+// Contains information about the reason that the operation failed.
 type ErrorDetails struct {
+	// Detailed information about the reason that the operation failed.
 	Message *string
-	Code    *string
+	// The error code associated with the operation failure.
+	Code *string
 }
 
 // EvaluationResult is the "EvaluationResult" structure of the model.
+//
+// Contains the results of a simulation.
 type EvaluationResult struct {
-	EvalActionName                    *string
-	EvalResourceName                  *string
-	EvalDecision                      *string
-	MatchedStatements                 []*Statement
-	MissingContextValues              []string
-	OrganizationsDecisionDetail       *OrganizationsDecisionDetail
+	// The name of the API operation tested on the indicated resource.
+	EvalActionName *string
+	// The ARN of the resource that the indicated API operation was tested on.
+	EvalResourceName *string
+	// The result of the simulation.
+	EvalDecision *string
+	// A list of the statements in the input policies that determine the result for this scenario.
+	MatchedStatements []*Statement
+	// A list of context keys that are required by the included input policies but that were not provided by one of the input parameters.
+	MissingContextValues []string
+	// A structure that details how Organizations and its service control policies affect the results of the simulation.
+	OrganizationsDecisionDetail *OrganizationsDecisionDetail
+	// Contains information about the effect that a permissions boundary has on a policy simulation when the boundary is applied to an IAM entity.
 	PermissionsBoundaryDecisionDetail *PermissionsBoundaryDecisionDetail
-	EvalDecisionDetails               map[string]string
-	ResourceSpecificResults           []*ResourceSpecificResult
+	// Additional details about the results of the cross-account evaluation decision.
+	EvalDecisionDetails map[string]string
+	// The individual results of the simulation of the API operation specified in EvalActionName on each resource.
+	ResourceSpecificResults []*ResourceSpecificResult
 }
 
 // GenerateCredentialReportResponse is the "GenerateCredentialReportResponse" structure of the model.
+//
+// Contains the response to a successful GenerateCredentialReport request.
 type GenerateCredentialReportResponse struct {
-	State       *string
+	// Information about the state of the credential report.
+	State *string
+	// Information about the credential report.
 	Description *string
 }
 
 // GenerateOrganizationsAccessReportRequest is the "GenerateOrganizationsAccessReportRequest" structure of the model.
 type GenerateOrganizationsAccessReportRequest struct {
-	EntityPath            *string
+	// The path of the Organizations entity (root, OU, or account).
+	EntityPath *string
+	// The identifier of the Organizations service control policy (SCP).
 	OrganizationsPolicyId *string
 }
 
 // GenerateOrganizationsAccessReportResponse is the "GenerateOrganizationsAccessReportResponse" structure of the model.
 type GenerateOrganizationsAccessReportResponse struct {
+	// The job identifier that you can use in the GetOrganizationsAccessReport operation.
 	JobId *string
 }
 
 // GenerateServiceLastAccessedDetailsRequest is the "GenerateServiceLastAccessedDetailsRequest" structure of the model.
 type GenerateServiceLastAccessedDetailsRequest struct {
-	Arn         *string
+	// The ARN of the IAM resource (user, group, role, or managed policy) used to generate information about when the resource was last used in an attempt to access an Amazon Web Services service.
+	Arn *string
+	// The level of detail that you want to generate.
 	Granularity *string
 }
 
 // GenerateServiceLastAccessedDetailsResponse is the "GenerateServiceLastAccessedDetailsResponse" structure of the model.
 type GenerateServiceLastAccessedDetailsResponse struct {
+	// The JobId that you can use in the GetServiceLastAccessedDetails or GetServiceLastAccessedDetailsWithEntities operations.
 	JobId *string
 }
 
 // GetAccessKeyLastUsedRequest is the "GetAccessKeyLastUsedRequest" structure of the model.
 type GetAccessKeyLastUsedRequest struct {
+	// The identifier of an access key.
 	AccessKeyId *string
 }
 
 // GetAccessKeyLastUsedResponse is the "GetAccessKeyLastUsedResponse" structure of the model.
+//
+// Contains the response to a successful GetAccessKeyLastUsed request.
 type GetAccessKeyLastUsedResponse struct {
-	UserName          *string
+	// The name of the IAM user that owns this access key.
+	UserName *string
+	// Contains information about the last time the access key was used.
 	AccessKeyLastUsed *AccessKeyLastUsed
 }
 
 // GetAccountAuthorizationDetailsRequest is the "GetAccountAuthorizationDetailsRequest" structure of the model.
 type GetAccountAuthorizationDetailsRequest struct {
-	Filter   []string
+	// A list of entity types used to filter the results.
+	Filter []string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
 }
 
 // GetAccountAuthorizationDetailsResponse is the "GetAccountAuthorizationDetailsResponse" structure of the model.
+//
+// Contains the response to a successful GetAccountAuthorizationDetails request.
 type GetAccountAuthorizationDetailsResponse struct {
-	UserDetailList  []*UserDetail
+	// A list containing information about IAM users.
+	UserDetailList []*UserDetail
+	// A list containing information about IAM groups.
 	GroupDetailList []*GroupDetail
-	RoleDetailList  []*RoleDetail
-	Policies        []*ManagedPolicyDetail
-	IsTruncated     *bool
-	Marker          *string
+	// A list containing information about IAM roles.
+	RoleDetailList []*RoleDetail
+	// A list containing information about managed policies.
+	Policies []*ManagedPolicyDetail
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // GetAccountPasswordPolicyResponse is the "GetAccountPasswordPolicyResponse" structure of the model.
+//
+// Contains the response to a successful GetAccountPasswordPolicy request.
 type GetAccountPasswordPolicyResponse struct {
+	// A structure that contains details about the account's password policy.
 	PasswordPolicy *PasswordPolicy
 }
 
 // GetAccountSummaryResponse is the "GetAccountSummaryResponse" structure of the model.
+//
+// Contains the response to a successful GetAccountSummary request.
 type GetAccountSummaryResponse struct {
+	// A set of key–value pairs containing information about IAM entity usage and IAM quotas.
 	SummaryMap map[string]int32
 }
 
 // GetContextKeysForCustomPolicyRequest is the "GetContextKeysForCustomPolicyRequest" structure of the model.
 type GetContextKeysForCustomPolicyRequest struct {
+	// A list of policies for which you want the list of context keys referenced in those policies.
 	PolicyInputList []string
 }
 
 // GetContextKeysForPolicyResponse is the "GetContextKeysForPolicyResponse" structure of the model.
+//
+// Contains the response to a successful GetContextKeysForPrincipalPolicy or GetContextKeysForCustomPolicy request.
 type GetContextKeysForPolicyResponse struct {
+	// The list of context keys that are referenced in the input policies.
 	ContextKeyNames []string
 }
 
 // GetContextKeysForPrincipalPolicyRequest is the "GetContextKeysForPrincipalPolicyRequest" structure of the model.
 type GetContextKeysForPrincipalPolicyRequest struct {
+	// The ARN of a user, group, or role whose policies contain the context keys that you want listed.
 	PolicySourceArn *string
+	// An optional list of additional policies for which you want the list of context keys that are referenced.
 	PolicyInputList []string
 }
 
 // GetCredentialReportResponse is the "GetCredentialReportResponse" structure of the model.
+//
+// Contains the response to a successful GetCredentialReport request.
 type GetCredentialReportResponse struct {
-	Content       []byte
-	ReportFormat  *string
+	// Contains the credential report.
+	Content []byte
+	// The format (MIME type) of the credential report.
+	ReportFormat *string
+	// The date and time when the credential report was created, in ISO 8601 date-time format.
 	GeneratedTime *time.Time
 }
 
 // GetGroupPolicyRequest is the "GetGroupPolicyRequest" structure of the model.
 type GetGroupPolicyRequest struct {
-	GroupName  *string
+	// The name of the group the policy is associated with.
+	GroupName *string
+	// The name of the policy document to get.
 	PolicyName *string
 }
 
 // GetGroupPolicyResponse is the "GetGroupPolicyResponse" structure of the model.
+//
+// Contains the response to a successful GetGroupPolicy request.
 type GetGroupPolicyResponse struct {
-	GroupName      *string
-	PolicyName     *string
+	// The group the policy is associated with.
+	GroupName *string
+	// The name of the policy.
+	PolicyName *string
+	// The policy document.
 	PolicyDocument *string
 }
 
 // GetGroupRequest is the "GetGroupRequest" structure of the model.
 type GetGroupRequest struct {
+	// The name of the group.
 	GroupName *string
-	Marker    *string
-	MaxItems  *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // GetGroupResponse is the "GetGroupResponse" structure of the model.
+//
+// Contains the response to a successful GetGroup request.
 type GetGroupResponse struct {
-	Group       *Group
-	Users       []*User
+	// A structure that contains details about the group.
+	Group *Group
+	// A list of users in the group.
+	Users []*User
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // GetInstanceProfileRequest is the "GetInstanceProfileRequest" structure of the model.
 type GetInstanceProfileRequest struct {
+	// The name of the instance profile to get information about.
 	InstanceProfileName *string
 }
 
 // GetInstanceProfileResponse is the "GetInstanceProfileResponse" structure of the model.
+//
+// Contains the response to a successful GetInstanceProfile request.
 type GetInstanceProfileResponse struct {
+	// A structure containing details about the instance profile.
 	InstanceProfile *InstanceProfile
 }
 
 // GetLoginProfileRequest is the "GetLoginProfileRequest" structure of the model.
 type GetLoginProfileRequest struct {
+	// The name of the user whose login profile you want to retrieve.
 	UserName *string
 }
 
 // GetLoginProfileResponse is the "GetLoginProfileResponse" structure of the model.
+//
+// Contains the response to a successful GetLoginProfile request.
 type GetLoginProfileResponse struct {
+	// A structure containing the user name and the profile creation date for the user.
 	LoginProfile *LoginProfile
 }
 
 // GetMFADeviceRequest is the "GetMFADeviceRequest" structure of the model.
 type GetMFADeviceRequest struct {
+	// Serial number that uniquely identifies the MFA device.
 	SerialNumber *string
-	UserName     *string
+	// The friendly name identifying the user.
+	UserName *string
 }
 
 // GetMFADeviceResponse is the "GetMFADeviceResponse" structure of the model.
 type GetMFADeviceResponse struct {
-	UserName       *string
-	SerialNumber   *string
-	EnableDate     *time.Time
+	// The friendly name identifying the user.
+	UserName *string
+	// Serial number that uniquely identifies the MFA device.
+	SerialNumber *string
+	// The date that a specified user's MFA device was first enabled.
+	EnableDate *time.Time
+	// The certifications of a specified user's MFA device.
 	Certifications map[string]string
 }
 
 // GetOpenIDConnectProviderRequest is the "GetOpenIDConnectProviderRequest" structure of the model.
 type GetOpenIDConnectProviderRequest struct {
+	// The Amazon Resource Name (ARN) of the OIDC provider resource object in IAM to get information for.
 	OpenIDConnectProviderArn *string
 }
 
 // GetOpenIDConnectProviderResponse is the "GetOpenIDConnectProviderResponse" structure of the model.
+//
+// Contains the response to a successful GetOpenIDConnectProvider request.
 type GetOpenIDConnectProviderResponse struct {
-	Url            *string
-	ClientIDList   []string
+	// The URL that the IAM OIDC provider resource object is associated with.
+	Url *string
+	// A list of client IDs (also known as audiences) that are associated with the specified IAM OIDC provider resource object.
+	ClientIDList []string
+	// A list of certificate thumbprints that are associated with the specified IAM OIDC provider resource object.
 	ThumbprintList []string
-	CreateDate     *time.Time
-	Tags           []*Tag
+	// The date and time when the IAM OIDC provider resource object was created in the Amazon Web Services account.
+	CreateDate *time.Time
+	// A list of tags that are attached to the specified IAM OIDC provider.
+	Tags []*Tag
 }
 
 // GetOrganizationsAccessReportRequest is the "GetOrganizationsAccessReportRequest" structure of the model.
 type GetOrganizationsAccessReportRequest struct {
-	JobId    *string
+	// The identifier of the request generated by the GenerateOrganizationsAccessReport operation.
+	JobId *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
-	Marker   *string
-	SortKey  *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// The key that is used to sort the results.
+	SortKey *string
 }
 
 // GetOrganizationsAccessReportResponse is the "GetOrganizationsAccessReportResponse" structure of the model.
 type GetOrganizationsAccessReportResponse struct {
-	JobStatus                   *string
-	JobCreationDate             *time.Time
-	JobCompletionDate           *time.Time
-	NumberOfServicesAccessible  *int32
+	// The status of the job.
+	JobStatus *string
+	// The date and time, in ISO 8601 date-time format, when the report job was created.
+	JobCreationDate *time.Time
+	// The date and time, in ISO 8601 date-time format, when the generated report job was completed or failed.
+	JobCompletionDate *time.Time
+	// The number of services that the applicable SCPs allow account principals to access.
+	NumberOfServicesAccessible *int32
+	// The number of services that account principals are allowed but did not attempt to access.
 	NumberOfServicesNotAccessed *int32
-	AccessDetails               []*AccessDetail
-	IsTruncated                 *bool
-	Marker                      *string
-	ErrorDetails                *ErrorDetails
+	// An object that contains details about the most recent attempt to access the service.
+	AccessDetails []*AccessDetail
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker       *string
+	ErrorDetails *ErrorDetails
 }
 
 // GetPolicyRequest is the "GetPolicyRequest" structure of the model.
 type GetPolicyRequest struct {
+	// The Amazon Resource Name (ARN) of the managed policy that you want information about.
 	PolicyArn *string
 }
 
 // GetPolicyResponse is the "GetPolicyResponse" structure of the model.
+//
+// Contains the response to a successful GetPolicy request.
 type GetPolicyResponse struct {
+	// A structure containing details about the policy.
 	Policy *Policy
 }
 
 // GetPolicyVersionRequest is the "GetPolicyVersionRequest" structure of the model.
 type GetPolicyVersionRequest struct {
+	// The Amazon Resource Name (ARN) of the managed policy that you want information about.
 	PolicyArn *string
+	// Identifies the policy version to retrieve.
 	VersionId *string
 }
 
 // GetPolicyVersionResponse is the "GetPolicyVersionResponse" structure of the model.
+//
+// Contains the response to a successful GetPolicyVersion request.
 type GetPolicyVersionResponse struct {
+	// A structure containing details about the policy version.
 	PolicyVersion *PolicyVersion
 }
 
 // GetRolePolicyRequest is the "GetRolePolicyRequest" structure of the model.
 type GetRolePolicyRequest struct {
-	RoleName   *string
+	// The name of the role associated with the policy.
+	RoleName *string
+	// The name of the policy document to get.
 	PolicyName *string
 }
 
 // GetRolePolicyResponse is the "GetRolePolicyResponse" structure of the model.
+//
+// Contains the response to a successful GetRolePolicy request.
 type GetRolePolicyResponse struct {
-	RoleName       *string
-	PolicyName     *string
+	// The role the policy is associated with.
+	RoleName *string
+	// The name of the policy.
+	PolicyName *string
+	// The policy document.
 	PolicyDocument *string
 }
 
 // GetRoleRequest is the "GetRoleRequest" structure of the model.
 type GetRoleRequest struct {
+	// The name of the IAM role to get information about.
 	RoleName *string
 }
 
 // GetRoleResponse is the "GetRoleResponse" structure of the model.
+//
+// Contains the response to a successful GetRole request.
 type GetRoleResponse struct {
+	// A structure containing details about the IAM role.
 	Role *Role
 }
 
 // GetSAMLProviderRequest is the "GetSAMLProviderRequest" structure of the model.
 type GetSAMLProviderRequest struct {
+	// The Amazon Resource Name (ARN) of the SAML provider resource object in IAM to get information about.
 	SAMLProviderArn *string
 }
 
 // GetSAMLProviderResponse is the "GetSAMLProviderResponse" structure of the model.
+//
+// Contains the response to a successful GetSAMLProvider request.
 type GetSAMLProviderResponse struct {
+	// The XML metadata document that includes information about an identity provider.
 	SAMLMetadataDocument *string
-	CreateDate           *time.Time
-	ValidUntil           *time.Time
-	Tags                 []*Tag
+	// The date and time when the SAML provider was created.
+	CreateDate *time.Time
+	// The expiration date and time for the SAML provider.
+	ValidUntil *time.Time
+	// A list of tags that are attached to the specified IAM SAML provider.
+	Tags []*Tag
 }
 
 // GetSSHPublicKeyRequest is the "GetSSHPublicKeyRequest" structure of the model.
 type GetSSHPublicKeyRequest struct {
-	UserName       *string
+	// The name of the IAM user associated with the SSH public key.
+	UserName *string
+	// The unique identifier for the SSH public key.
 	SSHPublicKeyId *string
-	Encoding       *string
+	// Specifies the public key encoding format to use in the response.
+	Encoding *string
 }
 
 // GetSSHPublicKeyResponse is the "GetSSHPublicKeyResponse" structure of the model.
+//
+// Contains the response to a successful GetSSHPublicKey request.
 type GetSSHPublicKeyResponse struct {
+	// A structure containing details about the SSH public key.
 	SSHPublicKey *SSHPublicKey
 }
 
 // GetServerCertificateRequest is the "GetServerCertificateRequest" structure of the model.
 type GetServerCertificateRequest struct {
+	// The name of the server certificate you want to retrieve information about.
 	ServerCertificateName *string
 }
 
 // GetServerCertificateResponse is the "GetServerCertificateResponse" structure of the model.
+//
+// Contains the response to a successful GetServerCertificate request.
 type GetServerCertificateResponse struct {
+	// A structure containing details about the server certificate.
 	ServerCertificate *ServerCertificate
 }
 
 // GetServiceLastAccessedDetailsRequest is the "GetServiceLastAccessedDetailsRequest" structure of the model.
 type GetServiceLastAccessedDetailsRequest struct {
-	JobId    *string
+	// The ID of the request generated by the GenerateServiceLastAccessedDetails operation.
+	JobId *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
 }
 
 // GetServiceLastAccessedDetailsResponse is the "GetServiceLastAccessedDetailsResponse" structure of the model.
 type GetServiceLastAccessedDetailsResponse struct {
-	JobStatus            *string
-	JobType              *string
-	JobCreationDate      *time.Time
+	// The status of the job.
+	JobStatus *string
+	// The type of job.
+	JobType *string
+	// The date and time, in ISO 8601 date-time format, when the report job was created.
+	JobCreationDate *time.Time
+	// A ServiceLastAccessed object that contains details about the most recent attempt to access the service.
 	ServicesLastAccessed []*ServiceLastAccessed
-	JobCompletionDate    *time.Time
-	IsTruncated          *bool
-	Marker               *string
-	Error                *ErrorDetails
+	// The date and time, in ISO 8601 date-time format, when the generated report job was completed or failed.
+	JobCompletionDate *time.Time
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
+	// An object that contains details about the reason the operation failed.
+	Error *ErrorDetails
 }
 
 // GetServiceLastAccessedDetailsWithEntitiesRequest is the "GetServiceLastAccessedDetailsWithEntitiesRequest" structure of the model.
 type GetServiceLastAccessedDetailsWithEntitiesRequest struct {
-	JobId            *string
+	// The ID of the request generated by the GenerateServiceLastAccessedDetails operation.
+	JobId *string
+	// The service namespace for an Amazon Web Services service.
 	ServiceNamespace *string
-	MaxItems         *int32
-	Marker           *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
 }
 
 // GetServiceLastAccessedDetailsWithEntitiesResponse is the "GetServiceLastAccessedDetailsWithEntitiesResponse" structure of the model.
 type GetServiceLastAccessedDetailsWithEntitiesResponse struct {
-	JobStatus         *string
-	JobCreationDate   *time.Time
+	// The status of the job.
+	JobStatus *string
+	// The date and time, in ISO 8601 date-time format, when the report job was created.
+	JobCreationDate *time.Time
+	// The date and time, in ISO 8601 date-time format, when the generated report job was completed or failed.
 	JobCompletionDate *time.Time
+	// An EntityDetailsList object that contains details about when an IAM entity (user or role) used group or policy permissions in an attempt to access the specified Amazon Web Services service.
 	EntityDetailsList []*EntityDetails
-	IsTruncated       *bool
-	Marker            *string
-	Error             *ErrorDetails
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
+	// An object that contains details about the reason the operation failed.
+	Error *ErrorDetails
 }
 
 // GetServiceLinkedRoleDeletionStatusRequest is the "GetServiceLinkedRoleDeletionStatusRequest" structure of the model.
 type GetServiceLinkedRoleDeletionStatusRequest struct {
+	// The deletion task identifier.
 	DeletionTaskId *string
 }
 
 // GetServiceLinkedRoleDeletionStatusResponse is the "GetServiceLinkedRoleDeletionStatusResponse" structure of the model.
 type GetServiceLinkedRoleDeletionStatusResponse struct {
+	// The status of the deletion.
 	Status *string
+	// An object that contains details about the reason the deletion failed.
 	Reason *DeletionTaskFailureReasonType
 }
 
 // GetUserPolicyRequest is the "GetUserPolicyRequest" structure of the model.
 type GetUserPolicyRequest struct {
-	UserName   *string
+	// The name of the user who the policy is associated with.
+	UserName *string
+	// The name of the policy document to get.
 	PolicyName *string
 }
 
 // GetUserPolicyResponse is the "GetUserPolicyResponse" structure of the model.
+//
+// Contains the response to a successful GetUserPolicy request.
 type GetUserPolicyResponse struct {
-	UserName       *string
-	PolicyName     *string
+	// The user the policy is associated with.
+	UserName *string
+	// The name of the policy.
+	PolicyName *string
+	// The policy document.
 	PolicyDocument *string
 }
 
 // GetUserRequest is the "GetUserRequest" structure of the model.
 type GetUserRequest struct {
+	// The name of the user to get information about.
 	UserName *string
 }
 
 // GetUserResponse is the "GetUserResponse" structure of the model.
+//
+// Contains the response to a successful GetUser request.
 type GetUserResponse struct {
+	// A structure containing details about the IAM user.
 	User *User
 }
 
 // Group is the "Group" structure of the model.
+//
+// Contains information about an IAM group entity.
 type Group struct {
-	Path       *string
-	GroupName  *string
-	GroupId    *string
-	Arn        *string
+	// The path to the group.
+	Path *string
+	// The friendly name that identifies the group.
+	GroupName *string
+	// The stable and unique string identifying the group.
+	GroupId *string
+	// The Amazon Resource Name (ARN) specifying the group.
+	Arn *string
+	// The date and time, in ISO 8601 date-time format, when the group was created.
 	CreateDate *time.Time
 }
 
 // GroupDetail is the "GroupDetail" structure of the model.
+//
+// Contains information about an IAM group, including all of the group's policies.
 type GroupDetail struct {
-	Path                    *string
-	GroupName               *string
-	GroupId                 *string
-	Arn                     *string
-	CreateDate              *time.Time
-	GroupPolicyList         []*PolicyDetail
+	// The path to the group.
+	Path *string
+	// The friendly name that identifies the group.
+	GroupName *string
+	// The stable and unique string identifying the group.
+	GroupId *string
+	Arn     *string
+	// The date and time, in ISO 8601 date-time format, when the group was created.
+	CreateDate *time.Time
+	// A list of the inline policies embedded in the group.
+	GroupPolicyList []*PolicyDetail
+	// A list of the managed policies attached to the group.
 	AttachedManagedPolicies []*AttachedPolicy
 }
 
 // InstanceProfile is the "InstanceProfile" structure of the model.
+//
+// Contains information about an instance profile.
 type InstanceProfile struct {
-	Path                *string
+	// The path to the instance profile.
+	Path *string
+	// The name identifying the instance profile.
 	InstanceProfileName *string
-	InstanceProfileId   *string
-	Arn                 *string
-	CreateDate          *time.Time
-	Roles               []*Role
-	Tags                []*Tag
+	// The stable and unique string identifying the instance profile.
+	InstanceProfileId *string
+	// The Amazon Resource Name (ARN) specifying the instance profile.
+	Arn *string
+	// The date when the instance profile was created.
+	CreateDate *time.Time
+	// The role associated with the instance profile.
+	Roles []*Role
+	// A list of tags that are attached to the instance profile.
+	Tags []*Tag
 }
 
 // InvalidAuthenticationCodeException is the "InvalidAuthenticationCodeException" error structure of the model.
+//
+// The request was rejected because the authentication code was not recognized.
 type InvalidAuthenticationCodeException struct {
 	Message *string
 }
 
 // InvalidCertificateException is the "InvalidCertificateException" error structure of the model.
+//
+// The request was rejected because the certificate is invalid.
 type InvalidCertificateException struct {
 	Message *string
 }
 
 // InvalidInputException is the "InvalidInputException" error structure of the model.
+//
+// The request was rejected because an invalid or out-of-range value was supplied for an input parameter.
 type InvalidInputException struct {
 	Message *string
 }
 
 // InvalidPublicKeyException is the "InvalidPublicKeyException" error structure of the model.
+//
+// The request was rejected because the public key is malformed or otherwise invalid.
 type InvalidPublicKeyException struct {
 	Message *string
 }
 
 // InvalidUserTypeException is the "InvalidUserTypeException" error structure of the model.
+//
+// The request was rejected because the type of user for the transaction was incorrect.
 type InvalidUserTypeException struct {
 	Message *string
 }
 
 // KeyPairMismatchException is the "KeyPairMismatchException" error structure of the model.
+//
+// The request was rejected because the public key certificate and the private key do not match.
 type KeyPairMismatchException struct {
 	Message *string
 }
 
 // LimitExceededException is the "LimitExceededException" error structure of the model.
+//
+// The request was rejected because it attempted to create resources beyond the current Amazon Web Services account limits.
 type LimitExceededException struct {
 	Message *string
 }
 
 // ListAccessKeysRequest is the "ListAccessKeysRequest" structure of the model.
 type ListAccessKeysRequest struct {
+	// The name of the user.
 	UserName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListAccessKeysResponse is the "ListAccessKeysResponse" structure of the model.
+//
+// Contains the response to a successful ListAccessKeys request.
 type ListAccessKeysResponse struct {
+	// A list of objects containing metadata about the access keys.
 	AccessKeyMetadata []*AccessKeyMetadata
-	IsTruncated       *bool
-	Marker            *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListAccountAliasesRequest is the "ListAccountAliasesRequest" structure of the model.
 type ListAccountAliasesRequest struct {
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListAccountAliasesResponse is the "ListAccountAliasesResponse" structure of the model.
+//
+// Contains the response to a successful ListAccountAliases request.
 type ListAccountAliasesResponse struct {
+	// A list of aliases associated with the account.
 	AccountAliases []string
-	IsTruncated    *bool
-	Marker         *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListAttachedGroupPoliciesRequest is the "ListAttachedGroupPoliciesRequest" structure of the model.
 type ListAttachedGroupPoliciesRequest struct {
-	GroupName  *string
+	// The name (friendly name, not ARN) of the group to list attached policies for.
+	GroupName *string
+	// The path prefix for filtering the results.
 	PathPrefix *string
-	Marker     *string
-	MaxItems   *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListAttachedGroupPoliciesResponse is the "ListAttachedGroupPoliciesResponse" structure of the model.
+//
+// Contains the response to a successful ListAttachedGroupPolicies request.
 type ListAttachedGroupPoliciesResponse struct {
+	// A list of the attached policies.
 	AttachedPolicies []*AttachedPolicy
-	IsTruncated      *bool
-	Marker           *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListAttachedRolePoliciesRequest is the "ListAttachedRolePoliciesRequest" structure of the model.
 type ListAttachedRolePoliciesRequest struct {
-	RoleName   *string
+	// The name (friendly name, not ARN) of the role to list attached policies for.
+	RoleName *string
+	// The path prefix for filtering the results.
 	PathPrefix *string
-	Marker     *string
-	MaxItems   *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListAttachedRolePoliciesResponse is the "ListAttachedRolePoliciesResponse" structure of the model.
+//
+// Contains the response to a successful ListAttachedRolePolicies request.
 type ListAttachedRolePoliciesResponse struct {
+	// A list of the attached policies.
 	AttachedPolicies []*AttachedPolicy
-	IsTruncated      *bool
-	Marker           *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListAttachedUserPoliciesRequest is the "ListAttachedUserPoliciesRequest" structure of the model.
 type ListAttachedUserPoliciesRequest struct {
-	UserName   *string
+	// The name (friendly name, not ARN) of the user to list attached policies for.
+	UserName *string
+	// The path prefix for filtering the results.
 	PathPrefix *string
-	Marker     *string
-	MaxItems   *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListAttachedUserPoliciesResponse is the "ListAttachedUserPoliciesResponse" structure of the model.
+//
+// Contains the response to a successful ListAttachedUserPolicies request.
 type ListAttachedUserPoliciesResponse struct {
+	// A list of the attached policies.
 	AttachedPolicies []*AttachedPolicy
-	IsTruncated      *bool
-	Marker           *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListEntitiesForPolicyRequest is the "ListEntitiesForPolicyRequest" structure of the model.
 type ListEntitiesForPolicyRequest struct {
-	PolicyArn         *string
-	EntityFilter      *string
-	PathPrefix        *string
+	// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
+	PolicyArn *string
+	// The entity type to use for filtering the results.
+	EntityFilter *string
+	// The path prefix for filtering the results.
+	PathPrefix *string
+	// The policy usage method to use for filtering the results.
 	PolicyUsageFilter *string
-	Marker            *string
-	MaxItems          *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListEntitiesForPolicyResponse is the "ListEntitiesForPolicyResponse" structure of the model.
+//
+// Contains the response to a successful ListEntitiesForPolicy request.
 type ListEntitiesForPolicyResponse struct {
+	// A list of IAM groups that the policy is attached to.
 	PolicyGroups []*PolicyGroup
-	PolicyUsers  []*PolicyUser
-	PolicyRoles  []*PolicyRole
-	IsTruncated  *bool
-	Marker       *string
+	// A list of IAM users that the policy is attached to.
+	PolicyUsers []*PolicyUser
+	// A list of IAM roles that the policy is attached to.
+	PolicyRoles []*PolicyRole
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListGroupPoliciesRequest is the "ListGroupPoliciesRequest" structure of the model.
 type ListGroupPoliciesRequest struct {
+	// The name of the group to list policies for.
 	GroupName *string
-	Marker    *string
-	MaxItems  *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListGroupPoliciesResponse is the "ListGroupPoliciesResponse" structure of the model.
+//
+// Contains the response to a successful ListGroupPolicies request.
 type ListGroupPoliciesResponse struct {
+	// A list of policy names.
 	PolicyNames []string
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListGroupsForUserRequest is the "ListGroupsForUserRequest" structure of the model.
 type ListGroupsForUserRequest struct {
+	// The name of the user to list groups for.
 	UserName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListGroupsForUserResponse is the "ListGroupsForUserResponse" structure of the model.
+//
+// Contains the response to a successful ListGroupsForUser request.
 type ListGroupsForUserResponse struct {
-	Groups      []*Group
+	// A list of groups.
+	Groups []*Group
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListGroupsRequest is the "ListGroupsRequest" structure of the model.
 type ListGroupsRequest struct {
+	// The path prefix for filtering the results.
 	PathPrefix *string
-	Marker     *string
-	MaxItems   *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListGroupsResponse is the "ListGroupsResponse" structure of the model.
+//
+// Contains the response to a successful ListGroups request.
 type ListGroupsResponse struct {
-	Groups      []*Group
+	// A list of groups.
+	Groups []*Group
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListInstanceProfileTagsRequest is the "ListInstanceProfileTagsRequest" structure of the model.
 type ListInstanceProfileTagsRequest struct {
+	// The name of the IAM instance profile whose tags you want to see.
 	InstanceProfileName *string
-	Marker              *string
-	MaxItems            *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListInstanceProfileTagsResponse is the "ListInstanceProfileTagsResponse" structure of the model.
 type ListInstanceProfileTagsResponse struct {
-	Tags        []*Tag
+	// The list of tags that are currently attached to the IAM instance profile.
+	Tags []*Tag
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListInstanceProfilesForRoleRequest is the "ListInstanceProfilesForRoleRequest" structure of the model.
 type ListInstanceProfilesForRoleRequest struct {
+	// The name of the role to list instance profiles for.
 	RoleName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListInstanceProfilesForRoleResponse is the "ListInstanceProfilesForRoleResponse" structure of the model.
+//
+// Contains the response to a successful ListInstanceProfilesForRole request.
 type ListInstanceProfilesForRoleResponse struct {
+	// A list of instance profiles.
 	InstanceProfiles []*InstanceProfile
-	IsTruncated      *bool
-	Marker           *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListInstanceProfilesRequest is the "ListInstanceProfilesRequest" structure of the model.
 type ListInstanceProfilesRequest struct {
+	// The path prefix for filtering the results.
 	PathPrefix *string
-	Marker     *string
-	MaxItems   *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListInstanceProfilesResponse is the "ListInstanceProfilesResponse" structure of the model.
+//
+// Contains the response to a successful ListInstanceProfiles request.
 type ListInstanceProfilesResponse struct {
+	// A list of instance profiles.
 	InstanceProfiles []*InstanceProfile
-	IsTruncated      *bool
-	Marker           *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListMFADeviceTagsRequest is the "ListMFADeviceTagsRequest" structure of the model.
 type ListMFADeviceTagsRequest struct {
+	// The unique identifier for the IAM virtual MFA device whose tags you want to see.
 	SerialNumber *string
-	Marker       *string
-	MaxItems     *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListMFADeviceTagsResponse is the "ListMFADeviceTagsResponse" structure of the model.
 type ListMFADeviceTagsResponse struct {
-	Tags        []*Tag
+	// The list of tags that are currently attached to the virtual MFA device.
+	Tags []*Tag
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListMFADevicesRequest is the "ListMFADevicesRequest" structure of the model.
 type ListMFADevicesRequest struct {
+	// The name of the user whose MFA devices you want to list.
 	UserName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListMFADevicesResponse is the "ListMFADevicesResponse" structure of the model.
+//
+// Contains the response to a successful ListMFADevices request.
 type ListMFADevicesResponse struct {
-	MFADevices  []*MFADevice
+	// A list of MFA devices.
+	MFADevices []*MFADevice
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListOpenIDConnectProviderTagsRequest is the "ListOpenIDConnectProviderTagsRequest" structure of the model.
 type ListOpenIDConnectProviderTagsRequest struct {
+	// The ARN of the OpenID Connect (OIDC) identity provider whose tags you want to see.
 	OpenIDConnectProviderArn *string
-	Marker                   *string
-	MaxItems                 *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListOpenIDConnectProviderTagsResponse is the "ListOpenIDConnectProviderTagsResponse" structure of the model.
 type ListOpenIDConnectProviderTagsResponse struct {
-	Tags        []*Tag
+	// The list of tags that are currently attached to the OpenID Connect (OIDC) identity provider.
+	Tags []*Tag
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListOpenIDConnectProvidersRequest is the "ListOpenIDConnectProvidersRequest" structure of the model.
@@ -2616,129 +3481,195 @@ type ListOpenIDConnectProvidersRequest struct {
 }
 
 // ListOpenIDConnectProvidersResponse is the "ListOpenIDConnectProvidersResponse" structure of the model.
+//
+// Contains the response to a successful ListOpenIDConnectProviders request.
 type ListOpenIDConnectProvidersResponse struct {
+	// The list of IAM OIDC provider resource objects defined in the Amazon Web Services account.
 	OpenIDConnectProviderList []*OpenIDConnectProviderListEntry
 }
 
 // ListPoliciesGrantingServiceAccessEntry is the "ListPoliciesGrantingServiceAccessEntry" structure of the model.
+//
+// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
 type ListPoliciesGrantingServiceAccessEntry struct {
+	// The namespace of the service that was accessed.
 	ServiceNamespace *string
-	Policies         []*PolicyGrantingServiceAccess
+	// The PoliciesGrantingServiceAccess object that contains details about the policy.
+	Policies []*PolicyGrantingServiceAccess
 }
 
 // ListPoliciesGrantingServiceAccessRequest is the "ListPoliciesGrantingServiceAccessRequest" structure of the model.
 type ListPoliciesGrantingServiceAccessRequest struct {
-	Marker            *string
-	Arn               *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// The ARN of the IAM identity (user, group, or role) whose policies you want to list.
+	Arn *string
+	// The service namespace for the Amazon Web Services services whose policies you want to list.
 	ServiceNamespaces []string
 }
 
 // ListPoliciesGrantingServiceAccessResponse is the "ListPoliciesGrantingServiceAccessResponse" structure of the model.
 type ListPoliciesGrantingServiceAccessResponse struct {
+	// A ListPoliciesGrantingServiceAccess object that contains details about the permissions policies attached to the specified identity (user, group, or role).
 	PoliciesGrantingServiceAccess []*ListPoliciesGrantingServiceAccessEntry
-	IsTruncated                   *bool
-	Marker                        *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListPoliciesRequest is the "ListPoliciesRequest" structure of the model.
 type ListPoliciesRequest struct {
-	Scope             *string
-	OnlyAttached      *bool
-	PathPrefix        *string
+	// The scope to use for filtering the results.
+	Scope *string
+	// A flag to filter the results to only the attached policies.
+	OnlyAttached *bool
+	// The path prefix for filtering the results.
+	PathPrefix *string
+	// The policy usage method to use for filtering the results.
 	PolicyUsageFilter *string
-	Marker            *string
-	MaxItems          *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListPoliciesResponse is the "ListPoliciesResponse" structure of the model.
+//
+// Contains the response to a successful ListPolicies request.
 type ListPoliciesResponse struct {
-	Policies    []*Policy
+	// A list of policies.
+	Policies []*Policy
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListPolicyTagsRequest is the "ListPolicyTagsRequest" structure of the model.
 type ListPolicyTagsRequest struct {
+	// The ARN of the IAM customer managed policy whose tags you want to see.
 	PolicyArn *string
-	Marker    *string
-	MaxItems  *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListPolicyTagsResponse is the "ListPolicyTagsResponse" structure of the model.
 type ListPolicyTagsResponse struct {
-	Tags        []*Tag
+	// The list of tags that are currently attached to the IAM customer managed policy.
+	Tags []*Tag
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListPolicyVersionsRequest is the "ListPolicyVersionsRequest" structure of the model.
 type ListPolicyVersionsRequest struct {
+	// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
 	PolicyArn *string
-	Marker    *string
-	MaxItems  *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListPolicyVersionsResponse is the "ListPolicyVersionsResponse" structure of the model.
+//
+// Contains the response to a successful ListPolicyVersions request.
 type ListPolicyVersionsResponse struct {
-	Versions    []*PolicyVersion
+	// A list of policy versions.
+	Versions []*PolicyVersion
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListRolePoliciesRequest is the "ListRolePoliciesRequest" structure of the model.
 type ListRolePoliciesRequest struct {
+	// The name of the role to list policies for.
 	RoleName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListRolePoliciesResponse is the "ListRolePoliciesResponse" structure of the model.
+//
+// Contains the response to a successful ListRolePolicies request.
 type ListRolePoliciesResponse struct {
+	// A list of policy names.
 	PolicyNames []string
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListRoleTagsRequest is the "ListRoleTagsRequest" structure of the model.
 type ListRoleTagsRequest struct {
+	// The name of the IAM role for which you want to see the list of tags.
 	RoleName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListRoleTagsResponse is the "ListRoleTagsResponse" structure of the model.
 type ListRoleTagsResponse struct {
-	Tags        []*Tag
+	// The list of tags that are currently attached to the role.
+	Tags []*Tag
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListRolesRequest is the "ListRolesRequest" structure of the model.
 type ListRolesRequest struct {
+	// The path prefix for filtering the results.
 	PathPrefix *string
-	Marker     *string
-	MaxItems   *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListRolesResponse is the "ListRolesResponse" structure of the model.
+//
+// Contains the response to a successful ListRoles request.
 type ListRolesResponse struct {
-	Roles       []*Role
+	// A list of roles.
+	Roles []*Role
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListSAMLProviderTagsRequest is the "ListSAMLProviderTagsRequest" structure of the model.
 type ListSAMLProviderTagsRequest struct {
+	// The ARN of the Security Assertion Markup Language (SAML) identity provider whose tags you want to see.
 	SAMLProviderArn *string
-	Marker          *string
-	MaxItems        *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListSAMLProviderTagsResponse is the "ListSAMLProviderTagsResponse" structure of the model.
 type ListSAMLProviderTagsResponse struct {
-	Tags        []*Tag
+	// The list of tags that are currently attached to the Security Assertion Markup Language (SAML) identity provider.
+	Tags []*Tag
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListSAMLProvidersRequest is the "ListSAMLProvidersRequest" structure of the model.
@@ -2746,750 +3677,1168 @@ type ListSAMLProvidersRequest struct {
 }
 
 // ListSAMLProvidersResponse is the "ListSAMLProvidersResponse" structure of the model.
+//
+// Contains the response to a successful ListSAMLProviders request.
 type ListSAMLProvidersResponse struct {
+	// The list of SAML provider resource objects defined in IAM for this Amazon Web Services account.
 	SAMLProviderList []*SAMLProviderListEntry
 }
 
 // ListSSHPublicKeysRequest is the "ListSSHPublicKeysRequest" structure of the model.
 type ListSSHPublicKeysRequest struct {
+	// The name of the IAM user to list SSH public keys for.
 	UserName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListSSHPublicKeysResponse is the "ListSSHPublicKeysResponse" structure of the model.
+//
+// Contains the response to a successful ListSSHPublicKeys request.
 type ListSSHPublicKeysResponse struct {
+	// A list of the SSH public keys assigned to IAM user.
 	SSHPublicKeys []*SSHPublicKeyMetadata
-	IsTruncated   *bool
-	Marker        *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListServerCertificateTagsRequest is the "ListServerCertificateTagsRequest" structure of the model.
 type ListServerCertificateTagsRequest struct {
+	// The name of the IAM server certificate whose tags you want to see.
 	ServerCertificateName *string
-	Marker                *string
-	MaxItems              *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListServerCertificateTagsResponse is the "ListServerCertificateTagsResponse" structure of the model.
 type ListServerCertificateTagsResponse struct {
-	Tags        []*Tag
+	// The list of tags that are currently attached to the IAM server certificate.
+	Tags []*Tag
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListServerCertificatesRequest is the "ListServerCertificatesRequest" structure of the model.
 type ListServerCertificatesRequest struct {
+	// The path prefix for filtering the results.
 	PathPrefix *string
-	Marker     *string
-	MaxItems   *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListServerCertificatesResponse is the "ListServerCertificatesResponse" structure of the model.
+//
+// Contains the response to a successful ListServerCertificates request.
 type ListServerCertificatesResponse struct {
+	// A list of server certificates.
 	ServerCertificateMetadataList []*ServerCertificateMetadata
-	IsTruncated                   *bool
-	Marker                        *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListServiceSpecificCredentialsRequest is the "ListServiceSpecificCredentialsRequest" structure of the model.
 type ListServiceSpecificCredentialsRequest struct {
-	UserName    *string
+	// The name of the user whose service-specific credentials you want information about.
+	UserName *string
+	// Filters the returned results to only those for the specified Amazon Web Services service.
 	ServiceName *string
 }
 
 // ListServiceSpecificCredentialsResponse is the "ListServiceSpecificCredentialsResponse" structure of the model.
 type ListServiceSpecificCredentialsResponse struct {
+	// A list of structures that each contain details about a service-specific credential.
 	ServiceSpecificCredentials []*ServiceSpecificCredentialMetadata
 }
 
 // ListSigningCertificatesRequest is the "ListSigningCertificatesRequest" structure of the model.
 type ListSigningCertificatesRequest struct {
+	// The name of the IAM user whose signing certificates you want to examine.
 	UserName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListSigningCertificatesResponse is the "ListSigningCertificatesResponse" structure of the model.
+//
+// Contains the response to a successful ListSigningCertificates request.
 type ListSigningCertificatesResponse struct {
+	// A list of the user's signing certificate information.
 	Certificates []*SigningCertificate
-	IsTruncated  *bool
-	Marker       *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListUserPoliciesRequest is the "ListUserPoliciesRequest" structure of the model.
 type ListUserPoliciesRequest struct {
+	// The name of the user to list policies for.
 	UserName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListUserPoliciesResponse is the "ListUserPoliciesResponse" structure of the model.
+//
+// Contains the response to a successful ListUserPolicies request.
 type ListUserPoliciesResponse struct {
+	// A list of policy names.
 	PolicyNames []string
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListUserTagsRequest is the "ListUserTagsRequest" structure of the model.
 type ListUserTagsRequest struct {
+	// The name of the IAM user whose tags you want to see.
 	UserName *string
-	Marker   *string
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
 	MaxItems *int32
 }
 
 // ListUserTagsResponse is the "ListUserTagsResponse" structure of the model.
 type ListUserTagsResponse struct {
-	Tags        []*Tag
+	// The list of tags that are currently attached to the user.
+	Tags []*Tag
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListUsersRequest is the "ListUsersRequest" structure of the model.
 type ListUsersRequest struct {
+	// The path prefix for filtering the results.
 	PathPrefix *string
-	Marker     *string
-	MaxItems   *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListUsersResponse is the "ListUsersResponse" structure of the model.
+//
+// Contains the response to a successful ListUsers request.
 type ListUsersResponse struct {
-	Users       []*User
+	// A list of users.
+	Users []*User
+	// A flag that indicates whether there are more items to return.
 	IsTruncated *bool
-	Marker      *string
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // ListVirtualMFADevicesRequest is the "ListVirtualMFADevicesRequest" structure of the model.
 type ListVirtualMFADevicesRequest struct {
+	// The status (Unassigned or Assigned) of the devices to list.
 	AssignmentStatus *string
-	Marker           *string
-	MaxItems         *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
 }
 
 // ListVirtualMFADevicesResponse is the "ListVirtualMFADevicesResponse" structure of the model.
+//
+// Contains the response to a successful ListVirtualMFADevices request.
 type ListVirtualMFADevicesResponse struct {
+	// The list of virtual MFA devices in the current account that match the AssignmentStatus value that was passed in the request.
 	VirtualMFADevices []*VirtualMFADevice
-	IsTruncated       *bool
-	Marker            *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // LoginProfile is the "LoginProfile" structure of the model.
+//
+// Contains the user name and password create date for a user.
 type LoginProfile struct {
-	UserName              *string
-	CreateDate            *time.Time
+	// The name of the user, which can be used for signing in to the Amazon Web Services Management Console.
+	UserName *string
+	// The date when the password for the user was created.
+	CreateDate *time.Time
+	// Specifies whether the user is required to set a new password on next sign-in.
 	PasswordResetRequired *bool
 }
 
 // MFADevice is the "MFADevice" structure of the model.
+//
+// Contains information about an MFA device.
 type MFADevice struct {
-	UserName     *string
+	// The user with whom the MFA device is associated.
+	UserName *string
+	// The serial number that uniquely identifies the MFA device.
 	SerialNumber *string
-	EnableDate   *time.Time
+	// The date when the MFA device was enabled for the user.
+	EnableDate *time.Time
 }
 
 // MalformedCertificateException is the "MalformedCertificateException" error structure of the model.
+//
+// The request was rejected because the certificate was malformed or expired.
 type MalformedCertificateException struct {
 	Message *string
 }
 
 // MalformedPolicyDocumentException is the "MalformedPolicyDocumentException" error structure of the model.
+//
+// The request was rejected because the policy document was malformed.
 type MalformedPolicyDocumentException struct {
 	Message *string
 }
 
 // ManagedPolicyDetail is the "ManagedPolicyDetail" structure of the model.
+//
+// Contains information about a managed policy, including the policy's ARN, versions, and the number of principal entities (users, groups, and roles) that the policy is attached to.
 type ManagedPolicyDetail struct {
-	PolicyName                    *string
-	PolicyId                      *string
-	Arn                           *string
-	Path                          *string
-	DefaultVersionId              *string
-	AttachmentCount               *int32
+	// The friendly name (not ARN) identifying the policy.
+	PolicyName *string
+	// The stable and unique string identifying the policy.
+	PolicyId *string
+	Arn      *string
+	// The path to the policy.
+	Path *string
+	// The identifier for the version of the policy that is set as the default (operative) version.
+	DefaultVersionId *string
+	// The number of principal entities (users, groups, and roles) that the policy is attached to.
+	AttachmentCount *int32
+	// The number of entities (users and roles) for which the policy is used as the permissions boundary.
 	PermissionsBoundaryUsageCount *int32
-	IsAttachable                  *bool
-	Description                   *string
-	CreateDate                    *time.Time
-	UpdateDate                    *time.Time
-	PolicyVersionList             []*PolicyVersion
+	// Specifies whether the policy can be attached to an IAM user, group, or role.
+	IsAttachable *bool
+	// A friendly description of the policy.
+	Description *string
+	// The date and time, in ISO 8601 date-time format, when the policy was created.
+	CreateDate *time.Time
+	// The date and time, in ISO 8601 date-time format, when the policy was last updated.
+	UpdateDate *time.Time
+	// A list containing information about the versions of the policy.
+	PolicyVersionList []*PolicyVersion
 }
 
 // NoSuchEntityException is the "NoSuchEntityException" error structure of the model.
+//
+// The request was rejected because it referenced a resource entity that does not exist.
 type NoSuchEntityException struct {
 	Message *string
 }
 
 // OpenIDConnectProviderListEntry is the "OpenIDConnectProviderListEntry" structure of the model.
+//
+// Contains the Amazon Resource Name (ARN) for an IAM OpenID Connect provider.
 type OpenIDConnectProviderListEntry struct {
 	Arn *string
 }
 
 // OpenIdIdpCommunicationErrorException is the "OpenIdIdpCommunicationErrorException" error structure of the model.
+//
+// The request failed because IAM cannot connect to the OpenID Connect identity provider URL.
 type OpenIdIdpCommunicationErrorException struct {
 	Message *string
 }
 
 // OrganizationsDecisionDetail is the "OrganizationsDecisionDetail" structure of the model.
+//
+// Contains information about the effect that Organizations has on a policy simulation.
 type OrganizationsDecisionDetail struct {
+	// Specifies whether the simulated operation is allowed by the Organizations service control policies that impact the simulated user's account.
 	AllowedByOrganizations *bool
 }
 
 // PasswordPolicy is the "PasswordPolicy" structure of the model.
+//
+// Contains information about the account password policy.
 type PasswordPolicy struct {
-	MinimumPasswordLength      *int32
-	RequireSymbols             *bool
-	RequireNumbers             *bool
+	// Minimum length to require for IAM user passwords.
+	MinimumPasswordLength *int32
+	// Specifies whether IAM user passwords must contain at least one of the following symbols: ! @ # $ % ^ &amp; * () _ + - = [ ] { } | '
+	RequireSymbols *bool
+	// Specifies whether IAM user passwords must contain at least one numeric character (0 to 9).
+	RequireNumbers *bool
+	// Specifies whether IAM user passwords must contain at least one uppercase character (A to Z).
 	RequireUppercaseCharacters *bool
+	// Specifies whether IAM user passwords must contain at least one lowercase character (a to z).
 	RequireLowercaseCharacters *bool
+	// Specifies whether IAM users are allowed to change their own password.
 	AllowUsersToChangePassword *bool
-	ExpirePasswords            *bool
-	MaxPasswordAge             *int32
-	PasswordReusePrevention    *int32
-	HardExpiry                 *bool
+	// Indicates whether passwords in the account expire.
+	ExpirePasswords *bool
+	// The number of days that an IAM user password is valid.
+	MaxPasswordAge *int32
+	// Specifies the number of previous passwords that IAM users are prevented from reusing.
+	PasswordReusePrevention *int32
+	// Specifies whether IAM users are prevented from setting a new password via the Amazon Web Services Management Console after their password has expired.
+	HardExpiry *bool
 }
 
 // PasswordPolicyViolationException is the "PasswordPolicyViolationException" error structure of the model.
+//
+// The request was rejected because the provided password did not meet the requirements imposed by the account password policy.
 type PasswordPolicyViolationException struct {
 	Message *string
 }
 
 // PermissionsBoundaryDecisionDetail is the "PermissionsBoundaryDecisionDetail" structure of the model.
+//
+// Contains information about the effect that a permissions boundary has on a policy simulation when the boundary is applied to an IAM entity.
 type PermissionsBoundaryDecisionDetail struct {
+	// Specifies whether an action is allowed by a permissions boundary that is applied to an IAM entity (user or role).
 	AllowedByPermissionsBoundary *bool
 }
 
 // Policy is the "Policy" structure of the model.
+//
+// Contains information about a managed policy.
 type Policy struct {
-	PolicyName                    *string
-	PolicyId                      *string
-	Arn                           *string
-	Path                          *string
-	DefaultVersionId              *string
-	AttachmentCount               *int32
+	// The friendly name (not ARN) identifying the policy.
+	PolicyName *string
+	// The stable and unique string identifying the policy.
+	PolicyId *string
+	Arn      *string
+	// The path to the policy.
+	Path *string
+	// The identifier for the version of the policy that is set as the default version.
+	DefaultVersionId *string
+	// The number of entities (users, groups, and roles) that the policy is attached to.
+	AttachmentCount *int32
+	// The number of entities (users and roles) for which the policy is used to set the permissions boundary.
 	PermissionsBoundaryUsageCount *int32
-	IsAttachable                  *bool
-	Description                   *string
-	CreateDate                    *time.Time
-	UpdateDate                    *time.Time
-	Tags                          []*Tag
+	// Specifies whether the policy can be attached to an IAM user, group, or role.
+	IsAttachable *bool
+	// A friendly description of the policy.
+	Description *string
+	// The date and time, in ISO 8601 date-time format, when the policy was created.
+	CreateDate *time.Time
+	// The date and time, in ISO 8601 date-time format, when the policy was last updated.
+	UpdateDate *time.Time
+	// A list of tags that are attached to the instance profile.
+	Tags []*Tag
 }
 
 // PolicyDetail is the "PolicyDetail" structure of the model.
+//
+// Contains information about an IAM policy, including the policy document.
 type PolicyDetail struct {
-	PolicyName     *string
+	// The name of the policy.
+	PolicyName *string
+	// The policy document.
 	PolicyDocument *string
 }
 
 // PolicyEvaluationException is the "PolicyEvaluationException" error structure of the model.
+//
+// The request failed because a provided policy could not be successfully evaluated.
 type PolicyEvaluationException struct {
 	Message *string
 }
 
 // PolicyGrantingServiceAccess is the "PolicyGrantingServiceAccess" structure of the model.
+//
+// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
 type PolicyGrantingServiceAccess struct {
+	// The policy name.
 	PolicyName *string
+	// The policy type.
 	PolicyType *string
 	PolicyArn  *string
+	// The type of entity (user or role) that used the policy to access the service to which the inline policy is attached.
 	EntityType *string
+	// The name of the entity (user or role) to which the inline policy is attached.
 	EntityName *string
 }
 
 // PolicyGroup is the "PolicyGroup" structure of the model.
+//
+// Contains information about a group that a managed policy is attached to.
 type PolicyGroup struct {
+	// The name (friendly name, not ARN) identifying the group.
 	GroupName *string
-	GroupId   *string
+	// The stable and unique string identifying the group.
+	GroupId *string
 }
 
 // PolicyNotAttachableException is the "PolicyNotAttachableException" error structure of the model.
+//
+// The request failed because Amazon Web Services service role policies can only be attached to the service-linked role for that service.
 type PolicyNotAttachableException struct {
 	Message *string
 }
 
 // PolicyRole is the "PolicyRole" structure of the model.
+//
+// Contains information about a role that a managed policy is attached to.
 type PolicyRole struct {
+	// The name (friendly name, not ARN) identifying the role.
 	RoleName *string
-	RoleId   *string
+	// The stable and unique string identifying the role.
+	RoleId *string
 }
 
 // PolicyUser is the "PolicyUser" structure of the model.
+//
+// Contains information about a user that a managed policy is attached to.
 type PolicyUser struct {
+	// The name (friendly name, not ARN) identifying the user.
 	UserName *string
-	UserId   *string
+	// The stable and unique string identifying the user.
+	UserId *string
 }
 
 // PolicyVersion is the "PolicyVersion" structure of the model.
+//
+// Contains information about a version of a managed policy.
 type PolicyVersion struct {
-	Document         *string
-	VersionId        *string
+	// The policy document.
+	Document *string
+	// The identifier for the policy version.
+	VersionId *string
+	// Specifies whether the policy version is set as the policy's default version.
 	IsDefaultVersion *bool
-	CreateDate       *time.Time
+	// The date and time, in ISO 8601 date-time format, when the policy version was created.
+	CreateDate *time.Time
 }
 
 // Position is the "Position" structure of the model.
+//
+// Contains the row and column of a location of a Statement element in a policy document.
 type Position struct {
-	Line   *int32
+	// The line containing the specified position in the document.
+	Line *int32
+	// The column in the line containing the specified position in the document.
 	Column *int32
 }
 
 // PutGroupPolicyRequest is the "PutGroupPolicyRequest" structure of the model.
 type PutGroupPolicyRequest struct {
-	GroupName      *string
-	PolicyName     *string
+	// The name of the group to associate the policy with.
+	GroupName *string
+	// The name of the policy document.
+	PolicyName *string
+	// The policy document.
 	PolicyDocument *string
 }
 
 // PutRolePermissionsBoundaryRequest is the "PutRolePermissionsBoundaryRequest" structure of the model.
 type PutRolePermissionsBoundaryRequest struct {
-	RoleName            *string
+	// The name (friendly name, not ARN) of the IAM role for which you want to set the permissions boundary.
+	RoleName *string
+	// The ARN of the managed policy that is used to set the permissions boundary for the role.
 	PermissionsBoundary *string
 }
 
 // PutRolePolicyRequest is the "PutRolePolicyRequest" structure of the model.
 type PutRolePolicyRequest struct {
-	RoleName       *string
-	PolicyName     *string
+	// The name of the role to associate the policy with.
+	RoleName *string
+	// The name of the policy document.
+	PolicyName *string
+	// The policy document.
 	PolicyDocument *string
 }
 
 // PutUserPermissionsBoundaryRequest is the "PutUserPermissionsBoundaryRequest" structure of the model.
 type PutUserPermissionsBoundaryRequest struct {
-	UserName            *string
+	// The name (friendly name, not ARN) of the IAM user for which you want to set the permissions boundary.
+	UserName *string
+	// The ARN of the managed policy that is used to set the permissions boundary for the user.
 	PermissionsBoundary *string
 }
 
 // PutUserPolicyRequest is the "PutUserPolicyRequest" structure of the model.
 type PutUserPolicyRequest struct {
-	UserName       *string
-	PolicyName     *string
+	// The name of the user to associate the policy with.
+	UserName *string
+	// The name of the policy document.
+	PolicyName *string
+	// The policy document.
 	PolicyDocument *string
 }
 
 // RemoveClientIDFromOpenIDConnectProviderRequest is the "RemoveClientIDFromOpenIDConnectProviderRequest" structure of the model.
 type RemoveClientIDFromOpenIDConnectProviderRequest struct {
+	// The Amazon Resource Name (ARN) of the IAM OIDC provider resource to remove the client ID from.
 	OpenIDConnectProviderArn *string
-	ClientID                 *string
+	// The client ID (also known as audience) to remove from the IAM OIDC provider resource.
+	ClientID *string
 }
 
 // RemoveRoleFromInstanceProfileRequest is the "RemoveRoleFromInstanceProfileRequest" structure of the model.
 type RemoveRoleFromInstanceProfileRequest struct {
+	// The name of the instance profile to update.
 	InstanceProfileName *string
-	RoleName            *string
+	// The name of the role to remove.
+	RoleName *string
 }
 
 // RemoveUserFromGroupRequest is the "RemoveUserFromGroupRequest" structure of the model.
 type RemoveUserFromGroupRequest struct {
+	// The name of the group to update.
 	GroupName *string
-	UserName  *string
+	// The name of the user to remove.
+	UserName *string
 }
 
 // ReportGenerationLimitExceededException is the "ReportGenerationLimitExceededException" error structure of the model.
+//
+// The request failed because the maximum number of concurrent requests for this account are already running.
 type ReportGenerationLimitExceededException struct {
 	Message *string
 }
 
 // ResetServiceSpecificCredentialRequest is the "ResetServiceSpecificCredentialRequest" structure of the model.
 type ResetServiceSpecificCredentialRequest struct {
-	UserName                    *string
+	// The name of the IAM user associated with the service-specific credential.
+	UserName *string
+	// The unique identifier of the service-specific credential.
 	ServiceSpecificCredentialId *string
 }
 
 // ResetServiceSpecificCredentialResponse is the "ResetServiceSpecificCredentialResponse" structure of the model.
 type ResetServiceSpecificCredentialResponse struct {
+	// A structure with details about the updated service-specific credential, including the new password.
 	ServiceSpecificCredential *ServiceSpecificCredential
 }
 
 // ResourceSpecificResult is the "ResourceSpecificResult" structure of the model.
+//
+// Contains the result of the simulation of a single API operation call on a single resource.
 type ResourceSpecificResult struct {
-	EvalResourceName                  *string
-	EvalResourceDecision              *string
-	MatchedStatements                 []*Statement
-	MissingContextValues              []string
-	EvalDecisionDetails               map[string]string
+	// The name of the simulated resource, in Amazon Resource Name (ARN) format.
+	EvalResourceName *string
+	// The result of the simulation of the simulated API operation on the resource specified in EvalResourceName.
+	EvalResourceDecision *string
+	// A list of the statements in the input policies that determine the result for this part of the simulation.
+	MatchedStatements []*Statement
+	// A list of context keys that are required by the included input policies but that were not provided by one of the input parameters.
+	MissingContextValues []string
+	// Additional details about the results of the evaluation decision on a single resource.
+	EvalDecisionDetails map[string]string
+	// Contains information about the effect that a permissions boundary has on a policy simulation when that boundary is applied to an IAM entity.
 	PermissionsBoundaryDecisionDetail *PermissionsBoundaryDecisionDetail
 }
 
 // ResyncMFADeviceRequest is the "ResyncMFADeviceRequest" structure of the model.
 type ResyncMFADeviceRequest struct {
-	UserName            *string
-	SerialNumber        *string
+	// The name of the user whose MFA device you want to resynchronize.
+	UserName *string
+	// Serial number that uniquely identifies the MFA device.
+	SerialNumber *string
+	// An authentication code emitted by the device.
 	AuthenticationCode1 *string
+	// A subsequent authentication code emitted by the device.
 	AuthenticationCode2 *string
 }
 
 // Role is the "Role" structure of the model.
+//
+// Contains information about an IAM role.
 type Role struct {
-	Path                     *string
-	RoleName                 *string
-	RoleId                   *string
-	Arn                      *string
-	CreateDate               *time.Time
+	// The path to the role.
+	Path *string
+	// The friendly name that identifies the role.
+	RoleName *string
+	// The stable and unique string identifying the role.
+	RoleId *string
+	// The Amazon Resource Name (ARN) specifying the role.
+	Arn *string
+	// The date and time, in ISO 8601 date-time format, when the role was created.
+	CreateDate *time.Time
+	// The policy that grants an entity permission to assume the role.
 	AssumeRolePolicyDocument *string
-	Description              *string
-	MaxSessionDuration       *int32
-	PermissionsBoundary      *AttachedPermissionsBoundary
-	Tags                     []*Tag
-	RoleLastUsed             *RoleLastUsed
+	// A description of the role that you provide.
+	Description *string
+	// The maximum session duration (in seconds) for the specified role.
+	MaxSessionDuration *int32
+	// The ARN of the policy used to set the permissions boundary for the role.
+	PermissionsBoundary *AttachedPermissionsBoundary
+	// A list of tags that are attached to the role.
+	Tags []*Tag
+	// Contains information about the last time that an IAM role was used.
+	RoleLastUsed *RoleLastUsed
 }
 
 // RoleDetail is the "RoleDetail" structure of the model.
+//
+// Contains information about an IAM role, including all of the role's policies.
 type RoleDetail struct {
-	Path                     *string
-	RoleName                 *string
-	RoleId                   *string
-	Arn                      *string
-	CreateDate               *time.Time
+	// The path to the role.
+	Path *string
+	// The friendly name that identifies the role.
+	RoleName *string
+	// The stable and unique string identifying the role.
+	RoleId *string
+	Arn    *string
+	// The date and time, in ISO 8601 date-time format, when the role was created.
+	CreateDate *time.Time
+	// The trust policy that grants permission to assume the role.
 	AssumeRolePolicyDocument *string
-	InstanceProfileList      []*InstanceProfile
-	RolePolicyList           []*PolicyDetail
-	AttachedManagedPolicies  []*AttachedPolicy
-	PermissionsBoundary      *AttachedPermissionsBoundary
-	Tags                     []*Tag
-	RoleLastUsed             *RoleLastUsed
+	// A list of instance profiles that contain this role.
+	InstanceProfileList []*InstanceProfile
+	// A list of inline policies embedded in the role.
+	RolePolicyList []*PolicyDetail
+	// A list of managed policies attached to the role.
+	AttachedManagedPolicies []*AttachedPolicy
+	// The ARN of the policy used to set the permissions boundary for the role.
+	PermissionsBoundary *AttachedPermissionsBoundary
+	// A list of tags that are attached to the role.
+	Tags []*Tag
+	// Contains information about the last time that an IAM role was used.
+	RoleLastUsed *RoleLastUsed
 }
 
 // RoleLastUsed is the "RoleLastUsed" structure of the model.
+//
+// Contains information about the last time that an IAM role was used.
 type RoleLastUsed struct {
+	// The date and time, in ISO 8601 date-time format that the role was last used.
 	LastUsedDate *time.Time
-	Region       *string
+	// The name of the Amazon Web Services Region in which the role was last used.
+	Region *string
 }
 
 // RoleUsageType is the "RoleUsageType" structure of the model.
+//
+// An object that contains details about how a service-linked role is used, if that information is returned by the service.
 type RoleUsageType struct {
-	Region    *string
+	// The name of the Region where the service-linked role is being used.
+	Region *string
+	// The name of the resource that is using the service-linked role.
 	Resources []string
 }
 
 // SAMLProviderListEntry is the "SAMLProviderListEntry" structure of the model.
+//
+// Contains the list of SAML providers for this account.
 type SAMLProviderListEntry struct {
-	Arn        *string
+	// The Amazon Resource Name (ARN) of the SAML provider.
+	Arn *string
+	// The expiration date and time for the SAML provider.
 	ValidUntil *time.Time
+	// The date and time when the SAML provider was created.
 	CreateDate *time.Time
 }
 
 // SSHPublicKey is the "SSHPublicKey" structure of the model.
+//
+// Contains information about an SSH public key.
 type SSHPublicKey struct {
-	UserName         *string
-	SSHPublicKeyId   *string
-	Fingerprint      *string
+	// The name of the IAM user associated with the SSH public key.
+	UserName *string
+	// The unique identifier for the SSH public key.
+	SSHPublicKeyId *string
+	// The MD5 message digest of the SSH public key.
+	Fingerprint *string
+	// The SSH public key.
 	SSHPublicKeyBody *string
-	Status           *string
-	UploadDate       *time.Time
+	// The status of the SSH public key.
+	Status *string
+	// The date and time, in ISO 8601 date-time format, when the SSH public key was uploaded.
+	UploadDate *time.Time
 }
 
 // SSHPublicKeyMetadata is the "SSHPublicKeyMetadata" structure of the model.
+//
+// Contains information about an SSH public key, without the key's body or fingerprint.
 type SSHPublicKeyMetadata struct {
-	UserName       *string
+	// The name of the IAM user associated with the SSH public key.
+	UserName *string
+	// The unique identifier for the SSH public key.
 	SSHPublicKeyId *string
-	Status         *string
-	UploadDate     *time.Time
+	// The status of the SSH public key.
+	Status *string
+	// The date and time, in ISO 8601 date-time format, when the SSH public key was uploaded.
+	UploadDate *time.Time
 }
 
 // ServerCertificate is the "ServerCertificate" structure of the model.
+//
+// Contains information about a server certificate.
 type ServerCertificate struct {
+	// The meta information of the server certificate, such as its name, path, ID, and ARN.
 	ServerCertificateMetadata *ServerCertificateMetadata
-	CertificateBody           *string
-	CertificateChain          *string
-	Tags                      []*Tag
+	// The contents of the public key certificate.
+	CertificateBody *string
+	// The contents of the public key certificate chain.
+	CertificateChain *string
+	// A list of tags that are attached to the server certificate.
+	Tags []*Tag
 }
 
 // ServerCertificateMetadata is the "ServerCertificateMetadata" structure of the model.
+//
+// Contains information about a server certificate without its certificate body, certificate chain, and private key.
 type ServerCertificateMetadata struct {
-	Path                  *string
+	// The path to the server certificate.
+	Path *string
+	// The name that identifies the server certificate.
 	ServerCertificateName *string
-	ServerCertificateId   *string
-	Arn                   *string
-	UploadDate            *time.Time
-	Expiration            *time.Time
+	// The stable and unique string identifying the server certificate.
+	ServerCertificateId *string
+	// The Amazon Resource Name (ARN) specifying the server certificate.
+	Arn *string
+	// The date when the server certificate was uploaded.
+	UploadDate *time.Time
+	// The date on which the certificate is set to expire.
+	Expiration *time.Time
 }
 
 // ServiceFailureException is the "ServiceFailureException" error structure of the model.
+//
+// The request processing has failed because of an unknown error, exception or failure.
 type ServiceFailureException struct {
 	Message *string
 }
 
 // ServiceLastAccessed is the "ServiceLastAccessed" structure of the model.
+//
+// Contains details about the most recent attempt to access the service.
 type ServiceLastAccessed struct {
-	ServiceName                *string
-	LastAuthenticated          *time.Time
-	ServiceNamespace           *string
-	LastAuthenticatedEntity    *string
-	LastAuthenticatedRegion    *string
+	// The name of the service in which access was attempted.
+	ServiceName *string
+	// The date and time, in ISO 8601 date-time format, when an authenticated entity most recently attempted to access the service.
+	LastAuthenticated *time.Time
+	// The namespace of the service in which access was attempted.
+	ServiceNamespace *string
+	// The ARN of the authenticated entity (user or role) that last attempted to access the service.
+	LastAuthenticatedEntity *string
+	// The Region from which the authenticated entity (user or role) last attempted to access the service.
+	LastAuthenticatedRegion *string
+	// The total number of authenticated principals (root user, IAM users, or IAM roles) that have attempted to access the service.
 	TotalAuthenticatedEntities *int32
+	// An object that contains details about the most recent attempt to access a tracked action within the service.
 	TrackedActionsLastAccessed []*TrackedActionLastAccessed
 }
 
 // ServiceNotSupportedException is the "ServiceNotSupportedException" error structure of the model.
+//
+// The specified service does not support service-specific credentials.
 type ServiceNotSupportedException struct {
 	Message *string
 }
 
 // ServiceSpecificCredential is the "ServiceSpecificCredential" structure of the model.
+//
+// Contains the details of a service-specific credential.
 type ServiceSpecificCredential struct {
-	CreateDate                  *time.Time
-	ServiceName                 *string
-	ServiceUserName             *string
-	ServicePassword             *string
+	// The date and time, in ISO 8601 date-time format, when the service-specific credential were created.
+	CreateDate *time.Time
+	// The name of the service associated with the service-specific credential.
+	ServiceName *string
+	// The generated user name for the service-specific credential.
+	ServiceUserName *string
+	// The generated password for the service-specific credential.
+	ServicePassword *string
+	// The unique identifier for the service-specific credential.
 	ServiceSpecificCredentialId *string
-	UserName                    *string
-	Status                      *string
+	// The name of the IAM user associated with the service-specific credential.
+	UserName *string
+	// The status of the service-specific credential.
+	Status *string
 }
 
 // ServiceSpecificCredentialMetadata is the "ServiceSpecificCredentialMetadata" structure of the model.
+//
+// Contains additional details about a service-specific credential.
 type ServiceSpecificCredentialMetadata struct {
-	UserName                    *string
-	Status                      *string
-	ServiceUserName             *string
-	CreateDate                  *time.Time
+	// The name of the IAM user associated with the service-specific credential.
+	UserName *string
+	// The status of the service-specific credential.
+	Status *string
+	// The generated user name for the service-specific credential.
+	ServiceUserName *string
+	// The date and time, in ISO 8601 date-time format, when the service-specific credential were created.
+	CreateDate *time.Time
+	// The unique identifier for the service-specific credential.
 	ServiceSpecificCredentialId *string
-	ServiceName                 *string
+	// The name of the service associated with the service-specific credential.
+	ServiceName *string
 }
 
 // SetDefaultPolicyVersionRequest is the "SetDefaultPolicyVersionRequest" structure of the model.
 type SetDefaultPolicyVersionRequest struct {
+	// The Amazon Resource Name (ARN) of the IAM policy whose default version you want to set.
 	PolicyArn *string
+	// The version of the policy to set as the default (operative) version.
 	VersionId *string
 }
 
 // SetSecurityTokenServicePreferencesRequest is the "SetSecurityTokenServicePreferencesRequest" structure of the model.
 type SetSecurityTokenServicePreferencesRequest struct {
+	// The version of the global endpoint token.
 	GlobalEndpointTokenVersion *string
 }
 
 // SigningCertificate is the "SigningCertificate" structure of the model.
+//
+// Contains information about an X.509 signing certificate.
 type SigningCertificate struct {
-	UserName        *string
-	CertificateId   *string
+	// The name of the user the signing certificate is associated with.
+	UserName *string
+	// The ID for the signing certificate.
+	CertificateId *string
+	// The contents of the signing certificate.
 	CertificateBody *string
-	Status          *string
-	UploadDate      *time.Time
+	// The status of the signing certificate.
+	Status *string
+	// The date when the signing certificate was uploaded.
+	UploadDate *time.Time
 }
 
 // SimulateCustomPolicyRequest is the "SimulateCustomPolicyRequest" structure of the model.
 type SimulateCustomPolicyRequest struct {
-	PolicyInputList                    []string
+	// A list of policy documents to include in the simulation.
+	PolicyInputList []string
+	// The IAM permissions boundary policy to simulate.
 	PermissionsBoundaryPolicyInputList []string
-	ActionNames                        []string
-	ResourceArns                       []string
-	ResourcePolicy                     *string
-	ResourceOwner                      *string
-	CallerArn                          *string
-	ContextEntries                     []*ContextEntry
-	ResourceHandlingOption             *string
-	MaxItems                           *int32
-	Marker                             *string
+	// A list of names of API operations to evaluate in the simulation.
+	ActionNames []string
+	// A list of ARNs of Amazon Web Services resources to include in the simulation.
+	ResourceArns []string
+	// A resource-based policy to include in the simulation provided as a string.
+	ResourcePolicy *string
+	// An ARN representing the Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN.
+	ResourceOwner *string
+	// The ARN of the IAM user that you want to use as the simulated caller of the API operations.
+	CallerArn *string
+	// A list of context keys and corresponding values for the simulation to use.
+	ContextEntries []*ContextEntry
+	// Specifies the type of simulation to run.
+	ResourceHandlingOption *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
 }
 
 // SimulatePolicyResponse is the "SimulatePolicyResponse" structure of the model.
+//
+// Contains the response to a successful SimulatePrincipalPolicy or SimulateCustomPolicy request.
 type SimulatePolicyResponse struct {
+	// The results of the simulation.
 	EvaluationResults []*EvaluationResult
-	IsTruncated       *bool
-	Marker            *string
+	// A flag that indicates whether there are more items to return.
+	IsTruncated *bool
+	// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+	Marker *string
 }
 
 // SimulatePrincipalPolicyRequest is the "SimulatePrincipalPolicyRequest" structure of the model.
 type SimulatePrincipalPolicyRequest struct {
-	PolicySourceArn                    *string
-	PolicyInputList                    []string
+	// The Amazon Resource Name (ARN) of a user, group, or role whose policies you want to include in the simulation.
+	PolicySourceArn *string
+	// An optional list of additional policy documents to include in the simulation.
+	PolicyInputList []string
+	// The IAM permissions boundary policy to simulate.
 	PermissionsBoundaryPolicyInputList []string
-	ActionNames                        []string
-	ResourceArns                       []string
-	ResourcePolicy                     *string
-	ResourceOwner                      *string
-	CallerArn                          *string
-	ContextEntries                     []*ContextEntry
-	ResourceHandlingOption             *string
-	MaxItems                           *int32
-	Marker                             *string
+	// A list of names of API operations to evaluate in the simulation.
+	ActionNames []string
+	// A list of ARNs of Amazon Web Services resources to include in the simulation.
+	ResourceArns []string
+	// A resource-based policy to include in the simulation provided as a string.
+	ResourcePolicy *string
+	// An Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN.
+	ResourceOwner *string
+	// The ARN of the IAM user that you want to specify as the simulated caller of the API operations.
+	CallerArn *string
+	// A list of context keys and corresponding values for the simulation to use.
+	ContextEntries []*ContextEntry
+	// Specifies the type of simulation to run.
+	ResourceHandlingOption *string
+	// Use this only when paginating results to indicate the maximum number of items you want in the response.
+	MaxItems *int32
+	// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+	Marker *string
 }
 
 // Statement is the "Statement" structure of the model.
+//
+// Contains a reference to a Statement element in a policy document that determines the result of the simulation.
 type Statement struct {
-	SourcePolicyId   *string
+	// The identifier of the policy that was provided as an input.
+	SourcePolicyId *string
+	// The type of the policy.
 	SourcePolicyType *string
-	StartPosition    *Position
-	EndPosition      *Position
+	// The row and column of the beginning of the Statement in an IAM policy.
+	StartPosition *Position
+	// The row and column of the end of a Statement in an IAM policy.
+	EndPosition *Position
 }
 
 // Tag is the "Tag" structure of the model.
+//
+// A structure that represents user-provided metadata that can be associated with an IAM resource.
 type Tag struct {
-	Key   *string
+	// The key name that can be used to look up or retrieve the associated value.
+	Key *string
+	// The value associated with this tag.
 	Value *string
 }
 
 // TagInstanceProfileRequest is the "TagInstanceProfileRequest" structure of the model.
 type TagInstanceProfileRequest struct {
+	// The name of the IAM instance profile to which you want to add tags.
 	InstanceProfileName *string
-	Tags                []*Tag
+	// The list of tags that you want to attach to the IAM instance profile.
+	Tags []*Tag
 }
 
 // TagMFADeviceRequest is the "TagMFADeviceRequest" structure of the model.
 type TagMFADeviceRequest struct {
+	// The unique identifier for the IAM virtual MFA device to which you want to add tags.
 	SerialNumber *string
-	Tags         []*Tag
+	// The list of tags that you want to attach to the IAM virtual MFA device.
+	Tags []*Tag
 }
 
 // TagOpenIDConnectProviderRequest is the "TagOpenIDConnectProviderRequest" structure of the model.
 type TagOpenIDConnectProviderRequest struct {
+	// The ARN of the OIDC identity provider in IAM to which you want to add tags.
 	OpenIDConnectProviderArn *string
-	Tags                     []*Tag
+	// The list of tags that you want to attach to the OIDC identity provider in IAM.
+	Tags []*Tag
 }
 
 // TagPolicyRequest is the "TagPolicyRequest" structure of the model.
 type TagPolicyRequest struct {
+	// The ARN of the IAM customer managed policy to which you want to add tags.
 	PolicyArn *string
-	Tags      []*Tag
+	// The list of tags that you want to attach to the IAM customer managed policy.
+	Tags []*Tag
 }
 
 // TagRoleRequest is the "TagRoleRequest" structure of the model.
 type TagRoleRequest struct {
+	// The name of the IAM role to which you want to add tags.
 	RoleName *string
-	Tags     []*Tag
+	// The list of tags that you want to attach to the IAM role.
+	Tags []*Tag
 }
 
 // TagSAMLProviderRequest is the "TagSAMLProviderRequest" structure of the model.
 type TagSAMLProviderRequest struct {
+	// The ARN of the SAML identity provider in IAM to which you want to add tags.
 	SAMLProviderArn *string
-	Tags            []*Tag
+	// The list of tags that you want to attach to the SAML identity provider in IAM.
+	Tags []*Tag
 }
 
 // TagServerCertificateRequest is the "TagServerCertificateRequest" structure of the model.
 type TagServerCertificateRequest struct {
+	// The name of the IAM server certificate to which you want to add tags.
 	ServerCertificateName *string
-	Tags                  []*Tag
+	// The list of tags that you want to attach to the IAM server certificate.
+	Tags []*Tag
 }
 
 // TagUserRequest is the "TagUserRequest" structure of the model.
 type TagUserRequest struct {
+	// The name of the IAM user to which you want to add tags.
 	UserName *string
-	Tags     []*Tag
+	// The list of tags that you want to attach to the IAM user.
+	Tags []*Tag
 }
 
 // TrackedActionLastAccessed is the "TrackedActionLastAccessed" structure of the model.
+//
+// Contains details about the most recent attempt to access an action within the service.
 type TrackedActionLastAccessed struct {
+	// The name of the tracked action to which access was attempted.
 	ActionName         *string
 	LastAccessedEntity *string
-	LastAccessedTime   *time.Time
+	// The date and time, in ISO 8601 date-time format, when an authenticated entity most recently attempted to access the tracked service.
+	LastAccessedTime *time.Time
+	// The Region from which the authenticated entity (user or role) last attempted to access the tracked action.
 	LastAccessedRegion *string
 }
 
 // UnmodifiableEntityException is the "UnmodifiableEntityException" error structure of the model.
+//
+// The request was rejected because service-linked roles are protected Amazon Web Services resources.
 type UnmodifiableEntityException struct {
 	Message *string
 }
 
 // UnrecognizedPublicKeyEncodingException is the "UnrecognizedPublicKeyEncodingException" error structure of the model.
+//
+// The request was rejected because the public key encoding format is unsupported or unrecognized.
 type UnrecognizedPublicKeyEncodingException struct {
 	Message *string
 }
 
 // UntagInstanceProfileRequest is the "UntagInstanceProfileRequest" structure of the model.
 type UntagInstanceProfileRequest struct {
+	// The name of the IAM instance profile from which you want to remove tags.
 	InstanceProfileName *string
-	TagKeys             []string
+	// A list of key names as a simple array of strings.
+	TagKeys []string
 }
 
 // UntagMFADeviceRequest is the "UntagMFADeviceRequest" structure of the model.
 type UntagMFADeviceRequest struct {
+	// The unique identifier for the IAM virtual MFA device from which you want to remove tags.
 	SerialNumber *string
-	TagKeys      []string
+	// A list of key names as a simple array of strings.
+	TagKeys []string
 }
 
 // UntagOpenIDConnectProviderRequest is the "UntagOpenIDConnectProviderRequest" structure of the model.
 type UntagOpenIDConnectProviderRequest struct {
+	// The ARN of the OIDC provider in IAM from which you want to remove tags.
 	OpenIDConnectProviderArn *string
-	TagKeys                  []string
+	// A list of key names as a simple array of strings.
+	TagKeys []string
 }
 
 // UntagPolicyRequest is the "UntagPolicyRequest" structure of the model.
 type UntagPolicyRequest struct {
+	// The ARN of the IAM customer managed policy from which you want to remove tags.
 	PolicyArn *string
-	TagKeys   []string
+	// A list of key names as a simple array of strings.
+	TagKeys []string
 }
 
 // UntagRoleRequest is the "UntagRoleRequest" structure of the model.
 type UntagRoleRequest struct {
+	// The name of the IAM role from which you want to remove tags.
 	RoleName *string
-	TagKeys  []string
+	// A list of key names as a simple array of strings.
+	TagKeys []string
 }
 
 // UntagSAMLProviderRequest is the "UntagSAMLProviderRequest" structure of the model.
 type UntagSAMLProviderRequest struct {
+	// The ARN of the SAML identity provider in IAM from which you want to remove tags.
 	SAMLProviderArn *string
-	TagKeys         []string
+	// A list of key names as a simple array of strings.
+	TagKeys []string
 }
 
 // UntagServerCertificateRequest is the "UntagServerCertificateRequest" structure of the model.
 type UntagServerCertificateRequest struct {
+	// The name of the IAM server certificate from which you want to remove tags.
 	ServerCertificateName *string
-	TagKeys               []string
+	// A list of key names as a simple array of strings.
+	TagKeys []string
 }
 
 // UntagUserRequest is the "UntagUserRequest" structure of the model.
 type UntagUserRequest struct {
+	// The name of the IAM user from which you want to remove tags.
 	UserName *string
-	TagKeys  []string
+	// A list of key names as a simple array of strings.
+	TagKeys []string
 }
 
 // UpdateAccessKeyRequest is the "UpdateAccessKeyRequest" structure of the model.
 type UpdateAccessKeyRequest struct {
-	UserName    *string
+	// The name of the user whose key you want to update.
+	UserName *string
+	// The access key ID of the secret access key you want to update.
 	AccessKeyId *string
-	Status      *string
+	// The status you want to assign to the secret access key.
+	Status *string
 }
 
 // UpdateAccountPasswordPolicyRequest is the "UpdateAccountPasswordPolicyRequest" structure of the model.
 type UpdateAccountPasswordPolicyRequest struct {
-	MinimumPasswordLength      *int32
-	RequireSymbols             *bool
-	RequireNumbers             *bool
+	// The minimum number of characters allowed in an IAM user password.
+	MinimumPasswordLength *int32
+	// Specifies whether IAM user passwords must contain at least one of the following non-alphanumeric characters: ! @ # $ % ^ &amp; * () _ + - = [ ] { } | ' If you do not specify a value for this parameter…
+	RequireSymbols *bool
+	// Specifies whether IAM user passwords must contain at least one numeric character (0 to 9).
+	RequireNumbers *bool
+	// Specifies whether IAM user passwords must contain at least one uppercase character from the ISO basic Latin alphabet (A to Z).
 	RequireUppercaseCharacters *bool
+	// Specifies whether IAM user passwords must contain at least one lowercase character from the ISO basic Latin alphabet (a to z).
 	RequireLowercaseCharacters *bool
+	// Allows all IAM users in your account to use the Amazon Web Services Management Console to change their own passwords.
 	AllowUsersToChangePassword *bool
-	MaxPasswordAge             *int32
-	PasswordReusePrevention    *int32
-	HardExpiry                 *bool
+	// The number of days that an IAM user password is valid.
+	MaxPasswordAge *int32
+	// Specifies the number of previous passwords that IAM users are prevented from reusing.
+	PasswordReusePrevention *int32
+	// Prevents IAM users who are accessing the account via the Amazon Web Services Management Console from setting a new console password after their password has expired.
+	HardExpiry *bool
 }
 
 // UpdateAssumeRolePolicyRequest is the "UpdateAssumeRolePolicyRequest" structure of the model.
 type UpdateAssumeRolePolicyRequest struct {
-	RoleName       *string
+	// The name of the role to update with the new policy.
+	RoleName *string
+	// The policy that grants an entity permission to assume the role.
 	PolicyDocument *string
 }
 
 // UpdateGroupRequest is the "UpdateGroupRequest" structure of the model.
 type UpdateGroupRequest struct {
-	GroupName    *string
-	NewPath      *string
+	// Name of the IAM group to update.
+	GroupName *string
+	// New path for the IAM group.
+	NewPath *string
+	// New name for the IAM group.
 	NewGroupName *string
 }
 
 // UpdateLoginProfileRequest is the "UpdateLoginProfileRequest" structure of the model.
 type UpdateLoginProfileRequest struct {
-	UserName              *string
-	Password              *string
+	// The name of the user whose password you want to update.
+	UserName *string
+	// The new password for the specified IAM user.
+	Password *string
+	// Allows this new password to be used only once by requiring the specified IAM user to set a new password on next sign-in.
 	PasswordResetRequired *bool
 }
 
 // UpdateOpenIDConnectProviderThumbprintRequest is the "UpdateOpenIDConnectProviderThumbprintRequest" structure of the model.
 type UpdateOpenIDConnectProviderThumbprintRequest struct {
+	// The Amazon Resource Name (ARN) of the IAM OIDC provider resource object for which you want to update the thumbprint.
 	OpenIDConnectProviderArn *string
-	ThumbprintList           []string
+	// A list of certificate thumbprints that are associated with the specified IAM OpenID Connect provider.
+	ThumbprintList []string
 }
 
 // UpdateRoleDescriptionRequest is the "UpdateRoleDescriptionRequest" structure of the model.
 type UpdateRoleDescriptionRequest struct {
-	RoleName    *string
+	// The name of the role that you want to modify.
+	RoleName *string
+	// The new description that you want to apply to the specified role.
 	Description *string
 }
 
 // UpdateRoleDescriptionResponse is the "UpdateRoleDescriptionResponse" structure of the model.
 type UpdateRoleDescriptionResponse struct {
+	// A structure that contains details about the modified role.
 	Role *Role
 }
 
 // UpdateRoleRequest is the "UpdateRoleRequest" structure of the model.
 type UpdateRoleRequest struct {
-	RoleName           *string
-	Description        *string
+	// The name of the role that you want to modify.
+	RoleName *string
+	// The new description that you want to apply to the specified role.
+	Description *string
+	// The maximum session duration (in seconds) that you want to set for the specified role.
 	MaxSessionDuration *int32
 }
 
@@ -3499,122 +4848,191 @@ type UpdateRoleResponse struct {
 
 // UpdateSAMLProviderRequest is the "UpdateSAMLProviderRequest" structure of the model.
 type UpdateSAMLProviderRequest struct {
+	// An XML document generated by an identity provider (IdP) that supports SAML 2.0.
 	SAMLMetadataDocument *string
-	SAMLProviderArn      *string
+	// The Amazon Resource Name (ARN) of the SAML provider to update.
+	SAMLProviderArn *string
 }
 
 // UpdateSAMLProviderResponse is the "UpdateSAMLProviderResponse" structure of the model.
+//
+// Contains the response to a successful UpdateSAMLProvider request.
 type UpdateSAMLProviderResponse struct {
+	// The Amazon Resource Name (ARN) of the SAML provider that was updated.
 	SAMLProviderArn *string
 }
 
 // UpdateSSHPublicKeyRequest is the "UpdateSSHPublicKeyRequest" structure of the model.
 type UpdateSSHPublicKeyRequest struct {
-	UserName       *string
+	// The name of the IAM user associated with the SSH public key.
+	UserName *string
+	// The unique identifier for the SSH public key.
 	SSHPublicKeyId *string
-	Status         *string
+	// The status to assign to the SSH public key.
+	Status *string
 }
 
 // UpdateServerCertificateRequest is the "UpdateServerCertificateRequest" structure of the model.
 type UpdateServerCertificateRequest struct {
-	ServerCertificateName    *string
-	NewPath                  *string
+	// The name of the server certificate that you want to update.
+	ServerCertificateName *string
+	// The new path for the server certificate.
+	NewPath *string
+	// The new name for the server certificate.
 	NewServerCertificateName *string
 }
 
 // UpdateServiceSpecificCredentialRequest is the "UpdateServiceSpecificCredentialRequest" structure of the model.
 type UpdateServiceSpecificCredentialRequest struct {
-	UserName                    *string
+	// The name of the IAM user associated with the service-specific credential.
+	UserName *string
+	// The unique identifier of the service-specific credential.
 	ServiceSpecificCredentialId *string
-	Status                      *string
+	// The status to be assigned to the service-specific credential.
+	Status *string
 }
 
 // UpdateSigningCertificateRequest is the "UpdateSigningCertificateRequest" structure of the model.
 type UpdateSigningCertificateRequest struct {
-	UserName      *string
+	// The name of the IAM user the signing certificate belongs to.
+	UserName *string
+	// The ID of the signing certificate you want to update.
 	CertificateId *string
-	Status        *string
+	// The status you want to assign to the certificate.
+	Status *string
 }
 
 // UpdateUserRequest is the "UpdateUserRequest" structure of the model.
 type UpdateUserRequest struct {
-	UserName    *string
-	NewPath     *string
+	// Name of the user to update.
+	UserName *string
+	// New path for the IAM user.
+	NewPath *string
+	// New name for the user.
 	NewUserName *string
 }
 
 // UploadSSHPublicKeyRequest is the "UploadSSHPublicKeyRequest" structure of the model.
 type UploadSSHPublicKeyRequest struct {
-	UserName         *string
+	// The name of the IAM user to associate the SSH public key with.
+	UserName *string
+	// The SSH public key.
 	SSHPublicKeyBody *string
 }
 
 // UploadSSHPublicKeyResponse is the "UploadSSHPublicKeyResponse" structure of the model.
+//
+// Contains the response to a successful UploadSSHPublicKey request.
 type UploadSSHPublicKeyResponse struct {
+	// Contains information about the SSH public key.
 	SSHPublicKey *SSHPublicKey
 }
 
 // UploadServerCertificateRequest is the "UploadServerCertificateRequest" structure of the model.
 type UploadServerCertificateRequest struct {
-	Path                  *string
+	// The path for the server certificate.
+	Path *string
+	// The name for the server certificate.
 	ServerCertificateName *string
-	CertificateBody       *string
-	PrivateKey            *string
-	CertificateChain      *string
-	Tags                  []*Tag
+	// The contents of the public key certificate in PEM-encoded format.
+	CertificateBody *string
+	// The contents of the private key in PEM-encoded format.
+	PrivateKey *string
+	// The contents of the certificate chain.
+	CertificateChain *string
+	// A list of tags that you want to attach to the new IAM server certificate resource.
+	Tags []*Tag
 }
 
 // UploadServerCertificateResponse is the "UploadServerCertificateResponse" structure of the model.
+//
+// Contains the response to a successful UploadServerCertificate request.
 type UploadServerCertificateResponse struct {
+	// The meta information of the uploaded server certificate without its certificate body, certificate chain, and private key.
 	ServerCertificateMetadata *ServerCertificateMetadata
-	Tags                      []*Tag
+	// A list of tags that are attached to the new IAM server certificate.
+	Tags []*Tag
 }
 
 // UploadSigningCertificateRequest is the "UploadSigningCertificateRequest" structure of the model.
 type UploadSigningCertificateRequest struct {
-	UserName        *string
+	// The name of the user the signing certificate is for.
+	UserName *string
+	// The contents of the signing certificate.
 	CertificateBody *string
 }
 
 // UploadSigningCertificateResponse is the "UploadSigningCertificateResponse" structure of the model.
+//
+// Contains the response to a successful UploadSigningCertificate request.
 type UploadSigningCertificateResponse struct {
+	// Information about the certificate.
 	Certificate *SigningCertificate
 }
 
 // User is the "User" structure of the model.
+//
+// Contains information about an IAM user entity.
 type User struct {
-	Path                *string
-	UserName            *string
-	UserId              *string
-	Arn                 *string
-	CreateDate          *time.Time
-	PasswordLastUsed    *time.Time
+	// The path to the user.
+	Path *string
+	// The friendly name identifying the user.
+	UserName *string
+	// The stable and unique string identifying the user.
+	UserId *string
+	// The Amazon Resource Name (ARN) that identifies the user.
+	Arn *string
+	// The date and time, in ISO 8601 date-time format, when the user was created.
+	CreateDate *time.Time
+	// The date and time, in ISO 8601 date-time format, when the user's password was last used to sign in to an Amazon Web Services website.
+	PasswordLastUsed *time.Time
+	// For more information about permissions boundaries, see Permissions boundaries for IAM identities in the IAM User Guide.
 	PermissionsBoundary *AttachedPermissionsBoundary
-	Tags                []*Tag
+	// A list of tags that are associated with the user.
+	Tags []*Tag
 }
 
 // UserDetail is the "UserDetail" structure of the model.
+//
+// Contains information about an IAM user, including all the user's policies and all the IAM groups the user is in.
 type UserDetail struct {
-	Path                    *string
-	UserName                *string
-	UserId                  *string
-	Arn                     *string
-	CreateDate              *time.Time
-	UserPolicyList          []*PolicyDetail
-	GroupList               []string
+	// The path to the user.
+	Path *string
+	// The friendly name identifying the user.
+	UserName *string
+	// The stable and unique string identifying the user.
+	UserId *string
+	Arn    *string
+	// The date and time, in ISO 8601 date-time format, when the user was created.
+	CreateDate *time.Time
+	// A list of the inline policies embedded in the user.
+	UserPolicyList []*PolicyDetail
+	// A list of IAM groups that the user is in.
+	GroupList []string
+	// A list of the managed policies attached to the user.
 	AttachedManagedPolicies []*AttachedPolicy
-	PermissionsBoundary     *AttachedPermissionsBoundary
-	Tags                    []*Tag
+	// The ARN of the policy used to set the permissions boundary for the user.
+	PermissionsBoundary *AttachedPermissionsBoundary
+	// A list of tags that are associated with the user.
+	Tags []*Tag
 }
 
 // VirtualMFADevice is the "VirtualMFADevice" structure of the model.
+//
+// Contains information about a virtual MFA device.
 type VirtualMFADevice struct {
-	SerialNumber     *string
+	// The serial number associated with VirtualMFADevice.
+	SerialNumber *string
+	// The base32 seed defined as specified in RFC3548.
 	Base32StringSeed []byte
-	QRCodePNG        []byte
-	User             *User
-	EnableDate       *time.Time
-	Tags             []*Tag
+	// A QR code PNG image that encodes otpauth://totp/$virtualMFADeviceName@$AccountName?secret=$Base32String where $virtualMFADeviceName is one of the create call arguments.
+	QRCodePNG []byte
+	// The IAM user associated with this virtual MFA device.
+	User *User
+	// The date and time on which the virtual MFA device was enabled.
+	EnableDate *time.Time
+	// A list of tags that are attached to the virtual MFA device.
+	Tags []*Tag
 }
 
 // AddClientIDToOpenIDConnectProviderOutput is the empty value of an operation the model gives no shape for.

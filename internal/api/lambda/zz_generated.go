@@ -125,71 +125,202 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 // Handler is what a Lambda implementation provides: one method per operation.
 // Methods return *api.Error values (see the New… constructors) for AWS errors.
 type Handler interface {
+	// AddLayerVersionPermission adds permissions to the resource-based policy of a version of an Lambda layer.
 	AddLayerVersionPermission(ctx context.Context, in *AddLayerVersionPermissionRequest) (*AddLayerVersionPermissionResponse, error)
+
+	// AddPermission grants an Amazon Web Service, Amazon Web Services account, or Amazon Web Services organization permission to use a function.
 	AddPermission(ctx context.Context, in *AddPermissionRequest) (*AddPermissionResponse, error)
+
+	// CreateAlias creates an alias for a Lambda function version.
 	CreateAlias(ctx context.Context, in *CreateAliasRequest) (*AliasConfiguration, error)
+
+	// CreateCodeSigningConfig creates a code signing configuration.
 	CreateCodeSigningConfig(ctx context.Context, in *CreateCodeSigningConfigRequest) (*CreateCodeSigningConfigResponse, error)
+
+	// CreateEventSourceMapping creates a mapping between an event source and an Lambda function.
 	CreateEventSourceMapping(ctx context.Context, in *CreateEventSourceMappingRequest) (*EventSourceMappingConfiguration, error)
+
+	// CreateFunction creates a Lambda function.
 	CreateFunction(ctx context.Context, in *CreateFunctionRequest) (*FunctionConfiguration, error)
+
+	// CreateFunctionUrlConfig creates a Lambda function URL with the specified configuration parameters.
 	CreateFunctionUrlConfig(ctx context.Context, in *CreateFunctionUrlConfigRequest) (*CreateFunctionUrlConfigResponse, error)
+
+	// DeleteAlias deletes a Lambda function alias.
 	DeleteAlias(ctx context.Context, in *DeleteAliasRequest) (*DeleteAliasOutput, error)
+
+	// DeleteCodeSigningConfig deletes the code signing configuration.
 	DeleteCodeSigningConfig(ctx context.Context, in *DeleteCodeSigningConfigRequest) (*DeleteCodeSigningConfigResponse, error)
+
+	// DeleteEventSourceMapping deletes an event source mapping.
 	DeleteEventSourceMapping(ctx context.Context, in *DeleteEventSourceMappingRequest) (*EventSourceMappingConfiguration, error)
+
+	// DeleteFunction deletes a Lambda function.
 	DeleteFunction(ctx context.Context, in *DeleteFunctionRequest) (*DeleteFunctionOutput, error)
+
+	// DeleteFunctionCodeSigningConfig removes the code signing configuration from the function.
 	DeleteFunctionCodeSigningConfig(ctx context.Context, in *DeleteFunctionCodeSigningConfigRequest) (*DeleteFunctionCodeSigningConfigOutput, error)
+
+	// DeleteFunctionConcurrency removes a concurrent execution limit from a function.
 	DeleteFunctionConcurrency(ctx context.Context, in *DeleteFunctionConcurrencyRequest) (*DeleteFunctionConcurrencyOutput, error)
+
+	// DeleteFunctionEventInvokeConfig deletes the configuration for asynchronous invocation for a function, version, or alias.
 	DeleteFunctionEventInvokeConfig(ctx context.Context, in *DeleteFunctionEventInvokeConfigRequest) (*DeleteFunctionEventInvokeConfigOutput, error)
+
+	// DeleteFunctionUrlConfig deletes a Lambda function URL.
 	DeleteFunctionUrlConfig(ctx context.Context, in *DeleteFunctionUrlConfigRequest) (*DeleteFunctionUrlConfigOutput, error)
+
+	// DeleteLayerVersion deletes a version of an Lambda layer.
 	DeleteLayerVersion(ctx context.Context, in *DeleteLayerVersionRequest) (*DeleteLayerVersionOutput, error)
+
+	// DeleteProvisionedConcurrencyConfig deletes the provisioned concurrency configuration for a function.
 	DeleteProvisionedConcurrencyConfig(ctx context.Context, in *DeleteProvisionedConcurrencyConfigRequest) (*DeleteProvisionedConcurrencyConfigOutput, error)
+
+	// GetAccountSettings retrieves details about your account's limits and usage in an Amazon Web Services Region.
 	GetAccountSettings(ctx context.Context, in *GetAccountSettingsRequest) (*GetAccountSettingsResponse, error)
+
+	// GetAlias returns details about a Lambda function alias.
 	GetAlias(ctx context.Context, in *GetAliasRequest) (*AliasConfiguration, error)
+
+	// GetCodeSigningConfig returns information about the specified code signing configuration.
 	GetCodeSigningConfig(ctx context.Context, in *GetCodeSigningConfigRequest) (*GetCodeSigningConfigResponse, error)
+
+	// GetEventSourceMapping returns details about an event source mapping.
 	GetEventSourceMapping(ctx context.Context, in *GetEventSourceMappingRequest) (*EventSourceMappingConfiguration, error)
+
+	// GetFunction returns information about the function or function version, with a link to download the deployment package that's valid for 10 minutes.
 	GetFunction(ctx context.Context, in *GetFunctionRequest) (*GetFunctionResponse, error)
+
+	// GetFunctionCodeSigningConfig returns the code signing configuration for the specified function.
 	GetFunctionCodeSigningConfig(ctx context.Context, in *GetFunctionCodeSigningConfigRequest) (*GetFunctionCodeSigningConfigResponse, error)
+
+	// GetFunctionConcurrency returns details about the reserved concurrency configuration for a function.
 	GetFunctionConcurrency(ctx context.Context, in *GetFunctionConcurrencyRequest) (*GetFunctionConcurrencyResponse, error)
+
+	// GetFunctionConfiguration returns the version-specific settings of a Lambda function or version.
 	GetFunctionConfiguration(ctx context.Context, in *GetFunctionConfigurationRequest) (*FunctionConfiguration, error)
+
+	// GetFunctionEventInvokeConfig retrieves the configuration for asynchronous invocation for a function, version, or alias.
 	GetFunctionEventInvokeConfig(ctx context.Context, in *GetFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error)
+
+	// GetFunctionUrlConfig returns details about a Lambda function URL.
 	GetFunctionUrlConfig(ctx context.Context, in *GetFunctionUrlConfigRequest) (*GetFunctionUrlConfigResponse, error)
+
+	// GetLayerVersion returns information about a version of an Lambda layer, with a link to download the layer archive that's valid for 10 minutes.
 	GetLayerVersion(ctx context.Context, in *GetLayerVersionRequest) (*GetLayerVersionResponse, error)
+
+	// GetLayerVersionByArn returns information about a version of an Lambda layer, with a link to download the layer archive that's valid for 10 minutes.
 	GetLayerVersionByArn(ctx context.Context, in *GetLayerVersionByArnRequest) (*GetLayerVersionResponse, error)
+
+	// GetLayerVersionPolicy returns the permission policy for a version of an Lambda layer.
 	GetLayerVersionPolicy(ctx context.Context, in *GetLayerVersionPolicyRequest) (*GetLayerVersionPolicyResponse, error)
+
+	// GetPolicy returns the resource-based IAM policy for a function, version, or alias.
 	GetPolicy(ctx context.Context, in *GetPolicyRequest) (*GetPolicyResponse, error)
+
+	// GetProvisionedConcurrencyConfig retrieves the provisioned concurrency configuration for a function's alias or version.
 	GetProvisionedConcurrencyConfig(ctx context.Context, in *GetProvisionedConcurrencyConfigRequest) (*GetProvisionedConcurrencyConfigResponse, error)
+
+	// GetRuntimeManagementConfig retrieves the runtime management configuration for a function's version.
 	GetRuntimeManagementConfig(ctx context.Context, in *GetRuntimeManagementConfigRequest) (*GetRuntimeManagementConfigResponse, error)
+
+	// Invoke invokes a Lambda function.
 	Invoke(ctx context.Context, in *InvocationRequest) (*InvocationResponse, error)
+
+	// InvokeAsync: For asynchronous function invocation, use Invoke.
 	InvokeAsync(ctx context.Context, in *InvokeAsyncRequest) (*InvokeAsyncResponse, error)
+
+	// InvokeWithResponseStream: Configure your Lambda functions to stream response payloads back to clients.
 	InvokeWithResponseStream(ctx context.Context, in *InvokeWithResponseStreamRequest) (*InvokeWithResponseStreamResponse, error)
+
+	// ListAliases returns a list of aliases for a Lambda function.
 	ListAliases(ctx context.Context, in *ListAliasesRequest) (*ListAliasesResponse, error)
+
+	// ListCodeSigningConfigs returns a list of code signing configurations.
 	ListCodeSigningConfigs(ctx context.Context, in *ListCodeSigningConfigsRequest) (*ListCodeSigningConfigsResponse, error)
+
+	// ListEventSourceMappings lists event source mappings.
 	ListEventSourceMappings(ctx context.Context, in *ListEventSourceMappingsRequest) (*ListEventSourceMappingsResponse, error)
+
+	// ListFunctionEventInvokeConfigs retrieves a list of configurations for asynchronous invocation for a function.
 	ListFunctionEventInvokeConfigs(ctx context.Context, in *ListFunctionEventInvokeConfigsRequest) (*ListFunctionEventInvokeConfigsResponse, error)
+
+	// ListFunctionUrlConfigs returns a list of Lambda function URLs for the specified function.
 	ListFunctionUrlConfigs(ctx context.Context, in *ListFunctionUrlConfigsRequest) (*ListFunctionUrlConfigsResponse, error)
+
+	// ListFunctions returns a list of Lambda functions, with the version-specific configuration of each.
 	ListFunctions(ctx context.Context, in *ListFunctionsRequest) (*ListFunctionsResponse, error)
+
+	// ListFunctionsByCodeSigningConfig: List the functions that use the specified code signing configuration.
 	ListFunctionsByCodeSigningConfig(ctx context.Context, in *ListFunctionsByCodeSigningConfigRequest) (*ListFunctionsByCodeSigningConfigResponse, error)
+
+	// ListLayerVersions lists the versions of an Lambda layer.
 	ListLayerVersions(ctx context.Context, in *ListLayerVersionsRequest) (*ListLayerVersionsResponse, error)
+
+	// ListLayers lists Lambda layers and shows information about the latest version of each.
 	ListLayers(ctx context.Context, in *ListLayersRequest) (*ListLayersResponse, error)
+
+	// ListProvisionedConcurrencyConfigs retrieves a list of provisioned concurrency configurations for a function.
 	ListProvisionedConcurrencyConfigs(ctx context.Context, in *ListProvisionedConcurrencyConfigsRequest) (*ListProvisionedConcurrencyConfigsResponse, error)
+
+	// ListTags returns a function's tags.
 	ListTags(ctx context.Context, in *ListTagsRequest) (*ListTagsResponse, error)
+
+	// ListVersionsByFunction returns a list of versions, with the version-specific configuration of each.
 	ListVersionsByFunction(ctx context.Context, in *ListVersionsByFunctionRequest) (*ListVersionsByFunctionResponse, error)
+
+	// PublishLayerVersion creates an Lambda layer from a ZIP archive.
 	PublishLayerVersion(ctx context.Context, in *PublishLayerVersionRequest) (*PublishLayerVersionResponse, error)
+
+	// PublishVersion creates a version from the current code and configuration of a function.
 	PublishVersion(ctx context.Context, in *PublishVersionRequest) (*FunctionConfiguration, error)
+
+	// PutFunctionCodeSigningConfig: Update the code signing configuration for the function.
 	PutFunctionCodeSigningConfig(ctx context.Context, in *PutFunctionCodeSigningConfigRequest) (*PutFunctionCodeSigningConfigResponse, error)
+
+	// PutFunctionConcurrency sets the maximum number of simultaneous executions for a function, and reserves capacity for that concurrency level.
 	PutFunctionConcurrency(ctx context.Context, in *PutFunctionConcurrencyRequest) (*Concurrency, error)
+
+	// PutFunctionEventInvokeConfig configures options for asynchronous invocation on a function, version, or alias.
 	PutFunctionEventInvokeConfig(ctx context.Context, in *PutFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error)
+
+	// PutProvisionedConcurrencyConfig adds a provisioned concurrency configuration to a function's alias or version.
 	PutProvisionedConcurrencyConfig(ctx context.Context, in *PutProvisionedConcurrencyConfigRequest) (*PutProvisionedConcurrencyConfigResponse, error)
+
+	// PutRuntimeManagementConfig sets the runtime management configuration for a function's version.
 	PutRuntimeManagementConfig(ctx context.Context, in *PutRuntimeManagementConfigRequest) (*PutRuntimeManagementConfigResponse, error)
+
+	// RemoveLayerVersionPermission removes a statement from the permissions policy for a version of an Lambda layer.
 	RemoveLayerVersionPermission(ctx context.Context, in *RemoveLayerVersionPermissionRequest) (*RemoveLayerVersionPermissionOutput, error)
+
+	// RemovePermission revokes function-use permission from an Amazon Web Service or another Amazon Web Services account.
 	RemovePermission(ctx context.Context, in *RemovePermissionRequest) (*RemovePermissionOutput, error)
+
+	// TagResource adds tags to a function.
 	TagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceOutput, error)
+
+	// UntagResource removes tags from a function.
 	UntagResource(ctx context.Context, in *UntagResourceRequest) (*UntagResourceOutput, error)
+
+	// UpdateAlias updates the configuration of a Lambda function alias.
 	UpdateAlias(ctx context.Context, in *UpdateAliasRequest) (*AliasConfiguration, error)
+
+	// UpdateCodeSigningConfig: Update the code signing configuration.
 	UpdateCodeSigningConfig(ctx context.Context, in *UpdateCodeSigningConfigRequest) (*UpdateCodeSigningConfigResponse, error)
+
+	// UpdateEventSourceMapping updates an event source mapping.
 	UpdateEventSourceMapping(ctx context.Context, in *UpdateEventSourceMappingRequest) (*EventSourceMappingConfiguration, error)
+
+	// UpdateFunctionCode updates a Lambda function's code.
 	UpdateFunctionCode(ctx context.Context, in *UpdateFunctionCodeRequest) (*FunctionConfiguration, error)
+
+	// UpdateFunctionConfiguration: Modify the version-specific settings of a Lambda function.
 	UpdateFunctionConfiguration(ctx context.Context, in *UpdateFunctionConfigurationRequest) (*FunctionConfiguration, error)
+
+	// UpdateFunctionEventInvokeConfig updates the configuration for asynchronous invocation for a function, version, or alias.
 	UpdateFunctionEventInvokeConfig(ctx context.Context, in *UpdateFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error)
+
+	// UpdateFunctionUrlConfig updates the configuration for a Lambda function URL.
 	UpdateFunctionUrlConfig(ctx context.Context, in *UpdateFunctionUrlConfigRequest) (*UpdateFunctionUrlConfigResponse, error)
 }
 
@@ -984,110 +1115,177 @@ const (
 )
 
 // AccountLimit is the "AccountLimit" structure of the model.
+//
+// Limits that are related to concurrency and storage.
 type AccountLimit struct {
-	TotalCodeSize                  *int64
-	CodeSizeUnzipped               *int64
-	CodeSizeZipped                 *int64
-	ConcurrentExecutions           *int32
+	// The amount of storage space that you can use for all deployment packages and layer archives.
+	TotalCodeSize *int64
+	// The maximum size of a function's deployment package and layers when they're extracted.
+	CodeSizeUnzipped *int64
+	// The maximum size of a deployment package when it's uploaded directly to Lambda.
+	CodeSizeZipped *int64
+	// The maximum number of simultaneous function executions.
+	ConcurrentExecutions *int32
+	// The maximum number of simultaneous function executions, minus the capacity that's reserved for individual functions with PutFunctionConcurrency.
 	UnreservedConcurrentExecutions *int32
 }
 
 // AccountUsage is the "AccountUsage" structure of the model.
+//
+// The number of functions and amount of storage in use.
 type AccountUsage struct {
+	// The amount of storage space, in bytes, that's being used by deployment packages and layer archives.
 	TotalCodeSize *int64
+	// The number of Lambda functions.
 	FunctionCount *int64
 }
 
 // AddLayerVersionPermissionRequest is the "AddLayerVersionPermissionRequest" structure of the model.
 type AddLayerVersionPermissionRequest struct {
-	LayerName      *string
-	VersionNumber  *int64
-	StatementId    *string
-	Action         *string
-	Principal      *string
+	// The name or Amazon Resource Name (ARN) of the layer.
+	LayerName *string
+	// The version number.
+	VersionNumber *int64
+	// An identifier that distinguishes the policy from others on the same layer version.
+	StatementId *string
+	// The API action that grants access to the layer.
+	Action *string
+	// An account ID, or * to grant layer usage permission to all accounts in an organization, or all Amazon Web Services accounts (if organizationId is not specified).
+	Principal *string
+	// With the principal set to *, grant permission to all accounts in the specified organization.
 	OrganizationId *string
-	RevisionId     *string
+	// Only update the policy if the revision ID matches the ID specified.
+	RevisionId *string
 }
 
 // AddLayerVersionPermissionResponse is the "AddLayerVersionPermissionResponse" structure of the model.
 type AddLayerVersionPermissionResponse struct {
-	Statement  *string
+	// The permission statement.
+	Statement *string
+	// A unique identifier for the current revision of the policy.
 	RevisionId *string
 }
 
 // AddPermissionRequest is the "AddPermissionRequest" structure of the model.
 type AddPermissionRequest struct {
-	FunctionName        *string
-	StatementId         *string
-	Action              *string
-	Principal           *string
-	SourceArn           *string
-	SourceAccount       *string
-	EventSourceToken    *string
-	Qualifier           *string
-	RevisionId          *string
-	PrincipalOrgID      *string
+	// The name or ARN of the Lambda function, version, or alias.
+	FunctionName *string
+	// A statement identifier that differentiates the statement from others in the same policy.
+	StatementId *string
+	// The action that the principal can use on the function.
+	Action *string
+	// The Amazon Web Service or Amazon Web Services account that invokes the function.
+	Principal *string
+	// For Amazon Web Services, the ARN of the Amazon Web Services resource that invokes the function.
+	SourceArn *string
+	// For Amazon Web Service, the ID of the Amazon Web Services account that owns the resource.
+	SourceAccount *string
+	// For Alexa Smart Home functions, a token that the invoker must supply.
+	EventSourceToken *string
+	// Specify a version or alias to add permissions to a published version of the function.
+	Qualifier *string
+	// Update the policy only if the revision ID matches the ID that's specified.
+	RevisionId *string
+	// The identifier for your organization in Organizations.
+	PrincipalOrgID *string
+	// The type of authentication that your function URL uses.
 	FunctionUrlAuthType *string
 }
 
 // AddPermissionResponse is the "AddPermissionResponse" structure of the model.
 type AddPermissionResponse struct {
+	// The permission statement that's added to the function policy.
 	Statement *string
 }
 
 // AliasConfiguration is the "AliasConfiguration" structure of the model.
+//
+// Provides configuration information about a Lambda function alias.
 type AliasConfiguration struct {
-	AliasArn        *string
-	Name            *string
+	// The Amazon Resource Name (ARN) of the alias.
+	AliasArn *string
+	// The name of the alias.
+	Name *string
+	// The function version that the alias invokes.
 	FunctionVersion *string
-	Description     *string
-	RoutingConfig   *AliasRoutingConfiguration
-	RevisionId      *string
+	// A description of the alias.
+	Description *string
+	// The routing configuration of the alias.
+	RoutingConfig *AliasRoutingConfiguration
+	// A unique identifier that changes when you update the alias.
+	RevisionId *string
 }
 
 // AliasRoutingConfiguration is the "AliasRoutingConfiguration" structure of the model.
+//
+// The traffic-shifting configuration of a Lambda function alias.
 type AliasRoutingConfiguration struct {
+	// The second version, and the percentage of traffic that's routed to it.
 	AdditionalVersionWeights map[string]float64
 }
 
 // AllowedPublishers is the "AllowedPublishers" structure of the model.
+//
+// List of signing profiles that can sign a code package.
 type AllowedPublishers struct {
+	// The Amazon Resource Name (ARN) for each of the signing profiles.
 	SigningProfileVersionArns []string
 }
 
 // AmazonManagedKafkaEventSourceConfig is the "AmazonManagedKafkaEventSourceConfig" structure of the model.
+//
+// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
 type AmazonManagedKafkaEventSourceConfig struct {
+	// The identifier for the Kafka consumer group to join.
 	ConsumerGroupId *string
 }
 
 // CodeSigningConfig is the "CodeSigningConfig" structure of the model.
+//
+// Details about a Code signing configuration.
 type CodeSigningConfig struct {
-	CodeSigningConfigId  *string
+	// Unique identifer for the Code signing configuration.
+	CodeSigningConfigId *string
+	// The Amazon Resource Name (ARN) of the Code signing configuration.
 	CodeSigningConfigArn *string
-	Description          *string
-	AllowedPublishers    *AllowedPublishers
-	CodeSigningPolicies  *CodeSigningPolicies
-	LastModified         *string
+	// Code signing configuration description.
+	Description *string
+	// List of allowed publishers.
+	AllowedPublishers *AllowedPublishers
+	// The code signing policy controls the validation failure action for signature mismatch or expiry.
+	CodeSigningPolicies *CodeSigningPolicies
+	// The date and time that the Code signing configuration was last modified, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
+	LastModified *string
 }
 
 // CodeSigningConfigNotFoundException is the "CodeSigningConfigNotFoundException" error structure of the model.
+//
+// The specified code signing configuration does not exist.
 type CodeSigningConfigNotFoundException struct {
 	Type    *string
 	Message *string
 }
 
 // CodeSigningPolicies is the "CodeSigningPolicies" structure of the model.
+//
+// Code signing configuration policies specify the validation failure action for signature mismatch or expiry.
 type CodeSigningPolicies struct {
+	// Code signing configuration policy for deployment validation failure.
 	UntrustedArtifactOnDeployment *string
 }
 
 // CodeStorageExceededException is the "CodeStorageExceededException" error structure of the model.
+//
+// Your Amazon Web Services account has exceeded its maximum total code size.
 type CodeStorageExceededException struct {
+	// The exception type.
 	Type    *string
 	Message *string
 }
 
 // CodeVerificationFailedException is the "CodeVerificationFailedException" error structure of the model.
+//
+// The code signature failed one or more of the validation checks for signature mismatch or expiry, and the code signing policy is set to ENFORCE.
 type CodeVerificationFailedException struct {
 	Type    *string
 	Message *string
@@ -1095,127 +1293,209 @@ type CodeVerificationFailedException struct {
 
 // Concurrency is the "Concurrency" structure of the model.
 type Concurrency struct {
+	// The number of concurrent executions that are reserved for this function.
 	ReservedConcurrentExecutions *int32
 }
 
 // Cors is the "Cors" structure of the model.
+//
+// The cross-origin resource sharing (CORS) settings for your Lambda function URL.
 type Cors struct {
+	// Whether to allow cookies or other credentials in requests to your function URL.
 	AllowCredentials *bool
-	AllowHeaders     []string
-	AllowMethods     []string
-	AllowOrigins     []string
-	ExposeHeaders    []string
-	MaxAge           *int32
+	// The HTTP headers that origins can include in requests to your function URL.
+	AllowHeaders []string
+	// The HTTP methods that are allowed when calling your function URL.
+	AllowMethods []string
+	// The origins that can access your function URL.
+	AllowOrigins []string
+	// The HTTP headers in your function response that you want to expose to origins that call your function URL.
+	ExposeHeaders []string
+	// The maximum amount of time, in seconds, that web browsers can cache results of a preflight request.
+	MaxAge *int32
 }
 
 // CreateAliasRequest is the "CreateAliasRequest" structure of the model.
 type CreateAliasRequest struct {
-	FunctionName    *string
-	Name            *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// The name of the alias.
+	Name *string
+	// The function version that the alias invokes.
 	FunctionVersion *string
-	Description     *string
-	RoutingConfig   *AliasRoutingConfiguration
+	// A description of the alias.
+	Description *string
+	// The routing configuration of the alias.
+	RoutingConfig *AliasRoutingConfiguration
 }
 
 // CreateCodeSigningConfigRequest is the "CreateCodeSigningConfigRequest" structure of the model.
 type CreateCodeSigningConfigRequest struct {
-	Description         *string
-	AllowedPublishers   *AllowedPublishers
+	// Descriptive name for this code signing configuration.
+	Description *string
+	// Signing profiles for this code signing configuration.
+	AllowedPublishers *AllowedPublishers
+	// The code signing policies define the actions to take if the validation checks fail.
 	CodeSigningPolicies *CodeSigningPolicies
 }
 
 // CreateCodeSigningConfigResponse is the "CreateCodeSigningConfigResponse" structure of the model.
 type CreateCodeSigningConfigResponse struct {
+	// The code signing configuration.
 	CodeSigningConfig *CodeSigningConfig
 }
 
 // CreateEventSourceMappingRequest is the "CreateEventSourceMappingRequest" structure of the model.
 type CreateEventSourceMappingRequest struct {
-	EventSourceArn                      *string
-	FunctionName                        *string
-	Enabled                             *bool
-	BatchSize                           *int32
-	FilterCriteria                      *FilterCriteria
-	MaximumBatchingWindowInSeconds      *int32
-	ParallelizationFactor               *int32
-	StartingPosition                    *string
-	StartingPositionTimestamp           *time.Time
-	DestinationConfig                   *DestinationConfig
-	MaximumRecordAgeInSeconds           *int32
-	BisectBatchOnFunctionError          *bool
-	MaximumRetryAttempts                *int32
-	TumblingWindowInSeconds             *int32
-	Topics                              []string
-	Queues                              []string
-	SourceAccessConfigurations          []*SourceAccessConfiguration
-	SelfManagedEventSource              *SelfManagedEventSource
-	FunctionResponseTypes               []string
+	// The Amazon Resource Name (ARN) of the event source.
+	EventSourceArn *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// When true, the event source mapping is active.
+	Enabled *bool
+	// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function.
+	BatchSize *int32
+	// An object that defines the filter criteria that determine whether Lambda should process an event.
+	FilterCriteria *FilterCriteria
+	// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function.
+	MaximumBatchingWindowInSeconds *int32
+	// (Kinesis and DynamoDB Streams only) The number of batches to process from each shard concurrently.
+	ParallelizationFactor *int32
+	// The position in a stream from which to start reading.
+	StartingPosition *string
+	// With StartingPosition set to AT_TIMESTAMP, the time from which to start reading.
+	StartingPositionTimestamp *time.Time
+	// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Kafka only) A configuration object that specifies the destination of an event after Lambda processes it.
+	DestinationConfig *DestinationConfig
+	// (Kinesis and DynamoDB Streams only) Discard records older than the specified age.
+	MaximumRecordAgeInSeconds *int32
+	// (Kinesis and DynamoDB Streams only) If the function returns an error, split the batch in two and retry.
+	BisectBatchOnFunctionError *bool
+	// (Kinesis and DynamoDB Streams only) Discard records after the specified number of retries.
+	MaximumRetryAttempts *int32
+	// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources.
+	TumblingWindowInSeconds *int32
+	// The name of the Kafka topic.
+	Topics []string
+	// (MQ) The name of the Amazon MQ broker destination queue to consume.
+	Queues []string
+	// An array of authentication protocols or VPC components required to secure your event source.
+	SourceAccessConfigurations []*SourceAccessConfiguration
+	// The self-managed Apache Kafka cluster to receive records from.
+	SelfManagedEventSource *SelfManagedEventSource
+	// (Kinesis, DynamoDB Streams, and Amazon SQS) A list of current response type enums applied to the event source mapping.
+	FunctionResponseTypes []string
+	// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
 	AmazonManagedKafkaEventSourceConfig *AmazonManagedKafkaEventSourceConfig
-	SelfManagedKafkaEventSourceConfig   *SelfManagedKafkaEventSourceConfig
-	ScalingConfig                       *ScalingConfig
-	DocumentDBEventSourceConfig         *DocumentDBEventSourceConfig
+	// Specific configuration settings for a self-managed Apache Kafka event source.
+	SelfManagedKafkaEventSourceConfig *SelfManagedKafkaEventSourceConfig
+	// (Amazon SQS only) The scaling configuration for the event source.
+	ScalingConfig *ScalingConfig
+	// Specific configuration settings for a DocumentDB event source.
+	DocumentDBEventSourceConfig *DocumentDBEventSourceConfig
 }
 
 // CreateFunctionRequest is the "CreateFunctionRequest" structure of the model.
 type CreateFunctionRequest struct {
-	FunctionName         *string
-	Runtime              *string
-	Role                 *string
-	Handler              *string
-	Code                 *FunctionCode
-	Description          *string
-	Timeout              *int32
-	MemorySize           *int32
-	Publish              *bool
-	VpcConfig            *VpcConfig
-	PackageType          *string
-	DeadLetterConfig     *DeadLetterConfig
-	Environment          *Environment
-	KMSKeyArn            *string
-	TracingConfig        *TracingConfig
-	Tags                 map[string]string
-	Layers               []string
-	FileSystemConfigs    []*FileSystemConfig
-	ImageConfig          *ImageConfig
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// The identifier of the function's runtime.
+	Runtime *string
+	// The Amazon Resource Name (ARN) of the function's execution role.
+	Role *string
+	// The name of the method within your code that Lambda calls to run your function.
+	Handler *string
+	// The code for the function.
+	Code *FunctionCode
+	// A description of the function.
+	Description *string
+	// The amount of time (in seconds) that Lambda allows a function to run before stopping it.
+	Timeout *int32
+	// The amount of memory available to the function at runtime.
+	MemorySize *int32
+	// Set to true to publish the first version of the function during creation.
+	Publish *bool
+	// For network connectivity to Amazon Web Services resources in a VPC, specify a list of security groups and subnets in the VPC.
+	VpcConfig *VpcConfig
+	// The type of deployment package.
+	PackageType *string
+	// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing.
+	DeadLetterConfig *DeadLetterConfig
+	// Environment variables that are accessible from function code during execution.
+	Environment *Environment
+	// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's environment variables.
+	KMSKeyArn *string
+	// Set Mode to Active to sample and trace a subset of incoming requests with X-Ray.
+	TracingConfig *TracingConfig
+	// A list of tags to apply to the function.
+	Tags map[string]string
+	// A list of function layers to add to the function's execution environment.
+	Layers []string
+	// Connection settings for an Amazon EFS file system.
+	FileSystemConfigs []*FileSystemConfig
+	// Container image configuration values that override the values in the container image Dockerfile.
+	ImageConfig *ImageConfig
+	// To enable code signing for this function, specify the ARN of a code-signing configuration.
 	CodeSigningConfigArn *string
-	Architectures        []string
-	EphemeralStorage     *EphemeralStorage
-	SnapStart            *SnapStart
-	LoggingConfig        *LoggingConfig
+	// The instruction set architecture that the function supports.
+	Architectures []string
+	// The size of the function's /tmp directory in MB.
+	EphemeralStorage *EphemeralStorage
+	// The function's SnapStart setting.
+	SnapStart *SnapStart
+	// The function's Amazon CloudWatch Logs configuration settings.
+	LoggingConfig *LoggingConfig
 }
 
 // CreateFunctionUrlConfigRequest is the "CreateFunctionUrlConfigRequest" structure of the model.
 type CreateFunctionUrlConfigRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Qualifier    *string
-	AuthType     *string
-	Cors         *Cors
-	InvokeMode   *string
+	// The alias name.
+	Qualifier *string
+	// The type of authentication that your function URL uses.
+	AuthType *string
+	// The cross-origin resource sharing (CORS) settings for your function URL.
+	Cors *Cors
+	// Use one of the following options: BUFFERED – This is the default option.
+	InvokeMode *string
 }
 
 // CreateFunctionUrlConfigResponse is the "CreateFunctionUrlConfigResponse" structure of the model.
 type CreateFunctionUrlConfigResponse struct {
-	FunctionUrl  *string
-	FunctionArn  *string
-	AuthType     *string
-	Cors         *Cors
+	// The HTTP URL endpoint for your function.
+	FunctionUrl *string
+	// The Amazon Resource Name (ARN) of your function.
+	FunctionArn *string
+	// The type of authentication that your function URL uses.
+	AuthType *string
+	// The cross-origin resource sharing (CORS) settings for your function URL.
+	Cors *Cors
+	// When the function URL was created, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
 	CreationTime *string
-	InvokeMode   *string
+	// Use one of the following options: BUFFERED – This is the default option.
+	InvokeMode *string
 }
 
 // DeadLetterConfig is the "DeadLetterConfig" structure of the model.
+//
+// The dead-letter queue for failed asynchronous invocations.
 type DeadLetterConfig struct {
+	// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
 	TargetArn *string
 }
 
 // DeleteAliasRequest is the "DeleteAliasRequest" structure of the model.
 type DeleteAliasRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Name         *string
+	// The name of the alias.
+	Name *string
 }
 
 // DeleteCodeSigningConfigRequest is the "DeleteCodeSigningConfigRequest" structure of the model.
 type DeleteCodeSigningConfigRequest struct {
+	// The The Amazon Resource Name (ARN) of the code signing configuration.
 	CodeSigningConfigArn *string
 }
 
@@ -1225,75 +1505,103 @@ type DeleteCodeSigningConfigResponse struct {
 
 // DeleteEventSourceMappingRequest is the "DeleteEventSourceMappingRequest" structure of the model.
 type DeleteEventSourceMappingRequest struct {
+	// The identifier of the event source mapping.
 	UUID *string
 }
 
 // DeleteFunctionCodeSigningConfigRequest is the "DeleteFunctionCodeSigningConfigRequest" structure of the model.
 type DeleteFunctionCodeSigningConfigRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
 }
 
 // DeleteFunctionConcurrencyRequest is the "DeleteFunctionConcurrencyRequest" structure of the model.
 type DeleteFunctionConcurrencyRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
 }
 
 // DeleteFunctionEventInvokeConfigRequest is the "DeleteFunctionEventInvokeConfigRequest" structure of the model.
 type DeleteFunctionEventInvokeConfigRequest struct {
+	// The name or ARN of the Lambda function, version, or alias.
 	FunctionName *string
-	Qualifier    *string
+	// A version number or alias name.
+	Qualifier *string
 }
 
 // DeleteFunctionRequest is the "DeleteFunctionRequest" structure of the model.
 type DeleteFunctionRequest struct {
+	// The name or ARN of the Lambda function or version.
 	FunctionName *string
-	Qualifier    *string
+	// Specify a version to delete.
+	Qualifier *string
 }
 
 // DeleteFunctionUrlConfigRequest is the "DeleteFunctionUrlConfigRequest" structure of the model.
 type DeleteFunctionUrlConfigRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Qualifier    *string
+	// The alias name.
+	Qualifier *string
 }
 
 // DeleteLayerVersionRequest is the "DeleteLayerVersionRequest" structure of the model.
 type DeleteLayerVersionRequest struct {
-	LayerName     *string
+	// The name or Amazon Resource Name (ARN) of the layer.
+	LayerName *string
+	// The version number.
 	VersionNumber *int64
 }
 
 // DeleteProvisionedConcurrencyConfigRequest is the "DeleteProvisionedConcurrencyConfigRequest" structure of the model.
 type DeleteProvisionedConcurrencyConfigRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Qualifier    *string
+	// The version number or alias name.
+	Qualifier *string
 }
 
 // DestinationConfig is the "DestinationConfig" structure of the model.
+//
+// A configuration object that specifies the destination of an event after Lambda processes it.
 type DestinationConfig struct {
+	// The destination configuration for successful invocations.
 	OnSuccess *OnSuccess
+	// The destination configuration for failed invocations.
 	OnFailure *OnFailure
 }
 
 // DocumentDBEventSourceConfig is the "DocumentDBEventSourceConfig" structure of the model.
+//
+// Specific configuration settings for a DocumentDB event source.
 type DocumentDBEventSourceConfig struct {
-	DatabaseName   *string
+	// The name of the database to consume within the DocumentDB cluster.
+	DatabaseName *string
+	// The name of the collection to consume within the database.
 	CollectionName *string
-	FullDocument   *string
+	// Determines what DocumentDB sends to your event stream during document update operations.
+	FullDocument *string
 }
 
 // EC2AccessDeniedException is the "EC2AccessDeniedException" error structure of the model.
+//
+// Need additional permissions to configure VPC settings.
 type EC2AccessDeniedException struct {
 	Type    *string
 	Message *string
 }
 
 // EC2ThrottledException is the "EC2ThrottledException" error structure of the model.
+//
+// Amazon EC2 throttled Lambda during Lambda function initialization using the execution role provided for the function.
 type EC2ThrottledException struct {
 	Type    *string
 	Message *string
 }
 
 // EC2UnexpectedException is the "EC2UnexpectedException" error structure of the model.
+//
+// Lambda received an unexpected Amazon EC2 client exception while setting up for the Lambda function.
 type EC2UnexpectedException struct {
 	Type         *string
 	Message      *string
@@ -1301,179 +1609,307 @@ type EC2UnexpectedException struct {
 }
 
 // EFSIOException is the "EFSIOException" error structure of the model.
+//
+// An error occurred when reading from or writing to a connected file system.
 type EFSIOException struct {
 	Type    *string
 	Message *string
 }
 
 // EFSMountConnectivityException is the "EFSMountConnectivityException" error structure of the model.
+//
+// The Lambda function couldn't make a network connection to the configured file system.
 type EFSMountConnectivityException struct {
 	Type    *string
 	Message *string
 }
 
 // EFSMountFailureException is the "EFSMountFailureException" error structure of the model.
+//
+// The Lambda function couldn't mount the configured file system due to a permission or configuration issue.
 type EFSMountFailureException struct {
 	Type    *string
 	Message *string
 }
 
 // EFSMountTimeoutException is the "EFSMountTimeoutException" error structure of the model.
+//
+// The Lambda function made a network connection to the configured file system, but the mount operation timed out.
 type EFSMountTimeoutException struct {
 	Type    *string
 	Message *string
 }
 
 // ENILimitReachedException is the "ENILimitReachedException" error structure of the model.
+//
+// Lambda couldn't create an elastic network interface in the VPC, specified as part of Lambda function configuration, because the limit for network interfaces has been reached.
 type ENILimitReachedException struct {
 	Type    *string
 	Message *string
 }
 
 // Environment is the "Environment" structure of the model.
+//
+// A function's environment variable settings.
 type Environment struct {
+	// Environment variable key-value pairs.
 	Variables map[string]string
 }
 
 // EnvironmentError is the "EnvironmentError" structure of the model.
+//
+// Error messages for environment variables that couldn't be applied.
 type EnvironmentError struct {
+	// The error code.
 	ErrorCode *string
-	Message   *string
+	// The error message.
+	Message *string
 }
 
 // EnvironmentResponse is the "EnvironmentResponse" structure of the model.
+//
+// The results of an operation to update or read environment variables.
 type EnvironmentResponse struct {
+	// Environment variable key-value pairs.
 	Variables map[string]string
-	Error     *EnvironmentError
+	// Error messages for environment variables that couldn't be applied.
+	Error *EnvironmentError
 }
 
 // EphemeralStorage is the "EphemeralStorage" structure of the model.
+//
+// The size of the function's /tmp directory in MB.
 type EphemeralStorage struct {
+	// The size of the function's /tmp directory.
 	Size *int32
 }
 
 // EventSourceMappingConfiguration is the "EventSourceMappingConfiguration" structure of the model.
+//
+// A mapping between an Amazon Web Services resource and a Lambda function.
 type EventSourceMappingConfiguration struct {
-	UUID                                *string
-	StartingPosition                    *string
-	StartingPositionTimestamp           *time.Time
-	BatchSize                           *int32
-	MaximumBatchingWindowInSeconds      *int32
-	ParallelizationFactor               *int32
-	EventSourceArn                      *string
-	FilterCriteria                      *FilterCriteria
-	FunctionArn                         *string
-	LastModified                        *time.Time
-	LastProcessingResult                *string
-	State                               *string
-	StateTransitionReason               *string
-	DestinationConfig                   *DestinationConfig
-	Topics                              []string
-	Queues                              []string
-	SourceAccessConfigurations          []*SourceAccessConfiguration
-	SelfManagedEventSource              *SelfManagedEventSource
-	MaximumRecordAgeInSeconds           *int32
-	BisectBatchOnFunctionError          *bool
-	MaximumRetryAttempts                *int32
-	TumblingWindowInSeconds             *int32
-	FunctionResponseTypes               []string
+	// The identifier of the event source mapping.
+	UUID *string
+	// The position in a stream from which to start reading.
+	StartingPosition *string
+	// With StartingPosition set to AT_TIMESTAMP, the time from which to start reading.
+	StartingPositionTimestamp *time.Time
+	// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function.
+	BatchSize *int32
+	// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function.
+	MaximumBatchingWindowInSeconds *int32
+	// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard.
+	ParallelizationFactor *int32
+	// The Amazon Resource Name (ARN) of the event source.
+	EventSourceArn *string
+	// An object that defines the filter criteria that determine whether Lambda should process an event.
+	FilterCriteria *FilterCriteria
+	// The ARN of the Lambda function.
+	FunctionArn *string
+	// The date that the event source mapping was last updated or that its state changed.
+	LastModified *time.Time
+	// The result of the last Lambda invocation of your function.
+	LastProcessingResult *string
+	// The state of the event source mapping.
+	State *string
+	// Indicates whether a user or Lambda made the last change to the event source mapping.
+	StateTransitionReason *string
+	// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka event sources only) A configuration object that specifies the destination of an event after Lambda processes it.
+	DestinationConfig *DestinationConfig
+	// The name of the Kafka topic.
+	Topics []string
+	// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
+	Queues []string
+	// An array of the authentication protocol, VPC components, or virtual host to secure and define your event source.
+	SourceAccessConfigurations []*SourceAccessConfiguration
+	// The self-managed Apache Kafka cluster for your event source.
+	SelfManagedEventSource *SelfManagedEventSource
+	// (Kinesis and DynamoDB Streams only) Discard records older than the specified age.
+	MaximumRecordAgeInSeconds *int32
+	// (Kinesis and DynamoDB Streams only) If the function returns an error, split the batch in two and retry.
+	BisectBatchOnFunctionError *bool
+	// (Kinesis and DynamoDB Streams only) Discard records after the specified number of retries.
+	MaximumRetryAttempts *int32
+	// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources.
+	TumblingWindowInSeconds *int32
+	// (Kinesis, DynamoDB Streams, and Amazon SQS) A list of current response type enums applied to the event source mapping.
+	FunctionResponseTypes []string
+	// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
 	AmazonManagedKafkaEventSourceConfig *AmazonManagedKafkaEventSourceConfig
-	SelfManagedKafkaEventSourceConfig   *SelfManagedKafkaEventSourceConfig
-	ScalingConfig                       *ScalingConfig
-	DocumentDBEventSourceConfig         *DocumentDBEventSourceConfig
+	// Specific configuration settings for a self-managed Apache Kafka event source.
+	SelfManagedKafkaEventSourceConfig *SelfManagedKafkaEventSourceConfig
+	// (Amazon SQS only) The scaling configuration for the event source.
+	ScalingConfig *ScalingConfig
+	// Specific configuration settings for a DocumentDB event source.
+	DocumentDBEventSourceConfig *DocumentDBEventSourceConfig
 }
 
 // FileSystemConfig is the "FileSystemConfig" structure of the model.
+//
+// Details about the connection between a Lambda function and an Amazon EFS file system.
 type FileSystemConfig struct {
-	Arn            *string
+	// The Amazon Resource Name (ARN) of the Amazon EFS access point that provides access to the file system.
+	Arn *string
+	// The path where the function can access the file system, starting with /mnt/.
 	LocalMountPath *string
 }
 
 // Filter is the "Filter" structure of the model.
+//
+// A structure within a FilterCriteria object that defines an event filtering pattern.
 type Filter struct {
+	// A filter pattern.
 	Pattern *string
 }
 
 // FilterCriteria is the "FilterCriteria" structure of the model.
+//
+// An object that contains the filters for an event source.
 type FilterCriteria struct {
+	// A list of filters.
 	Filters []*Filter
 }
 
 // FunctionCode is the "FunctionCode" structure of the model.
+//
+// The code for the Lambda function.
 type FunctionCode struct {
-	ZipFile         []byte
-	S3Bucket        *string
-	S3Key           *string
+	// The base64-encoded contents of the deployment package.
+	ZipFile []byte
+	// An Amazon S3 bucket in the same Amazon Web Services Region as your function.
+	S3Bucket *string
+	// The Amazon S3 key of the deployment package.
+	S3Key *string
+	// For versioned objects, the version of the deployment package object to use.
 	S3ObjectVersion *string
-	ImageUri        *string
+	// URI of a container image in the Amazon ECR registry.
+	ImageUri *string
 }
 
 // FunctionCodeLocation is the "FunctionCodeLocation" structure of the model.
+//
+// Details about a function's deployment package.
 type FunctionCodeLocation struct {
-	RepositoryType   *string
-	Location         *string
-	ImageUri         *string
+	// The service that's hosting the file.
+	RepositoryType *string
+	// A presigned URL that you can use to download the deployment package.
+	Location *string
+	// URI of a container image in the Amazon ECR registry.
+	ImageUri *string
+	// The resolved URI for the image.
 	ResolvedImageUri *string
 }
 
 // FunctionConfiguration is the "FunctionConfiguration" structure of the model.
+//
+// Details about a function's configuration.
 type FunctionConfiguration struct {
-	FunctionName               *string
-	FunctionArn                *string
-	Runtime                    *string
-	Role                       *string
-	Handler                    *string
-	CodeSize                   *int64
-	Description                *string
-	Timeout                    *int32
-	MemorySize                 *int32
-	LastModified               *string
-	CodeSha256                 *string
-	Version                    *string
-	VpcConfig                  *VpcConfigResponse
-	DeadLetterConfig           *DeadLetterConfig
-	Environment                *EnvironmentResponse
-	KMSKeyArn                  *string
-	TracingConfig              *TracingConfigResponse
-	MasterArn                  *string
-	RevisionId                 *string
-	Layers                     []*Layer
-	State                      *string
-	StateReason                *string
-	StateReasonCode            *string
-	LastUpdateStatus           *string
-	LastUpdateStatusReason     *string
+	// The name of the function.
+	FunctionName *string
+	// The function's Amazon Resource Name (ARN).
+	FunctionArn *string
+	// The identifier of the function's runtime.
+	Runtime *string
+	// The function's execution role.
+	Role *string
+	// The function that Lambda calls to begin running your function.
+	Handler *string
+	// The size of the function's deployment package, in bytes.
+	CodeSize *int64
+	// The function's description.
+	Description *string
+	// The amount of time in seconds that Lambda allows a function to run before stopping it.
+	Timeout *int32
+	// The amount of memory available to the function at runtime.
+	MemorySize *int32
+	// The date and time that the function was last updated, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
+	LastModified *string
+	// The SHA256 hash of the function's deployment package.
+	CodeSha256 *string
+	// The version of the Lambda function.
+	Version *string
+	// The function's networking configuration.
+	VpcConfig *VpcConfigResponse
+	// The function's dead letter queue.
+	DeadLetterConfig *DeadLetterConfig
+	// The function's environment variables.
+	Environment *EnvironmentResponse
+	// The KMS key that's used to encrypt the function's environment variables.
+	KMSKeyArn *string
+	// The function's X-Ray tracing configuration.
+	TracingConfig *TracingConfigResponse
+	// For Lambda@Edge functions, the ARN of the main function.
+	MasterArn *string
+	// The latest updated revision of the function or alias.
+	RevisionId *string
+	// The function's layers.
+	Layers []*Layer
+	// The current state of the function.
+	State *string
+	// The reason for the function's current state.
+	StateReason *string
+	// The reason code for the function's current state.
+	StateReasonCode *string
+	// The status of the last update that was performed on the function.
+	LastUpdateStatus *string
+	// The reason for the last update that was performed on the function.
+	LastUpdateStatusReason *string
+	// The reason code for the last update that was performed on the function.
 	LastUpdateStatusReasonCode *string
-	FileSystemConfigs          []*FileSystemConfig
-	PackageType                *string
-	ImageConfigResponse        *ImageConfigResponse
-	SigningProfileVersionArn   *string
-	SigningJobArn              *string
-	Architectures              []string
-	EphemeralStorage           *EphemeralStorage
-	SnapStart                  *SnapStartResponse
-	RuntimeVersionConfig       *RuntimeVersionConfig
-	LoggingConfig              *LoggingConfig
+	// Connection settings for an Amazon EFS file system.
+	FileSystemConfigs []*FileSystemConfig
+	// The type of deployment package.
+	PackageType *string
+	// The function's image configuration values.
+	ImageConfigResponse *ImageConfigResponse
+	// The ARN of the signing profile version.
+	SigningProfileVersionArn *string
+	// The ARN of the signing job.
+	SigningJobArn *string
+	// The instruction set architecture that the function supports.
+	Architectures []string
+	// The size of the function's /tmp directory in MB.
+	EphemeralStorage *EphemeralStorage
+	// Set ApplyOn to PublishedVersions to create a snapshot of the initialized execution environment when you publish a function version.
+	SnapStart *SnapStartResponse
+	// The ARN of the runtime and any errors that occured.
+	RuntimeVersionConfig *RuntimeVersionConfig
+	// The function's Amazon CloudWatch Logs configuration settings.
+	LoggingConfig *LoggingConfig
 }
 
 // FunctionEventInvokeConfig is the "FunctionEventInvokeConfig" structure of the model.
 type FunctionEventInvokeConfig struct {
-	LastModified             *time.Time
-	FunctionArn              *string
-	MaximumRetryAttempts     *int32
+	// The date and time that the configuration was last updated.
+	LastModified *time.Time
+	// The Amazon Resource Name (ARN) of the function.
+	FunctionArn *string
+	// The maximum number of times to retry when the function returns an error.
+	MaximumRetryAttempts *int32
+	// The maximum age of a request that Lambda sends to a function for processing.
 	MaximumEventAgeInSeconds *int32
-	DestinationConfig        *DestinationConfig
+	// A destination for events after they have been sent to a function for processing.
+	DestinationConfig *DestinationConfig
 }
 
 // FunctionUrlConfig is the "FunctionUrlConfig" structure of the model.
+//
+// Details about a Lambda function URL.
 type FunctionUrlConfig struct {
-	FunctionUrl      *string
-	FunctionArn      *string
-	CreationTime     *string
+	// The HTTP URL endpoint for your function.
+	FunctionUrl *string
+	// The Amazon Resource Name (ARN) of your function.
+	FunctionArn *string
+	// When the function URL was created, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
+	CreationTime *string
+	// When the function URL configuration was last updated, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
 	LastModifiedTime *string
-	Cors             *Cors
-	AuthType         *string
-	InvokeMode       *string
+	// The cross-origin resource sharing (CORS) settings for your function URL.
+	Cors *Cors
+	// The type of authentication that your function URL uses.
+	AuthType *string
+	// Use one of the following options: BUFFERED – This is the default option.
+	InvokeMode *string
 }
 
 // GetAccountSettingsRequest is the "GetAccountSettingsRequest" structure of the model.
@@ -1482,228 +1918,323 @@ type GetAccountSettingsRequest struct {
 
 // GetAccountSettingsResponse is the "GetAccountSettingsResponse" structure of the model.
 type GetAccountSettingsResponse struct {
+	// Limits that are related to concurrency and code storage.
 	AccountLimit *AccountLimit
+	// The number of functions and amount of storage in use.
 	AccountUsage *AccountUsage
 }
 
 // GetAliasRequest is the "GetAliasRequest" structure of the model.
 type GetAliasRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Name         *string
+	// The name of the alias.
+	Name *string
 }
 
 // GetCodeSigningConfigRequest is the "GetCodeSigningConfigRequest" structure of the model.
 type GetCodeSigningConfigRequest struct {
+	// The The Amazon Resource Name (ARN) of the code signing configuration.
 	CodeSigningConfigArn *string
 }
 
 // GetCodeSigningConfigResponse is the "GetCodeSigningConfigResponse" structure of the model.
 type GetCodeSigningConfigResponse struct {
+	// The code signing configuration
 	CodeSigningConfig *CodeSigningConfig
 }
 
 // GetEventSourceMappingRequest is the "GetEventSourceMappingRequest" structure of the model.
 type GetEventSourceMappingRequest struct {
+	// The identifier of the event source mapping.
 	UUID *string
 }
 
 // GetFunctionCodeSigningConfigRequest is the "GetFunctionCodeSigningConfigRequest" structure of the model.
 type GetFunctionCodeSigningConfigRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
 }
 
 // GetFunctionCodeSigningConfigResponse is the "GetFunctionCodeSigningConfigResponse" structure of the model.
 type GetFunctionCodeSigningConfigResponse struct {
+	// The The Amazon Resource Name (ARN) of the code signing configuration.
 	CodeSigningConfigArn *string
-	FunctionName         *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
 }
 
 // GetFunctionConcurrencyRequest is the "GetFunctionConcurrencyRequest" structure of the model.
 type GetFunctionConcurrencyRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
 }
 
 // GetFunctionConcurrencyResponse is the "GetFunctionConcurrencyResponse" structure of the model.
 type GetFunctionConcurrencyResponse struct {
+	// The number of simultaneous executions that are reserved for the function.
 	ReservedConcurrentExecutions *int32
 }
 
 // GetFunctionConfigurationRequest is the "GetFunctionConfigurationRequest" structure of the model.
 type GetFunctionConfigurationRequest struct {
+	// The name or ARN of the Lambda function, version, or alias.
 	FunctionName *string
-	Qualifier    *string
+	// Specify a version or alias to get details about a published version of the function.
+	Qualifier *string
 }
 
 // GetFunctionEventInvokeConfigRequest is the "GetFunctionEventInvokeConfigRequest" structure of the model.
 type GetFunctionEventInvokeConfigRequest struct {
+	// The name or ARN of the Lambda function, version, or alias.
 	FunctionName *string
-	Qualifier    *string
+	// A version number or alias name.
+	Qualifier *string
 }
 
 // GetFunctionRequest is the "GetFunctionRequest" structure of the model.
 type GetFunctionRequest struct {
+	// The name or ARN of the Lambda function, version, or alias.
 	FunctionName *string
-	Qualifier    *string
+	// Specify a version or alias to get details about a published version of the function.
+	Qualifier *string
 }
 
 // GetFunctionResponse is the "GetFunctionResponse" structure of the model.
 type GetFunctionResponse struct {
+	// The configuration of the function or version.
 	Configuration *FunctionConfiguration
-	Code          *FunctionCodeLocation
-	Tags          map[string]string
-	Concurrency   *Concurrency
+	// The deployment package of the function or version.
+	Code *FunctionCodeLocation
+	// The function's tags.
+	Tags map[string]string
+	// The function's reserved concurrency.
+	Concurrency *Concurrency
 }
 
 // GetFunctionUrlConfigRequest is the "GetFunctionUrlConfigRequest" structure of the model.
 type GetFunctionUrlConfigRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Qualifier    *string
+	// The alias name.
+	Qualifier *string
 }
 
 // GetFunctionUrlConfigResponse is the "GetFunctionUrlConfigResponse" structure of the model.
 type GetFunctionUrlConfigResponse struct {
-	FunctionUrl      *string
-	FunctionArn      *string
-	AuthType         *string
-	Cors             *Cors
-	CreationTime     *string
+	// The HTTP URL endpoint for your function.
+	FunctionUrl *string
+	// The Amazon Resource Name (ARN) of your function.
+	FunctionArn *string
+	// The type of authentication that your function URL uses.
+	AuthType *string
+	// The cross-origin resource sharing (CORS) settings for your function URL.
+	Cors *Cors
+	// When the function URL was created, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
+	CreationTime *string
+	// When the function URL configuration was last updated, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
 	LastModifiedTime *string
-	InvokeMode       *string
+	// Use one of the following options: BUFFERED – This is the default option.
+	InvokeMode *string
 }
 
 // GetLayerVersionByArnRequest is the "GetLayerVersionByArnRequest" structure of the model.
 type GetLayerVersionByArnRequest struct {
+	// The ARN of the layer version.
 	Arn *string
 }
 
 // GetLayerVersionPolicyRequest is the "GetLayerVersionPolicyRequest" structure of the model.
 type GetLayerVersionPolicyRequest struct {
-	LayerName     *string
+	// The name or Amazon Resource Name (ARN) of the layer.
+	LayerName *string
+	// The version number.
 	VersionNumber *int64
 }
 
 // GetLayerVersionPolicyResponse is the "GetLayerVersionPolicyResponse" structure of the model.
 type GetLayerVersionPolicyResponse struct {
-	Policy     *string
+	// The policy document.
+	Policy *string
+	// A unique identifier for the current revision of the policy.
 	RevisionId *string
 }
 
 // GetLayerVersionRequest is the "GetLayerVersionRequest" structure of the model.
 type GetLayerVersionRequest struct {
-	LayerName     *string
+	// The name or Amazon Resource Name (ARN) of the layer.
+	LayerName *string
+	// The version number.
 	VersionNumber *int64
 }
 
 // GetLayerVersionResponse is the "GetLayerVersionResponse" structure of the model.
 type GetLayerVersionResponse struct {
-	Content                 *LayerVersionContentOutput
-	LayerArn                *string
-	LayerVersionArn         *string
-	Description             *string
-	CreatedDate             *string
-	Version                 *int64
-	CompatibleRuntimes      []string
-	LicenseInfo             *string
+	// Details about the layer version.
+	Content *LayerVersionContentOutput
+	// The ARN of the layer.
+	LayerArn *string
+	// The ARN of the layer version.
+	LayerVersionArn *string
+	// The description of the version.
+	Description *string
+	// The date that the layer version was created, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
+	CreatedDate *string
+	// The version number.
+	Version *int64
+	// The layer's compatible runtimes.
+	CompatibleRuntimes []string
+	// The layer's software license.
+	LicenseInfo *string
+	// A list of compatible instruction set architectures.
 	CompatibleArchitectures []string
 }
 
 // GetPolicyRequest is the "GetPolicyRequest" structure of the model.
 type GetPolicyRequest struct {
+	// The name or ARN of the Lambda function, version, or alias.
 	FunctionName *string
-	Qualifier    *string
+	// Specify a version or alias to get the policy for that resource.
+	Qualifier *string
 }
 
 // GetPolicyResponse is the "GetPolicyResponse" structure of the model.
 type GetPolicyResponse struct {
-	Policy     *string
+	// The resource-based policy.
+	Policy *string
+	// A unique identifier for the current revision of the policy.
 	RevisionId *string
 }
 
 // GetProvisionedConcurrencyConfigRequest is the "GetProvisionedConcurrencyConfigRequest" structure of the model.
 type GetProvisionedConcurrencyConfigRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Qualifier    *string
+	// The version number or alias name.
+	Qualifier *string
 }
 
 // GetProvisionedConcurrencyConfigResponse is the "GetProvisionedConcurrencyConfigResponse" structure of the model.
 type GetProvisionedConcurrencyConfigResponse struct {
+	// The amount of provisioned concurrency requested.
 	RequestedProvisionedConcurrentExecutions *int32
+	// The amount of provisioned concurrency available.
 	AvailableProvisionedConcurrentExecutions *int32
+	// The amount of provisioned concurrency allocated.
 	AllocatedProvisionedConcurrentExecutions *int32
-	Status                                   *string
-	StatusReason                             *string
-	LastModified                             *string
+	// The status of the allocation process.
+	Status *string
+	// For failed allocations, the reason that provisioned concurrency could not be allocated.
+	StatusReason *string
+	// The date and time that a user last updated the configuration, in ISO 8601 format.
+	LastModified *string
 }
 
 // GetRuntimeManagementConfigRequest is the "GetRuntimeManagementConfigRequest" structure of the model.
 type GetRuntimeManagementConfigRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Qualifier    *string
+	// Specify a version of the function.
+	Qualifier *string
 }
 
 // GetRuntimeManagementConfigResponse is the "GetRuntimeManagementConfigResponse" structure of the model.
 type GetRuntimeManagementConfigResponse struct {
-	UpdateRuntimeOn   *string
+	// The current runtime update mode of the function.
+	UpdateRuntimeOn *string
+	// The ARN of the runtime the function is configured to use.
 	RuntimeVersionArn *string
-	FunctionArn       *string
+	// The Amazon Resource Name (ARN) of your function.
+	FunctionArn *string
 }
 
 // ImageConfig is the "ImageConfig" structure of the model.
+//
+// Configuration values that override the container image Dockerfile settings.
 type ImageConfig struct {
-	EntryPoint       []string
-	Command          []string
+	// Specifies the entry point to their application, which is typically the location of the runtime executable.
+	EntryPoint []string
+	// Specifies parameters that you want to pass in with ENTRYPOINT.
+	Command []string
+	// Specifies the working directory.
 	WorkingDirectory *string
 }
 
 // ImageConfigError is the "ImageConfigError" structure of the model.
+//
+// Error response to GetFunctionConfiguration.
 type ImageConfigError struct {
+	// Error code.
 	ErrorCode *string
-	Message   *string
+	// Error message.
+	Message *string
 }
 
 // ImageConfigResponse is the "ImageConfigResponse" structure of the model.
+//
+// Response to a GetFunctionConfiguration request.
 type ImageConfigResponse struct {
+	// Configuration values that override the container image Dockerfile.
 	ImageConfig *ImageConfig
-	Error       *ImageConfigError
+	// Error response to GetFunctionConfiguration.
+	Error *ImageConfigError
 }
 
 // InvalidCodeSignatureException is the "InvalidCodeSignatureException" error structure of the model.
+//
+// The code signature failed the integrity check.
 type InvalidCodeSignatureException struct {
 	Type    *string
 	Message *string
 }
 
 // InvalidParameterValueException is the "InvalidParameterValueException" error structure of the model.
+//
+// One of the parameters in the request is not valid.
 type InvalidParameterValueException struct {
-	Type    *string
+	// The exception type.
+	Type *string
+	// The exception message.
 	Message *string
 }
 
 // InvalidRequestContentException is the "InvalidRequestContentException" error structure of the model.
+//
+// The request body could not be parsed as JSON.
 type InvalidRequestContentException struct {
-	Type    *string
+	// The exception type.
+	Type *string
+	// The exception message.
 	Message *string
 }
 
 // InvalidRuntimeException is the "InvalidRuntimeException" error structure of the model.
+//
+// The runtime or runtime version specified is not supported.
 type InvalidRuntimeException struct {
 	Type    *string
 	Message *string
 }
 
 // InvalidSecurityGroupIDException is the "InvalidSecurityGroupIDException" error structure of the model.
+//
+// The security group ID provided in the Lambda function VPC configuration is not valid.
 type InvalidSecurityGroupIDException struct {
 	Type    *string
 	Message *string
 }
 
 // InvalidSubnetIDException is the "InvalidSubnetIDException" error structure of the model.
+//
+// The subnet ID provided in the Lambda function VPC configuration is not valid.
 type InvalidSubnetIDException struct {
 	Type    *string
 	Message *string
 }
 
 // InvalidZipFileException is the "InvalidZipFileException" error structure of the model.
+//
+// Lambda could not unzip the deployment package.
 type InvalidZipFileException struct {
 	Type    *string
 	Message *string
@@ -1711,337 +2242,509 @@ type InvalidZipFileException struct {
 
 // InvocationRequest is the "InvocationRequest" structure of the model.
 type InvocationRequest struct {
-	FunctionName   *string
+	// The name or ARN of the Lambda function, version, or alias.
+	FunctionName *string
+	// Choose from the following options.
 	InvocationType *string
-	LogType        *string
-	ClientContext  *string
-	Payload        []byte
-	Qualifier      *string
+	// Set to Tail to include the execution log in the response.
+	LogType *string
+	// Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object.
+	ClientContext *string
+	// The JSON that you want to provide to your Lambda function as input.
+	Payload []byte
+	// Specify a version or alias to invoke a published version of the function.
+	Qualifier *string
 }
 
 // InvocationResponse is the "InvocationResponse" structure of the model.
 type InvocationResponse struct {
-	StatusCode      *int32
-	FunctionError   *string
-	LogResult       *string
-	Payload         []byte
+	// The HTTP status code is in the 200 range for a successful request.
+	StatusCode *int32
+	// If present, indicates that an error occurred during function execution.
+	FunctionError *string
+	// The last 4 KB of the execution log, which is base64-encoded.
+	LogResult *string
+	// The response from the function, or an error object.
+	Payload []byte
+	// The version of the function that executed.
 	ExecutedVersion *string
 }
 
 // InvokeAsyncRequest is the "InvokeAsyncRequest" structure of the model.
 type InvokeAsyncRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	InvokeArgs   io.ReadCloser
+	// The JSON that you want to provide to your Lambda function as input.
+	InvokeArgs io.ReadCloser
 }
 
 // InvokeAsyncResponse is the "InvokeAsyncResponse" structure of the model.
+//
+// A success response (202 Accepted) indicates that the request is queued for invocation.
 type InvokeAsyncResponse struct {
+	// The status code.
 	Status *int32
 }
 
 // InvokeResponseStreamUpdate is the "InvokeResponseStreamUpdate" structure of the model.
+//
+// A chunk of the streamed response payload.
 type InvokeResponseStreamUpdate struct {
+	// Data returned by your Lambda function.
 	Payload []byte
 }
 
 // InvokeWithResponseStreamCompleteEvent is the "InvokeWithResponseStreamCompleteEvent" structure of the model.
+//
+// A response confirming that the event stream is complete.
 type InvokeWithResponseStreamCompleteEvent struct {
-	ErrorCode    *string
+	// An error code.
+	ErrorCode *string
+	// The details of any returned error.
 	ErrorDetails *string
-	LogResult    *string
+	// The last 4 KB of the execution log, which is base64-encoded.
+	LogResult *string
 }
 
 // InvokeWithResponseStreamRequest is the "InvokeWithResponseStreamRequest" structure of the model.
 type InvokeWithResponseStreamRequest struct {
-	FunctionName   *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// Use one of the following options: RequestResponse (default) – Invoke the function synchronously.
 	InvocationType *string
-	LogType        *string
-	ClientContext  *string
-	Qualifier      *string
-	Payload        []byte
+	// Set to Tail to include the execution log in the response.
+	LogType *string
+	// Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object.
+	ClientContext *string
+	// The alias name.
+	Qualifier *string
+	// The JSON that you want to provide to your Lambda function as input.
+	Payload []byte
 }
 
 // InvokeWithResponseStreamResponse is the "InvokeWithResponseStreamResponse" structure of the model.
 type InvokeWithResponseStreamResponse struct {
-	StatusCode                *int32
-	ExecutedVersion           *string
-	EventStream               *InvokeWithResponseStreamResponseEvent
+	// For a successful request, the HTTP status code is in the 200 range.
+	StatusCode *int32
+	// The version of the function that executed.
+	ExecutedVersion *string
+	// The stream of response payloads.
+	EventStream *InvokeWithResponseStreamResponseEvent
+	// The type of data the stream is returning.
 	ResponseStreamContentType *string
 }
 
 // InvokeWithResponseStreamResponseEvent is the "InvokeWithResponseStreamResponseEvent" event stream of the model.
+//
+// An object that includes a chunk of the response payload.
 type InvokeWithResponseStreamResponseEvent struct {
-	PayloadChunk   *InvokeResponseStreamUpdate
+	// A chunk of the streamed response payload.
+	PayloadChunk *InvokeResponseStreamUpdate
+	// An object that's returned when the stream has ended and all the payload chunks have been returned.
 	InvokeComplete *InvokeWithResponseStreamCompleteEvent
 }
 
 // KMSAccessDeniedException is the "KMSAccessDeniedException" error structure of the model.
+//
+// Lambda couldn't decrypt the environment variables because KMS access was denied.
 type KMSAccessDeniedException struct {
 	Type    *string
 	Message *string
 }
 
 // KMSDisabledException is the "KMSDisabledException" error structure of the model.
+//
+// Lambda couldn't decrypt the environment variables because the KMS key used is disabled.
 type KMSDisabledException struct {
 	Type    *string
 	Message *string
 }
 
 // KMSInvalidStateException is the "KMSInvalidStateException" error structure of the model.
+//
+// Lambda couldn't decrypt the environment variables because the state of the KMS key used is not valid for Decrypt.
 type KMSInvalidStateException struct {
 	Type    *string
 	Message *string
 }
 
 // KMSNotFoundException is the "KMSNotFoundException" error structure of the model.
+//
+// Lambda couldn't decrypt the environment variables because the KMS key was not found.
 type KMSNotFoundException struct {
 	Type    *string
 	Message *string
 }
 
 // Layer is the "Layer" structure of the model.
+//
+// An Lambda layer.
 type Layer struct {
-	Arn                      *string
-	CodeSize                 *int64
+	// The Amazon Resource Name (ARN) of the function layer.
+	Arn *string
+	// The size of the layer archive in bytes.
+	CodeSize *int64
+	// The Amazon Resource Name (ARN) for a signing profile version.
 	SigningProfileVersionArn *string
-	SigningJobArn            *string
+	// The Amazon Resource Name (ARN) of a signing job.
+	SigningJobArn *string
 }
 
 // LayerVersionContentInput is the "LayerVersionContentInput" structure of the model.
+//
+// A ZIP archive that contains the contents of an Lambda layer.
 type LayerVersionContentInput struct {
-	S3Bucket        *string
-	S3Key           *string
+	// The Amazon S3 bucket of the layer archive.
+	S3Bucket *string
+	// The Amazon S3 key of the layer archive.
+	S3Key *string
+	// For versioned objects, the version of the layer archive object to use.
 	S3ObjectVersion *string
-	ZipFile         []byte
+	// The base64-encoded contents of the layer archive.
+	ZipFile []byte
 }
 
 // LayerVersionContentOutput is the "LayerVersionContentOutput" structure of the model.
+//
+// Details about a version of an Lambda layer.
 type LayerVersionContentOutput struct {
-	Location                 *string
-	CodeSha256               *string
-	CodeSize                 *int64
+	// A link to the layer archive in Amazon S3 that is valid for 10 minutes.
+	Location *string
+	// The SHA-256 hash of the layer archive.
+	CodeSha256 *string
+	// The size of the layer archive in bytes.
+	CodeSize *int64
+	// The Amazon Resource Name (ARN) for a signing profile version.
 	SigningProfileVersionArn *string
-	SigningJobArn            *string
+	// The Amazon Resource Name (ARN) of a signing job.
+	SigningJobArn *string
 }
 
 // LayerVersionsListItem is the "LayerVersionsListItem" structure of the model.
+//
+// Details about a version of an Lambda layer.
 type LayerVersionsListItem struct {
-	LayerVersionArn         *string
-	Version                 *int64
-	Description             *string
-	CreatedDate             *string
-	CompatibleRuntimes      []string
-	LicenseInfo             *string
+	// The ARN of the layer version.
+	LayerVersionArn *string
+	// The version number.
+	Version *int64
+	// The description of the version.
+	Description *string
+	// The date that the version was created, in ISO 8601 format.
+	CreatedDate *string
+	// The layer's compatible runtimes.
+	CompatibleRuntimes []string
+	// The layer's open-source license.
+	LicenseInfo *string
+	// A list of compatible instruction set architectures.
 	CompatibleArchitectures []string
 }
 
 // LayersListItem is the "LayersListItem" structure of the model.
+//
+// Details about an Lambda layer.
 type LayersListItem struct {
-	LayerName             *string
-	LayerArn              *string
+	// The name of the layer.
+	LayerName *string
+	// The Amazon Resource Name (ARN) of the function layer.
+	LayerArn *string
+	// The newest version of the layer.
 	LatestMatchingVersion *LayerVersionsListItem
 }
 
 // ListAliasesRequest is the "ListAliasesRequest" structure of the model.
 type ListAliasesRequest struct {
-	FunctionName    *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// Specify a function version to only list aliases that invoke that version.
 	FunctionVersion *string
-	Marker          *string
-	MaxItems        *int32
+	// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
+	Marker *string
+	// Limit the number of aliases returned.
+	MaxItems *int32
 }
 
 // ListAliasesResponse is the "ListAliasesResponse" structure of the model.
 type ListAliasesResponse struct {
+	// The pagination token that's included if more results are available.
 	NextMarker *string
-	Aliases    []*AliasConfiguration
+	// A list of aliases.
+	Aliases []*AliasConfiguration
 }
 
 // ListCodeSigningConfigsRequest is the "ListCodeSigningConfigsRequest" structure of the model.
 type ListCodeSigningConfigsRequest struct {
-	Marker   *string
+	// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
+	Marker *string
+	// Maximum number of items to return.
 	MaxItems *int32
 }
 
 // ListCodeSigningConfigsResponse is the "ListCodeSigningConfigsResponse" structure of the model.
 type ListCodeSigningConfigsResponse struct {
-	NextMarker         *string
+	// The pagination token that's included if more results are available.
+	NextMarker *string
+	// The code signing configurations
 	CodeSigningConfigs []*CodeSigningConfig
 }
 
 // ListEventSourceMappingsRequest is the "ListEventSourceMappingsRequest" structure of the model.
 type ListEventSourceMappingsRequest struct {
+	// The Amazon Resource Name (ARN) of the event source.
 	EventSourceArn *string
-	FunctionName   *string
-	Marker         *string
-	MaxItems       *int32
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// A pagination token returned by a previous call.
+	Marker *string
+	// The maximum number of event source mappings to return.
+	MaxItems *int32
 }
 
 // ListEventSourceMappingsResponse is the "ListEventSourceMappingsResponse" structure of the model.
 type ListEventSourceMappingsResponse struct {
-	NextMarker          *string
+	// A pagination token that's returned when the response doesn't contain all event source mappings.
+	NextMarker *string
+	// A list of event source mappings.
 	EventSourceMappings []*EventSourceMappingConfiguration
 }
 
 // ListFunctionEventInvokeConfigsRequest is the "ListFunctionEventInvokeConfigsRequest" structure of the model.
 type ListFunctionEventInvokeConfigsRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Marker       *string
-	MaxItems     *int32
+	// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
+	Marker *string
+	// The maximum number of configurations to return.
+	MaxItems *int32
 }
 
 // ListFunctionEventInvokeConfigsResponse is the "ListFunctionEventInvokeConfigsResponse" structure of the model.
 type ListFunctionEventInvokeConfigsResponse struct {
+	// A list of configurations.
 	FunctionEventInvokeConfigs []*FunctionEventInvokeConfig
-	NextMarker                 *string
+	// The pagination token that's included if more results are available.
+	NextMarker *string
 }
 
 // ListFunctionUrlConfigsRequest is the "ListFunctionUrlConfigsRequest" structure of the model.
 type ListFunctionUrlConfigsRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Marker       *string
-	MaxItems     *int32
+	// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
+	Marker *string
+	// The maximum number of function URLs to return in the response.
+	MaxItems *int32
 }
 
 // ListFunctionUrlConfigsResponse is the "ListFunctionUrlConfigsResponse" structure of the model.
 type ListFunctionUrlConfigsResponse struct {
+	// A list of function URL configurations.
 	FunctionUrlConfigs []*FunctionUrlConfig
-	NextMarker         *string
+	// The pagination token that's included if more results are available.
+	NextMarker *string
 }
 
 // ListFunctionsByCodeSigningConfigRequest is the "ListFunctionsByCodeSigningConfigRequest" structure of the model.
 type ListFunctionsByCodeSigningConfigRequest struct {
+	// The The Amazon Resource Name (ARN) of the code signing configuration.
 	CodeSigningConfigArn *string
-	Marker               *string
-	MaxItems             *int32
+	// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
+	Marker *string
+	// Maximum number of items to return.
+	MaxItems *int32
 }
 
 // ListFunctionsByCodeSigningConfigResponse is the "ListFunctionsByCodeSigningConfigResponse" structure of the model.
 type ListFunctionsByCodeSigningConfigResponse struct {
-	NextMarker   *string
+	// The pagination token that's included if more results are available.
+	NextMarker *string
+	// The function ARNs.
 	FunctionArns []string
 }
 
 // ListFunctionsRequest is the "ListFunctionsRequest" structure of the model.
 type ListFunctionsRequest struct {
-	MasterRegion    *string
+	// For Lambda@Edge functions, the Amazon Web Services Region of the master function.
+	MasterRegion *string
+	// Set to ALL to include entries for all published versions of each function.
 	FunctionVersion *string
-	Marker          *string
-	MaxItems        *int32
+	// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
+	Marker *string
+	// The maximum number of functions to return in the response.
+	MaxItems *int32
 }
 
 // ListFunctionsResponse is the "ListFunctionsResponse" structure of the model.
+//
+// A list of Lambda functions.
 type ListFunctionsResponse struct {
+	// The pagination token that's included if more results are available.
 	NextMarker *string
-	Functions  []*FunctionConfiguration
+	// A list of Lambda functions.
+	Functions []*FunctionConfiguration
 }
 
 // ListLayerVersionsRequest is the "ListLayerVersionsRequest" structure of the model.
 type ListLayerVersionsRequest struct {
-	CompatibleRuntime      *string
-	LayerName              *string
-	Marker                 *string
-	MaxItems               *int32
+	// A runtime identifier.
+	CompatibleRuntime *string
+	// The name or Amazon Resource Name (ARN) of the layer.
+	LayerName *string
+	// A pagination token returned by a previous call.
+	Marker *string
+	// The maximum number of versions to return.
+	MaxItems *int32
+	// The compatible instruction set architecture.
 	CompatibleArchitecture *string
 }
 
 // ListLayerVersionsResponse is the "ListLayerVersionsResponse" structure of the model.
 type ListLayerVersionsResponse struct {
-	NextMarker    *string
+	// A pagination token returned when the response doesn't contain all versions.
+	NextMarker *string
+	// A list of versions.
 	LayerVersions []*LayerVersionsListItem
 }
 
 // ListLayersRequest is the "ListLayersRequest" structure of the model.
 type ListLayersRequest struct {
-	CompatibleRuntime      *string
-	Marker                 *string
-	MaxItems               *int32
+	// A runtime identifier.
+	CompatibleRuntime *string
+	// A pagination token returned by a previous call.
+	Marker *string
+	// The maximum number of layers to return.
+	MaxItems *int32
+	// The compatible instruction set architecture.
 	CompatibleArchitecture *string
 }
 
 // ListLayersResponse is the "ListLayersResponse" structure of the model.
 type ListLayersResponse struct {
+	// A pagination token returned when the response doesn't contain all layers.
 	NextMarker *string
-	Layers     []*LayersListItem
+	// A list of function layers.
+	Layers []*LayersListItem
 }
 
 // ListProvisionedConcurrencyConfigsRequest is the "ListProvisionedConcurrencyConfigsRequest" structure of the model.
 type ListProvisionedConcurrencyConfigsRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Marker       *string
-	MaxItems     *int32
+	// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
+	Marker *string
+	// Specify a number to limit the number of configurations returned.
+	MaxItems *int32
 }
 
 // ListProvisionedConcurrencyConfigsResponse is the "ListProvisionedConcurrencyConfigsResponse" structure of the model.
 type ListProvisionedConcurrencyConfigsResponse struct {
+	// A list of provisioned concurrency configurations.
 	ProvisionedConcurrencyConfigs []*ProvisionedConcurrencyConfigListItem
-	NextMarker                    *string
+	// The pagination token that's included if more results are available.
+	NextMarker *string
 }
 
 // ListTagsRequest is the "ListTagsRequest" structure of the model.
 type ListTagsRequest struct {
+	// The function's Amazon Resource Name (ARN).
 	Resource *string
 }
 
 // ListTagsResponse is the "ListTagsResponse" structure of the model.
 type ListTagsResponse struct {
+	// The function's tags.
 	Tags map[string]string
 }
 
 // ListVersionsByFunctionRequest is the "ListVersionsByFunctionRequest" structure of the model.
 type ListVersionsByFunctionRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Marker       *string
-	MaxItems     *int32
+	// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
+	Marker *string
+	// The maximum number of versions to return.
+	MaxItems *int32
 }
 
 // ListVersionsByFunctionResponse is the "ListVersionsByFunctionResponse" structure of the model.
 type ListVersionsByFunctionResponse struct {
+	// The pagination token that's included if more results are available.
 	NextMarker *string
-	Versions   []*FunctionConfiguration
+	// A list of Lambda function versions.
+	Versions []*FunctionConfiguration
 }
 
 // LoggingConfig is the "LoggingConfig" structure of the model.
+//
+// The function's Amazon CloudWatch Logs configuration settings.
 type LoggingConfig struct {
-	LogFormat           *string
+	// The format in which Lambda sends your function's application and system logs to CloudWatch.
+	LogFormat *string
+	// Set this property to filter the application logs for your function that Lambda sends to CloudWatch.
 	ApplicationLogLevel *string
-	SystemLogLevel      *string
-	LogGroup            *string
+	// Set this property to filter the system logs for your function that Lambda sends to CloudWatch.
+	SystemLogLevel *string
+	// The name of the Amazon CloudWatch log group the function sends logs to.
+	LogGroup *string
 }
 
 // OnFailure is the "OnFailure" structure of the model.
+//
+// A destination for events that failed processing.
 type OnFailure struct {
+	// The Amazon Resource Name (ARN) of the destination resource.
 	Destination *string
 }
 
 // OnSuccess is the "OnSuccess" structure of the model.
+//
+// A destination for events that were processed successfully.
 type OnSuccess struct {
+	// The Amazon Resource Name (ARN) of the destination resource.
 	Destination *string
 }
 
 // PolicyLengthExceededException is the "PolicyLengthExceededException" error structure of the model.
+//
+// The permissions policy for the resource is too large.
 type PolicyLengthExceededException struct {
 	Type    *string
 	Message *string
 }
 
 // PreconditionFailedException is the "PreconditionFailedException" error structure of the model.
+//
+// The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.
 type PreconditionFailedException struct {
-	Type    *string
+	// The exception type.
+	Type *string
+	// The exception message.
 	Message *string
 }
 
 // ProvisionedConcurrencyConfigListItem is the "ProvisionedConcurrencyConfigListItem" structure of the model.
+//
+// Details about the provisioned concurrency configuration for a function alias or version.
 type ProvisionedConcurrencyConfigListItem struct {
-	FunctionArn                              *string
+	// The Amazon Resource Name (ARN) of the alias or version.
+	FunctionArn *string
+	// The amount of provisioned concurrency requested.
 	RequestedProvisionedConcurrentExecutions *int32
+	// The amount of provisioned concurrency available.
 	AvailableProvisionedConcurrentExecutions *int32
+	// The amount of provisioned concurrency allocated.
 	AllocatedProvisionedConcurrentExecutions *int32
-	Status                                   *string
-	StatusReason                             *string
-	LastModified                             *string
+	// The status of the allocation process.
+	Status *string
+	// For failed allocations, the reason that provisioned concurrency could not be allocated.
+	StatusReason *string
+	// The date and time that a user last updated the configuration, in ISO 8601 format.
+	LastModified *string
 }
 
 // ProvisionedConcurrencyConfigNotFoundException is the "ProvisionedConcurrencyConfigNotFoundException" error structure of the model.
+//
+// The specified configuration does not exist.
 type ProvisionedConcurrencyConfigNotFoundException struct {
 	Type    *string
 	Message *string
@@ -2049,215 +2752,325 @@ type ProvisionedConcurrencyConfigNotFoundException struct {
 
 // PublishLayerVersionRequest is the "PublishLayerVersionRequest" structure of the model.
 type PublishLayerVersionRequest struct {
-	LayerName               *string
-	Description             *string
-	Content                 *LayerVersionContentInput
-	CompatibleRuntimes      []string
-	LicenseInfo             *string
+	// The name or Amazon Resource Name (ARN) of the layer.
+	LayerName *string
+	// The description of the version.
+	Description *string
+	// The function layer archive.
+	Content *LayerVersionContentInput
+	// A list of compatible function runtimes.
+	CompatibleRuntimes []string
+	// The layer's software license.
+	LicenseInfo *string
+	// A list of compatible instruction set architectures.
 	CompatibleArchitectures []string
 }
 
 // PublishLayerVersionResponse is the "PublishLayerVersionResponse" structure of the model.
 type PublishLayerVersionResponse struct {
-	Content                 *LayerVersionContentOutput
-	LayerArn                *string
-	LayerVersionArn         *string
-	Description             *string
-	CreatedDate             *string
-	Version                 *int64
-	CompatibleRuntimes      []string
-	LicenseInfo             *string
+	// Details about the layer version.
+	Content *LayerVersionContentOutput
+	// The ARN of the layer.
+	LayerArn *string
+	// The ARN of the layer version.
+	LayerVersionArn *string
+	// The description of the version.
+	Description *string
+	// The date that the layer version was created, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
+	CreatedDate *string
+	// The version number.
+	Version *int64
+	// The layer's compatible runtimes.
+	CompatibleRuntimes []string
+	// The layer's software license.
+	LicenseInfo *string
+	// A list of compatible instruction set architectures.
 	CompatibleArchitectures []string
 }
 
 // PublishVersionRequest is the "PublishVersionRequest" structure of the model.
 type PublishVersionRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	CodeSha256   *string
-	Description  *string
-	RevisionId   *string
+	// Only publish a version if the hash value matches the value that's specified.
+	CodeSha256 *string
+	// A description for the version to override the description in the function configuration.
+	Description *string
+	// Only update the function if the revision ID matches the ID that's specified.
+	RevisionId *string
 }
 
 // PutFunctionCodeSigningConfigRequest is the "PutFunctionCodeSigningConfigRequest" structure of the model.
 type PutFunctionCodeSigningConfigRequest struct {
+	// The The Amazon Resource Name (ARN) of the code signing configuration.
 	CodeSigningConfigArn *string
-	FunctionName         *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
 }
 
 // PutFunctionCodeSigningConfigResponse is the "PutFunctionCodeSigningConfigResponse" structure of the model.
 type PutFunctionCodeSigningConfigResponse struct {
+	// The The Amazon Resource Name (ARN) of the code signing configuration.
 	CodeSigningConfigArn *string
-	FunctionName         *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
 }
 
 // PutFunctionConcurrencyRequest is the "PutFunctionConcurrencyRequest" structure of the model.
 type PutFunctionConcurrencyRequest struct {
-	FunctionName                 *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// The number of simultaneous executions to reserve for the function.
 	ReservedConcurrentExecutions *int32
 }
 
 // PutFunctionEventInvokeConfigRequest is the "PutFunctionEventInvokeConfigRequest" structure of the model.
 type PutFunctionEventInvokeConfigRequest struct {
-	FunctionName             *string
-	Qualifier                *string
-	MaximumRetryAttempts     *int32
+	// The name or ARN of the Lambda function, version, or alias.
+	FunctionName *string
+	// A version number or alias name.
+	Qualifier *string
+	// The maximum number of times to retry when the function returns an error.
+	MaximumRetryAttempts *int32
+	// The maximum age of a request that Lambda sends to a function for processing.
 	MaximumEventAgeInSeconds *int32
-	DestinationConfig        *DestinationConfig
+	// A destination for events after they have been sent to a function for processing.
+	DestinationConfig *DestinationConfig
 }
 
 // PutProvisionedConcurrencyConfigRequest is the "PutProvisionedConcurrencyConfigRequest" structure of the model.
 type PutProvisionedConcurrencyConfigRequest struct {
-	FunctionName                    *string
-	Qualifier                       *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// The version number or alias name.
+	Qualifier *string
+	// The amount of provisioned concurrency to allocate for the version or alias.
 	ProvisionedConcurrentExecutions *int32
 }
 
 // PutProvisionedConcurrencyConfigResponse is the "PutProvisionedConcurrencyConfigResponse" structure of the model.
 type PutProvisionedConcurrencyConfigResponse struct {
+	// The amount of provisioned concurrency requested.
 	RequestedProvisionedConcurrentExecutions *int32
+	// The amount of provisioned concurrency available.
 	AvailableProvisionedConcurrentExecutions *int32
+	// The amount of provisioned concurrency allocated.
 	AllocatedProvisionedConcurrentExecutions *int32
-	Status                                   *string
-	StatusReason                             *string
-	LastModified                             *string
+	// The status of the allocation process.
+	Status *string
+	// For failed allocations, the reason that provisioned concurrency could not be allocated.
+	StatusReason *string
+	// The date and time that a user last updated the configuration, in ISO 8601 format.
+	LastModified *string
 }
 
 // PutRuntimeManagementConfigRequest is the "PutRuntimeManagementConfigRequest" structure of the model.
 type PutRuntimeManagementConfigRequest struct {
-	FunctionName      *string
-	Qualifier         *string
-	UpdateRuntimeOn   *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// Specify a version of the function.
+	Qualifier *string
+	// Specify the runtime update mode.
+	UpdateRuntimeOn *string
+	// The ARN of the runtime version you want the function to use.
 	RuntimeVersionArn *string
 }
 
 // PutRuntimeManagementConfigResponse is the "PutRuntimeManagementConfigResponse" structure of the model.
 type PutRuntimeManagementConfigResponse struct {
-	UpdateRuntimeOn   *string
-	FunctionArn       *string
+	// The runtime update mode.
+	UpdateRuntimeOn *string
+	// The ARN of the function
+	FunctionArn *string
+	// The ARN of the runtime the function is configured to use.
 	RuntimeVersionArn *string
 }
 
 // RecursiveInvocationException is the "RecursiveInvocationException" error structure of the model.
+//
+// Lambda has detected your function being invoked in a recursive loop with other Amazon Web Services resources and stopped your function's invocation.
 type RecursiveInvocationException struct {
-	Type    *string
+	// The exception type.
+	Type *string
+	// The exception message.
 	Message *string
 }
 
 // RemoveLayerVersionPermissionRequest is the "RemoveLayerVersionPermissionRequest" structure of the model.
 type RemoveLayerVersionPermissionRequest struct {
-	LayerName     *string
+	// The name or Amazon Resource Name (ARN) of the layer.
+	LayerName *string
+	// The version number.
 	VersionNumber *int64
-	StatementId   *string
-	RevisionId    *string
+	// The identifier that was specified when the statement was added.
+	StatementId *string
+	// Only update the policy if the revision ID matches the ID specified.
+	RevisionId *string
 }
 
 // RemovePermissionRequest is the "RemovePermissionRequest" structure of the model.
 type RemovePermissionRequest struct {
+	// The name or ARN of the Lambda function, version, or alias.
 	FunctionName *string
-	StatementId  *string
-	Qualifier    *string
-	RevisionId   *string
+	// Statement ID of the permission to remove.
+	StatementId *string
+	// Specify a version or alias to remove permissions from a published version of the function.
+	Qualifier *string
+	// Update the policy only if the revision ID matches the ID that's specified.
+	RevisionId *string
 }
 
 // RequestTooLargeException is the "RequestTooLargeException" error structure of the model.
+//
+// The request payload exceeded the Invoke request body JSON input quota.
 type RequestTooLargeException struct {
 	Type    *string
 	Message *string
 }
 
 // ResourceConflictException is the "ResourceConflictException" error structure of the model.
+//
+// The resource already exists, or another operation is in progress.
 type ResourceConflictException struct {
-	Type    *string
+	// The exception type.
+	Type *string
+	// The exception message.
 	Message *string
 }
 
 // ResourceInUseException is the "ResourceInUseException" error structure of the model.
+//
+// The operation conflicts with the resource's availability.
 type ResourceInUseException struct {
 	Type    *string
 	Message *string
 }
 
 // ResourceNotFoundException is the "ResourceNotFoundException" error structure of the model.
+//
+// The resource specified in the request does not exist.
 type ResourceNotFoundException struct {
 	Type    *string
 	Message *string
 }
 
 // ResourceNotReadyException is the "ResourceNotReadyException" error structure of the model.
+//
+// The function is inactive and its VPC connection is no longer available.
 type ResourceNotReadyException struct {
-	Type    *string
+	// The exception type.
+	Type *string
+	// The exception message.
 	Message *string
 }
 
 // RuntimeVersionConfig is the "RuntimeVersionConfig" structure of the model.
+//
+// The ARN of the runtime and any errors that occured.
 type RuntimeVersionConfig struct {
+	// The ARN of the runtime version you want the function to use.
 	RuntimeVersionArn *string
-	Error             *RuntimeVersionError
+	// Error response when Lambda is unable to retrieve the runtime version for a function.
+	Error *RuntimeVersionError
 }
 
 // RuntimeVersionError is the "RuntimeVersionError" structure of the model.
+//
+// Any error returned when the runtime version information for the function could not be retrieved.
 type RuntimeVersionError struct {
+	// The error code.
 	ErrorCode *string
-	Message   *string
+	// The error message.
+	Message *string
 }
 
 // ScalingConfig is the "ScalingConfig" structure of the model.
+//
+// (Amazon SQS only) The scaling configuration for the event source.
 type ScalingConfig struct {
+	// Limits the number of concurrent instances that the Amazon SQS event source can invoke.
 	MaximumConcurrency *int32
 }
 
 // SelfManagedEventSource is the "SelfManagedEventSource" structure of the model.
+//
+// The self-managed Apache Kafka cluster for your event source.
 type SelfManagedEventSource struct {
+	// The list of bootstrap servers for your Kafka brokers in the following format: "KAFKA_BOOTSTRAP_SERVERS": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"].
 	Endpoints map[string][]string
 }
 
 // SelfManagedKafkaEventSourceConfig is the "SelfManagedKafkaEventSourceConfig" structure of the model.
+//
+// Specific configuration settings for a self-managed Apache Kafka event source.
 type SelfManagedKafkaEventSourceConfig struct {
+	// The identifier for the Kafka consumer group to join.
 	ConsumerGroupId *string
 }
 
 // ServiceException is the "ServiceException" error structure of the model.
+//
+// The Lambda service encountered an internal error.
 type ServiceException struct {
 	Type    *string
 	Message *string
 }
 
 // SnapStart is the "SnapStart" structure of the model.
+//
+// The function's Lambda SnapStart setting.
 type SnapStart struct {
+	// Set to PublishedVersions to create a snapshot of the initialized execution environment when you publish a function version.
 	ApplyOn *string
 }
 
 // SnapStartException is the "SnapStartException" error structure of the model.
+//
+// The afterRestore() runtime hook encountered an error.
 type SnapStartException struct {
 	Type    *string
 	Message *string
 }
 
 // SnapStartNotReadyException is the "SnapStartNotReadyException" error structure of the model.
+//
+// Lambda is initializing your function.
 type SnapStartNotReadyException struct {
 	Type    *string
 	Message *string
 }
 
 // SnapStartResponse is the "SnapStartResponse" structure of the model.
+//
+// The function's SnapStart setting.
 type SnapStartResponse struct {
-	ApplyOn            *string
+	// When set to PublishedVersions, Lambda creates a snapshot of the execution environment when you publish a function version.
+	ApplyOn *string
+	// When you provide a qualified Amazon Resource Name (ARN), this response element indicates whether SnapStart is activated for the specified function version.
 	OptimizationStatus *string
 }
 
 // SnapStartTimeoutException is the "SnapStartTimeoutException" error structure of the model.
+//
+// Lambda couldn't restore the snapshot within the timeout limit.
 type SnapStartTimeoutException struct {
 	Type    *string
 	Message *string
 }
 
 // SourceAccessConfiguration is the "SourceAccessConfiguration" structure of the model.
+//
+// To secure and define access to your event source, you can specify the authentication protocol, VPC components, or virtual host.
 type SourceAccessConfiguration struct {
+	// The type of authentication protocol, VPC components, or virtual host for your event source.
 	Type *string
-	URI  *string
+	// The value for your chosen configuration in Type.
+	URI *string
 }
 
 // SubnetIPAddressLimitReachedException is the "SubnetIPAddressLimitReachedException" error structure of the model.
+//
+// Lambda couldn't set up VPC access for the Lambda function because one or more configured subnets has no available IP addresses.
 type SubnetIPAddressLimitReachedException struct {
 	Type    *string
 	Message *string
@@ -2265,12 +3078,17 @@ type SubnetIPAddressLimitReachedException struct {
 
 // TagResourceRequest is the "TagResourceRequest" structure of the model.
 type TagResourceRequest struct {
+	// The function's Amazon Resource Name (ARN).
 	Resource *string
-	Tags     map[string]string
+	// A list of tags to apply to the function.
+	Tags map[string]string
 }
 
 // TooManyRequestsException is the "TooManyRequestsException" error structure of the model.
+//
+// The request throughput limit was exceeded.
 type TooManyRequestsException struct {
+	// The number of seconds the caller should wait before retrying.
 	RetryAfterSeconds *string
 	Type              *string
 	Message           *string
@@ -2278,16 +3096,24 @@ type TooManyRequestsException struct {
 }
 
 // TracingConfig is the "TracingConfig" structure of the model.
+//
+// The function's X-Ray tracing configuration.
 type TracingConfig struct {
+	// The tracing mode.
 	Mode *string
 }
 
 // TracingConfigResponse is the "TracingConfigResponse" structure of the model.
+//
+// The function's X-Ray tracing configuration.
 type TracingConfigResponse struct {
+	// The tracing mode.
 	Mode *string
 }
 
 // UnsupportedMediaTypeException is the "UnsupportedMediaTypeException" error structure of the model.
+//
+// The content type of the Invoke request body is not JSON.
 type UnsupportedMediaTypeException struct {
 	Type    *string
 	Message *string
@@ -2295,131 +3121,217 @@ type UnsupportedMediaTypeException struct {
 
 // UntagResourceRequest is the "UntagResourceRequest" structure of the model.
 type UntagResourceRequest struct {
+	// The function's Amazon Resource Name (ARN).
 	Resource *string
-	TagKeys  []string
+	// A list of tag keys to remove from the function.
+	TagKeys []string
 }
 
 // UpdateAliasRequest is the "UpdateAliasRequest" structure of the model.
 type UpdateAliasRequest struct {
-	FunctionName    *string
-	Name            *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// The name of the alias.
+	Name *string
+	// The function version that the alias invokes.
 	FunctionVersion *string
-	Description     *string
-	RoutingConfig   *AliasRoutingConfiguration
-	RevisionId      *string
+	// A description of the alias.
+	Description *string
+	// The routing configuration of the alias.
+	RoutingConfig *AliasRoutingConfiguration
+	// Only update the alias if the revision ID matches the ID that's specified.
+	RevisionId *string
 }
 
 // UpdateCodeSigningConfigRequest is the "UpdateCodeSigningConfigRequest" structure of the model.
 type UpdateCodeSigningConfigRequest struct {
+	// The The Amazon Resource Name (ARN) of the code signing configuration.
 	CodeSigningConfigArn *string
-	Description          *string
-	AllowedPublishers    *AllowedPublishers
-	CodeSigningPolicies  *CodeSigningPolicies
+	// Descriptive name for this code signing configuration.
+	Description *string
+	// Signing profiles for this code signing configuration.
+	AllowedPublishers *AllowedPublishers
+	// The code signing policy.
+	CodeSigningPolicies *CodeSigningPolicies
 }
 
 // UpdateCodeSigningConfigResponse is the "UpdateCodeSigningConfigResponse" structure of the model.
 type UpdateCodeSigningConfigResponse struct {
+	// The code signing configuration
 	CodeSigningConfig *CodeSigningConfig
 }
 
 // UpdateEventSourceMappingRequest is the "UpdateEventSourceMappingRequest" structure of the model.
 type UpdateEventSourceMappingRequest struct {
-	UUID                           *string
-	FunctionName                   *string
-	Enabled                        *bool
-	BatchSize                      *int32
-	FilterCriteria                 *FilterCriteria
+	// The identifier of the event source mapping.
+	UUID *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// When true, the event source mapping is active.
+	Enabled *bool
+	// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function.
+	BatchSize *int32
+	// An object that defines the filter criteria that determine whether Lambda should process an event.
+	FilterCriteria *FilterCriteria
+	// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function.
 	MaximumBatchingWindowInSeconds *int32
-	DestinationConfig              *DestinationConfig
-	MaximumRecordAgeInSeconds      *int32
-	BisectBatchOnFunctionError     *bool
-	MaximumRetryAttempts           *int32
-	ParallelizationFactor          *int32
-	SourceAccessConfigurations     []*SourceAccessConfiguration
-	TumblingWindowInSeconds        *int32
-	FunctionResponseTypes          []string
-	ScalingConfig                  *ScalingConfig
-	DocumentDBEventSourceConfig    *DocumentDBEventSourceConfig
+	// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Kafka only) A configuration object that specifies the destination of an event after Lambda processes it.
+	DestinationConfig *DestinationConfig
+	// (Kinesis and DynamoDB Streams only) Discard records older than the specified age.
+	MaximumRecordAgeInSeconds *int32
+	// (Kinesis and DynamoDB Streams only) If the function returns an error, split the batch in two and retry.
+	BisectBatchOnFunctionError *bool
+	// (Kinesis and DynamoDB Streams only) Discard records after the specified number of retries.
+	MaximumRetryAttempts *int32
+	// (Kinesis and DynamoDB Streams only) The number of batches to process from each shard concurrently.
+	ParallelizationFactor *int32
+	// An array of authentication protocols or VPC components required to secure your event source.
+	SourceAccessConfigurations []*SourceAccessConfiguration
+	// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources.
+	TumblingWindowInSeconds *int32
+	// (Kinesis, DynamoDB Streams, and Amazon SQS) A list of current response type enums applied to the event source mapping.
+	FunctionResponseTypes []string
+	// (Amazon SQS only) The scaling configuration for the event source.
+	ScalingConfig *ScalingConfig
+	// Specific configuration settings for a DocumentDB event source.
+	DocumentDBEventSourceConfig *DocumentDBEventSourceConfig
 }
 
 // UpdateFunctionCodeRequest is the "UpdateFunctionCodeRequest" structure of the model.
 type UpdateFunctionCodeRequest struct {
-	FunctionName    *string
-	ZipFile         []byte
-	S3Bucket        *string
-	S3Key           *string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// The base64-encoded contents of the deployment package.
+	ZipFile []byte
+	// An Amazon S3 bucket in the same Amazon Web Services Region as your function.
+	S3Bucket *string
+	// The Amazon S3 key of the deployment package.
+	S3Key *string
+	// For versioned objects, the version of the deployment package object to use.
 	S3ObjectVersion *string
-	ImageUri        *string
-	Publish         *bool
-	DryRun          *bool
-	RevisionId      *string
-	Architectures   []string
+	// URI of a container image in the Amazon ECR registry.
+	ImageUri *string
+	// Set to true to publish a new version of the function after updating the code.
+	Publish *bool
+	// Set to true to validate the request parameters and access permissions without modifying the function code.
+	DryRun *bool
+	// Update the function only if the revision ID matches the ID that's specified.
+	RevisionId *string
+	// The instruction set architecture that the function supports.
+	Architectures []string
 }
 
 // UpdateFunctionConfigurationRequest is the "UpdateFunctionConfigurationRequest" structure of the model.
 type UpdateFunctionConfigurationRequest struct {
-	FunctionName      *string
-	Role              *string
-	Handler           *string
-	Description       *string
-	Timeout           *int32
-	MemorySize        *int32
-	VpcConfig         *VpcConfig
-	Environment       *Environment
-	Runtime           *string
-	DeadLetterConfig  *DeadLetterConfig
-	KMSKeyArn         *string
-	TracingConfig     *TracingConfig
-	RevisionId        *string
-	Layers            []string
+	// The name or ARN of the Lambda function.
+	FunctionName *string
+	// The Amazon Resource Name (ARN) of the function's execution role.
+	Role *string
+	// The name of the method within your code that Lambda calls to run your function.
+	Handler *string
+	// A description of the function.
+	Description *string
+	// The amount of time (in seconds) that Lambda allows a function to run before stopping it.
+	Timeout *int32
+	// The amount of memory available to the function at runtime.
+	MemorySize *int32
+	// For network connectivity to Amazon Web Services resources in a VPC, specify a list of security groups and subnets in the VPC.
+	VpcConfig *VpcConfig
+	// Environment variables that are accessible from function code during execution.
+	Environment *Environment
+	// The identifier of the function's runtime.
+	Runtime *string
+	// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing.
+	DeadLetterConfig *DeadLetterConfig
+	// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's environment variables.
+	KMSKeyArn *string
+	// Set Mode to Active to sample and trace a subset of incoming requests with X-Ray.
+	TracingConfig *TracingConfig
+	// Update the function only if the revision ID matches the ID that's specified.
+	RevisionId *string
+	// A list of function layers to add to the function's execution environment.
+	Layers []string
+	// Connection settings for an Amazon EFS file system.
 	FileSystemConfigs []*FileSystemConfig
-	ImageConfig       *ImageConfig
-	EphemeralStorage  *EphemeralStorage
-	SnapStart         *SnapStart
-	LoggingConfig     *LoggingConfig
+	// Container image configuration values that override the values in the container image Docker file.
+	ImageConfig *ImageConfig
+	// The size of the function's /tmp directory in MB.
+	EphemeralStorage *EphemeralStorage
+	// The function's SnapStart setting.
+	SnapStart *SnapStart
+	// The function's Amazon CloudWatch Logs configuration settings.
+	LoggingConfig *LoggingConfig
 }
 
 // UpdateFunctionEventInvokeConfigRequest is the "UpdateFunctionEventInvokeConfigRequest" structure of the model.
 type UpdateFunctionEventInvokeConfigRequest struct {
-	FunctionName             *string
-	Qualifier                *string
-	MaximumRetryAttempts     *int32
+	// The name or ARN of the Lambda function, version, or alias.
+	FunctionName *string
+	// A version number or alias name.
+	Qualifier *string
+	// The maximum number of times to retry when the function returns an error.
+	MaximumRetryAttempts *int32
+	// The maximum age of a request that Lambda sends to a function for processing.
 	MaximumEventAgeInSeconds *int32
-	DestinationConfig        *DestinationConfig
+	// A destination for events after they have been sent to a function for processing.
+	DestinationConfig *DestinationConfig
 }
 
 // UpdateFunctionUrlConfigRequest is the "UpdateFunctionUrlConfigRequest" structure of the model.
 type UpdateFunctionUrlConfigRequest struct {
+	// The name or ARN of the Lambda function.
 	FunctionName *string
-	Qualifier    *string
-	AuthType     *string
-	Cors         *Cors
-	InvokeMode   *string
+	// The alias name.
+	Qualifier *string
+	// The type of authentication that your function URL uses.
+	AuthType *string
+	// The cross-origin resource sharing (CORS) settings for your function URL.
+	Cors *Cors
+	// Use one of the following options: BUFFERED – This is the default option.
+	InvokeMode *string
 }
 
 // UpdateFunctionUrlConfigResponse is the "UpdateFunctionUrlConfigResponse" structure of the model.
 type UpdateFunctionUrlConfigResponse struct {
-	FunctionUrl      *string
-	FunctionArn      *string
-	AuthType         *string
-	Cors             *Cors
-	CreationTime     *string
+	// The HTTP URL endpoint for your function.
+	FunctionUrl *string
+	// The Amazon Resource Name (ARN) of your function.
+	FunctionArn *string
+	// The type of authentication that your function URL uses.
+	AuthType *string
+	// The cross-origin resource sharing (CORS) settings for your function URL.
+	Cors *Cors
+	// When the function URL was created, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
+	CreationTime *string
+	// When the function URL configuration was last updated, in ISO-8601 format (YYYY-MM-DDThh:mm:ss.sTZD).
 	LastModifiedTime *string
-	InvokeMode       *string
+	// Use one of the following options: BUFFERED – This is the default option.
+	InvokeMode *string
 }
 
 // VpcConfig is the "VpcConfig" structure of the model.
+//
+// The VPC security groups and subnets that are attached to a Lambda function.
 type VpcConfig struct {
-	SubnetIds               []string
-	SecurityGroupIds        []string
+	// A list of VPC subnet IDs.
+	SubnetIds []string
+	// A list of VPC security group IDs.
+	SecurityGroupIds []string
+	// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
 	Ipv6AllowedForDualStack *bool
 }
 
 // VpcConfigResponse is the "VpcConfigResponse" structure of the model.
+//
+// The VPC security groups and subnets that are attached to a Lambda function.
 type VpcConfigResponse struct {
-	SubnetIds               []string
-	SecurityGroupIds        []string
-	VpcId                   *string
+	// A list of VPC subnet IDs.
+	SubnetIds []string
+	// A list of VPC security group IDs.
+	SecurityGroupIds []string
+	// The ID of the VPC.
+	VpcId *string
+	// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
 	Ipv6AllowedForDualStack *bool
 }
 

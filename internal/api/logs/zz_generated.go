@@ -131,79 +131,226 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 // Handler is what a CloudWatch Logs implementation provides: one method per operation.
 // Methods return *api.Error values (see the New… constructors) for AWS errors.
 type Handler interface {
+	// AssociateKmsKey associates the specified KMS key with either one log group in the account, or with all stored CloudWatch Logs query insights results in the account.
 	AssociateKmsKey(ctx context.Context, in *AssociateKmsKeyRequest) (*AssociateKmsKeyOutput, error)
+
+	// CancelExportTask cancels the specified export task.
 	CancelExportTask(ctx context.Context, in *CancelExportTaskRequest) (*CancelExportTaskOutput, error)
+
+	// CreateDelivery creates a delivery.
 	CreateDelivery(ctx context.Context, in *CreateDeliveryRequest) (*CreateDeliveryResponse, error)
+
+	// CreateExportTask creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket.
 	CreateExportTask(ctx context.Context, in *CreateExportTaskRequest) (*CreateExportTaskResponse, error)
+
+	// CreateLogAnomalyDetector creates an anomaly detector that regularly scans one or more log groups and look for patterns and anomalies in the logs.
 	CreateLogAnomalyDetector(ctx context.Context, in *CreateLogAnomalyDetectorRequest) (*CreateLogAnomalyDetectorResponse, error)
+
+	// CreateLogGroup creates a log group with the specified name.
 	CreateLogGroup(ctx context.Context, in *CreateLogGroupRequest) (*CreateLogGroupOutput, error)
+
+	// CreateLogStream creates a log stream for the specified log group.
 	CreateLogStream(ctx context.Context, in *CreateLogStreamRequest) (*CreateLogStreamOutput, error)
+
+	// DeleteAccountPolicy deletes a CloudWatch Logs account policy.
 	DeleteAccountPolicy(ctx context.Context, in *DeleteAccountPolicyRequest) (*DeleteAccountPolicyOutput, error)
+
+	// DeleteDataProtectionPolicy deletes the data protection policy from the specified log group.
 	DeleteDataProtectionPolicy(ctx context.Context, in *DeleteDataProtectionPolicyRequest) (*DeleteDataProtectionPolicyOutput, error)
+
+	// DeleteDelivery deletes s delivery.
 	DeleteDelivery(ctx context.Context, in *DeleteDeliveryRequest) (*DeleteDeliveryOutput, error)
+
+	// DeleteDeliveryDestination deletes a delivery destination.
 	DeleteDeliveryDestination(ctx context.Context, in *DeleteDeliveryDestinationRequest) (*DeleteDeliveryDestinationOutput, error)
+
+	// DeleteDeliveryDestinationPolicy deletes a delivery destination policy.
 	DeleteDeliveryDestinationPolicy(ctx context.Context, in *DeleteDeliveryDestinationPolicyRequest) (*DeleteDeliveryDestinationPolicyOutput, error)
+
+	// DeleteDeliverySource deletes a delivery source.
 	DeleteDeliverySource(ctx context.Context, in *DeleteDeliverySourceRequest) (*DeleteDeliverySourceOutput, error)
+
+	// DeleteDestination deletes the specified destination, and eventually disables all the subscription filters that publish to it.
 	DeleteDestination(ctx context.Context, in *DeleteDestinationRequest) (*DeleteDestinationOutput, error)
+
+	// DeleteLogAnomalyDetector deletes the specified CloudWatch Logs anomaly detector.
 	DeleteLogAnomalyDetector(ctx context.Context, in *DeleteLogAnomalyDetectorRequest) (*DeleteLogAnomalyDetectorOutput, error)
+
+	// DeleteLogGroup deletes the specified log group and permanently deletes all the archived log events associated with the log group.
 	DeleteLogGroup(ctx context.Context, in *DeleteLogGroupRequest) (*DeleteLogGroupOutput, error)
+
+	// DeleteLogStream deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
 	DeleteLogStream(ctx context.Context, in *DeleteLogStreamRequest) (*DeleteLogStreamOutput, error)
+
+	// DeleteMetricFilter deletes the specified metric filter.
 	DeleteMetricFilter(ctx context.Context, in *DeleteMetricFilterRequest) (*DeleteMetricFilterOutput, error)
+
+	// DeleteQueryDefinition deletes a saved CloudWatch Logs Insights query definition.
 	DeleteQueryDefinition(ctx context.Context, in *DeleteQueryDefinitionRequest) (*DeleteQueryDefinitionResponse, error)
+
+	// DeleteResourcePolicy deletes a resource policy from this account.
 	DeleteResourcePolicy(ctx context.Context, in *DeleteResourcePolicyRequest) (*DeleteResourcePolicyOutput, error)
+
+	// DeleteRetentionPolicy deletes the specified retention policy.
 	DeleteRetentionPolicy(ctx context.Context, in *DeleteRetentionPolicyRequest) (*DeleteRetentionPolicyOutput, error)
+
+	// DeleteSubscriptionFilter deletes the specified subscription filter.
 	DeleteSubscriptionFilter(ctx context.Context, in *DeleteSubscriptionFilterRequest) (*DeleteSubscriptionFilterOutput, error)
+
+	// DescribeAccountPolicies returns a list of all CloudWatch Logs account policies in the account.
 	DescribeAccountPolicies(ctx context.Context, in *DescribeAccountPoliciesRequest) (*DescribeAccountPoliciesResponse, error)
+
+	// DescribeDeliveries retrieves a list of the deliveries that have been created in the account.
 	DescribeDeliveries(ctx context.Context, in *DescribeDeliveriesRequest) (*DescribeDeliveriesResponse, error)
+
+	// DescribeDeliveryDestinations retrieves a list of the delivery destinations that have been created in the account.
 	DescribeDeliveryDestinations(ctx context.Context, in *DescribeDeliveryDestinationsRequest) (*DescribeDeliveryDestinationsResponse, error)
+
+	// DescribeDeliverySources retrieves a list of the delivery sources that have been created in the account.
 	DescribeDeliverySources(ctx context.Context, in *DescribeDeliverySourcesRequest) (*DescribeDeliverySourcesResponse, error)
+
+	// DescribeDestinations lists all your destinations.
 	DescribeDestinations(ctx context.Context, in *DescribeDestinationsRequest) (*DescribeDestinationsResponse, error)
+
+	// DescribeExportTasks lists the specified export tasks.
 	DescribeExportTasks(ctx context.Context, in *DescribeExportTasksRequest) (*DescribeExportTasksResponse, error)
+
+	// DescribeLogGroups lists the specified log groups.
 	DescribeLogGroups(ctx context.Context, in *DescribeLogGroupsRequest) (*DescribeLogGroupsResponse, error)
+
+	// DescribeLogStreams lists the log streams for the specified log group.
 	DescribeLogStreams(ctx context.Context, in *DescribeLogStreamsRequest) (*DescribeLogStreamsResponse, error)
+
+	// DescribeMetricFilters lists the specified metric filters.
 	DescribeMetricFilters(ctx context.Context, in *DescribeMetricFiltersRequest) (*DescribeMetricFiltersResponse, error)
+
+	// DescribeQueries returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account.
 	DescribeQueries(ctx context.Context, in *DescribeQueriesRequest) (*DescribeQueriesResponse, error)
+
+	// DescribeQueryDefinitions this operation returns a paginated list of your saved CloudWatch Logs Insights query definitions.
 	DescribeQueryDefinitions(ctx context.Context, in *DescribeQueryDefinitionsRequest) (*DescribeQueryDefinitionsResponse, error)
+
+	// DescribeResourcePolicies lists the resource policies in this account.
 	DescribeResourcePolicies(ctx context.Context, in *DescribeResourcePoliciesRequest) (*DescribeResourcePoliciesResponse, error)
+
+	// DescribeSubscriptionFilters lists the subscription filters for the specified log group.
 	DescribeSubscriptionFilters(ctx context.Context, in *DescribeSubscriptionFiltersRequest) (*DescribeSubscriptionFiltersResponse, error)
+
+	// DisassociateKmsKey disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
 	DisassociateKmsKey(ctx context.Context, in *DisassociateKmsKeyRequest) (*DisassociateKmsKeyOutput, error)
+
+	// FilterLogEvents lists log events from the specified log group.
 	FilterLogEvents(ctx context.Context, in *FilterLogEventsRequest) (*FilterLogEventsResponse, error)
+
+	// GetDataProtectionPolicy returns information about a log group data protection policy.
 	GetDataProtectionPolicy(ctx context.Context, in *GetDataProtectionPolicyRequest) (*GetDataProtectionPolicyResponse, error)
+
+	// GetDelivery returns complete information about one logical delivery.
 	GetDelivery(ctx context.Context, in *GetDeliveryRequest) (*GetDeliveryResponse, error)
+
+	// GetDeliveryDestination retrieves complete information about one delivery destination.
 	GetDeliveryDestination(ctx context.Context, in *GetDeliveryDestinationRequest) (*GetDeliveryDestinationResponse, error)
+
+	// GetDeliveryDestinationPolicy retrieves the delivery destination policy assigned to the delivery destination that you specify.
 	GetDeliveryDestinationPolicy(ctx context.Context, in *GetDeliveryDestinationPolicyRequest) (*GetDeliveryDestinationPolicyResponse, error)
+
+	// GetDeliverySource retrieves complete information about one delivery source.
 	GetDeliverySource(ctx context.Context, in *GetDeliverySourceRequest) (*GetDeliverySourceResponse, error)
+
+	// GetLogAnomalyDetector retrieves information about the log anomaly detector that you specify.
 	GetLogAnomalyDetector(ctx context.Context, in *GetLogAnomalyDetectorRequest) (*GetLogAnomalyDetectorResponse, error)
+
+	// GetLogEvents lists log events from the specified log stream.
 	GetLogEvents(ctx context.Context, in *GetLogEventsRequest) (*GetLogEventsResponse, error)
+
+	// GetLogGroupFields returns a list of the fields that are included in log events in the specified log group.
 	GetLogGroupFields(ctx context.Context, in *GetLogGroupFieldsRequest) (*GetLogGroupFieldsResponse, error)
+
+	// GetLogRecord retrieves all of the fields and values of a single log event.
 	GetLogRecord(ctx context.Context, in *GetLogRecordRequest) (*GetLogRecordResponse, error)
+
+	// GetQueryResults returns the results from the specified query.
 	GetQueryResults(ctx context.Context, in *GetQueryResultsRequest) (*GetQueryResultsResponse, error)
+
+	// ListAnomalies returns a list of anomalies that log anomaly detectors have found.
 	ListAnomalies(ctx context.Context, in *ListAnomaliesRequest) (*ListAnomaliesResponse, error)
+
+	// ListLogAnomalyDetectors retrieves a list of the log anomaly detectors in the account.
 	ListLogAnomalyDetectors(ctx context.Context, in *ListLogAnomalyDetectorsRequest) (*ListLogAnomalyDetectorsResponse, error)
+
+	// ListTagsForResource displays the tags associated with a CloudWatch Logs resource.
 	ListTagsForResource(ctx context.Context, in *ListTagsForResourceRequest) (*ListTagsForResourceResponse, error)
+
+	// ListTagsLogGroup: The ListTagsLogGroup operation is on the path to deprecation.
 	ListTagsLogGroup(ctx context.Context, in *ListTagsLogGroupRequest) (*ListTagsLogGroupResponse, error)
+
+	// PutAccountPolicy creates an account-level data protection policy or subscription filter policy that applies to all log groups or a subset of log groups in the account.
 	PutAccountPolicy(ctx context.Context, in *PutAccountPolicyRequest) (*PutAccountPolicyResponse, error)
+
+	// PutDataProtectionPolicy creates a data protection policy for the specified log group.
 	PutDataProtectionPolicy(ctx context.Context, in *PutDataProtectionPolicyRequest) (*PutDataProtectionPolicyResponse, error)
+
+	// PutDeliveryDestination creates or updates a logical delivery destination.
 	PutDeliveryDestination(ctx context.Context, in *PutDeliveryDestinationRequest) (*PutDeliveryDestinationResponse, error)
+
+	// PutDeliveryDestinationPolicy creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account.
 	PutDeliveryDestinationPolicy(ctx context.Context, in *PutDeliveryDestinationPolicyRequest) (*PutDeliveryDestinationPolicyResponse, error)
+
+	// PutDeliverySource creates or updates a logical delivery source.
 	PutDeliverySource(ctx context.Context, in *PutDeliverySourceRequest) (*PutDeliverySourceResponse, error)
+
+	// PutDestination creates or updates a destination.
 	PutDestination(ctx context.Context, in *PutDestinationRequest) (*PutDestinationResponse, error)
+
+	// PutDestinationPolicy creates or updates an access policy associated with an existing destination.
 	PutDestinationPolicy(ctx context.Context, in *PutDestinationPolicyRequest) (*PutDestinationPolicyOutput, error)
+
+	// PutLogEvents uploads a batch of log events to the specified log stream.
 	PutLogEvents(ctx context.Context, in *PutLogEventsRequest) (*PutLogEventsResponse, error)
+
+	// PutMetricFilter creates or updates a metric filter and associates it with the specified log group.
 	PutMetricFilter(ctx context.Context, in *PutMetricFilterRequest) (*PutMetricFilterOutput, error)
+
+	// PutQueryDefinition creates or updates a query definition for CloudWatch Logs Insights.
 	PutQueryDefinition(ctx context.Context, in *PutQueryDefinitionRequest) (*PutQueryDefinitionResponse, error)
+
+	// PutResourcePolicy creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53.
 	PutResourcePolicy(ctx context.Context, in *PutResourcePolicyRequest) (*PutResourcePolicyResponse, error)
+
+	// PutRetentionPolicy sets the retention of the specified log group.
 	PutRetentionPolicy(ctx context.Context, in *PutRetentionPolicyRequest) (*PutRetentionPolicyOutput, error)
+
+	// PutSubscriptionFilter creates or updates a subscription filter and associates it with the specified log group.
 	PutSubscriptionFilter(ctx context.Context, in *PutSubscriptionFilterRequest) (*PutSubscriptionFilterOutput, error)
+
+	// StartLiveTail starts a Live Tail streaming session for one or more log groups.
 	StartLiveTail(ctx context.Context, in *StartLiveTailRequest) (*StartLiveTailResponse, error)
+
+	// StartQuery schedules a query of a log group using CloudWatch Logs Insights.
 	StartQuery(ctx context.Context, in *StartQueryRequest) (*StartQueryResponse, error)
+
+	// StopQuery stops a CloudWatch Logs Insights query that is in progress.
 	StopQuery(ctx context.Context, in *StopQueryRequest) (*StopQueryResponse, error)
+
+	// TagLogGroup: The TagLogGroup operation is on the path to deprecation.
 	TagLogGroup(ctx context.Context, in *TagLogGroupRequest) (*TagLogGroupOutput, error)
+
+	// TagResource assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource.
 	TagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceOutput, error)
+
+	// TestMetricFilter tests the filter pattern of a metric filter against a sample of log event messages.
 	TestMetricFilter(ctx context.Context, in *TestMetricFilterRequest) (*TestMetricFilterResponse, error)
+
+	// UntagLogGroup: The UntagLogGroup operation is on the path to deprecation.
 	UntagLogGroup(ctx context.Context, in *UntagLogGroupRequest) (*UntagLogGroupOutput, error)
+
+	// UntagResource removes one or more tags from the specified resource.
 	UntagResource(ctx context.Context, in *UntagResourceRequest) (*UntagResourceOutput, error)
+
+	// UpdateAnomaly: Use this operation to suppress anomaly detection for a specified anomaly or pattern.
 	UpdateAnomaly(ctx context.Context, in *UpdateAnomalyRequest) (*UpdateAnomalyOutput, error)
+
+	// UpdateLogAnomalyDetector updates an existing log anomaly detector.
 	UpdateLogAnomalyDetector(ctx context.Context, in *UpdateLogAnomalyDetectorRequest) (*UpdateLogAnomalyDetectorOutput, error)
 }
 
@@ -835,275 +982,405 @@ const (
 )
 
 // AccessDeniedException is the "AccessDeniedException" error structure of the model.
+//
+// You don't have sufficient permissions to perform this action.
 type AccessDeniedException struct {
 }
 
 // AccountPolicy is the "AccountPolicy" structure of the model.
+//
+// A structure that contains information about one CloudWatch Logs account policy.
 type AccountPolicy struct {
-	PolicyName        *string
-	PolicyDocument    *string
-	LastUpdatedTime   *int64
-	PolicyType        *string
-	Scope             *string
+	// The name of the account policy.
+	PolicyName *string
+	// The policy document for this account policy.
+	PolicyDocument *string
+	// The date and time that this policy was most recently updated.
+	LastUpdatedTime *int64
+	// The type of policy for this account policy.
+	PolicyType *string
+	// The scope of the account policy.
+	Scope *string
+	// The log group selection criteria for this subscription filter policy.
 	SelectionCriteria *string
-	AccountId         *string
+	// The Amazon Web Services account ID that the policy applies to.
+	AccountId *string
 }
 
 // Anomaly is the "Anomaly" structure of the model.
+//
+// This structure represents one anomaly that has been found by a logs anomaly detector.
 type Anomaly struct {
-	AnomalyId                 *string
-	PatternId                 *string
-	AnomalyDetectorArn        *string
-	PatternString             *string
-	PatternRegex              *string
-	Priority                  *string
-	FirstSeen                 *int64
-	LastSeen                  *int64
-	Description               *string
-	Active                    *bool
-	State                     *string
-	Histogram                 map[string]int64
-	LogSamples                []*LogEvent
-	PatternTokens             []*PatternToken
-	LogGroupArnList           []string
-	Suppressed                *bool
-	SuppressedDate            *int64
-	SuppressedUntil           *int64
+	// The unique ID that CloudWatch Logs assigned to this anomaly.
+	AnomalyId *string
+	// The ID of the pattern used to help identify this anomaly.
+	PatternId *string
+	// The ARN of the anomaly detector that identified this anomaly.
+	AnomalyDetectorArn *string
+	// The pattern used to help identify this anomaly, in string format.
+	PatternString *string
+	// The pattern used to help identify this anomaly, in regular expression format.
+	PatternRegex *string
+	// The priority level of this anomaly, as determined by CloudWatch Logs.
+	Priority *string
+	// The date and time when the anomaly detector first saw this anomaly.
+	FirstSeen *int64
+	// The date and time when the anomaly detector most recently saw this anomaly.
+	LastSeen *int64
+	// A human-readable description of the anomaly.
+	Description *string
+	// Specifies whether this anomaly is still ongoing.
+	Active *bool
+	// Indicates the current state of this anomaly.
+	State *string
+	// A map showing times when the anomaly detector ran, and the number of occurrences of this anomaly that were detected at each of those runs.
+	Histogram map[string]int64
+	// An array of sample log event messages that are considered to be part of this anomaly.
+	LogSamples []*LogEvent
+	// An array of structures where each structure contains information about one token that makes up the pattern.
+	PatternTokens []*PatternToken
+	// An array of ARNS of the log groups that contained log events considered to be part of this anomaly.
+	LogGroupArnList []string
+	// Indicates whether this anomaly is currently suppressed.
+	Suppressed *bool
+	// If the anomaly is suppressed, this indicates when it was suppressed.
+	SuppressedDate *int64
+	// If the anomaly is suppressed, this indicates when the suppression will end.
+	SuppressedUntil *int64
+	// If this anomaly is suppressed, this field is true if the suppression is because the pattern is suppressed.
 	IsPatternLevelSuppression *bool
 }
 
 // AnomalyDetector is the "AnomalyDetector" structure of the model.
+//
+// Contains information about one anomaly detector in the account.
 type AnomalyDetector struct {
-	AnomalyDetectorArn    *string
-	DetectorName          *string
-	LogGroupArnList       []string
-	EvaluationFrequency   *string
-	FilterPattern         *string
+	// The ARN of the anomaly detector.
+	AnomalyDetectorArn *string
+	// The name of the anomaly detector.
+	DetectorName *string
+	// A list of the ARNs of the log groups that this anomaly detector watches.
+	LogGroupArnList []string
+	// Specifies how often the anomaly detector runs and look for anomalies.
+	EvaluationFrequency *string
+	FilterPattern       *string
+	// Specifies the current status of the anomaly detector.
 	AnomalyDetectorStatus *string
-	KmsKeyId              *string
-	CreationTimeStamp     *int64
+	// The ID of the KMS key assigned to this anomaly detector, if any.
+	KmsKeyId *string
+	// The date and time when this anomaly detector was created.
+	CreationTimeStamp *int64
+	// The date and time when this anomaly detector was most recently modified.
 	LastModifiedTimeStamp *int64
+	// The number of days used as the life cycle of anomalies.
 	AnomalyVisibilityTime *int64
 }
 
 // AssociateKmsKeyRequest is the "AssociateKmsKeyRequest" structure of the model.
 type AssociateKmsKeyRequest struct {
-	LogGroupName       *string
-	KmsKeyId           *string
+	// The name of the log group.
+	LogGroupName *string
+	// The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data.
+	KmsKeyId *string
+	// Specifies the target for this operation.
 	ResourceIdentifier *string
 }
 
 // CancelExportTaskRequest is the "CancelExportTaskRequest" structure of the model.
 type CancelExportTaskRequest struct {
+	// The ID of the export task.
 	TaskId *string
 }
 
 // ConflictException is the "ConflictException" error structure of the model.
+//
+// This operation attempted to create a resource that already exists.
 type ConflictException struct {
 }
 
 // CreateDeliveryRequest is the "CreateDeliveryRequest" structure of the model.
 type CreateDeliveryRequest struct {
-	DeliverySourceName     *string
+	// The name of the delivery source to use for this delivery.
+	DeliverySourceName *string
+	// The ARN of the delivery destination to use for this delivery.
 	DeliveryDestinationArn *string
-	Tags                   map[string]string
+	// An optional list of key-value pairs to associate with the resource.
+	Tags map[string]string
 }
 
 // CreateDeliveryResponse is the "CreateDeliveryResponse" structure of the model.
 type CreateDeliveryResponse struct {
+	// A structure that contains information about the delivery that you just created.
 	Delivery *Delivery
 }
 
 // CreateExportTaskRequest is the "CreateExportTaskRequest" structure of the model.
 type CreateExportTaskRequest struct {
-	TaskName            *string
-	LogGroupName        *string
+	// The name of the export task.
+	TaskName *string
+	// The name of the log group.
+	LogGroupName *string
+	// Export only log streams that match the provided prefix.
 	LogStreamNamePrefix *string
-	From                *int64
-	To                  *int64
-	Destination         *string
-	DestinationPrefix   *string
+	// The start time of the range for the request, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	From *int64
+	// The end time of the range for the request, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	To *int64
+	// The name of S3 bucket for the exported log data.
+	Destination *string
+	// The prefix used as the start of the key for every object exported.
+	DestinationPrefix *string
 }
 
 // CreateExportTaskResponse is the "CreateExportTaskResponse" structure of the model.
 type CreateExportTaskResponse struct {
+	// The ID of the export task.
 	TaskId *string
 }
 
 // CreateLogAnomalyDetectorRequest is the "CreateLogAnomalyDetectorRequest" structure of the model.
 type CreateLogAnomalyDetectorRequest struct {
-	LogGroupArnList       []string
-	DetectorName          *string
-	EvaluationFrequency   *string
-	FilterPattern         *string
-	KmsKeyId              *string
+	// An array containing the ARN of the log group that this anomaly detector will watch.
+	LogGroupArnList []string
+	// A name for this anomaly detector.
+	DetectorName *string
+	// Specifies how often the anomaly detector is to run and look for anomalies.
+	EvaluationFrequency *string
+	// You can use this parameter to limit the anomaly detection model to examine only log events that match the pattern you specify here.
+	FilterPattern *string
+	// Optionally assigns a KMS key to secure this anomaly detector and its findings.
+	KmsKeyId *string
+	// The number of days to have visibility on an anomaly.
 	AnomalyVisibilityTime *int64
-	Tags                  map[string]string
+	// An optional list of key-value pairs to associate with the resource.
+	Tags map[string]string
 }
 
 // CreateLogAnomalyDetectorResponse is the "CreateLogAnomalyDetectorResponse" structure of the model.
 type CreateLogAnomalyDetectorResponse struct {
+	// The ARN of the log anomaly detector that you just created.
 	AnomalyDetectorArn *string
 }
 
 // CreateLogGroupRequest is the "CreateLogGroupRequest" structure of the model.
 type CreateLogGroupRequest struct {
-	LogGroupName  *string
-	KmsKeyId      *string
-	Tags          map[string]string
+	// A name for the log group.
+	LogGroupName *string
+	// The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data.
+	KmsKeyId *string
+	// The key-value pairs to use for the tags.
+	Tags map[string]string
+	// Use this parameter to specify the log group class for this log group.
 	LogGroupClass *string
 }
 
 // CreateLogStreamRequest is the "CreateLogStreamRequest" structure of the model.
 type CreateLogStreamRequest struct {
-	LogGroupName  *string
+	// The name of the log group.
+	LogGroupName *string
+	// The name of the log stream.
 	LogStreamName *string
 }
 
 // DataAlreadyAcceptedException is the "DataAlreadyAcceptedException" error structure of the model.
+//
+// The event was already logged.
 type DataAlreadyAcceptedException struct {
 	ExpectedSequenceToken *string
 }
 
 // DeleteAccountPolicyRequest is the "DeleteAccountPolicyRequest" structure of the model.
 type DeleteAccountPolicyRequest struct {
+	// The name of the policy to delete.
 	PolicyName *string
+	// The type of policy to delete.
 	PolicyType *string
 }
 
 // DeleteDataProtectionPolicyRequest is the "DeleteDataProtectionPolicyRequest" structure of the model.
 type DeleteDataProtectionPolicyRequest struct {
+	// The name or ARN of the log group that you want to delete the data protection policy for.
 	LogGroupIdentifier *string
 }
 
 // DeleteDeliveryDestinationPolicyRequest is the "DeleteDeliveryDestinationPolicyRequest" structure of the model.
 type DeleteDeliveryDestinationPolicyRequest struct {
+	// The name of the delivery destination that you want to delete the policy for.
 	DeliveryDestinationName *string
 }
 
 // DeleteDeliveryDestinationRequest is the "DeleteDeliveryDestinationRequest" structure of the model.
 type DeleteDeliveryDestinationRequest struct {
+	// The name of the delivery destination that you want to delete.
 	Name *string
 }
 
 // DeleteDeliveryRequest is the "DeleteDeliveryRequest" structure of the model.
 type DeleteDeliveryRequest struct {
+	// The unique ID of the delivery to delete.
 	Id *string
 }
 
 // DeleteDeliverySourceRequest is the "DeleteDeliverySourceRequest" structure of the model.
 type DeleteDeliverySourceRequest struct {
+	// The name of the delivery source that you want to delete.
 	Name *string
 }
 
 // DeleteDestinationRequest is the "DeleteDestinationRequest" structure of the model.
 type DeleteDestinationRequest struct {
+	// The name of the destination.
 	DestinationName *string
 }
 
 // DeleteLogAnomalyDetectorRequest is the "DeleteLogAnomalyDetectorRequest" structure of the model.
 type DeleteLogAnomalyDetectorRequest struct {
+	// The ARN of the anomaly detector to delete.
 	AnomalyDetectorArn *string
 }
 
 // DeleteLogGroupRequest is the "DeleteLogGroupRequest" structure of the model.
 type DeleteLogGroupRequest struct {
+	// The name of the log group.
 	LogGroupName *string
 }
 
 // DeleteLogStreamRequest is the "DeleteLogStreamRequest" structure of the model.
 type DeleteLogStreamRequest struct {
-	LogGroupName  *string
+	// The name of the log group.
+	LogGroupName *string
+	// The name of the log stream.
 	LogStreamName *string
 }
 
 // DeleteMetricFilterRequest is the "DeleteMetricFilterRequest" structure of the model.
 type DeleteMetricFilterRequest struct {
+	// The name of the log group.
 	LogGroupName *string
-	FilterName   *string
+	// The name of the metric filter.
+	FilterName *string
 }
 
 // DeleteQueryDefinitionRequest is the "DeleteQueryDefinitionRequest" structure of the model.
 type DeleteQueryDefinitionRequest struct {
+	// The ID of the query definition that you want to delete.
 	QueryDefinitionId *string
 }
 
 // DeleteQueryDefinitionResponse is the "DeleteQueryDefinitionResponse" structure of the model.
 type DeleteQueryDefinitionResponse struct {
+	// A value of TRUE indicates that the operation succeeded.
 	Success *bool
 }
 
 // DeleteResourcePolicyRequest is the "DeleteResourcePolicyRequest" structure of the model.
 type DeleteResourcePolicyRequest struct {
+	// The name of the policy to be revoked.
 	PolicyName *string
 }
 
 // DeleteRetentionPolicyRequest is the "DeleteRetentionPolicyRequest" structure of the model.
 type DeleteRetentionPolicyRequest struct {
+	// The name of the log group.
 	LogGroupName *string
 }
 
 // DeleteSubscriptionFilterRequest is the "DeleteSubscriptionFilterRequest" structure of the model.
 type DeleteSubscriptionFilterRequest struct {
+	// The name of the log group.
 	LogGroupName *string
-	FilterName   *string
+	// The name of the subscription filter.
+	FilterName *string
 }
 
 // Delivery is the "Delivery" structure of the model.
+//
+// This structure contains information about one delivery in your account.
 type Delivery struct {
-	Id                      *string
-	Arn                     *string
-	DeliverySourceName      *string
-	DeliveryDestinationArn  *string
+	// The unique ID that identifies this delivery in your account.
+	Id *string
+	// The Amazon Resource Name (ARN) that uniquely identifies this delivery.
+	Arn *string
+	// The name of the delivery source that is associated with this delivery.
+	DeliverySourceName *string
+	// The ARN of the delivery destination that is associated with this delivery.
+	DeliveryDestinationArn *string
+	// Displays whether the delivery destination associated with this delivery is CloudWatch Logs, Amazon S3, or Firehose.
 	DeliveryDestinationType *string
-	Tags                    map[string]string
+	// The tags that have been assigned to this delivery.
+	Tags map[string]string
 }
 
 // DeliveryDestination is the "DeliveryDestination" structure of the model.
+//
+// This structure contains information about one delivery destination in your account.
 type DeliveryDestination struct {
-	Name                             *string
-	Arn                              *string
-	DeliveryDestinationType          *string
-	OutputFormat                     *string
+	// The name of this delivery destination.
+	Name *string
+	// The Amazon Resource Name (ARN) that uniquely identifies this delivery destination.
+	Arn *string
+	// Displays whether this delivery destination is CloudWatch Logs, Amazon S3, or Firehose.
+	DeliveryDestinationType *string
+	// The format of the logs that are sent to this delivery destination.
+	OutputFormat *string
+	// A structure that contains the ARN of the Amazon Web Services resource that will receive the logs.
 	DeliveryDestinationConfiguration *DeliveryDestinationConfiguration
-	Tags                             map[string]string
+	// The tags that have been assigned to this delivery destination.
+	Tags map[string]string
 }
 
 // DeliveryDestinationConfiguration is the "DeliveryDestinationConfiguration" structure of the model.
+//
+// A structure that contains information about one logs delivery destination.
 type DeliveryDestinationConfiguration struct {
+	// The ARN of the Amazon Web Services destination that this delivery destination represents.
 	DestinationResourceArn *string
 }
 
 // DeliverySource is the "DeliverySource" structure of the model.
+//
+// This structure contains information about one delivery source in your account.
 type DeliverySource struct {
-	Name         *string
-	Arn          *string
+	// The unique name of the delivery source.
+	Name *string
+	// The Amazon Resource Name (ARN) that uniquely identifies this delivery source.
+	Arn *string
+	// This array contains the ARN of the Amazon Web Services resource that sends logs and is represented by this delivery source.
 	ResourceArns []string
-	Service      *string
-	LogType      *string
-	Tags         map[string]string
+	// The Amazon Web Services service that is sending logs.
+	Service *string
+	// The type of log that the source is sending.
+	LogType *string
+	// The tags that have been assigned to this delivery source.
+	Tags map[string]string
 }
 
 // DescribeAccountPoliciesRequest is the "DescribeAccountPoliciesRequest" structure of the model.
 type DescribeAccountPoliciesRequest struct {
-	PolicyType         *string
-	PolicyName         *string
+	// Use this parameter to limit the returned policies to only the policies that match the policy type that you specify.
+	PolicyType *string
+	// Use this parameter to limit the returned policies to only the policy with the name that you specify.
+	PolicyName *string
+	// If you are using an account that is set up as a monitoring account for CloudWatch unified cross-account observability, you can use this to specify the account ID of a source account.
 	AccountIdentifiers []string
 }
 
 // DescribeAccountPoliciesResponse is the "DescribeAccountPoliciesResponse" structure of the model.
 type DescribeAccountPoliciesResponse struct {
+	// An array of structures that contain information about the CloudWatch Logs account policies that match the specified filters.
 	AccountPolicies []*AccountPolicy
 }
 
 // DescribeDeliveriesRequest is the "DescribeDeliveriesRequest" structure of the model.
 type DescribeDeliveriesRequest struct {
 	NextToken *string
-	Limit     *int32
+	// Optionally specify the maximum number of deliveries to return in the response.
+	Limit *int32
 }
 
 // DescribeDeliveriesResponse is the "DescribeDeliveriesResponse" structure of the model.
 type DescribeDeliveriesResponse struct {
+	// An array of structures.
 	Deliveries []*Delivery
 	NextToken  *string
 }
@@ -1111,11 +1388,13 @@ type DescribeDeliveriesResponse struct {
 // DescribeDeliveryDestinationsRequest is the "DescribeDeliveryDestinationsRequest" structure of the model.
 type DescribeDeliveryDestinationsRequest struct {
 	NextToken *string
-	Limit     *int32
+	// Optionally specify the maximum number of delivery destinations to return in the response.
+	Limit *int32
 }
 
 // DescribeDeliveryDestinationsResponse is the "DescribeDeliveryDestinationsResponse" structure of the model.
 type DescribeDeliveryDestinationsResponse struct {
+	// An array of structures.
 	DeliveryDestinations []*DeliveryDestination
 	NextToken            *string
 }
@@ -1123,115 +1402,156 @@ type DescribeDeliveryDestinationsResponse struct {
 // DescribeDeliverySourcesRequest is the "DescribeDeliverySourcesRequest" structure of the model.
 type DescribeDeliverySourcesRequest struct {
 	NextToken *string
-	Limit     *int32
+	// Optionally specify the maximum number of delivery sources to return in the response.
+	Limit *int32
 }
 
 // DescribeDeliverySourcesResponse is the "DescribeDeliverySourcesResponse" structure of the model.
 type DescribeDeliverySourcesResponse struct {
+	// An array of structures.
 	DeliverySources []*DeliverySource
 	NextToken       *string
 }
 
 // DescribeDestinationsRequest is the "DescribeDestinationsRequest" structure of the model.
 type DescribeDestinationsRequest struct {
+	// The prefix to match.
 	DestinationNamePrefix *string
-	NextToken             *string
-	Limit                 *int32
+	// The token for the next set of items to return.
+	NextToken *string
+	// The maximum number of items returned.
+	Limit *int32
 }
 
 // DescribeDestinationsResponse is the "DescribeDestinationsResponse" structure of the model.
 type DescribeDestinationsResponse struct {
+	// The destinations.
 	Destinations []*Destination
 	NextToken    *string
 }
 
 // DescribeExportTasksRequest is the "DescribeExportTasksRequest" structure of the model.
 type DescribeExportTasksRequest struct {
-	TaskId     *string
+	// The ID of the export task.
+	TaskId *string
+	// The status code of the export task.
 	StatusCode *string
-	NextToken  *string
-	Limit      *int32
+	// The token for the next set of items to return.
+	NextToken *string
+	// The maximum number of items returned.
+	Limit *int32
 }
 
 // DescribeExportTasksResponse is the "DescribeExportTasksResponse" structure of the model.
 type DescribeExportTasksResponse struct {
+	// The export tasks.
 	ExportTasks []*ExportTask
 	NextToken   *string
 }
 
 // DescribeLogGroupsRequest is the "DescribeLogGroupsRequest" structure of the model.
 type DescribeLogGroupsRequest struct {
-	AccountIdentifiers    []string
-	LogGroupNamePrefix    *string
-	LogGroupNamePattern   *string
-	NextToken             *string
-	Limit                 *int32
+	// When includeLinkedAccounts is set to True, use this parameter to specify the list of accounts to search.
+	AccountIdentifiers []string
+	// The prefix to match.
+	LogGroupNamePrefix *string
+	// If you specify a string for this parameter, the operation returns only log groups that have names that match the string based on a case-sensitive substring search.
+	LogGroupNamePattern *string
+	// The token for the next set of items to return.
+	NextToken *string
+	// The maximum number of items returned.
+	Limit *int32
+	// If you are using a monitoring account, set this to True to have the operation return log groups in the accounts listed in accountIdentifiers.
 	IncludeLinkedAccounts *bool
-	LogGroupClass         *string
+	// Specifies the log group class for this log group.
+	LogGroupClass *string
 }
 
 // DescribeLogGroupsResponse is the "DescribeLogGroupsResponse" structure of the model.
 type DescribeLogGroupsResponse struct {
+	// The log groups.
 	LogGroups []*LogGroup
 	NextToken *string
 }
 
 // DescribeLogStreamsRequest is the "DescribeLogStreamsRequest" structure of the model.
 type DescribeLogStreamsRequest struct {
-	LogGroupName        *string
-	LogGroupIdentifier  *string
+	// The name of the log group.
+	LogGroupName *string
+	// Specify either the name or ARN of the log group to view.
+	LogGroupIdentifier *string
+	// The prefix to match.
 	LogStreamNamePrefix *string
-	OrderBy             *string
-	Descending          *bool
-	NextToken           *string
-	Limit               *int32
+	// If the value is LogStreamName, the results are ordered by log stream name.
+	OrderBy *string
+	// If the value is true, results are returned in descending order.
+	Descending *bool
+	// The token for the next set of items to return.
+	NextToken *string
+	// The maximum number of items returned.
+	Limit *int32
 }
 
 // DescribeLogStreamsResponse is the "DescribeLogStreamsResponse" structure of the model.
 type DescribeLogStreamsResponse struct {
+	// The log streams.
 	LogStreams []*LogStream
 	NextToken  *string
 }
 
 // DescribeMetricFiltersRequest is the "DescribeMetricFiltersRequest" structure of the model.
 type DescribeMetricFiltersRequest struct {
-	LogGroupName     *string
+	// The name of the log group.
+	LogGroupName *string
+	// The prefix to match.
 	FilterNamePrefix *string
-	NextToken        *string
-	Limit            *int32
-	MetricName       *string
-	MetricNamespace  *string
+	// The token for the next set of items to return.
+	NextToken *string
+	// The maximum number of items returned.
+	Limit *int32
+	// Filters results to include only those with the specified metric name.
+	MetricName *string
+	// Filters results to include only those in the specified namespace.
+	MetricNamespace *string
 }
 
 // DescribeMetricFiltersResponse is the "DescribeMetricFiltersResponse" structure of the model.
 type DescribeMetricFiltersResponse struct {
+	// The metric filters.
 	MetricFilters []*MetricFilter
 	NextToken     *string
 }
 
 // DescribeQueriesRequest is the "DescribeQueriesRequest" structure of the model.
 type DescribeQueriesRequest struct {
+	// Limits the returned queries to only those for the specified log group.
 	LogGroupName *string
-	Status       *string
-	MaxResults   *int32
-	NextToken    *string
+	// Limits the returned queries to only those that have the specified status.
+	Status *string
+	// Limits the number of returned queries to the specified number.
+	MaxResults *int32
+	NextToken  *string
 }
 
 // DescribeQueriesResponse is the "DescribeQueriesResponse" structure of the model.
 type DescribeQueriesResponse struct {
+	// The list of queries that match the request.
 	Queries   []*QueryInfo
 	NextToken *string
 }
 
 // DescribeQueryDefinitionsRequest is the "DescribeQueryDefinitionsRequest" structure of the model.
 type DescribeQueryDefinitionsRequest struct {
+	// Use this parameter to filter your results to only the query definitions that have names that start with the prefix you specify.
 	QueryDefinitionNamePrefix *string
-	MaxResults                *int32
-	NextToken                 *string
+	// Limits the number of returned query definitions to the specified number.
+	MaxResults *int32
+	NextToken  *string
 }
 
 // DescribeQueryDefinitionsResponse is the "DescribeQueryDefinitionsResponse" structure of the model.
 type DescribeQueryDefinitionsResponse struct {
+	// The list of query definitions that match your request.
 	QueryDefinitions []*QueryDefinition
 	NextToken        *string
 }
@@ -1239,789 +1559,1177 @@ type DescribeQueryDefinitionsResponse struct {
 // DescribeResourcePoliciesRequest is the "DescribeResourcePoliciesRequest" structure of the model.
 type DescribeResourcePoliciesRequest struct {
 	NextToken *string
-	Limit     *int32
+	// The maximum number of resource policies to be displayed with one call of this API.
+	Limit *int32
 }
 
 // DescribeResourcePoliciesResponse is the "DescribeResourcePoliciesResponse" structure of the model.
 type DescribeResourcePoliciesResponse struct {
+	// The resource policies that exist in this account.
 	ResourcePolicies []*ResourcePolicy
 	NextToken        *string
 }
 
 // DescribeSubscriptionFiltersRequest is the "DescribeSubscriptionFiltersRequest" structure of the model.
 type DescribeSubscriptionFiltersRequest struct {
-	LogGroupName     *string
+	// The name of the log group.
+	LogGroupName *string
+	// The prefix to match.
 	FilterNamePrefix *string
-	NextToken        *string
-	Limit            *int32
+	// The token for the next set of items to return.
+	NextToken *string
+	// The maximum number of items returned.
+	Limit *int32
 }
 
 // DescribeSubscriptionFiltersResponse is the "DescribeSubscriptionFiltersResponse" structure of the model.
 type DescribeSubscriptionFiltersResponse struct {
+	// The subscription filters.
 	SubscriptionFilters []*SubscriptionFilter
 	NextToken           *string
 }
 
 // Destination is the "Destination" structure of the model.
+//
+// Represents a cross-account destination that receives subscription log events.
 type Destination struct {
+	// The name of the destination.
 	DestinationName *string
-	TargetArn       *string
-	RoleArn         *string
-	AccessPolicy    *string
-	Arn             *string
-	CreationTime    *int64
+	// The Amazon Resource Name (ARN) of the physical target where the log events are delivered (for example, a Kinesis stream).
+	TargetArn *string
+	// A role for impersonation, used when delivering log events to the target.
+	RoleArn *string
+	// An IAM policy document that governs which Amazon Web Services accounts can create subscription filters against this destination.
+	AccessPolicy *string
+	// The ARN of this destination.
+	Arn *string
+	// The creation time of the destination, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	CreationTime *int64
 }
 
 // DisassociateKmsKeyRequest is the "DisassociateKmsKeyRequest" structure of the model.
 type DisassociateKmsKeyRequest struct {
-	LogGroupName       *string
+	// The name of the log group.
+	LogGroupName *string
+	// Specifies the target for this operation.
 	ResourceIdentifier *string
 }
 
 // ExportTask is the "ExportTask" structure of the model.
+//
+// Represents an export task.
 type ExportTask struct {
-	TaskId            *string
-	TaskName          *string
-	LogGroupName      *string
-	From              *int64
-	To                *int64
-	Destination       *string
+	// The ID of the export task.
+	TaskId *string
+	// The name of the export task.
+	TaskName *string
+	// The name of the log group from which logs data was exported.
+	LogGroupName *string
+	// The start time, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	From *int64
+	// The end time, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	To *int64
+	// The name of the S3 bucket to which the log data was exported.
+	Destination *string
+	// The prefix that was used as the start of Amazon S3 key for every object exported.
 	DestinationPrefix *string
-	Status            *ExportTaskStatus
-	ExecutionInfo     *ExportTaskExecutionInfo
+	// The status of the export task.
+	Status *ExportTaskStatus
+	// Execution information about the export task.
+	ExecutionInfo *ExportTaskExecutionInfo
 }
 
 // ExportTaskExecutionInfo is the "ExportTaskExecutionInfo" structure of the model.
+//
+// Represents the status of an export task.
 type ExportTaskExecutionInfo struct {
-	CreationTime   *int64
+	// The creation time of the export task, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	CreationTime *int64
+	// The completion time of the export task, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
 	CompletionTime *int64
 }
 
 // ExportTaskStatus is the "ExportTaskStatus" structure of the model.
+//
+// Represents the status of an export task.
 type ExportTaskStatus struct {
-	Code    *string
+	// The status code of the export task.
+	Code *string
+	// The status message related to the status code.
 	Message *string
 }
 
 // FilterLogEventsRequest is the "FilterLogEventsRequest" structure of the model.
 type FilterLogEventsRequest struct {
-	LogGroupName        *string
-	LogGroupIdentifier  *string
-	LogStreamNames      []string
+	// The name of the log group to search.
+	LogGroupName *string
+	// Specify either the name or ARN of the log group to view log events from.
+	LogGroupIdentifier *string
+	// Filters the results to only logs from the log streams in this list.
+	LogStreamNames []string
+	// Filters the results to include only events from log streams that have names starting with this prefix.
 	LogStreamNamePrefix *string
-	StartTime           *int64
-	EndTime             *int64
-	FilterPattern       *string
-	NextToken           *string
-	Limit               *int32
-	Interleaved         *bool
-	Unmask              *bool
+	// The start of the time range, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	StartTime *int64
+	// The end of the time range, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	EndTime *int64
+	// The filter pattern to use.
+	FilterPattern *string
+	// The token for the next set of events to return.
+	NextToken *string
+	// The maximum number of events to return.
+	Limit *int32
+	// If the value is true, the operation attempts to provide responses that contain events from multiple log streams within the log group, interleaved in a single response.
+	Interleaved *bool
+	// Specify true to display the log event fields with all sensitive data unmasked and visible.
+	Unmask *bool
 }
 
 // FilterLogEventsResponse is the "FilterLogEventsResponse" structure of the model.
 type FilterLogEventsResponse struct {
-	Events             []*FilteredLogEvent
+	// The matched events.
+	Events []*FilteredLogEvent
+	// Important As of May 15, 2020, this parameter is no longer supported.
 	SearchedLogStreams []*SearchedLogStream
-	NextToken          *string
+	// The token to use when requesting the next set of items.
+	NextToken *string
 }
 
 // FilteredLogEvent is the "FilteredLogEvent" structure of the model.
+//
+// Represents a matched event.
 type FilteredLogEvent struct {
+	// The name of the log stream to which this event belongs.
 	LogStreamName *string
-	Timestamp     *int64
-	Message       *string
+	// The time the event occurred, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	Timestamp *int64
+	// The data contained in the log event.
+	Message *string
+	// The time the event was ingested, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
 	IngestionTime *int64
-	EventId       *string
+	// The ID of the event.
+	EventId *string
 }
 
 // GetDataProtectionPolicyRequest is the "GetDataProtectionPolicyRequest" structure of the model.
 type GetDataProtectionPolicyRequest struct {
+	// The name or ARN of the log group that contains the data protection policy that you want to see.
 	LogGroupIdentifier *string
 }
 
 // GetDataProtectionPolicyResponse is the "GetDataProtectionPolicyResponse" structure of the model.
 type GetDataProtectionPolicyResponse struct {
+	// The log group name or ARN that you specified in your request.
 	LogGroupIdentifier *string
-	PolicyDocument     *string
-	LastUpdatedTime    *int64
+	// The data protection policy document for this log group.
+	PolicyDocument *string
+	// The date and time that this policy was most recently updated.
+	LastUpdatedTime *int64
 }
 
 // GetDeliveryDestinationPolicyRequest is the "GetDeliveryDestinationPolicyRequest" structure of the model.
 type GetDeliveryDestinationPolicyRequest struct {
+	// The name of the delivery destination that you want to retrieve the policy of.
 	DeliveryDestinationName *string
 }
 
 // GetDeliveryDestinationPolicyResponse is the "GetDeliveryDestinationPolicyResponse" structure of the model.
 type GetDeliveryDestinationPolicyResponse struct {
+	// The IAM policy for this delivery destination.
 	Policy *Policy
 }
 
 // GetDeliveryDestinationRequest is the "GetDeliveryDestinationRequest" structure of the model.
 type GetDeliveryDestinationRequest struct {
+	// The name of the delivery destination that you want to retrieve.
 	Name *string
 }
 
 // GetDeliveryDestinationResponse is the "GetDeliveryDestinationResponse" structure of the model.
 type GetDeliveryDestinationResponse struct {
+	// A structure containing information about the delivery destination.
 	DeliveryDestination *DeliveryDestination
 }
 
 // GetDeliveryRequest is the "GetDeliveryRequest" structure of the model.
 type GetDeliveryRequest struct {
+	// The ID of the delivery that you want to retrieve.
 	Id *string
 }
 
 // GetDeliveryResponse is the "GetDeliveryResponse" structure of the model.
 type GetDeliveryResponse struct {
+	// A structure that contains information about the delivery.
 	Delivery *Delivery
 }
 
 // GetDeliverySourceRequest is the "GetDeliverySourceRequest" structure of the model.
 type GetDeliverySourceRequest struct {
+	// The name of the delivery source that you want to retrieve.
 	Name *string
 }
 
 // GetDeliverySourceResponse is the "GetDeliverySourceResponse" structure of the model.
 type GetDeliverySourceResponse struct {
+	// A structure containing information about the delivery source.
 	DeliverySource *DeliverySource
 }
 
 // GetLogAnomalyDetectorRequest is the "GetLogAnomalyDetectorRequest" structure of the model.
 type GetLogAnomalyDetectorRequest struct {
+	// The ARN of the anomaly detector to retrieve information about.
 	AnomalyDetectorArn *string
 }
 
 // GetLogAnomalyDetectorResponse is the "GetLogAnomalyDetectorResponse" structure of the model.
 type GetLogAnomalyDetectorResponse struct {
-	DetectorName          *string
-	LogGroupArnList       []string
-	EvaluationFrequency   *string
-	FilterPattern         *string
+	// The name of the log anomaly detector
+	DetectorName *string
+	// An array of structures, where each structure contains the ARN of a log group associated with this anomaly detector.
+	LogGroupArnList []string
+	// Specifies how often the anomaly detector runs and look for anomalies.
+	EvaluationFrequency *string
+	FilterPattern       *string
+	// Specifies whether the anomaly detector is currently active.
 	AnomalyDetectorStatus *string
-	KmsKeyId              *string
-	CreationTimeStamp     *int64
+	// The ID of the KMS key assigned to this anomaly detector, if any.
+	KmsKeyId *string
+	// The date and time when this anomaly detector was created.
+	CreationTimeStamp *int64
+	// The date and time when this anomaly detector was most recently modified.
 	LastModifiedTimeStamp *int64
+	// The number of days used as the life cycle of anomalies.
 	AnomalyVisibilityTime *int64
 }
 
 // GetLogEventsRequest is the "GetLogEventsRequest" structure of the model.
 type GetLogEventsRequest struct {
-	LogGroupName       *string
+	// The name of the log group.
+	LogGroupName *string
+	// Specify either the name or ARN of the log group to view events from.
 	LogGroupIdentifier *string
-	LogStreamName      *string
-	StartTime          *int64
-	EndTime            *int64
-	NextToken          *string
-	Limit              *int32
-	StartFromHead      *bool
-	Unmask             *bool
+	// The name of the log stream.
+	LogStreamName *string
+	// The start of the time range, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	StartTime *int64
+	// The end of the time range, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	EndTime *int64
+	// The token for the next set of items to return.
+	NextToken *string
+	// The maximum number of log events returned.
+	Limit *int32
+	// If the value is true, the earliest log events are returned first.
+	StartFromHead *bool
+	// Specify true to display the log event fields with all sensitive data unmasked and visible.
+	Unmask *bool
 }
 
 // GetLogEventsResponse is the "GetLogEventsResponse" structure of the model.
 type GetLogEventsResponse struct {
-	Events            []*OutputLogEvent
-	NextForwardToken  *string
+	// The events.
+	Events []*OutputLogEvent
+	// The token for the next set of items in the forward direction.
+	NextForwardToken *string
+	// The token for the next set of items in the backward direction.
 	NextBackwardToken *string
 }
 
 // GetLogGroupFieldsRequest is the "GetLogGroupFieldsRequest" structure of the model.
 type GetLogGroupFieldsRequest struct {
-	LogGroupName       *string
-	Time               *int64
+	// The name of the log group to search.
+	LogGroupName *string
+	// The time to set as the center of the query.
+	Time *int64
+	// Specify either the name or ARN of the log group to view.
 	LogGroupIdentifier *string
 }
 
 // GetLogGroupFieldsResponse is the "GetLogGroupFieldsResponse" structure of the model.
 type GetLogGroupFieldsResponse struct {
+	// The array of fields found in the query.
 	LogGroupFields []*LogGroupField
 }
 
 // GetLogRecordRequest is the "GetLogRecordRequest" structure of the model.
 type GetLogRecordRequest struct {
+	// The pointer corresponding to the log event record you want to retrieve.
 	LogRecordPointer *string
-	Unmask           *bool
+	// Specify true to display the log event fields with all sensitive data unmasked and visible.
+	Unmask *bool
 }
 
 // GetLogRecordResponse is the "GetLogRecordResponse" structure of the model.
 type GetLogRecordResponse struct {
+	// The requested log event, as a JSON string.
 	LogRecord map[string]string
 }
 
 // GetQueryResultsRequest is the "GetQueryResultsRequest" structure of the model.
 type GetQueryResultsRequest struct {
+	// The ID number of the query.
 	QueryId *string
 }
 
 // GetQueryResultsResponse is the "GetQueryResultsResponse" structure of the model.
 type GetQueryResultsResponse struct {
-	Results       [][]*ResultField
-	Statistics    *QueryStatistics
-	Status        *string
+	// The log events that matched the query criteria during the most recent time it ran.
+	Results [][]*ResultField
+	// Includes the number of log events scanned by the query, the number of log events that matched the query criteria, and the total number of bytes in the scanned log events.
+	Statistics *QueryStatistics
+	// The status of the most recent running of the query.
+	Status *string
+	// If you associated an KMS key with the CloudWatch Logs Insights query results in this account, this field displays the ARN of the key that's used to encrypt the query results when StartQuery stores the…
 	EncryptionKey *string
 }
 
 // InputLogEvent is the "InputLogEvent" structure of the model.
+//
+// Represents a log event, which is a record of activity that was recorded by the application or resource being monitored.
 type InputLogEvent struct {
+	// The time the event occurred, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
 	Timestamp *int64
-	Message   *string
+	// The raw event message.
+	Message *string
 }
 
 // InvalidOperationException is the "InvalidOperationException" error structure of the model.
+//
+// The operation is not valid on the specified resource.
 type InvalidOperationException struct {
 }
 
 // InvalidParameterException is the "InvalidParameterException" error structure of the model.
+//
+// A parameter is specified incorrectly.
 type InvalidParameterException struct {
 }
 
 // InvalidSequenceTokenException is the "InvalidSequenceTokenException" error structure of the model.
+//
+// The sequence token is not valid.
 type InvalidSequenceTokenException struct {
 	ExpectedSequenceToken *string
 }
 
 // LimitExceededException is the "LimitExceededException" error structure of the model.
+//
+// You have reached the maximum number of resources that can be created.
 type LimitExceededException struct {
 }
 
 // ListAnomaliesRequest is the "ListAnomaliesRequest" structure of the model.
 type ListAnomaliesRequest struct {
+	// Use this to optionally limit the results to only the anomalies found by a certain anomaly detector.
 	AnomalyDetectorArn *string
-	SuppressionState   *string
-	Limit              *int32
-	NextToken          *string
+	// You can specify this parameter if you want to the operation to return only anomalies that are currently either suppressed or unsuppressed.
+	SuppressionState *string
+	// The maximum number of items to return.
+	Limit     *int32
+	NextToken *string
 }
 
 // ListAnomaliesResponse is the "ListAnomaliesResponse" structure of the model.
 type ListAnomaliesResponse struct {
+	// An array of structures, where each structure contains information about one anomaly that a log anomaly detector has found.
 	Anomalies []*Anomaly
 	NextToken *string
 }
 
 // ListLogAnomalyDetectorsRequest is the "ListLogAnomalyDetectorsRequest" structure of the model.
 type ListLogAnomalyDetectorsRequest struct {
+	// Use this to optionally filter the results to only include anomaly detectors that are associated with the specified log group.
 	FilterLogGroupArn *string
-	Limit             *int32
-	NextToken         *string
+	// The maximum number of items to return.
+	Limit     *int32
+	NextToken *string
 }
 
 // ListLogAnomalyDetectorsResponse is the "ListLogAnomalyDetectorsResponse" structure of the model.
 type ListLogAnomalyDetectorsResponse struct {
+	// An array of structures, where each structure in the array contains information about one anomaly detector.
 	AnomalyDetectors []*AnomalyDetector
 	NextToken        *string
 }
 
 // ListTagsForResourceRequest is the "ListTagsForResourceRequest" structure of the model.
 type ListTagsForResourceRequest struct {
+	// The ARN of the resource that you want to view tags for.
 	ResourceArn *string
 }
 
 // ListTagsForResourceResponse is the "ListTagsForResourceResponse" structure of the model.
 type ListTagsForResourceResponse struct {
+	// The list of tags associated with the requested resource.&gt;
 	Tags map[string]string
 }
 
 // ListTagsLogGroupRequest is the "ListTagsLogGroupRequest" structure of the model.
 type ListTagsLogGroupRequest struct {
+	// The name of the log group.
 	LogGroupName *string
 }
 
 // ListTagsLogGroupResponse is the "ListTagsLogGroupResponse" structure of the model.
 type ListTagsLogGroupResponse struct {
+	// The tags for the log group.
 	Tags map[string]string
 }
 
 // LiveTailSessionLogEvent is the "LiveTailSessionLogEvent" structure of the model.
+//
+// This object contains the information for one log event returned in a Live Tail stream.
 type LiveTailSessionLogEvent struct {
-	LogStreamName      *string
+	// The name of the log stream that ingested this log event.
+	LogStreamName *string
+	// The name or ARN of the log group that ingested this log event.
 	LogGroupIdentifier *string
-	Message            *string
-	Timestamp          *int64
-	IngestionTime      *int64
+	// The log event message text.
+	Message *string
+	// The timestamp specifying when this log event was created.
+	Timestamp *int64
+	// The timestamp specifying when this log event was ingested into the log group.
+	IngestionTime *int64
 }
 
 // LiveTailSessionMetadata is the "LiveTailSessionMetadata" structure of the model.
+//
+// This object contains the metadata for one LiveTailSessionUpdate structure.
 type LiveTailSessionMetadata struct {
+	// If this is true, then more than 500 log events matched the request for this update, and the sessionResults includes a sample of 500 of those events.
 	Sampled *bool
 }
 
 // LiveTailSessionStart is the "LiveTailSessionStart" structure of the model.
+//
+// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
 type LiveTailSessionStart struct {
-	RequestId             *string
-	SessionId             *string
-	LogGroupIdentifiers   []string
-	LogStreamNames        []string
+	// The unique ID generated by CloudWatch Logs to identify this Live Tail session request.
+	RequestId *string
+	// The unique ID generated by CloudWatch Logs to identify this Live Tail session.
+	SessionId *string
+	// An array of the names and ARNs of the log groups included in this Live Tail session.
+	LogGroupIdentifiers []string
+	// If your StartLiveTail operation request included a logStreamNames parameter that filtered the session to only include certain log streams, these streams are listed here.
+	LogStreamNames []string
+	// If your StartLiveTail operation request included a logStreamNamePrefixes parameter that filtered the session to only include log streams that have names that start with certain prefixes, these prefixe…
 	LogStreamNamePrefixes []string
+	// An optional pattern to filter the results to include only log events that match the pattern.
 	LogEventFilterPattern *string
 }
 
 // LiveTailSessionUpdate is the "LiveTailSessionUpdate" structure of the model.
+//
+// This object contains the log events and metadata for a Live Tail session.
 type LiveTailSessionUpdate struct {
+	// This object contains the session metadata for a Live Tail session.
 	SessionMetadata *LiveTailSessionMetadata
-	SessionResults  []*LiveTailSessionLogEvent
+	// An array, where each member of the array includes the information for one log event in the Live Tail session.
+	SessionResults []*LiveTailSessionLogEvent
 }
 
 // LogEvent is the "LogEvent" structure of the model.
+//
+// This structure contains the information for one sample log event that is associated with an anomaly found by a log anomaly detector.
 type LogEvent struct {
+	// The time stamp of the log event.
 	Timestamp *int64
-	Message   *string
+	// The message content of the log event.
+	Message *string
 }
 
 // LogGroup is the "LogGroup" structure of the model.
+//
+// Represents a log group.
 type LogGroup struct {
-	LogGroupName         *string
-	CreationTime         *int64
-	RetentionInDays      *int32
-	MetricFilterCount    *int32
-	Arn                  *string
-	StoredBytes          *int64
-	KmsKeyId             *string
+	// The name of the log group.
+	LogGroupName *string
+	// The creation time of the log group, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	CreationTime    *int64
+	RetentionInDays *int32
+	// The number of metric filters.
+	MetricFilterCount *int32
+	// The Amazon Resource Name (ARN) of the log group.
+	Arn *string
+	// The number of bytes stored.
+	StoredBytes *int64
+	// The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data.
+	KmsKeyId *string
+	// Displays whether this log group has a protection policy, or whether it had one in the past.
 	DataProtectionStatus *string
-	InheritedProperties  []string
-	LogGroupClass        *string
-	LogGroupArn          *string
+	// Displays all the properties that this log group has inherited from account-level settings.
+	InheritedProperties []string
+	// This specifies the log group class for this log group.
+	LogGroupClass *string
+	// The Amazon Resource Name (ARN) of the log group.
+	LogGroupArn *string
 }
 
 // LogGroupField is the "LogGroupField" structure of the model.
+//
+// The fields contained in log events found by a GetLogGroupFields operation, along with the percentage of queried log events in which each field appears.
 type LogGroupField struct {
-	Name    *string
+	// The name of a log field.
+	Name *string
+	// The percentage of log events queried that contained the field.
 	Percent *int32
 }
 
 // LogStream is the "LogStream" structure of the model.
+//
+// Represents a log stream, which is a sequence of log events from a single emitter of logs.
 type LogStream struct {
-	LogStreamName       *string
-	CreationTime        *int64
+	// The name of the log stream.
+	LogStreamName *string
+	// The creation time of the stream, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	CreationTime *int64
+	// The time of the first event, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
 	FirstEventTimestamp *int64
-	LastEventTimestamp  *int64
-	LastIngestionTime   *int64
+	// The time of the most recent log event in the log stream in CloudWatch Logs.
+	LastEventTimestamp *int64
+	// The ingestion time, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC The lastIngestionTime value updates on an eventual consistency basis.
+	LastIngestionTime *int64
+	// The sequence token.
 	UploadSequenceToken *string
-	Arn                 *string
-	StoredBytes         *int64
+	// The Amazon Resource Name (ARN) of the log stream.
+	Arn *string
+	// The number of bytes stored.
+	StoredBytes *int64
 }
 
 // MalformedQueryException is the "MalformedQueryException" error structure of the model.
+//
+// The query string is not valid.
 type MalformedQueryException struct {
 	QueryCompileError *QueryCompileError
 }
 
 // MetricFilter is the "MetricFilter" structure of the model.
+//
+// Metric filters express how CloudWatch Logs would extract metric observations from ingested log events and transform them into metric data in a CloudWatch metric.
 type MetricFilter struct {
-	FilterName            *string
-	FilterPattern         *string
+	// The name of the metric filter.
+	FilterName    *string
+	FilterPattern *string
+	// The metric transformations.
 	MetricTransformations []*MetricTransformation
-	CreationTime          *int64
-	LogGroupName          *string
+	// The creation time of the metric filter, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	CreationTime *int64
+	// The name of the log group.
+	LogGroupName *string
 }
 
 // MetricFilterMatchRecord is the "MetricFilterMatchRecord" structure of the model.
+//
+// Represents a matched event.
 type MetricFilterMatchRecord struct {
-	EventNumber     *int64
-	EventMessage    *string
+	// The event number.
+	EventNumber *int64
+	// The raw event data.
+	EventMessage *string
+	// The values extracted from the event data by the filter.
 	ExtractedValues map[string]string
 }
 
 // MetricTransformation is the "MetricTransformation" structure of the model.
+//
+// Indicates how to transform ingested log events to metric data in a CloudWatch metric.
 type MetricTransformation struct {
-	MetricName      *string
+	// The name of the CloudWatch metric.
+	MetricName *string
+	// A custom namespace to contain your metric in CloudWatch.
 	MetricNamespace *string
-	MetricValue     *string
-	DefaultValue    *float64
-	Dimensions      map[string]string
-	Unit            *string
+	// The value to publish to the CloudWatch metric when a filter pattern matches a log event.
+	MetricValue *string
+	// (Optional) The value to emit when a filter pattern does not match a log event.
+	DefaultValue *float64
+	// The fields to use as dimensions for the metric.
+	Dimensions map[string]string
+	// The unit to assign to the metric.
+	Unit *string
 }
 
 // OperationAbortedException is the "OperationAbortedException" error structure of the model.
+//
+// Multiple concurrent requests to update the same resource were in conflict.
 type OperationAbortedException struct {
 }
 
 // OutputLogEvent is the "OutputLogEvent" structure of the model.
+//
+// Represents a log event.
 type OutputLogEvent struct {
-	Timestamp     *int64
-	Message       *string
+	// The time the event occurred, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	Timestamp *int64
+	// The data contained in the log event.
+	Message *string
+	// The time the event was ingested, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
 	IngestionTime *int64
 }
 
 // PatternToken is the "PatternToken" structure of the model.
+//
+// A tructures that contains information about one pattern token related to an anomaly.
 type PatternToken struct {
+	// For a dynamic token, this indicates where in the pattern that this token appears, related to other dynamic tokens.
 	DynamicTokenPosition *int32
-	IsDynamic            *bool
-	TokenString          *string
-	Enumerations         map[string]int64
+	// Specifies whether this is a dynamic token.
+	IsDynamic *bool
+	// The string represented by this token.
+	TokenString *string
+	// Contains the values found for a dynamic token, and the number of times each value was found.
+	Enumerations map[string]int64
 }
 
 // Policy is the "Policy" structure of the model.
+//
+// A structure that contains information about one delivery destination policy.
 type Policy struct {
+	// The contents of the delivery destination policy.
 	DeliveryDestinationPolicy *string
 }
 
 // PutAccountPolicyRequest is the "PutAccountPolicyRequest" structure of the model.
 type PutAccountPolicyRequest struct {
-	PolicyName        *string
-	PolicyDocument    *string
-	PolicyType        *string
-	Scope             *string
+	// A name for the policy.
+	PolicyName *string
+	// Specify the policy, in JSON.
+	PolicyDocument *string
+	// The type of policy that you're creating or updating.
+	PolicyType *string
+	// Currently the only valid value for this parameter is ALL, which specifies that the data protection policy applies to all log groups in the account.
+	Scope *string
+	// Use this parameter to apply the subscription filter policy to a subset of log groups in the account.
 	SelectionCriteria *string
 }
 
 // PutAccountPolicyResponse is the "PutAccountPolicyResponse" structure of the model.
 type PutAccountPolicyResponse struct {
+	// The account policy that you created.
 	AccountPolicy *AccountPolicy
 }
 
 // PutDataProtectionPolicyRequest is the "PutDataProtectionPolicyRequest" structure of the model.
 type PutDataProtectionPolicyRequest struct {
+	// Specify either the log group name or log group ARN.
 	LogGroupIdentifier *string
-	PolicyDocument     *string
+	// Specify the data protection policy, in JSON.
+	PolicyDocument *string
 }
 
 // PutDataProtectionPolicyResponse is the "PutDataProtectionPolicyResponse" structure of the model.
 type PutDataProtectionPolicyResponse struct {
+	// The log group name or ARN that you specified in your request.
 	LogGroupIdentifier *string
-	PolicyDocument     *string
-	LastUpdatedTime    *int64
+	// The data protection policy used for this log group.
+	PolicyDocument *string
+	// The date and time that this policy was most recently updated.
+	LastUpdatedTime *int64
 }
 
 // PutDeliveryDestinationPolicyRequest is the "PutDeliveryDestinationPolicyRequest" structure of the model.
 type PutDeliveryDestinationPolicyRequest struct {
-	DeliveryDestinationName   *string
+	// The name of the delivery destination to assign this policy to.
+	DeliveryDestinationName *string
+	// The contents of the policy.
 	DeliveryDestinationPolicy *string
 }
 
 // PutDeliveryDestinationPolicyResponse is the "PutDeliveryDestinationPolicyResponse" structure of the model.
 type PutDeliveryDestinationPolicyResponse struct {
+	// The contents of the policy that you just created.
 	Policy *Policy
 }
 
 // PutDeliveryDestinationRequest is the "PutDeliveryDestinationRequest" structure of the model.
 type PutDeliveryDestinationRequest struct {
-	Name                             *string
-	OutputFormat                     *string
+	// A name for this delivery destination.
+	Name *string
+	// The format for the logs that this delivery destination will receive.
+	OutputFormat *string
+	// A structure that contains the ARN of the Amazon Web Services resource that will receive the logs.
 	DeliveryDestinationConfiguration *DeliveryDestinationConfiguration
-	Tags                             map[string]string
+	// An optional list of key-value pairs to associate with the resource.
+	Tags map[string]string
 }
 
 // PutDeliveryDestinationResponse is the "PutDeliveryDestinationResponse" structure of the model.
 type PutDeliveryDestinationResponse struct {
+	// A structure containing information about the delivery destination that you just created or updated.
 	DeliveryDestination *DeliveryDestination
 }
 
 // PutDeliverySourceRequest is the "PutDeliverySourceRequest" structure of the model.
 type PutDeliverySourceRequest struct {
-	Name        *string
+	// A name for this delivery source.
+	Name *string
+	// The ARN of the Amazon Web Services resource that is generating and sending logs.
 	ResourceArn *string
-	LogType     *string
-	Tags        map[string]string
+	// Defines the type of log that the source is sending.
+	LogType *string
+	// An optional list of key-value pairs to associate with the resource.
+	Tags map[string]string
 }
 
 // PutDeliverySourceResponse is the "PutDeliverySourceResponse" structure of the model.
 type PutDeliverySourceResponse struct {
+	// A structure containing information about the delivery source that was just created or updated.
 	DeliverySource *DeliverySource
 }
 
 // PutDestinationPolicyRequest is the "PutDestinationPolicyRequest" structure of the model.
 type PutDestinationPolicyRequest struct {
+	// A name for an existing destination.
 	DestinationName *string
-	AccessPolicy    *string
-	ForceUpdate     *bool
+	// An IAM policy document that authorizes cross-account users to deliver their log events to the associated destination.
+	AccessPolicy *string
+	// Specify true if you are updating an existing destination policy to grant permission to an organization ID instead of granting permission to individual Amazon Web Services accounts.
+	ForceUpdate *bool
 }
 
 // PutDestinationRequest is the "PutDestinationRequest" structure of the model.
 type PutDestinationRequest struct {
+	// A name for the destination.
 	DestinationName *string
-	TargetArn       *string
-	RoleArn         *string
-	Tags            map[string]string
+	// The ARN of an Amazon Kinesis stream to which to deliver matching log events.
+	TargetArn *string
+	// The ARN of an IAM role that grants CloudWatch Logs permissions to call the Amazon Kinesis PutRecord operation on the destination stream.
+	RoleArn *string
+	// An optional list of key-value pairs to associate with the resource.
+	Tags map[string]string
 }
 
 // PutDestinationResponse is the "PutDestinationResponse" structure of the model.
 type PutDestinationResponse struct {
+	// The destination.
 	Destination *Destination
 }
 
 // PutLogEventsRequest is the "PutLogEventsRequest" structure of the model.
 type PutLogEventsRequest struct {
-	LogGroupName  *string
+	// The name of the log group.
+	LogGroupName *string
+	// The name of the log stream.
 	LogStreamName *string
-	LogEvents     []*InputLogEvent
+	// The log events.
+	LogEvents []*InputLogEvent
+	// The sequence token obtained from the response of the previous PutLogEvents call.
 	SequenceToken *string
 }
 
 // PutLogEventsResponse is the "PutLogEventsResponse" structure of the model.
 type PutLogEventsResponse struct {
-	NextSequenceToken     *string
+	// The next sequence token.
+	NextSequenceToken *string
+	// The rejected events.
 	RejectedLogEventsInfo *RejectedLogEventsInfo
 }
 
 // PutMetricFilterRequest is the "PutMetricFilterRequest" structure of the model.
 type PutMetricFilterRequest struct {
-	LogGroupName          *string
-	FilterName            *string
-	FilterPattern         *string
+	// The name of the log group.
+	LogGroupName *string
+	// A name for the metric filter.
+	FilterName *string
+	// A filter pattern for extracting metric data out of ingested log events.
+	FilterPattern *string
+	// A collection of information that defines how metric data gets emitted.
 	MetricTransformations []*MetricTransformation
 }
 
 // PutQueryDefinitionRequest is the "PutQueryDefinitionRequest" structure of the model.
 type PutQueryDefinitionRequest struct {
-	Name              *string
+	// A name for the query definition.
+	Name *string
+	// If you are updating a query definition, use this parameter to specify the ID of the query definition that you want to update.
 	QueryDefinitionId *string
-	LogGroupNames     []string
-	QueryString       *string
-	ClientToken       *string
+	// Use this parameter to include specific log groups as part of your query definition.
+	LogGroupNames []string
+	// The query string to use for this definition.
+	QueryString *string
+	// Used as an idempotency token, to avoid returning an exception if the service receives the same request twice because of a network error.
+	ClientToken *string
 }
 
 // PutQueryDefinitionResponse is the "PutQueryDefinitionResponse" structure of the model.
 type PutQueryDefinitionResponse struct {
+	// The ID of the query definition.
 	QueryDefinitionId *string
 }
 
 // PutResourcePolicyRequest is the "PutResourcePolicyRequest" structure of the model.
 type PutResourcePolicyRequest struct {
-	PolicyName     *string
+	// Name of the new policy.
+	PolicyName *string
+	// Details of the new policy, including the identity of the principal that is enabled to put logs to this account.
 	PolicyDocument *string
 }
 
 // PutResourcePolicyResponse is the "PutResourcePolicyResponse" structure of the model.
 type PutResourcePolicyResponse struct {
+	// The new policy.
 	ResourcePolicy *ResourcePolicy
 }
 
 // PutRetentionPolicyRequest is the "PutRetentionPolicyRequest" structure of the model.
 type PutRetentionPolicyRequest struct {
+	// The name of the log group.
 	LogGroupName    *string
 	RetentionInDays *int32
 }
 
 // PutSubscriptionFilterRequest is the "PutSubscriptionFilterRequest" structure of the model.
 type PutSubscriptionFilterRequest struct {
-	LogGroupName   *string
-	FilterName     *string
-	FilterPattern  *string
+	// The name of the log group.
+	LogGroupName *string
+	// A name for the subscription filter.
+	FilterName *string
+	// A filter pattern for subscribing to a filtered stream of log events.
+	FilterPattern *string
+	// The ARN of the destination to deliver matching log events to.
 	DestinationArn *string
-	RoleArn        *string
-	Distribution   *string
+	// The ARN of an IAM role that grants CloudWatch Logs permissions to deliver ingested log events to the destination stream.
+	RoleArn *string
+	// The method used to distribute log data to the destination.
+	Distribution *string
 }
 
 // QueryCompileError is the "QueryCompileError" structure of the model.
+//
+// Reserved.
 type QueryCompileError struct {
+	// Reserved.
 	Location *QueryCompileErrorLocation
-	Message  *string
+	// Reserved.
+	Message *string
 }
 
 // QueryCompileErrorLocation is the "QueryCompileErrorLocation" structure of the model.
+//
+// Reserved.
 type QueryCompileErrorLocation struct {
+	// Reserved.
 	StartCharOffset *int32
-	EndCharOffset   *int32
+	// Reserved.
+	EndCharOffset *int32
 }
 
 // QueryDefinition is the "QueryDefinition" structure of the model.
+//
+// This structure contains details about a saved CloudWatch Logs Insights query definition.
 type QueryDefinition struct {
+	// The unique ID of the query definition.
 	QueryDefinitionId *string
-	Name              *string
-	QueryString       *string
-	LastModified      *int64
-	LogGroupNames     []string
+	// The name of the query definition.
+	Name *string
+	// The query string to use for this definition.
+	QueryString *string
+	// The date that the query definition was most recently modified.
+	LastModified *int64
+	// If this query definition contains a list of log groups that it is limited to, that list appears here.
+	LogGroupNames []string
 }
 
 // QueryInfo is the "QueryInfo" structure of the model.
+//
+// Information about one CloudWatch Logs Insights query that matches the request in a DescribeQueries operation.
 type QueryInfo struct {
-	QueryId      *string
-	QueryString  *string
-	Status       *string
-	CreateTime   *int64
+	// The unique ID number of this query.
+	QueryId *string
+	// The query string used in this query.
+	QueryString *string
+	// The status of this query.
+	Status *string
+	// The date and time that this query was created.
+	CreateTime *int64
+	// The name of the log group scanned by this query.
 	LogGroupName *string
 }
 
 // QueryStatistics is the "QueryStatistics" structure of the model.
+//
+// Contains the number of log events scanned by the query, the number of log events that matched the query criteria, and the total number of bytes in the log events that were scanned.
 type QueryStatistics struct {
+	// The number of log events that matched the query string.
 	RecordsMatched *float64
+	// The total number of log events scanned during the query.
 	RecordsScanned *float64
-	BytesScanned   *float64
+	// The total number of bytes in the log events scanned during the query.
+	BytesScanned *float64
 }
 
 // RejectedLogEventsInfo is the "RejectedLogEventsInfo" structure of the model.
+//
+// Represents the rejected events.
 type RejectedLogEventsInfo struct {
+	// The index of the first log event that is too new.
 	TooNewLogEventStartIndex *int32
-	TooOldLogEventEndIndex   *int32
-	ExpiredLogEventEndIndex  *int32
+	// The index of the last log event that is too old.
+	TooOldLogEventEndIndex *int32
+	// The expired log events.
+	ExpiredLogEventEndIndex *int32
 }
 
 // ResourceAlreadyExistsException is the "ResourceAlreadyExistsException" error structure of the model.
+//
+// The specified resource already exists.
 type ResourceAlreadyExistsException struct {
 }
 
 // ResourceNotFoundException is the "ResourceNotFoundException" error structure of the model.
+//
+// The specified resource does not exist.
 type ResourceNotFoundException struct {
 }
 
 // ResourcePolicy is the "ResourcePolicy" structure of the model.
+//
+// A policy enabling one or more entities to put logs to a log group in this account.
 type ResourcePolicy struct {
-	PolicyName      *string
-	PolicyDocument  *string
+	// The name of the resource policy.
+	PolicyName *string
+	// The details of the policy.
+	PolicyDocument *string
+	// Timestamp showing when this policy was last updated, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
 	LastUpdatedTime *int64
 }
 
 // ResultField is the "ResultField" structure of the model.
+//
+// Contains one field from one log event returned by a CloudWatch Logs Insights query, along with the value of that field.
 type ResultField struct {
+	// The log event field.
 	Field *string
+	// The value of this field.
 	Value *string
 }
 
 // SearchedLogStream is the "SearchedLogStream" structure of the model.
+//
+// Represents the search status of a log stream.
 type SearchedLogStream struct {
-	LogStreamName      *string
+	// The name of the log stream.
+	LogStreamName *string
+	// Indicates whether all the events in this log stream were searched.
 	SearchedCompletely *bool
 }
 
 // ServiceQuotaExceededException is the "ServiceQuotaExceededException" error structure of the model.
+//
+// This request exceeds a service quota.
 type ServiceQuotaExceededException struct {
 }
 
 // ServiceUnavailableException is the "ServiceUnavailableException" error structure of the model.
+//
+// The service cannot complete the request.
 type ServiceUnavailableException struct {
 }
 
 // SessionStreamingException is the "SessionStreamingException" error structure of the model.
+//
+// his exception is returned if an unknown error occurs during a Live Tail session.
 type SessionStreamingException struct {
 	Message *string
 }
 
 // SessionTimeoutException is the "SessionTimeoutException" error structure of the model.
+//
+// This exception is returned in a Live Tail stream when the Live Tail session times out.
 type SessionTimeoutException struct {
 	Message *string
 }
 
 // StartLiveTailRequest is the "StartLiveTailRequest" structure of the model.
 type StartLiveTailRequest struct {
-	LogGroupIdentifiers   []string
-	LogStreamNames        []string
+	// An array where each item in the array is a log group to include in the Live Tail session.
+	LogGroupIdentifiers []string
+	// If you specify this parameter, then only log events in the log streams that you specify here are included in the Live Tail session.
+	LogStreamNames []string
+	// If you specify this parameter, then only log events in the log streams that have names that start with the prefixes that you specify here are included in the Live Tail session.
 	LogStreamNamePrefixes []string
+	// An optional pattern to use to filter the results to include only log events that match the pattern.
 	LogEventFilterPattern *string
 }
 
 // StartLiveTailResponse is the "StartLiveTailResponse" structure of the model.
 type StartLiveTailResponse struct {
+	// An object that includes the stream returned by your request.
 	ResponseStream *StartLiveTailResponseStream
 }
 
 // StartLiveTailResponseStream is the "StartLiveTailResponseStream" event stream of the model.
+//
+// This object includes the stream returned by your StartLiveTail request.
 type StartLiveTailResponseStream struct {
-	SessionStart              *LiveTailSessionStart
-	SessionUpdate             *LiveTailSessionUpdate
-	SessionTimeoutException   *SessionTimeoutException
+	// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
+	SessionStart *LiveTailSessionStart
+	// This object contains the log events and session metadata.
+	SessionUpdate *LiveTailSessionUpdate
+	// This exception is returned in the stream when the Live Tail session times out.
+	SessionTimeoutException *SessionTimeoutException
+	// This exception is returned if an unknown error occurs.
 	SessionStreamingException *SessionStreamingException
 }
 
 // StartQueryRequest is the "StartQueryRequest" structure of the model.
 type StartQueryRequest struct {
-	LogGroupName        *string
-	LogGroupNames       []string
+	// The log group on which to perform the query.
+	LogGroupName *string
+	// The list of log groups to be queried.
+	LogGroupNames []string
+	// The list of log groups to query.
 	LogGroupIdentifiers []string
-	StartTime           *int64
-	EndTime             *int64
-	QueryString         *string
-	Limit               *int32
+	// The beginning of the time range to query.
+	StartTime *int64
+	// The end of the time range to query.
+	EndTime *int64
+	// The query string to use.
+	QueryString *string
+	// The maximum number of log events to return in the query.
+	Limit *int32
 }
 
 // StartQueryResponse is the "StartQueryResponse" structure of the model.
 type StartQueryResponse struct {
+	// The unique ID of the query.
 	QueryId *string
 }
 
 // StopQueryRequest is the "StopQueryRequest" structure of the model.
 type StopQueryRequest struct {
+	// The ID number of the query to stop.
 	QueryId *string
 }
 
 // StopQueryResponse is the "StopQueryResponse" structure of the model.
 type StopQueryResponse struct {
+	// This is true if the query was stopped by the StopQuery operation.
 	Success *bool
 }
 
 // SubscriptionFilter is the "SubscriptionFilter" structure of the model.
+//
+// Represents a subscription filter.
 type SubscriptionFilter struct {
-	FilterName     *string
-	LogGroupName   *string
-	FilterPattern  *string
+	// The name of the subscription filter.
+	FilterName *string
+	// The name of the log group.
+	LogGroupName  *string
+	FilterPattern *string
+	// The Amazon Resource Name (ARN) of the destination.
 	DestinationArn *string
 	RoleArn        *string
 	Distribution   *string
-	CreationTime   *int64
+	// The creation time of the subscription filter, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
+	CreationTime *int64
 }
 
 // SuppressionPeriod is the "SuppressionPeriod" structure of the model.
+//
+// If you are suppressing an anomaly temporariliy, this structure defines how long the suppression period is to be.
 type SuppressionPeriod struct {
-	Value           *int32
+	// Specifies the number of seconds, minutes or hours to suppress this anomaly.
+	Value *int32
+	// Specifies whether the value of value is in seconds, minutes, or hours.
 	SuppressionUnit *string
 }
 
 // TagLogGroupRequest is the "TagLogGroupRequest" structure of the model.
 type TagLogGroupRequest struct {
+	// The name of the log group.
 	LogGroupName *string
-	Tags         map[string]string
+	// The key-value pairs to use for the tags.
+	Tags map[string]string
 }
 
 // TagResourceRequest is the "TagResourceRequest" structure of the model.
 type TagResourceRequest struct {
+	// The ARN of the resource that you're adding tags to.
 	ResourceArn *string
-	Tags        map[string]string
+	// The list of key-value pairs to associate with the resource.
+	Tags map[string]string
 }
 
 // TestMetricFilterRequest is the "TestMetricFilterRequest" structure of the model.
 type TestMetricFilterRequest struct {
-	FilterPattern    *string
+	FilterPattern *string
+	// The log event messages to test.
 	LogEventMessages []string
 }
 
 // TestMetricFilterResponse is the "TestMetricFilterResponse" structure of the model.
 type TestMetricFilterResponse struct {
+	// The matched events.
 	Matches []*MetricFilterMatchRecord
 }
 
 // ThrottlingException is the "ThrottlingException" error structure of the model.
+//
+// The request was throttled because of quota limits.
 type ThrottlingException struct {
 }
 
 // TooManyTagsException is the "TooManyTagsException" error structure of the model.
+//
+// A resource can have no more than 50 tags.
 type TooManyTagsException struct {
-	Message      *string
+	Message *string
+	// The name of the resource.
 	ResourceName *string
 }
 
 // UnrecognizedClientException is the "UnrecognizedClientException" error structure of the model.
+//
+// The most likely cause is an Amazon Web Services access key ID or secret key that's not valid.
 type UnrecognizedClientException struct {
 }
 
 // UntagLogGroupRequest is the "UntagLogGroupRequest" structure of the model.
 type UntagLogGroupRequest struct {
+	// The name of the log group.
 	LogGroupName *string
-	Tags         []string
+	// The tag keys.
+	Tags []string
 }
 
 // UntagResourceRequest is the "UntagResourceRequest" structure of the model.
 type UntagResourceRequest struct {
+	// The ARN of the CloudWatch Logs resource that you're removing tags from.
 	ResourceArn *string
-	TagKeys     []string
+	// The list of tag keys to remove from the resource.
+	TagKeys []string
 }
 
 // UpdateAnomalyRequest is the "UpdateAnomalyRequest" structure of the model.
 type UpdateAnomalyRequest struct {
-	AnomalyId          *string
-	PatternId          *string
+	// If you are suppressing or unsuppressing an anomaly, specify its unique ID here.
+	AnomalyId *string
+	// If you are suppressing or unsuppressing an pattern, specify its unique ID here.
+	PatternId *string
+	// The ARN of the anomaly detector that this operation is to act on.
 	AnomalyDetectorArn *string
-	SuppressionType    *string
-	SuppressionPeriod  *SuppressionPeriod
+	// Use this to specify whether the suppression to be temporary or infinite.
+	SuppressionType *string
+	// If you are temporarily suppressing an anomaly or pattern, use this structure to specify how long the suppression is to last.
+	SuppressionPeriod *SuppressionPeriod
 }
 
 // UpdateLogAnomalyDetectorRequest is the "UpdateLogAnomalyDetectorRequest" structure of the model.
 type UpdateLogAnomalyDetectorRequest struct {
-	AnomalyDetectorArn    *string
-	EvaluationFrequency   *string
-	FilterPattern         *string
+	// The ARN of the anomaly detector that you want to update.
+	AnomalyDetectorArn *string
+	// Specifies how often the anomaly detector runs and look for anomalies.
+	EvaluationFrequency *string
+	FilterPattern       *string
+	// The number of days to use as the life cycle of anomalies.
 	AnomalyVisibilityTime *int64
-	Enabled               *bool
+	// Use this parameter to pause or restart the anomaly detector.
+	Enabled *bool
 }
 
 // ValidationException is the "ValidationException" error structure of the model.
+//
+// One of the parameters for the request is not valid.
 type ValidationException struct {
 }
 

@@ -158,104 +158,301 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 // Handler is what a S3 implementation provides: one method per operation.
 // Methods return *api.Error values (see the New… constructors) for AWS errors.
 type Handler interface {
+	// AbortMultipartUpload this operation aborts a multipart upload.
 	AbortMultipartUpload(ctx context.Context, in *AbortMultipartUploadRequest) (*AbortMultipartUploadOutput, error)
+
+	// CompleteMultipartUpload completes a multipart upload by assembling previously uploaded parts.
 	CompleteMultipartUpload(ctx context.Context, in *CompleteMultipartUploadRequest) (*CompleteMultipartUploadOutput, error)
+
+	// CopyObject creates a copy of an object that is already stored in Amazon S3.
 	CopyObject(ctx context.Context, in *CopyObjectRequest) (*CopyObjectOutput, error)
+
+	// CreateBucket this action creates an Amazon S3 bucket.
 	CreateBucket(ctx context.Context, in *CreateBucketRequest) (*CreateBucketOutput, error)
+
+	// CreateMultipartUpload this action initiates a multipart upload and returns an upload ID.
 	CreateMultipartUpload(ctx context.Context, in *CreateMultipartUploadRequest) (*CreateMultipartUploadOutput, error)
+
+	// CreateSession creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint APIs on directory buckets.
 	CreateSession(ctx context.Context, in *CreateSessionRequest) (*CreateSessionOutput, error)
+
+	// DeleteBucket deletes the S3 bucket.
 	DeleteBucket(ctx context.Context, in *DeleteBucketRequest) (*DeleteBucketOutput, error)
+
+	// DeleteBucketAnalyticsConfiguration this operation is not supported by directory buckets.
 	DeleteBucketAnalyticsConfiguration(ctx context.Context, in *DeleteBucketAnalyticsConfigurationRequest) (*DeleteBucketAnalyticsConfigurationOutput, error)
+
+	// DeleteBucketCors this operation is not supported by directory buckets.
 	DeleteBucketCors(ctx context.Context, in *DeleteBucketCorsRequest) (*DeleteBucketCorsOutput, error)
+
+	// DeleteBucketEncryption this operation is not supported by directory buckets.
 	DeleteBucketEncryption(ctx context.Context, in *DeleteBucketEncryptionRequest) (*DeleteBucketEncryptionOutput, error)
+
+	// DeleteBucketIntelligentTieringConfiguration this operation is not supported by directory buckets.
 	DeleteBucketIntelligentTieringConfiguration(ctx context.Context, in *DeleteBucketIntelligentTieringConfigurationRequest) (*DeleteBucketIntelligentTieringConfigurationOutput, error)
+
+	// DeleteBucketInventoryConfiguration this operation is not supported by directory buckets.
 	DeleteBucketInventoryConfiguration(ctx context.Context, in *DeleteBucketInventoryConfigurationRequest) (*DeleteBucketInventoryConfigurationOutput, error)
+
+	// DeleteBucketLifecycle this operation is not supported by directory buckets.
 	DeleteBucketLifecycle(ctx context.Context, in *DeleteBucketLifecycleRequest) (*DeleteBucketLifecycleOutput, error)
+
+	// DeleteBucketMetricsConfiguration this operation is not supported by directory buckets.
 	DeleteBucketMetricsConfiguration(ctx context.Context, in *DeleteBucketMetricsConfigurationRequest) (*DeleteBucketMetricsConfigurationOutput, error)
+
+	// DeleteBucketOwnershipControls this operation is not supported by directory buckets.
 	DeleteBucketOwnershipControls(ctx context.Context, in *DeleteBucketOwnershipControlsRequest) (*DeleteBucketOwnershipControlsOutput, error)
+
+	// DeleteBucketPolicy deletes the policy of a specified bucket.
 	DeleteBucketPolicy(ctx context.Context, in *DeleteBucketPolicyRequest) (*DeleteBucketPolicyOutput, error)
+
+	// DeleteBucketReplication this operation is not supported by directory buckets.
 	DeleteBucketReplication(ctx context.Context, in *DeleteBucketReplicationRequest) (*DeleteBucketReplicationOutput, error)
+
+	// DeleteBucketTagging this operation is not supported by directory buckets.
 	DeleteBucketTagging(ctx context.Context, in *DeleteBucketTaggingRequest) (*DeleteBucketTaggingOutput, error)
+
+	// DeleteBucketWebsite this operation is not supported by directory buckets.
 	DeleteBucketWebsite(ctx context.Context, in *DeleteBucketWebsiteRequest) (*DeleteBucketWebsiteOutput, error)
+
+	// DeleteObject removes an object from a bucket.
 	DeleteObject(ctx context.Context, in *DeleteObjectRequest) (*DeleteObjectOutput, error)
+
+	// DeleteObjectTagging this operation is not supported by directory buckets.
 	DeleteObjectTagging(ctx context.Context, in *DeleteObjectTaggingRequest) (*DeleteObjectTaggingOutput, error)
+
+	// DeleteObjects this operation enables you to delete multiple objects from a bucket using a single HTTP request.
 	DeleteObjects(ctx context.Context, in *DeleteObjectsRequest) (*DeleteObjectsOutput, error)
+
+	// DeletePublicAccessBlock this operation is not supported by directory buckets.
 	DeletePublicAccessBlock(ctx context.Context, in *DeletePublicAccessBlockRequest) (*DeletePublicAccessBlockOutput, error)
+
+	// GetBucketAccelerateConfiguration this operation is not supported by directory buckets.
 	GetBucketAccelerateConfiguration(ctx context.Context, in *GetBucketAccelerateConfigurationRequest) (*GetBucketAccelerateConfigurationOutput, error)
+
+	// GetBucketAcl this operation is not supported by directory buckets.
 	GetBucketAcl(ctx context.Context, in *GetBucketAclRequest) (*GetBucketAclOutput, error)
+
+	// GetBucketAnalyticsConfiguration this operation is not supported by directory buckets.
 	GetBucketAnalyticsConfiguration(ctx context.Context, in *GetBucketAnalyticsConfigurationRequest) (*GetBucketAnalyticsConfigurationOutput, error)
+
+	// GetBucketCors this operation is not supported by directory buckets.
 	GetBucketCors(ctx context.Context, in *GetBucketCorsRequest) (*GetBucketCorsOutput, error)
+
+	// GetBucketEncryption this operation is not supported by directory buckets.
 	GetBucketEncryption(ctx context.Context, in *GetBucketEncryptionRequest) (*GetBucketEncryptionOutput, error)
+
+	// GetBucketIntelligentTieringConfiguration this operation is not supported by directory buckets.
 	GetBucketIntelligentTieringConfiguration(ctx context.Context, in *GetBucketIntelligentTieringConfigurationRequest) (*GetBucketIntelligentTieringConfigurationOutput, error)
+
+	// GetBucketInventoryConfiguration this operation is not supported by directory buckets.
 	GetBucketInventoryConfiguration(ctx context.Context, in *GetBucketInventoryConfigurationRequest) (*GetBucketInventoryConfigurationOutput, error)
+
+	// GetBucketLifecycle: For an updated version of this API, see GetBucketLifecycleConfiguration.
 	GetBucketLifecycle(ctx context.Context, in *GetBucketLifecycleRequest) (*GetBucketLifecycleOutput, error)
+
+	// GetBucketLifecycleConfiguration this operation is not supported by directory buckets.
 	GetBucketLifecycleConfiguration(ctx context.Context, in *GetBucketLifecycleConfigurationRequest) (*GetBucketLifecycleConfigurationOutput, error)
+
+	// GetBucketLocation this operation is not supported by directory buckets.
 	GetBucketLocation(ctx context.Context, in *GetBucketLocationRequest) (*GetBucketLocationOutput, error)
+
+	// GetBucketLogging this operation is not supported by directory buckets.
 	GetBucketLogging(ctx context.Context, in *GetBucketLoggingRequest) (*GetBucketLoggingOutput, error)
+
+	// GetBucketMetricsConfiguration this operation is not supported by directory buckets.
 	GetBucketMetricsConfiguration(ctx context.Context, in *GetBucketMetricsConfigurationRequest) (*GetBucketMetricsConfigurationOutput, error)
+
+	// GetBucketNotification this operation is not supported by directory buckets.
 	GetBucketNotification(ctx context.Context, in *GetBucketNotificationConfigurationRequest) (*NotificationConfigurationDeprecated, error)
+
+	// GetBucketNotificationConfiguration this operation is not supported by directory buckets.
 	GetBucketNotificationConfiguration(ctx context.Context, in *GetBucketNotificationConfigurationRequest) (*NotificationConfiguration, error)
+
+	// GetBucketOwnershipControls this operation is not supported by directory buckets.
 	GetBucketOwnershipControls(ctx context.Context, in *GetBucketOwnershipControlsRequest) (*GetBucketOwnershipControlsOutput, error)
+
+	// GetBucketPolicy returns the policy of a specified bucket.
 	GetBucketPolicy(ctx context.Context, in *GetBucketPolicyRequest) (*GetBucketPolicyOutput, error)
+
+	// GetBucketPolicyStatus this operation is not supported by directory buckets.
 	GetBucketPolicyStatus(ctx context.Context, in *GetBucketPolicyStatusRequest) (*GetBucketPolicyStatusOutput, error)
+
+	// GetBucketReplication this operation is not supported by directory buckets.
 	GetBucketReplication(ctx context.Context, in *GetBucketReplicationRequest) (*GetBucketReplicationOutput, error)
+
+	// GetBucketRequestPayment this operation is not supported by directory buckets.
 	GetBucketRequestPayment(ctx context.Context, in *GetBucketRequestPaymentRequest) (*GetBucketRequestPaymentOutput, error)
+
+	// GetBucketTagging this operation is not supported by directory buckets.
 	GetBucketTagging(ctx context.Context, in *GetBucketTaggingRequest) (*GetBucketTaggingOutput, error)
+
+	// GetBucketVersioning this operation is not supported by directory buckets.
 	GetBucketVersioning(ctx context.Context, in *GetBucketVersioningRequest) (*GetBucketVersioningOutput, error)
+
+	// GetBucketWebsite this operation is not supported by directory buckets.
 	GetBucketWebsite(ctx context.Context, in *GetBucketWebsiteRequest) (*GetBucketWebsiteOutput, error)
+
+	// GetObject retrieves an object from Amazon S3.
 	GetObject(ctx context.Context, in *GetObjectRequest) (*GetObjectOutput, error)
+
+	// GetObjectAcl this operation is not supported by directory buckets.
 	GetObjectAcl(ctx context.Context, in *GetObjectAclRequest) (*GetObjectAclOutput, error)
+
+	// GetObjectAttributes retrieves all the metadata from an object without returning the object itself.
 	GetObjectAttributes(ctx context.Context, in *GetObjectAttributesRequest) (*GetObjectAttributesOutput, error)
+
+	// GetObjectLegalHold this operation is not supported by directory buckets.
 	GetObjectLegalHold(ctx context.Context, in *GetObjectLegalHoldRequest) (*GetObjectLegalHoldOutput, error)
+
+	// GetObjectLockConfiguration this operation is not supported by directory buckets.
 	GetObjectLockConfiguration(ctx context.Context, in *GetObjectLockConfigurationRequest) (*GetObjectLockConfigurationOutput, error)
+
+	// GetObjectRetention this operation is not supported by directory buckets.
 	GetObjectRetention(ctx context.Context, in *GetObjectRetentionRequest) (*GetObjectRetentionOutput, error)
+
+	// GetObjectTagging this operation is not supported by directory buckets.
 	GetObjectTagging(ctx context.Context, in *GetObjectTaggingRequest) (*GetObjectTaggingOutput, error)
+
+	// GetObjectTorrent this operation is not supported by directory buckets.
 	GetObjectTorrent(ctx context.Context, in *GetObjectTorrentRequest) (*GetObjectTorrentOutput, error)
+
+	// GetPublicAccessBlock this operation is not supported by directory buckets.
 	GetPublicAccessBlock(ctx context.Context, in *GetPublicAccessBlockRequest) (*GetPublicAccessBlockOutput, error)
+
+	// HeadBucket: You can use this operation to determine if a bucket exists and if you have permission to access it.
 	HeadBucket(ctx context.Context, in *HeadBucketRequest) (*HeadBucketOutput, error)
+
+	// HeadObject: The HEAD operation retrieves metadata from an object without returning the object itself.
 	HeadObject(ctx context.Context, in *HeadObjectRequest) (*HeadObjectOutput, error)
+
+	// ListBucketAnalyticsConfigurations this operation is not supported by directory buckets.
 	ListBucketAnalyticsConfigurations(ctx context.Context, in *ListBucketAnalyticsConfigurationsRequest) (*ListBucketAnalyticsConfigurationsOutput, error)
+
+	// ListBucketIntelligentTieringConfigurations this operation is not supported by directory buckets.
 	ListBucketIntelligentTieringConfigurations(ctx context.Context, in *ListBucketIntelligentTieringConfigurationsRequest) (*ListBucketIntelligentTieringConfigurationsOutput, error)
+
+	// ListBucketInventoryConfigurations this operation is not supported by directory buckets.
 	ListBucketInventoryConfigurations(ctx context.Context, in *ListBucketInventoryConfigurationsRequest) (*ListBucketInventoryConfigurationsOutput, error)
+
+	// ListBucketMetricsConfigurations this operation is not supported by directory buckets.
 	ListBucketMetricsConfigurations(ctx context.Context, in *ListBucketMetricsConfigurationsRequest) (*ListBucketMetricsConfigurationsOutput, error)
+
+	// ListBuckets this operation is not supported by directory buckets.
 	ListBuckets(ctx context.Context, in *ListBucketsInput) (*ListBucketsOutput, error)
+
+	// ListDirectoryBuckets returns a list of all Amazon S3 directory buckets owned by the authenticated sender of the request.
 	ListDirectoryBuckets(ctx context.Context, in *ListDirectoryBucketsRequest) (*ListDirectoryBucketsOutput, error)
+
+	// ListMultipartUploads this operation lists in-progress multipart uploads in a bucket.
 	ListMultipartUploads(ctx context.Context, in *ListMultipartUploadsRequest) (*ListMultipartUploadsOutput, error)
+
+	// ListObjectVersions this operation is not supported by directory buckets.
 	ListObjectVersions(ctx context.Context, in *ListObjectVersionsRequest) (*ListObjectVersionsOutput, error)
+
+	// ListObjects this operation is not supported by directory buckets.
 	ListObjects(ctx context.Context, in *ListObjectsRequest) (*ListObjectsOutput, error)
+
+	// ListObjectsV2 returns some or all (up to 1,000) of the objects in a bucket with each request.
 	ListObjectsV2(ctx context.Context, in *ListObjectsV2Request) (*ListObjectsV2Output, error)
+
+	// ListParts lists the parts that have been uploaded for a specific multipart upload.
 	ListParts(ctx context.Context, in *ListPartsRequest) (*ListPartsOutput, error)
+
+	// PutBucketAccelerateConfiguration this operation is not supported by directory buckets.
 	PutBucketAccelerateConfiguration(ctx context.Context, in *PutBucketAccelerateConfigurationRequest) (*PutBucketAccelerateConfigurationOutput, error)
+
+	// PutBucketAcl this operation is not supported by directory buckets.
 	PutBucketAcl(ctx context.Context, in *PutBucketAclRequest) (*PutBucketAclOutput, error)
+
+	// PutBucketAnalyticsConfiguration this operation is not supported by directory buckets.
 	PutBucketAnalyticsConfiguration(ctx context.Context, in *PutBucketAnalyticsConfigurationRequest) (*PutBucketAnalyticsConfigurationOutput, error)
+
+	// PutBucketCors this operation is not supported by directory buckets.
 	PutBucketCors(ctx context.Context, in *PutBucketCorsRequest) (*PutBucketCorsOutput, error)
+
+	// PutBucketEncryption this operation is not supported by directory buckets.
 	PutBucketEncryption(ctx context.Context, in *PutBucketEncryptionRequest) (*PutBucketEncryptionOutput, error)
+
+	// PutBucketIntelligentTieringConfiguration this operation is not supported by directory buckets.
 	PutBucketIntelligentTieringConfiguration(ctx context.Context, in *PutBucketIntelligentTieringConfigurationRequest) (*PutBucketIntelligentTieringConfigurationOutput, error)
+
+	// PutBucketInventoryConfiguration this operation is not supported by directory buckets.
 	PutBucketInventoryConfiguration(ctx context.Context, in *PutBucketInventoryConfigurationRequest) (*PutBucketInventoryConfigurationOutput, error)
+
+	// PutBucketLifecycle this operation is not supported by directory buckets.
 	PutBucketLifecycle(ctx context.Context, in *PutBucketLifecycleRequest) (*PutBucketLifecycleOutput, error)
+
+	// PutBucketLifecycleConfiguration this operation is not supported by directory buckets.
 	PutBucketLifecycleConfiguration(ctx context.Context, in *PutBucketLifecycleConfigurationRequest) (*PutBucketLifecycleConfigurationOutput, error)
+
+	// PutBucketLogging this operation is not supported by directory buckets.
 	PutBucketLogging(ctx context.Context, in *PutBucketLoggingRequest) (*PutBucketLoggingOutput, error)
+
+	// PutBucketMetricsConfiguration this operation is not supported by directory buckets.
 	PutBucketMetricsConfiguration(ctx context.Context, in *PutBucketMetricsConfigurationRequest) (*PutBucketMetricsConfigurationOutput, error)
+
+	// PutBucketNotification this operation is not supported by directory buckets.
 	PutBucketNotification(ctx context.Context, in *PutBucketNotificationRequest) (*PutBucketNotificationOutput, error)
+
+	// PutBucketNotificationConfiguration this operation is not supported by directory buckets.
 	PutBucketNotificationConfiguration(ctx context.Context, in *PutBucketNotificationConfigurationRequest) (*PutBucketNotificationConfigurationOutput, error)
+
+	// PutBucketOwnershipControls this operation is not supported by directory buckets.
 	PutBucketOwnershipControls(ctx context.Context, in *PutBucketOwnershipControlsRequest) (*PutBucketOwnershipControlsOutput, error)
+
+	// PutBucketPolicy applies an Amazon S3 bucket policy to an Amazon S3 bucket.
 	PutBucketPolicy(ctx context.Context, in *PutBucketPolicyRequest) (*PutBucketPolicyOutput, error)
+
+	// PutBucketReplication this operation is not supported by directory buckets.
 	PutBucketReplication(ctx context.Context, in *PutBucketReplicationRequest) (*PutBucketReplicationOutput, error)
+
+	// PutBucketRequestPayment this operation is not supported by directory buckets.
 	PutBucketRequestPayment(ctx context.Context, in *PutBucketRequestPaymentRequest) (*PutBucketRequestPaymentOutput, error)
+
+	// PutBucketTagging this operation is not supported by directory buckets.
 	PutBucketTagging(ctx context.Context, in *PutBucketTaggingRequest) (*PutBucketTaggingOutput, error)
+
+	// PutBucketVersioning this operation is not supported by directory buckets.
 	PutBucketVersioning(ctx context.Context, in *PutBucketVersioningRequest) (*PutBucketVersioningOutput, error)
+
+	// PutBucketWebsite this operation is not supported by directory buckets.
 	PutBucketWebsite(ctx context.Context, in *PutBucketWebsiteRequest) (*PutBucketWebsiteOutput, error)
+
+	// PutObject adds an object to a bucket.
 	PutObject(ctx context.Context, in *PutObjectRequest) (*PutObjectOutput, error)
+
+	// PutObjectAcl this operation is not supported by directory buckets.
 	PutObjectAcl(ctx context.Context, in *PutObjectAclRequest) (*PutObjectAclOutput, error)
+
+	// PutObjectLegalHold this operation is not supported by directory buckets.
 	PutObjectLegalHold(ctx context.Context, in *PutObjectLegalHoldRequest) (*PutObjectLegalHoldOutput, error)
+
+	// PutObjectLockConfiguration this operation is not supported by directory buckets.
 	PutObjectLockConfiguration(ctx context.Context, in *PutObjectLockConfigurationRequest) (*PutObjectLockConfigurationOutput, error)
+
+	// PutObjectRetention this operation is not supported by directory buckets.
 	PutObjectRetention(ctx context.Context, in *PutObjectRetentionRequest) (*PutObjectRetentionOutput, error)
+
+	// PutObjectTagging this operation is not supported by directory buckets.
 	PutObjectTagging(ctx context.Context, in *PutObjectTaggingRequest) (*PutObjectTaggingOutput, error)
+
+	// PutPublicAccessBlock this operation is not supported by directory buckets.
 	PutPublicAccessBlock(ctx context.Context, in *PutPublicAccessBlockRequest) (*PutPublicAccessBlockOutput, error)
+
+	// RestoreObject this operation is not supported by directory buckets.
 	RestoreObject(ctx context.Context, in *RestoreObjectRequest) (*RestoreObjectOutput, error)
+
+	// SelectObjectContent this operation is not supported by directory buckets.
 	SelectObjectContent(ctx context.Context, in *SelectObjectContentRequest) (*SelectObjectContentOutput, error)
+
+	// UploadPart uploads a part in a multipart upload.
 	UploadPart(ctx context.Context, in *UploadPartRequest) (*UploadPartOutput, error)
+
+	// UploadPartCopy uploads a part by copying data from an existing object as data source.
 	UploadPartCopy(ctx context.Context, in *UploadPartCopyRequest) (*UploadPartCopyOutput, error)
+
+	// WriteGetObjectResponse this operation is not supported by directory buckets.
 	WriteGetObjectResponse(ctx context.Context, in *WriteGetObjectResponseRequest) (*WriteGetObjectResponseOutput, error)
 }
 
@@ -1282,7 +1479,10 @@ const (
 )
 
 // AbortIncompleteMultipartUpload is the "AbortIncompleteMultipartUpload" structure of the model.
+//
+// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload.
 type AbortIncompleteMultipartUpload struct {
+	// Specifies the number of days after which Amazon S3 aborts an incomplete multipart upload.
 	DaysAfterInitiation *int32
 }
 
@@ -1293,203 +1493,338 @@ type AbortMultipartUploadOutput struct {
 
 // AbortMultipartUploadRequest is the "AbortMultipartUploadRequest" structure of the model.
 type AbortMultipartUploadRequest struct {
-	Bucket              *string
-	Key                 *string
-	UploadId            *string
-	RequestPayer        *string
+	// The bucket name to which the upload was taking place.
+	Bucket *string
+	// Key of the object for which the multipart upload was initiated.
+	Key *string
+	// Upload ID that identifies the multipart upload.
+	UploadId     *string
+	RequestPayer *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // AccelerateConfiguration is the "AccelerateConfiguration" structure of the model.
+//
+// Configures the transfer acceleration state for an Amazon S3 bucket.
 type AccelerateConfiguration struct {
+	// Specifies the transfer acceleration status of the bucket.
 	Status *string
 }
 
 // AccessControlPolicy is the "AccessControlPolicy" structure of the model.
+//
+// Contains the elements that set the ACL permissions for an object per grantee.
 type AccessControlPolicy struct {
+	// A list of grants.
 	Grants []*Grant
-	Owner  *Owner
+	// Container for the bucket owner's display name and ID.
+	Owner *Owner
 }
 
 // AccessControlTranslation is the "AccessControlTranslation" structure of the model.
+//
+// A container for information about access control for replicas.
 type AccessControlTranslation struct {
+	// Specifies the replica ownership.
 	Owner *string
 }
 
 // AnalyticsAndOperator is the "AnalyticsAndOperator" structure of the model.
+//
+// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter.
 type AnalyticsAndOperator struct {
+	// The prefix to use when evaluating an AND predicate: The prefix that an object must have to be included in the metrics results.
 	Prefix *string
-	Tags   []*Tag
+	// The list of tags to use when evaluating an AND predicate.
+	Tags []*Tag
 }
 
 // AnalyticsConfiguration is the "AnalyticsConfiguration" structure of the model.
+//
+// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
 type AnalyticsConfiguration struct {
-	Id                   *string
-	Filter               *AnalyticsFilter
+	// The ID that identifies the analytics configuration.
+	Id *string
+	// The filter used to describe a set of objects for analyses.
+	Filter *AnalyticsFilter
+	// Contains data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes.
 	StorageClassAnalysis *StorageClassAnalysis
 }
 
 // AnalyticsExportDestination is the "AnalyticsExportDestination" structure of the model.
+//
+// Where to publish the analytics results.
 type AnalyticsExportDestination struct {
+	// A destination signifying output to an S3 bucket.
 	S3BucketDestination *AnalyticsS3BucketDestination
 }
 
 // AnalyticsFilter is the "AnalyticsFilter" structure of the model.
+//
+// The filter used to describe a set of objects for analyses.
 type AnalyticsFilter struct {
+	// The prefix to use when evaluating an analytics filter.
 	Prefix *string
-	Tag    *Tag
-	And    *AnalyticsAndOperator
+	// The tag to use when evaluating an analytics filter.
+	Tag *Tag
+	// A conjunction (logical AND) of predicates, which is used in evaluating an analytics filter.
+	And *AnalyticsAndOperator
 }
 
 // AnalyticsS3BucketDestination is the "AnalyticsS3BucketDestination" structure of the model.
+//
+// Contains information about where to publish the analytics results.
 type AnalyticsS3BucketDestination struct {
-	Format          *string
+	// Specifies the file format used when exporting data to Amazon S3.
+	Format *string
+	// The account ID that owns the destination S3 bucket.
 	BucketAccountId *string
-	Bucket          *string
-	Prefix          *string
+	// The Amazon Resource Name (ARN) of the bucket to which data is exported.
+	Bucket *string
+	// The prefix to use when exporting data.
+	Prefix *string
 }
 
 // Bucket is the "Bucket" structure of the model.
+//
+// In terms of implementation, a Bucket is a resource.
 type Bucket struct {
-	Name         *string
+	// The name of the bucket.
+	Name *string
+	// Date the bucket was created.
 	CreationDate *time.Time
 }
 
 // BucketAlreadyExists is the "BucketAlreadyExists" error structure of the model.
+//
+// The requested bucket name is not available.
 type BucketAlreadyExists struct {
 }
 
 // BucketAlreadyOwnedByYou is the "BucketAlreadyOwnedByYou" error structure of the model.
+//
+// The bucket you tried to create already exists, and you own it.
 type BucketAlreadyOwnedByYou struct {
 }
 
 // BucketInfo is the "BucketInfo" structure of the model.
+//
+// Specifies the information about the bucket that will be created.
 type BucketInfo struct {
+	// The number of Availability Zone that's used for redundancy for the bucket.
 	DataRedundancy *string
-	Type           *string
+	// The type of bucket.
+	Type *string
 }
 
 // BucketLifecycleConfiguration is the "BucketLifecycleConfiguration" structure of the model.
+//
+// Specifies the lifecycle configuration for objects in an Amazon S3 bucket.
 type BucketLifecycleConfiguration struct {
+	// A lifecycle rule for individual objects in an Amazon S3 bucket.
 	Rules []*LifecycleRule
 }
 
 // BucketLoggingStatus is the "BucketLoggingStatus" structure of the model.
+//
+// Container for logging status information.
 type BucketLoggingStatus struct {
 	LoggingEnabled *LoggingEnabled
 }
 
 // CORSConfiguration is the "CORSConfiguration" structure of the model.
+//
+// Describes the cross-origin access configuration for objects in an Amazon S3 bucket.
 type CORSConfiguration struct {
+	// A set of origins and methods (cross-origin access that you want to allow).
 	CORSRules []*CORSRule
 }
 
 // CORSRule is the "CORSRule" structure of the model.
+//
+// Specifies a cross-origin access rule for an Amazon S3 bucket.
 type CORSRule struct {
-	ID             *string
+	// Unique identifier for the rule.
+	ID *string
+	// Headers that are specified in the Access-Control-Request-Headers header.
 	AllowedHeaders []string
+	// An HTTP method that you allow the origin to execute.
 	AllowedMethods []string
+	// One or more origins you want customers to be able to access the bucket from.
 	AllowedOrigins []string
-	ExposeHeaders  []string
-	MaxAgeSeconds  *int32
+	// One or more headers in the response that you want customers to be able to access from their applications (for example, from a JavaScript XMLHttpRequest object).
+	ExposeHeaders []string
+	// The time in seconds that your browser is to cache the preflight response for the specified resource.
+	MaxAgeSeconds *int32
 }
 
 // CSVInput is the "CSVInput" structure of the model.
+//
+// Describes how an uncompressed comma-separated values (CSV)-formatted input object is formatted.
 type CSVInput struct {
-	FileHeaderInfo             *string
-	Comments                   *string
-	QuoteEscapeCharacter       *string
-	RecordDelimiter            *string
-	FieldDelimiter             *string
-	QuoteCharacter             *string
+	// Describes the first line of input.
+	FileHeaderInfo *string
+	// A single character used to indicate that a row should be ignored when the character is present at the start of that row.
+	Comments *string
+	// A single character used for escaping the quotation mark character inside an already escaped value.
+	QuoteEscapeCharacter *string
+	// A single character used to separate individual records in the input.
+	RecordDelimiter *string
+	// A single character used to separate individual fields in a record.
+	FieldDelimiter *string
+	// A single character used for escaping when the field delimiter is part of the value.
+	QuoteCharacter *string
+	// Specifies that CSV field values may contain quoted record delimiters and such records should be allowed.
 	AllowQuotedRecordDelimiter *bool
 }
 
 // CSVOutput is the "CSVOutput" structure of the model.
+//
+// Describes how uncompressed comma-separated values (CSV)-formatted results are formatted.
 type CSVOutput struct {
-	QuoteFields          *string
+	// Indicates whether to use quotation marks around output fields.
+	QuoteFields *string
+	// The single character used for escaping the quote character inside an already escaped value.
 	QuoteEscapeCharacter *string
-	RecordDelimiter      *string
-	FieldDelimiter       *string
-	QuoteCharacter       *string
+	// A single character used to separate individual records in the output.
+	RecordDelimiter *string
+	// The value used to separate individual fields in a record.
+	FieldDelimiter *string
+	// A single character used for escaping when the field delimiter is part of the value.
+	QuoteCharacter *string
 }
 
 // Checksum is the "Checksum" structure of the model.
+//
+// Contains all the possible checksum or digest values for an object.
 type Checksum struct {
-	ChecksumCRC32  *string
+	// The base64-encoded, 32-bit CRC32 checksum of the object.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
 	ChecksumCRC32C *string
-	ChecksumSHA1   *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
 	ChecksumSHA256 *string
 }
 
 // CloudFunctionConfiguration is the "CloudFunctionConfiguration" structure of the model.
+//
+// Container for specifying the Lambda notification configuration.
 type CloudFunctionConfiguration struct {
-	Id             *string
-	Event          *string
-	Events         []string
-	CloudFunction  *string
+	Id    *string
+	Event *string
+	// Bucket events for which to send notifications.
+	Events []string
+	// Lambda cloud function ARN that Amazon S3 can invoke when it detects events of the specified type.
+	CloudFunction *string
+	// The role supporting the invocation of the Lambda function
 	InvocationRole *string
 }
 
 // CommonPrefix is the "CommonPrefix" structure of the model.
+//
+// Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter.
 type CommonPrefix struct {
+	// Container for the specified common prefix.
 	Prefix *string
 }
 
 // CompleteMultipartUploadOutput is the "CompleteMultipartUploadOutput" structure of the model.
 type CompleteMultipartUploadOutput struct {
-	Location             *string
-	Bucket               *string
-	Key                  *string
-	Expiration           *string
-	ETag                 *string
-	ChecksumCRC32        *string
-	ChecksumCRC32C       *string
-	ChecksumSHA1         *string
-	ChecksumSHA256       *string
+	// The URI that identifies the newly created object.
+	Location *string
+	// The name of the bucket that contains the newly created object.
+	Bucket *string
+	// The object key of the newly created object.
+	Key *string
+	// If the object expiration is configured, this will contain the expiration date (expiry-date) and rule ID (rule-id).
+	Expiration *string
+	// Entity tag that identifies the newly created object's data.
+	ETag *string
+	// The base64-encoded, 32-bit CRC32 checksum of the object.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
+	ChecksumCRC32C *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
+	ChecksumSHA256 *string
+	// The server-side encryption algorithm used when storing this object in Amazon S3 (for example, AES256, aws:kms).
 	ServerSideEncryption *string
-	VersionId            *string
-	SSEKMSKeyId          *string
-	BucketKeyEnabled     *bool
-	RequestCharged       *string
+	// Version ID of the newly created object, in case the bucket has versioning turned on.
+	VersionId *string
+	// If present, indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used for the object.
+	SSEKMSKeyId *string
+	// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	RequestCharged   *string
 }
 
 // CompleteMultipartUploadRequest is the "CompleteMultipartUploadRequest" structure of the model.
 type CompleteMultipartUploadRequest struct {
-	Bucket               *string
-	Key                  *string
-	MultipartUpload      *CompletedMultipartUpload
-	UploadId             *string
-	ChecksumCRC32        *string
-	ChecksumCRC32C       *string
-	ChecksumSHA1         *string
-	ChecksumSHA256       *string
-	RequestPayer         *string
-	ExpectedBucketOwner  *string
+	// Name of the bucket to which the multipart upload was initiated.
+	Bucket *string
+	// Object key for which the multipart upload was initiated.
+	Key *string
+	// The container for the multipart upload request information.
+	MultipartUpload *CompletedMultipartUpload
+	// ID for the initiated multipart upload.
+	UploadId *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32 *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32C *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumSHA1 *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumSHA256 *string
+	RequestPayer   *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// The server-side encryption (SSE) algorithm used to encrypt the object.
 	SSECustomerAlgorithm *string
-	SSECustomerKey       *string
-	SSECustomerKeyMD5    *string
+	// The server-side encryption (SSE) customer managed key.
+	SSECustomerKey *string
+	// The MD5 server-side encryption (SSE) customer managed key.
+	SSECustomerKeyMD5 *string
 }
 
 // CompletedMultipartUpload is the "CompletedMultipartUpload" structure of the model.
+//
+// The container for the completed multipart upload details.
 type CompletedMultipartUpload struct {
+	// Array of CompletedPart data types.
 	Parts []*CompletedPart
 }
 
 // CompletedPart is the "CompletedPart" structure of the model.
+//
+// Details of the parts that were uploaded.
 type CompletedPart struct {
-	ETag           *string
-	ChecksumCRC32  *string
+	// Entity tag returned when the part was uploaded.
+	ETag *string
+	// The base64-encoded, 32-bit CRC32 checksum of the object.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
 	ChecksumCRC32C *string
-	ChecksumSHA1   *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
 	ChecksumSHA256 *string
-	PartNumber     *int32
+	// Part number that identifies the part.
+	PartNumber *int32
 }
 
 // Condition is the "Condition" structure of the model.
+//
+// A container for describing a condition that must be met for the specified redirect to apply.
 type Condition struct {
+	// The HTTP error code when the redirect is applied.
 	HttpErrorCodeReturnedEquals *string
-	KeyPrefixEquals             *string
+	// The object key name prefix when the redirect is applied.
+	KeyPrefixEquals *string
 }
 
 // ContinuationEvent is the "ContinuationEvent" structure of the model.
@@ -1498,443 +1833,696 @@ type ContinuationEvent struct {
 
 // CopyObjectOutput is the "CopyObjectOutput" structure of the model.
 type CopyObjectOutput struct {
-	CopyObjectResult        *CopyObjectResult
-	Expiration              *string
-	CopySourceVersionId     *string
-	VersionId               *string
-	ServerSideEncryption    *string
-	SSECustomerAlgorithm    *string
-	SSECustomerKeyMD5       *string
-	SSEKMSKeyId             *string
+	// Container for all response elements.
+	CopyObjectResult *CopyObjectResult
+	// If the object expiration is configured, the response includes this header.
+	Expiration *string
+	// Version ID of the source object that was copied.
+	CopySourceVersionId *string
+	// Version ID of the newly created copy.
+	VersionId *string
+	// The server-side encryption algorithm used when you store this object in Amazon S3 (for example, AES256, aws:kms, aws:kms:dsse).
+	ServerSideEncryption *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+	SSECustomerAlgorithm *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided…
+	SSECustomerKeyMD5 *string
+	// If present, indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used for the object.
+	SSEKMSKeyId *string
+	// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption.
 	SSEKMSEncryptionContext *string
-	BucketKeyEnabled        *bool
-	RequestCharged          *string
+	// Indicates whether the copied object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	RequestCharged   *string
 }
 
 // CopyObjectRequest is the "CopyObjectRequest" structure of the model.
 type CopyObjectRequest struct {
-	ACL                            *string
-	Bucket                         *string
-	CacheControl                   *string
-	ChecksumAlgorithm              *string
-	ContentDisposition             *string
-	ContentEncoding                *string
-	ContentLanguage                *string
-	ContentType                    *string
-	CopySource                     *string
-	CopySourceIfMatch              *string
-	CopySourceIfModifiedSince      *time.Time
-	CopySourceIfNoneMatch          *string
-	CopySourceIfUnmodifiedSince    *time.Time
-	Expires                        *time.Time
-	GrantFullControl               *string
-	GrantRead                      *string
-	GrantReadACP                   *string
-	GrantWriteACP                  *string
-	Key                            *string
-	Metadata                       map[string]string
-	MetadataDirective              *string
-	TaggingDirective               *string
-	ServerSideEncryption           *string
-	StorageClass                   *string
-	WebsiteRedirectLocation        *string
-	SSECustomerAlgorithm           *string
-	SSECustomerKey                 *string
-	SSECustomerKeyMD5              *string
-	SSEKMSKeyId                    *string
-	SSEKMSEncryptionContext        *string
-	BucketKeyEnabled               *bool
+	// The canned access control list (ACL) to apply to the object.
+	ACL *string
+	// The name of the destination bucket.
+	Bucket *string
+	// Specifies the caching behavior along the request/reply chain.
+	CacheControl *string
+	// Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object.
+	ChecksumAlgorithm *string
+	// Specifies presentational information for the object.
+	ContentDisposition *string
+	// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+	ContentEncoding *string
+	// The language the content is in.
+	ContentLanguage *string
+	// A standard MIME type that describes the format of the object data.
+	ContentType *string
+	// Specifies the source object for the copy operation.
+	CopySource *string
+	// Copies the object if its entity tag (ETag) matches the specified tag.
+	CopySourceIfMatch *string
+	// Copies the object if it has been modified since the specified time.
+	CopySourceIfModifiedSince *time.Time
+	// Copies the object if its entity tag (ETag) is different than the specified ETag.
+	CopySourceIfNoneMatch *string
+	// Copies the object if it hasn't been modified since the specified time.
+	CopySourceIfUnmodifiedSince *time.Time
+	// The date and time at which the object is no longer cacheable.
+	Expires *time.Time
+	// Gives the grantee READ, READ_ACP, and WRITE_ACP permissions on the object.
+	GrantFullControl *string
+	// Allows grantee to read the object data and its metadata.
+	GrantRead *string
+	// Allows grantee to read the object ACL.
+	GrantReadACP *string
+	// Allows grantee to write the ACL for the applicable object.
+	GrantWriteACP *string
+	// The key of the destination object.
+	Key *string
+	// A map of metadata to store with the object in S3.
+	Metadata map[string]string
+	// Specifies whether the metadata is copied from the source object or replaced with metadata that's provided in the request.
+	MetadataDirective *string
+	// Specifies whether the object tag-set is copied from the source object or replaced with the tag-set that's provided in the request.
+	TaggingDirective *string
+	// The server-side encryption algorithm used when storing this object in Amazon S3 (for example, AES256, aws:kms, aws:kms:dsse).
+	ServerSideEncryption *string
+	// If the x-amz-storage-class header is not used, the copied object will be stored in the STANDARD Storage Class by default.
+	StorageClass *string
+	// If the destination bucket is configured as a website, redirects requests for this object copy to another object in the same bucket or to an external URL.
+	WebsiteRedirectLocation *string
+	// Specifies the algorithm to use when encrypting the object (for example, AES256).
+	SSECustomerAlgorithm *string
+	// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data.
+	SSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321.
+	SSECustomerKeyMD5 *string
+	// Specifies the KMS ID (Key ID, Key ARN, or Key Alias) to use for object encryption.
+	SSEKMSKeyId *string
+	// Specifies the Amazon Web Services KMS Encryption Context to use for object encryption.
+	SSEKMSEncryptionContext *string
+	// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	// Specifies the algorithm to use when decrypting the source object (for example, AES256).
 	CopySourceSSECustomerAlgorithm *string
-	CopySourceSSECustomerKey       *string
-	CopySourceSSECustomerKeyMD5    *string
-	RequestPayer                   *string
-	Tagging                        *string
-	ObjectLockMode                 *string
-	ObjectLockRetainUntilDate      *time.Time
-	ObjectLockLegalHoldStatus      *string
-	ExpectedBucketOwner            *string
-	ExpectedSourceBucketOwner      *string
+	// Specifies the customer-provided encryption key for Amazon S3 to use to decrypt the source object.
+	CopySourceSSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321.
+	CopySourceSSECustomerKeyMD5 *string
+	RequestPayer                *string
+	// The tag-set for the object copy in the destination bucket.
+	Tagging *string
+	// The Object Lock mode that you want to apply to the object copy.
+	ObjectLockMode *string
+	// The date and time when you want the Object Lock of the object copy to expire.
+	ObjectLockRetainUntilDate *time.Time
+	// Specifies whether you want to apply a legal hold to the object copy.
+	ObjectLockLegalHoldStatus *string
+	// The account ID of the expected destination bucket owner.
+	ExpectedBucketOwner *string
+	// The account ID of the expected source bucket owner.
+	ExpectedSourceBucketOwner *string
 }
 
 // CopyObjectResult is the "CopyObjectResult" structure of the model.
+//
+// Container for all response elements.
 type CopyObjectResult struct {
-	ETag           *string
-	LastModified   *time.Time
-	ChecksumCRC32  *string
+	// Returns the ETag of the new object.
+	ETag *string
+	// Creation date of the object.
+	LastModified *time.Time
+	// The base64-encoded, 32-bit CRC32 checksum of the object.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
 	ChecksumCRC32C *string
-	ChecksumSHA1   *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
 	ChecksumSHA256 *string
 }
 
 // CopyPartResult is the "CopyPartResult" structure of the model.
+//
+// Container for all response elements.
 type CopyPartResult struct {
-	ETag           *string
-	LastModified   *time.Time
-	ChecksumCRC32  *string
+	// Entity tag of the object.
+	ETag *string
+	// Date and time at which the object was uploaded.
+	LastModified *time.Time
+	// The base64-encoded, 32-bit CRC32 checksum of the object.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
 	ChecksumCRC32C *string
-	ChecksumSHA1   *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
 	ChecksumSHA256 *string
 }
 
 // CreateBucketConfiguration is the "CreateBucketConfiguration" structure of the model.
+//
+// The configuration information for the bucket.
 type CreateBucketConfiguration struct {
+	// Specifies the Region where the bucket will be created.
 	LocationConstraint *string
-	Location           *LocationInfo
-	Bucket             *BucketInfo
+	// Specifies the location where the bucket will be created.
+	Location *LocationInfo
+	// Specifies the information about the bucket that will be created.
+	Bucket *BucketInfo
 }
 
 // CreateBucketOutput is the "CreateBucketOutput" structure of the model.
 type CreateBucketOutput struct {
+	// A forward slash followed by the name of the bucket.
 	Location *string
 }
 
 // CreateBucketRequest is the "CreateBucketRequest" structure of the model.
 type CreateBucketRequest struct {
-	ACL                        *string
-	Bucket                     *string
-	CreateBucketConfiguration  *CreateBucketConfiguration
-	GrantFullControl           *string
-	GrantRead                  *string
-	GrantReadACP               *string
-	GrantWrite                 *string
-	GrantWriteACP              *string
+	// The canned ACL to apply to the bucket.
+	ACL *string
+	// The name of the bucket to create.
+	Bucket *string
+	// The configuration information for the bucket.
+	CreateBucketConfiguration *CreateBucketConfiguration
+	// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
+	GrantFullControl *string
+	// Allows grantee to list the objects in the bucket.
+	GrantRead *string
+	// Allows grantee to read the bucket ACL.
+	GrantReadACP *string
+	// Allows grantee to create new objects in the bucket.
+	GrantWrite *string
+	// Allows grantee to write the ACL for the applicable bucket.
+	GrantWriteACP *string
+	// Specifies whether you want S3 Object Lock to be enabled for the new bucket.
 	ObjectLockEnabledForBucket *bool
 	ObjectOwnership            *string
 }
 
 // CreateMultipartUploadOutput is the "CreateMultipartUploadOutput" structure of the model.
 type CreateMultipartUploadOutput struct {
-	AbortDate               *time.Time
-	AbortRuleId             *string
-	Bucket                  *string
-	Key                     *string
-	UploadId                *string
-	ServerSideEncryption    *string
-	SSECustomerAlgorithm    *string
-	SSECustomerKeyMD5       *string
-	SSEKMSKeyId             *string
+	// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, the response includes th…
+	AbortDate *time.Time
+	// This header is returned along with the x-amz-abort-date header.
+	AbortRuleId *string
+	// The name of the bucket to which the multipart upload was initiated.
+	Bucket *string
+	// Object key for which the multipart upload was initiated.
+	Key *string
+	// ID for the initiated multipart upload.
+	UploadId *string
+	// The server-side encryption algorithm used when you store this object in Amazon S3 (for example, AES256, aws:kms).
+	ServerSideEncryption *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+	SSECustomerAlgorithm *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided…
+	SSECustomerKeyMD5 *string
+	// If present, indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used for the object.
+	SSEKMSKeyId *string
+	// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption.
 	SSEKMSEncryptionContext *string
-	BucketKeyEnabled        *bool
-	RequestCharged          *string
-	ChecksumAlgorithm       *string
+	// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	RequestCharged   *string
+	// The algorithm that was used to create a checksum of the object.
+	ChecksumAlgorithm *string
 }
 
 // CreateMultipartUploadRequest is the "CreateMultipartUploadRequest" structure of the model.
 type CreateMultipartUploadRequest struct {
-	ACL                       *string
-	Bucket                    *string
-	CacheControl              *string
-	ContentDisposition        *string
-	ContentEncoding           *string
-	ContentLanguage           *string
-	ContentType               *string
-	Expires                   *time.Time
-	GrantFullControl          *string
-	GrantRead                 *string
-	GrantReadACP              *string
-	GrantWriteACP             *string
-	Key                       *string
-	Metadata                  map[string]string
-	ServerSideEncryption      *string
-	StorageClass              *string
-	WebsiteRedirectLocation   *string
-	SSECustomerAlgorithm      *string
-	SSECustomerKey            *string
-	SSECustomerKeyMD5         *string
-	SSEKMSKeyId               *string
-	SSEKMSEncryptionContext   *string
-	BucketKeyEnabled          *bool
-	RequestPayer              *string
-	Tagging                   *string
-	ObjectLockMode            *string
+	// The canned ACL to apply to the object.
+	ACL *string
+	// The name of the bucket where the multipart upload is initiated and where the object is uploaded.
+	Bucket *string
+	// Specifies caching behavior along the request/reply chain.
+	CacheControl *string
+	// Specifies presentational information for the object.
+	ContentDisposition *string
+	// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+	ContentEncoding *string
+	// The language that the content is in.
+	ContentLanguage *string
+	// A standard MIME type describing the format of the object data.
+	ContentType *string
+	// The date and time at which the object is no longer cacheable.
+	Expires *time.Time
+	// Specify access permissions explicitly to give the grantee READ, READ_ACP, and WRITE_ACP permissions on the object.
+	GrantFullControl *string
+	// Specify access permissions explicitly to allow grantee to read the object data and its metadata.
+	GrantRead *string
+	// Specify access permissions explicitly to allows grantee to read the object ACL.
+	GrantReadACP *string
+	// Specify access permissions explicitly to allows grantee to allow grantee to write the ACL for the applicable object.
+	GrantWriteACP *string
+	// Object key for which the multipart upload is to be initiated.
+	Key *string
+	// A map of metadata to store with the object in S3.
+	Metadata map[string]string
+	// The server-side encryption algorithm used when you store this object in Amazon S3 (for example, AES256, aws:kms).
+	ServerSideEncryption *string
+	// By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects.
+	StorageClass *string
+	// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL.
+	WebsiteRedirectLocation *string
+	// Specifies the algorithm to use when encrypting the object (for example, AES256).
+	SSECustomerAlgorithm *string
+	// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data.
+	SSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321.
+	SSECustomerKeyMD5 *string
+	// Specifies the ID (Key ID, Key ARN, or Key Alias) of the symmetric encryption customer managed key to use for object encryption.
+	SSEKMSKeyId *string
+	// Specifies the Amazon Web Services KMS Encryption Context to use for object encryption.
+	SSEKMSEncryptionContext *string
+	// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	RequestPayer     *string
+	// The tag-set for the object.
+	Tagging *string
+	// Specifies the Object Lock mode that you want to apply to the uploaded object.
+	ObjectLockMode *string
+	// Specifies the date and time when you want the Object Lock to expire.
 	ObjectLockRetainUntilDate *time.Time
+	// Specifies whether you want to apply a legal hold to the uploaded object.
 	ObjectLockLegalHoldStatus *string
-	ExpectedBucketOwner       *string
-	ChecksumAlgorithm         *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object.
+	ChecksumAlgorithm *string
 }
 
 // CreateSessionOutput is the "CreateSessionOutput" structure of the model.
 type CreateSessionOutput struct {
+	// The established temporary security credentials for the created session.
 	Credentials *SessionCredentials
 }
 
 // CreateSessionRequest is the "CreateSessionRequest" structure of the model.
 type CreateSessionRequest struct {
+	// Specifies the mode of the session that will be created, either ReadWrite or ReadOnly.
 	SessionMode *string
-	Bucket      *string
+	// The name of the bucket that you create a session for.
+	Bucket *string
 }
 
 // DefaultRetention is the "DefaultRetention" structure of the model.
+//
+// The container element for specifying the default Object Lock retention settings for new objects placed in the specified bucket.
 type DefaultRetention struct {
-	Mode  *string
-	Days  *int32
+	// The default Object Lock retention mode you want to apply to new objects placed in the specified bucket.
+	Mode *string
+	// The number of days that you want to specify for the default retention period.
+	Days *int32
+	// The number of years that you want to specify for the default retention period.
 	Years *int32
 }
 
 // Delete is the "Delete" structure of the model.
+//
+// Container for the objects to delete.
 type Delete struct {
+	// The object to delete.
 	Objects []*ObjectIdentifier
-	Quiet   *bool
+	// Element to enable quiet mode for the request.
+	Quiet *bool
 }
 
 // DeleteBucketAnalyticsConfigurationRequest is the "DeleteBucketAnalyticsConfigurationRequest" structure of the model.
 type DeleteBucketAnalyticsConfigurationRequest struct {
-	Bucket              *string
-	Id                  *string
+	// The name of the bucket from which an analytics configuration is deleted.
+	Bucket *string
+	// The ID that identifies the analytics configuration.
+	Id *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketCorsRequest is the "DeleteBucketCorsRequest" structure of the model.
 type DeleteBucketCorsRequest struct {
-	Bucket              *string
+	// Specifies the bucket whose cors configuration is being deleted.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketEncryptionRequest is the "DeleteBucketEncryptionRequest" structure of the model.
 type DeleteBucketEncryptionRequest struct {
-	Bucket              *string
+	// The name of the bucket containing the server-side encryption configuration to delete.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketIntelligentTieringConfigurationRequest is the "DeleteBucketIntelligentTieringConfigurationRequest" structure of the model.
 type DeleteBucketIntelligentTieringConfigurationRequest struct {
+	// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
 	Bucket *string
-	Id     *string
+	// The ID used to identify the S3 Intelligent-Tiering configuration.
+	Id *string
 }
 
 // DeleteBucketInventoryConfigurationRequest is the "DeleteBucketInventoryConfigurationRequest" structure of the model.
 type DeleteBucketInventoryConfigurationRequest struct {
-	Bucket              *string
-	Id                  *string
+	// The name of the bucket containing the inventory configuration to delete.
+	Bucket *string
+	// The ID used to identify the inventory configuration.
+	Id *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketLifecycleRequest is the "DeleteBucketLifecycleRequest" structure of the model.
 type DeleteBucketLifecycleRequest struct {
-	Bucket              *string
+	// The bucket name of the lifecycle to delete.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketMetricsConfigurationRequest is the "DeleteBucketMetricsConfigurationRequest" structure of the model.
 type DeleteBucketMetricsConfigurationRequest struct {
-	Bucket              *string
-	Id                  *string
+	// The name of the bucket containing the metrics configuration to delete.
+	Bucket *string
+	// The ID used to identify the metrics configuration.
+	Id *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketOwnershipControlsRequest is the "DeleteBucketOwnershipControlsRequest" structure of the model.
 type DeleteBucketOwnershipControlsRequest struct {
-	Bucket              *string
+	// The Amazon S3 bucket whose OwnershipControls you want to delete.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketPolicyRequest is the "DeleteBucketPolicyRequest" structure of the model.
 type DeleteBucketPolicyRequest struct {
-	Bucket              *string
+	// The bucket name.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketReplicationRequest is the "DeleteBucketReplicationRequest" structure of the model.
 type DeleteBucketReplicationRequest struct {
-	Bucket              *string
+	// The bucket name.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketRequest is the "DeleteBucketRequest" structure of the model.
 type DeleteBucketRequest struct {
-	Bucket              *string
+	// Specifies the bucket being deleted.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketTaggingRequest is the "DeleteBucketTaggingRequest" structure of the model.
 type DeleteBucketTaggingRequest struct {
-	Bucket              *string
+	// The bucket that has the tag set to be removed.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteBucketWebsiteRequest is the "DeleteBucketWebsiteRequest" structure of the model.
 type DeleteBucketWebsiteRequest struct {
-	Bucket              *string
+	// The bucket name for which you want to remove the website configuration.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteMarkerEntry is the "DeleteMarkerEntry" structure of the model.
+//
+// Information about the delete marker.
 type DeleteMarkerEntry struct {
-	Owner        *Owner
-	Key          *string
-	VersionId    *string
-	IsLatest     *bool
+	// The account that created the delete marker.&gt;
+	Owner *Owner
+	// The object key.
+	Key *string
+	// Version ID of an object.
+	VersionId *string
+	// Specifies whether the object is (true) or is not (false) the latest version of an object.
+	IsLatest *bool
+	// Date and time when the object was last modified.
 	LastModified *time.Time
 }
 
 // DeleteMarkerReplication is the "DeleteMarkerReplication" structure of the model.
+//
+// Specifies whether Amazon S3 replicates delete markers.
 type DeleteMarkerReplication struct {
+	// Indicates whether to replicate delete markers.
 	Status *string
 }
 
 // DeleteObjectOutput is the "DeleteObjectOutput" structure of the model.
 type DeleteObjectOutput struct {
-	DeleteMarker   *bool
+	// Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion.
+	DeleteMarker *bool
+	// Returns the version ID of the delete marker created as a result of the DELETE operation.
 	VersionId      *string
 	RequestCharged *string
 }
 
 // DeleteObjectRequest is the "DeleteObjectRequest" structure of the model.
 type DeleteObjectRequest struct {
-	Bucket                    *string
-	Key                       *string
-	MFA                       *string
-	VersionId                 *string
-	RequestPayer              *string
+	// The bucket name of the bucket containing the object.
+	Bucket *string
+	// Key name of the object to delete.
+	Key *string
+	// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device.
+	MFA *string
+	// Version ID used to reference a specific version of the object.
+	VersionId    *string
+	RequestPayer *string
+	// Indicates whether S3 Object Lock should bypass Governance-mode restrictions to process this operation.
 	BypassGovernanceRetention *bool
-	ExpectedBucketOwner       *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // DeleteObjectTaggingOutput is the "DeleteObjectTaggingOutput" structure of the model.
 type DeleteObjectTaggingOutput struct {
+	// The versionId of the object the tag-set was removed from.
 	VersionId *string
 }
 
 // DeleteObjectTaggingRequest is the "DeleteObjectTaggingRequest" structure of the model.
 type DeleteObjectTaggingRequest struct {
-	Bucket              *string
-	Key                 *string
-	VersionId           *string
+	// The bucket name containing the objects from which to remove the tags.
+	Bucket *string
+	// The key that identifies the object in the bucket from which to remove all tags.
+	Key *string
+	// The versionId of the object that the tag-set will be removed from.
+	VersionId *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeleteObjectsOutput is the "DeleteObjectsOutput" structure of the model.
 type DeleteObjectsOutput struct {
+	// Container element for a successful delete.
 	Deleted        []*DeletedObject
 	RequestCharged *string
-	Errors         []*Error
+	// Container for a failed delete action that describes the object that Amazon S3 attempted to delete and the error it encountered.
+	Errors []*Error
 }
 
 // DeleteObjectsRequest is the "DeleteObjectsRequest" structure of the model.
 type DeleteObjectsRequest struct {
-	Bucket                    *string
-	Delete                    *Delete
-	MFA                       *string
-	RequestPayer              *string
+	// The bucket name containing the objects to delete.
+	Bucket *string
+	// Container for the request.
+	Delete *Delete
+	// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device.
+	MFA          *string
+	RequestPayer *string
+	// Specifies whether you want to delete this object even if it has a Governance-type Object Lock in place.
 	BypassGovernanceRetention *bool
-	ExpectedBucketOwner       *string
-	ChecksumAlgorithm         *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
 }
 
 // DeletePublicAccessBlockRequest is the "DeletePublicAccessBlockRequest" structure of the model.
 type DeletePublicAccessBlockRequest struct {
-	Bucket              *string
+	// The Amazon S3 bucket whose PublicAccessBlock configuration you want to delete.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // DeletedObject is the "DeletedObject" structure of the model.
+//
+// Information about the deleted object.
 type DeletedObject struct {
-	Key                   *string
-	VersionId             *string
-	DeleteMarker          *bool
+	// The name of the deleted object.
+	Key *string
+	// The version ID of the deleted object.
+	VersionId *string
+	// Indicates whether the specified object version that was permanently deleted was (true) or was not (false) a delete marker before deletion.
+	DeleteMarker *bool
+	// The version ID of the delete marker created as a result of the DELETE operation.
 	DeleteMarkerVersionId *string
 }
 
 // Destination is the "Destination" structure of the model.
+//
+// Specifies information about where to publish analysis or configuration results for an Amazon S3 bucket and S3 Replication Time Control (S3 RTC).
 type Destination struct {
-	Bucket                   *string
-	Account                  *string
-	StorageClass             *string
+	// The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store the results.
+	Bucket *string
+	// Destination bucket owner account ID.
+	Account *string
+	// The storage class to use when replicating objects, such as S3 Standard or reduced redundancy.
+	StorageClass *string
+	// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the Amazon Web Services account that owns the d…
 	AccessControlTranslation *AccessControlTranslation
-	EncryptionConfiguration  *EncryptionConfiguration
-	ReplicationTime          *ReplicationTime
-	Metrics                  *Metrics
+	// A container that provides information about encryption.
+	EncryptionConfiguration *EncryptionConfiguration
+	// A container specifying S3 Replication Time Control (S3 RTC), including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated.
+	ReplicationTime *ReplicationTime
+	// A container specifying replication metrics-related settings enabling replication metrics and events.
+	Metrics *Metrics
 }
 
 // Encryption is the "Encryption" structure of the model.
+//
+// Contains the type of server-side encryption used.
 type Encryption struct {
+	// The server-side encryption algorithm used when storing job results in Amazon S3 (for example, AES256, aws:kms).
 	EncryptionType *string
-	KMSKeyId       *string
-	KMSContext     *string
+	// If the encryption type is aws:kms, this optional value specifies the ID of the symmetric encryption customer managed key to use for encryption of job results.
+	KMSKeyId *string
+	// If the encryption type is aws:kms, this optional value can be used to specify the encryption context for the restore results.
+	KMSContext *string
 }
 
 // EncryptionConfiguration is the "EncryptionConfiguration" structure of the model.
+//
+// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects.
 type EncryptionConfiguration struct {
+	// Specifies the ID (Key ARN or Alias ARN) of the customer managed Amazon Web Services KMS key stored in Amazon Web Services Key Management Service (KMS) for the destination bucket.
 	ReplicaKmsKeyID *string
 }
 
 // EndEvent is the "EndEvent" structure of the model.
+//
+// A message that indicates the request is complete and no more messages will be sent.
 type EndEvent struct {
 }
 
 // Error is the "Error" structure of the model.
+//
+// Container for all error elements.
 type Error struct {
-	Key       *string
+	// The error key.
+	Key *string
+	// The version ID of the error.
 	VersionId *string
-	Code      *string
-	Message   *string
+	// The error code is a string that uniquely identifies an error condition.
+	Code *string
+	// The error message contains a generic description of the error condition in English.
+	Message *string
 }
 
 // ErrorDocument is the "ErrorDocument" structure of the model.
+//
+// The error information.
 type ErrorDocument struct {
+	// The object key name to use when a 4XX class error occurs.
 	Key *string
 }
 
 // EventBridgeConfiguration is the "EventBridgeConfiguration" structure of the model.
+//
+// A container for specifying the configuration for Amazon EventBridge.
 type EventBridgeConfiguration struct {
 }
 
 // ExistingObjectReplication is the "ExistingObjectReplication" structure of the model.
+//
+// Optional configuration to replicate existing source bucket objects.
 type ExistingObjectReplication struct {
+	// Specifies whether Amazon S3 replicates existing source bucket objects.
 	Status *string
 }
 
 // FilterRule is the "FilterRule" structure of the model.
+//
+// Specifies the Amazon S3 object key name to filter on.
 type FilterRule struct {
-	Name  *string
+	// The object key name prefix or suffix identifying one or more objects to which the filtering rule applies.
+	Name *string
+	// The value that the filter searches for in object key names.
 	Value *string
 }
 
 // GetBucketAccelerateConfigurationOutput is the "GetBucketAccelerateConfigurationOutput" structure of the model.
 type GetBucketAccelerateConfigurationOutput struct {
+	// The accelerate configuration of the bucket.
 	Status         *string
 	RequestCharged *string
 }
 
 // GetBucketAccelerateConfigurationRequest is the "GetBucketAccelerateConfigurationRequest" structure of the model.
 type GetBucketAccelerateConfigurationRequest struct {
-	Bucket              *string
+	// The name of the bucket for which the accelerate configuration is retrieved.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 	RequestPayer        *string
 }
 
 // GetBucketAclOutput is the "GetBucketAclOutput" structure of the model.
 type GetBucketAclOutput struct {
-	Owner  *Owner
+	// Container for the bucket owner's display name and ID.
+	Owner *Owner
+	// A list of grants.
 	Grants []*Grant
 }
 
 // GetBucketAclRequest is the "GetBucketAclRequest" structure of the model.
 type GetBucketAclRequest struct {
-	Bucket              *string
+	// Specifies the S3 bucket whose ACL is being requested.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketAnalyticsConfigurationOutput is the "GetBucketAnalyticsConfigurationOutput" structure of the model.
 type GetBucketAnalyticsConfigurationOutput struct {
+	// The configuration and any analyses for the analytics filter.
 	AnalyticsConfiguration *AnalyticsConfiguration
 }
 
 // GetBucketAnalyticsConfigurationRequest is the "GetBucketAnalyticsConfigurationRequest" structure of the model.
 type GetBucketAnalyticsConfigurationRequest struct {
-	Bucket              *string
-	Id                  *string
+	// The name of the bucket from which an analytics configuration is retrieved.
+	Bucket *string
+	// The ID that identifies the analytics configuration.
+	Id *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketCorsOutput is the "GetBucketCorsOutput" structure of the model.
 type GetBucketCorsOutput struct {
+	// A set of origins and methods (cross-origin access that you want to allow).
 	CORSRules []*CORSRule
 }
 
 // GetBucketCorsRequest is the "GetBucketCorsRequest" structure of the model.
 type GetBucketCorsRequest struct {
-	Bucket              *string
+	// The bucket name for which to get the cors configuration.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
@@ -1945,63 +2533,81 @@ type GetBucketEncryptionOutput struct {
 
 // GetBucketEncryptionRequest is the "GetBucketEncryptionRequest" structure of the model.
 type GetBucketEncryptionRequest struct {
-	Bucket              *string
+	// The name of the bucket from which the server-side encryption configuration is retrieved.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketIntelligentTieringConfigurationOutput is the "GetBucketIntelligentTieringConfigurationOutput" structure of the model.
 type GetBucketIntelligentTieringConfigurationOutput struct {
+	// Container for S3 Intelligent-Tiering configuration.
 	IntelligentTieringConfiguration *IntelligentTieringConfiguration
 }
 
 // GetBucketIntelligentTieringConfigurationRequest is the "GetBucketIntelligentTieringConfigurationRequest" structure of the model.
 type GetBucketIntelligentTieringConfigurationRequest struct {
+	// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
 	Bucket *string
-	Id     *string
+	// The ID used to identify the S3 Intelligent-Tiering configuration.
+	Id *string
 }
 
 // GetBucketInventoryConfigurationOutput is the "GetBucketInventoryConfigurationOutput" structure of the model.
 type GetBucketInventoryConfigurationOutput struct {
+	// Specifies the inventory configuration.
 	InventoryConfiguration *InventoryConfiguration
 }
 
 // GetBucketInventoryConfigurationRequest is the "GetBucketInventoryConfigurationRequest" structure of the model.
 type GetBucketInventoryConfigurationRequest struct {
-	Bucket              *string
-	Id                  *string
+	// The name of the bucket containing the inventory configuration to retrieve.
+	Bucket *string
+	// The ID used to identify the inventory configuration.
+	Id *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketLifecycleConfigurationOutput is the "GetBucketLifecycleConfigurationOutput" structure of the model.
 type GetBucketLifecycleConfigurationOutput struct {
+	// Container for a lifecycle rule.
 	Rules []*LifecycleRule
 }
 
 // GetBucketLifecycleConfigurationRequest is the "GetBucketLifecycleConfigurationRequest" structure of the model.
 type GetBucketLifecycleConfigurationRequest struct {
-	Bucket              *string
+	// The name of the bucket for which to get the lifecycle information.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketLifecycleOutput is the "GetBucketLifecycleOutput" structure of the model.
 type GetBucketLifecycleOutput struct {
+	// Container for a lifecycle rule.
 	Rules []*Rule
 }
 
 // GetBucketLifecycleRequest is the "GetBucketLifecycleRequest" structure of the model.
 type GetBucketLifecycleRequest struct {
-	Bucket              *string
+	// The name of the bucket for which to get the lifecycle information.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketLocationOutput is the "GetBucketLocationOutput" structure of the model.
 type GetBucketLocationOutput struct {
+	// Specifies the Region where the bucket resides.
 	LocationConstraint *string
 }
 
 // GetBucketLocationRequest is the "GetBucketLocationRequest" structure of the model.
 type GetBucketLocationRequest struct {
-	Bucket              *string
+	// The name of the bucket for which to get the location.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
@@ -2012,58 +2618,75 @@ type GetBucketLoggingOutput struct {
 
 // GetBucketLoggingRequest is the "GetBucketLoggingRequest" structure of the model.
 type GetBucketLoggingRequest struct {
-	Bucket              *string
+	// The bucket name for which to get the logging information.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketMetricsConfigurationOutput is the "GetBucketMetricsConfigurationOutput" structure of the model.
 type GetBucketMetricsConfigurationOutput struct {
+	// Specifies the metrics configuration.
 	MetricsConfiguration *MetricsConfiguration
 }
 
 // GetBucketMetricsConfigurationRequest is the "GetBucketMetricsConfigurationRequest" structure of the model.
 type GetBucketMetricsConfigurationRequest struct {
-	Bucket              *string
-	Id                  *string
+	// The name of the bucket containing the metrics configuration to retrieve.
+	Bucket *string
+	// The ID used to identify the metrics configuration.
+	Id *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketNotificationConfigurationRequest is the "GetBucketNotificationConfigurationRequest" structure of the model.
 type GetBucketNotificationConfigurationRequest struct {
-	Bucket              *string
+	// The name of the bucket for which to get the notification configuration.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketOwnershipControlsOutput is the "GetBucketOwnershipControlsOutput" structure of the model.
 type GetBucketOwnershipControlsOutput struct {
+	// The OwnershipControls (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) currently in effect for this Amazon S3 bucket.
 	OwnershipControls *OwnershipControls
 }
 
 // GetBucketOwnershipControlsRequest is the "GetBucketOwnershipControlsRequest" structure of the model.
 type GetBucketOwnershipControlsRequest struct {
-	Bucket              *string
+	// The name of the Amazon S3 bucket whose OwnershipControls you want to retrieve.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketPolicyOutput is the "GetBucketPolicyOutput" structure of the model.
 type GetBucketPolicyOutput struct {
+	// The bucket policy as a JSON document.
 	Policy *string
 }
 
 // GetBucketPolicyRequest is the "GetBucketPolicyRequest" structure of the model.
 type GetBucketPolicyRequest struct {
-	Bucket              *string
+	// The bucket name to get the bucket policy for.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketPolicyStatusOutput is the "GetBucketPolicyStatusOutput" structure of the model.
 type GetBucketPolicyStatusOutput struct {
+	// The policy status for the specified bucket.
 	PolicyStatus *PolicyStatus
 }
 
 // GetBucketPolicyStatusRequest is the "GetBucketPolicyStatusRequest" structure of the model.
 type GetBucketPolicyStatusRequest struct {
-	Bucket              *string
+	// The name of the Amazon S3 bucket whose policy status you want to retrieve.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
@@ -2074,1158 +2697,1859 @@ type GetBucketReplicationOutput struct {
 
 // GetBucketReplicationRequest is the "GetBucketReplicationRequest" structure of the model.
 type GetBucketReplicationRequest struct {
-	Bucket              *string
+	// The bucket name for which to get the replication information.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketRequestPaymentOutput is the "GetBucketRequestPaymentOutput" structure of the model.
 type GetBucketRequestPaymentOutput struct {
+	// Specifies who pays for the download and request fees.
 	Payer *string
 }
 
 // GetBucketRequestPaymentRequest is the "GetBucketRequestPaymentRequest" structure of the model.
 type GetBucketRequestPaymentRequest struct {
-	Bucket              *string
+	// The name of the bucket for which to get the payment request configuration
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketTaggingOutput is the "GetBucketTaggingOutput" structure of the model.
 type GetBucketTaggingOutput struct {
+	// Contains the tag set.
 	TagSet []*Tag
 }
 
 // GetBucketTaggingRequest is the "GetBucketTaggingRequest" structure of the model.
 type GetBucketTaggingRequest struct {
-	Bucket              *string
+	// The name of the bucket for which to get the tagging information.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketVersioningOutput is the "GetBucketVersioningOutput" structure of the model.
 type GetBucketVersioningOutput struct {
-	Status    *string
+	// The versioning state of the bucket.
+	Status *string
+	// Specifies whether MFA delete is enabled in the bucket versioning configuration.
 	MFADelete *string
 }
 
 // GetBucketVersioningRequest is the "GetBucketVersioningRequest" structure of the model.
 type GetBucketVersioningRequest struct {
-	Bucket              *string
+	// The name of the bucket for which to get the versioning information.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetBucketWebsiteOutput is the "GetBucketWebsiteOutput" structure of the model.
 type GetBucketWebsiteOutput struct {
+	// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
 	RedirectAllRequestsTo *RedirectAllRequestsTo
-	IndexDocument         *IndexDocument
-	ErrorDocument         *ErrorDocument
-	RoutingRules          []*RoutingRule
+	// The name of the index document for the website (for example index.html).
+	IndexDocument *IndexDocument
+	// The object key name of the website error document to use for 4XX class errors.
+	ErrorDocument *ErrorDocument
+	// Rules that define when a redirect is applied and the redirect behavior.
+	RoutingRules []*RoutingRule
 }
 
 // GetBucketWebsiteRequest is the "GetBucketWebsiteRequest" structure of the model.
 type GetBucketWebsiteRequest struct {
-	Bucket              *string
+	// The bucket name for which to get the website configuration.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetObjectAclOutput is the "GetObjectAclOutput" structure of the model.
 type GetObjectAclOutput struct {
-	Owner          *Owner
+	// Container for the bucket owner's display name and ID.
+	Owner *Owner
+	// A list of grants.
 	Grants         []*Grant
 	RequestCharged *string
 }
 
 // GetObjectAclRequest is the "GetObjectAclRequest" structure of the model.
 type GetObjectAclRequest struct {
-	Bucket              *string
-	Key                 *string
-	VersionId           *string
-	RequestPayer        *string
+	// The bucket name that contains the object for which to get the ACL information.
+	Bucket *string
+	// The key of the object for which to get the ACL information.
+	Key *string
+	// Version ID used to reference a specific version of the object.
+	VersionId    *string
+	RequestPayer *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetObjectAttributesOutput is the "GetObjectAttributesOutput" structure of the model.
 type GetObjectAttributesOutput struct {
-	DeleteMarker   *bool
-	LastModified   *time.Time
+	// Specifies whether the object retrieved was (true) or was not (false) a delete marker.
+	DeleteMarker *bool
+	// The creation date of the object.
+	LastModified *time.Time
+	// The version ID of the object.
 	VersionId      *string
 	RequestCharged *string
-	ETag           *string
-	Checksum       *Checksum
-	ObjectParts    *GetObjectAttributesParts
-	StorageClass   *string
-	ObjectSize     *int64
+	// An ETag is an opaque identifier assigned by a web server to a specific version of a resource found at a URL.
+	ETag *string
+	// The checksum or digest of the object.
+	Checksum *Checksum
+	// A collection of parts associated with a multipart upload.
+	ObjectParts *GetObjectAttributesParts
+	// Provides the storage class information of the object.
+	StorageClass *string
+	// The size of the object in bytes.
+	ObjectSize *int64
 }
 
 // GetObjectAttributesParts is the "GetObjectAttributesParts" structure of the model.
+//
+// A collection of parts associated with a multipart upload.
 type GetObjectAttributesParts struct {
-	TotalPartsCount      *int32
-	PartNumberMarker     *int32
+	// The total number of parts.
+	TotalPartsCount *int32
+	// The marker for the current part.
+	PartNumberMarker *int32
+	// When a list is truncated, this element specifies the last part in the list, as well as the value to use for the PartNumberMarker request parameter in a subsequent request.
 	NextPartNumberMarker *int32
-	MaxParts             *int32
-	IsTruncated          *bool
-	Parts                []*ObjectPart
+	// The maximum number of parts allowed in the response.
+	MaxParts *int32
+	// Indicates whether the returned list of parts is truncated.
+	IsTruncated *bool
+	// A container for elements related to a particular part.
+	Parts []*ObjectPart
 }
 
 // GetObjectAttributesRequest is the "GetObjectAttributesRequest" structure of the model.
 type GetObjectAttributesRequest struct {
-	Bucket               *string
-	Key                  *string
-	VersionId            *string
-	MaxParts             *int32
-	PartNumberMarker     *int32
+	// The name of the bucket that contains the object.
+	Bucket *string
+	// The object key.
+	Key *string
+	// The version ID used to reference a specific version of the object.
+	VersionId *string
+	// Sets the maximum number of parts to return.
+	MaxParts *int32
+	// Specifies the part after which listing should begin.
+	PartNumberMarker *int32
+	// Specifies the algorithm to use when encrypting the object (for example, AES256).
 	SSECustomerAlgorithm *string
-	SSECustomerKey       *string
-	SSECustomerKeyMD5    *string
-	RequestPayer         *string
-	ExpectedBucketOwner  *string
-	ObjectAttributes     []string
+	// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data.
+	SSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321.
+	SSECustomerKeyMD5 *string
+	RequestPayer      *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// Specifies the fields at the root level that you want returned in the response.
+	ObjectAttributes []string
 }
 
 // GetObjectLegalHoldOutput is the "GetObjectLegalHoldOutput" structure of the model.
 type GetObjectLegalHoldOutput struct {
+	// The current legal hold status for the specified object.
 	LegalHold *ObjectLockLegalHold
 }
 
 // GetObjectLegalHoldRequest is the "GetObjectLegalHoldRequest" structure of the model.
 type GetObjectLegalHoldRequest struct {
-	Bucket              *string
-	Key                 *string
-	VersionId           *string
-	RequestPayer        *string
+	// The bucket name containing the object whose legal hold status you want to retrieve.
+	Bucket *string
+	// The key name for the object whose legal hold status you want to retrieve.
+	Key *string
+	// The version ID of the object whose legal hold status you want to retrieve.
+	VersionId    *string
+	RequestPayer *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetObjectLockConfigurationOutput is the "GetObjectLockConfigurationOutput" structure of the model.
 type GetObjectLockConfigurationOutput struct {
+	// The specified bucket's Object Lock configuration.
 	ObjectLockConfiguration *ObjectLockConfiguration
 }
 
 // GetObjectLockConfigurationRequest is the "GetObjectLockConfigurationRequest" structure of the model.
 type GetObjectLockConfigurationRequest struct {
-	Bucket              *string
+	// The bucket whose Object Lock configuration you want to retrieve.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetObjectOutput is the "GetObjectOutput" structure of the model.
 type GetObjectOutput struct {
-	Body                      io.ReadCloser
-	DeleteMarker              *bool
-	AcceptRanges              *string
-	Expiration                *string
-	Restore                   *string
-	LastModified              *time.Time
-	ContentLength             *int64
-	ETag                      *string
-	ChecksumCRC32             *string
-	ChecksumCRC32C            *string
-	ChecksumSHA1              *string
-	ChecksumSHA256            *string
-	MissingMeta               *int32
-	VersionId                 *string
-	CacheControl              *string
-	ContentDisposition        *string
-	ContentEncoding           *string
-	ContentLanguage           *string
-	ContentRange              *string
-	ContentType               *string
-	Expires                   *time.Time
-	WebsiteRedirectLocation   *string
-	ServerSideEncryption      *string
-	Metadata                  map[string]string
-	SSECustomerAlgorithm      *string
-	SSECustomerKeyMD5         *string
-	SSEKMSKeyId               *string
-	BucketKeyEnabled          *bool
-	StorageClass              *string
-	RequestCharged            *string
-	ReplicationStatus         *string
-	PartsCount                *int32
-	TagCount                  *int32
-	ObjectLockMode            *string
+	// Object data.
+	Body io.ReadCloser
+	// Indicates whether the object retrieved was (true) or was not (false) a Delete Marker.
+	DeleteMarker *bool
+	// Indicates that a range of bytes was specified in the request.
+	AcceptRanges *string
+	// If the object expiration is configured (see PutBucketLifecycleConfiguration), the response includes this header.
+	Expiration *string
+	// Provides information about object restoration action and expiration time of the restored object copy.
+	Restore *string
+	// Date and time when the object was last modified.
+	LastModified *time.Time
+	// Size of the body in bytes.
+	ContentLength *int64
+	// An entity tag (ETag) is an opaque identifier assigned by a web server to a specific version of a resource found at a URL.
+	ETag *string
+	// The base64-encoded, 32-bit CRC32 checksum of the object.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
+	ChecksumCRC32C *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
+	ChecksumSHA256 *string
+	// This is set to the number of metadata entries not returned in the headers that are prefixed with x-amz-meta-.
+	MissingMeta *int32
+	// Version ID of the object.
+	VersionId *string
+	// Specifies caching behavior along the request/reply chain.
+	CacheControl *string
+	// Specifies presentational information for the object.
+	ContentDisposition *string
+	// Indicates what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+	ContentEncoding *string
+	// The language the content is in.
+	ContentLanguage *string
+	// The portion of the object returned in the response.
+	ContentRange *string
+	// A standard MIME type describing the format of the object data.
+	ContentType *string
+	// The date and time at which the object is no longer cacheable.
+	Expires *time.Time
+	// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL.
+	WebsiteRedirectLocation *string
+	// The server-side encryption algorithm used when you store this object in Amazon S3 (for example, AES256, aws:kms, aws:kms:dsse).
+	ServerSideEncryption *string
+	// A map of metadata to store with the object in S3.
+	Metadata map[string]string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+	SSECustomerAlgorithm *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided…
+	SSECustomerKeyMD5 *string
+	// If present, indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used for the object.
+	SSEKMSKeyId *string
+	// Indicates whether the object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	// Provides storage class information of the object.
+	StorageClass   *string
+	RequestCharged *string
+	// Amazon S3 can return this if your request involves a bucket that is either a source or destination in a replication rule.
+	ReplicationStatus *string
+	// The count of parts this object has.
+	PartsCount *int32
+	// The number of tags, if any, on the object, when you have the relevant permission to read object tags.
+	TagCount *int32
+	// The Object Lock mode that's currently in place for this object.
+	ObjectLockMode *string
+	// The date and time when this object's Object Lock will expire.
 	ObjectLockRetainUntilDate *time.Time
+	// Indicates whether this object has an active legal hold.
 	ObjectLockLegalHoldStatus *string
 }
 
 // GetObjectRequest is the "GetObjectRequest" structure of the model.
 type GetObjectRequest struct {
-	Bucket                     *string
-	IfMatch                    *string
-	IfModifiedSince            *time.Time
-	IfNoneMatch                *string
-	IfUnmodifiedSince          *time.Time
-	Key                        *string
-	Range                      *string
-	ResponseCacheControl       *string
+	// The bucket name containing the object.
+	Bucket *string
+	// Return the object only if its entity tag (ETag) is the same as the one specified in this header; otherwise, return a 412 Precondition Failed error.
+	IfMatch *string
+	// Return the object only if it has been modified since the specified time; otherwise, return a 304 Not Modified error.
+	IfModifiedSince *time.Time
+	// Return the object only if its entity tag (ETag) is different from the one specified in this header; otherwise, return a 304 Not Modified error.
+	IfNoneMatch *string
+	// Return the object only if it has not been modified since the specified time; otherwise, return a 412 Precondition Failed error.
+	IfUnmodifiedSince *time.Time
+	// Key of the object to get.
+	Key *string
+	// Downloads the specified byte range of an object.
+	Range *string
+	// Sets the Cache-Control header of the response.
+	ResponseCacheControl *string
+	// Sets the Content-Disposition header of the response.
 	ResponseContentDisposition *string
-	ResponseContentEncoding    *string
-	ResponseContentLanguage    *string
-	ResponseContentType        *string
-	ResponseExpires            *time.Time
-	VersionId                  *string
-	SSECustomerAlgorithm       *string
-	SSECustomerKey             *string
-	SSECustomerKeyMD5          *string
-	RequestPayer               *string
-	PartNumber                 *int32
-	ExpectedBucketOwner        *string
-	ChecksumMode               *string
+	// Sets the Content-Encoding header of the response.
+	ResponseContentEncoding *string
+	// Sets the Content-Language header of the response.
+	ResponseContentLanguage *string
+	// Sets the Content-Type header of the response.
+	ResponseContentType *string
+	// Sets the Expires header of the response.
+	ResponseExpires *time.Time
+	// Version ID used to reference a specific version of the object.
+	VersionId *string
+	// Specifies the algorithm to use when decrypting the object (for example, AES256).
+	SSECustomerAlgorithm *string
+	// Specifies the customer-provided encryption key that you originally provided for Amazon S3 to encrypt the data before storing it.
+	SSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321.
+	SSECustomerKeyMD5 *string
+	RequestPayer      *string
+	// Part number of the object being read.
+	PartNumber *int32
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// To retrieve the checksum, this mode must be enabled.
+	ChecksumMode *string
 }
 
 // GetObjectRetentionOutput is the "GetObjectRetentionOutput" structure of the model.
 type GetObjectRetentionOutput struct {
+	// The container element for an object's retention settings.
 	Retention *ObjectLockRetention
 }
 
 // GetObjectRetentionRequest is the "GetObjectRetentionRequest" structure of the model.
 type GetObjectRetentionRequest struct {
-	Bucket              *string
-	Key                 *string
-	VersionId           *string
-	RequestPayer        *string
+	// The bucket name containing the object whose retention settings you want to retrieve.
+	Bucket *string
+	// The key name for the object whose retention settings you want to retrieve.
+	Key *string
+	// The version ID for the object whose retention settings you want to retrieve.
+	VersionId    *string
+	RequestPayer *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetObjectTaggingOutput is the "GetObjectTaggingOutput" structure of the model.
 type GetObjectTaggingOutput struct {
+	// The versionId of the object for which you got the tagging information.
 	VersionId *string
-	TagSet    []*Tag
+	// Contains the tag set.
+	TagSet []*Tag
 }
 
 // GetObjectTaggingRequest is the "GetObjectTaggingRequest" structure of the model.
 type GetObjectTaggingRequest struct {
-	Bucket              *string
-	Key                 *string
-	VersionId           *string
+	// The bucket name containing the object for which to get the tagging information.
+	Bucket *string
+	// Object key for which to get the tagging information.
+	Key *string
+	// The versionId of the object for which to get the tagging information.
+	VersionId *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 	RequestPayer        *string
 }
 
 // GetObjectTorrentOutput is the "GetObjectTorrentOutput" structure of the model.
 type GetObjectTorrentOutput struct {
+	// A Bencoded dictionary as defined by the BitTorrent specification
 	Body           io.ReadCloser
 	RequestCharged *string
 }
 
 // GetObjectTorrentRequest is the "GetObjectTorrentRequest" structure of the model.
 type GetObjectTorrentRequest struct {
-	Bucket              *string
-	Key                 *string
-	RequestPayer        *string
+	// The name of the bucket containing the object for which to get the torrent files.
+	Bucket *string
+	// The object key for which to get the information.
+	Key          *string
+	RequestPayer *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GetPublicAccessBlockOutput is the "GetPublicAccessBlockOutput" structure of the model.
 type GetPublicAccessBlockOutput struct {
+	// The PublicAccessBlock configuration currently in effect for this Amazon S3 bucket.
 	PublicAccessBlockConfiguration *PublicAccessBlockConfiguration
 }
 
 // GetPublicAccessBlockRequest is the "GetPublicAccessBlockRequest" structure of the model.
 type GetPublicAccessBlockRequest struct {
-	Bucket              *string
+	// The name of the Amazon S3 bucket whose PublicAccessBlock configuration you want to retrieve.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // GlacierJobParameters is the "GlacierJobParameters" structure of the model.
+//
+// Container for S3 Glacier job parameters.
 type GlacierJobParameters struct {
+	// Retrieval tier at which the restore will be processed.
 	Tier *string
 }
 
 // Grant is the "Grant" structure of the model.
+//
+// Container for grant information.
 type Grant struct {
-	Grantee    *Grantee
+	// The person being granted permissions.
+	Grantee *Grantee
+	// Specifies the permission given to the grantee.
 	Permission *string
 }
 
 // Grantee is the "Grantee" structure of the model.
+//
+// Container for the person being granted permissions.
 type Grantee struct {
-	DisplayName  *string
+	// Screen name of the grantee.
+	DisplayName *string
+	// Email address of the grantee.
 	EmailAddress *string
-	ID           *string
-	Type         *string
-	URI          *string
+	// The canonical user ID of the grantee.
+	ID *string
+	// Type of grantee
+	Type *string
+	// URI of the grantee group.
+	URI *string
 }
 
 // HeadBucketOutput is the "HeadBucketOutput" structure of the model.
 type HeadBucketOutput struct {
+	// The type of location where the bucket is created.
 	BucketLocationType *string
+	// The name of the location where the bucket will be created.
 	BucketLocationName *string
-	BucketRegion       *string
-	AccessPointAlias   *bool
+	// The Region that the bucket is located.
+	BucketRegion *string
+	// Indicates whether the bucket name used in the request is an access point alias.
+	AccessPointAlias *bool
 }
 
 // HeadBucketRequest is the "HeadBucketRequest" structure of the model.
 type HeadBucketRequest struct {
-	Bucket              *string
+	// The bucket name.
+	Bucket *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // HeadObjectOutput is the "HeadObjectOutput" structure of the model.
 type HeadObjectOutput struct {
-	DeleteMarker              *bool
-	AcceptRanges              *string
-	Expiration                *string
-	Restore                   *string
-	ArchiveStatus             *string
-	LastModified              *time.Time
-	ContentLength             *int64
-	ChecksumCRC32             *string
-	ChecksumCRC32C            *string
-	ChecksumSHA1              *string
-	ChecksumSHA256            *string
-	ETag                      *string
-	MissingMeta               *int32
-	VersionId                 *string
-	CacheControl              *string
-	ContentDisposition        *string
-	ContentEncoding           *string
-	ContentLanguage           *string
-	ContentType               *string
-	Expires                   *time.Time
-	WebsiteRedirectLocation   *string
-	ServerSideEncryption      *string
-	Metadata                  map[string]string
-	SSECustomerAlgorithm      *string
-	SSECustomerKeyMD5         *string
-	SSEKMSKeyId               *string
-	BucketKeyEnabled          *bool
-	StorageClass              *string
-	RequestCharged            *string
-	ReplicationStatus         *string
-	PartsCount                *int32
-	ObjectLockMode            *string
+	// Specifies whether the object retrieved was (true) or was not (false) a Delete Marker.
+	DeleteMarker *bool
+	// Indicates that a range of bytes was specified.
+	AcceptRanges *string
+	// If the object expiration is configured (see PutBucketLifecycleConfiguration), the response includes this header.
+	Expiration *string
+	// If the object is an archived object (an object whose storage class is GLACIER), the response includes this header if either the archive restoration is in progress (see RestoreObject or an archive copy…
+	Restore *string
+	// The archive state of the head object.
+	ArchiveStatus *string
+	// Date and time when the object was last modified.
+	LastModified *time.Time
+	// Size of the body in bytes.
+	ContentLength *int64
+	// The base64-encoded, 32-bit CRC32 checksum of the object.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
+	ChecksumCRC32C *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
+	ChecksumSHA256 *string
+	// An entity tag (ETag) is an opaque identifier assigned by a web server to a specific version of a resource found at a URL.
+	ETag *string
+	// This is set to the number of metadata entries not returned in x-amz-meta headers.
+	MissingMeta *int32
+	// Version ID of the object.
+	VersionId *string
+	// Specifies caching behavior along the request/reply chain.
+	CacheControl *string
+	// Specifies presentational information for the object.
+	ContentDisposition *string
+	// Indicates what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+	ContentEncoding *string
+	// The language the content is in.
+	ContentLanguage *string
+	// A standard MIME type describing the format of the object data.
+	ContentType *string
+	// The date and time at which the object is no longer cacheable.
+	Expires *time.Time
+	// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL.
+	WebsiteRedirectLocation *string
+	// The server-side encryption algorithm used when you store this object in Amazon S3 (for example, AES256, aws:kms, aws:kms:dsse).
+	ServerSideEncryption *string
+	// A map of metadata to store with the object in S3.
+	Metadata map[string]string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+	SSECustomerAlgorithm *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided…
+	SSECustomerKeyMD5 *string
+	// If present, indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used for the object.
+	SSEKMSKeyId *string
+	// Indicates whether the object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	// Provides storage class information of the object.
+	StorageClass   *string
+	RequestCharged *string
+	// Amazon S3 can return this header if your request involves a bucket that is either a source or a destination in a replication rule.
+	ReplicationStatus *string
+	// The count of parts this object has.
+	PartsCount *int32
+	// The Object Lock mode, if any, that's in effect for this object.
+	ObjectLockMode *string
+	// The date and time when the Object Lock retention period expires.
 	ObjectLockRetainUntilDate *time.Time
+	// Specifies whether a legal hold is in effect for this object.
 	ObjectLockLegalHoldStatus *string
 }
 
 // HeadObjectRequest is the "HeadObjectRequest" structure of the model.
 type HeadObjectRequest struct {
-	Bucket                     *string
-	IfMatch                    *string
-	IfModifiedSince            *time.Time
-	IfNoneMatch                *string
-	IfUnmodifiedSince          *time.Time
-	Key                        *string
-	Range                      *string
-	ResponseCacheControl       *string
+	// The name of the bucket that contains the object.
+	Bucket *string
+	// Return the object only if its entity tag (ETag) is the same as the one specified; otherwise, return a 412 (precondition failed) error.
+	IfMatch *string
+	// Return the object only if it has been modified since the specified time; otherwise, return a 304 (not modified) error.
+	IfModifiedSince *time.Time
+	// Return the object only if its entity tag (ETag) is different from the one specified; otherwise, return a 304 (not modified) error.
+	IfNoneMatch *string
+	// Return the object only if it has not been modified since the specified time; otherwise, return a 412 (precondition failed) error.
+	IfUnmodifiedSince *time.Time
+	// The object key.
+	Key *string
+	// HeadObject returns only the metadata for an object.
+	Range *string
+	// Sets the Cache-Control header of the response.
+	ResponseCacheControl *string
+	// Sets the Content-Disposition header of the response.
 	ResponseContentDisposition *string
-	ResponseContentEncoding    *string
-	ResponseContentLanguage    *string
-	ResponseContentType        *string
-	ResponseExpires            *time.Time
-	VersionId                  *string
-	SSECustomerAlgorithm       *string
-	SSECustomerKey             *string
-	SSECustomerKeyMD5          *string
-	RequestPayer               *string
-	PartNumber                 *int32
-	ExpectedBucketOwner        *string
-	ChecksumMode               *string
+	// Sets the Content-Encoding header of the response.
+	ResponseContentEncoding *string
+	// Sets the Content-Language header of the response.
+	ResponseContentLanguage *string
+	// Sets the Content-Type header of the response.
+	ResponseContentType *string
+	// Sets the Expires header of the response.
+	ResponseExpires *time.Time
+	// Version ID used to reference a specific version of the object.
+	VersionId *string
+	// Specifies the algorithm to use when encrypting the object (for example, AES256).
+	SSECustomerAlgorithm *string
+	// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data.
+	SSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321.
+	SSECustomerKeyMD5 *string
+	RequestPayer      *string
+	// Part number of the object being read.
+	PartNumber *int32
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// To retrieve the checksum, this parameter must be enabled.
+	ChecksumMode *string
 }
 
 // IndexDocument is the "IndexDocument" structure of the model.
+//
+// Container for the Suffix element.
 type IndexDocument struct {
+	// A suffix that is appended to a request that is for a directory on the website endpoint.
 	Suffix *string
 }
 
 // Initiator is the "Initiator" structure of the model.
+//
+// Container element that identifies who initiated the multipart upload.
 type Initiator struct {
-	ID          *string
+	// If the principal is an Amazon Web Services account, it provides the Canonical User ID.
+	ID *string
+	// Name of the Principal.
 	DisplayName *string
 }
 
 // InputSerialization is the "InputSerialization" structure of the model.
+//
+// Describes the serialization format of the object.
 type InputSerialization struct {
-	CSV             *CSVInput
+	// Describes the serialization of a CSV-encoded object.
+	CSV *CSVInput
+	// Specifies object's compression format.
 	CompressionType *string
-	JSON            *JSONInput
-	Parquet         *ParquetInput
+	// Specifies JSON as object's input serialization format.
+	JSON *JSONInput
+	// Specifies Parquet as object's input serialization format.
+	Parquet *ParquetInput
 }
 
 // IntelligentTieringAndOperator is the "IntelligentTieringAndOperator" structure of the model.
+//
+// A container for specifying S3 Intelligent-Tiering filters.
 type IntelligentTieringAndOperator struct {
+	// An object key name prefix that identifies the subset of objects to which the configuration applies.
 	Prefix *string
-	Tags   []*Tag
+	// All of these tags must exist in the object's tag set in order for the configuration to apply.
+	Tags []*Tag
 }
 
 // IntelligentTieringConfiguration is the "IntelligentTieringConfiguration" structure of the model.
+//
+// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
 type IntelligentTieringConfiguration struct {
-	Id       *string
-	Filter   *IntelligentTieringFilter
-	Status   *string
+	// The ID used to identify the S3 Intelligent-Tiering configuration.
+	Id *string
+	// Specifies a bucket filter.
+	Filter *IntelligentTieringFilter
+	// Specifies the status of the configuration.
+	Status *string
+	// Specifies the S3 Intelligent-Tiering storage class tier of the configuration.
 	Tierings []*Tiering
 }
 
 // IntelligentTieringFilter is the "IntelligentTieringFilter" structure of the model.
+//
+// The Filter is used to identify objects that the S3 Intelligent-Tiering configuration applies to.
 type IntelligentTieringFilter struct {
+	// An object key name prefix that identifies the subset of objects to which the rule applies.
 	Prefix *string
 	Tag    *Tag
-	And    *IntelligentTieringAndOperator
+	// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter.
+	And *IntelligentTieringAndOperator
 }
 
 // InvalidObjectState is the "InvalidObjectState" error structure of the model.
+//
+// Object is archived and inaccessible until restored.
 type InvalidObjectState struct {
 	StorageClass *string
 	AccessTier   *string
 }
 
 // InventoryConfiguration is the "InventoryConfiguration" structure of the model.
+//
+// Specifies the inventory configuration for an Amazon S3 bucket.
 type InventoryConfiguration struct {
-	Destination            *InventoryDestination
-	IsEnabled              *bool
-	Filter                 *InventoryFilter
-	Id                     *string
+	// Contains information about where to publish the inventory results.
+	Destination *InventoryDestination
+	// Specifies whether the inventory is enabled or disabled.
+	IsEnabled *bool
+	// Specifies an inventory filter.
+	Filter *InventoryFilter
+	// The ID used to identify the inventory configuration.
+	Id *string
+	// Object versions to include in the inventory list.
 	IncludedObjectVersions *string
-	OptionalFields         []string
-	Schedule               *InventorySchedule
+	// Contains the optional fields that are included in the inventory results.
+	OptionalFields []string
+	// Specifies the schedule for generating inventory results.
+	Schedule *InventorySchedule
 }
 
 // InventoryDestination is the "InventoryDestination" structure of the model.
+//
+// Specifies the inventory configuration for an Amazon S3 bucket.
 type InventoryDestination struct {
+	// Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where inventory results are published.
 	S3BucketDestination *InventoryS3BucketDestination
 }
 
 // InventoryEncryption is the "InventoryEncryption" structure of the model.
+//
+// Contains the type of server-side encryption used to encrypt the inventory results.
 type InventoryEncryption struct {
-	SSES3  *SSES3
+	// Specifies the use of SSE-S3 to encrypt delivered inventory reports.
+	SSES3 *SSES3
+	// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
 	SSEKMS *SSEKMS
 }
 
 // InventoryFilter is the "InventoryFilter" structure of the model.
+//
+// Specifies an inventory filter.
 type InventoryFilter struct {
+	// The prefix that an object must have to be included in the inventory results.
 	Prefix *string
 }
 
 // InventoryS3BucketDestination is the "InventoryS3BucketDestination" structure of the model.
+//
+// Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where inventory results are published.
 type InventoryS3BucketDestination struct {
-	AccountId  *string
-	Bucket     *string
-	Format     *string
-	Prefix     *string
+	// The account ID that owns the destination S3 bucket.
+	AccountId *string
+	// The Amazon Resource Name (ARN) of the bucket where inventory results will be published.
+	Bucket *string
+	// Specifies the output format of the inventory results.
+	Format *string
+	// The prefix that is prepended to all inventory results.
+	Prefix *string
+	// Contains the type of server-side encryption used to encrypt the inventory results.
 	Encryption *InventoryEncryption
 }
 
 // InventorySchedule is the "InventorySchedule" structure of the model.
+//
+// Specifies the schedule for generating inventory results.
 type InventorySchedule struct {
+	// Specifies how frequently inventory results are produced.
 	Frequency *string
 }
 
 // JSONInput is the "JSONInput" structure of the model.
+//
+// Specifies JSON as object's input serialization format.
 type JSONInput struct {
+	// The type of JSON.
 	Type *string
 }
 
 // JSONOutput is the "JSONOutput" structure of the model.
+//
+// Specifies JSON as request's output serialization format.
 type JSONOutput struct {
+	// The value used to separate individual records in the output.
 	RecordDelimiter *string
 }
 
 // LambdaFunctionConfiguration is the "LambdaFunctionConfiguration" structure of the model.
+//
+// A container for specifying the configuration for Lambda notifications.
 type LambdaFunctionConfiguration struct {
-	Id                *string
+	Id *string
+	// The Amazon Resource Name (ARN) of the Lambda function that Amazon S3 invokes when the specified event type occurs.
 	LambdaFunctionArn *string
-	Events            []string
-	Filter            *NotificationConfigurationFilter
+	// The Amazon S3 bucket event for which to invoke the Lambda function.
+	Events []string
+	Filter *NotificationConfigurationFilter
 }
 
 // LifecycleConfiguration is the "LifecycleConfiguration" structure of the model.
+//
+// Container for lifecycle rules.
 type LifecycleConfiguration struct {
+	// Specifies lifecycle configuration rules for an Amazon S3 bucket.
 	Rules []*Rule
 }
 
 // LifecycleExpiration is the "LifecycleExpiration" structure of the model.
+//
+// Container for the expiration for the lifecycle of the object.
 type LifecycleExpiration struct {
-	Date                      *time.Time
-	Days                      *int32
+	// Indicates at what date the object is to be moved or deleted.
+	Date *time.Time
+	// Indicates the lifetime, in days, of the objects that are subject to the rule.
+	Days *int32
+	// Indicates whether Amazon S3 will remove a delete marker with no noncurrent versions.
 	ExpiredObjectDeleteMarker *bool
 }
 
 // LifecycleRule is the "LifecycleRule" structure of the model.
+//
+// A lifecycle rule for individual objects in an Amazon S3 bucket.
 type LifecycleRule struct {
-	Expiration                     *LifecycleExpiration
-	ID                             *string
-	Prefix                         *string
-	Filter                         *LifecycleRuleFilter
-	Status                         *string
-	Transitions                    []*Transition
+	// Specifies the expiration for the lifecycle of the object in the form of date, days and, whether the object has a delete marker.
+	Expiration *LifecycleExpiration
+	// Unique identifier for the rule.
+	ID *string
+	// Prefix identifying one or more objects to which the rule applies.
+	Prefix *string
+	// The Filter is used to identify objects that a Lifecycle Rule applies to.
+	Filter *LifecycleRuleFilter
+	// If 'Enabled', the rule is currently being applied.
+	Status *string
+	// Specifies when an Amazon S3 object transitions to a specified storage class.
+	Transitions []*Transition
+	// Specifies the transition rule for the lifecycle rule that describes when noncurrent objects transition to a specific storage class.
 	NoncurrentVersionTransitions   []*NoncurrentVersionTransition
 	NoncurrentVersionExpiration    *NoncurrentVersionExpiration
 	AbortIncompleteMultipartUpload *AbortIncompleteMultipartUpload
 }
 
 // LifecycleRuleAndOperator is the "LifecycleRuleAndOperator" structure of the model.
+//
+// This is used in a Lifecycle Rule Filter to apply a logical AND to two or more predicates.
 type LifecycleRuleAndOperator struct {
-	Prefix                *string
-	Tags                  []*Tag
+	// Prefix identifying one or more objects to which the rule applies.
+	Prefix *string
+	// All of these tags must exist in the object's tag set in order for the rule to apply.
+	Tags []*Tag
+	// Minimum object size to which the rule applies.
 	ObjectSizeGreaterThan *int64
-	ObjectSizeLessThan    *int64
+	// Maximum object size to which the rule applies.
+	ObjectSizeLessThan *int64
 }
 
 // LifecycleRuleFilter is the "LifecycleRuleFilter" structure of the model.
+//
+// The Filter is used to identify objects that a Lifecycle Rule applies to.
 type LifecycleRuleFilter struct {
-	Prefix                *string
-	Tag                   *Tag
+	// Prefix identifying one or more objects to which the rule applies.
+	Prefix *string
+	// This tag must exist in the object's tag set in order for the rule to apply.
+	Tag *Tag
+	// Minimum object size to which the rule applies.
 	ObjectSizeGreaterThan *int64
-	ObjectSizeLessThan    *int64
-	And                   *LifecycleRuleAndOperator
+	// Maximum object size to which the rule applies.
+	ObjectSizeLessThan *int64
+	And                *LifecycleRuleAndOperator
 }
 
 // ListBucketAnalyticsConfigurationsOutput is the "ListBucketAnalyticsConfigurationsOutput" structure of the model.
 type ListBucketAnalyticsConfigurationsOutput struct {
-	IsTruncated                *bool
-	ContinuationToken          *string
-	NextContinuationToken      *string
+	// Indicates whether the returned list of analytics configurations is complete.
+	IsTruncated *bool
+	// The marker that is used as a starting point for this analytics configuration list response.
+	ContinuationToken *string
+	// NextContinuationToken is sent when isTruncated is true, which indicates that there are more analytics configurations to list.
+	NextContinuationToken *string
+	// The list of analytics configurations for a bucket.
 	AnalyticsConfigurationList []*AnalyticsConfiguration
 }
 
 // ListBucketAnalyticsConfigurationsRequest is the "ListBucketAnalyticsConfigurationsRequest" structure of the model.
 type ListBucketAnalyticsConfigurationsRequest struct {
-	Bucket              *string
-	ContinuationToken   *string
+	// The name of the bucket from which analytics configurations are retrieved.
+	Bucket *string
+	// The ContinuationToken that represents a placeholder from where this request should begin.
+	ContinuationToken *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // ListBucketIntelligentTieringConfigurationsOutput is the "ListBucketIntelligentTieringConfigurationsOutput" structure of the model.
 type ListBucketIntelligentTieringConfigurationsOutput struct {
-	IsTruncated                         *bool
-	ContinuationToken                   *string
-	NextContinuationToken               *string
+	// Indicates whether the returned list of analytics configurations is complete.
+	IsTruncated *bool
+	// The ContinuationToken that represents a placeholder from where this request should begin.
+	ContinuationToken *string
+	// The marker used to continue this inventory configuration listing.
+	NextContinuationToken *string
+	// The list of S3 Intelligent-Tiering configurations for a bucket.
 	IntelligentTieringConfigurationList []*IntelligentTieringConfiguration
 }
 
 // ListBucketIntelligentTieringConfigurationsRequest is the "ListBucketIntelligentTieringConfigurationsRequest" structure of the model.
 type ListBucketIntelligentTieringConfigurationsRequest struct {
-	Bucket            *string
+	// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
+	Bucket *string
+	// The ContinuationToken that represents a placeholder from where this request should begin.
 	ContinuationToken *string
 }
 
 // ListBucketInventoryConfigurationsOutput is the "ListBucketInventoryConfigurationsOutput" structure of the model.
 type ListBucketInventoryConfigurationsOutput struct {
-	ContinuationToken          *string
+	// If sent in the request, the marker that is used as a starting point for this inventory configuration list response.
+	ContinuationToken *string
+	// The list of inventory configurations for a bucket.
 	InventoryConfigurationList []*InventoryConfiguration
-	IsTruncated                *bool
-	NextContinuationToken      *string
+	// Tells whether the returned list of inventory configurations is complete.
+	IsTruncated *bool
+	// The marker used to continue this inventory configuration listing.
+	NextContinuationToken *string
 }
 
 // ListBucketInventoryConfigurationsRequest is the "ListBucketInventoryConfigurationsRequest" structure of the model.
 type ListBucketInventoryConfigurationsRequest struct {
-	Bucket              *string
-	ContinuationToken   *string
+	// The name of the bucket containing the inventory configurations to retrieve.
+	Bucket *string
+	// The marker used to continue an inventory configuration listing that has been truncated.
+	ContinuationToken *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // ListBucketMetricsConfigurationsOutput is the "ListBucketMetricsConfigurationsOutput" structure of the model.
 type ListBucketMetricsConfigurationsOutput struct {
-	IsTruncated              *bool
-	ContinuationToken        *string
-	NextContinuationToken    *string
+	// Indicates whether the returned list of metrics configurations is complete.
+	IsTruncated *bool
+	// The marker that is used as a starting point for this metrics configuration list response.
+	ContinuationToken *string
+	// The marker used to continue a metrics configuration listing that has been truncated.
+	NextContinuationToken *string
+	// The list of metrics configurations for a bucket.
 	MetricsConfigurationList []*MetricsConfiguration
 }
 
 // ListBucketMetricsConfigurationsRequest is the "ListBucketMetricsConfigurationsRequest" structure of the model.
 type ListBucketMetricsConfigurationsRequest struct {
-	Bucket              *string
-	ContinuationToken   *string
+	// The name of the bucket containing the metrics configurations to retrieve.
+	Bucket *string
+	// The marker that is used to continue a metrics configuration listing that has been truncated.
+	ContinuationToken *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // ListBucketsOutput is the "ListBucketsOutput" structure of the model.
 type ListBucketsOutput struct {
+	// The list of buckets owned by the requester.
 	Buckets []*Bucket
-	Owner   *Owner
+	// The owner of the buckets listed.
+	Owner *Owner
 }
 
 // ListDirectoryBucketsOutput is the "ListDirectoryBucketsOutput" structure of the model.
 type ListDirectoryBucketsOutput struct {
-	Buckets           []*Bucket
+	// The list of buckets owned by the requester.
+	Buckets []*Bucket
+	// If ContinuationToken was sent with the request, it is included in the response.
 	ContinuationToken *string
 }
 
 // ListDirectoryBucketsRequest is the "ListDirectoryBucketsRequest" structure of the model.
 type ListDirectoryBucketsRequest struct {
-	ContinuationToken   *string
+	// ContinuationToken indicates to Amazon S3 that the list is being continued on this bucket with a token.
+	ContinuationToken *string
+	// Maximum number of buckets to be returned in response.
 	MaxDirectoryBuckets *int32
 }
 
 // ListMultipartUploadsOutput is the "ListMultipartUploadsOutput" structure of the model.
 type ListMultipartUploadsOutput struct {
-	Bucket             *string
-	KeyMarker          *string
-	UploadIdMarker     *string
-	NextKeyMarker      *string
-	Prefix             *string
-	Delimiter          *string
+	// The name of the bucket to which the multipart upload was initiated.
+	Bucket *string
+	// The key at or after which the listing began.
+	KeyMarker *string
+	// Together with key-marker, specifies the multipart upload after which listing should begin.
+	UploadIdMarker *string
+	// When a list is truncated, this element specifies the value that should be used for the key-marker request parameter in a subsequent request.
+	NextKeyMarker *string
+	// When a prefix is provided in the request, this field contains the specified prefix.
+	Prefix *string
+	// Contains the delimiter you specified in the request.
+	Delimiter *string
+	// When a list is truncated, this element specifies the value that should be used for the upload-id-marker request parameter in a subsequent request.
 	NextUploadIdMarker *string
-	MaxUploads         *int32
-	IsTruncated        *bool
-	Uploads            []*MultipartUpload
-	CommonPrefixes     []*CommonPrefix
-	EncodingType       *string
-	RequestCharged     *string
+	// Maximum number of multipart uploads that could have been included in the response.
+	MaxUploads *int32
+	// Indicates whether the returned list of multipart uploads is truncated.
+	IsTruncated *bool
+	// Container for elements related to a particular multipart upload.
+	Uploads []*MultipartUpload
+	// If you specify a delimiter in the request, then the result returns each distinct key prefix containing the delimiter in a CommonPrefixes element.
+	CommonPrefixes []*CommonPrefix
+	// Encoding type used by Amazon S3 to encode object keys in the response.
+	EncodingType   *string
+	RequestCharged *string
 }
 
 // ListMultipartUploadsRequest is the "ListMultipartUploadsRequest" structure of the model.
 type ListMultipartUploadsRequest struct {
-	Bucket              *string
-	Delimiter           *string
-	EncodingType        *string
-	KeyMarker           *string
-	MaxUploads          *int32
-	Prefix              *string
-	UploadIdMarker      *string
+	// The name of the bucket to which the multipart upload was initiated.
+	Bucket *string
+	// Character you use to group keys.
+	Delimiter    *string
+	EncodingType *string
+	// Specifies the multipart upload after which listing should begin.
+	KeyMarker *string
+	// Sets the maximum number of multipart uploads, from 1 to 1,000, to return in the response body.
+	MaxUploads *int32
+	// Lists in-progress uploads only for those keys that begin with the specified prefix.
+	Prefix *string
+	// Together with key-marker, specifies the multipart upload after which listing should begin.
+	UploadIdMarker *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 	RequestPayer        *string
 }
 
 // ListObjectVersionsOutput is the "ListObjectVersionsOutput" structure of the model.
 type ListObjectVersionsOutput struct {
-	IsTruncated         *bool
-	KeyMarker           *string
-	VersionIdMarker     *string
-	NextKeyMarker       *string
+	// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria.
+	IsTruncated *bool
+	// Marks the last key returned in a truncated response.
+	KeyMarker *string
+	// Marks the last version of the key returned in a truncated response.
+	VersionIdMarker *string
+	// When the number of responses exceeds the value of MaxKeys, NextKeyMarker specifies the first key not returned that satisfies the search criteria.
+	NextKeyMarker *string
+	// When the number of responses exceeds the value of MaxKeys, NextVersionIdMarker specifies the first object version not returned that satisfies the search criteria.
 	NextVersionIdMarker *string
-	Versions            []*ObjectVersion
-	DeleteMarkers       []*DeleteMarkerEntry
-	Name                *string
-	Prefix              *string
-	Delimiter           *string
-	MaxKeys             *int32
-	CommonPrefixes      []*CommonPrefix
-	EncodingType        *string
-	RequestCharged      *string
+	// Container for version information.
+	Versions []*ObjectVersion
+	// Container for an object that is a delete marker.
+	DeleteMarkers []*DeleteMarkerEntry
+	// The bucket name.
+	Name *string
+	// Selects objects that start with the value supplied by this parameter.
+	Prefix *string
+	// The delimiter grouping the included keys.
+	Delimiter *string
+	// Specifies the maximum number of objects to return.
+	MaxKeys *int32
+	// All of the keys rolled up into a common prefix count as a single return when calculating the number of returns.
+	CommonPrefixes []*CommonPrefix
+	// Encoding type used by Amazon S3 to encode object key names in the XML response.
+	EncodingType   *string
+	RequestCharged *string
 }
 
 // ListObjectVersionsRequest is the "ListObjectVersionsRequest" structure of the model.
 type ListObjectVersionsRequest struct {
-	Bucket                   *string
-	Delimiter                *string
-	EncodingType             *string
-	KeyMarker                *string
-	MaxKeys                  *int32
-	Prefix                   *string
-	VersionIdMarker          *string
-	ExpectedBucketOwner      *string
-	RequestPayer             *string
+	// The bucket name that contains the objects.
+	Bucket *string
+	// A delimiter is a character that you specify to group keys.
+	Delimiter    *string
+	EncodingType *string
+	// Specifies the key to start with when listing objects in a bucket.
+	KeyMarker *string
+	// Sets the maximum number of keys returned in the response.
+	MaxKeys *int32
+	// Use this parameter to select only those keys that begin with the specified prefix.
+	Prefix *string
+	// Specifies the object version you want to start listing from.
+	VersionIdMarker *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	RequestPayer        *string
+	// Specifies the optional fields that you want returned in the response.
 	OptionalObjectAttributes []string
 }
 
 // ListObjectsOutput is the "ListObjectsOutput" structure of the model.
 type ListObjectsOutput struct {
-	IsTruncated    *bool
-	Marker         *string
-	NextMarker     *string
-	Contents       []*Object
-	Name           *string
-	Prefix         *string
-	Delimiter      *string
-	MaxKeys        *int32
+	// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria.
+	IsTruncated *bool
+	// Indicates where in the bucket listing begins.
+	Marker *string
+	// When the response is truncated (the IsTruncated element value in the response is true), you can use the key name in this field as the marker parameter in the subsequent request to get the next set of …
+	NextMarker *string
+	// Metadata about each object returned.
+	Contents []*Object
+	// The bucket name.
+	Name *string
+	// Keys that begin with the indicated prefix.
+	Prefix *string
+	// Causes keys that contain the same string between the prefix and the first occurrence of the delimiter to be rolled up into a single result element in the CommonPrefixes collection.
+	Delimiter *string
+	// The maximum number of keys returned in the response body.
+	MaxKeys *int32
+	// All of the keys (up to 1,000) rolled up in a common prefix count as a single return when calculating the number of returns.
 	CommonPrefixes []*CommonPrefix
+	// Encoding type used by Amazon S3 to encode object keys in the response.
 	EncodingType   *string
 	RequestCharged *string
 }
 
 // ListObjectsRequest is the "ListObjectsRequest" structure of the model.
 type ListObjectsRequest struct {
-	Bucket                   *string
-	Delimiter                *string
-	EncodingType             *string
-	Marker                   *string
-	MaxKeys                  *int32
-	Prefix                   *string
-	RequestPayer             *string
-	ExpectedBucketOwner      *string
+	// The name of the bucket containing the objects.
+	Bucket *string
+	// A delimiter is a character that you use to group keys.
+	Delimiter    *string
+	EncodingType *string
+	// Marker is where you want Amazon S3 to start listing from.
+	Marker *string
+	// Sets the maximum number of keys returned in the response.
+	MaxKeys *int32
+	// Limits the response to keys that begin with the specified prefix.
+	Prefix *string
+	// Confirms that the requester knows that she or he will be charged for the list objects request.
+	RequestPayer *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// Specifies the optional fields that you want returned in the response.
 	OptionalObjectAttributes []string
 }
 
 // ListObjectsV2Output is the "ListObjectsV2Output" structure of the model.
 type ListObjectsV2Output struct {
-	IsTruncated           *bool
-	Contents              []*Object
-	Name                  *string
-	Prefix                *string
-	Delimiter             *string
-	MaxKeys               *int32
-	CommonPrefixes        []*CommonPrefix
-	EncodingType          *string
-	KeyCount              *int32
-	ContinuationToken     *string
+	// Set to false if all of the results were returned.
+	IsTruncated *bool
+	// Metadata about each object returned.
+	Contents []*Object
+	// The bucket name.
+	Name *string
+	// Keys that begin with the indicated prefix.
+	Prefix *string
+	// Causes keys that contain the same string between the prefix and the first occurrence of the delimiter to be rolled up into a single result element in the CommonPrefixes collection.
+	Delimiter *string
+	// Sets the maximum number of keys returned in the response.
+	MaxKeys *int32
+	// All of the keys (up to 1,000) that share the same prefix are grouped together.
+	CommonPrefixes []*CommonPrefix
+	// Encoding type used by Amazon S3 to encode object key names in the XML response.
+	EncodingType *string
+	// KeyCount is the number of keys returned with this request.
+	KeyCount *int32
+	// If ContinuationToken was sent with the request, it is included in the response.
+	ContinuationToken *string
+	// NextContinuationToken is sent when isTruncated is true, which means there are more keys in the bucket that can be listed.
 	NextContinuationToken *string
-	StartAfter            *string
-	RequestCharged        *string
+	// If StartAfter was sent with the request, it is included in the response.
+	StartAfter     *string
+	RequestCharged *string
 }
 
 // ListObjectsV2Request is the "ListObjectsV2Request" structure of the model.
 type ListObjectsV2Request struct {
-	Bucket                   *string
-	Delimiter                *string
-	EncodingType             *string
-	MaxKeys                  *int32
-	Prefix                   *string
-	ContinuationToken        *string
-	FetchOwner               *bool
-	StartAfter               *string
-	RequestPayer             *string
-	ExpectedBucketOwner      *string
+	// Directory buckets - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format Bucket_name.s3express- az_id.
+	Bucket *string
+	// A delimiter is a character that you use to group keys.
+	Delimiter *string
+	// Encoding type used by Amazon S3 to encode object keys in the response.
+	EncodingType *string
+	// Sets the maximum number of keys returned in the response.
+	MaxKeys *int32
+	// Limits the response to keys that begin with the specified prefix.
+	Prefix *string
+	// ContinuationToken indicates to Amazon S3 that the list is being continued on this bucket with a token.
+	ContinuationToken *string
+	// The owner field is not present in ListObjectsV2 by default.
+	FetchOwner *bool
+	// StartAfter is where you want Amazon S3 to start listing from.
+	StartAfter *string
+	// Confirms that the requester knows that she or he will be charged for the list objects request in V2 style.
+	RequestPayer *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// Specifies the optional fields that you want returned in the response.
 	OptionalObjectAttributes []string
 }
 
 // ListPartsOutput is the "ListPartsOutput" structure of the model.
 type ListPartsOutput struct {
-	AbortDate            *time.Time
-	AbortRuleId          *string
-	Bucket               *string
-	Key                  *string
-	UploadId             *string
-	PartNumberMarker     *int32
+	// If the bucket has a lifecycle rule configured with an action to abort incomplete multipart uploads and the prefix in the lifecycle rule matches the object name in the request, then the response includ…
+	AbortDate *time.Time
+	// This header is returned along with the x-amz-abort-date header.
+	AbortRuleId *string
+	// The name of the bucket to which the multipart upload was initiated.
+	Bucket *string
+	// Object key for which the multipart upload was initiated.
+	Key *string
+	// Upload ID identifying the multipart upload whose parts are being listed.
+	UploadId *string
+	// Specifies the part after which listing should begin.
+	PartNumberMarker *int32
+	// When a list is truncated, this element specifies the last part in the list, as well as the value to use for the part-number-marker request parameter in a subsequent request.
 	NextPartNumberMarker *int32
-	MaxParts             *int32
-	IsTruncated          *bool
-	Parts                []*Part
-	Initiator            *Initiator
-	Owner                *Owner
-	StorageClass         *string
-	RequestCharged       *string
-	ChecksumAlgorithm    *string
+	// Maximum number of parts that were allowed in the response.
+	MaxParts *int32
+	// Indicates whether the returned list of parts is truncated.
+	IsTruncated *bool
+	// Container for elements related to a particular part.
+	Parts []*Part
+	// Container element that identifies who initiated the multipart upload.
+	Initiator *Initiator
+	// Container element that identifies the object owner, after the object is created.
+	Owner *Owner
+	// The class of storage used to store the uploaded object.
+	StorageClass   *string
+	RequestCharged *string
+	// The algorithm that was used to create a checksum of the object.
+	ChecksumAlgorithm *string
 }
 
 // ListPartsRequest is the "ListPartsRequest" structure of the model.
 type ListPartsRequest struct {
-	Bucket               *string
-	Key                  *string
-	MaxParts             *int32
-	PartNumberMarker     *int32
-	UploadId             *string
-	RequestPayer         *string
-	ExpectedBucketOwner  *string
+	// The name of the bucket to which the parts are being uploaded.
+	Bucket *string
+	// Object key for which the multipart upload was initiated.
+	Key *string
+	// Sets the maximum number of parts to return.
+	MaxParts *int32
+	// Specifies the part after which listing should begin.
+	PartNumberMarker *int32
+	// Upload ID identifying the multipart upload whose parts are being listed.
+	UploadId     *string
+	RequestPayer *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// The server-side encryption (SSE) algorithm used to encrypt the object.
 	SSECustomerAlgorithm *string
-	SSECustomerKey       *string
-	SSECustomerKeyMD5    *string
+	// The server-side encryption (SSE) customer managed key.
+	SSECustomerKey *string
+	// The MD5 server-side encryption (SSE) customer managed key.
+	SSECustomerKeyMD5 *string
 }
 
 // LocationInfo is the "LocationInfo" structure of the model.
+//
+// Specifies the location where the bucket will be created.
 type LocationInfo struct {
+	// The type of location where the bucket will be created.
 	Type *string
+	// The name of the location where the bucket will be created.
 	Name *string
 }
 
 // LoggingEnabled is the "LoggingEnabled" structure of the model.
+//
+// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket.
 type LoggingEnabled struct {
-	TargetBucket          *string
-	TargetGrants          []*TargetGrant
-	TargetPrefix          *string
+	// Specifies the bucket where you want Amazon S3 to store server access logs.
+	TargetBucket *string
+	// Container for granting information.
+	TargetGrants []*TargetGrant
+	// A prefix for all log object keys.
+	TargetPrefix *string
+	// Amazon S3 key format for log objects.
 	TargetObjectKeyFormat *TargetObjectKeyFormat
 }
 
 // MetadataEntry is the "MetadataEntry" structure of the model.
+//
+// A metadata key-value pair to store with an object.
 type MetadataEntry struct {
-	Name  *string
+	// Name of the object.
+	Name *string
+	// Value of the object.
 	Value *string
 }
 
 // Metrics is the "Metrics" structure of the model.
+//
+// A container specifying replication metrics-related settings enabling replication metrics and events.
 type Metrics struct {
-	Status         *string
+	// Specifies whether the replication metrics are enabled.
+	Status *string
+	// A container specifying the time threshold for emitting the s3:Replication:OperationMissedThreshold event.
 	EventThreshold *ReplicationTimeValue
 }
 
 // MetricsAndOperator is the "MetricsAndOperator" structure of the model.
+//
+// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter.
 type MetricsAndOperator struct {
-	Prefix         *string
-	Tags           []*Tag
+	// The prefix used when evaluating an AND predicate.
+	Prefix *string
+	// The list of tags used when evaluating an AND predicate.
+	Tags []*Tag
+	// The access point ARN used when evaluating an AND predicate.
 	AccessPointArn *string
 }
 
 // MetricsConfiguration is the "MetricsConfiguration" structure of the model.
+//
+// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket.
 type MetricsConfiguration struct {
-	Id     *string
+	// The ID used to identify the metrics configuration.
+	Id *string
+	// Specifies a metrics configuration filter.
 	Filter *MetricsFilter
 }
 
 // MetricsFilter is the "MetricsFilter" structure of the model.
+//
+// Specifies a metrics configuration filter.
 type MetricsFilter struct {
-	Prefix         *string
-	Tag            *Tag
+	// The prefix used when evaluating a metrics filter.
+	Prefix *string
+	// The tag used when evaluating a metrics filter.
+	Tag *Tag
+	// The access point ARN used when evaluating a metrics filter.
 	AccessPointArn *string
-	And            *MetricsAndOperator
+	// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter.
+	And *MetricsAndOperator
 }
 
 // MultipartUpload is the "MultipartUpload" structure of the model.
+//
+// Container for the MultipartUpload for the Amazon S3 object.
 type MultipartUpload struct {
-	UploadId          *string
-	Key               *string
-	Initiated         *time.Time
-	StorageClass      *string
-	Owner             *Owner
-	Initiator         *Initiator
+	// Upload ID that identifies the multipart upload.
+	UploadId *string
+	// Key of the object for which the multipart upload was initiated.
+	Key *string
+	// Date and time at which the multipart upload was initiated.
+	Initiated *time.Time
+	// The class of storage used to store the object.
+	StorageClass *string
+	// Specifies the owner of the object that is part of the multipart upload.
+	Owner *Owner
+	// Identifies who initiated the multipart upload.
+	Initiator *Initiator
+	// The algorithm that was used to create a checksum of the object.
 	ChecksumAlgorithm *string
 }
 
 // NoSuchBucket is the "NoSuchBucket" error structure of the model.
+//
+// The specified bucket does not exist.
 type NoSuchBucket struct {
 }
 
 // NoSuchKey is the "NoSuchKey" error structure of the model.
+//
+// The specified key does not exist.
 type NoSuchKey struct {
 }
 
 // NoSuchUpload is the "NoSuchUpload" error structure of the model.
+//
+// The specified multipart upload does not exist.
 type NoSuchUpload struct {
 }
 
 // NoncurrentVersionExpiration is the "NoncurrentVersionExpiration" structure of the model.
+//
+// Specifies when noncurrent object versions expire.
 type NoncurrentVersionExpiration struct {
-	NoncurrentDays          *int32
+	// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action.
+	NoncurrentDays *int32
+	// Specifies how many noncurrent versions Amazon S3 will retain.
 	NewerNoncurrentVersions *int32
 }
 
 // NoncurrentVersionTransition is the "NoncurrentVersionTransition" structure of the model.
+//
+// Container for the transition rule that describes when noncurrent objects transition to the STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, or DEEP_ARCHIVE storage class.
 type NoncurrentVersionTransition struct {
-	NoncurrentDays          *int32
-	StorageClass            *string
+	// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action.
+	NoncurrentDays *int32
+	// The class of storage used to store the object.
+	StorageClass *string
+	// Specifies how many noncurrent versions Amazon S3 will retain in the same storage class before transitioning objects.
 	NewerNoncurrentVersions *int32
 }
 
 // NotificationConfiguration is the "NotificationConfiguration" structure of the model.
+//
+// A container for specifying the notification configuration of the bucket.
 type NotificationConfiguration struct {
-	TopicConfigurations          []*TopicConfiguration
-	QueueConfigurations          []*QueueConfiguration
+	// The topic to which notifications are sent and the events for which notifications are generated.
+	TopicConfigurations []*TopicConfiguration
+	// The Amazon Simple Queue Service queues to publish messages to and the events for which to publish messages.
+	QueueConfigurations []*QueueConfiguration
+	// Describes the Lambda functions to invoke and the events for which to invoke them.
 	LambdaFunctionConfigurations []*LambdaFunctionConfiguration
-	EventBridgeConfiguration     *EventBridgeConfiguration
+	// Enables delivery of events to Amazon EventBridge.
+	EventBridgeConfiguration *EventBridgeConfiguration
 }
 
 // NotificationConfigurationDeprecated is the "NotificationConfigurationDeprecated" structure of the model.
 type NotificationConfigurationDeprecated struct {
-	TopicConfiguration         *TopicConfigurationDeprecated
-	QueueConfiguration         *QueueConfigurationDeprecated
+	// This data type is deprecated.
+	TopicConfiguration *TopicConfigurationDeprecated
+	// This data type is deprecated.
+	QueueConfiguration *QueueConfigurationDeprecated
+	// Container for specifying the Lambda notification configuration.
 	CloudFunctionConfiguration *CloudFunctionConfiguration
 }
 
 // NotificationConfigurationFilter is the "NotificationConfigurationFilter" structure of the model.
+//
+// Specifies object key name filtering rules.
 type NotificationConfigurationFilter struct {
 	Key *S3KeyFilter
 }
 
 // Object is the "Object" structure of the model.
+//
+// An object consists of data and its descriptive metadata.
 type Object struct {
-	Key               *string
-	LastModified      *time.Time
-	ETag              *string
+	// The name that you assign to an object.
+	Key *string
+	// Creation date of the object.
+	LastModified *time.Time
+	// The entity tag is a hash of the object.
+	ETag *string
+	// The algorithm that was used to create a checksum of the object.
 	ChecksumAlgorithm []string
-	Size              *int64
-	StorageClass      *string
-	Owner             *Owner
-	RestoreStatus     *RestoreStatus
+	// Size in bytes of the object
+	Size *int64
+	// The class of storage used to store the object.
+	StorageClass *string
+	// The owner of the object Directory buckets - The bucket owner is returned as the object owner.
+	Owner *Owner
+	// Specifies the restoration status of an object.
+	RestoreStatus *RestoreStatus
 }
 
 // ObjectAlreadyInActiveTierError is the "ObjectAlreadyInActiveTierError" error structure of the model.
+//
+// This action is not allowed against this storage tier.
 type ObjectAlreadyInActiveTierError struct {
 }
 
 // ObjectIdentifier is the "ObjectIdentifier" structure of the model.
+//
+// Object Identifier is unique value to identify objects.
 type ObjectIdentifier struct {
-	Key       *string
+	// Key name of the object.
+	Key *string
+	// Version ID for the specific version of the object to delete.
 	VersionId *string
 }
 
 // ObjectLockConfiguration is the "ObjectLockConfiguration" structure of the model.
+//
+// The container element for Object Lock configuration parameters.
 type ObjectLockConfiguration struct {
+	// Indicates whether this bucket has an Object Lock configuration enabled.
 	ObjectLockEnabled *string
-	Rule              *ObjectLockRule
+	// Specifies the Object Lock rule for the specified object.
+	Rule *ObjectLockRule
 }
 
 // ObjectLockLegalHold is the "ObjectLockLegalHold" structure of the model.
+//
+// A legal hold configuration for an object.
 type ObjectLockLegalHold struct {
+	// Indicates whether the specified object has a legal hold in place.
 	Status *string
 }
 
 // ObjectLockRetention is the "ObjectLockRetention" structure of the model.
+//
+// A Retention configuration for an object.
 type ObjectLockRetention struct {
-	Mode            *string
+	// Indicates the Retention mode for the specified object.
+	Mode *string
+	// The date on which this Object Lock Retention will expire.
 	RetainUntilDate *time.Time
 }
 
 // ObjectLockRule is the "ObjectLockRule" structure of the model.
+//
+// The container element for an Object Lock rule.
 type ObjectLockRule struct {
+	// The default Object Lock retention mode and period that you want to apply to new objects placed in the specified bucket.
 	DefaultRetention *DefaultRetention
 }
 
 // ObjectNotInActiveTierError is the "ObjectNotInActiveTierError" error structure of the model.
+//
+// The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.
 type ObjectNotInActiveTierError struct {
 }
 
 // ObjectPart is the "ObjectPart" structure of the model.
+//
+// A container for elements related to an individual part.
 type ObjectPart struct {
-	PartNumber     *int32
-	Size           *int64
-	ChecksumCRC32  *string
+	// The part number identifying the part.
+	PartNumber *int32
+	// The size of the uploaded part in bytes.
+	Size *int64
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
 	ChecksumCRC32C *string
-	ChecksumSHA1   *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
 	ChecksumSHA256 *string
 }
 
 // ObjectVersion is the "ObjectVersion" structure of the model.
+//
+// The version of an object.
 type ObjectVersion struct {
-	ETag              *string
+	// The entity tag is an MD5 hash of that version of the object.
+	ETag *string
+	// The algorithm that was used to create a checksum of the object.
 	ChecksumAlgorithm []string
-	Size              *int64
-	StorageClass      *string
-	Key               *string
-	VersionId         *string
-	IsLatest          *bool
-	LastModified      *time.Time
-	Owner             *Owner
-	RestoreStatus     *RestoreStatus
+	// Size in bytes of the object.
+	Size *int64
+	// The class of storage used to store the object.
+	StorageClass *string
+	// The object key.
+	Key *string
+	// Version ID of an object.
+	VersionId *string
+	// Specifies whether the object is (true) or is not (false) the latest version of an object.
+	IsLatest *bool
+	// Date and time when the object was last modified.
+	LastModified *time.Time
+	// Specifies the owner of the object.
+	Owner *Owner
+	// Specifies the restoration status of an object.
+	RestoreStatus *RestoreStatus
 }
 
 // OutputLocation is the "OutputLocation" structure of the model.
+//
+// Describes the location where the restore job's output is stored.
 type OutputLocation struct {
+	// Describes an S3 location that will receive the results of the restore request.
 	S3 *S3Location
 }
 
 // OutputSerialization is the "OutputSerialization" structure of the model.
+//
+// Describes how results of the Select job are serialized.
 type OutputSerialization struct {
-	CSV  *CSVOutput
+	// Describes the serialization of CSV-encoded Select results.
+	CSV *CSVOutput
+	// Specifies JSON as request's output serialization format.
 	JSON *JSONOutput
 }
 
 // Owner is the "Owner" structure of the model.
+//
+// Container for the owner's display name and ID.
 type Owner struct {
+	// Container for the display name of the owner.
 	DisplayName *string
-	ID          *string
+	// Container for the ID of the owner.
+	ID *string
 }
 
 // OwnershipControls is the "OwnershipControls" structure of the model.
+//
+// The container element for a bucket's ownership controls.
 type OwnershipControls struct {
+	// The container element for an ownership control rule.
 	Rules []*OwnershipControlsRule
 }
 
 // OwnershipControlsRule is the "OwnershipControlsRule" structure of the model.
+//
+// The container element for an ownership control rule.
 type OwnershipControlsRule struct {
 	ObjectOwnership *string
 }
 
 // ParquetInput is the "ParquetInput" structure of the model.
+//
+// Container for Parquet.
 type ParquetInput struct {
 }
 
 // Part is the "Part" structure of the model.
+//
+// Container for elements related to a part.
 type Part struct {
-	PartNumber     *int32
-	LastModified   *time.Time
-	ETag           *string
-	Size           *int64
-	ChecksumCRC32  *string
+	// Part number identifying the part.
+	PartNumber *int32
+	// Date and time at which the part was uploaded.
+	LastModified *time.Time
+	// Entity tag returned when the part was uploaded.
+	ETag *string
+	// Size in bytes of the uploaded part data.
+	Size *int64
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
 	ChecksumCRC32C *string
-	ChecksumSHA1   *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
 	ChecksumSHA256 *string
 }
 
 // PartitionedPrefix is the "PartitionedPrefix" structure of the model.
+//
+// Amazon S3 keys for log objects are partitioned in the following format: [DestinationPrefix][SourceAccountId]/[SourceRegion]/[SourceBucket]/[YYYY]/[MM]/[DD]/[YYYY]-[MM]-[DD]-[hh]-[mm]-[ss]-[UniqueStrin…
 type PartitionedPrefix struct {
+	// Specifies the partition date source for the partitioned prefix.
 	PartitionDateSource *string
 }
 
 // PolicyStatus is the "PolicyStatus" structure of the model.
+//
+// The container element for a bucket's policy status.
 type PolicyStatus struct {
+	// The policy status for this bucket.
 	IsPublic *bool
 }
 
 // Progress is the "Progress" structure of the model.
+//
+// This data type contains information about progress of an operation.
 type Progress struct {
-	BytesScanned   *int64
+	// The current number of object bytes scanned.
+	BytesScanned *int64
+	// The current number of uncompressed object bytes processed.
 	BytesProcessed *int64
-	BytesReturned  *int64
+	// The current number of bytes of records payload data returned.
+	BytesReturned *int64
 }
 
 // ProgressEvent is the "ProgressEvent" structure of the model.
+//
+// This data type contains information about the progress event of an operation.
 type ProgressEvent struct {
+	// The Progress event details.
 	Details *Progress
 }
 
 // PublicAccessBlockConfiguration is the "PublicAccessBlockConfiguration" structure of the model.
+//
+// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket.
 type PublicAccessBlockConfiguration struct {
-	BlockPublicAcls       *bool
-	IgnorePublicAcls      *bool
-	BlockPublicPolicy     *bool
+	// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and objects in this bucket.
+	BlockPublicAcls *bool
+	// Specifies whether Amazon S3 should ignore public ACLs for this bucket and objects in this bucket.
+	IgnorePublicAcls *bool
+	// Specifies whether Amazon S3 should block public bucket policies for this bucket.
+	BlockPublicPolicy *bool
+	// Specifies whether Amazon S3 should restrict public bucket policies for this bucket.
 	RestrictPublicBuckets *bool
 }
 
 // PutBucketAccelerateConfigurationRequest is the "PutBucketAccelerateConfigurationRequest" structure of the model.
 type PutBucketAccelerateConfigurationRequest struct {
-	Bucket                  *string
+	// The name of the bucket for which the accelerate configuration is set.
+	Bucket *string
+	// Container for setting the transfer acceleration state.
 	AccelerateConfiguration *AccelerateConfiguration
-	ExpectedBucketOwner     *string
-	ChecksumAlgorithm       *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
 }
 
 // PutBucketAclRequest is the "PutBucketAclRequest" structure of the model.
 type PutBucketAclRequest struct {
-	ACL                 *string
+	// The canned ACL to apply to the bucket.
+	ACL *string
+	// Contains the elements that set the ACL permissions for an object per grantee.
 	AccessControlPolicy *AccessControlPolicy
-	Bucket              *string
-	ContentMD5          *string
-	ChecksumAlgorithm   *string
-	GrantFullControl    *string
-	GrantRead           *string
-	GrantReadACP        *string
-	GrantWrite          *string
-	GrantWriteACP       *string
+	// The bucket to which to apply the ACL.
+	Bucket *string
+	// The base64-encoded 128-bit MD5 digest of the data.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
+	GrantFullControl *string
+	// Allows grantee to list the objects in the bucket.
+	GrantRead *string
+	// Allows grantee to read the bucket ACL.
+	GrantReadACP *string
+	// Allows grantee to create new objects in the bucket.
+	GrantWrite *string
+	// Allows grantee to write the ACL for the applicable bucket.
+	GrantWriteACP *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // PutBucketAnalyticsConfigurationRequest is the "PutBucketAnalyticsConfigurationRequest" structure of the model.
 type PutBucketAnalyticsConfigurationRequest struct {
-	Bucket                 *string
-	Id                     *string
+	// The name of the bucket to which an analytics configuration is stored.
+	Bucket *string
+	// The ID that identifies the analytics configuration.
+	Id *string
+	// The configuration and any analyses for the analytics filter.
 	AnalyticsConfiguration *AnalyticsConfiguration
-	ExpectedBucketOwner    *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketCorsRequest is the "PutBucketCorsRequest" structure of the model.
 type PutBucketCorsRequest struct {
-	Bucket              *string
-	CORSConfiguration   *CORSConfiguration
-	ContentMD5          *string
-	ChecksumAlgorithm   *string
+	// Specifies the bucket impacted by the cors configuration.
+	Bucket *string
+	// Describes the cross-origin access configuration for objects in an Amazon S3 bucket.
+	CORSConfiguration *CORSConfiguration
+	// The base64-encoded 128-bit MD5 digest of the data.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // PutBucketEncryptionRequest is the "PutBucketEncryptionRequest" structure of the model.
 type PutBucketEncryptionRequest struct {
-	Bucket                            *string
-	ContentMD5                        *string
+	// Specifies default encryption for a bucket using server-side encryption with different key options.
+	Bucket *string
+	// The base64-encoded 128-bit MD5 digest of the server-side encryption configuration.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
 	ChecksumAlgorithm                 *string
 	ServerSideEncryptionConfiguration *ServerSideEncryptionConfiguration
-	ExpectedBucketOwner               *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketIntelligentTieringConfigurationRequest is the "PutBucketIntelligentTieringConfigurationRequest" structure of the model.
 type PutBucketIntelligentTieringConfigurationRequest struct {
-	Bucket                          *string
-	Id                              *string
+	// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
+	Bucket *string
+	// The ID used to identify the S3 Intelligent-Tiering configuration.
+	Id *string
+	// Container for S3 Intelligent-Tiering configuration.
 	IntelligentTieringConfiguration *IntelligentTieringConfiguration
 }
 
 // PutBucketInventoryConfigurationRequest is the "PutBucketInventoryConfigurationRequest" structure of the model.
 type PutBucketInventoryConfigurationRequest struct {
-	Bucket                 *string
-	Id                     *string
+	// The name of the bucket where the inventory configuration will be stored.
+	Bucket *string
+	// The ID used to identify the inventory configuration.
+	Id *string
+	// Specifies the inventory configuration.
 	InventoryConfiguration *InventoryConfiguration
-	ExpectedBucketOwner    *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketLifecycleConfigurationRequest is the "PutBucketLifecycleConfigurationRequest" structure of the model.
 type PutBucketLifecycleConfigurationRequest struct {
-	Bucket                 *string
-	ChecksumAlgorithm      *string
+	// The name of the bucket for which to set the configuration.
+	Bucket *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// Container for lifecycle rules.
 	LifecycleConfiguration *BucketLifecycleConfiguration
-	ExpectedBucketOwner    *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketLifecycleRequest is the "PutBucketLifecycleRequest" structure of the model.
 type PutBucketLifecycleRequest struct {
-	Bucket                 *string
-	ContentMD5             *string
+	Bucket *string
+	// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
 	ChecksumAlgorithm      *string
 	LifecycleConfiguration *LifecycleConfiguration
-	ExpectedBucketOwner    *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketLoggingRequest is the "PutBucketLoggingRequest" structure of the model.
 type PutBucketLoggingRequest struct {
-	Bucket              *string
+	// The name of the bucket for which to set the logging parameters.
+	Bucket *string
+	// Container for logging status information.
 	BucketLoggingStatus *BucketLoggingStatus
-	ContentMD5          *string
-	ChecksumAlgorithm   *string
+	// The MD5 hash of the PutBucketLogging request body.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // PutBucketMetricsConfigurationRequest is the "PutBucketMetricsConfigurationRequest" structure of the model.
 type PutBucketMetricsConfigurationRequest struct {
-	Bucket               *string
-	Id                   *string
+	// The name of the bucket for which the metrics configuration is set.
+	Bucket *string
+	// The ID used to identify the metrics configuration.
+	Id *string
+	// Specifies the metrics configuration.
 	MetricsConfiguration *MetricsConfiguration
-	ExpectedBucketOwner  *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketNotificationConfigurationRequest is the "PutBucketNotificationConfigurationRequest" structure of the model.
 type PutBucketNotificationConfigurationRequest struct {
+	// The name of the bucket.
 	Bucket                    *string
 	NotificationConfiguration *NotificationConfiguration
-	ExpectedBucketOwner       *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
+	// Skips validation of Amazon SQS, Amazon SNS, and Lambda destinations.
 	SkipDestinationValidation *bool
 }
 
 // PutBucketNotificationRequest is the "PutBucketNotificationRequest" structure of the model.
 type PutBucketNotificationRequest struct {
-	Bucket                    *string
-	ContentMD5                *string
-	ChecksumAlgorithm         *string
+	// The name of the bucket.
+	Bucket *string
+	// The MD5 hash of the PutPublicAccessBlock request body.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// The container for the configuration.
 	NotificationConfiguration *NotificationConfigurationDeprecated
-	ExpectedBucketOwner       *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketOwnershipControlsRequest is the "PutBucketOwnershipControlsRequest" structure of the model.
 type PutBucketOwnershipControlsRequest struct {
-	Bucket              *string
-	ContentMD5          *string
+	// The name of the Amazon S3 bucket whose OwnershipControls you want to set.
+	Bucket *string
+	// The MD5 hash of the OwnershipControls request body.
+	ContentMD5 *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
-	OwnershipControls   *OwnershipControls
+	// The OwnershipControls (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) that you want to apply to this Amazon S3 bucket.
+	OwnershipControls *OwnershipControls
 }
 
 // PutBucketPolicyRequest is the "PutBucketPolicyRequest" structure of the model.
 type PutBucketPolicyRequest struct {
-	Bucket                        *string
-	ContentMD5                    *string
-	ChecksumAlgorithm             *string
+	// The name of the bucket.
+	Bucket *string
+	// The MD5 hash of the request body.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// Set this parameter to true to confirm that you want to remove your permissions to change this bucket policy in the future.
 	ConfirmRemoveSelfBucketAccess *bool
-	Policy                        *string
-	ExpectedBucketOwner           *string
+	// The bucket policy as a JSON document.
+	Policy *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketReplicationRequest is the "PutBucketReplicationRequest" structure of the model.
 type PutBucketReplicationRequest struct {
-	Bucket                   *string
-	ContentMD5               *string
+	// The name of the bucket
+	Bucket *string
+	// The base64-encoded 128-bit MD5 digest of the data.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
 	ChecksumAlgorithm        *string
 	ReplicationConfiguration *ReplicationConfiguration
-	Token                    *string
-	ExpectedBucketOwner      *string
+	// A token to allow Object Lock to be enabled for an existing bucket.
+	Token *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketRequestPaymentRequest is the "PutBucketRequestPaymentRequest" structure of the model.
 type PutBucketRequestPaymentRequest struct {
-	Bucket                      *string
-	ContentMD5                  *string
-	ChecksumAlgorithm           *string
+	// The bucket name.
+	Bucket *string
+	// The base64-encoded 128-bit MD5 digest of the data.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// Container for Payer.
 	RequestPaymentConfiguration *RequestPaymentConfiguration
-	ExpectedBucketOwner         *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketTaggingRequest is the "PutBucketTaggingRequest" structure of the model.
 type PutBucketTaggingRequest struct {
-	Bucket              *string
-	ContentMD5          *string
-	ChecksumAlgorithm   *string
-	Tagging             *Tagging
+	// The bucket name.
+	Bucket *string
+	// The base64-encoded 128-bit MD5 digest of the data.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// Container for the TagSet and Tag elements.
+	Tagging *Tagging
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // PutBucketVersioningRequest is the "PutBucketVersioningRequest" structure of the model.
 type PutBucketVersioningRequest struct {
-	Bucket                  *string
-	ContentMD5              *string
-	ChecksumAlgorithm       *string
-	MFA                     *string
+	// The bucket name.
+	Bucket *string
+	// &gt;The base64-encoded 128-bit MD5 digest of the data.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device.
+	MFA *string
+	// Container for setting the versioning state.
 	VersioningConfiguration *VersioningConfiguration
-	ExpectedBucketOwner     *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutBucketWebsiteRequest is the "PutBucketWebsiteRequest" structure of the model.
 type PutBucketWebsiteRequest struct {
-	Bucket               *string
-	ContentMD5           *string
-	ChecksumAlgorithm    *string
+	// The bucket name.
+	Bucket *string
+	// The base64-encoded 128-bit MD5 digest of the data.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// Container for the request.
 	WebsiteConfiguration *WebsiteConfiguration
-	ExpectedBucketOwner  *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutObjectAclOutput is the "PutObjectAclOutput" structure of the model.
@@ -3235,19 +4559,32 @@ type PutObjectAclOutput struct {
 
 // PutObjectAclRequest is the "PutObjectAclRequest" structure of the model.
 type PutObjectAclRequest struct {
-	ACL                 *string
+	// The canned ACL to apply to the object.
+	ACL *string
+	// Contains the elements that set the ACL permissions for an object per grantee.
 	AccessControlPolicy *AccessControlPolicy
-	Bucket              *string
-	ContentMD5          *string
-	ChecksumAlgorithm   *string
-	GrantFullControl    *string
-	GrantRead           *string
-	GrantReadACP        *string
-	GrantWrite          *string
-	GrantWriteACP       *string
-	Key                 *string
-	RequestPayer        *string
-	VersionId           *string
+	// The bucket name that contains the object to which you want to attach the ACL.
+	Bucket *string
+	// The base64-encoded 128-bit MD5 digest of the data.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
+	GrantFullControl *string
+	// Allows grantee to list the objects in the bucket.
+	GrantRead *string
+	// Allows grantee to read the bucket ACL.
+	GrantReadACP *string
+	// Allows grantee to create new objects in the bucket.
+	GrantWrite *string
+	// Allows grantee to write the ACL for the applicable bucket.
+	GrantWriteACP *string
+	// Key for which the PUT action was initiated.
+	Key          *string
+	RequestPayer *string
+	// Version ID used to reference a specific version of the object.
+	VersionId *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
@@ -3258,13 +4595,20 @@ type PutObjectLegalHoldOutput struct {
 
 // PutObjectLegalHoldRequest is the "PutObjectLegalHoldRequest" structure of the model.
 type PutObjectLegalHoldRequest struct {
-	Bucket              *string
-	Key                 *string
-	LegalHold           *ObjectLockLegalHold
-	RequestPayer        *string
-	VersionId           *string
-	ContentMD5          *string
-	ChecksumAlgorithm   *string
+	// The bucket name containing the object that you want to place a legal hold on.
+	Bucket *string
+	// The key name for the object that you want to place a legal hold on.
+	Key *string
+	// Container element for the legal hold configuration you want to apply to the specified object.
+	LegalHold    *ObjectLockLegalHold
+	RequestPayer *string
+	// The version ID of the object that you want to place a legal hold on.
+	VersionId *string
+	// The MD5 hash for the request body.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
@@ -3275,72 +4619,127 @@ type PutObjectLockConfigurationOutput struct {
 
 // PutObjectLockConfigurationRequest is the "PutObjectLockConfigurationRequest" structure of the model.
 type PutObjectLockConfigurationRequest struct {
-	Bucket                  *string
+	// The bucket whose Object Lock configuration you want to create or replace.
+	Bucket *string
+	// The Object Lock configuration that you want to apply to the specified bucket.
 	ObjectLockConfiguration *ObjectLockConfiguration
 	RequestPayer            *string
-	Token                   *string
-	ContentMD5              *string
-	ChecksumAlgorithm       *string
-	ExpectedBucketOwner     *string
+	// A token to allow Object Lock to be enabled for an existing bucket.
+	Token *string
+	// The MD5 hash for the request body.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutObjectOutput is the "PutObjectOutput" structure of the model.
 type PutObjectOutput struct {
-	Expiration              *string
-	ETag                    *string
-	ChecksumCRC32           *string
-	ChecksumCRC32C          *string
-	ChecksumSHA1            *string
-	ChecksumSHA256          *string
-	ServerSideEncryption    *string
-	VersionId               *string
-	SSECustomerAlgorithm    *string
-	SSECustomerKeyMD5       *string
-	SSEKMSKeyId             *string
+	// If the expiration is configured for the object (see PutBucketLifecycleConfiguration) in the Amazon S3 User Guide, the response includes this header.
+	Expiration *string
+	// Entity tag for the uploaded object.
+	ETag *string
+	// The base64-encoded, 32-bit CRC32 checksum of the object.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
+	ChecksumCRC32C *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
+	ChecksumSHA256 *string
+	// The server-side encryption algorithm used when you store this object in Amazon S3 (for example, AES256, aws:kms, aws:kms:dsse).
+	ServerSideEncryption *string
+	// Version ID of the object.
+	VersionId *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
+	SSECustomerAlgorithm *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided…
+	SSECustomerKeyMD5 *string
+	// If x-amz-server-side-encryption has a valid value of aws:kms or aws:kms:dsse, this header indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used f…
+	SSEKMSKeyId *string
+	// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption.
 	SSEKMSEncryptionContext *string
-	BucketKeyEnabled        *bool
-	RequestCharged          *string
+	// Indicates whether the uploaded object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	RequestCharged   *string
 }
 
 // PutObjectRequest is the "PutObjectRequest" structure of the model.
 type PutObjectRequest struct {
-	ACL                       *string
-	Body                      io.ReadCloser
-	Bucket                    *string
-	CacheControl              *string
-	ContentDisposition        *string
-	ContentEncoding           *string
-	ContentLanguage           *string
-	ContentLength             *int64
-	ContentMD5                *string
-	ContentType               *string
-	ChecksumAlgorithm         *string
-	ChecksumCRC32             *string
-	ChecksumCRC32C            *string
-	ChecksumSHA1              *string
-	ChecksumSHA256            *string
-	Expires                   *time.Time
-	GrantFullControl          *string
-	GrantRead                 *string
-	GrantReadACP              *string
-	GrantWriteACP             *string
-	Key                       *string
-	Metadata                  map[string]string
-	ServerSideEncryption      *string
-	StorageClass              *string
-	WebsiteRedirectLocation   *string
-	SSECustomerAlgorithm      *string
-	SSECustomerKey            *string
-	SSECustomerKeyMD5         *string
-	SSEKMSKeyId               *string
-	SSEKMSEncryptionContext   *string
-	BucketKeyEnabled          *bool
-	RequestPayer              *string
-	Tagging                   *string
-	ObjectLockMode            *string
+	// The canned ACL to apply to the object.
+	ACL *string
+	// Object data.
+	Body io.ReadCloser
+	// The bucket name to which the PUT action was initiated.
+	Bucket *string
+	// Can be used to specify caching behavior along the request/reply chain.
+	CacheControl *string
+	// Specifies presentational information for the object.
+	ContentDisposition *string
+	// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+	ContentEncoding *string
+	// The language the content is in.
+	ContentLanguage *string
+	// Size of the body in bytes.
+	ContentLength *int64
+	// The base64-encoded 128-bit MD5 digest of the message (without the headers) according to RFC 1864.
+	ContentMD5 *string
+	// A standard MIME type describing the format of the contents.
+	ContentType *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32 *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32C *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumSHA1 *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumSHA256 *string
+	// The date and time at which the object is no longer cacheable.
+	Expires *time.Time
+	// Gives the grantee READ, READ_ACP, and WRITE_ACP permissions on the object.
+	GrantFullControl *string
+	// Allows grantee to read the object data and its metadata.
+	GrantRead *string
+	// Allows grantee to read the object ACL.
+	GrantReadACP *string
+	// Allows grantee to write the ACL for the applicable object.
+	GrantWriteACP *string
+	// Object key for which the PUT action was initiated.
+	Key *string
+	// A map of metadata to store with the object in S3.
+	Metadata map[string]string
+	// The server-side encryption algorithm that was used when you store this object in Amazon S3 (for example, AES256, aws:kms, aws:kms:dsse).
+	ServerSideEncryption *string
+	// By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects.
+	StorageClass *string
+	// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL.
+	WebsiteRedirectLocation *string
+	// Specifies the algorithm to use when encrypting the object (for example, AES256).
+	SSECustomerAlgorithm *string
+	// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data.
+	SSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321.
+	SSECustomerKeyMD5 *string
+	// If x-amz-server-side-encryption has a valid value of aws:kms or aws:kms:dsse, this header specifies the ID (Key ID, Key ARN, or Key Alias) of the Key Management Service (KMS) symmetric encryption cust…
+	SSEKMSKeyId *string
+	// Specifies the Amazon Web Services KMS Encryption Context to use for object encryption.
+	SSEKMSEncryptionContext *string
+	// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	RequestPayer     *string
+	// The tag-set for the object.
+	Tagging *string
+	// The Object Lock mode that you want to apply to this object.
+	ObjectLockMode *string
+	// The date and time when you want this object's Object Lock to expire.
 	ObjectLockRetainUntilDate *time.Time
+	// Specifies whether a legal hold will be applied to this object.
 	ObjectLockLegalHoldStatus *string
-	ExpectedBucketOwner       *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutObjectRetentionOutput is the "PutObjectRetentionOutput" structure of the model.
@@ -3350,183 +4749,294 @@ type PutObjectRetentionOutput struct {
 
 // PutObjectRetentionRequest is the "PutObjectRetentionRequest" structure of the model.
 type PutObjectRetentionRequest struct {
-	Bucket                    *string
-	Key                       *string
-	Retention                 *ObjectLockRetention
-	RequestPayer              *string
-	VersionId                 *string
+	// The bucket name that contains the object you want to apply this Object Retention configuration to.
+	Bucket *string
+	// The key name for the object that you want to apply this Object Retention configuration to.
+	Key *string
+	// The container element for the Object Retention configuration.
+	Retention    *ObjectLockRetention
+	RequestPayer *string
+	// The version ID for the object that you want to apply this Object Retention configuration to.
+	VersionId *string
+	// Indicates whether this action should bypass Governance-mode restrictions.
 	BypassGovernanceRetention *bool
-	ContentMD5                *string
-	ChecksumAlgorithm         *string
-	ExpectedBucketOwner       *string
+	// The MD5 hash for the request body.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // PutObjectTaggingOutput is the "PutObjectTaggingOutput" structure of the model.
 type PutObjectTaggingOutput struct {
+	// The versionId of the object the tag-set was added to.
 	VersionId *string
 }
 
 // PutObjectTaggingRequest is the "PutObjectTaggingRequest" structure of the model.
 type PutObjectTaggingRequest struct {
-	Bucket              *string
-	Key                 *string
-	VersionId           *string
-	ContentMD5          *string
-	ChecksumAlgorithm   *string
-	Tagging             *Tagging
+	// The bucket name containing the object.
+	Bucket *string
+	// Name of the object key.
+	Key *string
+	// The versionId of the object that the tag-set will be added to.
+	VersionId *string
+	// The MD5 hash for the request body.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// Container for the TagSet and Tag elements
+	Tagging *Tagging
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 	RequestPayer        *string
 }
 
 // PutPublicAccessBlockRequest is the "PutPublicAccessBlockRequest" structure of the model.
 type PutPublicAccessBlockRequest struct {
-	Bucket                         *string
-	ContentMD5                     *string
-	ChecksumAlgorithm              *string
+	// The name of the Amazon S3 bucket whose PublicAccessBlock configuration you want to set.
+	Bucket *string
+	// The MD5 hash of the PutPublicAccessBlock request body.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket.
 	PublicAccessBlockConfiguration *PublicAccessBlockConfiguration
-	ExpectedBucketOwner            *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // QueueConfiguration is the "QueueConfiguration" structure of the model.
+//
+// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
 type QueueConfiguration struct {
-	Id       *string
+	Id *string
+	// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type.
 	QueueArn *string
-	Events   []string
-	Filter   *NotificationConfigurationFilter
+	// A collection of bucket events for which to send notifications
+	Events []string
+	Filter *NotificationConfigurationFilter
 }
 
 // QueueConfigurationDeprecated is the "QueueConfigurationDeprecated" structure of the model.
+//
+// This data type is deprecated.
 type QueueConfigurationDeprecated struct {
-	Id     *string
-	Event  *string
+	Id    *string
+	Event *string
+	// A collection of bucket events for which to send notifications.
 	Events []string
-	Queue  *string
+	// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type.
+	Queue *string
 }
 
 // RecordsEvent is the "RecordsEvent" structure of the model.
+//
+// The container for the records event.
 type RecordsEvent struct {
+	// The byte array of partial, one or more result records.
 	Payload []byte
 }
 
 // Redirect is the "Redirect" structure of the model.
+//
+// Specifies how requests are redirected.
 type Redirect struct {
-	HostName             *string
-	HttpRedirectCode     *string
-	Protocol             *string
+	// The host name to use in the redirect request.
+	HostName *string
+	// The HTTP redirect code to use on the response.
+	HttpRedirectCode *string
+	// Protocol to use when redirecting requests.
+	Protocol *string
+	// The object key prefix to use in the redirect request.
 	ReplaceKeyPrefixWith *string
-	ReplaceKeyWith       *string
+	// The specific object key to use in the redirect request.
+	ReplaceKeyWith *string
 }
 
 // RedirectAllRequestsTo is the "RedirectAllRequestsTo" structure of the model.
+//
+// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
 type RedirectAllRequestsTo struct {
+	// Name of the host where requests are redirected.
 	HostName *string
+	// Protocol to use when redirecting requests.
 	Protocol *string
 }
 
 // ReplicaModifications is the "ReplicaModifications" structure of the model.
+//
+// A filter that you can specify for selection for modifications on replicas.
 type ReplicaModifications struct {
+	// Specifies whether Amazon S3 replicates modifications on replicas.
 	Status *string
 }
 
 // ReplicationConfiguration is the "ReplicationConfiguration" structure of the model.
+//
+// A container for replication rules.
 type ReplicationConfiguration struct {
-	Role  *string
+	// The Amazon Resource Name (ARN) of the Identity and Access Management (IAM) role that Amazon S3 assumes when replicating objects.
+	Role *string
+	// A container for one or more replication rules.
 	Rules []*ReplicationRule
 }
 
 // ReplicationRule is the "ReplicationRule" structure of the model.
+//
+// Specifies which Amazon S3 objects to replicate and where to store the replicas.
 type ReplicationRule struct {
-	ID                        *string
-	Priority                  *int32
-	Prefix                    *string
-	Filter                    *ReplicationRuleFilter
-	Status                    *string
-	SourceSelectionCriteria   *SourceSelectionCriteria
+	// A unique identifier for the rule.
+	ID *string
+	// The priority indicates which rule has precedence whenever two or more replication rules conflict.
+	Priority *int32
+	// An object key name prefix that identifies the object or objects to which the rule applies.
+	Prefix *string
+	Filter *ReplicationRuleFilter
+	// Specifies whether the rule is enabled.
+	Status *string
+	// A container that describes additional filters for identifying the source objects that you want to replicate.
+	SourceSelectionCriteria *SourceSelectionCriteria
+	// Optional configuration to replicate existing source bucket objects.
 	ExistingObjectReplication *ExistingObjectReplication
-	Destination               *Destination
-	DeleteMarkerReplication   *DeleteMarkerReplication
+	// A container for information about the replication destination and its configurations including enabling the S3 Replication Time Control (S3 RTC).
+	Destination             *Destination
+	DeleteMarkerReplication *DeleteMarkerReplication
 }
 
 // ReplicationRuleAndOperator is the "ReplicationRuleAndOperator" structure of the model.
+//
+// A container for specifying rule filters.
 type ReplicationRuleAndOperator struct {
+	// An object key name prefix that identifies the subset of objects to which the rule applies.
 	Prefix *string
-	Tags   []*Tag
+	// An array of tags containing key and value pairs.
+	Tags []*Tag
 }
 
 // ReplicationRuleFilter is the "ReplicationRuleFilter" structure of the model.
+//
+// A filter that identifies the subset of objects to which the replication rule applies.
 type ReplicationRuleFilter struct {
+	// An object key name prefix that identifies the subset of objects to which the rule applies.
 	Prefix *string
-	Tag    *Tag
-	And    *ReplicationRuleAndOperator
+	// A container for specifying a tag key and value.
+	Tag *Tag
+	// A container for specifying rule filters.
+	And *ReplicationRuleAndOperator
 }
 
 // ReplicationTime is the "ReplicationTime" structure of the model.
+//
+// A container specifying S3 Replication Time Control (S3 RTC) related information, including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated.
 type ReplicationTime struct {
+	// Specifies whether the replication time is enabled.
 	Status *string
-	Time   *ReplicationTimeValue
+	// A container specifying the time by which replication should be complete for all objects and operations on objects.
+	Time *ReplicationTimeValue
 }
 
 // ReplicationTimeValue is the "ReplicationTimeValue" structure of the model.
+//
+// A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication metrics EventThreshold.
 type ReplicationTimeValue struct {
+	// Contains an integer specifying time in minutes.
 	Minutes *int32
 }
 
 // RequestPaymentConfiguration is the "RequestPaymentConfiguration" structure of the model.
+//
+// Container for Payer.
 type RequestPaymentConfiguration struct {
+	// Specifies who pays for the download and request fees.
 	Payer *string
 }
 
 // RequestProgress is the "RequestProgress" structure of the model.
+//
+// Container for specifying if periodic QueryProgress messages should be sent.
 type RequestProgress struct {
+	// Specifies whether periodic QueryProgress frames should be sent.
 	Enabled *bool
 }
 
 // RestoreObjectOutput is the "RestoreObjectOutput" structure of the model.
 type RestoreObjectOutput struct {
-	RequestCharged    *string
+	RequestCharged *string
+	// Indicates the path in the provided S3 output location where Select results will be restored to.
 	RestoreOutputPath *string
 }
 
 // RestoreObjectRequest is the "RestoreObjectRequest" structure of the model.
 type RestoreObjectRequest struct {
-	Bucket              *string
-	Key                 *string
-	VersionId           *string
-	RestoreRequest      *RestoreRequest
-	RequestPayer        *string
-	ChecksumAlgorithm   *string
+	// The bucket name containing the object to restore.
+	Bucket *string
+	// Object key for which the action was initiated.
+	Key *string
+	// VersionId used to reference a specific version of the object.
+	VersionId      *string
+	RestoreRequest *RestoreRequest
+	RequestPayer   *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// The account ID of the expected bucket owner.
 	ExpectedBucketOwner *string
 }
 
 // RestoreRequest is the "RestoreRequest" structure of the model.
+//
+// Container for restore job parameters.
 type RestoreRequest struct {
-	Days                 *int32
+	// Lifetime of the active copy in days.
+	Days *int32
+	// S3 Glacier related parameters pertaining to this job.
 	GlacierJobParameters *GlacierJobParameters
-	Type                 *string
-	Tier                 *string
-	Description          *string
-	SelectParameters     *SelectParameters
-	OutputLocation       *OutputLocation
+	// Type of restore request.
+	Type *string
+	// Retrieval tier at which the restore will be processed.
+	Tier *string
+	// The optional description for the job.
+	Description *string
+	// Describes the parameters for Select job types.
+	SelectParameters *SelectParameters
+	// Describes the location where the restore job's output is stored.
+	OutputLocation *OutputLocation
 }
 
 // RestoreStatus is the "RestoreStatus" structure of the model.
+//
+// Specifies the restoration status of an object.
 type RestoreStatus struct {
+	// Specifies whether the object is currently being restored.
 	IsRestoreInProgress *bool
-	RestoreExpiryDate   *time.Time
+	// Indicates when the restored copy will expire.
+	RestoreExpiryDate *time.Time
 }
 
 // RoutingRule is the "RoutingRule" structure of the model.
+//
+// Specifies the redirect behavior and when a redirect is applied.
 type RoutingRule struct {
+	// A container for describing a condition that must be met for the specified redirect to apply.
 	Condition *Condition
-	Redirect  *Redirect
+	// Container for redirect information.
+	Redirect *Redirect
 }
 
 // Rule is the "Rule" structure of the model.
+//
+// Specifies lifecycle rules for an Amazon S3 bucket.
 type Rule struct {
-	Expiration                     *LifecycleExpiration
-	ID                             *string
-	Prefix                         *string
-	Status                         *string
+	// Specifies the expiration for the lifecycle of the object.
+	Expiration *LifecycleExpiration
+	// Unique identifier for the rule.
+	ID *string
+	// Object key prefix that identifies one or more objects to which this rule applies.
+	Prefix *string
+	// If Enabled, the rule is currently being applied.
+	Status *string
+	// Specifies when an object transitions to a specified storage class.
 	Transition                     *Transition
 	NoncurrentVersionTransition    *NoncurrentVersionTransition
 	NoncurrentVersionExpiration    *NoncurrentVersionExpiration
@@ -3534,317 +5044,539 @@ type Rule struct {
 }
 
 // S3KeyFilter is the "S3KeyFilter" structure of the model.
+//
+// A container for object key name prefix and suffix filtering rules.
 type S3KeyFilter struct {
 	FilterRules []*FilterRule
 }
 
 // S3Location is the "S3Location" structure of the model.
+//
+// Describes an Amazon S3 location that will receive the results of the restore request.
 type S3Location struct {
-	BucketName        *string
-	Prefix            *string
-	Encryption        *Encryption
-	CannedACL         *string
+	// The name of the bucket where the restore results will be placed.
+	BucketName *string
+	// The prefix that is prepended to the restore results for this request.
+	Prefix     *string
+	Encryption *Encryption
+	// The canned ACL to apply to the restore results.
+	CannedACL *string
+	// A list of grants that control access to the staged results.
 	AccessControlList []*Grant
-	Tagging           *Tagging
-	UserMetadata      []*MetadataEntry
-	StorageClass      *string
+	// The tag-set that is applied to the restore results.
+	Tagging *Tagging
+	// A list of metadata to store with the restore results in S3.
+	UserMetadata []*MetadataEntry
+	// The class of storage used to store the restore results.
+	StorageClass *string
 }
 
 // SSEKMS is the "SSEKMS" structure of the model.
+//
+// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
 type SSEKMS struct {
+	// Specifies the ID of the Key Management Service (KMS) symmetric encryption customer managed key to use for encrypting inventory reports.
 	KeyId *string
 }
 
 // SSES3 is the "SSES3" structure of the model.
+//
+// Specifies the use of SSE-S3 to encrypt delivered inventory reports.
 type SSES3 struct {
 }
 
 // ScanRange is the "ScanRange" structure of the model.
+//
+// Specifies the byte range of the object to get the records from.
 type ScanRange struct {
+	// Specifies the start of the byte range.
 	Start *int64
-	End   *int64
+	// Specifies the end of the byte range.
+	End *int64
 }
 
 // SelectObjectContentEventStream is the "SelectObjectContentEventStream" event stream of the model.
+//
+// The container for selecting objects from a content event stream.
 type SelectObjectContentEventStream struct {
-	Records  *RecordsEvent
-	Stats    *StatsEvent
+	// The Records Event.
+	Records *RecordsEvent
+	// The Stats Event.
+	Stats *StatsEvent
+	// The Progress Event.
 	Progress *ProgressEvent
-	Cont     *ContinuationEvent
-	End      *EndEvent
+	// The Continuation Event.
+	Cont *ContinuationEvent
+	// The End Event.
+	End *EndEvent
 }
 
 // SelectObjectContentOutput is the "SelectObjectContentOutput" structure of the model.
 type SelectObjectContentOutput struct {
+	// The array of results.
 	Payload *SelectObjectContentEventStream
 }
 
 // SelectObjectContentRequest is the "SelectObjectContentRequest" structure of the model.
+//
+// Request to filter the contents of an Amazon S3 object based on a simple Structured Query Language (SQL) statement.
 type SelectObjectContentRequest struct {
-	Bucket               *string
-	Key                  *string
+	// The S3 bucket.
+	Bucket *string
+	// The object key.
+	Key *string
+	// The server-side encryption (SSE) algorithm used to encrypt the object.
 	SSECustomerAlgorithm *string
-	SSECustomerKey       *string
-	SSECustomerKeyMD5    *string
-	Expression           *string
-	ExpressionType       *string
-	RequestProgress      *RequestProgress
-	InputSerialization   *InputSerialization
-	OutputSerialization  *OutputSerialization
-	ScanRange            *ScanRange
-	ExpectedBucketOwner  *string
+	// The server-side encryption (SSE) customer managed key.
+	SSECustomerKey *string
+	// The MD5 server-side encryption (SSE) customer managed key.
+	SSECustomerKeyMD5 *string
+	// The expression that is used to query the object.
+	Expression *string
+	// The type of the provided expression (for example, SQL).
+	ExpressionType *string
+	// Specifies if periodic request progress information should be enabled.
+	RequestProgress *RequestProgress
+	// Describes the format of the data in the object that is being queried.
+	InputSerialization *InputSerialization
+	// Describes the format of the data that you want Amazon S3 to return in response.
+	OutputSerialization *OutputSerialization
+	// Specifies the byte range of the object to get the records from.
+	ScanRange *ScanRange
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // SelectParameters is the "SelectParameters" structure of the model.
+//
+// Describes the parameters for Select job types.
 type SelectParameters struct {
-	InputSerialization  *InputSerialization
-	ExpressionType      *string
-	Expression          *string
+	// Describes the serialization format of the object.
+	InputSerialization *InputSerialization
+	// The type of the provided expression (for example, SQL).
+	ExpressionType *string
+	// The expression that is used to query the object.
+	Expression *string
+	// Describes how the results of the Select job are serialized.
 	OutputSerialization *OutputSerialization
 }
 
 // ServerSideEncryptionByDefault is the "ServerSideEncryptionByDefault" structure of the model.
+//
+// Describes the default server-side encryption to apply to new objects in the bucket.
 type ServerSideEncryptionByDefault struct {
-	SSEAlgorithm   *string
+	// Server-side encryption algorithm to use for the default encryption.
+	SSEAlgorithm *string
+	// Amazon Web Services Key Management Service (KMS) customer Amazon Web Services KMS key ID to use for the default encryption.
 	KMSMasterKeyID *string
 }
 
 // ServerSideEncryptionConfiguration is the "ServerSideEncryptionConfiguration" structure of the model.
+//
+// Specifies the default server-side-encryption configuration.
 type ServerSideEncryptionConfiguration struct {
+	// Container for information about a particular server-side encryption configuration rule.
 	Rules []*ServerSideEncryptionRule
 }
 
 // ServerSideEncryptionRule is the "ServerSideEncryptionRule" structure of the model.
+//
+// Specifies the default server-side encryption configuration.
 type ServerSideEncryptionRule struct {
+	// Specifies the default server-side encryption to apply to new objects in the bucket.
 	ApplyServerSideEncryptionByDefault *ServerSideEncryptionByDefault
-	BucketKeyEnabled                   *bool
+	// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using KMS (SSE-KMS) for new objects in the bucket.
+	BucketKeyEnabled *bool
 }
 
 // SessionCredentials is the "SessionCredentials" structure of the model.
+//
+// The established temporary security credentials of the session.
 type SessionCredentials struct {
-	AccessKeyId     *string
+	// A unique identifier that's associated with a secret access key.
+	AccessKeyId *string
+	// A key that's used with the access key ID to cryptographically sign programmatic Amazon Web Services requests.
 	SecretAccessKey *string
-	SessionToken    *string
-	Expiration      *time.Time
+	// A part of the temporary security credentials.
+	SessionToken *string
+	// Temporary security credentials expire after a specified interval.
+	Expiration *time.Time
 }
 
 // SimplePrefix is the "SimplePrefix" structure of the model.
+//
+// To use simple format for S3 keys for log objects, set SimplePrefix to an empty object.
 type SimplePrefix struct {
 }
 
 // SourceSelectionCriteria is the "SourceSelectionCriteria" structure of the model.
+//
+// A container that describes additional filters for identifying the source objects that you want to replicate.
 type SourceSelectionCriteria struct {
+	// A container for filter information for the selection of Amazon S3 objects encrypted with Amazon Web Services KMS.
 	SseKmsEncryptedObjects *SseKmsEncryptedObjects
-	ReplicaModifications   *ReplicaModifications
+	// A filter that you can specify for selections for modifications on replicas.
+	ReplicaModifications *ReplicaModifications
 }
 
 // SseKmsEncryptedObjects is the "SseKmsEncryptedObjects" structure of the model.
+//
+// A container for filter information for the selection of S3 objects encrypted with Amazon Web Services KMS.
 type SseKmsEncryptedObjects struct {
+	// Specifies whether Amazon S3 replicates objects created with server-side encryption using an Amazon Web Services KMS key stored in Amazon Web Services Key Management Service.
 	Status *string
 }
 
 // Stats is the "Stats" structure of the model.
+//
+// Container for the stats details.
 type Stats struct {
-	BytesScanned   *int64
+	// The total number of object bytes scanned.
+	BytesScanned *int64
+	// The total number of uncompressed object bytes processed.
 	BytesProcessed *int64
-	BytesReturned  *int64
+	// The total number of bytes of records payload data returned.
+	BytesReturned *int64
 }
 
 // StatsEvent is the "StatsEvent" structure of the model.
+//
+// Container for the Stats Event.
 type StatsEvent struct {
+	// The Stats event details.
 	Details *Stats
 }
 
 // StorageClassAnalysis is the "StorageClassAnalysis" structure of the model.
+//
+// Specifies data related to access patterns to be collected and made available to analyze the tradeoffs between different storage classes for an Amazon S3 bucket.
 type StorageClassAnalysis struct {
+	// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
 	DataExport *StorageClassAnalysisDataExport
 }
 
 // StorageClassAnalysisDataExport is the "StorageClassAnalysisDataExport" structure of the model.
+//
+// Container for data related to the storage class analysis for an Amazon S3 bucket for export.
 type StorageClassAnalysisDataExport struct {
+	// The version of the output schema to use when exporting data.
 	OutputSchemaVersion *string
-	Destination         *AnalyticsExportDestination
+	// The place to store the data for an analysis.
+	Destination *AnalyticsExportDestination
 }
 
 // Tag is the "Tag" structure of the model.
+//
+// A container of a key value name pair.
 type Tag struct {
-	Key   *string
+	// Name of the object key.
+	Key *string
+	// Value of the tag.
 	Value *string
 }
 
 // Tagging is the "Tagging" structure of the model.
+//
+// Container for TagSet elements.
 type Tagging struct {
+	// A collection for a set of tags
 	TagSet []*Tag
 }
 
 // TargetGrant is the "TargetGrant" structure of the model.
+//
+// Container for granting information.
 type TargetGrant struct {
-	Grantee    *Grantee
+	// Container for the person being granted permissions.
+	Grantee *Grantee
+	// Logging permissions assigned to the grantee for the bucket.
 	Permission *string
 }
 
 // TargetObjectKeyFormat is the "TargetObjectKeyFormat" structure of the model.
+//
+// Amazon S3 key format for log objects.
 type TargetObjectKeyFormat struct {
-	SimplePrefix      *SimplePrefix
+	// To use the simple format for S3 keys for log objects.
+	SimplePrefix *SimplePrefix
+	// Partitioned S3 key for log objects.
 	PartitionedPrefix *PartitionedPrefix
 }
 
 // Tiering is the "Tiering" structure of the model.
+//
+// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without additional operational overhead.
 type Tiering struct {
-	Days       *int32
+	// The number of consecutive days of no access after which an object will be eligible to be transitioned to the corresponding tier.
+	Days *int32
+	// S3 Intelligent-Tiering access tier.
 	AccessTier *string
 }
 
 // TopicConfiguration is the "TopicConfiguration" structure of the model.
+//
+// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
 type TopicConfiguration struct {
-	Id       *string
+	Id *string
+	// The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3 publishes a message when it detects events of the specified type.
 	TopicArn *string
-	Events   []string
-	Filter   *NotificationConfigurationFilter
+	// The Amazon S3 bucket event about which to send notifications.
+	Events []string
+	Filter *NotificationConfigurationFilter
 }
 
 // TopicConfigurationDeprecated is the "TopicConfigurationDeprecated" structure of the model.
+//
+// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
 type TopicConfigurationDeprecated struct {
-	Id     *string
+	Id *string
+	// A collection of events related to objects
 	Events []string
-	Event  *string
-	Topic  *string
+	// Bucket event for which to send notifications.
+	Event *string
+	// Amazon SNS topic to which Amazon S3 will publish a message to report the specified events for the bucket.
+	Topic *string
 }
 
 // Transition is the "Transition" structure of the model.
+//
+// Specifies when an object transitions to a specified storage class.
 type Transition struct {
-	Date         *time.Time
-	Days         *int32
+	// Indicates when objects are transitioned to the specified storage class.
+	Date *time.Time
+	// Indicates the number of days after creation when objects are transitioned to the specified storage class.
+	Days *int32
+	// The storage class to which you want the object to transition.
 	StorageClass *string
 }
 
 // UploadPartCopyOutput is the "UploadPartCopyOutput" structure of the model.
 type UploadPartCopyOutput struct {
-	CopySourceVersionId  *string
-	CopyPartResult       *CopyPartResult
+	// The version of the source object that was copied, if you have enabled versioning on the source bucket.
+	CopySourceVersionId *string
+	// Container for all response elements.
+	CopyPartResult *CopyPartResult
+	// The server-side encryption algorithm used when you store this object in Amazon S3 (for example, AES256, aws:kms).
 	ServerSideEncryption *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
 	SSECustomerAlgorithm *string
-	SSECustomerKeyMD5    *string
-	SSEKMSKeyId          *string
-	BucketKeyEnabled     *bool
-	RequestCharged       *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided…
+	SSECustomerKeyMD5 *string
+	// If present, indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used for the object.
+	SSEKMSKeyId *string
+	// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	RequestCharged   *string
 }
 
 // UploadPartCopyRequest is the "UploadPartCopyRequest" structure of the model.
 type UploadPartCopyRequest struct {
-	Bucket                         *string
-	CopySource                     *string
-	CopySourceIfMatch              *string
-	CopySourceIfModifiedSince      *time.Time
-	CopySourceIfNoneMatch          *string
-	CopySourceIfUnmodifiedSince    *time.Time
-	CopySourceRange                *string
-	Key                            *string
-	PartNumber                     *int32
-	UploadId                       *string
-	SSECustomerAlgorithm           *string
-	SSECustomerKey                 *string
-	SSECustomerKeyMD5              *string
+	// The bucket name.
+	Bucket *string
+	// Specifies the source object for the copy operation.
+	CopySource *string
+	// Copies the object if its entity tag (ETag) matches the specified tag.
+	CopySourceIfMatch *string
+	// Copies the object if it has been modified since the specified time.
+	CopySourceIfModifiedSince *time.Time
+	// Copies the object if its entity tag (ETag) is different than the specified ETag.
+	CopySourceIfNoneMatch *string
+	// Copies the object if it hasn't been modified since the specified time.
+	CopySourceIfUnmodifiedSince *time.Time
+	// The range of bytes to copy from the source object.
+	CopySourceRange *string
+	// Object key for which the multipart upload was initiated.
+	Key *string
+	// Part number of part being copied.
+	PartNumber *int32
+	// Upload ID identifying the multipart upload whose part is being copied.
+	UploadId *string
+	// Specifies the algorithm to use when encrypting the object (for example, AES256).
+	SSECustomerAlgorithm *string
+	// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data.
+	SSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321.
+	SSECustomerKeyMD5 *string
+	// Specifies the algorithm to use when decrypting the source object (for example, AES256).
 	CopySourceSSECustomerAlgorithm *string
-	CopySourceSSECustomerKey       *string
-	CopySourceSSECustomerKeyMD5    *string
-	RequestPayer                   *string
-	ExpectedBucketOwner            *string
-	ExpectedSourceBucketOwner      *string
+	// Specifies the customer-provided encryption key for Amazon S3 to use to decrypt the source object.
+	CopySourceSSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321.
+	CopySourceSSECustomerKeyMD5 *string
+	RequestPayer                *string
+	// The account ID of the expected destination bucket owner.
+	ExpectedBucketOwner *string
+	// The account ID of the expected source bucket owner.
+	ExpectedSourceBucketOwner *string
 }
 
 // UploadPartOutput is the "UploadPartOutput" structure of the model.
 type UploadPartOutput struct {
+	// The server-side encryption algorithm used when you store this object in Amazon S3 (for example, AES256, aws:kms).
 	ServerSideEncryption *string
-	ETag                 *string
-	ChecksumCRC32        *string
-	ChecksumCRC32C       *string
-	ChecksumSHA1         *string
-	ChecksumSHA256       *string
+	// Entity tag for the uploaded object.
+	ETag *string
+	// The base64-encoded, 32-bit CRC32 checksum of the object.
+	ChecksumCRC32 *string
+	// The base64-encoded, 32-bit CRC32C checksum of the object.
+	ChecksumCRC32C *string
+	// The base64-encoded, 160-bit SHA-1 digest of the object.
+	ChecksumSHA1 *string
+	// The base64-encoded, 256-bit SHA-256 digest of the object.
+	ChecksumSHA256 *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to confirm the encryption algorithm that's used.
 	SSECustomerAlgorithm *string
-	SSECustomerKeyMD5    *string
-	SSEKMSKeyId          *string
-	BucketKeyEnabled     *bool
-	RequestCharged       *string
+	// If server-side encryption with a customer-provided encryption key was requested, the response will include this header to provide the round-trip message integrity verification of the customer-provided…
+	SSECustomerKeyMD5 *string
+	// If present, indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used for the object.
+	SSEKMSKeyId *string
+	// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
+	BucketKeyEnabled *bool
+	RequestCharged   *string
 }
 
 // UploadPartRequest is the "UploadPartRequest" structure of the model.
 type UploadPartRequest struct {
-	Body                 io.ReadCloser
-	Bucket               *string
-	ContentLength        *int64
-	ContentMD5           *string
-	ChecksumAlgorithm    *string
-	ChecksumCRC32        *string
-	ChecksumCRC32C       *string
-	ChecksumSHA1         *string
-	ChecksumSHA256       *string
-	Key                  *string
-	PartNumber           *int32
-	UploadId             *string
+	// Object data.
+	Body io.ReadCloser
+	// The name of the bucket to which the multipart upload was initiated.
+	Bucket *string
+	// Size of the body in bytes.
+	ContentLength *int64
+	// The base64-encoded 128-bit MD5 digest of the part data.
+	ContentMD5 *string
+	// Indicates the algorithm used to create the checksum for the object when you use the SDK.
+	ChecksumAlgorithm *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32 *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32C *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumSHA1 *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumSHA256 *string
+	// Object key for which the multipart upload was initiated.
+	Key *string
+	// Part number of part being uploaded.
+	PartNumber *int32
+	// Upload ID identifying the multipart upload whose part is being uploaded.
+	UploadId *string
+	// Specifies the algorithm to use when encrypting the object (for example, AES256).
 	SSECustomerAlgorithm *string
-	SSECustomerKey       *string
-	SSECustomerKeyMD5    *string
-	RequestPayer         *string
-	ExpectedBucketOwner  *string
+	// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data.
+	SSECustomerKey *string
+	// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321.
+	SSECustomerKeyMD5 *string
+	RequestPayer      *string
+	// The account ID of the expected bucket owner.
+	ExpectedBucketOwner *string
 }
 
 // VersioningConfiguration is the "VersioningConfiguration" structure of the model.
+//
+// Describes the versioning state of an Amazon S3 bucket.
 type VersioningConfiguration struct {
+	// Specifies whether MFA delete is enabled in the bucket versioning configuration.
 	MFADelete *string
-	Status    *string
+	// The versioning state of the bucket.
+	Status *string
 }
 
 // WebsiteConfiguration is the "WebsiteConfiguration" structure of the model.
+//
+// Specifies website configuration parameters for an Amazon S3 bucket.
 type WebsiteConfiguration struct {
-	ErrorDocument         *ErrorDocument
-	IndexDocument         *IndexDocument
+	// The name of the error document for the website.
+	ErrorDocument *ErrorDocument
+	// The name of the index document for the website.
+	IndexDocument *IndexDocument
+	// The redirect behavior for every request to this bucket's website endpoint.
 	RedirectAllRequestsTo *RedirectAllRequestsTo
-	RoutingRules          []*RoutingRule
+	// Rules that define when a redirect is applied and the redirect behavior.
+	RoutingRules []*RoutingRule
 }
 
 // WriteGetObjectResponseRequest is the "WriteGetObjectResponseRequest" structure of the model.
 type WriteGetObjectResponseRequest struct {
-	RequestRoute              *string
-	RequestToken              *string
-	Body                      io.ReadCloser
-	StatusCode                *int32
-	ErrorCode                 *string
-	ErrorMessage              *string
-	AcceptRanges              *string
-	CacheControl              *string
-	ContentDisposition        *string
-	ContentEncoding           *string
-	ContentLanguage           *string
-	ContentLength             *int64
-	ContentRange              *string
-	ContentType               *string
-	ChecksumCRC32             *string
-	ChecksumCRC32C            *string
-	ChecksumSHA1              *string
-	ChecksumSHA256            *string
-	DeleteMarker              *bool
-	ETag                      *string
-	Expires                   *time.Time
-	Expiration                *string
-	LastModified              *time.Time
-	MissingMeta               *int32
-	Metadata                  map[string]string
-	ObjectLockMode            *string
+	// Route prefix to the HTTP URL generated.
+	RequestRoute *string
+	// A single use encrypted token that maps WriteGetObjectResponse to the end user GetObject request.
+	RequestToken *string
+	// The object data.
+	Body io.ReadCloser
+	// The integer status code for an HTTP response of a corresponding GetObject request.
+	StatusCode *int32
+	// A string that uniquely identifies an error condition.
+	ErrorCode *string
+	// Contains a generic description of the error condition.
+	ErrorMessage *string
+	// Indicates that a range of bytes was specified.
+	AcceptRanges *string
+	// Specifies caching behavior along the request/reply chain.
+	CacheControl *string
+	// Specifies presentational information for the object.
+	ContentDisposition *string
+	// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
+	ContentEncoding *string
+	// The language the content is in.
+	ContentLanguage *string
+	// The size of the content body in bytes.
+	ContentLength *int64
+	// The portion of the object returned in the response.
+	ContentRange *string
+	// A standard MIME type describing the format of the object data.
+	ContentType *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32 *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumCRC32C *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumSHA1 *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
+	ChecksumSHA256 *string
+	// Specifies whether an object stored in Amazon S3 is (true) or is not (false) a delete marker.
+	DeleteMarker *bool
+	// An opaque identifier assigned by a web server to a specific version of a resource found at a URL.
+	ETag *string
+	// The date and time at which the object is no longer cacheable.
+	Expires *time.Time
+	// If the object expiration is configured (see PUT Bucket lifecycle), the response includes this header.
+	Expiration *string
+	// The date and time that the object was last modified.
+	LastModified *time.Time
+	// Set to the number of metadata entries not returned in x-amz-meta headers.
+	MissingMeta *int32
+	// A map of metadata to store with the object in S3.
+	Metadata map[string]string
+	// Indicates whether an object stored in Amazon S3 has Object Lock enabled.
+	ObjectLockMode *string
+	// Indicates whether an object stored in Amazon S3 has an active legal hold.
 	ObjectLockLegalHoldStatus *string
+	// The date and time when Object Lock is configured to expire.
 	ObjectLockRetainUntilDate *time.Time
-	PartsCount                *int32
-	ReplicationStatus         *string
-	RequestCharged            *string
-	Restore                   *string
-	ServerSideEncryption      *string
-	SSECustomerAlgorithm      *string
-	SSEKMSKeyId               *string
-	SSECustomerKeyMD5         *string
-	StorageClass              *string
-	TagCount                  *int32
-	VersionId                 *string
-	BucketKeyEnabled          *bool
+	// The count of parts this object has.
+	PartsCount *int32
+	// Indicates if request involves bucket that is either a source or destination in a Replication rule.
+	ReplicationStatus *string
+	RequestCharged    *string
+	// Provides information about object restoration operation and expiration time of the restored object copy.
+	Restore *string
+	// The server-side encryption algorithm used when storing requested object in Amazon S3 (for example, AES256, aws:kms).
+	ServerSideEncryption *string
+	// Encryption algorithm used if server-side encryption with a customer-provided encryption key was specified for object stored in Amazon S3.
+	SSECustomerAlgorithm *string
+	// If present, specifies the ID (Key ID, Key ARN, or Key Alias) of the Amazon Web Services Key Management Service (Amazon Web Services KMS) symmetric encryption customer managed key that was used for sto…
+	SSEKMSKeyId *string
+	// 128-bit MD5 digest of customer-provided encryption key used in Amazon S3 to encrypt data stored in S3.
+	SSECustomerKeyMD5 *string
+	// Provides storage class information of the object.
+	StorageClass *string
+	// The number of tags, if any, on the object.
+	TagCount *int32
+	// An ID used to reference a specific version of the object.
+	VersionId *string
+	// Indicates whether the object stored in Amazon S3 uses an S3 bucket key for server-side encryption with Amazon Web Services KMS (SSE-KMS).
+	BucketKeyEnabled *bool
 }
 
 // DeleteBucketOutput is the empty value of an operation the model gives no shape for.

@@ -95,42 +95,115 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 // Handler is what a SFN implementation provides: one method per operation.
 // Methods return *api.Error values (see the New… constructors) for AWS errors.
 type Handler interface {
+	// CreateActivity creates an activity.
 	CreateActivity(ctx context.Context, in *CreateActivityInput) (*CreateActivityOutput, error)
+
+	// CreateStateMachine creates a state machine.
 	CreateStateMachine(ctx context.Context, in *CreateStateMachineInput) (*CreateStateMachineOutput, error)
+
+	// CreateStateMachineAlias creates an alias for a state machine that points to one or two versions of the same state machine.
 	CreateStateMachineAlias(ctx context.Context, in *CreateStateMachineAliasInput) (*CreateStateMachineAliasOutput, error)
+
+	// DeleteActivity deletes an activity.
 	DeleteActivity(ctx context.Context, in *DeleteActivityInput) (*DeleteActivityOutput, error)
+
+	// DeleteStateMachine deletes a state machine.
 	DeleteStateMachine(ctx context.Context, in *DeleteStateMachineInput) (*DeleteStateMachineOutput, error)
+
+	// DeleteStateMachineAlias deletes a state machine alias.
 	DeleteStateMachineAlias(ctx context.Context, in *DeleteStateMachineAliasInput) (*DeleteStateMachineAliasOutput, error)
+
+	// DeleteStateMachineVersion deletes a state machine version.
 	DeleteStateMachineVersion(ctx context.Context, in *DeleteStateMachineVersionInput) (*DeleteStateMachineVersionOutput, error)
+
+	// DescribeActivity describes an activity.
 	DescribeActivity(ctx context.Context, in *DescribeActivityInput) (*DescribeActivityOutput, error)
+
+	// DescribeExecution provides information about a state machine execution, such as the state machine associated with the execution, the execution input and output, and relevant execution metadata.
 	DescribeExecution(ctx context.Context, in *DescribeExecutionInput) (*DescribeExecutionOutput, error)
+
+	// DescribeMapRun provides information about a Map Run's configuration, progress, and results.
 	DescribeMapRun(ctx context.Context, in *DescribeMapRunInput) (*DescribeMapRunOutput, error)
+
+	// DescribeStateMachine provides information about a state machine's definition, its IAM role Amazon Resource Name (ARN), and configuration.
 	DescribeStateMachine(ctx context.Context, in *DescribeStateMachineInput) (*DescribeStateMachineOutput, error)
+
+	// DescribeStateMachineAlias returns details about a state machine alias.
 	DescribeStateMachineAlias(ctx context.Context, in *DescribeStateMachineAliasInput) (*DescribeStateMachineAliasOutput, error)
+
+	// DescribeStateMachineForExecution provides information about a state machine's definition, its execution role ARN, and configuration.
 	DescribeStateMachineForExecution(ctx context.Context, in *DescribeStateMachineForExecutionInput) (*DescribeStateMachineForExecutionOutput, error)
+
+	// GetActivityTask: Used by workers to retrieve a task (with the specified activity ARN) which has been scheduled for execution by a running state machine.
 	GetActivityTask(ctx context.Context, in *GetActivityTaskInput) (*GetActivityTaskOutput, error)
+
+	// GetExecutionHistory returns the history of the specified execution as a list of events.
 	GetExecutionHistory(ctx context.Context, in *GetExecutionHistoryInput) (*GetExecutionHistoryOutput, error)
+
+	// ListActivities lists the existing activities.
 	ListActivities(ctx context.Context, in *ListActivitiesInput) (*ListActivitiesOutput, error)
+
+	// ListExecutions lists all executions of a state machine or a Map Run.
 	ListExecutions(ctx context.Context, in *ListExecutionsInput) (*ListExecutionsOutput, error)
+
+	// ListMapRuns lists all Map Runs that were started by a given state machine execution.
 	ListMapRuns(ctx context.Context, in *ListMapRunsInput) (*ListMapRunsOutput, error)
+
+	// ListStateMachineAliases lists aliases for a specified state machine ARN.
 	ListStateMachineAliases(ctx context.Context, in *ListStateMachineAliasesInput) (*ListStateMachineAliasesOutput, error)
+
+	// ListStateMachineVersions lists versions for the specified state machine Amazon Resource Name (ARN).
 	ListStateMachineVersions(ctx context.Context, in *ListStateMachineVersionsInput) (*ListStateMachineVersionsOutput, error)
+
+	// ListStateMachines lists the existing state machines.
 	ListStateMachines(ctx context.Context, in *ListStateMachinesInput) (*ListStateMachinesOutput, error)
+
+	// ListTagsForResource: List tags for a given resource.
 	ListTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error)
+
+	// PublishStateMachineVersion creates a version from the current revision of a state machine.
 	PublishStateMachineVersion(ctx context.Context, in *PublishStateMachineVersionInput) (*PublishStateMachineVersionOutput, error)
+
+	// RedriveExecution restarts unsuccessful executions of Standard workflows that didn't complete successfully in the last 14 days.
 	RedriveExecution(ctx context.Context, in *RedriveExecutionInput) (*RedriveExecutionOutput, error)
+
+	// SendTaskFailure: Used by activity workers, Task states using the callback pattern, and optionally Task states using the job run pattern to report that the task identified by the taskToken failed.
 	SendTaskFailure(ctx context.Context, in *SendTaskFailureInput) (*SendTaskFailureOutput, error)
+
+	// SendTaskHeartbeat: Used by activity workers and Task states using the callback pattern, and optionally Task states using the job run pattern to report to Step Functions that the task represented by the specified taskTok…
 	SendTaskHeartbeat(ctx context.Context, in *SendTaskHeartbeatInput) (*SendTaskHeartbeatOutput, error)
+
+	// SendTaskSuccess: Used by activity workers, Task states using the callback pattern, and optionally Task states using the job run pattern to report that the task identified by the taskToken completed successfully.
 	SendTaskSuccess(ctx context.Context, in *SendTaskSuccessInput) (*SendTaskSuccessOutput, error)
+
+	// StartExecution starts a state machine execution.
 	StartExecution(ctx context.Context, in *StartExecutionInput) (*StartExecutionOutput, error)
+
+	// StartSyncExecution starts a Synchronous Express state machine execution.
 	StartSyncExecution(ctx context.Context, in *StartSyncExecutionInput) (*StartSyncExecutionOutput, error)
+
+	// StopExecution stops an execution.
 	StopExecution(ctx context.Context, in *StopExecutionInput) (*StopExecutionOutput, error)
+
+	// TagResource: Add a tag to a Step Functions resource.
 	TagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error)
+
+	// TestState accepts the definition of a single state and executes it.
 	TestState(ctx context.Context, in *TestStateInput) (*TestStateOutput, error)
+
+	// UntagResource: Remove a tag from a Step Functions resource
 	UntagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error)
+
+	// UpdateMapRun updates an in-progress Map Run's configuration to include changes to the settings that control maximum concurrency and Map Run failure.
 	UpdateMapRun(ctx context.Context, in *UpdateMapRunInput) (*UpdateMapRunOutput, error)
+
+	// UpdateStateMachine updates an existing state machine by modifying its definition, roleArn, loggingConfiguration, or EncryptionConfiguration.
 	UpdateStateMachine(ctx context.Context, in *UpdateStateMachineInput) (*UpdateStateMachineOutput, error)
+
+	// UpdateStateMachineAlias updates the configuration of an existing state machine alias by modifying its description or routingConfiguration.
 	UpdateStateMachineAlias(ctx context.Context, in *UpdateStateMachineAliasInput) (*UpdateStateMachineAliasOutput, error)
+
+	// ValidateStateMachineDefinition validates the syntax of a state machine definition.
 	ValidateStateMachineDefinition(ctx context.Context, in *ValidateStateMachineDefinitionInput) (*ValidateStateMachineDefinitionOutput, error)
 }
 
@@ -669,140 +742,213 @@ const (
 )
 
 // ActivityAlreadyExists is the "ActivityAlreadyExists" error structure of the model.
+//
+// Activity already exists.
 type ActivityAlreadyExists struct {
 	Message *string
 }
 
 // ActivityDoesNotExist is the "ActivityDoesNotExist" error structure of the model.
+//
+// The specified activity does not exist.
 type ActivityDoesNotExist struct {
 	Message *string
 }
 
 // ActivityFailedEventDetails is the "ActivityFailedEventDetails" structure of the model.
+//
+// Contains details about an activity that failed during an execution.
 type ActivityFailedEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the failure.
 	Cause *string
 }
 
 // ActivityLimitExceeded is the "ActivityLimitExceeded" error structure of the model.
+//
+// The maximum number of activities has been reached.
 type ActivityLimitExceeded struct {
 	Message *string
 }
 
 // ActivityListItem is the "ActivityListItem" structure of the model.
+//
+// Contains details about an activity.
 type ActivityListItem struct {
-	ActivityArn  *string
-	Name         *string
+	// The Amazon Resource Name (ARN) that identifies the activity.
+	ActivityArn *string
+	// The name of the activity.
+	Name *string
+	// The date the activity is created.
 	CreationDate *time.Time
 }
 
 // ActivityScheduleFailedEventDetails is the "ActivityScheduleFailedEventDetails" structure of the model.
+//
+// Contains details about an activity schedule failure that occurred during an execution.
 type ActivityScheduleFailedEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the failure.
 	Cause *string
 }
 
 // ActivityScheduledEventDetails is the "ActivityScheduledEventDetails" structure of the model.
+//
+// Contains details about an activity scheduled during an execution.
 type ActivityScheduledEventDetails struct {
-	Resource           *string
-	Input              *string
-	InputDetails       *HistoryEventExecutionDataDetails
-	TimeoutInSeconds   *int64
+	// The Amazon Resource Name (ARN) of the scheduled activity.
+	Resource *string
+	// The JSON data input to the activity task.
+	Input *string
+	// Contains details about the input for an execution history event.
+	InputDetails *HistoryEventExecutionDataDetails
+	// The maximum allowed duration of the activity task.
+	TimeoutInSeconds *int64
+	// The maximum allowed duration between two heartbeats for the activity task.
 	HeartbeatInSeconds *int64
 }
 
 // ActivityStartedEventDetails is the "ActivityStartedEventDetails" structure of the model.
+//
+// Contains details about the start of an activity during an execution.
 type ActivityStartedEventDetails struct {
+	// The name of the worker that the task is assigned to.
 	WorkerName *string
 }
 
 // ActivitySucceededEventDetails is the "ActivitySucceededEventDetails" structure of the model.
+//
+// Contains details about an activity that successfully terminated during an execution.
 type ActivitySucceededEventDetails struct {
-	Output        *string
+	// The JSON data output by the activity task.
+	Output *string
+	// Contains details about the output of an execution history event.
 	OutputDetails *HistoryEventExecutionDataDetails
 }
 
 // ActivityTimedOutEventDetails is the "ActivityTimedOutEventDetails" structure of the model.
+//
+// Contains details about an activity timeout that occurred during an execution.
 type ActivityTimedOutEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the timeout.
 	Cause *string
 }
 
 // ActivityWorkerLimitExceeded is the "ActivityWorkerLimitExceeded" error structure of the model.
+//
+// The maximum number of workers concurrently polling for activity tasks has been reached.
 type ActivityWorkerLimitExceeded struct {
 	Message *string
 }
 
 // BillingDetails is the "BillingDetails" structure of the model.
+//
+// An object that describes workflow billing details.
 type BillingDetails struct {
-	BilledMemoryUsedInMB         *int64
+	// Billed memory consumption of your workflow, in MB.
+	BilledMemoryUsedInMB *int64
+	// Billed duration of your workflow, in milliseconds.
 	BilledDurationInMilliseconds *int64
 }
 
 // CloudWatchEventsExecutionDataDetails is the "CloudWatchEventsExecutionDataDetails" structure of the model.
+//
+// Provides details about execution input or output.
 type CloudWatchEventsExecutionDataDetails struct {
+	// Indicates whether input or output was included in the response.
 	Included *bool
 }
 
 // CloudWatchLogsLogGroup is the "CloudWatchLogsLogGroup" structure of the model.
 type CloudWatchLogsLogGroup struct {
+	// The ARN of the the CloudWatch log group to which you want your logs emitted to.
 	LogGroupArn *string
 }
 
 // ConflictException is the "ConflictException" error structure of the model.
+//
+// Updating or deleting a resource can cause an inconsistent state.
 type ConflictException struct {
 	Message *string
 }
 
 // CreateActivityInput is the "CreateActivityInput" structure of the model.
 type CreateActivityInput struct {
-	Name                    *string
-	Tags                    []*Tag
+	// The name of the activity to create.
+	Name *string
+	// The list of tags to add to a resource.
+	Tags []*Tag
+	// Settings to configure server-side encryption.
 	EncryptionConfiguration *EncryptionConfiguration
 }
 
 // CreateActivityOutput is the "CreateActivityOutput" structure of the model.
 type CreateActivityOutput struct {
-	ActivityArn  *string
+	// The Amazon Resource Name (ARN) that identifies the created activity.
+	ActivityArn *string
+	// The date the activity is created.
 	CreationDate *time.Time
 }
 
 // CreateStateMachineAliasInput is the "CreateStateMachineAliasInput" structure of the model.
 type CreateStateMachineAliasInput struct {
-	Description          *string
-	Name                 *string
+	// A description for the state machine alias.
+	Description *string
+	// The name of the state machine alias.
+	Name *string
+	// The routing configuration of a state machine alias.
 	RoutingConfiguration []*RoutingConfigurationListItem
 }
 
 // CreateStateMachineAliasOutput is the "CreateStateMachineAliasOutput" structure of the model.
 type CreateStateMachineAliasOutput struct {
+	// The Amazon Resource Name (ARN) that identifies the created state machine alias.
 	StateMachineAliasArn *string
-	CreationDate         *time.Time
+	// The date the state machine alias was created.
+	CreationDate *time.Time
 }
 
 // CreateStateMachineInput is the "CreateStateMachineInput" structure of the model.
 type CreateStateMachineInput struct {
-	Name                    *string
-	Definition              *string
-	RoleArn                 *string
-	Type                    *string
-	LoggingConfiguration    *LoggingConfiguration
-	Tags                    []*Tag
-	TracingConfiguration    *TracingConfiguration
-	Publish                 *bool
-	VersionDescription      *string
+	// The name of the state machine.
+	Name *string
+	// The Amazon States Language definition of the state machine.
+	Definition *string
+	// The Amazon Resource Name (ARN) of the IAM role to use for this state machine.
+	RoleArn *string
+	// Determines whether a Standard or Express state machine is created.
+	Type *string
+	// Defines what execution history events are logged and where they are logged.
+	LoggingConfiguration *LoggingConfiguration
+	// Tags to be added when creating a state machine.
+	Tags []*Tag
+	// Selects whether X-Ray tracing is enabled.
+	TracingConfiguration *TracingConfiguration
+	// Set to true to publish the first version of the state machine during creation.
+	Publish *bool
+	// Sets description about the state machine version.
+	VersionDescription *string
+	// Settings to configure server-side encryption.
 	EncryptionConfiguration *EncryptionConfiguration
 }
 
 // CreateStateMachineOutput is the "CreateStateMachineOutput" structure of the model.
 type CreateStateMachineOutput struct {
-	StateMachineArn        *string
-	CreationDate           *time.Time
+	// The Amazon Resource Name (ARN) that identifies the created state machine.
+	StateMachineArn *string
+	// The date the state machine is created.
+	CreationDate *time.Time
+	// The Amazon Resource Name (ARN) that identifies the created state machine version.
 	StateMachineVersionArn *string
 }
 
 // DeleteActivityInput is the "DeleteActivityInput" structure of the model.
 type DeleteActivityInput struct {
+	// The Amazon Resource Name (ARN) of the activity to delete.
 	ActivityArn *string
 }
 
@@ -812,6 +958,7 @@ type DeleteActivityOutput struct {
 
 // DeleteStateMachineAliasInput is the "DeleteStateMachineAliasInput" structure of the model.
 type DeleteStateMachineAliasInput struct {
+	// The Amazon Resource Name (ARN) of the state machine alias to delete.
 	StateMachineAliasArn *string
 }
 
@@ -821,6 +968,7 @@ type DeleteStateMachineAliasOutput struct {
 
 // DeleteStateMachineInput is the "DeleteStateMachineInput" structure of the model.
 type DeleteStateMachineInput struct {
+	// The Amazon Resource Name (ARN) of the state machine to delete.
 	StateMachineArn *string
 }
 
@@ -830,6 +978,7 @@ type DeleteStateMachineOutput struct {
 
 // DeleteStateMachineVersionInput is the "DeleteStateMachineVersionInput" structure of the model.
 type DeleteStateMachineVersionInput struct {
+	// The Amazon Resource Name (ARN) of the state machine version to delete.
 	StateMachineVersionArn *string
 }
 
@@ -839,626 +988,972 @@ type DeleteStateMachineVersionOutput struct {
 
 // DescribeActivityInput is the "DescribeActivityInput" structure of the model.
 type DescribeActivityInput struct {
+	// The Amazon Resource Name (ARN) of the activity to describe.
 	ActivityArn *string
 }
 
 // DescribeActivityOutput is the "DescribeActivityOutput" structure of the model.
 type DescribeActivityOutput struct {
-	ActivityArn             *string
-	Name                    *string
-	CreationDate            *time.Time
+	// The Amazon Resource Name (ARN) that identifies the activity.
+	ActivityArn *string
+	// The name of the activity.
+	Name *string
+	// The date the activity is created.
+	CreationDate *time.Time
+	// Settings for configured server-side encryption.
 	EncryptionConfiguration *EncryptionConfiguration
 }
 
 // DescribeExecutionInput is the "DescribeExecutionInput" structure of the model.
 type DescribeExecutionInput struct {
+	// The Amazon Resource Name (ARN) of the execution to describe.
 	ExecutionArn *string
+	// If your state machine definition is encrypted with a KMS key, callers must have kms:Decrypt permission to decrypt the definition.
 	IncludedData *string
 }
 
 // DescribeExecutionOutput is the "DescribeExecutionOutput" structure of the model.
 type DescribeExecutionOutput struct {
-	ExecutionArn           *string
-	StateMachineArn        *string
-	Name                   *string
-	Status                 *string
-	StartDate              *time.Time
-	StopDate               *time.Time
-	Input                  *string
-	InputDetails           *CloudWatchEventsExecutionDataDetails
-	Output                 *string
-	OutputDetails          *CloudWatchEventsExecutionDataDetails
-	TraceHeader            *string
-	MapRunArn              *string
-	Error                  *string
-	Cause                  *string
+	// The Amazon Resource Name (ARN) that identifies the execution.
+	ExecutionArn *string
+	// The Amazon Resource Name (ARN) of the executed stated machine.
+	StateMachineArn *string
+	// The name of the execution.
+	Name *string
+	// The current status of the execution.
+	Status *string
+	// The date the execution is started.
+	StartDate *time.Time
+	// If the execution ended, the date the execution stopped.
+	StopDate *time.Time
+	// The string that contains the JSON input data of the execution.
+	Input        *string
+	InputDetails *CloudWatchEventsExecutionDataDetails
+	// The JSON output data of the execution.
+	Output        *string
+	OutputDetails *CloudWatchEventsExecutionDataDetails
+	// The X-Ray trace header that was passed to the execution.
+	TraceHeader *string
+	// The Amazon Resource Name (ARN) that identifies a Map Run, which dispatched this execution.
+	MapRunArn *string
+	// The error string if the state machine execution failed.
+	Error *string
+	// The cause string if the state machine execution failed.
+	Cause *string
+	// The Amazon Resource Name (ARN) of the state machine version associated with the execution.
 	StateMachineVersionArn *string
-	StateMachineAliasArn   *string
-	RedriveCount           *int32
-	RedriveDate            *time.Time
-	RedriveStatus          *string
-	RedriveStatusReason    *string
+	// The Amazon Resource Name (ARN) of the state machine alias associated with the execution.
+	StateMachineAliasArn *string
+	// The number of times you've redriven an execution.
+	RedriveCount *int32
+	// The date the execution was last redriven.
+	RedriveDate *time.Time
+	// Indicates whether or not an execution can be redriven at a given point in time.
+	RedriveStatus *string
+	// When redriveStatus is NOT_REDRIVABLE, redriveStatusReason specifies the reason why an execution cannot be redriven.
+	RedriveStatusReason *string
 }
 
 // DescribeMapRunInput is the "DescribeMapRunInput" structure of the model.
 type DescribeMapRunInput struct {
+	// The Amazon Resource Name (ARN) that identifies a Map Run.
 	MapRunArn *string
 }
 
 // DescribeMapRunOutput is the "DescribeMapRunOutput" structure of the model.
 type DescribeMapRunOutput struct {
-	MapRunArn                  *string
-	ExecutionArn               *string
-	Status                     *string
-	StartDate                  *time.Time
-	StopDate                   *time.Time
-	MaxConcurrency             *int32
+	// The Amazon Resource Name (ARN) that identifies a Map Run.
+	MapRunArn *string
+	// The Amazon Resource Name (ARN) that identifies the execution in which the Map Run was started.
+	ExecutionArn *string
+	// The current status of the Map Run.
+	Status *string
+	// The date when the Map Run was started.
+	StartDate *time.Time
+	// The date when the Map Run was stopped.
+	StopDate *time.Time
+	// The maximum number of child workflow executions configured to run in parallel for the Map Run at the same time.
+	MaxConcurrency *int32
+	// The maximum percentage of failed child workflow executions before the Map Run fails.
 	ToleratedFailurePercentage *float32
-	ToleratedFailureCount      *int64
-	ItemCounts                 *MapRunItemCounts
-	ExecutionCounts            *MapRunExecutionCounts
-	RedriveCount               *int32
-	RedriveDate                *time.Time
+	// The maximum number of failed child workflow executions before the Map Run fails.
+	ToleratedFailureCount *int64
+	// A JSON object that contains information about the total number of items, and the item count for each processing status, such as pending and failed.
+	ItemCounts *MapRunItemCounts
+	// A JSON object that contains information about the total number of child workflow executions for the Map Run, and the count of child workflow executions for each status, such as failed and succeeded.
+	ExecutionCounts *MapRunExecutionCounts
+	// The number of times you've redriven a Map Run.
+	RedriveCount *int32
+	// The date a Map Run was last redriven.
+	RedriveDate *time.Time
 }
 
 // DescribeStateMachineAliasInput is the "DescribeStateMachineAliasInput" structure of the model.
 type DescribeStateMachineAliasInput struct {
+	// The Amazon Resource Name (ARN) of the state machine alias.
 	StateMachineAliasArn *string
 }
 
 // DescribeStateMachineAliasOutput is the "DescribeStateMachineAliasOutput" structure of the model.
 type DescribeStateMachineAliasOutput struct {
+	// The Amazon Resource Name (ARN) of the state machine alias.
 	StateMachineAliasArn *string
-	Name                 *string
-	Description          *string
+	// The name of the state machine alias.
+	Name *string
+	// A description of the alias.
+	Description *string
+	// The routing configuration of the alias.
 	RoutingConfiguration []*RoutingConfigurationListItem
-	CreationDate         *time.Time
-	UpdateDate           *time.Time
+	// The date the state machine alias was created.
+	CreationDate *time.Time
+	// The date the state machine alias was last updated.
+	UpdateDate *time.Time
 }
 
 // DescribeStateMachineForExecutionInput is the "DescribeStateMachineForExecutionInput" structure of the model.
 type DescribeStateMachineForExecutionInput struct {
+	// The Amazon Resource Name (ARN) of the execution you want state machine information for.
 	ExecutionArn *string
+	// If your state machine definition is encrypted with a KMS key, callers must have kms:Decrypt permission to decrypt the definition.
 	IncludedData *string
 }
 
 // DescribeStateMachineForExecutionOutput is the "DescribeStateMachineForExecutionOutput" structure of the model.
 type DescribeStateMachineForExecutionOutput struct {
-	StateMachineArn         *string
-	Name                    *string
-	Definition              *string
-	RoleArn                 *string
-	UpdateDate              *time.Time
-	LoggingConfiguration    *LoggingConfiguration
-	TracingConfiguration    *TracingConfiguration
-	MapRunArn               *string
-	Label                   *string
-	RevisionId              *string
+	// The Amazon Resource Name (ARN) of the state machine associated with the execution.
+	StateMachineArn *string
+	// The name of the state machine associated with the execution.
+	Name *string
+	// The Amazon States Language definition of the state machine.
+	Definition *string
+	// The Amazon Resource Name (ARN) of the IAM role of the State Machine for the execution.
+	RoleArn *string
+	// The date and time the state machine associated with an execution was updated.
+	UpdateDate           *time.Time
+	LoggingConfiguration *LoggingConfiguration
+	// Selects whether X-Ray tracing is enabled.
+	TracingConfiguration *TracingConfiguration
+	// The Amazon Resource Name (ARN) of the Map Run that started the child workflow execution.
+	MapRunArn *string
+	// A user-defined or an auto-generated string that identifies a Map state.
+	Label *string
+	// The revision identifier for the state machine.
+	RevisionId *string
+	// Settings to configure server-side encryption.
 	EncryptionConfiguration *EncryptionConfiguration
 }
 
 // DescribeStateMachineInput is the "DescribeStateMachineInput" structure of the model.
 type DescribeStateMachineInput struct {
+	// The Amazon Resource Name (ARN) of the state machine for which you want the information.
 	StateMachineArn *string
-	IncludedData    *string
+	// If your state machine definition is encrypted with a KMS key, callers must have kms:Decrypt permission to decrypt the definition.
+	IncludedData *string
 }
 
 // DescribeStateMachineOutput is the "DescribeStateMachineOutput" structure of the model.
 type DescribeStateMachineOutput struct {
-	StateMachineArn         *string
-	Name                    *string
-	Status                  *string
-	Definition              *string
-	RoleArn                 *string
-	Type                    *string
-	CreationDate            *time.Time
-	LoggingConfiguration    *LoggingConfiguration
-	TracingConfiguration    *TracingConfiguration
-	Label                   *string
-	RevisionId              *string
-	Description             *string
+	// The Amazon Resource Name (ARN) that identifies the state machine.
+	StateMachineArn *string
+	// The name of the state machine.
+	Name *string
+	// The current status of the state machine.
+	Status *string
+	// The Amazon States Language definition of the state machine.
+	Definition *string
+	// The Amazon Resource Name (ARN) of the IAM role used when creating this state machine.
+	RoleArn *string
+	// The type of the state machine (STANDARD or EXPRESS).
+	Type *string
+	// The date the state machine is created.
+	CreationDate         *time.Time
+	LoggingConfiguration *LoggingConfiguration
+	// Selects whether X-Ray tracing is enabled.
+	TracingConfiguration *TracingConfiguration
+	// A user-defined or an auto-generated string that identifies a Map state.
+	Label *string
+	// The revision identifier for the state machine.
+	RevisionId *string
+	// The description of the state machine version.
+	Description *string
+	// Settings to configure server-side encryption.
 	EncryptionConfiguration *EncryptionConfiguration
 }
 
 // EncryptionConfiguration is the "EncryptionConfiguration" structure of the model.
+//
+// Settings to configure server-side encryption.
 type EncryptionConfiguration struct {
-	KmsKeyId                     *string
+	// An alias, alias ARN, key ID, or key ARN of a symmetric encryption KMS key to encrypt data.
+	KmsKeyId *string
+	// Maximum duration that Step Functions will reuse data keys.
 	KmsDataKeyReusePeriodSeconds *int32
-	Type                         *string
+	// Encryption type
+	Type *string
 }
 
 // ExecutionAbortedEventDetails is the "ExecutionAbortedEventDetails" structure of the model.
+//
+// Contains details about an abort of an execution.
 type ExecutionAbortedEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the failure.
 	Cause *string
 }
 
 // ExecutionAlreadyExists is the "ExecutionAlreadyExists" error structure of the model.
+//
+// The execution has the same name as another execution (but a different input).
 type ExecutionAlreadyExists struct {
 	Message *string
 }
 
 // ExecutionDoesNotExist is the "ExecutionDoesNotExist" error structure of the model.
+//
+// The specified execution does not exist.
 type ExecutionDoesNotExist struct {
 	Message *string
 }
 
 // ExecutionFailedEventDetails is the "ExecutionFailedEventDetails" structure of the model.
+//
+// Contains details about an execution failure event.
 type ExecutionFailedEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the failure.
 	Cause *string
 }
 
 // ExecutionLimitExceeded is the "ExecutionLimitExceeded" error structure of the model.
+//
+// The maximum number of running executions has been reached.
 type ExecutionLimitExceeded struct {
 	Message *string
 }
 
 // ExecutionListItem is the "ExecutionListItem" structure of the model.
+//
+// Contains details about an execution.
 type ExecutionListItem struct {
-	ExecutionArn           *string
-	StateMachineArn        *string
-	Name                   *string
-	Status                 *string
-	StartDate              *time.Time
-	StopDate               *time.Time
-	MapRunArn              *string
-	ItemCount              *int32
+	// The Amazon Resource Name (ARN) that identifies the execution.
+	ExecutionArn *string
+	// The Amazon Resource Name (ARN) of the state machine that ran the execution.
+	StateMachineArn *string
+	// The name of the execution.
+	Name *string
+	// The current status of the execution.
+	Status *string
+	// The date the execution started.
+	StartDate *time.Time
+	// If the execution already ended, the date the execution stopped.
+	StopDate *time.Time
+	// The Amazon Resource Name (ARN) of a Map Run.
+	MapRunArn *string
+	// The total number of items processed in a child workflow execution.
+	ItemCount *int32
+	// The Amazon Resource Name (ARN) of the state machine version associated with the execution.
 	StateMachineVersionArn *string
-	StateMachineAliasArn   *string
-	RedriveCount           *int32
-	RedriveDate            *time.Time
+	// The Amazon Resource Name (ARN) of the state machine alias used to start an execution.
+	StateMachineAliasArn *string
+	// The number of times you've redriven an execution.
+	RedriveCount *int32
+	// The date the execution was last redriven.
+	RedriveDate *time.Time
 }
 
 // ExecutionNotRedrivable is the "ExecutionNotRedrivable" error structure of the model.
+//
+// The execution Amazon Resource Name (ARN) that you specified for executionArn cannot be redriven.
 type ExecutionNotRedrivable struct {
 	Message *string
 }
 
 // ExecutionRedrivenEventDetails is the "ExecutionRedrivenEventDetails" structure of the model.
+//
+// Contains details about a redriven execution.
 type ExecutionRedrivenEventDetails struct {
+	// The number of times you've redriven an execution.
 	RedriveCount *int32
 }
 
 // ExecutionStartedEventDetails is the "ExecutionStartedEventDetails" structure of the model.
+//
+// Contains details about the start of the execution.
 type ExecutionStartedEventDetails struct {
-	Input                  *string
-	InputDetails           *HistoryEventExecutionDataDetails
-	RoleArn                *string
-	StateMachineAliasArn   *string
+	// The JSON data input to the execution.
+	Input *string
+	// Contains details about the input for an execution history event.
+	InputDetails *HistoryEventExecutionDataDetails
+	// The Amazon Resource Name (ARN) of the IAM role used for executing Lambda tasks.
+	RoleArn *string
+	// The Amazon Resource Name (ARN) that identifies a state machine alias used for starting the state machine execution.
+	StateMachineAliasArn *string
+	// The Amazon Resource Name (ARN) that identifies a state machine version used for starting the state machine execution.
 	StateMachineVersionArn *string
 }
 
 // ExecutionSucceededEventDetails is the "ExecutionSucceededEventDetails" structure of the model.
+//
+// Contains details about the successful termination of the execution.
 type ExecutionSucceededEventDetails struct {
-	Output        *string
+	// The JSON data output by the execution.
+	Output *string
+	// Contains details about the output of an execution history event.
 	OutputDetails *HistoryEventExecutionDataDetails
 }
 
 // ExecutionTimedOutEventDetails is the "ExecutionTimedOutEventDetails" structure of the model.
+//
+// Contains details about the execution timeout that occurred during the execution.
 type ExecutionTimedOutEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the timeout.
 	Cause *string
 }
 
 // GetActivityTaskInput is the "GetActivityTaskInput" structure of the model.
 type GetActivityTaskInput struct {
+	// The Amazon Resource Name (ARN) of the activity to retrieve tasks from (assigned when you create the task using CreateActivity.)
 	ActivityArn *string
-	WorkerName  *string
+	// You can provide an arbitrary name in order to identify the worker that the task is assigned to.
+	WorkerName *string
 }
 
 // GetActivityTaskOutput is the "GetActivityTaskOutput" structure of the model.
 type GetActivityTaskOutput struct {
+	// A token that identifies the scheduled task.
 	TaskToken *string
-	Input     *string
+	// The string that contains the JSON input data for the task.
+	Input *string
 }
 
 // GetExecutionHistoryInput is the "GetExecutionHistoryInput" structure of the model.
 type GetExecutionHistoryInput struct {
-	ExecutionArn         *string
-	MaxResults           *int32
-	ReverseOrder         *bool
-	NextToken            *string
+	// The Amazon Resource Name (ARN) of the execution.
+	ExecutionArn *string
+	// The maximum number of results that are returned per call.
+	MaxResults *int32
+	// Lists events in descending order of their timeStamp.
+	ReverseOrder *bool
+	// If nextToken is returned, there are more results available.
+	NextToken *string
+	// You can select whether execution data (input or output of a history event) is returned.
 	IncludeExecutionData *bool
 }
 
 // GetExecutionHistoryOutput is the "GetExecutionHistoryOutput" structure of the model.
 type GetExecutionHistoryOutput struct {
-	Events    []*HistoryEvent
+	// The list of events that occurred in the execution.
+	Events []*HistoryEvent
+	// If nextToken is returned, there are more results available.
 	NextToken *string
 }
 
 // HistoryEvent is the "HistoryEvent" structure of the model.
+//
+// Contains details about the events of an execution.
 type HistoryEvent struct {
-	Timestamp                                *time.Time
-	Type                                     *string
-	Id                                       *int64
-	PreviousEventId                          *int64
-	ActivityFailedEventDetails               *ActivityFailedEventDetails
-	ActivityScheduleFailedEventDetails       *ActivityScheduleFailedEventDetails
-	ActivityScheduledEventDetails            *ActivityScheduledEventDetails
-	ActivityStartedEventDetails              *ActivityStartedEventDetails
-	ActivitySucceededEventDetails            *ActivitySucceededEventDetails
-	ActivityTimedOutEventDetails             *ActivityTimedOutEventDetails
-	TaskFailedEventDetails                   *TaskFailedEventDetails
-	TaskScheduledEventDetails                *TaskScheduledEventDetails
-	TaskStartFailedEventDetails              *TaskStartFailedEventDetails
-	TaskStartedEventDetails                  *TaskStartedEventDetails
-	TaskSubmitFailedEventDetails             *TaskSubmitFailedEventDetails
-	TaskSubmittedEventDetails                *TaskSubmittedEventDetails
-	TaskSucceededEventDetails                *TaskSucceededEventDetails
-	TaskTimedOutEventDetails                 *TaskTimedOutEventDetails
-	ExecutionFailedEventDetails              *ExecutionFailedEventDetails
-	ExecutionStartedEventDetails             *ExecutionStartedEventDetails
-	ExecutionSucceededEventDetails           *ExecutionSucceededEventDetails
-	ExecutionAbortedEventDetails             *ExecutionAbortedEventDetails
-	ExecutionTimedOutEventDetails            *ExecutionTimedOutEventDetails
-	ExecutionRedrivenEventDetails            *ExecutionRedrivenEventDetails
-	MapStateStartedEventDetails              *MapStateStartedEventDetails
-	MapIterationStartedEventDetails          *MapIterationEventDetails
-	MapIterationSucceededEventDetails        *MapIterationEventDetails
-	MapIterationFailedEventDetails           *MapIterationEventDetails
+	// The date and time the event occurred.
+	Timestamp *time.Time
+	// The type of the event.
+	Type *string
+	// The id of the event.
+	Id *int64
+	// The id of the previous event.
+	PreviousEventId            *int64
+	ActivityFailedEventDetails *ActivityFailedEventDetails
+	// Contains details about an activity schedule event that failed during an execution.
+	ActivityScheduleFailedEventDetails *ActivityScheduleFailedEventDetails
+	ActivityScheduledEventDetails      *ActivityScheduledEventDetails
+	ActivityStartedEventDetails        *ActivityStartedEventDetails
+	ActivitySucceededEventDetails      *ActivitySucceededEventDetails
+	ActivityTimedOutEventDetails       *ActivityTimedOutEventDetails
+	// Contains details about the failure of a task.
+	TaskFailedEventDetails *TaskFailedEventDetails
+	// Contains details about a task that was scheduled.
+	TaskScheduledEventDetails *TaskScheduledEventDetails
+	// Contains details about a task that failed to start.
+	TaskStartFailedEventDetails *TaskStartFailedEventDetails
+	// Contains details about a task that was started.
+	TaskStartedEventDetails *TaskStartedEventDetails
+	// Contains details about a task that where the submit failed.
+	TaskSubmitFailedEventDetails *TaskSubmitFailedEventDetails
+	// Contains details about a submitted task.
+	TaskSubmittedEventDetails *TaskSubmittedEventDetails
+	// Contains details about a task that succeeded.
+	TaskSucceededEventDetails *TaskSucceededEventDetails
+	// Contains details about a task that timed out.
+	TaskTimedOutEventDetails       *TaskTimedOutEventDetails
+	ExecutionFailedEventDetails    *ExecutionFailedEventDetails
+	ExecutionStartedEventDetails   *ExecutionStartedEventDetails
+	ExecutionSucceededEventDetails *ExecutionSucceededEventDetails
+	ExecutionAbortedEventDetails   *ExecutionAbortedEventDetails
+	ExecutionTimedOutEventDetails  *ExecutionTimedOutEventDetails
+	// Contains details about the redrive attempt of an execution.
+	ExecutionRedrivenEventDetails *ExecutionRedrivenEventDetails
+	// Contains details about Map state that was started.
+	MapStateStartedEventDetails *MapStateStartedEventDetails
+	// Contains details about an iteration of a Map state that was started.
+	MapIterationStartedEventDetails *MapIterationEventDetails
+	// Contains details about an iteration of a Map state that succeeded.
+	MapIterationSucceededEventDetails *MapIterationEventDetails
+	// Contains details about an iteration of a Map state that failed.
+	MapIterationFailedEventDetails *MapIterationEventDetails
+	// Contains details about an iteration of a Map state that was aborted.
 	MapIterationAbortedEventDetails          *MapIterationEventDetails
 	LambdaFunctionFailedEventDetails         *LambdaFunctionFailedEventDetails
 	LambdaFunctionScheduleFailedEventDetails *LambdaFunctionScheduleFailedEventDetails
 	LambdaFunctionScheduledEventDetails      *LambdaFunctionScheduledEventDetails
-	LambdaFunctionStartFailedEventDetails    *LambdaFunctionStartFailedEventDetails
-	LambdaFunctionSucceededEventDetails      *LambdaFunctionSucceededEventDetails
-	LambdaFunctionTimedOutEventDetails       *LambdaFunctionTimedOutEventDetails
-	StateEnteredEventDetails                 *StateEnteredEventDetails
-	StateExitedEventDetails                  *StateExitedEventDetails
-	MapRunStartedEventDetails                *MapRunStartedEventDetails
-	MapRunFailedEventDetails                 *MapRunFailedEventDetails
-	MapRunRedrivenEventDetails               *MapRunRedrivenEventDetails
+	// Contains details about a lambda function that failed to start during an execution.
+	LambdaFunctionStartFailedEventDetails *LambdaFunctionStartFailedEventDetails
+	// Contains details about a Lambda function that terminated successfully during an execution.
+	LambdaFunctionSucceededEventDetails *LambdaFunctionSucceededEventDetails
+	LambdaFunctionTimedOutEventDetails  *LambdaFunctionTimedOutEventDetails
+	StateEnteredEventDetails            *StateEnteredEventDetails
+	StateExitedEventDetails             *StateExitedEventDetails
+	// Contains details, such as mapRunArn, and the start date and time of a Map Run.
+	MapRunStartedEventDetails *MapRunStartedEventDetails
+	// Contains error and cause details about a Map Run that failed.
+	MapRunFailedEventDetails *MapRunFailedEventDetails
+	// Contains details about the redrive attempt of a Map Run.
+	MapRunRedrivenEventDetails *MapRunRedrivenEventDetails
 }
 
 // HistoryEventExecutionDataDetails is the "HistoryEventExecutionDataDetails" structure of the model.
+//
+// Provides details about input or output in an execution history event.
 type HistoryEventExecutionDataDetails struct {
+	// Indicates whether input or output was truncated in the response.
 	Truncated *bool
 }
 
 // InspectionData is the "InspectionData" structure of the model.
+//
+// Contains additional details about the state's execution, including its input and output data processing flow, and HTTP request and response information.
 type InspectionData struct {
-	Input               *string
-	AfterInputPath      *string
-	AfterParameters     *string
-	Result              *string
+	// The raw state input.
+	Input *string
+	// The input after Step Functions applies the InputPath filter.
+	AfterInputPath *string
+	// The effective input after Step Functions applies the Parameters filter.
+	AfterParameters *string
+	// The state's raw result.
+	Result *string
+	// The effective result after Step Functions applies the ResultSelector filter.
 	AfterResultSelector *string
-	AfterResultPath     *string
-	Request             *InspectionDataRequest
-	Response            *InspectionDataResponse
+	// The effective result combined with the raw state input after Step Functions applies the ResultPath filter.
+	AfterResultPath *string
+	// The raw HTTP request that is sent when you test an HTTP Task.
+	Request *InspectionDataRequest
+	// The raw HTTP response that is returned when you test an HTTP Task.
+	Response *InspectionDataResponse
 }
 
 // InspectionDataRequest is the "InspectionDataRequest" structure of the model.
+//
+// Contains additional details about the state's execution, including its input and output data processing flow, and HTTP request information.
 type InspectionDataRequest struct {
+	// The protocol used to make the HTTP request.
 	Protocol *string
-	Method   *string
-	Url      *string
-	Headers  *string
-	Body     *string
+	// The HTTP method used for the HTTP request.
+	Method *string
+	// The API endpoint used for the HTTP request.
+	Url *string
+	// The request headers associated with the HTTP request.
+	Headers *string
+	// The request body for the HTTP request.
+	Body *string
 }
 
 // InspectionDataResponse is the "InspectionDataResponse" structure of the model.
+//
+// Contains additional details about the state's execution, including its input and output data processing flow, and HTTP response information.
 type InspectionDataResponse struct {
-	Protocol      *string
-	StatusCode    *string
+	// The protocol used to return the HTTP response.
+	Protocol *string
+	// The HTTP response status code for the HTTP response.
+	StatusCode *string
+	// The message associated with the HTTP status code.
 	StatusMessage *string
-	Headers       *string
-	Body          *string
+	// The response headers associated with the HTTP response.
+	Headers *string
+	// The HTTP response returned.
+	Body *string
 }
 
 // InvalidArn is the "InvalidArn" error structure of the model.
+//
+// The provided Amazon Resource Name (ARN) is not valid.
 type InvalidArn struct {
 	Message *string
 }
 
 // InvalidDefinition is the "InvalidDefinition" error structure of the model.
+//
+// The provided Amazon States Language definition is not valid.
 type InvalidDefinition struct {
 	Message *string
 }
 
 // InvalidEncryptionConfiguration is the "InvalidEncryptionConfiguration" error structure of the model.
+//
+// Received when encryptionConfiguration is specified but various conditions exist which make the configuration invalid.
 type InvalidEncryptionConfiguration struct {
 	Message *string
 }
 
 // InvalidExecutionInput is the "InvalidExecutionInput" error structure of the model.
+//
+// The provided JSON input data is not valid.
 type InvalidExecutionInput struct {
 	Message *string
 }
 
 // InvalidLoggingConfiguration is the "InvalidLoggingConfiguration" error structure of the model.
+//
+// Configuration is not valid.
 type InvalidLoggingConfiguration struct {
 	Message *string
 }
 
 // InvalidName is the "InvalidName" error structure of the model.
+//
+// The provided name is not valid.
 type InvalidName struct {
 	Message *string
 }
 
 // InvalidOutput is the "InvalidOutput" error structure of the model.
+//
+// The provided JSON output data is not valid.
 type InvalidOutput struct {
 	Message *string
 }
 
 // InvalidToken is the "InvalidToken" error structure of the model.
+//
+// The provided token is not valid.
 type InvalidToken struct {
 	Message *string
 }
 
 // InvalidTracingConfiguration is the "InvalidTracingConfiguration" error structure of the model.
+//
+// Your tracingConfiguration key does not match, or enabled has not been set to true or false.
 type InvalidTracingConfiguration struct {
 	Message *string
 }
 
 // KmsAccessDeniedException is the "KmsAccessDeniedException" error structure of the model.
+//
+// Either your KMS key policy or API caller does not have the required permissions.
 type KmsAccessDeniedException struct {
 	Message *string
 }
 
 // KmsInvalidStateException is the "KmsInvalidStateException" error structure of the model.
+//
+// The KMS key is not in valid state, for example: Disabled or Deleted.
 type KmsInvalidStateException struct {
+	// Current status of the KMS; key.
 	KmsKeyState *string
 	Message     *string
 }
 
 // KmsThrottlingException is the "KmsThrottlingException" error structure of the model.
+//
+// Received when KMS returns ThrottlingException for a KMS call that Step Functions makes on behalf of the caller.
 type KmsThrottlingException struct {
 	Message *string
 }
 
 // LambdaFunctionFailedEventDetails is the "LambdaFunctionFailedEventDetails" structure of the model.
+//
+// Contains details about a Lambda function that failed during an execution.
 type LambdaFunctionFailedEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the failure.
 	Cause *string
 }
 
 // LambdaFunctionScheduleFailedEventDetails is the "LambdaFunctionScheduleFailedEventDetails" structure of the model.
+//
+// Contains details about a failed Lambda function schedule event that occurred during an execution.
 type LambdaFunctionScheduleFailedEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the failure.
 	Cause *string
 }
 
 // LambdaFunctionScheduledEventDetails is the "LambdaFunctionScheduledEventDetails" structure of the model.
+//
+// Contains details about a Lambda function scheduled during an execution.
 type LambdaFunctionScheduledEventDetails struct {
-	Resource         *string
-	Input            *string
-	InputDetails     *HistoryEventExecutionDataDetails
+	// The Amazon Resource Name (ARN) of the scheduled Lambda function.
+	Resource *string
+	// The JSON data input to the Lambda function.
+	Input *string
+	// Contains details about input for an execution history event.
+	InputDetails *HistoryEventExecutionDataDetails
+	// The maximum allowed duration of the Lambda function.
 	TimeoutInSeconds *int64
-	TaskCredentials  *TaskCredentials
+	// The credentials that Step Functions uses for the task.
+	TaskCredentials *TaskCredentials
 }
 
 // LambdaFunctionStartFailedEventDetails is the "LambdaFunctionStartFailedEventDetails" structure of the model.
+//
+// Contains details about a lambda function that failed to start during an execution.
 type LambdaFunctionStartFailedEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the failure.
 	Cause *string
 }
 
 // LambdaFunctionSucceededEventDetails is the "LambdaFunctionSucceededEventDetails" structure of the model.
+//
+// Contains details about a Lambda function that successfully terminated during an execution.
 type LambdaFunctionSucceededEventDetails struct {
-	Output        *string
+	// The JSON data output by the Lambda function.
+	Output *string
+	// Contains details about the output of an execution history event.
 	OutputDetails *HistoryEventExecutionDataDetails
 }
 
 // LambdaFunctionTimedOutEventDetails is the "LambdaFunctionTimedOutEventDetails" structure of the model.
+//
+// Contains details about a Lambda function timeout that occurred during an execution.
 type LambdaFunctionTimedOutEventDetails struct {
+	// The error code of the failure.
 	Error *string
+	// A more detailed explanation of the cause of the timeout.
 	Cause *string
 }
 
 // ListActivitiesInput is the "ListActivitiesInput" structure of the model.
 type ListActivitiesInput struct {
+	// The maximum number of results that are returned per call.
 	MaxResults *int32
-	NextToken  *string
+	// If nextToken is returned, there are more results available.
+	NextToken *string
 }
 
 // ListActivitiesOutput is the "ListActivitiesOutput" structure of the model.
 type ListActivitiesOutput struct {
+	// The list of activities.
 	Activities []*ActivityListItem
-	NextToken  *string
+	// If nextToken is returned, there are more results available.
+	NextToken *string
 }
 
 // ListExecutionsInput is the "ListExecutionsInput" structure of the model.
 type ListExecutionsInput struct {
+	// The Amazon Resource Name (ARN) of the state machine whose executions is listed.
 	StateMachineArn *string
-	StatusFilter    *string
-	MaxResults      *int32
-	NextToken       *string
-	MapRunArn       *string
-	RedriveFilter   *string
+	// If specified, only list the executions whose current execution status matches the given filter.
+	StatusFilter *string
+	// The maximum number of results that are returned per call.
+	MaxResults *int32
+	// If nextToken is returned, there are more results available.
+	NextToken *string
+	// The Amazon Resource Name (ARN) of the Map Run that started the child workflow executions.
+	MapRunArn *string
+	// Sets a filter to list executions based on whether or not they have been redriven.
+	RedriveFilter *string
 }
 
 // ListExecutionsOutput is the "ListExecutionsOutput" structure of the model.
 type ListExecutionsOutput struct {
+	// The list of matching executions.
 	Executions []*ExecutionListItem
-	NextToken  *string
+	// If nextToken is returned, there are more results available.
+	NextToken *string
 }
 
 // ListMapRunsInput is the "ListMapRunsInput" structure of the model.
 type ListMapRunsInput struct {
+	// The Amazon Resource Name (ARN) of the execution for which the Map Runs must be listed.
 	ExecutionArn *string
-	MaxResults   *int32
-	NextToken    *string
+	// The maximum number of results that are returned per call.
+	MaxResults *int32
+	// If nextToken is returned, there are more results available.
+	NextToken *string
 }
 
 // ListMapRunsOutput is the "ListMapRunsOutput" structure of the model.
 type ListMapRunsOutput struct {
-	MapRuns   []*MapRunListItem
+	// An array that lists information related to a Map Run, such as the Amazon Resource Name (ARN) of the Map Run and the ARN of the state machine that started the Map Run.
+	MapRuns []*MapRunListItem
+	// If nextToken is returned, there are more results available.
 	NextToken *string
 }
 
 // ListStateMachineAliasesInput is the "ListStateMachineAliasesInput" structure of the model.
 type ListStateMachineAliasesInput struct {
+	// The Amazon Resource Name (ARN) of the state machine for which you want to list aliases.
 	StateMachineArn *string
-	NextToken       *string
-	MaxResults      *int32
+	// If nextToken is returned, there are more results available.
+	NextToken *string
+	// The maximum number of results that are returned per call.
+	MaxResults *int32
 }
 
 // ListStateMachineAliasesOutput is the "ListStateMachineAliasesOutput" structure of the model.
 type ListStateMachineAliasesOutput struct {
+	// Aliases for the state machine.
 	StateMachineAliases []*StateMachineAliasListItem
-	NextToken           *string
+	// If nextToken is returned, there are more results available.
+	NextToken *string
 }
 
 // ListStateMachineVersionsInput is the "ListStateMachineVersionsInput" structure of the model.
 type ListStateMachineVersionsInput struct {
+	// The Amazon Resource Name (ARN) of the state machine.
 	StateMachineArn *string
-	NextToken       *string
-	MaxResults      *int32
+	// If nextToken is returned, there are more results available.
+	NextToken *string
+	// The maximum number of results that are returned per call.
+	MaxResults *int32
 }
 
 // ListStateMachineVersionsOutput is the "ListStateMachineVersionsOutput" structure of the model.
 type ListStateMachineVersionsOutput struct {
+	// Versions for the state machine.
 	StateMachineVersions []*StateMachineVersionListItem
-	NextToken            *string
+	// If nextToken is returned, there are more results available.
+	NextToken *string
 }
 
 // ListStateMachinesInput is the "ListStateMachinesInput" structure of the model.
 type ListStateMachinesInput struct {
+	// The maximum number of results that are returned per call.
 	MaxResults *int32
-	NextToken  *string
+	// If nextToken is returned, there are more results available.
+	NextToken *string
 }
 
 // ListStateMachinesOutput is the "ListStateMachinesOutput" structure of the model.
 type ListStateMachinesOutput struct {
 	StateMachines []*StateMachineListItem
-	NextToken     *string
+	// If nextToken is returned, there are more results available.
+	NextToken *string
 }
 
 // ListTagsForResourceInput is the "ListTagsForResourceInput" structure of the model.
 type ListTagsForResourceInput struct {
+	// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
 	ResourceArn *string
 }
 
 // ListTagsForResourceOutput is the "ListTagsForResourceOutput" structure of the model.
 type ListTagsForResourceOutput struct {
+	// An array of tags associated with the resource.
 	Tags []*Tag
 }
 
 // LogDestination is the "LogDestination" structure of the model.
 type LogDestination struct {
+	// An object describing a CloudWatch log group.
 	CloudWatchLogsLogGroup *CloudWatchLogsLogGroup
 }
 
 // LoggingConfiguration is the "LoggingConfiguration" structure of the model.
+//
+// The LoggingConfiguration data type is used to set CloudWatch Logs options.
 type LoggingConfiguration struct {
-	Level                *string
+	// Defines which category of execution history events are logged.
+	Level *string
+	// Determines whether execution data is included in your log.
 	IncludeExecutionData *bool
-	Destinations         []*LogDestination
+	// An array of objects that describes where your execution history events will be logged.
+	Destinations []*LogDestination
 }
 
 // MapIterationEventDetails is the "MapIterationEventDetails" structure of the model.
+//
+// Contains details about an iteration of a Map state.
 type MapIterationEventDetails struct {
-	Name  *string
+	// The name of the iteration’s parent Map state.
+	Name *string
+	// The index of the array belonging to the Map state iteration.
 	Index *int32
 }
 
 // MapRunExecutionCounts is the "MapRunExecutionCounts" structure of the model.
+//
+// Contains details about all of the child workflow executions started by a Map Run.
 type MapRunExecutionCounts struct {
-	Pending               *int64
-	Running               *int64
-	Succeeded             *int64
-	Failed                *int64
-	TimedOut              *int64
-	Aborted               *int64
-	Total                 *int64
-	ResultsWritten        *int64
+	// The total number of child workflow executions that were started by a Map Run, but haven't started executing yet.
+	Pending *int64
+	// The total number of child workflow executions that were started by a Map Run and are currently in-progress.
+	Running *int64
+	// The total number of child workflow executions that were started by a Map Run and have completed successfully.
+	Succeeded *int64
+	// The total number of child workflow executions that were started by a Map Run, but have failed.
+	Failed *int64
+	// The total number of child workflow executions that were started by a Map Run and have timed out.
+	TimedOut *int64
+	// The total number of child workflow executions that were started by a Map Run and were running, but were either stopped by the user or by Step Functions because the Map Run failed.
+	Aborted *int64
+	// The total number of child workflow executions that were started by a Map Run.
+	Total *int64
+	// Returns the count of child workflow executions whose results were written by ResultWriter.
+	ResultsWritten *int64
+	// The number of FAILED, ABORTED, or TIMED_OUT child workflow executions that cannot be redriven because their execution status is terminal.
 	FailuresNotRedrivable *int64
-	PendingRedrive        *int64
+	// The number of unsuccessful child workflow executions currently waiting to be redriven.
+	PendingRedrive *int64
 }
 
 // MapRunFailedEventDetails is the "MapRunFailedEventDetails" structure of the model.
+//
+// Contains details about a Map Run failure event that occurred during a state machine execution.
 type MapRunFailedEventDetails struct {
+	// The error code of the Map Run failure.
 	Error *string
+	// A more detailed explanation of the cause of the failure.
 	Cause *string
 }
 
 // MapRunItemCounts is the "MapRunItemCounts" structure of the model.
+//
+// Contains details about items that were processed in all of the child workflow executions that were started by a Map Run.
 type MapRunItemCounts struct {
-	Pending               *int64
-	Running               *int64
-	Succeeded             *int64
-	Failed                *int64
-	TimedOut              *int64
-	Aborted               *int64
-	Total                 *int64
-	ResultsWritten        *int64
+	// The total number of items to process in child workflow executions that haven't started running yet.
+	Pending *int64
+	// The total number of items being processed in child workflow executions that are currently in-progress.
+	Running *int64
+	// The total number of items processed in child workflow executions that have completed successfully.
+	Succeeded *int64
+	// The total number of items processed in child workflow executions that have failed.
+	Failed *int64
+	// The total number of items processed in child workflow executions that have timed out.
+	TimedOut *int64
+	// The total number of items processed in child workflow executions that were either stopped by the user or by Step Functions, because the Map Run failed.
+	Aborted *int64
+	// The total number of items processed in all the child workflow executions started by a Map Run.
+	Total *int64
+	// Returns the count of items whose results were written by ResultWriter.
+	ResultsWritten *int64
+	// The number of FAILED, ABORTED, or TIMED_OUT items in child workflow executions that cannot be redriven because the execution status of those child workflows is terminal.
 	FailuresNotRedrivable *int64
-	PendingRedrive        *int64
+	// The number of unsuccessful items in child workflow executions currently waiting to be redriven.
+	PendingRedrive *int64
 }
 
 // MapRunListItem is the "MapRunListItem" structure of the model.
+//
+// Contains details about a specific Map Run.
 type MapRunListItem struct {
-	ExecutionArn    *string
-	MapRunArn       *string
+	// The executionArn of the execution from which the Map Run was started.
+	ExecutionArn *string
+	// The Amazon Resource Name (ARN) of the Map Run.
+	MapRunArn *string
+	// The Amazon Resource Name (ARN) of the executed state machine.
 	StateMachineArn *string
-	StartDate       *time.Time
-	StopDate        *time.Time
+	// The date on which the Map Run started.
+	StartDate *time.Time
+	// The date on which the Map Run stopped.
+	StopDate *time.Time
 }
 
 // MapRunRedrivenEventDetails is the "MapRunRedrivenEventDetails" structure of the model.
+//
+// Contains details about a Map Run that was redriven.
 type MapRunRedrivenEventDetails struct {
-	MapRunArn    *string
+	// The Amazon Resource Name (ARN) of a Map Run that was redriven.
+	MapRunArn *string
+	// The number of times the Map Run has been redriven at this point in the execution's history including this event.
 	RedriveCount *int32
 }
 
 // MapRunStartedEventDetails is the "MapRunStartedEventDetails" structure of the model.
+//
+// Contains details about a Map Run that was started during a state machine execution.
 type MapRunStartedEventDetails struct {
+	// The Amazon Resource Name (ARN) of a Map Run that was started.
 	MapRunArn *string
 }
 
 // MapStateStartedEventDetails is the "MapStateStartedEventDetails" structure of the model.
+//
+// Details about a Map state that was started.
 type MapStateStartedEventDetails struct {
+	// The size of the array for Map state iterations.
 	Length *int32
 }
 
 // MissingRequiredParameter is the "MissingRequiredParameter" error structure of the model.
+//
+// Request is missing a required parameter.
 type MissingRequiredParameter struct {
 	Message *string
 }
 
 // PublishStateMachineVersionInput is the "PublishStateMachineVersionInput" structure of the model.
 type PublishStateMachineVersionInput struct {
+	// The Amazon Resource Name (ARN) of the state machine.
 	StateMachineArn *string
-	RevisionId      *string
-	Description     *string
+	// Only publish the state machine version if the current state machine's revision ID matches the specified ID.
+	RevisionId *string
+	// An optional description of the state machine version.
+	Description *string
 }
 
 // PublishStateMachineVersionOutput is the "PublishStateMachineVersionOutput" structure of the model.
 type PublishStateMachineVersionOutput struct {
-	CreationDate           *time.Time
+	// The date the version was created.
+	CreationDate *time.Time
+	// The Amazon Resource Name (ARN) (ARN) that identifies the state machine version.
 	StateMachineVersionArn *string
 }
 
 // RedriveExecutionInput is the "RedriveExecutionInput" structure of the model.
 type RedriveExecutionInput struct {
+	// The Amazon Resource Name (ARN) of the execution to be redriven.
 	ExecutionArn *string
-	ClientToken  *string
+	// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+	ClientToken *string
 }
 
 // RedriveExecutionOutput is the "RedriveExecutionOutput" structure of the model.
 type RedriveExecutionOutput struct {
+	// The date the execution was last redriven.
 	RedriveDate *time.Time
 }
 
 // ResourceNotFound is the "ResourceNotFound" error structure of the model.
+//
+// Could not find the referenced resource.
 type ResourceNotFound struct {
 	Message      *string
 	ResourceName *string
 }
 
 // RoutingConfigurationListItem is the "RoutingConfigurationListItem" structure of the model.
+//
+// Contains details about the routing configuration of a state machine alias.
 type RoutingConfigurationListItem struct {
+	// The Amazon Resource Name (ARN) that identifies one or two state machine versions defined in the routing configuration.
 	StateMachineVersionArn *string
-	Weight                 *int32
+	// The percentage of traffic you want to route to a state machine version.
+	Weight *int32
 }
 
 // SendTaskFailureInput is the "SendTaskFailureInput" structure of the model.
 type SendTaskFailureInput struct {
+	// The token that represents this task.
 	TaskToken *string
-	Error     *string
-	Cause     *string
+	// The error code of the failure.
+	Error *string
+	// A more detailed explanation of the cause of the failure.
+	Cause *string
 }
 
 // SendTaskFailureOutput is the "SendTaskFailureOutput" structure of the model.
@@ -1467,6 +1962,7 @@ type SendTaskFailureOutput struct {
 
 // SendTaskHeartbeatInput is the "SendTaskHeartbeatInput" structure of the model.
 type SendTaskHeartbeatInput struct {
+	// The token that represents this task.
 	TaskToken *string
 }
 
@@ -1476,8 +1972,10 @@ type SendTaskHeartbeatOutput struct {
 
 // SendTaskSuccessInput is the "SendTaskSuccessInput" structure of the model.
 type SendTaskSuccessInput struct {
+	// The token that represents this task.
 	TaskToken *string
-	Output    *string
+	// The JSON output of the task.
+	Output *string
 }
 
 // SendTaskSuccessOutput is the "SendTaskSuccessOutput" structure of the model.
@@ -1485,132 +1983,200 @@ type SendTaskSuccessOutput struct {
 }
 
 // ServiceQuotaExceededException is the "ServiceQuotaExceededException" error structure of the model.
+//
+// The request would cause a service quota to be exceeded.
 type ServiceQuotaExceededException struct {
 	Message *string
 }
 
 // StartExecutionInput is the "StartExecutionInput" structure of the model.
 type StartExecutionInput struct {
+	// The Amazon Resource Name (ARN) of the state machine to execute.
 	StateMachineArn *string
-	Name            *string
-	Input           *string
-	TraceHeader     *string
+	// Optional name of the execution.
+	Name *string
+	// The string that contains the JSON input data for the execution, for example: "input": "{\"first_name\": \"test\"}" If you don't include any JSON input data, you still must include the two braces, for …
+	Input *string
+	// Passes the X-Ray trace header.
+	TraceHeader *string
 }
 
 // StartExecutionOutput is the "StartExecutionOutput" structure of the model.
 type StartExecutionOutput struct {
+	// The Amazon Resource Name (ARN) that identifies the execution.
 	ExecutionArn *string
-	StartDate    *time.Time
+	// The date the execution is started.
+	StartDate *time.Time
 }
 
 // StartSyncExecutionInput is the "StartSyncExecutionInput" structure of the model.
 type StartSyncExecutionInput struct {
+	// The Amazon Resource Name (ARN) of the state machine to execute.
 	StateMachineArn *string
-	Name            *string
-	Input           *string
-	TraceHeader     *string
-	IncludedData    *string
+	// The name of the execution.
+	Name *string
+	// The string that contains the JSON input data for the execution, for example: "input": "{\"first_name\": \"test\"}" If you don't include any JSON input data, you still must include the two braces, for …
+	Input *string
+	// Passes the X-Ray trace header.
+	TraceHeader *string
+	// If your state machine definition is encrypted with a KMS key, callers must have kms:Decrypt permission to decrypt the definition.
+	IncludedData *string
 }
 
 // StartSyncExecutionOutput is the "StartSyncExecutionOutput" structure of the model.
 type StartSyncExecutionOutput struct {
-	ExecutionArn    *string
+	// The Amazon Resource Name (ARN) that identifies the execution.
+	ExecutionArn *string
+	// The Amazon Resource Name (ARN) that identifies the state machine.
 	StateMachineArn *string
-	Name            *string
-	StartDate       *time.Time
-	StopDate        *time.Time
-	Status          *string
-	Error           *string
-	Cause           *string
-	Input           *string
-	InputDetails    *CloudWatchEventsExecutionDataDetails
-	Output          *string
-	OutputDetails   *CloudWatchEventsExecutionDataDetails
-	TraceHeader     *string
-	BillingDetails  *BillingDetails
+	// The name of the execution.
+	Name *string
+	// The date the execution is started.
+	StartDate *time.Time
+	// If the execution has already ended, the date the execution stopped.
+	StopDate *time.Time
+	// The current status of the execution.
+	Status *string
+	// The error code of the failure.
+	Error *string
+	// A more detailed explanation of the cause of the failure.
+	Cause *string
+	// The string that contains the JSON input data of the execution.
+	Input        *string
+	InputDetails *CloudWatchEventsExecutionDataDetails
+	// The JSON output data of the execution.
+	Output        *string
+	OutputDetails *CloudWatchEventsExecutionDataDetails
+	// The X-Ray trace header that was passed to the execution.
+	TraceHeader *string
+	// An object that describes workflow billing details, including billed duration and memory use.
+	BillingDetails *BillingDetails
 }
 
 // StateEnteredEventDetails is the "StateEnteredEventDetails" structure of the model.
+//
+// Contains details about a state entered during an execution.
 type StateEnteredEventDetails struct {
-	Name         *string
-	Input        *string
+	// The name of the state.
+	Name *string
+	// The string that contains the JSON input data for the state.
+	Input *string
+	// Contains details about the input for an execution history event.
 	InputDetails *HistoryEventExecutionDataDetails
 }
 
 // StateExitedEventDetails is the "StateExitedEventDetails" structure of the model.
+//
+// Contains details about an exit from a state during an execution.
 type StateExitedEventDetails struct {
-	Name          *string
-	Output        *string
+	// The name of the state.
+	Name *string
+	// The JSON output data of the state.
+	Output *string
+	// Contains details about the output of an execution history event.
 	OutputDetails *HistoryEventExecutionDataDetails
 }
 
 // StateMachineAliasListItem is the "StateMachineAliasListItem" structure of the model.
+//
+// Contains details about a specific state machine alias.
 type StateMachineAliasListItem struct {
+	// The Amazon Resource Name (ARN) that identifies a state machine alias.
 	StateMachineAliasArn *string
-	CreationDate         *time.Time
+	// The creation date of a state machine alias.
+	CreationDate *time.Time
 }
 
 // StateMachineAlreadyExists is the "StateMachineAlreadyExists" error structure of the model.
+//
+// A state machine with the same name but a different definition or role ARN already exists.
 type StateMachineAlreadyExists struct {
 	Message *string
 }
 
 // StateMachineDeleting is the "StateMachineDeleting" error structure of the model.
+//
+// The specified state machine is being deleted.
 type StateMachineDeleting struct {
 	Message *string
 }
 
 // StateMachineDoesNotExist is the "StateMachineDoesNotExist" error structure of the model.
+//
+// The specified state machine does not exist.
 type StateMachineDoesNotExist struct {
 	Message *string
 }
 
 // StateMachineLimitExceeded is the "StateMachineLimitExceeded" error structure of the model.
+//
+// The maximum number of state machines has been reached.
 type StateMachineLimitExceeded struct {
 	Message *string
 }
 
 // StateMachineListItem is the "StateMachineListItem" structure of the model.
+//
+// Contains details about the state machine.
 type StateMachineListItem struct {
+	// The Amazon Resource Name (ARN) that identifies the state machine.
 	StateMachineArn *string
-	Name            *string
-	Type            *string
-	CreationDate    *time.Time
+	// The name of the state machine.
+	Name *string
+	Type *string
+	// The date the state machine is created.
+	CreationDate *time.Time
 }
 
 // StateMachineTypeNotSupported is the "StateMachineTypeNotSupported" error structure of the model.
+//
+// State machine type is not supported.
 type StateMachineTypeNotSupported struct {
 	Message *string
 }
 
 // StateMachineVersionListItem is the "StateMachineVersionListItem" structure of the model.
+//
+// Contains details about a specific state machine version.
 type StateMachineVersionListItem struct {
+	// The Amazon Resource Name (ARN) that identifies a state machine version.
 	StateMachineVersionArn *string
-	CreationDate           *time.Time
+	// The creation date of a state machine version.
+	CreationDate *time.Time
 }
 
 // StopExecutionInput is the "StopExecutionInput" structure of the model.
 type StopExecutionInput struct {
+	// The Amazon Resource Name (ARN) of the execution to stop.
 	ExecutionArn *string
-	Error        *string
-	Cause        *string
+	// The error code of the failure.
+	Error *string
+	// A more detailed explanation of the cause of the failure.
+	Cause *string
 }
 
 // StopExecutionOutput is the "StopExecutionOutput" structure of the model.
 type StopExecutionOutput struct {
+	// The date the execution is stopped.
 	StopDate *time.Time
 }
 
 // Tag is the "Tag" structure of the model.
+//
+// Tags are key-value pairs that can be associated with Step Functions state machines and activities.
 type Tag struct {
-	Key   *string
+	// The key of a tag.
+	Key *string
+	// The value of a tag.
 	Value *string
 }
 
 // TagResourceInput is the "TagResourceInput" structure of the model.
 type TagResourceInput struct {
+	// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
 	ResourceArn *string
-	Tags        []*Tag
+	// The list of tags to add to a resource.
+	Tags []*Tag
 }
 
 // TagResourceOutput is the "TagResourceOutput" structure of the model.
@@ -1618,119 +2184,193 @@ type TagResourceOutput struct {
 }
 
 // TaskCredentials is the "TaskCredentials" structure of the model.
+//
+// Contains details about the credentials that Step Functions uses for a task.
 type TaskCredentials struct {
+	// The ARN of an IAM role that Step Functions assumes for the task.
 	RoleArn *string
 }
 
 // TaskDoesNotExist is the "TaskDoesNotExist" error structure of the model.
+//
+// The activity does not exist.
 type TaskDoesNotExist struct {
 	Message *string
 }
 
 // TaskFailedEventDetails is the "TaskFailedEventDetails" structure of the model.
+//
+// Contains details about a task failure event.
 type TaskFailedEventDetails struct {
+	// The service name of the resource in a task state.
 	ResourceType *string
-	Resource     *string
-	Error        *string
-	Cause        *string
+	// The action of the resource called by a task state.
+	Resource *string
+	// The error code of the failure.
+	Error *string
+	// A more detailed explanation of the cause of the failure.
+	Cause *string
 }
 
 // TaskScheduledEventDetails is the "TaskScheduledEventDetails" structure of the model.
+//
+// Contains details about a task scheduled during an execution.
 type TaskScheduledEventDetails struct {
-	ResourceType       *string
-	Resource           *string
-	Region             *string
-	Parameters         *string
-	TimeoutInSeconds   *int64
+	// The service name of the resource in a task state.
+	ResourceType *string
+	// The action of the resource called by a task state.
+	Resource *string
+	// The region of the scheduled task
+	Region *string
+	// The JSON data passed to the resource referenced in a task state.
+	Parameters *string
+	// The maximum allowed duration of the task.
+	TimeoutInSeconds *int64
+	// The maximum allowed duration between two heartbeats for the task.
 	HeartbeatInSeconds *int64
-	TaskCredentials    *TaskCredentials
+	// The credentials that Step Functions uses for the task.
+	TaskCredentials *TaskCredentials
 }
 
 // TaskStartFailedEventDetails is the "TaskStartFailedEventDetails" structure of the model.
+//
+// Contains details about a task that failed to start during an execution.
 type TaskStartFailedEventDetails struct {
+	// The service name of the resource in a task state.
 	ResourceType *string
-	Resource     *string
-	Error        *string
-	Cause        *string
+	// The action of the resource called by a task state.
+	Resource *string
+	// The error code of the failure.
+	Error *string
+	// A more detailed explanation of the cause of the failure.
+	Cause *string
 }
 
 // TaskStartedEventDetails is the "TaskStartedEventDetails" structure of the model.
+//
+// Contains details about the start of a task during an execution.
 type TaskStartedEventDetails struct {
+	// The service name of the resource in a task state.
 	ResourceType *string
-	Resource     *string
+	// The action of the resource called by a task state.
+	Resource *string
 }
 
 // TaskSubmitFailedEventDetails is the "TaskSubmitFailedEventDetails" structure of the model.
+//
+// Contains details about a task that failed to submit during an execution.
 type TaskSubmitFailedEventDetails struct {
+	// The service name of the resource in a task state.
 	ResourceType *string
-	Resource     *string
-	Error        *string
-	Cause        *string
+	// The action of the resource called by a task state.
+	Resource *string
+	// The error code of the failure.
+	Error *string
+	// A more detailed explanation of the cause of the failure.
+	Cause *string
 }
 
 // TaskSubmittedEventDetails is the "TaskSubmittedEventDetails" structure of the model.
+//
+// Contains details about a task submitted to a resource.
 type TaskSubmittedEventDetails struct {
-	ResourceType  *string
-	Resource      *string
-	Output        *string
+	// The service name of the resource in a task state.
+	ResourceType *string
+	// The action of the resource called by a task state.
+	Resource *string
+	// The response from a resource when a task has started.
+	Output *string
+	// Contains details about the output of an execution history event.
 	OutputDetails *HistoryEventExecutionDataDetails
 }
 
 // TaskSucceededEventDetails is the "TaskSucceededEventDetails" structure of the model.
+//
+// Contains details about the successful completion of a task state.
 type TaskSucceededEventDetails struct {
-	ResourceType  *string
-	Resource      *string
-	Output        *string
+	// The service name of the resource in a task state.
+	ResourceType *string
+	// The action of the resource called by a task state.
+	Resource *string
+	// The full JSON response from a resource when a task has succeeded.
+	Output *string
+	// Contains details about the output of an execution history event.
 	OutputDetails *HistoryEventExecutionDataDetails
 }
 
 // TaskTimedOut is the "TaskTimedOut" error structure of the model.
+//
+// The task token has either expired or the task associated with the token has already been closed.
 type TaskTimedOut struct {
 	Message *string
 }
 
 // TaskTimedOutEventDetails is the "TaskTimedOutEventDetails" structure of the model.
+//
+// Contains details about a resource timeout that occurred during an execution.
 type TaskTimedOutEventDetails struct {
+	// The service name of the resource in a task state.
 	ResourceType *string
-	Resource     *string
-	Error        *string
-	Cause        *string
+	// The action of the resource called by a task state.
+	Resource *string
+	// The error code of the failure.
+	Error *string
+	// A more detailed explanation of the cause of the failure.
+	Cause *string
 }
 
 // TestStateInput is the "TestStateInput" structure of the model.
 type TestStateInput struct {
-	Definition      *string
-	RoleArn         *string
-	Input           *string
+	// The Amazon States Language (ASL) definition of the state.
+	Definition *string
+	// The Amazon Resource Name (ARN) of the execution role with the required IAM permissions for the state.
+	RoleArn *string
+	// A string that contains the JSON input data for the state.
+	Input *string
+	// Determines the values to return when a state is tested.
 	InspectionLevel *string
-	RevealSecrets   *bool
+	// Specifies whether or not to include secret information in the test result.
+	RevealSecrets *bool
 }
 
 // TestStateOutput is the "TestStateOutput" structure of the model.
 type TestStateOutput struct {
-	Output         *string
-	Error          *string
-	Cause          *string
+	// The JSON output data of the state.
+	Output *string
+	// The error returned when the execution of a state fails.
+	Error *string
+	// A detailed explanation of the cause for the error when the execution of a state fails.
+	Cause *string
+	// Returns additional details about the state's execution, including its input and output data processing flow, and HTTP request and response information.
 	InspectionData *InspectionData
-	NextState      *string
-	Status         *string
+	// The name of the next state to transition to.
+	NextState *string
+	// The execution status of the state.
+	Status *string
 }
 
 // TooManyTags is the "TooManyTags" error structure of the model.
+//
+// You've exceeded the number of tags allowed for a resource.
 type TooManyTags struct {
 	Message      *string
 	ResourceName *string
 }
 
 // TracingConfiguration is the "TracingConfiguration" structure of the model.
+//
+// Selects whether or not the state machine's X-Ray tracing is enabled.
 type TracingConfiguration struct {
+	// When set to true, X-Ray tracing is enabled.
 	Enabled *bool
 }
 
 // UntagResourceInput is the "UntagResourceInput" structure of the model.
 type UntagResourceInput struct {
+	// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
 	ResourceArn *string
-	TagKeys     []string
+	// The list of tags to remove from the resource.
+	TagKeys []string
 }
 
 // UntagResourceOutput is the "UntagResourceOutput" structure of the model.
@@ -1739,10 +2379,14 @@ type UntagResourceOutput struct {
 
 // UpdateMapRunInput is the "UpdateMapRunInput" structure of the model.
 type UpdateMapRunInput struct {
-	MapRunArn                  *string
-	MaxConcurrency             *int32
+	// The Amazon Resource Name (ARN) of a Map Run.
+	MapRunArn *string
+	// The maximum number of child workflow executions that can be specified to run in parallel for the Map Run at the same time.
+	MaxConcurrency *int32
+	// The maximum percentage of failed items before the Map Run fails.
 	ToleratedFailurePercentage *float32
-	ToleratedFailureCount      *int64
+	// The maximum number of failed items before the Map Run fails.
+	ToleratedFailureCount *int64
 }
 
 // UpdateMapRunOutput is the "UpdateMapRunOutput" structure of the model.
@@ -1751,59 +2395,87 @@ type UpdateMapRunOutput struct {
 
 // UpdateStateMachineAliasInput is the "UpdateStateMachineAliasInput" structure of the model.
 type UpdateStateMachineAliasInput struct {
+	// The Amazon Resource Name (ARN) of the state machine alias.
 	StateMachineAliasArn *string
-	Description          *string
+	// A description of the state machine alias.
+	Description *string
+	// The routing configuration of the state machine alias.
 	RoutingConfiguration []*RoutingConfigurationListItem
 }
 
 // UpdateStateMachineAliasOutput is the "UpdateStateMachineAliasOutput" structure of the model.
 type UpdateStateMachineAliasOutput struct {
+	// The date and time the state machine alias was updated.
 	UpdateDate *time.Time
 }
 
 // UpdateStateMachineInput is the "UpdateStateMachineInput" structure of the model.
 type UpdateStateMachineInput struct {
-	StateMachineArn         *string
-	Definition              *string
-	RoleArn                 *string
-	LoggingConfiguration    *LoggingConfiguration
-	TracingConfiguration    *TracingConfiguration
-	Publish                 *bool
-	VersionDescription      *string
+	// The Amazon Resource Name (ARN) of the state machine.
+	StateMachineArn *string
+	// The Amazon States Language definition of the state machine.
+	Definition *string
+	// The Amazon Resource Name (ARN) of the IAM role of the state machine.
+	RoleArn *string
+	// Use the LoggingConfiguration data type to set CloudWatch Logs options.
+	LoggingConfiguration *LoggingConfiguration
+	// Selects whether X-Ray tracing is enabled.
+	TracingConfiguration *TracingConfiguration
+	// Specifies whether the state machine version is published.
+	Publish *bool
+	// An optional description of the state machine version to publish.
+	VersionDescription *string
+	// Settings to configure server-side encryption.
 	EncryptionConfiguration *EncryptionConfiguration
 }
 
 // UpdateStateMachineOutput is the "UpdateStateMachineOutput" structure of the model.
 type UpdateStateMachineOutput struct {
-	UpdateDate             *time.Time
-	RevisionId             *string
+	// The date and time the state machine was updated.
+	UpdateDate *time.Time
+	// The revision identifier for the updated state machine.
+	RevisionId *string
+	// The Amazon Resource Name (ARN) of the published state machine version.
 	StateMachineVersionArn *string
 }
 
 // ValidateStateMachineDefinitionDiagnostic is the "ValidateStateMachineDefinitionDiagnostic" structure of the model.
+//
+// Describes an error found during validation.
 type ValidateStateMachineDefinitionDiagnostic struct {
+	// A value of ERROR means that you cannot create or update a state machine with this definition.
 	Severity *string
-	Code     *string
-	Message  *string
+	// Identifying code for the diagnostic.
+	Code *string
+	// Message describing the diagnostic condition.
+	Message *string
+	// Location of the issue in the state machine, if available.
 	Location *string
 }
 
 // ValidateStateMachineDefinitionInput is the "ValidateStateMachineDefinitionInput" structure of the model.
 type ValidateStateMachineDefinitionInput struct {
+	// The Amazon States Language definition of the state machine.
 	Definition *string
-	Type       *string
+	// The target type of state machine for this definition.
+	Type *string
 }
 
 // ValidateStateMachineDefinitionOutput is the "ValidateStateMachineDefinitionOutput" structure of the model.
 type ValidateStateMachineDefinitionOutput struct {
-	Result      *string
+	// The result value will be OK when no syntax errors are found, or FAIL if the workflow definition does not pass verification.
+	Result *string
+	// If the result is OK, this field will be empty.
 	Diagnostics []*ValidateStateMachineDefinitionDiagnostic
 }
 
 // ValidationException is the "ValidationException" error structure of the model.
+//
+// The input does not satisfy the constraints specified by an Amazon Web Services service.
 type ValidationException struct {
 	Message *string
-	Reason  *string
+	// The input does not satisfy the constraints specified by an Amazon Web Services service.
+	Reason *string
 }
 
 // newSchema builds the shapes of the model, numbered in name order.

@@ -100,47 +100,130 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 // Handler is what a SNS implementation provides: one method per operation.
 // Methods return *api.Error values (see the New… constructors) for AWS errors.
 type Handler interface {
+	// AddPermission adds a statement to a topic's access control policy, granting access for the specified Amazon Web Services accounts to the specified actions.
 	AddPermission(ctx context.Context, in *AddPermissionInput) (*AddPermissionOutput, error)
+
+	// CheckIfPhoneNumberIsOptedOut accepts a phone number and indicates whether the phone holder has opted out of receiving SMS messages from your Amazon Web Services account.
 	CheckIfPhoneNumberIsOptedOut(ctx context.Context, in *CheckIfPhoneNumberIsOptedOutInput) (*CheckIfPhoneNumberIsOptedOutResponse, error)
+
+	// ConfirmSubscription verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier Subscribe action.
 	ConfirmSubscription(ctx context.Context, in *ConfirmSubscriptionInput) (*ConfirmSubscriptionResponse, error)
+
+	// CreatePlatformApplication creates a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging), to which devices and mobile apps may register.
 	CreatePlatformApplication(ctx context.Context, in *CreatePlatformApplicationInput) (*CreatePlatformApplicationResponse, error)
+
+	// CreatePlatformEndpoint creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS.
 	CreatePlatformEndpoint(ctx context.Context, in *CreatePlatformEndpointInput) (*CreateEndpointResponse, error)
+
+	// CreateSMSSandboxPhoneNumber adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number.
 	CreateSMSSandboxPhoneNumber(ctx context.Context, in *CreateSMSSandboxPhoneNumberInput) (*CreateSMSSandboxPhoneNumberResult, error)
+
+	// CreateTopic creates a topic to which notifications can be published.
 	CreateTopic(ctx context.Context, in *CreateTopicInput) (*CreateTopicResponse, error)
+
+	// DeleteEndpoint deletes the endpoint for a device and mobile app from Amazon SNS.
 	DeleteEndpoint(ctx context.Context, in *DeleteEndpointInput) (*DeleteEndpointOutput, error)
+
+	// DeletePlatformApplication deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging).
 	DeletePlatformApplication(ctx context.Context, in *DeletePlatformApplicationInput) (*DeletePlatformApplicationOutput, error)
+
+	// DeleteSMSSandboxPhoneNumber deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox.
 	DeleteSMSSandboxPhoneNumber(ctx context.Context, in *DeleteSMSSandboxPhoneNumberInput) (*DeleteSMSSandboxPhoneNumberResult, error)
+
+	// DeleteTopic deletes a topic and all its subscriptions.
 	DeleteTopic(ctx context.Context, in *DeleteTopicInput) (*DeleteTopicOutput, error)
+
+	// GetDataProtectionPolicy retrieves the specified inline DataProtectionPolicy document that is stored in the specified Amazon SNS topic.
 	GetDataProtectionPolicy(ctx context.Context, in *GetDataProtectionPolicyInput) (*GetDataProtectionPolicyResponse, error)
+
+	// GetEndpointAttributes retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS.
 	GetEndpointAttributes(ctx context.Context, in *GetEndpointAttributesInput) (*GetEndpointAttributesResponse, error)
+
+	// GetPlatformApplicationAttributes retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging).
 	GetPlatformApplicationAttributes(ctx context.Context, in *GetPlatformApplicationAttributesInput) (*GetPlatformApplicationAttributesResponse, error)
+
+	// GetSMSAttributes returns the settings for sending SMS messages from your Amazon Web Services account.
 	GetSMSAttributes(ctx context.Context, in *GetSMSAttributesInput) (*GetSMSAttributesResponse, error)
+
+	// GetSMSSandboxAccountStatus retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region.
 	GetSMSSandboxAccountStatus(ctx context.Context, in *GetSMSSandboxAccountStatusInput) (*GetSMSSandboxAccountStatusResult, error)
+
+	// GetSubscriptionAttributes returns all of the properties of a subscription.
 	GetSubscriptionAttributes(ctx context.Context, in *GetSubscriptionAttributesInput) (*GetSubscriptionAttributesResponse, error)
+
+	// GetTopicAttributes returns all of the properties of a topic.
 	GetTopicAttributes(ctx context.Context, in *GetTopicAttributesInput) (*GetTopicAttributesResponse, error)
+
+	// ListEndpointsByPlatformApplication lists the endpoints and endpoint attributes for devices in a supported push notification service, such as GCM (Firebase Cloud Messaging) and APNS.
 	ListEndpointsByPlatformApplication(ctx context.Context, in *ListEndpointsByPlatformApplicationInput) (*ListEndpointsByPlatformApplicationResponse, error)
+
+	// ListOriginationNumbers lists the calling Amazon Web Services account's dedicated origination numbers and their metadata.
 	ListOriginationNumbers(ctx context.Context, in *ListOriginationNumbersRequest) (*ListOriginationNumbersResult, error)
+
+	// ListPhoneNumbersOptedOut returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
 	ListPhoneNumbersOptedOut(ctx context.Context, in *ListPhoneNumbersOptedOutInput) (*ListPhoneNumbersOptedOutResponse, error)
+
+	// ListPlatformApplications lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging).
 	ListPlatformApplications(ctx context.Context, in *ListPlatformApplicationsInput) (*ListPlatformApplicationsResponse, error)
+
+	// ListSMSSandboxPhoneNumbers lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
 	ListSMSSandboxPhoneNumbers(ctx context.Context, in *ListSMSSandboxPhoneNumbersInput) (*ListSMSSandboxPhoneNumbersResult, error)
+
+	// ListSubscriptions returns a list of the requester's subscriptions.
 	ListSubscriptions(ctx context.Context, in *ListSubscriptionsInput) (*ListSubscriptionsResponse, error)
+
+	// ListSubscriptionsByTopic returns a list of the subscriptions to a specific topic.
 	ListSubscriptionsByTopic(ctx context.Context, in *ListSubscriptionsByTopicInput) (*ListSubscriptionsByTopicResponse, error)
+
+	// ListTagsForResource: List all tags added to the specified Amazon SNS topic.
 	ListTagsForResource(ctx context.Context, in *ListTagsForResourceRequest) (*ListTagsForResourceResponse, error)
+
+	// ListTopics returns a list of the requester's topics.
 	ListTopics(ctx context.Context, in *ListTopicsInput) (*ListTopicsResponse, error)
+
+	// OptInPhoneNumber: Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number.
 	OptInPhoneNumber(ctx context.Context, in *OptInPhoneNumberInput) (*OptInPhoneNumberResponse, error)
+
+	// Publish sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the TargetArn).
 	Publish(ctx context.Context, in *PublishInput) (*PublishResponse, error)
+
+	// PublishBatch publishes up to ten messages to the specified topic.
 	PublishBatch(ctx context.Context, in *PublishBatchInput) (*PublishBatchResponse, error)
+
+	// PutDataProtectionPolicy adds or updates an inline policy document that is stored in the specified Amazon SNS topic.
 	PutDataProtectionPolicy(ctx context.Context, in *PutDataProtectionPolicyInput) (*PutDataProtectionPolicyOutput, error)
+
+	// RemovePermission removes a statement from a topic's access control policy.
 	RemovePermission(ctx context.Context, in *RemovePermissionInput) (*RemovePermissionOutput, error)
+
+	// SetEndpointAttributes sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS.
 	SetEndpointAttributes(ctx context.Context, in *SetEndpointAttributesInput) (*SetEndpointAttributesOutput, error)
+
+	// SetPlatformApplicationAttributes sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging).
 	SetPlatformApplicationAttributes(ctx context.Context, in *SetPlatformApplicationAttributesInput) (*SetPlatformApplicationAttributesOutput, error)
+
+	// SetSMSAttributes: Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports.
 	SetSMSAttributes(ctx context.Context, in *SetSMSAttributesInput) (*SetSMSAttributesResponse, error)
+
+	// SetSubscriptionAttributes allows a subscription owner to set an attribute of the subscription to a new value.
 	SetSubscriptionAttributes(ctx context.Context, in *SetSubscriptionAttributesInput) (*SetSubscriptionAttributesOutput, error)
+
+	// SetTopicAttributes allows a topic owner to set an attribute of the topic to a new value.
 	SetTopicAttributes(ctx context.Context, in *SetTopicAttributesInput) (*SetTopicAttributesOutput, error)
+
+	// Subscribe subscribes an endpoint to an Amazon SNS topic.
 	Subscribe(ctx context.Context, in *SubscribeInput) (*SubscribeResponse, error)
+
+	// TagResource: Add tags to the specified Amazon SNS topic.
 	TagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceResponse, error)
+
+	// Unsubscribe deletes a subscription.
 	Unsubscribe(ctx context.Context, in *UnsubscribeInput) (*UnsubscribeOutput, error)
+
+	// UntagResource: Remove tags from the specified Amazon SNS topic.
 	UntagResource(ctx context.Context, in *UntagResourceRequest) (*UntagResourceResponse, error)
+
+	// VerifySMSSandboxPhoneNumber verifies a destination phone number with a one-time password (OTP) for the calling Amazon Web Services account.
 	VerifySMSSandboxPhoneNumber(ctx context.Context, in *VerifySMSSandboxPhoneNumberInput) (*VerifySMSSandboxPhoneNumberResult, error)
 }
 
@@ -447,7 +530,7 @@ func NewKMSNotFoundException(msg string) *api.Error {
 
 // NewKMSOptInRequired returns the KMSOptInRequired error with message msg.
 func NewKMSOptInRequired(msg string) *api.Error {
-	return &api.Error{Code: "KMSOptInRequired", Message: msg, Status: 403, Sender: true, Shape: Service.Errors["KMSOptInRequired"], Value: &KMSOptInRequired{Message: &msg}}
+	return &api.Error{Code: "KMSOptInRequired", QueryCode: "KMSOptInRequired", Message: msg, Status: 403, Sender: true, Shape: Service.Errors["KMSOptInRequired"], Value: &KMSOptInRequired{Message: &msg}}
 }
 
 // NewKMSThrottlingException returns the KMSThrottlingException error with message msg.
@@ -522,7 +605,7 @@ func NewUserErrorException(msg string) *api.Error {
 
 // NewValidationException returns the ValidationException error with message msg.
 func NewValidationException(msg string) *api.Error {
-	return &api.Error{Code: "ValidationException", Message: msg, Status: 400, Sender: true, Shape: Service.Errors["ValidationException"], Value: &ValidationException{Message: &msg}}
+	return &api.Error{Code: "ValidationException", QueryCode: "ValidationException", Message: msg, Status: 400, Sender: true, Shape: Service.Errors["ValidationException"], Value: &ValidationException{Message: &msg}}
 }
 
 // NewVerificationException returns the VerificationException error with message msg.
@@ -569,90 +652,141 @@ const (
 
 // AddPermissionInput is the "AddPermissionInput" structure of the model.
 type AddPermissionInput struct {
-	TopicArn     *string
-	Label        *string
+	// The ARN of the topic whose access control policy you wish to modify.
+	TopicArn *string
+	// A unique identifier for the new policy statement.
+	Label *string
+	// The Amazon Web Services account IDs of the users (principals) who will be given access to the specified actions.
 	AWSAccountId []string
-	ActionName   []string
+	// The action you want to allow for the specified principal(s).
+	ActionName []string
 }
 
 // AuthorizationErrorException is the "AuthorizationErrorException" error structure of the model.
+//
+// Indicates that the user has been denied access to the requested resource.
 type AuthorizationErrorException struct {
 	Message *string
 }
 
 // BatchEntryIdsNotDistinctException is the "BatchEntryIdsNotDistinctException" error structure of the model.
+//
+// Two or more batch entries in the request have the same Id.
 type BatchEntryIdsNotDistinctException struct {
 	Message *string
 }
 
 // BatchRequestTooLongException is the "BatchRequestTooLongException" error structure of the model.
+//
+// The length of all the batch messages put together is more than the limit.
 type BatchRequestTooLongException struct {
 	Message *string
 }
 
 // BatchResultErrorEntry is the "BatchResultErrorEntry" structure of the model.
+//
+// Gives a detailed description of failed messages in the batch.
 type BatchResultErrorEntry struct {
-	Id          *string
-	Code        *string
-	Message     *string
+	// The Id of an entry in a batch request
+	Id *string
+	// An error code representing why the action failed on this entry.
+	Code *string
+	// A message explaining why the action failed on this entry.
+	Message *string
+	// Specifies whether the error happened due to the caller of the batch API action.
 	SenderFault *bool
 }
 
 // CheckIfPhoneNumberIsOptedOutInput is the "CheckIfPhoneNumberIsOptedOutInput" structure of the model.
+//
+// The input for the CheckIfPhoneNumberIsOptedOut action.
 type CheckIfPhoneNumberIsOptedOutInput struct {
+	// The phone number for which you want to check the opt out status.
 	PhoneNumber *string
 }
 
 // CheckIfPhoneNumberIsOptedOutResponse is the "CheckIfPhoneNumberIsOptedOutResponse" structure of the model.
+//
+// The response from the CheckIfPhoneNumberIsOptedOut action.
 type CheckIfPhoneNumberIsOptedOutResponse struct {
+	// Indicates whether the phone number is opted out: true – The phone number is opted out, meaning you cannot publish SMS messages to it.
 	IsOptedOut *bool
 }
 
 // ConcurrentAccessException is the "ConcurrentAccessException" error structure of the model.
+//
+// Can't perform multiple operations on a tag simultaneously.
 type ConcurrentAccessException struct {
 	Message *string
 }
 
 // ConfirmSubscriptionInput is the "ConfirmSubscriptionInput" structure of the model.
+//
+// Input for ConfirmSubscription action.
 type ConfirmSubscriptionInput struct {
-	TopicArn                  *string
-	Token                     *string
+	// The ARN of the topic for which you wish to confirm a subscription.
+	TopicArn *string
+	// Short-lived token sent to an endpoint during the Subscribe action.
+	Token *string
+	// Disallows unauthenticated unsubscribes of the subscription.
 	AuthenticateOnUnsubscribe *string
 }
 
 // ConfirmSubscriptionResponse is the "ConfirmSubscriptionResponse" structure of the model.
+//
+// Response for ConfirmSubscriptions action.
 type ConfirmSubscriptionResponse struct {
+	// The ARN of the created subscription.
 	SubscriptionArn *string
 }
 
 // CreateEndpointResponse is the "CreateEndpointResponse" structure of the model.
+//
+// Response from CreateEndpoint action.
 type CreateEndpointResponse struct {
+	// EndpointArn returned from CreateEndpoint action.
 	EndpointArn *string
 }
 
 // CreatePlatformApplicationInput is the "CreatePlatformApplicationInput" structure of the model.
+//
+// Input for CreatePlatformApplication action.
 type CreatePlatformApplicationInput struct {
-	Name       *string
-	Platform   *string
+	// Application names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, hyphens, and periods, and must be between 1 and 256 characters long.
+	Name *string
+	// The following platforms are supported: ADM (Amazon Device Messaging), APNS (Apple Push Notification Service), APNS_SANDBOX, and GCM (Firebase Cloud Messaging).
+	Platform *string
+	// For a list of attributes, see SetPlatformApplicationAttributes.
 	Attributes map[string]string
 }
 
 // CreatePlatformApplicationResponse is the "CreatePlatformApplicationResponse" structure of the model.
+//
+// Response from CreatePlatformApplication action.
 type CreatePlatformApplicationResponse struct {
+	// PlatformApplicationArn is returned.
 	PlatformApplicationArn *string
 }
 
 // CreatePlatformEndpointInput is the "CreatePlatformEndpointInput" structure of the model.
+//
+// Input for CreatePlatformEndpoint action.
 type CreatePlatformEndpointInput struct {
+	// PlatformApplicationArn returned from CreatePlatformApplication is used to create a an endpoint.
 	PlatformApplicationArn *string
-	Token                  *string
-	CustomUserData         *string
-	Attributes             map[string]string
+	// Unique identifier created by the notification service for an app on a device.
+	Token *string
+	// Arbitrary user data to associate with the endpoint.
+	CustomUserData *string
+	// For a list of attributes, see SetEndpointAttributes.
+	Attributes map[string]string
 }
 
 // CreateSMSSandboxPhoneNumberInput is the "CreateSMSSandboxPhoneNumberInput" structure of the model.
 type CreateSMSSandboxPhoneNumberInput struct {
-	PhoneNumber  *string
+	// The destination phone number to verify.
+	PhoneNumber *string
+	// The language to use for sending the OTP.
 	LanguageCode *string
 }
 
@@ -661,30 +795,46 @@ type CreateSMSSandboxPhoneNumberResult struct {
 }
 
 // CreateTopicInput is the "CreateTopicInput" structure of the model.
+//
+// Input for CreateTopic action.
 type CreateTopicInput struct {
-	Name                 *string
-	Attributes           map[string]string
-	Tags                 []*Tag
+	// The name of the topic you want to create.
+	Name *string
+	// A map of attributes with their corresponding values.
+	Attributes map[string]string
+	// The list of tags to add to a new topic.
+	Tags []*Tag
+	// The body of the policy document you want to use for this topic.
 	DataProtectionPolicy *string
 }
 
 // CreateTopicResponse is the "CreateTopicResponse" structure of the model.
+//
+// Response from CreateTopic action.
 type CreateTopicResponse struct {
+	// The Amazon Resource Name (ARN) assigned to the created topic.
 	TopicArn *string
 }
 
 // DeleteEndpointInput is the "DeleteEndpointInput" structure of the model.
+//
+// Input for DeleteEndpoint action.
 type DeleteEndpointInput struct {
+	// EndpointArn of endpoint to delete.
 	EndpointArn *string
 }
 
 // DeletePlatformApplicationInput is the "DeletePlatformApplicationInput" structure of the model.
+//
+// Input for DeletePlatformApplication action.
 type DeletePlatformApplicationInput struct {
+	// PlatformApplicationArn of platform application object to delete.
 	PlatformApplicationArn *string
 }
 
 // DeleteSMSSandboxPhoneNumberInput is the "DeleteSMSSandboxPhoneNumberInput" structure of the model.
 type DeleteSMSSandboxPhoneNumberInput struct {
+	// The destination phone number to delete.
 	PhoneNumber *string
 }
 
@@ -694,67 +844,99 @@ type DeleteSMSSandboxPhoneNumberResult struct {
 
 // DeleteTopicInput is the "DeleteTopicInput" structure of the model.
 type DeleteTopicInput struct {
+	// The ARN of the topic you want to delete.
 	TopicArn *string
 }
 
 // EmptyBatchRequestException is the "EmptyBatchRequestException" error structure of the model.
+//
+// The batch request doesn't contain any entries.
 type EmptyBatchRequestException struct {
 	Message *string
 }
 
 // Endpoint is the "Endpoint" structure of the model.
+//
+// The endpoint for mobile app and device.
 type Endpoint struct {
+	// The EndpointArn for mobile app and device.
 	EndpointArn *string
-	Attributes  map[string]string
+	// Attributes for endpoint.
+	Attributes map[string]string
 }
 
 // EndpointDisabledException is the "EndpointDisabledException" error structure of the model.
+//
+// Exception error indicating endpoint disabled.
 type EndpointDisabledException struct {
+	// Message for endpoint disabled.
 	Message *string
 }
 
 // FilterPolicyLimitExceededException is the "FilterPolicyLimitExceededException" error structure of the model.
+//
+// Indicates that the number of filter polices in your Amazon Web Services account exceeds the limit.
 type FilterPolicyLimitExceededException struct {
 	Message *string
 }
 
 // GetDataProtectionPolicyInput is the "GetDataProtectionPolicyInput" structure of the model.
 type GetDataProtectionPolicyInput struct {
+	// The ARN of the topic whose DataProtectionPolicy you want to get.
 	ResourceArn *string
 }
 
 // GetDataProtectionPolicyResponse is the "GetDataProtectionPolicyResponse" structure of the model.
 type GetDataProtectionPolicyResponse struct {
+	// Retrieves the DataProtectionPolicy in JSON string format.
 	DataProtectionPolicy *string
 }
 
 // GetEndpointAttributesInput is the "GetEndpointAttributesInput" structure of the model.
+//
+// Input for GetEndpointAttributes action.
 type GetEndpointAttributesInput struct {
+	// EndpointArn for GetEndpointAttributes input.
 	EndpointArn *string
 }
 
 // GetEndpointAttributesResponse is the "GetEndpointAttributesResponse" structure of the model.
+//
+// Response from GetEndpointAttributes of the EndpointArn.
 type GetEndpointAttributesResponse struct {
+	// Attributes include the following: CustomUserData – arbitrary user data to associate with the endpoint.
 	Attributes map[string]string
 }
 
 // GetPlatformApplicationAttributesInput is the "GetPlatformApplicationAttributesInput" structure of the model.
+//
+// Input for GetPlatformApplicationAttributes action.
 type GetPlatformApplicationAttributesInput struct {
+	// PlatformApplicationArn for GetPlatformApplicationAttributesInput.
 	PlatformApplicationArn *string
 }
 
 // GetPlatformApplicationAttributesResponse is the "GetPlatformApplicationAttributesResponse" structure of the model.
+//
+// Response for GetPlatformApplicationAttributes action.
 type GetPlatformApplicationAttributesResponse struct {
+	// Attributes include the following: AppleCertificateExpiryDate – The expiry date of the SSL certificate used to configure certificate-based authentication.
 	Attributes map[string]string
 }
 
 // GetSMSAttributesInput is the "GetSMSAttributesInput" structure of the model.
+//
+// The input for the GetSMSAttributes request.
 type GetSMSAttributesInput struct {
+	// A list of the individual attribute names, such as MonthlySpendLimit, for which you want values.
 	Attributes []string
 }
 
 // GetSMSAttributesResponse is the "GetSMSAttributesResponse" structure of the model.
+//
+// The response from the GetSMSAttributes request.
 type GetSMSAttributesResponse struct {
+	// The SMS attribute names and their values.
 	Attributes map[string]string
 }
 
@@ -764,403 +946,623 @@ type GetSMSSandboxAccountStatusInput struct {
 
 // GetSMSSandboxAccountStatusResult is the "GetSMSSandboxAccountStatusResult" structure of the model.
 type GetSMSSandboxAccountStatusResult struct {
+	// Indicates whether the calling Amazon Web Services account is in the SMS sandbox.
 	IsInSandbox *bool
 }
 
 // GetSubscriptionAttributesInput is the "GetSubscriptionAttributesInput" structure of the model.
+//
+// Input for GetSubscriptionAttributes.
 type GetSubscriptionAttributesInput struct {
+	// The ARN of the subscription whose properties you want to get.
 	SubscriptionArn *string
 }
 
 // GetSubscriptionAttributesResponse is the "GetSubscriptionAttributesResponse" structure of the model.
+//
+// Response for GetSubscriptionAttributes action.
 type GetSubscriptionAttributesResponse struct {
+	// A map of the subscription's attributes.
 	Attributes map[string]string
 }
 
 // GetTopicAttributesInput is the "GetTopicAttributesInput" structure of the model.
+//
+// Input for GetTopicAttributes action.
 type GetTopicAttributesInput struct {
+	// The ARN of the topic whose properties you want to get.
 	TopicArn *string
 }
 
 // GetTopicAttributesResponse is the "GetTopicAttributesResponse" structure of the model.
+//
+// Response for GetTopicAttributes action.
 type GetTopicAttributesResponse struct {
+	// A map of the topic's attributes.
 	Attributes map[string]string
 }
 
 // InternalErrorException is the "InternalErrorException" error structure of the model.
+//
+// Indicates an internal service error.
 type InternalErrorException struct {
 	Message *string
 }
 
 // InvalidBatchEntryIdException is the "InvalidBatchEntryIdException" error structure of the model.
+//
+// The Id of a batch entry in a batch request doesn't abide by the specification.
 type InvalidBatchEntryIdException struct {
 	Message *string
 }
 
 // InvalidParameterException is the "InvalidParameterException" error structure of the model.
+//
+// Indicates that a request parameter does not comply with the associated constraints.
 type InvalidParameterException struct {
 	Message *string
 }
 
 // InvalidParameterValueException is the "InvalidParameterValueException" error structure of the model.
+//
+// Indicates that a request parameter does not comply with the associated constraints.
 type InvalidParameterValueException struct {
+	// The parameter of an entry in a request doesn't abide by the specification.
 	Message *string
 }
 
 // InvalidSecurityException is the "InvalidSecurityException" error structure of the model.
+//
+// The credential signature isn't valid.
 type InvalidSecurityException struct {
 	Message *string
 }
 
 // InvalidStateException is the "InvalidStateException" error structure of the model.
+//
+// Indicates that the specified state is not a valid state for an event source.
 type InvalidStateException struct {
 	Message *string
 }
 
 // KMSAccessDeniedException is the "KMSAccessDeniedException" error structure of the model.
+//
+// The ciphertext references a key that doesn't exist or that you don't have access to.
 type KMSAccessDeniedException struct {
 	Message *string
 }
 
 // KMSDisabledException is the "KMSDisabledException" error structure of the model.
+//
+// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
 type KMSDisabledException struct {
 	Message *string
 }
 
 // KMSInvalidStateException is the "KMSInvalidStateException" error structure of the model.
+//
+// The request was rejected because the state of the specified resource isn't valid for this request.
 type KMSInvalidStateException struct {
 	Message *string
 }
 
 // KMSNotFoundException is the "KMSNotFoundException" error structure of the model.
+//
+// The request was rejected because the specified entity or resource can't be found.
 type KMSNotFoundException struct {
 	Message *string
 }
 
 // KMSOptInRequired is the "KMSOptInRequired" error structure of the model.
+//
+// The Amazon Web Services access key ID needs a subscription for the service.
 type KMSOptInRequired struct {
 	Message *string
 }
 
 // KMSThrottlingException is the "KMSThrottlingException" error structure of the model.
+//
+// The request was denied due to request throttling.
 type KMSThrottlingException struct {
 	Message *string
 }
 
 // ListEndpointsByPlatformApplicationInput is the "ListEndpointsByPlatformApplicationInput" structure of the model.
+//
+// Input for ListEndpointsByPlatformApplication action.
 type ListEndpointsByPlatformApplicationInput struct {
+	// PlatformApplicationArn for ListEndpointsByPlatformApplicationInput action.
 	PlatformApplicationArn *string
-	NextToken              *string
+	// NextToken string is used when calling ListEndpointsByPlatformApplication action to retrieve additional records that are available after the first page results.
+	NextToken *string
 }
 
 // ListEndpointsByPlatformApplicationResponse is the "ListEndpointsByPlatformApplicationResponse" structure of the model.
+//
+// Response for ListEndpointsByPlatformApplication action.
 type ListEndpointsByPlatformApplicationResponse struct {
+	// Endpoints returned for ListEndpointsByPlatformApplication action.
 	Endpoints []*Endpoint
+	// NextToken string is returned when calling ListEndpointsByPlatformApplication action if additional records are available after the first page results.
 	NextToken *string
 }
 
 // ListOriginationNumbersRequest is the "ListOriginationNumbersRequest" structure of the model.
 type ListOriginationNumbersRequest struct {
-	NextToken  *string
+	// Token that the previous ListOriginationNumbers request returns.
+	NextToken *string
+	// The maximum number of origination numbers to return.
 	MaxResults *int32
 }
 
 // ListOriginationNumbersResult is the "ListOriginationNumbersResult" structure of the model.
 type ListOriginationNumbersResult struct {
-	NextToken    *string
+	// A NextToken string is returned when you call the ListOriginationNumbers operation if additional pages of records are available.
+	NextToken *string
+	// A list of the calling account's verified and pending origination numbers.
 	PhoneNumbers []*PhoneNumberInformation
 }
 
 // ListPhoneNumbersOptedOutInput is the "ListPhoneNumbersOptedOutInput" structure of the model.
+//
+// The input for the ListPhoneNumbersOptedOut action.
 type ListPhoneNumbersOptedOutInput struct {
+	// A NextToken string is used when you call the ListPhoneNumbersOptedOut action to retrieve additional records that are available after the first page of results.
 	NextToken *string
 }
 
 // ListPhoneNumbersOptedOutResponse is the "ListPhoneNumbersOptedOutResponse" structure of the model.
+//
+// The response from the ListPhoneNumbersOptedOut action.
 type ListPhoneNumbersOptedOutResponse struct {
+	// A list of phone numbers that are opted out of receiving SMS messages.
 	PhoneNumbers []string
-	NextToken    *string
+	// A NextToken string is returned when you call the ListPhoneNumbersOptedOut action if additional records are available after the first page of results.
+	NextToken *string
 }
 
 // ListPlatformApplicationsInput is the "ListPlatformApplicationsInput" structure of the model.
+//
+// Input for ListPlatformApplications action.
 type ListPlatformApplicationsInput struct {
+	// NextToken string is used when calling ListPlatformApplications action to retrieve additional records that are available after the first page results.
 	NextToken *string
 }
 
 // ListPlatformApplicationsResponse is the "ListPlatformApplicationsResponse" structure of the model.
+//
+// Response for ListPlatformApplications action.
 type ListPlatformApplicationsResponse struct {
+	// Platform applications returned when calling ListPlatformApplications action.
 	PlatformApplications []*PlatformApplication
-	NextToken            *string
+	// NextToken string is returned when calling ListPlatformApplications action if additional records are available after the first page results.
+	NextToken *string
 }
 
 // ListSMSSandboxPhoneNumbersInput is the "ListSMSSandboxPhoneNumbersInput" structure of the model.
 type ListSMSSandboxPhoneNumbersInput struct {
-	NextToken  *string
+	// Token that the previous ListSMSSandboxPhoneNumbersInput request returns.
+	NextToken *string
+	// The maximum number of phone numbers to return.
 	MaxResults *int32
 }
 
 // ListSMSSandboxPhoneNumbersResult is the "ListSMSSandboxPhoneNumbersResult" structure of the model.
 type ListSMSSandboxPhoneNumbersResult struct {
+	// A list of the calling account's pending and verified phone numbers.
 	PhoneNumbers []*SMSSandboxPhoneNumber
-	NextToken    *string
+	// A NextToken string is returned when you call the ListSMSSandboxPhoneNumbersInput operation if additional pages of records are available.
+	NextToken *string
 }
 
 // ListSubscriptionsByTopicInput is the "ListSubscriptionsByTopicInput" structure of the model.
+//
+// Input for ListSubscriptionsByTopic action.
 type ListSubscriptionsByTopicInput struct {
-	TopicArn  *string
+	// The ARN of the topic for which you wish to find subscriptions.
+	TopicArn *string
+	// Token returned by the previous ListSubscriptionsByTopic request.
 	NextToken *string
 }
 
 // ListSubscriptionsByTopicResponse is the "ListSubscriptionsByTopicResponse" structure of the model.
+//
+// Response for ListSubscriptionsByTopic action.
 type ListSubscriptionsByTopicResponse struct {
+	// A list of subscriptions.
 	Subscriptions []*Subscription
-	NextToken     *string
+	// Token to pass along to the next ListSubscriptionsByTopic request.
+	NextToken *string
 }
 
 // ListSubscriptionsInput is the "ListSubscriptionsInput" structure of the model.
+//
+// Input for ListSubscriptions action.
 type ListSubscriptionsInput struct {
+	// Token returned by the previous ListSubscriptions request.
 	NextToken *string
 }
 
 // ListSubscriptionsResponse is the "ListSubscriptionsResponse" structure of the model.
+//
+// Response for ListSubscriptions action
 type ListSubscriptionsResponse struct {
+	// A list of subscriptions.
 	Subscriptions []*Subscription
-	NextToken     *string
+	// Token to pass along to the next ListSubscriptions request.
+	NextToken *string
 }
 
 // ListTagsForResourceRequest is the "ListTagsForResourceRequest" structure of the model.
 type ListTagsForResourceRequest struct {
+	// The ARN of the topic for which to list tags.
 	ResourceArn *string
 }
 
 // ListTagsForResourceResponse is the "ListTagsForResourceResponse" structure of the model.
 type ListTagsForResourceResponse struct {
+	// The tags associated with the specified topic.
 	Tags []*Tag
 }
 
 // ListTopicsInput is the "ListTopicsInput" structure of the model.
 type ListTopicsInput struct {
+	// Token returned by the previous ListTopics request.
 	NextToken *string
 }
 
 // ListTopicsResponse is the "ListTopicsResponse" structure of the model.
+//
+// Response for ListTopics action.
 type ListTopicsResponse struct {
-	Topics    []*Topic
+	// A list of topic ARNs.
+	Topics []*Topic
+	// Token to pass along to the next ListTopics request.
 	NextToken *string
 }
 
 // MessageAttributeValue is the "MessageAttributeValue" structure of the model.
+//
+// The user-specified message attribute value.
 type MessageAttributeValue struct {
-	DataType    *string
+	// Amazon SNS supports the following logical data types: String, String.Array, Number, and Binary.
+	DataType *string
+	// Strings are Unicode with UTF8 binary encoding.
 	StringValue *string
+	// Binary type attributes can store any binary data, for example, compressed data, encrypted data, or images.
 	BinaryValue []byte
 }
 
 // NotFoundException is the "NotFoundException" error structure of the model.
+//
+// Indicates that the requested resource does not exist.
 type NotFoundException struct {
 	Message *string
 }
 
 // OptInPhoneNumberInput is the "OptInPhoneNumberInput" structure of the model.
+//
+// Input for the OptInPhoneNumber action.
 type OptInPhoneNumberInput struct {
+	// The phone number to opt in.
 	PhoneNumber *string
 }
 
 // OptInPhoneNumberResponse is the "OptInPhoneNumberResponse" structure of the model.
+//
+// The response for the OptInPhoneNumber action.
 type OptInPhoneNumberResponse struct {
 }
 
 // OptedOutException is the "OptedOutException" error structure of the model.
+//
+// Indicates that the specified phone number opted out of receiving SMS messages from your Amazon Web Services account.
 type OptedOutException struct {
 	Message *string
 }
 
 // PhoneNumberInformation is the "PhoneNumberInformation" structure of the model.
+//
+// A list of phone numbers and their metadata.
 type PhoneNumberInformation struct {
-	CreatedAt          *time.Time
-	PhoneNumber        *string
-	Status             *string
-	Iso2CountryCode    *string
-	RouteType          *string
+	// The date and time when the phone number was created.
+	CreatedAt *time.Time
+	// The phone number.
+	PhoneNumber *string
+	// The status of the phone number.
+	Status *string
+	// The two-character code for the country or region, in ISO 3166-1 alpha-2 format.
+	Iso2CountryCode *string
+	// The list of supported routes.
+	RouteType *string
+	// The capabilities of each phone number.
 	NumberCapabilities []string
 }
 
 // PlatformApplication is the "PlatformApplication" structure of the model.
+//
+// Platform application object.
 type PlatformApplication struct {
+	// PlatformApplicationArn for platform application object.
 	PlatformApplicationArn *string
-	Attributes             map[string]string
+	// Attributes for platform application object.
+	Attributes map[string]string
 }
 
 // PlatformApplicationDisabledException is the "PlatformApplicationDisabledException" error structure of the model.
+//
+// Exception error indicating platform application disabled.
 type PlatformApplicationDisabledException struct {
+	// Message for platform application disabled.
 	Message *string
 }
 
 // PublishBatchInput is the "PublishBatchInput" structure of the model.
 type PublishBatchInput struct {
-	TopicArn                   *string
+	// The Amazon resource name (ARN) of the topic you want to batch publish to.
+	TopicArn *string
+	// A list of PublishBatch request entries to be sent to the SNS topic.
 	PublishBatchRequestEntries []*PublishBatchRequestEntry
 }
 
 // PublishBatchRequestEntry is the "PublishBatchRequestEntry" structure of the model.
+//
+// Contains the details of a single Amazon SNS message along with an Id that identifies a message within the batch.
 type PublishBatchRequestEntry struct {
-	Id                     *string
-	Message                *string
-	Subject                *string
-	MessageStructure       *string
-	MessageAttributes      map[string]*MessageAttributeValue
+	// An identifier for the message in this batch.
+	Id *string
+	// The body of the message.
+	Message *string
+	// The subject of the batch message.
+	Subject *string
+	// Set MessageStructure to json if you want to send a different message for each protocol.
+	MessageStructure *string
+	// Each message attribute consists of a Name, Type, and Value.
+	MessageAttributes map[string]*MessageAttributeValue
+	// This parameter applies only to FIFO (first-in-first-out) topics.
 	MessageDeduplicationId *string
-	MessageGroupId         *string
+	// This parameter applies only to FIFO (first-in-first-out) topics.
+	MessageGroupId *string
 }
 
 // PublishBatchResponse is the "PublishBatchResponse" structure of the model.
 type PublishBatchResponse struct {
+	// A list of successful PublishBatch responses.
 	Successful []*PublishBatchResultEntry
-	Failed     []*BatchResultErrorEntry
+	// A list of failed PublishBatch responses.
+	Failed []*BatchResultErrorEntry
 }
 
 // PublishBatchResultEntry is the "PublishBatchResultEntry" structure of the model.
+//
+// Encloses data related to a successful message in a batch request for topic.
 type PublishBatchResultEntry struct {
-	Id             *string
-	MessageId      *string
+	// The Id of an entry in a batch request.
+	Id *string
+	// An identifier for the message.
+	MessageId *string
+	// This parameter applies only to FIFO (first-in-first-out) topics.
 	SequenceNumber *string
 }
 
 // PublishInput is the "PublishInput" structure of the model.
+//
+// Input for Publish action.
 type PublishInput struct {
-	TopicArn               *string
-	TargetArn              *string
-	PhoneNumber            *string
-	Message                *string
-	Subject                *string
-	MessageStructure       *string
-	MessageAttributes      map[string]*MessageAttributeValue
+	// The topic you want to publish to.
+	TopicArn *string
+	// If you don't specify a value for the TargetArn parameter, you must specify a value for the PhoneNumber or TopicArn parameters.
+	TargetArn *string
+	// The phone number to which you want to deliver an SMS message.
+	PhoneNumber *string
+	// The message you want to send.
+	Message *string
+	// Optional parameter to be used as the "Subject" line when the message is delivered to email endpoints.
+	Subject *string
+	// Set MessageStructure to json if you want to send a different message for each protocol.
+	MessageStructure *string
+	// Message attributes for Publish action.
+	MessageAttributes map[string]*MessageAttributeValue
+	// This parameter applies only to FIFO (first-in-first-out) topics.
 	MessageDeduplicationId *string
-	MessageGroupId         *string
+	// This parameter applies only to FIFO (first-in-first-out) topics.
+	MessageGroupId *string
 }
 
 // PublishResponse is the "PublishResponse" structure of the model.
+//
+// Response for Publish action.
 type PublishResponse struct {
-	MessageId      *string
+	// Unique identifier assigned to the published message.
+	MessageId *string
+	// This response element applies only to FIFO (first-in-first-out) topics.
 	SequenceNumber *string
 }
 
 // PutDataProtectionPolicyInput is the "PutDataProtectionPolicyInput" structure of the model.
 type PutDataProtectionPolicyInput struct {
-	ResourceArn          *string
+	// The ARN of the topic whose DataProtectionPolicy you want to add or update.
+	ResourceArn *string
+	// The JSON serialization of the topic's DataProtectionPolicy.
 	DataProtectionPolicy *string
 }
 
 // RemovePermissionInput is the "RemovePermissionInput" structure of the model.
+//
+// Input for RemovePermission action.
 type RemovePermissionInput struct {
+	// The ARN of the topic whose access control policy you wish to modify.
 	TopicArn *string
-	Label    *string
+	// The unique label of the statement you want to remove.
+	Label *string
 }
 
 // ReplayLimitExceededException is the "ReplayLimitExceededException" error structure of the model.
+//
+// Indicates that the request parameter has exceeded the maximum number of concurrent message replays.
 type ReplayLimitExceededException struct {
 	Message *string
 }
 
 // ResourceNotFoundException is the "ResourceNotFoundException" error structure of the model.
+//
+// Can’t perform the action on the specified resource.
 type ResourceNotFoundException struct {
 	Message *string
 }
 
 // SMSSandboxPhoneNumber is the "SMSSandboxPhoneNumber" structure of the model.
+//
+// A verified or pending destination phone number in the SMS sandbox.
 type SMSSandboxPhoneNumber struct {
+	// The destination phone number.
 	PhoneNumber *string
-	Status      *string
+	// The destination phone number's verification status.
+	Status *string
 }
 
 // SetEndpointAttributesInput is the "SetEndpointAttributesInput" structure of the model.
+//
+// Input for SetEndpointAttributes action.
 type SetEndpointAttributesInput struct {
+	// EndpointArn used for SetEndpointAttributes action.
 	EndpointArn *string
-	Attributes  map[string]string
+	// A map of the endpoint attributes.
+	Attributes map[string]string
 }
 
 // SetPlatformApplicationAttributesInput is the "SetPlatformApplicationAttributesInput" structure of the model.
+//
+// Input for SetPlatformApplicationAttributes action.
 type SetPlatformApplicationAttributesInput struct {
+	// PlatformApplicationArn for SetPlatformApplicationAttributes action.
 	PlatformApplicationArn *string
-	Attributes             map[string]string
+	// A map of the platform application attributes.
+	Attributes map[string]string
 }
 
 // SetSMSAttributesInput is the "SetSMSAttributesInput" structure of the model.
+//
+// The input for the SetSMSAttributes action.
 type SetSMSAttributesInput struct {
+	// The default settings for sending SMS messages from your Amazon Web Services account.
 	Attributes map[string]string
 }
 
 // SetSMSAttributesResponse is the "SetSMSAttributesResponse" structure of the model.
+//
+// The response for the SetSMSAttributes action.
 type SetSMSAttributesResponse struct {
 }
 
 // SetSubscriptionAttributesInput is the "SetSubscriptionAttributesInput" structure of the model.
+//
+// Input for SetSubscriptionAttributes action.
 type SetSubscriptionAttributesInput struct {
+	// The ARN of the subscription to modify.
 	SubscriptionArn *string
-	AttributeName   *string
-	AttributeValue  *string
+	// A map of attributes with their corresponding values.
+	AttributeName *string
+	// The new value for the attribute in JSON format.
+	AttributeValue *string
 }
 
 // SetTopicAttributesInput is the "SetTopicAttributesInput" structure of the model.
+//
+// Input for SetTopicAttributes action.
 type SetTopicAttributesInput struct {
-	TopicArn       *string
-	AttributeName  *string
+	// The ARN of the topic to modify.
+	TopicArn *string
+	// A map of attributes with their corresponding values.
+	AttributeName *string
+	// The new value for the attribute.
 	AttributeValue *string
 }
 
 // StaleTagException is the "StaleTagException" error structure of the model.
+//
+// A tag has been added to a resource with the same ARN as a deleted resource.
 type StaleTagException struct {
 	Message *string
 }
 
 // SubscribeInput is the "SubscribeInput" structure of the model.
+//
+// Input for Subscribe action.
 type SubscribeInput struct {
-	TopicArn              *string
-	Protocol              *string
-	Endpoint              *string
-	Attributes            map[string]string
+	// The ARN of the topic you want to subscribe to.
+	TopicArn *string
+	// The protocol that you want to use.
+	Protocol *string
+	// The endpoint that you want to receive notifications.
+	Endpoint *string
+	// A map of attributes with their corresponding values.
+	Attributes map[string]string
+	// Sets whether the response from the Subscribe request includes the subscription ARN, even if the subscription is not yet confirmed.
 	ReturnSubscriptionArn *bool
 }
 
 // SubscribeResponse is the "SubscribeResponse" structure of the model.
+//
+// Response for Subscribe action.
 type SubscribeResponse struct {
+	// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the subscription requires confirmation.
 	SubscriptionArn *string
 }
 
 // Subscription is the "Subscription" structure of the model.
+//
+// A wrapper type for the attributes of an Amazon SNS subscription.
 type Subscription struct {
+	// The subscription's ARN.
 	SubscriptionArn *string
-	Owner           *string
-	Protocol        *string
-	Endpoint        *string
-	TopicArn        *string
+	// The subscription's owner.
+	Owner *string
+	// The subscription's protocol.
+	Protocol *string
+	// The subscription's endpoint (format depends on the protocol).
+	Endpoint *string
+	// The ARN of the subscription's topic.
+	TopicArn *string
 }
 
 // SubscriptionLimitExceededException is the "SubscriptionLimitExceededException" error structure of the model.
+//
+// Indicates that the customer already owns the maximum allowed number of subscriptions.
 type SubscriptionLimitExceededException struct {
 	Message *string
 }
 
 // Tag is the "Tag" structure of the model.
+//
+// The list of tags to be added to the specified topic.
 type Tag struct {
-	Key   *string
+	// The required key portion of the tag.
+	Key *string
+	// The optional value portion of the tag.
 	Value *string
 }
 
 // TagLimitExceededException is the "TagLimitExceededException" error structure of the model.
+//
+// Can't add more than 50 tags to a topic.
 type TagLimitExceededException struct {
 	Message *string
 }
 
 // TagPolicyException is the "TagPolicyException" error structure of the model.
+//
+// The request doesn't comply with the IAM tag policy.
 type TagPolicyException struct {
 	Message *string
 }
 
 // TagResourceRequest is the "TagResourceRequest" structure of the model.
 type TagResourceRequest struct {
+	// The ARN of the topic to which to add tags.
 	ResourceArn *string
-	Tags        []*Tag
+	// The tags to be added to the specified topic.
+	Tags []*Tag
 }
 
 // TagResourceResponse is the "TagResourceResponse" structure of the model.
@@ -1168,34 +1570,49 @@ type TagResourceResponse struct {
 }
 
 // ThrottledException is the "ThrottledException" error structure of the model.
+//
+// Indicates that the rate at which requests have been submitted for this action exceeds the limit for your Amazon Web Services account.
 type ThrottledException struct {
+	// Throttled request.
 	Message *string
 }
 
 // TooManyEntriesInBatchRequestException is the "TooManyEntriesInBatchRequestException" error structure of the model.
+//
+// The batch request contains more entries than permissible.
 type TooManyEntriesInBatchRequestException struct {
 	Message *string
 }
 
 // Topic is the "Topic" structure of the model.
+//
+// A wrapper type for the topic's Amazon Resource Name (ARN).
 type Topic struct {
+	// The topic's ARN.
 	TopicArn *string
 }
 
 // TopicLimitExceededException is the "TopicLimitExceededException" error structure of the model.
+//
+// Indicates that the customer already owns the maximum allowed number of topics.
 type TopicLimitExceededException struct {
 	Message *string
 }
 
 // UnsubscribeInput is the "UnsubscribeInput" structure of the model.
+//
+// Input for Unsubscribe action.
 type UnsubscribeInput struct {
+	// The ARN of the subscription to be deleted.
 	SubscriptionArn *string
 }
 
 // UntagResourceRequest is the "UntagResourceRequest" structure of the model.
 type UntagResourceRequest struct {
+	// The ARN of the topic from which to remove tags.
 	ResourceArn *string
-	TagKeys     []string
+	// The list of tag keys to remove from the specified topic.
+	TagKeys []string
 }
 
 // UntagResourceResponse is the "UntagResourceResponse" structure of the model.
@@ -1203,28 +1620,39 @@ type UntagResourceResponse struct {
 }
 
 // UserErrorException is the "UserErrorException" error structure of the model.
+//
+// Indicates that a request parameter does not comply with the associated constraints.
 type UserErrorException struct {
 	Message *string
 }
 
 // ValidationException is the "ValidationException" error structure of the model.
+//
+// Indicates that a parameter in the request is invalid.
 type ValidationException struct {
 	Message *string
 }
 
 // VerificationException is the "VerificationException" error structure of the model.
+//
+// Indicates that the one-time password (OTP) used for verification is invalid.
 type VerificationException struct {
 	Message *string
-	Status  *string
+	// The status of the verification error.
+	Status *string
 }
 
 // VerifySMSSandboxPhoneNumberInput is the "VerifySMSSandboxPhoneNumberInput" structure of the model.
 type VerifySMSSandboxPhoneNumberInput struct {
-	PhoneNumber     *string
+	// The destination phone number to verify.
+	PhoneNumber *string
+	// The OTP sent to the destination number from the CreateSMSSandBoxPhoneNumber call.
 	OneTimePassword *string
 }
 
 // VerifySMSSandboxPhoneNumberResult is the "VerifySMSSandboxPhoneNumberResult" structure of the model.
+//
+// The destination phone number's verification status.
 type VerifySMSSandboxPhoneNumberResult struct {
 }
 

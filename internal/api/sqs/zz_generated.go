@@ -24,7 +24,7 @@ func newService() *api.Service {
 	s := newSchema()
 	svc := &api.Service{Name: "sqs", ServiceID: "SQS", EndpointPrefix: "sqs", SigningName: "sqs", APIVersion: "2012-11-05", Protocols: []string{"json", "query"}, JSONVersion: "1.0", TargetPrefix: "AmazonSQS", AWSQueryCompatible: true, Operations: operations(s), Errors: map[string]*api.Shape{"BatchEntryIdsNotDistinct": &s[4], "BatchRequestTooLong": &s[5], "EmptyBatchRequest": &s[31], "InvalidAddress": &s[37], "InvalidAttributeName": &s[38], "InvalidAttributeValue": &s[39], "InvalidBatchEntryId": &s[40], "InvalidIdFormat": &s[41], "InvalidMessageContents": &s[42], "InvalidSecurity": &s[43], "KmsAccessDenied": &s[44], "KmsDisabled": &s[45], "KmsInvalidKeyUsage": &s[46], "KmsInvalidState": &s[47], "KmsNotFound": &s[48], "KmsOptInRequired": &s[49], "KmsThrottled": &s[50], "MessageNotInflight": &s[69], "OverLimit": &s[77], "PurgeQueueInProgress": &s[78], "QueueDeletedRecently": &s[82], "QueueDoesNotExist": &s[83], "QueueNameExists": &s[84], "ReceiptHandleIsInvalid": &s[86], "RequestThrottled": &s[90], "ResourceNotFoundException": &s[91], "TooManyEntriesInBatchRequest": &s[111], "UnsupportedOperation": &s[112]}}
 	svc.Variants = map[string]*api.Service{
-		"query": queryService(),
+		"query": queryService(svc.Operations),
 	}
 	svc.Index()
 	return svc
@@ -59,39 +59,40 @@ func operations(s []api.Shape) []*api.Operation {
 }
 
 // queryService describes SQS as the query protocol sees it: the same operations
-// and Go types, with that protocol's serialization traits.
-func queryService() *api.Service {
+// and Go types, with that protocol's serialization traits. Its operations
+// share NewInput and Invoke with primary, the primary description's.
+func queryService(primary []*api.Operation) *api.Service {
 	s := querySchema()
-	svc := &api.Service{Name: "sqs", ServiceID: "SQS", EndpointPrefix: "sqs", SigningName: "sqs", APIVersion: "2012-11-05", Protocols: []string{"query"}, JSONVersion: "1.0", TargetPrefix: "AmazonSQS", XMLNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", AWSQueryCompatible: true, Operations: queryOperations(s), Errors: map[string]*api.Shape{"BatchEntryIdsNotDistinct": &s[4], "BatchRequestTooLong": &s[5], "EmptyBatchRequest": &s[31], "InvalidAddress": &s[37], "InvalidAttributeName": &s[38], "InvalidAttributeValue": &s[39], "InvalidBatchEntryId": &s[40], "InvalidIdFormat": &s[41], "InvalidMessageContents": &s[42], "InvalidSecurity": &s[43], "KmsAccessDenied": &s[44], "KmsDisabled": &s[45], "KmsInvalidKeyUsage": &s[46], "KmsInvalidState": &s[47], "KmsNotFound": &s[48], "KmsOptInRequired": &s[49], "KmsThrottled": &s[50], "MessageNotInflight": &s[69], "OverLimit": &s[77], "PurgeQueueInProgress": &s[78], "QueueDeletedRecently": &s[82], "QueueDoesNotExist": &s[83], "QueueNameExists": &s[84], "ReceiptHandleIsInvalid": &s[86], "RequestThrottled": &s[90], "ResourceNotFoundException": &s[91], "TooManyEntriesInBatchRequest": &s[111], "UnsupportedOperation": &s[112]}}
+	svc := &api.Service{Name: "sqs", ServiceID: "SQS", EndpointPrefix: "sqs", SigningName: "sqs", APIVersion: "2012-11-05", Protocols: []string{"query"}, JSONVersion: "1.0", TargetPrefix: "AmazonSQS", XMLNamespace: "http://queue.amazonaws.com/doc/2012-11-05/", AWSQueryCompatible: true, Operations: queryOperations(s, primary), Errors: map[string]*api.Shape{"BatchEntryIdsNotDistinct": &s[4], "BatchRequestTooLong": &s[5], "EmptyBatchRequest": &s[31], "InvalidAddress": &s[37], "InvalidAttributeName": &s[38], "InvalidAttributeValue": &s[39], "InvalidBatchEntryId": &s[40], "InvalidIdFormat": &s[41], "InvalidMessageContents": &s[42], "InvalidSecurity": &s[43], "KmsAccessDenied": &s[44], "KmsDisabled": &s[45], "KmsInvalidKeyUsage": &s[46], "KmsInvalidState": &s[47], "KmsNotFound": &s[48], "KmsOptInRequired": &s[49], "KmsThrottled": &s[50], "MessageNotInflight": &s[69], "OverLimit": &s[77], "PurgeQueueInProgress": &s[78], "QueueDeletedRecently": &s[82], "QueueDoesNotExist": &s[83], "QueueNameExists": &s[84], "ReceiptHandleIsInvalid": &s[86], "RequestThrottled": &s[90], "ResourceNotFoundException": &s[91], "TooManyEntriesInBatchRequest": &s[111], "UnsupportedOperation": &s[112]}}
 	svc.Index()
 	return svc
 }
 
-func queryOperations(s []api.Shape) []*api.Operation {
+func queryOperations(s []api.Shape, primary []*api.Operation) []*api.Operation {
 	return []*api.Operation{
-		{Name: "AddPermission", Method: "POST", RequestURI: "/", Input: &s[2], Errors: []*api.Shape{&s[77], &s[90], &s[83], &s[37], &s[43], &s[112]}, NewInput: func() any { return new(AddPermissionRequest) }, Invoke: invoke(Handler.AddPermission)},
-		{Name: "CancelMessageMoveTask", Method: "POST", RequestURI: "/", Input: &s[12], Output: &s[13], ResultWrapper: "CancelMessageMoveTaskResult", Errors: []*api.Shape{&s[91], &s[90], &s[37], &s[43], &s[112]}, NewInput: func() any { return new(CancelMessageMoveTaskRequest) }, Invoke: invoke(Handler.CancelMessageMoveTask)},
-		{Name: "ChangeMessageVisibility", Method: "POST", RequestURI: "/", Input: &s[20], Errors: []*api.Shape{&s[69], &s[86], &s[90], &s[83], &s[112], &s[37], &s[43]}, NewInput: func() any { return new(ChangeMessageVisibilityRequest) }, Invoke: invoke(Handler.ChangeMessageVisibility)},
-		{Name: "ChangeMessageVisibilityBatch", Method: "POST", RequestURI: "/", Input: &s[14], Output: &s[17], ResultWrapper: "ChangeMessageVisibilityBatchResult", Errors: []*api.Shape{&s[111], &s[31], &s[4], &s[40], &s[90], &s[83], &s[112], &s[37], &s[43]}, NewInput: func() any { return new(ChangeMessageVisibilityBatchRequest) }, Invoke: invoke(Handler.ChangeMessageVisibilityBatch)},
-		{Name: "CreateQueue", Method: "POST", RequestURI: "/", Input: &s[21], Output: &s[22], ResultWrapper: "CreateQueueResult", Errors: []*api.Shape{&s[82], &s[84], &s[90], &s[37], &s[38], &s[39], &s[112], &s[43]}, NewInput: func() any { return new(CreateQueueRequest) }, Invoke: invoke(Handler.CreateQueue)},
-		{Name: "DeleteMessage", Method: "POST", RequestURI: "/", Input: &s[29], Errors: []*api.Shape{&s[41], &s[86], &s[90], &s[83], &s[112], &s[43], &s[37]}, NewInput: func() any { return new(DeleteMessageRequest) }, Invoke: invoke(Handler.DeleteMessage)},
-		{Name: "DeleteMessageBatch", Method: "POST", RequestURI: "/", Input: &s[23], Output: &s[26], ResultWrapper: "DeleteMessageBatchResult", Errors: []*api.Shape{&s[111], &s[31], &s[4], &s[40], &s[90], &s[83], &s[112], &s[37], &s[43]}, NewInput: func() any { return new(DeleteMessageBatchRequest) }, Invoke: invoke(Handler.DeleteMessageBatch)},
-		{Name: "DeleteQueue", Method: "POST", RequestURI: "/", Input: &s[30], Errors: []*api.Shape{&s[90], &s[83], &s[37], &s[112], &s[43]}, NewInput: func() any { return new(DeleteQueueRequest) }, Invoke: invoke(Handler.DeleteQueue)},
-		{Name: "GetQueueAttributes", Method: "POST", RequestURI: "/", Input: &s[33], Output: &s[34], ResultWrapper: "GetQueueAttributesResult", Errors: []*api.Shape{&s[38], &s[90], &s[83], &s[112], &s[43], &s[37]}, NewInput: func() any { return new(GetQueueAttributesRequest) }, Invoke: invoke(Handler.GetQueueAttributes)},
-		{Name: "GetQueueUrl", Method: "POST", RequestURI: "/", Input: &s[35], Output: &s[36], ResultWrapper: "GetQueueUrlResult", Errors: []*api.Shape{&s[90], &s[83], &s[37], &s[43], &s[112]}, NewInput: func() any { return new(GetQueueUrlRequest) }, Invoke: invoke(Handler.GetQueueUrl)},
-		{Name: "ListDeadLetterSourceQueues", Method: "POST", RequestURI: "/", Input: &s[51], Output: &s[52], ResultWrapper: "ListDeadLetterSourceQueuesResult", Errors: []*api.Shape{&s[83], &s[90], &s[43], &s[37], &s[112]}, NewInput: func() any { return new(ListDeadLetterSourceQueuesRequest) }, Invoke: invoke(Handler.ListDeadLetterSourceQueues)},
-		{Name: "ListMessageMoveTasks", Method: "POST", RequestURI: "/", Input: &s[53], Output: &s[54], ResultWrapper: "ListMessageMoveTasksResult", Errors: []*api.Shape{&s[91], &s[90], &s[37], &s[43], &s[112]}, NewInput: func() any { return new(ListMessageMoveTasksRequest) }, Invoke: invoke(Handler.ListMessageMoveTasks)},
-		{Name: "ListQueueTags", Method: "POST", RequestURI: "/", Input: &s[57], Output: &s[58], ResultWrapper: "ListQueueTagsResult", Errors: []*api.Shape{&s[90], &s[83], &s[112], &s[37], &s[43]}, NewInput: func() any { return new(ListQueueTagsRequest) }, Invoke: invoke(Handler.ListQueueTags)},
-		{Name: "ListQueues", Method: "POST", RequestURI: "/", Input: &s[59], Output: &s[60], ResultWrapper: "ListQueuesResult", Errors: []*api.Shape{&s[90], &s[43], &s[37], &s[112]}, NewInput: func() any { return new(ListQueuesRequest) }, Invoke: invoke(Handler.ListQueues)},
-		{Name: "PurgeQueue", Method: "POST", RequestURI: "/", Input: &s[79], Errors: []*api.Shape{&s[83], &s[78], &s[90], &s[37], &s[43], &s[112]}, NewInput: func() any { return new(PurgeQueueRequest) }, Invoke: invoke(Handler.PurgeQueue)},
-		{Name: "ReceiveMessage", Method: "POST", RequestURI: "/", Input: &s[87], Output: &s[88], ResultWrapper: "ReceiveMessageResult", Errors: []*api.Shape{&s[112], &s[77], &s[90], &s[83], &s[43], &s[45], &s[47], &s[48], &s[49], &s[50], &s[44], &s[46], &s[37]}, NewInput: func() any { return new(ReceiveMessageRequest) }, Invoke: invoke(Handler.ReceiveMessage)},
-		{Name: "RemovePermission", Method: "POST", RequestURI: "/", Input: &s[89], Errors: []*api.Shape{&s[37], &s[90], &s[83], &s[43], &s[112]}, NewInput: func() any { return new(RemovePermissionRequest) }, Invoke: invoke(Handler.RemovePermission)},
-		{Name: "SendMessage", Method: "POST", RequestURI: "/", Input: &s[98], Output: &s[99], ResultWrapper: "SendMessageResult", Errors: []*api.Shape{&s[42], &s[112], &s[90], &s[83], &s[43], &s[45], &s[47], &s[48], &s[49], &s[50], &s[44], &s[46], &s[37]}, NewInput: func() any { return new(SendMessageRequest) }, Invoke: invoke(Handler.SendMessage)},
-		{Name: "SendMessageBatch", Method: "POST", RequestURI: "/", Input: &s[92], Output: &s[95], ResultWrapper: "SendMessageBatchResult", Errors: []*api.Shape{&s[111], &s[31], &s[4], &s[5], &s[40], &s[112], &s[90], &s[83], &s[43], &s[45], &s[47], &s[48], &s[49], &s[50], &s[44], &s[46], &s[37]}, NewInput: func() any { return new(SendMessageBatchRequest) }, Invoke: invoke(Handler.SendMessageBatch)},
-		{Name: "SetQueueAttributes", Method: "POST", RequestURI: "/", Input: &s[100], Errors: []*api.Shape{&s[38], &s[39], &s[90], &s[83], &s[112], &s[77], &s[37], &s[43]}, NewInput: func() any { return new(SetQueueAttributesRequest) }, Invoke: invoke(Handler.SetQueueAttributes)},
-		{Name: "StartMessageMoveTask", Method: "POST", RequestURI: "/", Input: &s[101], Output: &s[102], ResultWrapper: "StartMessageMoveTaskResult", Errors: []*api.Shape{&s[91], &s[90], &s[37], &s[43], &s[112]}, NewInput: func() any { return new(StartMessageMoveTaskRequest) }, Invoke: invoke(Handler.StartMessageMoveTask)},
-		{Name: "TagQueue", Method: "POST", RequestURI: "/", Input: &s[108], Errors: []*api.Shape{&s[37], &s[90], &s[83], &s[43], &s[112]}, NewInput: func() any { return new(TagQueueRequest) }, Invoke: invoke(Handler.TagQueue)},
-		{Name: "UntagQueue", Method: "POST", RequestURI: "/", Input: &s[113], Errors: []*api.Shape{&s[37], &s[90], &s[83], &s[43], &s[112]}, NewInput: func() any { return new(UntagQueueRequest) }, Invoke: invoke(Handler.UntagQueue)},
+		{Name: "AddPermission", Method: "POST", RequestURI: "/", Input: &s[2], Errors: []*api.Shape{&s[77], &s[90], &s[83], &s[37], &s[43], &s[112]}, NewInput: primary[0].NewInput, Invoke: primary[0].Invoke},
+		{Name: "CancelMessageMoveTask", Method: "POST", RequestURI: "/", Input: &s[12], Output: &s[13], ResultWrapper: "CancelMessageMoveTaskResult", Errors: []*api.Shape{&s[91], &s[90], &s[37], &s[43], &s[112]}, NewInput: primary[1].NewInput, Invoke: primary[1].Invoke},
+		{Name: "ChangeMessageVisibility", Method: "POST", RequestURI: "/", Input: &s[20], Errors: []*api.Shape{&s[69], &s[86], &s[90], &s[83], &s[112], &s[37], &s[43]}, NewInput: primary[2].NewInput, Invoke: primary[2].Invoke},
+		{Name: "ChangeMessageVisibilityBatch", Method: "POST", RequestURI: "/", Input: &s[14], Output: &s[17], ResultWrapper: "ChangeMessageVisibilityBatchResult", Errors: []*api.Shape{&s[111], &s[31], &s[4], &s[40], &s[90], &s[83], &s[112], &s[37], &s[43]}, NewInput: primary[3].NewInput, Invoke: primary[3].Invoke},
+		{Name: "CreateQueue", Method: "POST", RequestURI: "/", Input: &s[21], Output: &s[22], ResultWrapper: "CreateQueueResult", Errors: []*api.Shape{&s[82], &s[84], &s[90], &s[37], &s[38], &s[39], &s[112], &s[43]}, NewInput: primary[4].NewInput, Invoke: primary[4].Invoke},
+		{Name: "DeleteMessage", Method: "POST", RequestURI: "/", Input: &s[29], Errors: []*api.Shape{&s[41], &s[86], &s[90], &s[83], &s[112], &s[43], &s[37]}, NewInput: primary[5].NewInput, Invoke: primary[5].Invoke},
+		{Name: "DeleteMessageBatch", Method: "POST", RequestURI: "/", Input: &s[23], Output: &s[26], ResultWrapper: "DeleteMessageBatchResult", Errors: []*api.Shape{&s[111], &s[31], &s[4], &s[40], &s[90], &s[83], &s[112], &s[37], &s[43]}, NewInput: primary[6].NewInput, Invoke: primary[6].Invoke},
+		{Name: "DeleteQueue", Method: "POST", RequestURI: "/", Input: &s[30], Errors: []*api.Shape{&s[90], &s[83], &s[37], &s[112], &s[43]}, NewInput: primary[7].NewInput, Invoke: primary[7].Invoke},
+		{Name: "GetQueueAttributes", Method: "POST", RequestURI: "/", Input: &s[33], Output: &s[34], ResultWrapper: "GetQueueAttributesResult", Errors: []*api.Shape{&s[38], &s[90], &s[83], &s[112], &s[43], &s[37]}, NewInput: primary[8].NewInput, Invoke: primary[8].Invoke},
+		{Name: "GetQueueUrl", Method: "POST", RequestURI: "/", Input: &s[35], Output: &s[36], ResultWrapper: "GetQueueUrlResult", Errors: []*api.Shape{&s[90], &s[83], &s[37], &s[43], &s[112]}, NewInput: primary[9].NewInput, Invoke: primary[9].Invoke},
+		{Name: "ListDeadLetterSourceQueues", Method: "POST", RequestURI: "/", Input: &s[51], Output: &s[52], ResultWrapper: "ListDeadLetterSourceQueuesResult", Errors: []*api.Shape{&s[83], &s[90], &s[43], &s[37], &s[112]}, NewInput: primary[10].NewInput, Invoke: primary[10].Invoke},
+		{Name: "ListMessageMoveTasks", Method: "POST", RequestURI: "/", Input: &s[53], Output: &s[54], ResultWrapper: "ListMessageMoveTasksResult", Errors: []*api.Shape{&s[91], &s[90], &s[37], &s[43], &s[112]}, NewInput: primary[11].NewInput, Invoke: primary[11].Invoke},
+		{Name: "ListQueueTags", Method: "POST", RequestURI: "/", Input: &s[57], Output: &s[58], ResultWrapper: "ListQueueTagsResult", Errors: []*api.Shape{&s[90], &s[83], &s[112], &s[37], &s[43]}, NewInput: primary[12].NewInput, Invoke: primary[12].Invoke},
+		{Name: "ListQueues", Method: "POST", RequestURI: "/", Input: &s[59], Output: &s[60], ResultWrapper: "ListQueuesResult", Errors: []*api.Shape{&s[90], &s[43], &s[37], &s[112]}, NewInput: primary[13].NewInput, Invoke: primary[13].Invoke},
+		{Name: "PurgeQueue", Method: "POST", RequestURI: "/", Input: &s[79], Errors: []*api.Shape{&s[83], &s[78], &s[90], &s[37], &s[43], &s[112]}, NewInput: primary[14].NewInput, Invoke: primary[14].Invoke},
+		{Name: "ReceiveMessage", Method: "POST", RequestURI: "/", Input: &s[87], Output: &s[88], ResultWrapper: "ReceiveMessageResult", Errors: []*api.Shape{&s[112], &s[77], &s[90], &s[83], &s[43], &s[45], &s[47], &s[48], &s[49], &s[50], &s[44], &s[46], &s[37]}, NewInput: primary[15].NewInput, Invoke: primary[15].Invoke},
+		{Name: "RemovePermission", Method: "POST", RequestURI: "/", Input: &s[89], Errors: []*api.Shape{&s[37], &s[90], &s[83], &s[43], &s[112]}, NewInput: primary[16].NewInput, Invoke: primary[16].Invoke},
+		{Name: "SendMessage", Method: "POST", RequestURI: "/", Input: &s[98], Output: &s[99], ResultWrapper: "SendMessageResult", Errors: []*api.Shape{&s[42], &s[112], &s[90], &s[83], &s[43], &s[45], &s[47], &s[48], &s[49], &s[50], &s[44], &s[46], &s[37]}, NewInput: primary[17].NewInput, Invoke: primary[17].Invoke},
+		{Name: "SendMessageBatch", Method: "POST", RequestURI: "/", Input: &s[92], Output: &s[95], ResultWrapper: "SendMessageBatchResult", Errors: []*api.Shape{&s[111], &s[31], &s[4], &s[5], &s[40], &s[112], &s[90], &s[83], &s[43], &s[45], &s[47], &s[48], &s[49], &s[50], &s[44], &s[46], &s[37]}, NewInput: primary[18].NewInput, Invoke: primary[18].Invoke},
+		{Name: "SetQueueAttributes", Method: "POST", RequestURI: "/", Input: &s[100], Errors: []*api.Shape{&s[38], &s[39], &s[90], &s[83], &s[112], &s[77], &s[37], &s[43]}, NewInput: primary[19].NewInput, Invoke: primary[19].Invoke},
+		{Name: "StartMessageMoveTask", Method: "POST", RequestURI: "/", Input: &s[101], Output: &s[102], ResultWrapper: "StartMessageMoveTaskResult", Errors: []*api.Shape{&s[91], &s[90], &s[37], &s[43], &s[112]}, NewInput: primary[20].NewInput, Invoke: primary[20].Invoke},
+		{Name: "TagQueue", Method: "POST", RequestURI: "/", Input: &s[108], Errors: []*api.Shape{&s[37], &s[90], &s[83], &s[43], &s[112]}, NewInput: primary[21].NewInput, Invoke: primary[21].Invoke},
+		{Name: "UntagQueue", Method: "POST", RequestURI: "/", Input: &s[113], Errors: []*api.Shape{&s[37], &s[90], &s[83], &s[43], &s[112]}, NewInput: primary[22].NewInput, Invoke: primary[22].Invoke},
 	}
 }
 
@@ -121,28 +122,73 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 // Handler is what a SQS implementation provides: one method per operation.
 // Methods return *api.Error values (see the New… constructors) for AWS errors.
 type Handler interface {
+	// AddPermission adds a permission to a queue for a specific principal.
 	AddPermission(ctx context.Context, in *AddPermissionRequest) (*AddPermissionOutput, error)
+
+	// CancelMessageMoveTask cancels a specified message movement task.
 	CancelMessageMoveTask(ctx context.Context, in *CancelMessageMoveTaskRequest) (*CancelMessageMoveTaskResult, error)
+
+	// ChangeMessageVisibility changes the visibility timeout of a specified message in a queue to a new value.
 	ChangeMessageVisibility(ctx context.Context, in *ChangeMessageVisibilityRequest) (*ChangeMessageVisibilityOutput, error)
+
+	// ChangeMessageVisibilityBatch changes the visibility timeout of multiple messages.
 	ChangeMessageVisibilityBatch(ctx context.Context, in *ChangeMessageVisibilityBatchRequest) (*ChangeMessageVisibilityBatchResult, error)
+
+	// CreateQueue creates a new standard or FIFO queue.
 	CreateQueue(ctx context.Context, in *CreateQueueRequest) (*CreateQueueResult, error)
+
+	// DeleteMessage deletes the specified message from the specified queue.
 	DeleteMessage(ctx context.Context, in *DeleteMessageRequest) (*DeleteMessageOutput, error)
+
+	// DeleteMessageBatch deletes up to ten messages from the specified queue.
 	DeleteMessageBatch(ctx context.Context, in *DeleteMessageBatchRequest) (*DeleteMessageBatchResult, error)
+
+	// DeleteQueue deletes the queue specified by the QueueUrl, regardless of the queue's contents.
 	DeleteQueue(ctx context.Context, in *DeleteQueueRequest) (*DeleteQueueOutput, error)
+
+	// GetQueueAttributes gets attributes for the specified queue.
 	GetQueueAttributes(ctx context.Context, in *GetQueueAttributesRequest) (*GetQueueAttributesResult, error)
+
+	// GetQueueUrl returns the URL of an existing Amazon SQS queue.
 	GetQueueUrl(ctx context.Context, in *GetQueueUrlRequest) (*GetQueueUrlResult, error)
+
+	// ListDeadLetterSourceQueues returns a list of your queues that have the RedrivePolicy queue attribute configured with a dead-letter queue.
 	ListDeadLetterSourceQueues(ctx context.Context, in *ListDeadLetterSourceQueuesRequest) (*ListDeadLetterSourceQueuesResult, error)
+
+	// ListMessageMoveTasks gets the most recent message movement tasks (up to 10) under a specific source queue.
 	ListMessageMoveTasks(ctx context.Context, in *ListMessageMoveTasksRequest) (*ListMessageMoveTasksResult, error)
+
+	// ListQueueTags: List all cost allocation tags added to the specified Amazon SQS queue.
 	ListQueueTags(ctx context.Context, in *ListQueueTagsRequest) (*ListQueueTagsResult, error)
+
+	// ListQueues returns a list of your queues in the current region.
 	ListQueues(ctx context.Context, in *ListQueuesRequest) (*ListQueuesResult, error)
+
+	// PurgeQueue deletes available messages in a queue (including in-flight messages) specified by the QueueURL parameter.
 	PurgeQueue(ctx context.Context, in *PurgeQueueRequest) (*PurgeQueueOutput, error)
+
+	// ReceiveMessage retrieves one or more messages (up to 10), from the specified queue.
 	ReceiveMessage(ctx context.Context, in *ReceiveMessageRequest) (*ReceiveMessageResult, error)
+
+	// RemovePermission revokes any permissions in the queue policy that matches the specified Label parameter.
 	RemovePermission(ctx context.Context, in *RemovePermissionRequest) (*RemovePermissionOutput, error)
+
+	// SendMessage delivers a message to the specified queue.
 	SendMessage(ctx context.Context, in *SendMessageRequest) (*SendMessageResult, error)
+
+	// SendMessageBatch: You can use SendMessageBatch to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all).
 	SendMessageBatch(ctx context.Context, in *SendMessageBatchRequest) (*SendMessageBatchResult, error)
+
+	// SetQueueAttributes sets the value of one or more queue attributes, like a policy.
 	SetQueueAttributes(ctx context.Context, in *SetQueueAttributesRequest) (*SetQueueAttributesOutput, error)
+
+	// StartMessageMoveTask starts an asynchronous task to move messages from a specified source queue to a specified destination queue.
 	StartMessageMoveTask(ctx context.Context, in *StartMessageMoveTaskRequest) (*StartMessageMoveTaskResult, error)
+
+	// TagQueue: Add cost allocation tags to the specified Amazon SQS queue.
 	TagQueue(ctx context.Context, in *TagQueueRequest) (*TagQueueOutput, error)
+
+	// UntagQueue: Remove cost allocation tags from the specified Amazon SQS queue.
 	UntagQueue(ctx context.Context, in *UntagQueueRequest) (*UntagQueueOutput, error)
 }
 
@@ -359,7 +405,7 @@ func NewMessageNotInflight(msg string) *api.Error {
 
 // NewOverLimit returns the OverLimit error with message msg.
 func NewOverLimit(msg string) *api.Error {
-	return &api.Error{Code: "OverLimit", Message: msg, Status: 403, Sender: true, Shape: Service.Errors["OverLimit"], Value: &OverLimit{Message: &msg}}
+	return &api.Error{Code: "OverLimit", QueryCode: "OverLimit", Message: msg, Status: 403, Sender: true, Shape: Service.Errors["OverLimit"], Value: &OverLimit{Message: &msg}}
 }
 
 // NewPurgeQueueInProgress returns the PurgeQueueInProgress error with message msg.
@@ -394,7 +440,7 @@ func NewRequestThrottled(msg string) *api.Error {
 
 // NewResourceNotFoundException returns the ResourceNotFoundException error with message msg.
 func NewResourceNotFoundException(msg string) *api.Error {
-	return &api.Error{Code: "ResourceNotFoundException", Message: msg, Status: 404, Sender: true, Shape: Service.Errors["ResourceNotFoundException"], Value: &ResourceNotFoundException{Message: &msg}}
+	return &api.Error{Code: "ResourceNotFoundException", QueryCode: "ResourceNotFoundException", Message: msg, Status: 404, Sender: true, Shape: Service.Errors["ResourceNotFoundException"], Value: &ResourceNotFoundException{Message: &msg}}
 }
 
 // NewTooManyEntriesInBatchRequest returns the TooManyEntriesInBatchRequest error with message msg.
@@ -454,465 +500,696 @@ const (
 
 // AddPermissionRequest is the "AddPermissionRequest" structure of the model.
 type AddPermissionRequest struct {
-	QueueUrl      *string
-	Label         *string
+	// The URL of the Amazon SQS queue to which permissions are added.
+	QueueUrl *string
+	// The unique identification of the permission you're setting (for example, AliceSendMessage).
+	Label *string
+	// The Amazon Web Services account numbers of the principals who are to receive permission.
 	AWSAccountIds []string
-	Actions       []string
+	// The action the client wants to allow for the specified principal.
+	Actions []string
 }
 
 // BatchEntryIdsNotDistinct is the "BatchEntryIdsNotDistinct" error structure of the model.
+//
+// Two or more batch entries in the request have the same Id.
 type BatchEntryIdsNotDistinct struct {
 	Message *string
 }
 
 // BatchRequestTooLong is the "BatchRequestTooLong" error structure of the model.
+//
+// The length of all the messages put together is more than the limit.
 type BatchRequestTooLong struct {
 	Message *string
 }
 
 // BatchResultErrorEntry is the "BatchResultErrorEntry" structure of the model.
+//
+// Gives a detailed description of the result of an action on each entry in the request.
 type BatchResultErrorEntry struct {
-	Id          *string
+	// The Id of an entry in a batch request.
+	Id *string
+	// Specifies whether the error happened due to the caller of the batch API action.
 	SenderFault *bool
-	Code        *string
-	Message     *string
+	// An error code representing why the action failed on this entry.
+	Code *string
+	// A message explaining why the action failed on this entry.
+	Message *string
 }
 
 // CancelMessageMoveTaskRequest is the "CancelMessageMoveTaskRequest" structure of the model.
 type CancelMessageMoveTaskRequest struct {
+	// An identifier associated with a message movement task.
 	TaskHandle *string
 }
 
 // CancelMessageMoveTaskResult is the "CancelMessageMoveTaskResult" structure of the model.
 type CancelMessageMoveTaskResult struct {
+	// The approximate number of messages already moved to the destination queue.
 	ApproximateNumberOfMessagesMoved *int64
 }
 
 // ChangeMessageVisibilityBatchRequest is the "ChangeMessageVisibilityBatchRequest" structure of the model.
 type ChangeMessageVisibilityBatchRequest struct {
+	// The URL of the Amazon SQS queue whose messages' visibility is changed.
 	QueueUrl *string
-	Entries  []*ChangeMessageVisibilityBatchRequestEntry
+	// Lists the receipt handles of the messages for which the visibility timeout must be changed.
+	Entries []*ChangeMessageVisibilityBatchRequestEntry
 }
 
 // ChangeMessageVisibilityBatchRequestEntry is the "ChangeMessageVisibilityBatchRequestEntry" structure of the model.
+//
+// Encloses a receipt handle and an entry ID for each message in ChangeMessageVisibilityBatch.
 type ChangeMessageVisibilityBatchRequestEntry struct {
-	Id                *string
-	ReceiptHandle     *string
+	// An identifier for this particular receipt handle used to communicate the result.
+	Id *string
+	// A receipt handle.
+	ReceiptHandle *string
+	// The new value (in seconds) for the message's visibility timeout.
 	VisibilityTimeout *int32
 }
 
 // ChangeMessageVisibilityBatchResult is the "ChangeMessageVisibilityBatchResult" structure of the model.
+//
+// For each message in the batch, the response contains a ChangeMessageVisibilityBatchResultEntry tag if the message succeeds or a BatchResultErrorEntry tag if the message fails.
 type ChangeMessageVisibilityBatchResult struct {
+	// A list of ChangeMessageVisibilityBatchResultEntry items.
 	Successful []*ChangeMessageVisibilityBatchResultEntry
-	Failed     []*BatchResultErrorEntry
+	// A list of BatchResultErrorEntry items.
+	Failed []*BatchResultErrorEntry
 }
 
 // ChangeMessageVisibilityBatchResultEntry is the "ChangeMessageVisibilityBatchResultEntry" structure of the model.
+//
+// Encloses the Id of an entry in ChangeMessageVisibilityBatch.
 type ChangeMessageVisibilityBatchResultEntry struct {
+	// Represents a message whose visibility timeout has been changed successfully.
 	Id *string
 }
 
 // ChangeMessageVisibilityRequest is the "ChangeMessageVisibilityRequest" structure of the model.
 type ChangeMessageVisibilityRequest struct {
-	QueueUrl          *string
-	ReceiptHandle     *string
+	// The URL of the Amazon SQS queue whose message's visibility is changed.
+	QueueUrl *string
+	// The receipt handle associated with the message, whose visibility timeout is changed.
+	ReceiptHandle *string
+	// The new value for the message's visibility timeout (in seconds).
 	VisibilityTimeout *int32
 }
 
 // CreateQueueRequest is the "CreateQueueRequest" structure of the model.
 type CreateQueueRequest struct {
-	QueueName  *string
+	// The name of the new queue.
+	QueueName *string
+	// A map of attributes with their corresponding values.
 	Attributes map[string]string
-	Tags       map[string]string
+	// Add cost allocation tags to the specified Amazon SQS queue.
+	Tags map[string]string
 }
 
 // CreateQueueResult is the "CreateQueueResult" structure of the model.
+//
+// Returns the QueueUrl attribute of the created queue.
 type CreateQueueResult struct {
+	// The URL of the created Amazon SQS queue.
 	QueueUrl *string
 }
 
 // DeleteMessageBatchRequest is the "DeleteMessageBatchRequest" structure of the model.
 type DeleteMessageBatchRequest struct {
+	// The URL of the Amazon SQS queue from which messages are deleted.
 	QueueUrl *string
-	Entries  []*DeleteMessageBatchRequestEntry
+	// Lists the receipt handles for the messages to be deleted.
+	Entries []*DeleteMessageBatchRequestEntry
 }
 
 // DeleteMessageBatchRequestEntry is the "DeleteMessageBatchRequestEntry" structure of the model.
+//
+// Encloses a receipt handle and an identifier for it.
 type DeleteMessageBatchRequestEntry struct {
-	Id            *string
+	// The identifier for this particular receipt handle.
+	Id *string
+	// A receipt handle.
 	ReceiptHandle *string
 }
 
 // DeleteMessageBatchResult is the "DeleteMessageBatchResult" structure of the model.
+//
+// For each message in the batch, the response contains a DeleteMessageBatchResultEntry tag if the message is deleted or a BatchResultErrorEntry tag if the message can't be deleted.
 type DeleteMessageBatchResult struct {
+	// A list of DeleteMessageBatchResultEntry items.
 	Successful []*DeleteMessageBatchResultEntry
-	Failed     []*BatchResultErrorEntry
+	// A list of BatchResultErrorEntry items.
+	Failed []*BatchResultErrorEntry
 }
 
 // DeleteMessageBatchResultEntry is the "DeleteMessageBatchResultEntry" structure of the model.
+//
+// Encloses the Id of an entry in DeleteMessageBatch.
 type DeleteMessageBatchResultEntry struct {
+	// Represents a successfully deleted message.
 	Id *string
 }
 
 // DeleteMessageRequest is the "DeleteMessageRequest" structure of the model.
 type DeleteMessageRequest struct {
-	QueueUrl      *string
+	// The URL of the Amazon SQS queue from which messages are deleted.
+	QueueUrl *string
+	// The receipt handle associated with the message to delete.
 	ReceiptHandle *string
 }
 
 // DeleteQueueRequest is the "DeleteQueueRequest" structure of the model.
 type DeleteQueueRequest struct {
+	// The URL of the Amazon SQS queue to delete.
 	QueueUrl *string
 }
 
 // EmptyBatchRequest is the "EmptyBatchRequest" error structure of the model.
+//
+// The batch request doesn't contain any entries.
 type EmptyBatchRequest struct {
 	Message *string
 }
 
 // GetQueueAttributesRequest is the "GetQueueAttributesRequest" structure of the model.
 type GetQueueAttributesRequest struct {
-	QueueUrl       *string
+	// The URL of the Amazon SQS queue whose attribute information is retrieved.
+	QueueUrl *string
+	// A list of attributes for which to retrieve information.
 	AttributeNames []string
 }
 
 // GetQueueAttributesResult is the "GetQueueAttributesResult" structure of the model.
+//
+// A list of returned queue attributes.
 type GetQueueAttributesResult struct {
+	// A map of attributes to their respective values.
 	Attributes map[string]string
 }
 
 // GetQueueUrlRequest is the "GetQueueUrlRequest" structure of the model.
 type GetQueueUrlRequest struct {
-	QueueName              *string
+	// The name of the queue whose URL must be fetched.
+	QueueName *string
+	// The Amazon Web Services account ID of the account that created the queue.
 	QueueOwnerAWSAccountId *string
 }
 
 // GetQueueUrlResult is the "GetQueueUrlResult" structure of the model.
+//
+// For more information, see Interpreting Responses in the Amazon SQS Developer Guide.
 type GetQueueUrlResult struct {
+	// The URL of the queue.
 	QueueUrl *string
 }
 
 // InvalidAddress is the "InvalidAddress" error structure of the model.
+//
+// The accountId is invalid.
 type InvalidAddress struct {
 	Message *string
 }
 
 // InvalidAttributeName is the "InvalidAttributeName" error structure of the model.
+//
+// The specified attribute doesn't exist.
 type InvalidAttributeName struct {
 	Message *string
 }
 
 // InvalidAttributeValue is the "InvalidAttributeValue" error structure of the model.
+//
+// A queue attribute value is invalid.
 type InvalidAttributeValue struct {
 	Message *string
 }
 
 // InvalidBatchEntryId is the "InvalidBatchEntryId" error structure of the model.
+//
+// The Id of a batch entry in a batch request doesn't abide by the specification.
 type InvalidBatchEntryId struct {
 	Message *string
 }
 
 // InvalidIdFormat is the "InvalidIdFormat" error structure of the model.
+//
+// The specified receipt handle isn't valid for the current version.
 type InvalidIdFormat struct {
 }
 
 // InvalidMessageContents is the "InvalidMessageContents" error structure of the model.
+//
+// The message contains characters outside the allowed set.
 type InvalidMessageContents struct {
 	Message *string
 }
 
 // InvalidSecurity is the "InvalidSecurity" error structure of the model.
+//
+// When the request to a queue is not HTTPS and SigV4.
 type InvalidSecurity struct {
 	Message *string
 }
 
 // KmsAccessDenied is the "KmsAccessDenied" error structure of the model.
+//
+// The caller doesn't have the required KMS access.
 type KmsAccessDenied struct {
 	Message *string
 }
 
 // KmsDisabled is the "KmsDisabled" error structure of the model.
+//
+// The request was denied due to request throttling.
 type KmsDisabled struct {
 	Message *string
 }
 
 // KmsInvalidKeyUsage is the "KmsInvalidKeyUsage" error structure of the model.
+//
+// The request was rejected for one of the following reasons: The KeyUsage value of the KMS key is incompatible with the API operation.
 type KmsInvalidKeyUsage struct {
 	Message *string
 }
 
 // KmsInvalidState is the "KmsInvalidState" error structure of the model.
+//
+// The request was rejected because the state of the specified resource is not valid for this request.
 type KmsInvalidState struct {
 	Message *string
 }
 
 // KmsNotFound is the "KmsNotFound" error structure of the model.
+//
+// The request was rejected because the specified entity or resource could not be found.
 type KmsNotFound struct {
 	Message *string
 }
 
 // KmsOptInRequired is the "KmsOptInRequired" error structure of the model.
+//
+// The request was rejected because the specified key policy isn't syntactically or semantically correct.
 type KmsOptInRequired struct {
 	Message *string
 }
 
 // KmsThrottled is the "KmsThrottled" error structure of the model.
+//
+// Amazon Web Services KMS throttles requests for the following conditions.
 type KmsThrottled struct {
 	Message *string
 }
 
 // ListDeadLetterSourceQueuesRequest is the "ListDeadLetterSourceQueuesRequest" structure of the model.
 type ListDeadLetterSourceQueuesRequest struct {
-	QueueUrl   *string
-	NextToken  *string
+	// The URL of a dead-letter queue.
+	QueueUrl *string
+	// Pagination token to request the next set of results.
+	NextToken *string
+	// Maximum number of results to include in the response.
 	MaxResults *int32
 }
 
 // ListDeadLetterSourceQueuesResult is the "ListDeadLetterSourceQueuesResult" structure of the model.
+//
+// A list of your dead letter source queues.
 type ListDeadLetterSourceQueuesResult struct {
+	// A list of source queue URLs that have the RedrivePolicy queue attribute configured with a dead-letter queue.
 	QueueUrls []string
+	// Pagination token to include in the next request.
 	NextToken *string
 }
 
 // ListMessageMoveTasksRequest is the "ListMessageMoveTasksRequest" structure of the model.
 type ListMessageMoveTasksRequest struct {
-	SourceArn  *string
+	// The ARN of the queue whose message movement tasks are to be listed.
+	SourceArn *string
+	// The maximum number of results to include in the response.
 	MaxResults *int32
 }
 
 // ListMessageMoveTasksResult is the "ListMessageMoveTasksResult" structure of the model.
 type ListMessageMoveTasksResult struct {
+	// A list of message movement tasks and their attributes.
 	Results []*ListMessageMoveTasksResultEntry
 }
 
 // ListMessageMoveTasksResultEntry is the "ListMessageMoveTasksResultEntry" structure of the model.
+//
+// Contains the details of a message movement task.
 type ListMessageMoveTasksResultEntry struct {
-	TaskHandle                        *string
-	Status                            *string
-	SourceArn                         *string
-	DestinationArn                    *string
-	MaxNumberOfMessagesPerSecond      *int32
-	ApproximateNumberOfMessagesMoved  *int64
+	// An identifier associated with a message movement task.
+	TaskHandle *string
+	// The status of the message movement task.
+	Status *string
+	// The ARN of the queue that contains the messages to be moved to another queue.
+	SourceArn *string
+	// The ARN of the destination queue if it has been specified in the StartMessageMoveTask request.
+	DestinationArn *string
+	// The number of messages to be moved per second (the message movement rate), if it has been specified in the StartMessageMoveTask request.
+	MaxNumberOfMessagesPerSecond *int32
+	// The approximate number of messages already moved to the destination queue.
+	ApproximateNumberOfMessagesMoved *int64
+	// The number of messages to be moved from the source queue.
 	ApproximateNumberOfMessagesToMove *int64
-	FailureReason                     *string
-	StartedTimestamp                  *int64
+	// The task failure reason (only included if the task status is FAILED).
+	FailureReason *string
+	// The timestamp of starting the message movement task.
+	StartedTimestamp *int64
 }
 
 // ListQueueTagsRequest is the "ListQueueTagsRequest" structure of the model.
 type ListQueueTagsRequest struct {
+	// The URL of the queue.
 	QueueUrl *string
 }
 
 // ListQueueTagsResult is the "ListQueueTagsResult" structure of the model.
 type ListQueueTagsResult struct {
+	// The list of all tags added to the specified queue.
 	Tags map[string]string
 }
 
 // ListQueuesRequest is the "ListQueuesRequest" structure of the model.
 type ListQueuesRequest struct {
+	// A string to use for filtering the list results.
 	QueueNamePrefix *string
-	NextToken       *string
-	MaxResults      *int32
+	// Pagination token to request the next set of results.
+	NextToken *string
+	// Maximum number of results to include in the response.
+	MaxResults *int32
 }
 
 // ListQueuesResult is the "ListQueuesResult" structure of the model.
+//
+// A list of your queues.
 type ListQueuesResult struct {
+	// A list of queue URLs, up to 1,000 entries, or the value of MaxResults that you sent in the request.
 	QueueUrls []string
+	// Pagination token to include in the next request.
 	NextToken *string
 }
 
 // Message is the "Message" structure of the model.
+//
+// An Amazon SQS message.
 type Message struct {
-	MessageId              *string
-	ReceiptHandle          *string
-	MD5OfBody              *string
-	Body                   *string
-	Attributes             map[string]string
+	// A unique identifier for the message.
+	MessageId *string
+	// An identifier associated with the act of receiving the message.
+	ReceiptHandle *string
+	// An MD5 digest of the non-URL-encoded message body string.
+	MD5OfBody *string
+	// The message's contents (not URL-encoded).
+	Body *string
+	// A map of the attributes requested in ReceiveMessage to their respective values.
+	Attributes map[string]string
+	// An MD5 digest of the non-URL-encoded message attribute string.
 	MD5OfMessageAttributes *string
-	MessageAttributes      map[string]*MessageAttributeValue
+	// Each message attribute consists of a Name, Type, and Value.
+	MessageAttributes map[string]*MessageAttributeValue
 }
 
 // MessageAttributeValue is the "MessageAttributeValue" structure of the model.
+//
+// The user-specified message attribute value.
 type MessageAttributeValue struct {
-	StringValue      *string
-	BinaryValue      []byte
+	// Strings are Unicode with UTF-8 binary encoding.
+	StringValue *string
+	// Binary type attributes can store any binary data, such as compressed data, encrypted data, or images.
+	BinaryValue []byte
+	// Not implemented.
 	StringListValues []string
+	// Not implemented.
 	BinaryListValues [][]byte
-	DataType         *string
+	// Amazon SQS supports the following logical data types: String, Number, and Binary.
+	DataType *string
 }
 
 // MessageNotInflight is the "MessageNotInflight" error structure of the model.
+//
+// The specified message isn't in flight.
 type MessageNotInflight struct {
 }
 
 // MessageSystemAttributeValue is the "MessageSystemAttributeValue" structure of the model.
+//
+// The user-specified message system attribute value.
 type MessageSystemAttributeValue struct {
-	StringValue      *string
-	BinaryValue      []byte
+	// Strings are Unicode with UTF-8 binary encoding.
+	StringValue *string
+	// Binary type attributes can store any binary data, such as compressed data, encrypted data, or images.
+	BinaryValue []byte
+	// Not implemented.
 	StringListValues []string
+	// Not implemented.
 	BinaryListValues [][]byte
-	DataType         *string
+	// Amazon SQS supports the following logical data types: String, Number, and Binary.
+	DataType *string
 }
 
 // OverLimit is the "OverLimit" error structure of the model.
+//
+// The specified action violates a limit.
 type OverLimit struct {
 	Message *string
 }
 
 // PurgeQueueInProgress is the "PurgeQueueInProgress" error structure of the model.
+//
+// Indicates that the specified queue previously received a PurgeQueue request within the last 60 seconds (the time it can take to delete the messages in the queue).
 type PurgeQueueInProgress struct {
 	Message *string
 }
 
 // PurgeQueueRequest is the "PurgeQueueRequest" structure of the model.
 type PurgeQueueRequest struct {
+	// The URL of the queue from which the PurgeQueue action deletes messages.
 	QueueUrl *string
 }
 
 // QueueDeletedRecently is the "QueueDeletedRecently" error structure of the model.
+//
+// You must wait 60 seconds after deleting a queue before you can create another queue with the same name.
 type QueueDeletedRecently struct {
 	Message *string
 }
 
 // QueueDoesNotExist is the "QueueDoesNotExist" error structure of the model.
+//
+// The specified queue doesn't exist.
 type QueueDoesNotExist struct {
 	Message *string
 }
 
 // QueueNameExists is the "QueueNameExists" error structure of the model.
+//
+// A queue with this name already exists.
 type QueueNameExists struct {
 	Message *string
 }
 
 // ReceiptHandleIsInvalid is the "ReceiptHandleIsInvalid" error structure of the model.
+//
+// The specified receipt handle isn't valid.
 type ReceiptHandleIsInvalid struct {
 	Message *string
 }
 
 // ReceiveMessageRequest is the "ReceiveMessageRequest" structure of the model.
 type ReceiveMessageRequest struct {
-	QueueUrl                    *string
-	AttributeNames              []string
+	// The URL of the Amazon SQS queue from which messages are received.
+	QueueUrl *string
+	// This parameter has been deprecated but will be supported for backward compatibility.
+	AttributeNames []string
+	// A list of attributes that need to be returned along with each message.
 	MessageSystemAttributeNames []string
-	MessageAttributeNames       []string
-	MaxNumberOfMessages         *int32
-	VisibilityTimeout           *int32
-	WaitTimeSeconds             *int32
-	ReceiveRequestAttemptId     *string
+	// The name of the message attribute, where N is the index.
+	MessageAttributeNames []string
+	// The maximum number of messages to return.
+	MaxNumberOfMessages *int32
+	// The duration (in seconds) that the received messages are hidden from subsequent retrieve requests after being retrieved by a ReceiveMessage request.
+	VisibilityTimeout *int32
+	// The duration (in seconds) for which the call waits for a message to arrive in the queue before returning.
+	WaitTimeSeconds *int32
+	// This parameter applies only to FIFO (first-in-first-out) queues.
+	ReceiveRequestAttemptId *string
 }
 
 // ReceiveMessageResult is the "ReceiveMessageResult" structure of the model.
+//
+// A list of received messages.
 type ReceiveMessageResult struct {
+	// A list of messages.
 	Messages []*Message
 }
 
 // RemovePermissionRequest is the "RemovePermissionRequest" structure of the model.
 type RemovePermissionRequest struct {
+	// The URL of the Amazon SQS queue from which permissions are removed.
 	QueueUrl *string
-	Label    *string
+	// The identification of the permission to remove.
+	Label *string
 }
 
 // RequestThrottled is the "RequestThrottled" error structure of the model.
+//
+// The request was denied due to request throttling.
 type RequestThrottled struct {
 	Message *string
 }
 
 // ResourceNotFoundException is the "ResourceNotFoundException" error structure of the model.
+//
+// One or more specified resources don't exist.
 type ResourceNotFoundException struct {
 	Message *string
 }
 
 // SendMessageBatchRequest is the "SendMessageBatchRequest" structure of the model.
 type SendMessageBatchRequest struct {
+	// The URL of the Amazon SQS queue to which batched messages are sent.
 	QueueUrl *string
-	Entries  []*SendMessageBatchRequestEntry
+	// A list of SendMessageBatchRequestEntry items.
+	Entries []*SendMessageBatchRequestEntry
 }
 
 // SendMessageBatchRequestEntry is the "SendMessageBatchRequestEntry" structure of the model.
+//
+// Contains the details of a single Amazon SQS message along with an Id.
 type SendMessageBatchRequestEntry struct {
-	Id                      *string
-	MessageBody             *string
-	DelaySeconds            *int32
-	MessageAttributes       map[string]*MessageAttributeValue
+	// An identifier for a message in this batch used to communicate the result.
+	Id *string
+	// The body of the message.
+	MessageBody *string
+	// The length of time, in seconds, for which a specific message is delayed.
+	DelaySeconds *int32
+	// Each message attribute consists of a Name, Type, and Value.
+	MessageAttributes map[string]*MessageAttributeValue
+	// The message system attribute to send Each message system attribute consists of a Name, Type, and Value.
 	MessageSystemAttributes map[string]*MessageSystemAttributeValue
-	MessageDeduplicationId  *string
-	MessageGroupId          *string
+	// This parameter applies only to FIFO (first-in-first-out) queues.
+	MessageDeduplicationId *string
+	// This parameter applies only to FIFO (first-in-first-out) queues.
+	MessageGroupId *string
 }
 
 // SendMessageBatchResult is the "SendMessageBatchResult" structure of the model.
+//
+// For each message in the batch, the response contains a SendMessageBatchResultEntry tag if the message succeeds or a BatchResultErrorEntry tag if the message fails.
 type SendMessageBatchResult struct {
+	// A list of SendMessageBatchResultEntry items.
 	Successful []*SendMessageBatchResultEntry
-	Failed     []*BatchResultErrorEntry
+	// A list of BatchResultErrorEntry items with error details about each message that can't be enqueued.
+	Failed []*BatchResultErrorEntry
 }
 
 // SendMessageBatchResultEntry is the "SendMessageBatchResultEntry" structure of the model.
+//
+// Encloses a MessageId for a successfully-enqueued message in a SendMessageBatch.
 type SendMessageBatchResultEntry struct {
-	Id                           *string
-	MessageId                    *string
-	MD5OfMessageBody             *string
-	MD5OfMessageAttributes       *string
+	// An identifier for the message in this batch.
+	Id *string
+	// An identifier for the message.
+	MessageId *string
+	// An MD5 digest of the non-URL-encoded message body string.
+	MD5OfMessageBody *string
+	// An MD5 digest of the non-URL-encoded message attribute string.
+	MD5OfMessageAttributes *string
+	// An MD5 digest of the non-URL-encoded message system attribute string.
 	MD5OfMessageSystemAttributes *string
-	SequenceNumber               *string
+	// This parameter applies only to FIFO (first-in-first-out) queues.
+	SequenceNumber *string
 }
 
 // SendMessageRequest is the "SendMessageRequest" structure of the model.
 type SendMessageRequest struct {
-	QueueUrl                *string
-	MessageBody             *string
-	DelaySeconds            *int32
-	MessageAttributes       map[string]*MessageAttributeValue
+	// The URL of the Amazon SQS queue to which a message is sent.
+	QueueUrl *string
+	// The message to send.
+	MessageBody *string
+	// The length of time, in seconds, for which to delay a specific message.
+	DelaySeconds *int32
+	// Each message attribute consists of a Name, Type, and Value.
+	MessageAttributes map[string]*MessageAttributeValue
+	// The message system attribute to send.
 	MessageSystemAttributes map[string]*MessageSystemAttributeValue
-	MessageDeduplicationId  *string
-	MessageGroupId          *string
+	// This parameter applies only to FIFO (first-in-first-out) queues.
+	MessageDeduplicationId *string
+	// This parameter applies only to FIFO (first-in-first-out) queues.
+	MessageGroupId *string
 }
 
 // SendMessageResult is the "SendMessageResult" structure of the model.
+//
+// The MD5OfMessageBody and MessageId elements.
 type SendMessageResult struct {
-	MD5OfMessageBody             *string
-	MD5OfMessageAttributes       *string
+	// An MD5 digest of the non-URL-encoded message body string.
+	MD5OfMessageBody *string
+	// An MD5 digest of the non-URL-encoded message attribute string.
+	MD5OfMessageAttributes *string
+	// An MD5 digest of the non-URL-encoded message system attribute string.
 	MD5OfMessageSystemAttributes *string
-	MessageId                    *string
-	SequenceNumber               *string
+	// An attribute containing the MessageId of the message sent to the queue.
+	MessageId *string
+	// This parameter applies only to FIFO (first-in-first-out) queues.
+	SequenceNumber *string
 }
 
 // SetQueueAttributesRequest is the "SetQueueAttributesRequest" structure of the model.
 type SetQueueAttributesRequest struct {
-	QueueUrl   *string
+	// The URL of the Amazon SQS queue whose attributes are set.
+	QueueUrl *string
+	// A map of attributes to set.
 	Attributes map[string]string
 }
 
 // StartMessageMoveTaskRequest is the "StartMessageMoveTaskRequest" structure of the model.
 type StartMessageMoveTaskRequest struct {
-	SourceArn                    *string
-	DestinationArn               *string
+	// The ARN of the queue that contains the messages to be moved to another queue.
+	SourceArn *string
+	// The ARN of the queue that receives the moved messages.
+	DestinationArn *string
+	// The number of messages to be moved per second (the message movement rate).
 	MaxNumberOfMessagesPerSecond *int32
 }
 
 // StartMessageMoveTaskResult is the "StartMessageMoveTaskResult" structure of the model.
 type StartMessageMoveTaskResult struct {
+	// An identifier associated with a message movement task.
 	TaskHandle *string
 }
 
 // TagQueueRequest is the "TagQueueRequest" structure of the model.
 type TagQueueRequest struct {
+	// The URL of the queue.
 	QueueUrl *string
-	Tags     map[string]string
+	// The list of tags to be added to the specified queue.
+	Tags map[string]string
 }
 
 // TooManyEntriesInBatchRequest is the "TooManyEntriesInBatchRequest" error structure of the model.
+//
+// The batch request contains more entries than permissible.
 type TooManyEntriesInBatchRequest struct {
 	Message *string
 }
 
 // UnsupportedOperation is the "UnsupportedOperation" error structure of the model.
+//
+// Error code 400.
 type UnsupportedOperation struct {
 	Message *string
 }
 
 // UntagQueueRequest is the "UntagQueueRequest" structure of the model.
 type UntagQueueRequest struct {
+	// The URL of the queue.
 	QueueUrl *string
-	TagKeys  []string
+	// The list of tags to be removed from the specified queue.
+	TagKeys []string
 }
 
 // AddPermissionOutput is the empty value of an operation the model gives no shape for.

@@ -66,13 +66,28 @@ func invoke[I, O any](m func(Handler, context.Context, *I) (*O, error)) func(con
 // Handler is what a STS implementation provides: one method per operation.
 // Methods return *api.Error values (see the New… constructors) for AWS errors.
 type Handler interface {
+	// AssumeRole returns a set of temporary security credentials that you can use to access Amazon Web Services resources.
 	AssumeRole(ctx context.Context, in *AssumeRoleRequest) (*AssumeRoleResponse, error)
+
+	// AssumeRoleWithSAML returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response.
 	AssumeRoleWithSAML(ctx context.Context, in *AssumeRoleWithSAMLRequest) (*AssumeRoleWithSAMLResponse, error)
+
+	// AssumeRoleWithWebIdentity returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider.
 	AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleWithWebIdentityRequest) (*AssumeRoleWithWebIdentityResponse, error)
+
+	// DecodeAuthorizationMessage decodes additional information about the authorization status of a request from an encoded message returned in response to an Amazon Web Services request.
 	DecodeAuthorizationMessage(ctx context.Context, in *DecodeAuthorizationMessageRequest) (*DecodeAuthorizationMessageResponse, error)
+
+	// GetAccessKeyInfo returns the account identifier for the specified access key ID.
 	GetAccessKeyInfo(ctx context.Context, in *GetAccessKeyInfoRequest) (*GetAccessKeyInfoResponse, error)
+
+	// GetCallerIdentity returns details about the IAM user or role whose credentials are used to call the operation.
 	GetCallerIdentity(ctx context.Context, in *GetCallerIdentityRequest) (*GetCallerIdentityResponse, error)
+
+	// GetFederationToken returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user.
 	GetFederationToken(ctx context.Context, in *GetFederationTokenRequest) (*GetFederationTokenResponse, error)
+
+	// GetSessionToken returns a set of temporary credentials for an Amazon Web Services account or IAM user.
 	GetSessionToken(ctx context.Context, in *GetSessionTokenRequest) (*GetSessionTokenResponse, error)
 }
 
@@ -124,7 +139,7 @@ func (Unimplemented) GetSessionToken(context.Context, *GetSessionTokenRequest) (
 
 // NewExpiredTokenException returns the ExpiredTokenException error with message msg.
 func NewExpiredTokenException(msg string) *api.Error {
-	return &api.Error{Code: "ExpiredTokenException", Message: msg, Status: 400, Sender: true, Shape: Service.Errors["ExpiredTokenException"], Value: &ExpiredTokenException{Message: &msg}}
+	return &api.Error{Code: "ExpiredTokenException", QueryCode: "ExpiredTokenException", Message: msg, Status: 400, Sender: true, Shape: Service.Errors["ExpiredTokenException"], Value: &ExpiredTokenException{Message: &msg}}
 }
 
 // NewIDPCommunicationErrorException returns the IDPCommunicationErrorException error with message msg.
@@ -139,7 +154,7 @@ func NewIDPRejectedClaimException(msg string) *api.Error {
 
 // NewInvalidAuthorizationMessageException returns the InvalidAuthorizationMessageException error with message msg.
 func NewInvalidAuthorizationMessageException(msg string) *api.Error {
-	return &api.Error{Code: "InvalidAuthorizationMessageException", Message: msg, Status: 400, Sender: true, Shape: Service.Errors["InvalidAuthorizationMessageException"], Value: &InvalidAuthorizationMessageException{Message: &msg}}
+	return &api.Error{Code: "InvalidAuthorizationMessageException", QueryCode: "InvalidAuthorizationMessageException", Message: msg, Status: 400, Sender: true, Shape: Service.Errors["InvalidAuthorizationMessageException"], Value: &InvalidAuthorizationMessageException{Message: &msg}}
 }
 
 // NewInvalidIdentityTokenException returns the InvalidIdentityTokenException error with message msg.
@@ -159,120 +174,193 @@ func NewPackedPolicyTooLargeException(msg string) *api.Error {
 
 // NewRegionDisabledException returns the RegionDisabledException error with message msg.
 func NewRegionDisabledException(msg string) *api.Error {
-	return &api.Error{Code: "RegionDisabledException", Message: msg, Status: 403, Sender: true, Shape: Service.Errors["RegionDisabledException"], Value: &RegionDisabledException{Message: &msg}}
+	return &api.Error{Code: "RegionDisabledException", QueryCode: "RegionDisabledException", Message: msg, Status: 403, Sender: true, Shape: Service.Errors["RegionDisabledException"], Value: &RegionDisabledException{Message: &msg}}
 }
 
 // AssumeRoleRequest is the "AssumeRoleRequest" structure of the model.
 type AssumeRoleRequest struct {
-	RoleArn           *string
-	RoleSessionName   *string
-	PolicyArns        []*PolicyDescriptorType
-	Policy            *string
-	DurationSeconds   *int32
-	Tags              []*Tag
+	// The Amazon Resource Name (ARN) of the role to assume.
+	RoleArn *string
+	// An identifier for the assumed role session.
+	RoleSessionName *string
+	// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies.
+	PolicyArns []*PolicyDescriptorType
+	// An IAM policy in JSON format that you want to use as an inline session policy.
+	Policy *string
+	// The duration, in seconds, of the role session.
+	DurationSeconds *int32
+	// A list of session tags that you want to pass.
+	Tags []*Tag
+	// A list of keys for session tags that you want to set as transitive.
 	TransitiveTagKeys []string
-	ExternalId        *string
-	SerialNumber      *string
-	TokenCode         *string
-	SourceIdentity    *string
-	ProvidedContexts  []*ProvidedContext
+	// A unique identifier that might be required when you assume a role in another account.
+	ExternalId *string
+	// The identification number of the MFA device that is associated with the user who is making the AssumeRole call.
+	SerialNumber *string
+	// The value provided by the MFA device, if the trust policy of the role being assumed requires MFA.
+	TokenCode *string
+	// The source identity specified by the principal that is calling the AssumeRole operation.
+	SourceIdentity *string
+	// A list of previously acquired trusted context assertions in the format of a JSON array.
+	ProvidedContexts []*ProvidedContext
 }
 
 // AssumeRoleResponse is the "AssumeRoleResponse" structure of the model.
+//
+// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 type AssumeRoleResponse struct {
-	Credentials      *Credentials
-	AssumedRoleUser  *AssumedRoleUser
+	// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
+	Credentials *Credentials
+	// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to refer to the resulting temporary security credentials.
+	AssumedRoleUser *AssumedRoleUser
+	// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request.
 	PackedPolicySize *int32
-	SourceIdentity   *string
+	// The source identity specified by the principal that is calling the AssumeRole operation.
+	SourceIdentity *string
 }
 
 // AssumeRoleWithSAMLRequest is the "AssumeRoleWithSAMLRequest" structure of the model.
 type AssumeRoleWithSAMLRequest struct {
-	RoleArn         *string
-	PrincipalArn    *string
-	SAMLAssertion   *string
-	PolicyArns      []*PolicyDescriptorType
-	Policy          *string
+	// The Amazon Resource Name (ARN) of the role that the caller is assuming.
+	RoleArn *string
+	// The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.
+	PrincipalArn *string
+	// The base64 encoded SAML authentication response provided by the IdP.
+	SAMLAssertion *string
+	// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies.
+	PolicyArns []*PolicyDescriptorType
+	// An IAM policy in JSON format that you want to use as an inline session policy.
+	Policy *string
+	// The duration, in seconds, of the role session.
 	DurationSeconds *int32
 }
 
 // AssumeRoleWithSAMLResponse is the "AssumeRoleWithSAMLResponse" structure of the model.
+//
+// Contains the response to a successful AssumeRoleWithSAML request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 type AssumeRoleWithSAMLResponse struct {
-	Credentials      *Credentials
-	AssumedRoleUser  *AssumedRoleUser
+	// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
+	Credentials *Credentials
+	// The identifiers for the temporary security credentials that the operation returns.
+	AssumedRoleUser *AssumedRoleUser
+	// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request.
 	PackedPolicySize *int32
-	Subject          *string
-	SubjectType      *string
-	Issuer           *string
-	Audience         *string
-	NameQualifier    *string
-	SourceIdentity   *string
+	// The value of the NameID element in the Subject element of the SAML assertion.
+	Subject *string
+	// The format of the name ID, as defined by the Format attribute in the NameID element of the SAML assertion.
+	SubjectType *string
+	// The value of the Issuer element of the SAML assertion.
+	Issuer *string
+	// The value of the Recipient attribute of the SubjectConfirmationData element of the SAML assertion.
+	Audience *string
+	// A hash value based on the concatenation of the following: The Issuer response value.
+	NameQualifier *string
+	// The value in the SourceIdentity attribute in the SAML assertion.
+	SourceIdentity *string
 }
 
 // AssumeRoleWithWebIdentityRequest is the "AssumeRoleWithWebIdentityRequest" structure of the model.
 type AssumeRoleWithWebIdentityRequest struct {
-	RoleArn          *string
-	RoleSessionName  *string
+	// The Amazon Resource Name (ARN) of the role that the caller is assuming.
+	RoleArn *string
+	// An identifier for the assumed role session.
+	RoleSessionName *string
+	// The OAuth 2.0 access token or OpenID Connect ID token that is provided by the identity provider.
 	WebIdentityToken *string
-	ProviderId       *string
-	PolicyArns       []*PolicyDescriptorType
-	Policy           *string
-	DurationSeconds  *int32
+	// The fully qualified host component of the domain name of the OAuth 2.0 identity provider.
+	ProviderId *string
+	// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies.
+	PolicyArns []*PolicyDescriptorType
+	// An IAM policy in JSON format that you want to use as an inline session policy.
+	Policy *string
+	// The duration, in seconds, of the role session.
+	DurationSeconds *int32
 }
 
 // AssumeRoleWithWebIdentityResponse is the "AssumeRoleWithWebIdentityResponse" structure of the model.
+//
+// Contains the response to a successful AssumeRoleWithWebIdentity request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 type AssumeRoleWithWebIdentityResponse struct {
-	Credentials                 *Credentials
+	// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
+	Credentials *Credentials
+	// The unique user identifier that is returned by the identity provider.
 	SubjectFromWebIdentityToken *string
-	AssumedRoleUser             *AssumedRoleUser
-	PackedPolicySize            *int32
-	Provider                    *string
-	Audience                    *string
-	SourceIdentity              *string
+	// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to refer to the resulting temporary security credentials.
+	AssumedRoleUser *AssumedRoleUser
+	// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request.
+	PackedPolicySize *int32
+	// The issuing authority of the web identity token presented.
+	Provider *string
+	// The intended audience (also known as client ID) of the web identity token.
+	Audience *string
+	// The value of the source identity that is returned in the JSON web token (JWT) from the identity provider.
+	SourceIdentity *string
 }
 
 // AssumedRoleUser is the "AssumedRoleUser" structure of the model.
+//
+// The identifiers for the temporary security credentials that the operation returns.
 type AssumedRoleUser struct {
+	// A unique identifier that contains the role ID and the role session name of the role that is being assumed.
 	AssumedRoleId *string
-	Arn           *string
+	// The ARN of the temporary security credentials that are returned from the AssumeRole action.
+	Arn *string
 }
 
 // Credentials is the "Credentials" structure of the model.
+//
+// Amazon Web Services credentials for API authentication.
 type Credentials struct {
-	AccessKeyId     *string
+	// The access key ID that identifies the temporary security credentials.
+	AccessKeyId *string
+	// The secret access key that can be used to sign requests.
 	SecretAccessKey *string
-	SessionToken    *string
-	Expiration      *time.Time
+	// The token that users must pass to the service API to use the temporary credentials.
+	SessionToken *string
+	// The date on which the current credentials expire.
+	Expiration *time.Time
 }
 
 // DecodeAuthorizationMessageRequest is the "DecodeAuthorizationMessageRequest" structure of the model.
 type DecodeAuthorizationMessageRequest struct {
+	// The encoded message that was returned with the response.
 	EncodedMessage *string
 }
 
 // DecodeAuthorizationMessageResponse is the "DecodeAuthorizationMessageResponse" structure of the model.
+//
+// A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request.
 type DecodeAuthorizationMessageResponse struct {
+	// The API returns a response with the decoded message.
 	DecodedMessage *string
 }
 
 // ExpiredTokenException is the "ExpiredTokenException" error structure of the model.
+//
+// The web identity token that was passed is expired or is not valid.
 type ExpiredTokenException struct {
 	Message *string
 }
 
 // FederatedUser is the "FederatedUser" structure of the model.
+//
+// Identifiers for the federated user that is associated with the credentials.
 type FederatedUser struct {
+	// The string that identifies the federated user associated with the credentials, similar to the unique ID of an IAM user.
 	FederatedUserId *string
-	Arn             *string
+	// The ARN that specifies the federated user that is associated with the credentials.
+	Arn *string
 }
 
 // GetAccessKeyInfoRequest is the "GetAccessKeyInfoRequest" structure of the model.
 type GetAccessKeyInfoRequest struct {
+	// The identifier of an access key.
 	AccessKeyId *string
 }
 
 // GetAccessKeyInfoResponse is the "GetAccessKeyInfoResponse" structure of the model.
 type GetAccessKeyInfoResponse struct {
+	// The number used to identify the Amazon Web Services account.
 	Account *string
 }
 
@@ -281,89 +369,135 @@ type GetCallerIdentityRequest struct {
 }
 
 // GetCallerIdentityResponse is the "GetCallerIdentityResponse" structure of the model.
+//
+// Contains the response to a successful GetCallerIdentity request, including information about the entity making the request.
 type GetCallerIdentityResponse struct {
-	UserId  *string
+	// The unique identifier of the calling entity.
+	UserId *string
+	// The Amazon Web Services account ID number of the account that owns or contains the calling entity.
 	Account *string
-	Arn     *string
+	// The Amazon Web Services ARN associated with the calling entity.
+	Arn *string
 }
 
 // GetFederationTokenRequest is the "GetFederationTokenRequest" structure of the model.
 type GetFederationTokenRequest struct {
-	Name            *string
-	Policy          *string
-	PolicyArns      []*PolicyDescriptorType
+	// The name of the federated user.
+	Name *string
+	// An IAM policy in JSON format that you want to use as an inline session policy.
+	Policy *string
+	// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as a managed session policy.
+	PolicyArns []*PolicyDescriptorType
+	// The duration, in seconds, that the session should last.
 	DurationSeconds *int32
-	Tags            []*Tag
+	// A list of session tags.
+	Tags []*Tag
 }
 
 // GetFederationTokenResponse is the "GetFederationTokenResponse" structure of the model.
+//
+// Contains the response to a successful GetFederationToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 type GetFederationTokenResponse struct {
-	Credentials      *Credentials
-	FederatedUser    *FederatedUser
+	// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
+	Credentials *Credentials
+	// Identifiers for the federated user associated with the credentials (such as arn:aws:sts::123456789012:federated-user/Bob or 123456789012:Bob).
+	FederatedUser *FederatedUser
+	// A percentage value that indicates the packed size of the session policies and session tags combined passed in the request.
 	PackedPolicySize *int32
 }
 
 // GetSessionTokenRequest is the "GetSessionTokenRequest" structure of the model.
 type GetSessionTokenRequest struct {
+	// The duration, in seconds, that the credentials should remain valid.
 	DurationSeconds *int32
-	SerialNumber    *string
-	TokenCode       *string
+	// The identification number of the MFA device that is associated with the IAM user who is making the GetSessionToken call.
+	SerialNumber *string
+	// The value provided by the MFA device, if MFA is required.
+	TokenCode *string
 }
 
 // GetSessionTokenResponse is the "GetSessionTokenResponse" structure of the model.
+//
+// Contains the response to a successful GetSessionToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 type GetSessionTokenResponse struct {
+	// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
 	Credentials *Credentials
 }
 
 // IDPCommunicationErrorException is the "IDPCommunicationErrorException" error structure of the model.
+//
+// The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached.
 type IDPCommunicationErrorException struct {
 	Message *string
 }
 
 // IDPRejectedClaimException is the "IDPRejectedClaimException" error structure of the model.
+//
+// The identity provider (IdP) reported that authentication failed.
 type IDPRejectedClaimException struct {
 	Message *string
 }
 
 // InvalidAuthorizationMessageException is the "InvalidAuthorizationMessageException" error structure of the model.
+//
+// The error returned if the message passed to DecodeAuthorizationMessage was invalid.
 type InvalidAuthorizationMessageException struct {
 	Message *string
 }
 
 // InvalidIdentityTokenException is the "InvalidIdentityTokenException" error structure of the model.
+//
+// The web identity token that was passed could not be validated by Amazon Web Services.
 type InvalidIdentityTokenException struct {
 	Message *string
 }
 
 // MalformedPolicyDocumentException is the "MalformedPolicyDocumentException" error structure of the model.
+//
+// The request was rejected because the policy document was malformed.
 type MalformedPolicyDocumentException struct {
 	Message *string
 }
 
 // PackedPolicyTooLargeException is the "PackedPolicyTooLargeException" error structure of the model.
+//
+// The request was rejected because the total packed size of the session policies and session tags combined was too large.
 type PackedPolicyTooLargeException struct {
 	Message *string
 }
 
 // PolicyDescriptorType is the "PolicyDescriptorType" structure of the model.
+//
+// A reference to the IAM managed policy that is passed as a session policy for a role session or a federated user session.
 type PolicyDescriptorType struct {
+	// The Amazon Resource Name (ARN) of the IAM managed policy to use as a session policy for the role.
 	Arn *string
 }
 
 // ProvidedContext is the "ProvidedContext" structure of the model.
+//
+// Contains information about the provided context.
 type ProvidedContext struct {
-	ProviderArn      *string
+	// The context provider ARN from which the trusted context assertion was generated.
+	ProviderArn *string
+	// The signed and encrypted trusted context assertion generated by the context provider.
 	ContextAssertion *string
 }
 
 // RegionDisabledException is the "RegionDisabledException" error structure of the model.
+//
+// STS is not activated in the requested region for the account that is being asked to generate credentials.
 type RegionDisabledException struct {
 	Message *string
 }
 
 // Tag is the "Tag" structure of the model.
+//
+// You can pass custom key-value pair attributes when you assume a role or federate a user.
 type Tag struct {
-	Key   *string
+	// The key for a session tag.
+	Key *string
+	// The value for a session tag.
 	Value *string
 }
 

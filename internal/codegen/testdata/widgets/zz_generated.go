@@ -26,7 +26,7 @@ func newService() *api.Service {
 	s := newSchema()
 	svc := &api.Service{Name: "widgets", ServiceID: "Widgets", EndpointPrefix: "widgets", SigningName: "widgets", APIVersion: "2024-01-01", Protocols: []string{"json", "query"}, JSONVersion: "1.0", TargetPrefix: "Widgets", AWSQueryCompatible: true, Operations: operations(s), Errors: map[string]*api.Shape{"InternalFault": &s[12], "WidgetNotFound": &s[27]}}
 	svc.Variants = map[string]*api.Service{
-		"query": queryService(),
+		"query": queryService(svc.Operations),
 	}
 	svc.Index()
 	return svc
@@ -41,19 +41,20 @@ func operations(s []api.Shape) []*api.Operation {
 }
 
 // queryService describes Widgets as the query protocol sees it: the same operations
-// and Go types, with that protocol's serialization traits.
-func queryService() *api.Service {
+// and Go types, with that protocol's serialization traits. Its operations
+// share NewInput and Invoke with primary, the primary description's.
+func queryService(primary []*api.Operation) *api.Service {
 	s := querySchema()
-	svc := &api.Service{Name: "widgets", ServiceID: "Widgets", EndpointPrefix: "widgets", SigningName: "widgets", APIVersion: "2024-01-01", Protocols: []string{"query"}, JSONVersion: "1.0", TargetPrefix: "Widgets", XMLNamespace: "http://widgets.example/doc/2024-01-01/", AWSQueryCompatible: true, Operations: queryOperations(s), Errors: map[string]*api.Shape{"InternalFault": &s[12], "WidgetNotFound": &s[27]}}
+	svc := &api.Service{Name: "widgets", ServiceID: "Widgets", EndpointPrefix: "widgets", SigningName: "widgets", APIVersion: "2024-01-01", Protocols: []string{"query"}, JSONVersion: "1.0", TargetPrefix: "Widgets", XMLNamespace: "http://widgets.example/doc/2024-01-01/", AWSQueryCompatible: true, Operations: queryOperations(s, primary), Errors: map[string]*api.Shape{"InternalFault": &s[12], "WidgetNotFound": &s[27]}}
 	svc.Index()
 	return svc
 }
 
-func queryOperations(s []api.Shape) []*api.Operation {
+func queryOperations(s []api.Shape, primary []*api.Operation) []*api.Operation {
 	return []*api.Operation{
-		{Name: "Download", Method: "GET", RequestURI: "/widgets/{Id}", ResponseCode: 200, Input: &s[8], Output: &s[7], NewInput: func() any { return new(DownloadRequest) }, Invoke: invoke(Handler.Download)},
-		{Name: "Ping", Method: "POST", RequestURI: "/", NewInput: func() any { return new(PingInput) }, Invoke: invoke(Handler.Ping)},
-		{Name: "PutWidget", Method: "POST", RequestURI: "/", Input: &s[17], Output: &s[18], ResultWrapper: "PutWidgetResult", Errors: []*api.Shape{&s[27], &s[12]}, NewInput: func() any { return new(PutWidgetRequest) }, Invoke: invoke(Handler.PutWidget)},
+		{Name: "Download", Method: "GET", RequestURI: "/widgets/{Id}", ResponseCode: 200, Input: &s[8], Output: &s[7], NewInput: primary[0].NewInput, Invoke: primary[0].Invoke},
+		{Name: "Ping", Method: "POST", RequestURI: "/", NewInput: primary[1].NewInput, Invoke: primary[1].Invoke},
+		{Name: "PutWidget", Method: "POST", RequestURI: "/", Input: &s[17], Output: &s[18], ResultWrapper: "PutWidgetResult", Errors: []*api.Shape{&s[27], &s[12]}, NewInput: primary[2].NewInput, Invoke: primary[2].Invoke},
 	}
 }
 

@@ -676,13 +676,15 @@ type InputRestJson17HttpRequestWithGreedyLabelInPathInput struct {
 
 // InputRestJson18HttpRequestWithLabelsInput is the "HttpRequestWithLabelsInput" structure of the model.
 type InputRestJson18HttpRequestWithLabelsInput struct {
-	String    *string
-	Short     *int32
-	Integer   *int32
-	Long      *int64
-	Float     *float32
-	Double    *float64
-	Boolean   *bool
+	String  *string
+	Short   *int32
+	Integer *int32
+	Long    *int64
+	Float   *float32
+	Double  *float64
+	// Serialized in the path as true or false.
+	Boolean *bool
+	// Note that this member has no format, so it's serialized as an RFC 3399 date-time.
 	Timestamp *time.Time
 }
 

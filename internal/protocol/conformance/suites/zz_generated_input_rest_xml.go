@@ -684,13 +684,15 @@ type InputRestXml20HttpRequestWithGreedyLabelInPathInput struct {
 
 // InputRestXml21HttpRequestWithLabelsInput is the "HttpRequestWithLabelsInput" structure of the model.
 type InputRestXml21HttpRequestWithLabelsInput struct {
-	String    *string
-	Short     *int32
-	Integer   *int32
-	Long      *int64
-	Float     *float32
-	Double    *float64
-	Boolean   *bool
+	String  *string
+	Short   *int32
+	Integer *int32
+	Long    *int64
+	Float   *float32
+	Double  *float64
+	// Serialized in the path as true or false.
+	Boolean *bool
+	// Note that this member has no format, so it's serialized as an RFC 3399 date-time.
 	Timestamp *time.Time
 }
 
