@@ -3,6 +3,8 @@ package conformance
 import (
 	"io"
 	"testing"
+
+	"github.com/fogbank/fogbank/internal/api"
 )
 
 func TestBuildRequest(t *testing.T) {
@@ -101,5 +103,30 @@ func TestSeedRequests(t *testing.T) {
 		if r.Method == "" || r.Host == "" || string(body) != s.Body {
 			t.Errorf("%s: request %s %s host %q body %q", s.ID, r.Method, r.RequestURI, r.Host, body)
 		}
+	}
+}
+
+func TestForgiveQueryMaps(t *testing.T) {
+	str := &api.Shape{Name: "String", Type: api.TypeString}
+	in := &api.Shape{Name: "In", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Named", Ref: api.Ref{Shape: str, Location: api.LocationQueryString, LocationName: "named"}},
+		{Name: "Header", Ref: api.Ref{Shape: str, Location: api.LocationHeader, LocationName: "h"}},
+		{Name: "Rest", Ref: api.Ref{Shape: &api.Shape{Name: "M", Type: api.TypeMap, Key: &api.Ref{Shape: str}, Value: &api.Ref{Shape: str}}, Location: api.LocationQueryString}},
+	}}
+	tests := []struct{ name, got, want, after string }{
+		{"named parameter also in map", `{"Named":"a","Rest":{"named":"a","x":"1"}}`, `{"Named":"a","Rest":{"x":"1"}}`, `{"Named":"a","Rest":{"x":"1"}}`},
+		{"map only had named parameters", `{"Named":"a","Rest":{"named":"a"}}`, `{"Named":"a"}`, `{"Named":"a"}`},
+		{"params expect the key", `{"Named":"a","Rest":{"named":"a"}}`, `{"Named":"a","Rest":{"named":"a"}}`, `{"Named":"a","Rest":{"named":"a"}}`},
+		{"empty map expected", `{"Named":"a","Rest":{"named":"a"}}`, `{"Named":"a","Rest":{}}`, `{"Named":"a","Rest":{}}`},
+		{"unknown key kept", `{"Rest":{"h":"1"}}`, `{}`, `{"Rest":{"h":"1"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mustGeneric(t, tt.got)
+			forgiveQueryMaps(in, got, mustGeneric(t, tt.want))
+			if d := Diff(got, mustGeneric(t, tt.after)); d != nil {
+				t.Errorf("got %s, want %s: %v", show(got), tt.after, d)
+			}
+		})
 	}
 }
