@@ -202,45 +202,80 @@ func rootName(c *api.Call) string {
 		return s.LocationName
 	}
 	if isS3(c.Service) {
-		if n, ok := s3Roots[c.Op.Name]; ok {
+		if n, ok := s3Root(c.Op.Name); ok {
 			return n
 		}
 	}
 	return s.Name
 }
 
-// s3Roots are the document elements S3 answers with where its botocore
-// model, which clients parse without looking at the root, does not say.
-var s3Roots = map[string]string{
-	"ListBuckets":                                "ListAllMyBucketsResult",
-	"ListDirectoryBuckets":                       "ListAllMyDirectoryBucketsResult",
-	"ListObjects":                                "ListBucketResult",
-	"ListObjectsV2":                              "ListBucketResult",
-	"ListObjectVersions":                         "ListVersionsResult",
-	"ListMultipartUploads":                       "ListMultipartUploadsResult",
-	"ListParts":                                  "ListPartsResult",
-	"CreateMultipartUpload":                      "InitiateMultipartUploadResult",
-	"CompleteMultipartUpload":                    "CompleteMultipartUploadResult",
-	"GetBucketLocation":                          "LocationConstraint",
-	"DeleteObjects":                              "DeleteResult",
-	"GetBucketAcl":                               "AccessControlPolicy",
-	"GetObjectAcl":                               "AccessControlPolicy",
-	"GetBucketTagging":                           "Tagging",
-	"GetObjectTagging":                           "Tagging",
-	"GetBucketVersioning":                        "VersioningConfiguration",
-	"GetBucketCors":                              "CORSConfiguration",
-	"GetBucketLifecycleConfiguration":            "LifecycleConfiguration",
-	"GetBucketLifecycle":                         "LifecycleConfiguration",
-	"GetBucketNotificationConfiguration":         "NotificationConfiguration",
-	"GetBucketNotification":                      "NotificationConfiguration",
-	"GetBucketWebsite":                           "WebsiteConfiguration",
-	"GetBucketLogging":                           "BucketLoggingStatus",
-	"GetBucketAccelerateConfiguration":           "AccelerateConfiguration",
-	"GetBucketRequestPayment":                    "RequestPaymentConfiguration",
-	"GetBucketReplication":                       "ReplicationConfiguration",
-	"GetObjectAttributes":                        "GetObjectAttributesResponse",
-	"ListBucketAnalyticsConfigurations":          "ListBucketAnalyticsConfigurationResult",
-	"ListBucketInventoryConfigurations":          "ListInventoryConfigurationsResult",
-	"ListBucketMetricsConfigurations":            "ListMetricsConfigurationsResult",
-	"ListBucketIntelligentTieringConfigurations": "ListBucketIntelligentTieringConfigurationsOutput",
+// s3Root returns the document element S3 answers op with, where its
+// botocore model (which clients parse without looking at the root) does not
+// say.
+func s3Root(op string) (string, bool) {
+	switch op {
+	case "ListBuckets":
+		return "ListAllMyBucketsResult", true
+	case "ListDirectoryBuckets":
+		return "ListAllMyDirectoryBucketsResult", true
+	case "ListObjects":
+		return "ListBucketResult", true
+	case "ListObjectsV2":
+		return "ListBucketResult", true
+	case "ListObjectVersions":
+		return "ListVersionsResult", true
+	case "ListMultipartUploads":
+		return "ListMultipartUploadsResult", true
+	case "ListParts":
+		return "ListPartsResult", true
+	case "CreateMultipartUpload":
+		return "InitiateMultipartUploadResult", true
+	case "CompleteMultipartUpload":
+		return "CompleteMultipartUploadResult", true
+	case "GetBucketLocation":
+		return "LocationConstraint", true
+	case "DeleteObjects":
+		return "DeleteResult", true
+	case "GetBucketAcl":
+		return "AccessControlPolicy", true
+	case "GetObjectAcl":
+		return "AccessControlPolicy", true
+	case "GetBucketTagging":
+		return "Tagging", true
+	case "GetObjectTagging":
+		return "Tagging", true
+	case "GetBucketVersioning":
+		return "VersioningConfiguration", true
+	case "GetBucketCors":
+		return "CORSConfiguration", true
+	case "GetBucketLifecycleConfiguration":
+		return "LifecycleConfiguration", true
+	case "GetBucketLifecycle":
+		return "LifecycleConfiguration", true
+	case "GetBucketNotificationConfiguration":
+		return "NotificationConfiguration", true
+	case "GetBucketNotification":
+		return "NotificationConfiguration", true
+	case "GetBucketWebsite":
+		return "WebsiteConfiguration", true
+	case "GetBucketLogging":
+		return "BucketLoggingStatus", true
+	case "GetBucketAccelerateConfiguration":
+		return "AccelerateConfiguration", true
+	case "GetBucketRequestPayment":
+		return "RequestPaymentConfiguration", true
+	case "GetBucketReplication":
+		return "ReplicationConfiguration", true
+	case "GetObjectAttributes":
+		return "GetObjectAttributesResponse", true
+	case "ListBucketAnalyticsConfigurations":
+		return "ListBucketAnalyticsConfigurationResult", true
+	case "ListBucketInventoryConfigurations":
+		return "ListInventoryConfigurationsResult", true
+	case "ListBucketMetricsConfigurations":
+		return "ListMetricsConfigurationsResult", true
+	case "ListBucketIntelligentTieringConfigurations":
+		return "ListBucketIntelligentTieringConfigurationsOutput", true
+	}
+	return "", false
 }
