@@ -1,6 +1,7 @@
 package jsonenc
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -169,16 +170,16 @@ func (d *scanner) decodeValue(ref *api.Ref, v reflect.Value) error {
 		if mp.IsNil() {
 			mp = reflect.MakeMap(v.Type())
 		}
-		kt, et := v.Type().Key(), v.Type().Elem()
+		// One key and one element slot serve every entry: SetMapIndex
+		// copies them into the map.
+		k := reflect.New(v.Type().Key()).Elem()
+		ev := reflect.New(v.Type().Elem()).Elem()
 		err := d.eachMember(func(key []byte) error {
-			k := reflect.ValueOf(string(key))
-			if kt != k.Type() {
-				k = k.Convert(kt)
-			}
+			k.SetString(string(key))
 			if d.literal("null") {
 				return nil
 			}
-			ev := reflect.New(et).Elem()
+			ev.SetZero()
 			if err := d.decodeValue(valRef, ev); err != nil {
 				return err
 			}
@@ -321,7 +322,7 @@ func parseInt(num []byte) (int64, bool) {
 }
 
 func decodeBase64(s []byte) ([]byte, error) {
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(s)))
 	n, err := base64.StdEncoding.Decode(out, s)
 	if err != nil {
 		n, err = base64.RawStdEncoding.Decode(out, s)
@@ -364,15 +365,10 @@ func (d *scanner) decodeTime(ref *api.Ref, v reflect.Value) error {
 // "1700000000.123" form.
 func epoch(num []byte) (time.Time, error) {
 	intPart, frac := num, []byte(nil)
-	for i, c := range num {
-		if c == '.' {
-			intPart, frac = num[:i], num[i+1:]
-			break
-		}
-		if c == 'e' || c == 'E' {
-			intPart = nil
-			break
-		}
+	if bytes.ContainsAny(num, "eE") {
+		intPart = nil
+	} else if i := bytes.IndexByte(num, '.'); i >= 0 {
+		intPart, frac = num[:i], num[i+1:]
 	}
 	if intPart != nil {
 		sec, err := strconv.ParseInt(string(intPart), 10, 64)

@@ -196,11 +196,11 @@ func appendTime(dst []byte, ref *api.Ref, t time.Time) []byte {
 // AWS JSON services do (1700000000.123), without formatting through a float.
 func appendEpoch(dst []byte, t time.Time) []byte {
 	ms := t.UnixMilli()
-	sec, frac := ms/1000, ms%1000
-	if frac < 0 {
-		sec--
-		frac += 1000
+	if ms < 0 {
+		dst = append(dst, '-')
+		ms = -ms
 	}
+	sec, frac := ms/1000, ms%1000
 	dst = strconv.AppendInt(dst, sec, 10)
 	if frac == 0 {
 		return dst

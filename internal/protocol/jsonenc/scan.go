@@ -99,7 +99,13 @@ func (d *scanner) readString() ([]byte, error) {
 }
 
 func (d *scanner) readEscaped(start int) ([]byte, error) {
-	b := append(d.scratch[:0], d.data[start:d.pos]...)
+	b := d.scratch[:0]
+	if cap(b) == 0 {
+		// Size the buffer for the rest of the input (bounded) so that a
+		// long escaped string does not grow it step by step.
+		b = make([]byte, 0, min(len(d.data)-start, 64<<10))
+	}
+	b = append(b, d.data[start:d.pos]...)
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		switch {
