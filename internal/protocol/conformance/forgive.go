@@ -46,3 +46,45 @@ func forgiveQueryMaps(in *api.Shape, got, want any) {
 		}
 	}
 }
+
+// forgiveDroppedEmpties accepts an absent member where params hold an empty
+// list or map that the wire form cannot carry: a query-string or header
+// member of a REST protocol (an empty list writes no parameter or header),
+// or a map in the query protocol (an empty map writes no key). A server
+// sees exactly what it sees for an absent member. got is modified in place.
+func forgiveDroppedEmpties(in *api.Shape, protocol string, got, want any) {
+	if in == nil || in.Type != api.TypeStructure {
+		return
+	}
+	gm, ok := got.(map[string]any)
+	if !ok {
+		return
+	}
+	wm, _ := want.(map[string]any)
+	for i := range in.Members {
+		m := &in.Members[i]
+		if _, present := gm[m.Name]; present || m.Ref.Shape == nil {
+			continue
+		}
+		w, ok := wm[m.Name]
+		if !ok || !isEmptyContainer(w) {
+			continue
+		}
+		loc := m.Ref.Location
+		dropped := loc == api.LocationQueryString || loc == api.LocationHeader || loc == api.LocationHeaders ||
+			(protocol == "query" && m.Ref.Shape.Type == api.TypeMap)
+		if dropped {
+			gm[m.Name] = w
+		}
+	}
+}
+
+func isEmptyContainer(g any) bool {
+	switch x := g.(type) {
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}

@@ -130,3 +130,31 @@ func TestForgiveQueryMaps(t *testing.T) {
 		})
 	}
 }
+
+func TestForgiveDroppedEmpties(t *testing.T) {
+	str := &api.Shape{Name: "String", Type: api.TypeString}
+	list := &api.Shape{Name: "L", Type: api.TypeList, Member: &api.Ref{Shape: str}}
+	mp := &api.Shape{Name: "M", Type: api.TypeMap, Key: &api.Ref{Shape: str}, Value: &api.Ref{Shape: str}}
+	in := &api.Shape{Name: "In", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "QList", Ref: api.Ref{Shape: list, Location: api.LocationQueryString, LocationName: "q"}},
+		{Name: "HList", Ref: api.Ref{Shape: list, Location: api.LocationHeader, LocationName: "h"}},
+		{Name: "BodyList", Ref: api.Ref{Shape: list}},
+		{Name: "BodyMap", Ref: api.Ref{Shape: mp}},
+	}}
+	tests := []struct{ name, protocol, got, want, after string }{
+		{"query string and header lists", "rest-json", `{}`, `{"QList":[],"HList":[]}`, `{"QList":[],"HList":[]}`},
+		{"body list is observable", "rest-json", `{}`, `{"BodyList":[]}`, `{}`},
+		{"body map is observable in JSON", "json", `{}`, `{"BodyMap":{}}`, `{}`},
+		{"empty map in query protocol", "query", `{}`, `{"BodyMap":{}}`, `{"BodyMap":{}}`},
+		{"non-empty is never forgiven", "rest-json", `{}`, `{"QList":["a"]}`, `{}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mustGeneric(t, tt.got)
+			forgiveDroppedEmpties(in, tt.protocol, got, mustGeneric(t, tt.want))
+			if d := Diff(got, mustGeneric(t, tt.after)); d != nil {
+				t.Errorf("got %s, want %s: %v", show(got), tt.after, d)
+			}
+		})
+	}
+}
