@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -96,7 +97,7 @@ func parseWithBotocore(ctx context.Context, python string, cases []bridgeCase) (
 		if errors.As(err, &ee) && ee.ExitCode() == 3 {
 			return nil, fmt.Errorf("%w: %s", errNoBotocore, strings.TrimSpace(stderr.String()))
 		}
-		if errors.Is(err, exec.ErrNotFound) {
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w: %w", errNoBotocore, err)
 		}
 		return nil, fmt.Errorf("running botocore bridge: %w: %s", err, stderr.String())

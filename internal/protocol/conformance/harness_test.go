@@ -3,6 +3,8 @@ package conformance
 import (
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -101,6 +103,26 @@ func TestSkipList(t *testing.T) {
 	for _, tt := range tests {
 		if got := sl.reason("input", "fake.json", tt.suite, tt.id); got != tt.want {
 			t.Errorf("reason(%s, %s) = %q, want %q", tt.suite, tt.id, got, tt.want)
+		}
+	}
+}
+
+// TestRunOutputSkipsWithoutPython checks that a missing interpreter skips
+// the output run, with the reason, rather than failing it.
+// A stand-in interpreter that exits 3 plays python3 without botocore.
+func TestRunOutputSkipsWithoutPython(t *testing.T) {
+	noBotocore := filepath.Join(t.TempDir(), "python3")
+	if err := os.WriteFile(noBotocore, []byte("#!/bin/sh\necho 'No module named botocore' >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, python := range []string{"/nonexistent/python3", noBotocore} {
+		var skipped bool
+		t.Run("run", func(t *testing.T) {
+			defer func() { skipped = t.Skipped() }()
+			RunOutput(t, "fake.json", fakeCodec{}, fakeOptions(WithPython(python))...)
+		})
+		if !skipped {
+			t.Errorf("RunOutput with %s did not skip", python)
 		}
 	}
 }
