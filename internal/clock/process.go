@@ -43,9 +43,13 @@ const maxOffset = int64(100 * 365 * 24 * time.Hour)
 // another on the goroutine that called Advance, and Advance returns only once
 // they have all returned, and once any timer that real time fired just before
 // has returned too. A test that advances the clock and then asserts therefore
-// sees every effect. The consequence: a timer function must not call Advance
-// (it would wait for itself), and must not block on anything the caller of
-// Advance holds. Concurrent calls to Advance are serialised.
+// sees every effect. The consequences: a timer function must not call Advance
+// (it would wait for itself), must not block on anything the caller of Advance
+// holds, and must not wait for the clock (WaitUntil, Sleep) — it runs while the
+// clock is being moved, and no other timer fires until it returns. A timer
+// function should do its small piece of work (requeue a message, enqueue a
+// retry) and arm a new timer for what comes later. Concurrent calls to Advance
+// are serialised.
 //
 // While an Advance is running, the background goroutine fires nothing, so the
 // due order Advance promises is not raced by real time.

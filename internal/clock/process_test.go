@@ -341,3 +341,22 @@ func BenchmarkAdvanceFire(b *testing.B) {
 		}
 	}
 }
+
+func TestTimerStopsALaterTimerInTheSameAdvance(t *testing.T) {
+	p := newTest(t)
+	var fired []string
+	var later Timer
+	p.AfterFunc(h, func() {
+		fired = append(fired, "first")
+		if !later.Stop() {
+			t.Error("Stop of a timer due later in the same Advance = false")
+		}
+	})
+	later = p.AfterFunc(2*h, func() { fired = append(fired, "later") })
+	if err := p.Advance(3 * h); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(fired, []string{"first"}) {
+		t.Errorf("fired %v, want [first]", fired)
+	}
+}

@@ -75,3 +75,16 @@ func TestMarshalState(t *testing.T) {
 		t.Errorf("round trip: %+v (clock was at %v)", s, before)
 	}
 }
+
+// FuzzParseAdvance: never a panic, and a success is never a negative duration.
+func FuzzParseAdvance(f *testing.F) {
+	for _, seed := range []string{`{"advance": "90s"}`, `{"advance":"-1h"}`, `{"advance": 5}`, `{}`, `{"advance":"1s"}x`, `null`, `{"advance":null}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		d, err := ParseAdvance(body)
+		if err == nil && d < 0 {
+			t.Fatalf("ParseAdvance(%q) = %v, nil", body, d)
+		}
+	})
+}

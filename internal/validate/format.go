@@ -16,7 +16,7 @@ var timeType = reflect.TypeFor[time.Time]()
 // quoted returns "'value' " for the message "Value 'value' at '...'", or ""
 // for a sensitive shape, whose value AWS does not print ("Value at '...'").
 func quoted(n *node, v reflect.Value) string {
-	if n != nil && n.shape.Sensitive {
+	if n != nil && (n.shape.Sensitive || n.elem != nil && n.elem.shape.Sensitive || n.value != nil && n.value.shape.Sensitive) {
 		return ""
 	}
 	return "'" + formatValue(n, v) + "' "
