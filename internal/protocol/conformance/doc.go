@@ -13,6 +13,11 @@
 //     back to the case's "result". A real client is the judge, not a byte
 //     comparison, because many encodings are equally valid.
 //
+// Input comparisons forgive only what a server cannot observe (see
+// dropNulls, forgiveQueryMaps and forgiveDroppedEmpties): null params, empty
+// lists and maps the wire form drops, and query-string maps that also see
+// named parameters. Everything else must match exactly.
+//
 // Schemas come from the generated package conformance/suites (one
 // *api.Operation per case, one *api.Service per suite). Cases the codecs do not
 // pass yet are listed with a reason in testdata/skip.json, beside botocore's
