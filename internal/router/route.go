@@ -71,6 +71,28 @@ var aliases = map[string]string{
 	"email":      "ses",
 }
 
+// queryVersions names the query-protocol services by API version, so a
+// request for one Fogbank does not serve is answered NotImplemented naming
+// it (and not sent to the S3 fallback).
+var queryVersions = map[string]string{
+	"2016-11-15": "ec2",
+	"2010-05-15": "cloudformation",
+	"2010-08-01": "cloudwatch",
+	"2015-02-02": "elasticache",
+	"2014-10-31": "rds",
+	"2010-12-01": "ses",
+	"2010-05-08": "iam",
+	"2010-03-31": "sns",
+	"2012-11-05": "sqs",
+	"2011-06-15": "sts",
+	"2012-06-01": "elasticloadbalancing",
+	"2015-12-01": "elasticloadbalancingv2",
+	"2011-01-01": "autoscaling",
+	"2012-12-01": "redshift",
+	"2013-01-01": "cloudsearch",
+	"2014-11-06": "docdb",
+}
+
 // NewTable indexes svcs. defaultAccount is the account of requests whose key
 // names none; owner may be nil.
 func NewTable(svcs []*api.Service, defaultAccount string, owner KeyOwner) *Table {
@@ -172,6 +194,12 @@ func (t *Table) Route(r *http.Request, form func() url.Values) (Route, error) {
 				rt.Protocol = "query"
 				rt.Operation = action
 				rt.Name, rt.Candidates = t.byAction(action, version)
+				if rt.Name == "" {
+					rt.Name = queryVersions[version]
+				}
+				if rt.Name == "" {
+					rt.Name = "unknown"
+				}
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"github.com/fogbank/fogbank/internal/protocol/jsonrpc"
 	"github.com/fogbank/fogbank/internal/protocol/query"
 	"github.com/fogbank/fogbank/internal/protocol/restjson"
+	"github.com/fogbank/fogbank/internal/protocol/restxml"
 )
 
 // Codecs returns the codec of every wire protocol Fogbank speaks, by the
@@ -15,5 +16,6 @@ func Codecs() map[string]api.Codec {
 		query.Protocol:    query.Codec{},
 		jsonrpc.Protocol:  jsonrpc.Codec{},
 		restjson.Protocol: restjson.Codec{},
+		restxml.Protocol:  restxml.Codec{},
 	}
 }

@@ -34,8 +34,9 @@ import (
 // streaming bodies (S3 PutObject) are not read whole and not bounded here.
 const DefaultMaxBodyBytes = 100 << 20
 
-// ValidateFunc checks a decoded input against its shape (validate.Input).
-type ValidateFunc func(shape *api.Shape, v any, protocol string) *api.Error
+// ValidateFunc checks in, the decoded input of c.Op, against its model
+// (validate.Validator); it returns nil or an *api.Error.
+type ValidateFunc func(c *api.Call, in any) error
 
 // Config is what a Pipeline is built from.
 type Config struct {
@@ -178,8 +179,8 @@ func (p *Pipeline) serve(ctx context.Context, w http.ResponseWriter, r *http.Req
 		return err
 	}
 	if p.cfg.Validate != nil && c.Op.Input != nil {
-		if ve := p.cfg.Validate(c.Op.Input, in, c.Protocol); ve != nil {
-			return ve
+		if err := p.cfg.Validate(c, in); err != nil {
+			return err
 		}
 	}
 	out, err := c.Op.Invoke(api.WithCall(ctx, c), handler, in)

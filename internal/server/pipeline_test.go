@@ -163,10 +163,10 @@ func TestPipeline(t *testing.T) {
 func TestPipelineValidates(t *testing.T) {
 	var logs bytes.Buffer
 	called := false
-	p := newTestPipeline(t, &logs, func(shape *api.Shape, v any, protocol string) *api.Error {
+	p := newTestPipeline(t, &logs, func(c *api.Call, in any) error {
 		called = true
-		if protocol != "json" || shape.Name != "SayIn" {
-			t.Errorf("validate(%s, %s)", shape.Name, protocol)
+		if c.Protocol != "json" || c.Op.Input.Name != "SayIn" || in.(*sayIn).Text != "x" {
+			t.Errorf("validate(%s, %s, %v)", c.Op.Input.Name, c.Protocol, in)
 		}
 		return api.NewValidationError("Text is bad")
 	})
