@@ -95,9 +95,11 @@ func New() *Process {
 // elapsed returns the real time since New, in nanoseconds (monotonic).
 func (p *Process) elapsed() int64 { return int64(time.Since(p.base)) }
 
-// Now returns real time plus the offset.
+// Now returns real time plus the offset. The result carries no monotonic
+// reading (it is derived from one), so it compares and round-trips like a time
+// read back from the store.
 func (p *Process) Now() time.Time {
-	return p.base.Add(time.Duration(p.elapsed() + p.offset.Load()))
+	return p.base.Add(time.Duration(p.elapsed() + p.offset.Load())).Round(0)
 }
 
 // Offset returns how far the clock is ahead of real time.
