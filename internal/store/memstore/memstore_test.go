@@ -11,3 +11,13 @@ import (
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return memstore.New() })
 }
+
+func open(b *testing.B) store.Store { return memstore.New() }
+
+func BenchmarkApply(b *testing.B) {
+	b.Run("memory", func(b *testing.B) { storetest.BenchApply(b, open) })
+}
+func BenchmarkGet(b *testing.B) { b.Run("memory", func(b *testing.B) { storetest.BenchGet(b, open) }) }
+func BenchmarkScan(b *testing.B) {
+	b.Run("memory", func(b *testing.B) { storetest.BenchScan(b, open) })
+}
