@@ -14,6 +14,7 @@ package query
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -58,18 +59,25 @@ func (Codec) Resolve(c *api.Call) error {
 // parseRequest merges the URL query string and, for a form body, the body's
 // parameters; body parameters come first, so they win over the URL's.
 func parseRequest(c *api.Call) (*form, error) {
-	f := &form{}
 	body, err := inflate(c)
 	if err != nil {
 		return nil, err
 	}
+	rawQuery := ""
+	if c.Request != nil && c.Request.URL != nil {
+		rawQuery = c.Request.URL.RawQuery
+	}
+	// Every name part becomes at most one node: pairs plus dots bounds them.
+	parts := 1 + bytes.Count(body, []byte{'&'}) + bytes.Count(body, []byte{'.'}) +
+		strings.Count(rawQuery, "&") + strings.Count(rawQuery, ".")
+	f := newForm(parts + 1)
 	if len(body) > 0 && isForm(c.Request) {
 		if err := f.parseInto(string(body)); err != nil {
 			return nil, malformed(err)
 		}
 	}
-	if c.Request != nil && c.Request.URL != nil && c.Request.URL.RawQuery != "" {
-		if err := f.parseInto(c.Request.URL.RawQuery); err != nil {
+	if rawQuery != "" {
+		if err := f.parseInto(rawQuery); err != nil {
 			return nil, malformed(err)
 		}
 	}
@@ -150,10 +158,40 @@ func (Codec) Decode(c *api.Call, in any) (err error) {
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return api.NewInternalFailure()
 	}
-	return decodeStruct(f, c.Op.Input, v.Elem(), "")
+	if err := decodeStruct(f, c.Op.Input, v.Elem()); err != nil {
+		var pe *paramError
+		if errors.As(err, &pe) {
+			return &api.Error{Code: "InvalidParameterValue", Status: http.StatusBadRequest, Sender: true,
+				Message: fmt.Sprintf("Value %s for parameter %s is invalid. Reason: %s.", pe.text, pe.path, reason(pe.ref))}
+		}
+		return err
+	}
+	return nil
 }
 
-func decodeStruct(f *form, s *api.Shape, v reflect.Value, path string) error {
+// paramError is a parameter whose text does not parse as its member's type.
+// Its path is built while unwinding, so decoding a valid request never
+// spends an allocation on names it would only need for an error.
+type paramError struct {
+	path, text string
+	ref        *api.Ref
+}
+
+func (e *paramError) Error() string { return "invalid value for parameter " + e.path }
+
+// under prefixes the path of a *paramError with name.
+func under(name string, err error) error {
+	if pe, ok := err.(*paramError); ok {
+		if pe.path == "" {
+			pe.path = name
+		} else {
+			pe.path = name + "." + pe.path
+		}
+	}
+	return err
+}
+
+func decodeStruct(f *form, s *api.Shape, v reflect.Value) error {
 	for i := range s.Members {
 		m := &s.Members[i]
 		// botocore's serializer first (the list member's name for a
@@ -173,23 +211,15 @@ func decodeStruct(f *form, s *api.Shape, v reflect.Value, path string) error {
 		if n == nil {
 			continue
 		}
-		if err := decodeValue(n, &m.Ref, v.Field(m.Field), join(path, name)); err != nil {
-			return err
+		if err := decodeValue(n, &m.Ref, v.Field(m.Field)); err != nil {
+			return under(name, err)
 		}
 	}
 	return nil
 }
 
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-// decodeValue fills f (described by r) from the parameters under n, whose
-// full name is path.
-func decodeValue(n *form, r *api.Ref, f reflect.Value, path string) error {
+// decodeValue fills f (described by r) from the parameters under n.
+func decodeValue(n *form, r *api.Ref, f reflect.Value) error {
 	s := r.Shape
 	if s == nil {
 		return nil
@@ -202,17 +232,16 @@ func decodeValue(n *form, r *api.Ref, f reflect.Value, path string) error {
 		if f.IsNil() {
 			f.Set(reflect.New(f.Type().Elem()))
 		}
-		return decodeStruct(n, s, f.Elem(), path)
+		return decodeStruct(n, s, f.Elem())
 	case api.TypeList:
 		if f.Kind() != reflect.Slice || s.Member == nil {
 			return nil
 		}
-		items := n.indexed()
+		items, wrap := n.indexed(), ""
 		if !r.IsFlattened() {
 			itemName := xmlenc.ItemName(s)
 			if w := n.child(itemName); w != nil {
-				items = w.indexed()
-				path = join(path, itemName)
+				items, wrap = w.indexed(), itemName
 			}
 		}
 		if len(items) == 0 && !n.has && f.IsNil() {
@@ -220,7 +249,11 @@ func decodeValue(n *form, r *api.Ref, f reflect.Value, path string) error {
 		}
 		out := reflect.MakeSlice(f.Type(), len(items), len(items))
 		for i, it := range items {
-			if err := decodeValue(it, s.Member, out.Index(i), join(path, it.name)); err != nil {
+			if err := decodeValue(it, s.Member, out.Index(i)); err != nil {
+				err = under(it.name, err)
+				if wrap != "" {
+					err = under(wrap, err)
+				}
 				return err
 			}
 		}
@@ -230,11 +263,10 @@ func decodeValue(n *form, r *api.Ref, f reflect.Value, path string) error {
 		if f.Kind() != reflect.Map || s.Key == nil || s.Value == nil {
 			return nil
 		}
-		entries := n.indexed()
+		entries, wrap := n.indexed(), ""
 		if !r.IsFlattened() {
 			if w := n.child("entry"); w != nil {
-				entries = w.indexed()
-				path = join(path, "entry")
+				entries, wrap = w.indexed(), "entry"
 			}
 		}
 		if len(entries) == 0 && !n.has && f.IsNil() {
@@ -249,16 +281,23 @@ func decodeValue(n *form, r *api.Ref, f reflect.Value, path string) error {
 			if kf == nil || !kf.has {
 				continue
 			}
-			ep := join(path, e.name)
 			k := reflect.New(f.Type().Key()).Elem()
-			if err := setScalar(s.Key, k, kf.value, join(ep, kn)); err != nil {
-				return err
+			err := setScalar(s.Key, k, kf.value)
+			if err != nil {
+				err = under(kn, err)
 			}
 			val := reflect.New(f.Type().Elem()).Elem()
-			if vf := e.child(vn); vf != nil {
-				if err := decodeValue(vf, s.Value, val, join(ep, vn)); err != nil {
-					return err
+			if vf := e.child(vn); vf != nil && err == nil {
+				if err = decodeValue(vf, s.Value, val); err != nil {
+					err = under(vn, err)
 				}
+			}
+			if err != nil {
+				err = under(e.name, err)
+				if wrap != "" {
+					err = under(wrap, err)
+				}
+				return err
 			}
 			f.SetMapIndex(k, val)
 		}
@@ -267,13 +306,12 @@ func decodeValue(n *form, r *api.Ref, f reflect.Value, path string) error {
 	if !n.has {
 		return nil
 	}
-	return setScalar(r, f, n.value, path)
+	return setScalar(r, f, n.value)
 }
 
-func setScalar(r *api.Ref, f reflect.Value, text, path string) error {
+func setScalar(r *api.Ref, f reflect.Value, text string) error {
 	if err := xmlenc.SetScalar(r, f, text, api.TimestampISO8601); err != nil {
-		return &api.Error{Code: "InvalidParameterValue", Status: http.StatusBadRequest, Sender: true,
-			Message: fmt.Sprintf("Value %s for parameter %s is invalid. Reason: %s.", text, path, reason(r))}
+		return &paramError{text: text, ref: r}
 	}
 	return nil
 }

@@ -351,3 +351,24 @@ func TestRoundTripGet(t *testing.T) {
 		t.Fatalf("MessageBody = %q", api.ToString(in.MessageBody))
 	}
 }
+
+func TestDecodeErrorNamesParameter(t *testing.T) {
+	svc := testService()
+	tests := []struct{ body, path string }{
+		{"DelaySeconds=x", "DelaySeconds"},
+		{"Nested.Nested.Big=x", "Nested.Nested.Big"},
+		{"MessageAttribute.3.Name=a&MessageAttribute.3.Value.BinaryValue=!", "MessageAttribute.3.Value.BinaryValue"},
+		{"Tag.entry.2.Key=a&Tag.entry.2.Value=b&Nested.Wrapped.member.1=x&Nested.When=never", "Nested.When"},
+	}
+	for _, tt := range tests {
+		c := newCall(t, svc, "POST", "/", "Action=SendMessage&"+tt.body)
+		if err := (Codec{}).Resolve(c); err != nil {
+			t.Fatal(err)
+		}
+		err := Codec{}.Decode(c, &sendInput{})
+		var ae *api.Error
+		if !errors.As(err, &ae) || !strings.Contains(ae.Message, " for parameter "+tt.path+" is invalid") {
+			t.Errorf("%s: Decode = %v, want parameter %s named", tt.body, err, tt.path)
+		}
+	}
+}

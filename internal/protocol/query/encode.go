@@ -5,12 +5,31 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fogbank/fogbank/internal/api"
 	"github.com/fogbank/fogbank/internal/protocol/xmlenc"
 )
 
 const xmlHeader = `<?xml version="1.0"?>`
+
+// bufs recycles response buffers across requests; SQS ReceiveMessage answers
+// run to tens of kilobytes, and growing a fresh buffer for each is most of
+// an encode's garbage. A pool holds no state a caller can observe; buffers
+// that grew past maxPooled are dropped so one huge response does not stay
+// pinned.
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooled = 256 << 10
+
+func getBuf() *[]byte { return bufs.Get().(*[]byte) }
+
+func putBuf(bp *[]byte, b []byte) {
+	if cap(b) <= maxPooled {
+		*bp = b[:0]
+		bufs.Put(bp)
+	}
+}
 
 // Encode writes
 //
@@ -23,15 +42,15 @@ const xmlHeader = `<?xml version="1.0"?>`
 func (Codec) Encode(w http.ResponseWriter, c *api.Call, out any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = api.NewInternalFailure()
+			err = api.NewInternalFailure() // the pooled buffer is dropped, not reused half-written
 		}
 	}()
 	op := c.Op
 	if op == nil {
 		return api.NewInternalFailure()
 	}
-	buf := make([]byte, 0, 512)
-	buf = append(buf, xmlHeader...)
+	bp := getBuf()
+	buf := append((*bp)[:0], xmlHeader...)
 	buf = append(buf, '<')
 	buf = append(buf, op.Name...)
 	buf = append(buf, "Response"...)
@@ -58,6 +77,7 @@ func (Codec) Encode(w http.ResponseWriter, c *api.Call, out any) (err error) {
 	buf = append(buf, op.Name...)
 	buf = append(buf, "Response>"...)
 	write(w, c, http.StatusOK, buf)
+	putBuf(bp, buf)
 	return nil
 }
 

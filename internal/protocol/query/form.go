@@ -21,6 +21,26 @@ type form struct {
 	value string
 	has   bool // a parameter with exactly this name was present
 	kids  []*form
+	// slab, on the root only, holds preallocated nodes so that building the
+	// tree costs one allocation rather than one per name part.
+	slab []form
+}
+
+// newForm returns a root with room for the nodes of parameter strings of
+// n bytes holding parts name parts in all.
+func newForm(parts int) *form {
+	return &form{slab: make([]form, 0, parts)}
+}
+
+// node returns a fresh node from the slab, or the heap when it is used up.
+func (f *form) node(name string) *form {
+	if len(f.slab) < cap(f.slab) {
+		f.slab = f.slab[:len(f.slab)+1]
+		n := &f.slab[len(f.slab)-1]
+		n.name = name
+		return n
+	}
+	return &form{name: name}
 }
 
 // child returns the kid called name, or nil.
@@ -50,7 +70,7 @@ func (f *form) add(name, value string) {
 		part, rest, more := strings.Cut(name, ".")
 		c := n.child(part)
 		if c == nil {
-			c = &form{name: part}
+			c = f.node(part)
 			n.kids = append(n.kids, c)
 		}
 		n = c

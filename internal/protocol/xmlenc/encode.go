@@ -3,6 +3,7 @@ package xmlenc
 import (
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/fogbank/fogbank/internal/api"
 )
@@ -152,31 +153,42 @@ func AppendValue(dst []byte, name string, r *api.Ref, v reflect.Value) []byte {
 		if v.Kind() != reflect.Map || v.IsNil() {
 			return dst
 		}
-		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, b reflect.Value) int {
-			if a.String() < b.String() {
-				return -1
-			}
-			if a.String() > b.String() {
-				return 1
-			}
-			return 0
-		})
+		if m, ok := v.Interface().(map[string]string); ok {
+			return appendStringMap(dst, name, r, m)
+		}
+		// Entries go out sorted by key, so responses are deterministic. The
+		// iterator copies into preallocated storage: MapKeys and MapIndex
+		// would allocate for every entry.
+		n := v.Len()
+		keys := reflect.MakeSlice(reflect.SliceOf(v.Type().Key()), n, n)
+		vals := reflect.MakeSlice(reflect.SliceOf(v.Type().Elem()), n, n)
+		order := make([]int, n)
+		it := v.MapRange()
+		for i := 0; it.Next() && i < n; i++ {
+			keys.Index(i).SetIterKey(it)
+			vals.Index(i).SetIterValue(it)
+			order[i] = i
+		}
+		if keys.Type().Elem().Kind() == reflect.String {
+			slices.SortFunc(order, func(a, b int) int {
+				return strings.Compare(keys.Index(a).String(), keys.Index(b).String())
+			})
+		}
 		flat := r.IsFlattened()
 		if !flat {
 			dst = openTag(dst, name, r)
 			dst = append(dst, '>')
 		}
 		kn, vn := KeyName(s), ValueName(s)
-		for _, k := range keys {
+		for _, i := range order {
 			if flat {
 				dst = openTag(dst, name, r)
 				dst = append(dst, '>')
 			} else {
 				dst = append(dst, "<entry>"...)
 			}
-			dst = AppendValue(dst, kn, s.Key, k)
-			dst = AppendValue(dst, vn, s.Value, v.MapIndex(k))
+			dst = AppendValue(dst, kn, s.Key, keys.Index(i))
+			dst = AppendValue(dst, vn, s.Value, vals.Index(i))
 			if flat {
 				dst = closeTag(dst, name)
 			} else {
@@ -206,6 +218,49 @@ func AppendValue(dst []byte, name string, r *api.Ref, v reflect.Value) []byte {
 	if !ok {
 		return dst[:mark]
 	}
+	return closeTag(dst, name)
+}
+
+// appendStringMap is AppendValue for map[string]string, the commonest map
+// (SQS attributes, tags), without reflection.
+func appendStringMap(dst []byte, name string, r *api.Ref, m map[string]string) []byte {
+	s := r.Shape
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	flat := r.IsFlattened()
+	if !flat {
+		dst = openTag(dst, name, r)
+		dst = append(dst, '>')
+	}
+	kn, vn := KeyName(s), ValueName(s)
+	for _, k := range keys {
+		if flat {
+			dst = openTag(dst, name, r)
+			dst = append(dst, '>')
+		} else {
+			dst = append(dst, "<entry>"...)
+		}
+		dst = appendStringElem(dst, kn, s.Key, k)
+		dst = appendStringElem(dst, vn, s.Value, m[k])
+		if flat {
+			dst = closeTag(dst, name)
+		} else {
+			dst = append(dst, "</entry>"...)
+		}
+	}
+	if !flat {
+		dst = closeTag(dst, name)
+	}
+	return dst
+}
+
+func appendStringElem(dst []byte, name string, r *api.Ref, s string) []byte {
+	dst = openTag(dst, name, r)
+	dst = append(dst, '>')
+	dst = AppendText(dst, s)
 	return closeTag(dst, name)
 }
 

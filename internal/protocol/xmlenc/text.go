@@ -55,7 +55,12 @@ func AppendScalar(dst []byte, r *api.Ref, v reflect.Value, def string) ([]byte, 
 		}
 	case reflect.Struct:
 		if v.Type() == timeType {
-			t := v.Interface().(time.Time)
+			var t time.Time
+			if v.CanAddr() {
+				t = *v.Addr().Interface().(*time.Time) // no boxing copy
+			} else {
+				t = v.Interface().(time.Time)
+			}
 			return append(dst, protocol.FormatTimestamp(t, r.TimestampFormatOr(def))...), true
 		}
 	}
