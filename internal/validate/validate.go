@@ -141,12 +141,17 @@ func (v *Validator) Check(shape *api.Shape, in any, o Options) error {
 	return c.result()
 }
 
-// Prepare builds the plans of every operation input of svc ahead of the first
-// request, so that the first caller does not pay for it.
+// Prepare builds the plans of every operation input of svc and of its
+// protocol variants ahead of the first request, so that no caller pays for it.
 func (v *Validator) Prepare(svc *api.Service) {
 	for _, op := range svc.Operations {
 		if op.Input != nil {
 			v.plan(op.Input)
+		}
+	}
+	for _, variant := range svc.Variants {
+		if variant != svc {
+			v.Prepare(variant)
 		}
 	}
 }

@@ -409,3 +409,15 @@ func TestNoConstraintsIsNoWork(t *testing.T) {
 		t.Errorf("need = %b, want required and constraint bits", n.need)
 	}
 }
+
+func TestPrepare(t *testing.T) {
+	query := &api.Service{Name: "sqs", Operations: []*api.Operation{{Name: "SendMessage", Input: sqsSendMessageShape}}}
+	svc := &api.Service{Name: "sqs", Operations: []*api.Operation{{Name: "SendMessage", Input: sqsSendMessageShape}, {Name: "ListQueues"}},
+		Variants: map[string]*api.Service{"query": query}}
+	svc.Variants["json"] = svc // a variant pointing back must not loop
+	var v Validator
+	v.Prepare(svc)
+	if _, ok := v.plans.Load(sqsSendMessageShape); !ok {
+		t.Error("Prepare did not plan SendMessage's input")
+	}
+}
