@@ -144,14 +144,16 @@ func (v *Validator) Check(shape *api.Shape, in any, o Options) error {
 // Prepare builds the plans of every operation input of svc and of its
 // protocol variants ahead of the first request, so that no caller pays for it.
 func (v *Validator) Prepare(svc *api.Service) {
+	v.prepareOps(svc)
+	for _, variant := range svc.Variants { // one level: variants have no variants
+		v.prepareOps(variant)
+	}
+}
+
+func (v *Validator) prepareOps(svc *api.Service) {
 	for _, op := range svc.Operations {
 		if op.Input != nil {
 			v.plan(op.Input)
-		}
-	}
-	for _, variant := range svc.Variants {
-		if variant != svc {
-			v.Prepare(variant)
 		}
 	}
 }
