@@ -37,10 +37,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
 
 	"github.com/fogbank/fogbank/internal/store"
 )
@@ -51,7 +51,7 @@ const scanCheckEvery = 256
 // Store is a durable store.Store in a data directory. Open it with Open.
 type Store struct {
 	db   *pebble.DB
-	lock *dirLock
+	lock *dirLock // nil only for stores opened by tests on an in-memory FS
 	dir  string
 
 	mu struct {
@@ -77,7 +77,21 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pebblestore: %w", err)
 	}
-	db, err := pebble.Open(filepath.Join(dir, "pebble"), &pebble.Options{
+	s, err := openFS(dir, vfs.Default)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+// openFS opens the Pebble database under dir on fs without the directory
+// lock, which belongs to the real OS directory. Tests use it with Pebble's
+// crashable in-memory FS to keep exactly what was fsynced.
+func openFS(dir string, fs vfs.FS) (*Store, error) {
+	db, err := pebble.Open(fs.PathJoin(dir, "pebble"), &pebble.Options{
+		FS: fs,
 		// New stores start at the newest stable format; an existing
 		// store is ratcheted up on open (no downgrade to older
 		// Fogbank builds after that).
@@ -85,10 +99,9 @@ func Open(dir string) (*Store, error) {
 		Logger:             logger{dir: dir},
 	})
 	if err != nil {
-		lock.release()
 		return nil, fmt.Errorf("pebblestore: opening %s: %w", dir, err)
 	}
-	return &Store{db: db, lock: lock, dir: dir}, nil
+	return &Store{db: db, dir: dir}, nil
 }
 
 // enter registers a call into db, or reports that the store is closed.
@@ -218,8 +231,10 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	s.inflight.Wait()
 	err := s.db.Close()
-	if lerr := s.lock.release(); err == nil {
-		err = lerr
+	if s.lock != nil {
+		if lerr := s.lock.release(); err == nil {
+			err = lerr
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("pebblestore: closing %s: %w", s.dir, err)

@@ -1,0 +1,4 @@
+package pebblestore
+
+// OpenFS exposes openFS to the external tests.
+var OpenFS = openFS
