@@ -162,13 +162,23 @@ func (m *Match) Label(name string) (string, bool) {
 // query. It returns nil when no template matches; methodOK then says whether
 // some template matched the path under another method.
 func (r *Router) Match(method, escapedPath, rawQuery string) (m *Match, methodOK bool) {
-	segs := splitPath(escapedPath)
+	raw := splitPath(escapedPath)
+	// Segments are unescaped once here, not once per route tried; a
+	// segment that does not unescape can only be matched by nothing.
+	segs := make([]string, len(raw))
+	for i, s := range raw {
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, true
+		}
+		segs[i] = u
+	}
 	var q url.Values
 	if rawQuery != "" {
 		q, _ = url.ParseQuery(rawQuery) // a malformed pair is dropped, as front ends do
 	}
 	for _, rt := range r.byMethod[strings.ToUpper(method)] {
-		if labels, ok := rt.match(segs, q); ok {
+		if labels, ok := rt.match(raw, segs, q); ok {
 			return &Match{Op: rt.op, Labels: labels, Query: q, literalKeys: rt.query}, true
 		}
 	}
@@ -177,7 +187,7 @@ func (r *Router) Match(method, escapedPath, rawQuery string) (m *Match, methodOK
 			continue
 		}
 		for _, rt := range rs {
-			if _, ok := rt.match(segs, q); ok {
+			if _, ok := rt.match(raw, segs, q); ok {
 				return nil, false
 			}
 		}
@@ -185,7 +195,9 @@ func (r *Router) Match(method, escapedPath, rawQuery string) (m *Match, methodOK
 	return nil, true
 }
 
-func (rt *route) match(segs []string, q url.Values) ([]Label, bool) {
+// match matches the request path, as raw (escaped) and unescaped segments,
+// and query q against rt.
+func (rt *route) match(raw, segs []string, q url.Values) ([]Label, bool) {
 	for _, ql := range rt.query {
 		vs, ok := q[ql.key]
 		if !ok {
@@ -198,7 +210,7 @@ func (rt *route) match(segs []string, q url.Values) ([]Label, bool) {
 	// A trailing slash the template does not have is tolerated
 	// ("/bucket/" for "/{Bucket}").
 	if n := len(segs); n > 0 && segs[n-1] == "" && !rt.greedy {
-		segs = segs[:n-1]
+		segs, raw = segs[:n-1], raw[:n-1]
 	}
 	var labels []Label
 	i := 0
@@ -214,10 +226,7 @@ func (rt *route) match(segs []string, q url.Values) ([]Label, bool) {
 				return nil, false
 			}
 			for k, ts := range tail {
-				seg, err := url.PathUnescape(segs[end+k])
-				if err != nil {
-					return nil, false
-				}
+				seg := segs[end+k]
 				if ts.label != "" {
 					if seg == "" {
 						return nil, false
@@ -227,7 +236,9 @@ func (rt *route) match(segs []string, q url.Values) ([]Label, bool) {
 					return nil, false
 				}
 			}
-			v, err := url.PathUnescape(strings.Join(segs[i:end], "/"))
+			// Joined raw, then unescaped, so "%2F" and "/" both end up
+			// as slashes in the key.
+			v, err := url.PathUnescape(strings.Join(raw[i:end], "/"))
 			if err != nil || v == "" {
 				return nil, false
 			}
@@ -237,10 +248,7 @@ func (rt *route) match(segs []string, q url.Values) ([]Label, bool) {
 		if i >= len(segs) {
 			return nil, false
 		}
-		seg, err := url.PathUnescape(segs[i])
-		if err != nil {
-			return nil, false
-		}
+		seg := segs[i]
 		if s.label != "" {
 			if seg == "" {
 				return nil, false

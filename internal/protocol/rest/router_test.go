@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fogbank/fogbank/internal/api"
+	"github.com/fogbank/fogbank/internal/api/lambda"
 )
 
 func testService() *api.Service {
@@ -224,4 +225,23 @@ func FuzzRouterMatch(f *testing.F) {
 			t.Fatal("match without operation")
 		}
 	})
+}
+
+func BenchmarkRouterMatch(b *testing.B) {
+	r := NewRouter(lambda.Service)
+	paths := []struct{ method, path, query string }{
+		{"POST", "/2015-03-31/functions/my-function/invocations", ""},
+		{"GET", "/2015-03-31/functions/my-function/configuration", "Qualifier=1"},
+		{"GET", "/2015-03-31/functions/", "MaxItems=50"},
+	}
+	for _, p := range paths {
+		b.Run(p.method+p.path, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if m, _ := r.Match(p.method, p.path, p.query); m == nil {
+					b.Fatal("no match")
+				}
+			}
+		})
+	}
 }
