@@ -9,6 +9,10 @@
 // (see Decode) so that anything a real client sends decodes to the value it
 // meant; Encode and EncodeError follow botocore's query parser and what AWS
 // was recorded answering (conformance/aws-recorded).
+//
+// SQS quirks live here too, because they are visible on the wire: query
+// errors carry an empty <Detail/>, and a request posted to a queue's URL
+// without a QueueUrl parameter addresses that queue.
 package query
 
 import (
@@ -166,7 +170,40 @@ func (Codec) Decode(c *api.Call, in any) (err error) {
 		}
 		return err
 	}
+	queueURLFromPath(c, v.Elem())
 	return nil
+}
+
+// queueURLFromPath fills an SQS request's absent QueueUrl from the request
+// path: older clients (boto 2, PHP SDK v2, hand-written scripts) post to the
+// queue's URL and leave the parameter out, and SQS accepts that.
+func queueURLFromPath(c *api.Call, v reflect.Value) {
+	if c.Service == nil || (c.Service.Name != "sqs" && c.Service.ServiceID != "SQS") || c.Request == nil || c.Request.URL == nil {
+		return
+	}
+	path := c.Request.URL.Path
+	if path == "" || path == "/" {
+		return
+	}
+	m := c.Op.Input.MemberByName("QueueUrl")
+	if m == nil {
+		return
+	}
+	f := v.Field(m.Field)
+	if f.Kind() != reflect.Pointer || !f.IsNil() || f.Type().Elem().Kind() != reflect.String {
+		return
+	}
+	scheme := "http"
+	if c.Request.TLS != nil {
+		scheme = "https"
+	}
+	host := c.Request.Host
+	if host == "" {
+		host = c.Request.URL.Host
+	}
+	u := reflect.New(f.Type().Elem())
+	u.Elem().SetString(scheme + "://" + host + path)
+	f.Set(u)
 }
 
 // paramError is a parameter whose text does not parse as its member's type.

@@ -372,3 +372,25 @@ func TestDecodeErrorNamesParameter(t *testing.T) {
 		}
 	}
 }
+
+func TestQueueURLFromPath(t *testing.T) {
+	svc := testService()
+	tests := []struct{ target, body, want string }{
+		{"/000000000000/q", "Action=SendMessage&MessageBody=x", "http://example.com/000000000000/q"},
+		{"/000000000000/q", "Action=SendMessage&QueueUrl=http%3A%2F%2Fother%2Fq", "http://other/q"},
+		{"/", "Action=SendMessage", ""},
+	}
+	for _, tt := range tests {
+		c := newCall(t, svc, "POST", tt.target, tt.body)
+		if err := (Codec{}).Resolve(c); err != nil {
+			t.Fatal(err)
+		}
+		var in sendInput
+		if err := (Codec{}).Decode(c, &in); err != nil {
+			t.Fatal(err)
+		}
+		if got := api.ToString(in.QueueUrl); got != tt.want {
+			t.Errorf("%s %s: QueueUrl = %q, want %q", tt.target, tt.body, got, tt.want)
+		}
+	}
+}
