@@ -71,10 +71,7 @@ func parseRequest(c *api.Call) (*form, error) {
 	if c.Request != nil && c.Request.URL != nil {
 		rawQuery = c.Request.URL.RawQuery
 	}
-	// Every name part becomes at most one node: pairs plus dots bounds them.
-	parts := 1 + bytes.Count(body, []byte{'&'}) + bytes.Count(body, []byte{'.'}) +
-		strings.Count(rawQuery, "&") + strings.Count(rawQuery, ".")
-	f := newForm(parts + 1)
+	f := newForm(nameParts(body) + nameParts(rawQuery))
 	if len(body) > 0 && isForm(c.Request) {
 		if err := f.parseInto(string(body)); err != nil {
 			return nil, malformed(err)
@@ -86,6 +83,29 @@ func parseRequest(c *api.Call) (*form, error) {
 		}
 	}
 	return f, nil
+}
+
+// nameParts counts the dot-separated parts of the parameter names in a form
+// string: an upper bound on the tree's nodes (escaped dots aside, which
+// then come from the heap). Values are skipped, so a message body full of
+// dots does not inflate the count.
+func nameParts[T string | []byte](s T) int {
+	n := 0
+	inName := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '&':
+			inName = true
+		case !inName:
+		case c == '=':
+			inName = false
+			n++
+		case c == '.':
+			n++
+		}
+	}
+	return n + 1 // the last name, if it had no '='
 }
 
 // maxInflated bounds a gzip-encoded body once inflated, so a small

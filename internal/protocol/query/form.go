@@ -14,20 +14,22 @@ import (
 // items are simply the numeric children of its node, whatever their gaps or
 // order on the wire.
 //
-// Invariant: within one node, kids have distinct names; a parameter given
-// twice keeps its first value, as url.Values.Get would.
+// Children are a linked list (first, next) of nodes cut from one slab, so
+// building the tree for a typical request costs one allocation. Invariant:
+// within one node, children have distinct names, in order of first
+// appearance; a parameter given twice keeps its first value, as
+// url.Values.Get would.
 type form struct {
-	name  string
-	value string
-	has   bool // a parameter with exactly this name was present
-	kids  []*form
-	// slab, on the root only, holds preallocated nodes so that building the
-	// tree costs one allocation rather than one per name part.
+	name        string
+	value       string
+	has         bool // a parameter with exactly this name was present
+	first, last *form
+	next        *form
+	// slab, on the root only, holds preallocated nodes.
 	slab []form
 }
 
-// newForm returns a root with room for the nodes of parameter strings of
-// n bytes holding parts name parts in all.
+// newForm returns a root with room for parts nodes.
 func newForm(parts int) *form {
 	return &form{slab: make([]form, 0, parts)}
 }
@@ -43,12 +45,12 @@ func (f *form) node(name string) *form {
 	return &form{name: name}
 }
 
-// child returns the kid called name, or nil.
+// child returns the child called name, or nil.
 func (f *form) child(name string) *form {
 	if f == nil {
 		return nil
 	}
-	for _, k := range f.kids {
+	for k := f.first; k != nil; k = k.next {
 		if k.name == name {
 			return k
 		}
@@ -71,7 +73,12 @@ func (f *form) add(name, value string) {
 		c := n.child(part)
 		if c == nil {
 			c = f.node(part)
-			n.kids = append(n.kids, c)
+			if n.last == nil {
+				n.first = c
+			} else {
+				n.last.next = c
+			}
+			n.last = c
 		}
 		n = c
 		if !more {
@@ -84,33 +91,43 @@ func (f *form) add(name, value string) {
 	}
 }
 
-// indexed returns the kids of f whose names are positive integers, in
+// indexed returns the children of f whose names are positive integers, in
 // numeric order: the items of a list or entries of a map.
 func (f *form) indexed() []*form {
 	if f == nil {
 		return nil
 	}
-	type item struct {
-		i int
-		f *form
-	}
-	var items []item
-	for _, k := range f.kids {
-		i, err := strconv.Atoi(k.name)
-		if err != nil || i < 1 {
+	var out []*form
+	sorted := true
+	prev := 0
+	for k := f.first; k != nil; k = k.next {
+		i := index(k.name)
+		if i < 1 {
 			continue
 		}
-		items = append(items, item{i, k})
+		if i < prev {
+			sorted = false
+		}
+		prev = i
+		out = append(out, k)
 	}
-	if len(items) == 0 {
-		return nil
-	}
-	slices.SortFunc(items, func(a, b item) int { return a.i - b.i })
-	out := make([]*form, len(items))
-	for i, it := range items {
-		out[i] = it.f
+	if !sorted {
+		slices.SortStableFunc(out, func(a, b *form) int { return index(a.name) - index(b.name) })
 	}
 	return out
+}
+
+// index parses a list index; anything but a positive decimal integer of
+// sane size is 0.
+func index(s string) int {
+	if len(s) == 0 || len(s) > 9 {
+		return 0
+	}
+	i, err := strconv.Atoi(s)
+	if err != nil || i < 1 {
+		return 0
+	}
+	return i
 }
 
 // parseInto adds the pairs of an application/x-www-form-urlencoded string
