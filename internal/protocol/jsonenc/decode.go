@@ -16,7 +16,7 @@ import (
 var timeType = reflect.TypeFor[time.Time]()
 
 // UnmarshalStruct decodes data, a JSON object, into v, an addressable struct
-// value of shape s. With bodyOnly (REST protocols) the members bound to
+// value of shape s. With bodyOnly (REST requests) the members bound to
 // headers, the query or the URI are ignored at the top level, as are
 // members the schema does not know (AWS ignores them too). null means
 // absent. Empty or all-space data leaves v untouched. Every failure is a
@@ -72,7 +72,7 @@ func (d *scanner) decodeStruct(s *api.Shape, v reflect.Value, bodyOnly bool) err
 	p := planFor(s)
 	return d.eachMember(func(key []byte) error {
 		i, ok := p.byName[string(key)]
-		if !ok || (bodyOnly && !p.fields[i].body) {
+		if !ok || (bodyOnly && !p.fields[i].inBody) {
 			return d.skipValue()
 		}
 		if d.literal("null") {

@@ -17,8 +17,9 @@ import (
 
 // AppendStruct appends v, a struct value (or a pointer to one) of shape s,
 // as a JSON object. Absent members (nil pointers, slices, maps, interfaces)
-// are omitted. With bodyOnly, only members bound to the body are written
-// at the top level (REST protocols). A nil v is written as {}.
+// are omitted. With bodyOnly (REST responses), members bound to headers or
+// the status code are left out at the top level; URI and query members stay,
+// since a response has nowhere else to put them. A nil v is written as {}.
 func AppendStruct(dst []byte, s *api.Shape, v reflect.Value, bodyOnly bool) ([]byte, error) {
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
@@ -47,7 +48,7 @@ func appendStruct(dst []byte, s *api.Shape, v reflect.Value, bodyOnly bool, dept
 	var err error
 	for i := range p.fields {
 		f := &p.fields[i]
-		if bodyOnly && !f.body {
+		if bodyOnly && !f.outBody {
 			continue
 		}
 		fv := v.Field(f.m.Field)

@@ -10,9 +10,11 @@ import (
 type field struct {
 	m   *api.Member
 	key []byte // `"name":`, escaped, ready to append
-	// body reports that the member is bound to the body in REST protocols;
-	// root structures decoded with bodyOnly ignore the others.
-	body bool
+	// inBody and outBody report that the member belongs in the body of a
+	// REST request or response (see rest.InBody: URI and query members are
+	// body members in responses); with bodyOnly, root structures skip the
+	// others.
+	inBody, outBody bool
 }
 
 // structPlan is what decoding and encoding need to know about a structure
@@ -36,7 +38,9 @@ func planFor(s *api.Shape) *structPlan {
 		name := jsonName(m)
 		key := AppendString(nil, name)
 		key = append(key, ':')
-		p.fields[i] = field{m: m, key: key, body: m.Ref.Location == api.LocationBody}
+		loc := m.Ref.Location
+		p.fields[i] = field{m: m, key: key, inBody: loc == api.LocationBody,
+			outBody: loc == api.LocationBody || loc == api.LocationURI || loc == api.LocationQueryString}
 		if _, dup := p.byName[name]; !dup {
 			p.byName[name] = i
 		}
@@ -46,12 +50,16 @@ func planFor(s *api.Shape) *structPlan {
 }
 
 // jsonName is a member's key in a JSON body: its locationName (the model's
-// jsonName for rest-json) if set, else its name. Members bound elsewhere in
-// REST protocols carry a header or query name as locationName; they are not
-// written to the body, so the name does not matter for them.
+// jsonName for rest-json) if set, else its name. Header members carry a
+// header name as locationName and never reach a body; URI and query members
+// do in responses, under their label or parameter name, as botocore reads
+// them.
 func jsonName(m *api.Member) string {
-	if m.Ref.Location == api.LocationBody && m.Ref.LocationName != "" {
-		return m.Ref.LocationName
+	switch m.Ref.Location {
+	case api.LocationBody, api.LocationURI, api.LocationQueryString:
+		if m.Ref.LocationName != "" {
+			return m.Ref.LocationName
+		}
 	}
 	return m.Name
 }

@@ -24,13 +24,17 @@
 // The Body is called only for what is really a body:
 //
 //   - payload == nil: s is the operation's input or output shape and the Body
-//     must read or write only the members whose Ref.Location is
-//     api.LocationBody (the others are bound here). v is the struct value.
+//     must read or write only the members for which InBody(m, output) holds:
+//     api.LocationBody members, plus URI and query members in responses
+//     (the others are bound here). v is the struct value.
 //   - payload != nil: the shape names payload as its Payload and the payload
 //     is a structure (or document): s is payload.Ref.Shape, v is the payload
 //     field (a pointer to the struct, or the document's `any`), and every
 //     member of s belongs to the body. For rest-xml the payload member's
 //     LocationName (or the shape's) names the root element.
+//
+// A Body that also implements EmptyBodier gives the body of a response
+// whose output has nothing for the body (rest-json's "{}").
 //
 // Blob and string payloads, streaming payloads (io.ReadCloser fields) and
 // the Content-Type of raw bodies are handled here and never reach the Body.

@@ -51,7 +51,16 @@ func EncodeResponse(w http.ResponseWriter, c *api.Call, out any, body Body) erro
 	if p.payload != nil {
 		return writePayload(w, status, p.payload, v.Field(p.payload.Field), body)
 	}
-	if !p.hasBody {
+	if !p.hasOutBody {
+		if eb, ok := body.(EmptyBodier); ok && status != http.StatusNoContent && status != http.StatusNotModified {
+			if b := eb.EmptyBody(); b != nil {
+				h.Set("Content-Type", body.ContentType())
+				h.Set("Content-Length", strconv.Itoa(len(b)))
+				w.WriteHeader(status)
+				_, err := w.Write(b)
+				return err
+			}
+		}
 		w.WriteHeader(status)
 		return nil
 	}
@@ -132,6 +141,13 @@ func writePayload(w http.ResponseWriter, status int, mem *api.Member, f reflect.
 		return nil
 	}
 	return writeBody(w, status, mem.Ref.Shape, mem, f, body)
+}
+
+// EmptyBodier is implemented by a Body that answers with a body even when
+// the output has no body members and no payload: rest-json sends "{}", as
+// Smithy servers have since 2021. 204 and 304 responses stay empty.
+type EmptyBodier interface {
+	EmptyBody() []byte
 }
 
 // EncodeHeaders sets the header and prefix-header members of v, a struct of

@@ -20,6 +20,9 @@ type plan struct {
 	payload *api.Member
 	// hasBody reports members bound to the body (when payload is nil).
 	hasBody bool
+	// hasOutBody is hasBody for responses, where URI and query members
+	// have nowhere to go but the body (see InBody).
+	hasOutBody bool
 }
 
 // plans memoizes planFor; shapes never change after Index, so neither do
@@ -33,6 +36,9 @@ func planFor(s *api.Shape) *plan {
 	p := &plan{}
 	for i := range s.Members {
 		m := &s.Members[i]
+		if InBody(m, true) && m.Name != s.Payload {
+			p.hasOutBody = true
+		}
 		switch m.Ref.Location {
 		case api.LocationURI:
 			p.uri = append(p.uri, m)
@@ -57,10 +63,26 @@ func planFor(s *api.Shape) *plan {
 		}
 	}
 	if p.payload != nil {
-		p.hasBody = false
+		p.hasBody, p.hasOutBody = false, false
 	}
 	v, _ := plans.LoadOrStore(s, p)
 	return v.(*plan)
+}
+
+// InBody reports whether member m of a top-level input (output false) or
+// output (output true) structure belongs in the body. Header, prefix-header
+// and status-code members never do. URI and query members do in responses
+// only: a response has no URI, so a structure shared by an operation's input
+// and output carries them in the body there (botocore's
+// IgnoreQueryParamsInResponse cases). Body codecs use it to pick members.
+func InBody(m *api.Member, output bool) bool {
+	switch m.Ref.Location {
+	case api.LocationBody:
+		return true
+	case api.LocationURI, api.LocationQueryString:
+		return output
+	}
+	return false
 }
 
 // HasBodyMembers reports whether s has members bound to the body, other than

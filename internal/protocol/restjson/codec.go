@@ -97,5 +97,11 @@ func (Body) Marshal(dst []byte, s *api.Shape, payload *api.Member, v reflect.Val
 	return jsonenc.Append(dst, &payload.Ref, v)
 }
 
+// EmptyBody is "{}": Smithy servers answer with a JSON object even when the
+// output has no body members, and every client accepts it.
+func (Body) EmptyBody() []byte { return []byte("{}") }
+
+var _ rest.EmptyBodier = Body{}
+
 // ContentType is application/json.
 func (Body) ContentType() string { return ContentType }
