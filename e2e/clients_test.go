@@ -20,6 +20,9 @@ import (
 // Client is one real AWS client, driven as a subprocess.
 type Client struct {
 	Name string
+	// HTTPStatus is whether the client reports the HTTP status of an error
+	// (the SDKs do, the CLIs do not).
+	HTTPStatus bool
 	// check returns why the client cannot call service on this machine, or nil.
 	check func(service string) error
 	// run performs one call. It returns a Result for any answer the server
@@ -68,8 +71,8 @@ type call struct {
 var clients = []*Client{
 	{Name: "aws-cli-v2", check: checkCLIv2, run: runCLI(awsCLIv2)},
 	{Name: "aws-cli-v1", check: checkCLIv1, run: runCLI("python3", "-m", "awscli")},
-	{Name: "boto3", check: checkBoto3, run: runBoto3},
-	{Name: "js-sdk-v3", check: checkJS, run: runJS},
+	{Name: "boto3", HTTPStatus: true, check: checkBoto3, run: runBoto3},
+	{Name: "js-sdk-v3", HTTPStatus: true, check: checkJS, run: runJS},
 }
 
 // awsCLIv2 is Debian's AWS CLI v2 (apt-get install awscli). It is called by
