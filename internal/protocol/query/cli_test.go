@@ -60,6 +60,10 @@ func TestAWSCLI(t *testing.T) {
 			out = &sqs.ReceiveMessageResult{Messages: []*sqs.Message{{
 				MessageId: api.String("m-1"), ReceiptHandle: api.String("rh+/="), Body: api.String(body),
 				MD5OfBody: api.String(md5hex(body)), Attributes: map[string]string{"SentTimestamp": "1764460000000", "ApproximateReceiveCount": "2"},
+				MessageAttributes: map[string]*sqs.MessageAttributeValue{
+					"s": {DataType: api.String("String"), StringValue: api.String("v<&>")},
+					"b": {DataType: api.String("Binary"), BinaryValue: []byte{0, 1, 2}},
+				},
 			}}}
 		default:
 			codec.EncodeError(w, c, sqs.NewQueueDoesNotExist("The specified queue does not exist."))
@@ -105,13 +109,15 @@ func TestAWSCLI(t *testing.T) {
 			Messages []struct {
 				Body, ReceiptHandle string
 				Attributes          map[string]string
+				MessageAttributes   map[string]struct{ DataType, StringValue, BinaryValue string }
 			}
 		}
 		if err := json.Unmarshal([]byte(out), &got); err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
 		if len(got.Messages) != 1 || got.Messages[0].Body != body || got.Messages[0].ReceiptHandle != "rh+/=" ||
-			got.Messages[0].Attributes["ApproximateReceiveCount"] != "2" {
+			got.Messages[0].Attributes["ApproximateReceiveCount"] != "2" ||
+			got.Messages[0].MessageAttributes["s"].StringValue != "v<&>" || got.Messages[0].MessageAttributes["b"].BinaryValue != "AAEC" {
 			t.Fatalf("parsed %+v", got)
 		}
 	})
