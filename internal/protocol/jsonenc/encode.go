@@ -166,17 +166,41 @@ func appendMap(dst []byte, s *api.Shape, v reflect.Value, depth int) ([]byte, er
 		}
 		return append(dst, '}'), nil
 	}
-	keys := v.MapKeys()
-	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
-	dst = append(dst, '{')
+	n := v.Len()
+	if n == 0 {
+		return append(dst, "{}"...), nil
+	}
+	// One key slot, filled from the iterator and then from the sorted
+	// keys, keeps the per-entry cost free of reflect allocations.
+	kv := reflect.New(v.Type().Key()).Elem()
+	it := v.MapRange()
 	var err error
+	if n == 1 {
+		it.Next()
+		kv.SetIterKey(it)
+		dst = append(dst, '{')
+		dst = AppendString(dst, kv.String())
+		dst = append(dst, ':')
+		if dst, err = appendValue(dst, valRef, it.Value(), depth+1); err != nil {
+			return dst, err
+		}
+		return append(dst, '}'), nil
+	}
+	keys := make([]string, 0, n)
+	for it.Next() {
+		kv.SetIterKey(it)
+		keys = append(keys, kv.String())
+	}
+	sort.Strings(keys)
+	dst = append(dst, '{')
 	for i, k := range keys {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = AppendString(dst, k.String())
+		dst = AppendString(dst, k)
 		dst = append(dst, ':')
-		if dst, err = appendValue(dst, valRef, v.MapIndex(k), depth+1); err != nil {
+		kv.SetString(k)
+		if dst, err = appendValue(dst, valRef, v.MapIndex(kv), depth+1); err != nil {
 			return dst, err
 		}
 	}
