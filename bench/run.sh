@@ -15,7 +15,11 @@ mkdir -p "$out"
 go build -o "$out/fogbank" ./cmd/fogbank
 go build -o "$out/fogbench" ./bench/cmd/fogbench
 
-args=(-bin "$out/fogbank" -out bench/RESULTS.md)
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  commit="$commit (work tree had uncommitted changes)"
+fi
+args=(-bin "$out/fogbank" -commit "$commit" -out bench/RESULTS.md)
 if [ -n "${QUICK:-}" ]; then
   args+=(-duration 1s -reps 1 -starts 5)
 fi

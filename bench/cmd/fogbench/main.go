@@ -45,6 +45,7 @@ func main() {
 		bareAddr = flag.String("bare", "", "internal: serve the bare handler on this address")
 		bareType = flag.String("bare-type", "", "internal: the bare handler's Content-Type")
 		bareFile = flag.String("bare-answer", "", "internal: file holding the bare handler's answer")
+		commit   = flag.String("commit", "", "the commit the binary was built from, for the report (default: from its build info)")
 		args     = flag.String("args", "", "extra flags for fogbank serve, space-separated (e.g. \"--log-level error\")")
 	)
 	flag.Parse()
@@ -78,7 +79,7 @@ func main() {
 		defer f.Close()
 		w = f
 	}
-	r.write(w, *bin)
+	r.write(w, *bin, *commit)
 }
 
 // extraArgs are added to every fogbank serve command line.
@@ -334,18 +335,19 @@ func median(xs []float64) float64 {
 	return s[len(s)/2]
 }
 
-func (r *report) write(w io.Writer, bin string) {
+func (r *report) write(w io.Writer, bin, commit string) {
 	fmt.Fprintf(w, "# Fogbank benchmarks\n\n")
 	fmt.Fprintf(w, "Made by `bash bench/run.sh` on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "- machine: %d cores (nproc), %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(w, "- fogbank: %s\n", describe(bin))
+	fmt.Fprintf(w, "- fogbank: %s\n", describe(bin, commit))
 	fmt.Fprintf(w, "- load average before / after the run: %s / %s (a shared machine makes absolute rates noisy; ratios less so)\n\n", r.loadavg, loadavg())
 
 	fmt.Fprintf(w, "## Router + codec throughput\n\n")
 	fmt.Fprintf(w, "STS GetCallerIdentity over the query protocol: pre-built raw HTTP requests, keep-alive, from N\n")
 	fmt.Fprintf(w, "concurrent workers in one process on loopback; the load generator shares the machine's cores with the\n")
 	fmt.Fprintf(w, "server. \"Bare net/http\" is a handler that returns the same bytes fogbank answered: the ceiling.\n")
-	fmt.Fprintf(w, "Median of the runs; each run is a few seconds.\n\n")
+	fmt.Fprintf(w, "Fogbank runs with default flags (plus --memory), so each request also writes its log line. Median of the\n")
+	fmt.Fprintf(w, "runs; each run is a few seconds.\n\n")
 	fmt.Fprintf(w, "| workers | fogbank req/s | bare net/http req/s | fogbank / bare | moto req/s (peer) | notes |\n")
 	fmt.Fprintf(w, "|---:|---:|---:|---:|---:|---|\n")
 	for _, t := range r.tput {
@@ -380,8 +382,16 @@ func loadavg() string {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 
-// describe names the binary: its commit (from the build info) and size.
-func describe(bin string) string {
+// describe names the binary: its commit (given, else from the build info)
+// and size.
+func describe(bin, commit string) string {
+	size := ""
+	if st, err := os.Stat(bin); err == nil {
+		size = fmt.Sprintf(", %.1f MiB binary", float64(st.Size())/(1<<20))
+	}
+	if commit != "" {
+		return "commit " + commit + size
+	}
 	out, _ := exec.Command("go", "version", "-m", bin).Output()
 	var rev, dirty string
 	for _, line := range strings.Split(string(out), "\n") {
@@ -397,10 +407,6 @@ func describe(bin string) string {
 	}
 	if len(rev) > 12 {
 		rev = rev[:12]
-	}
-	size := ""
-	if st, err := os.Stat(bin); err == nil {
-		size = fmt.Sprintf(", %.1f MiB binary", float64(st.Size())/(1<<20))
 	}
 	if rev == "" {
 		return "commit not recorded in the binary" + size
