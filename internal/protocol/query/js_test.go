@@ -54,8 +54,8 @@ func TestJSSDK(t *testing.T) {
 			assumed = in.(*sts.AssumeRoleRequest)
 			mu.Unlock()
 			out = &sts.AssumeRoleResponse{
-				Credentials: &sts.Credentials{AccessKeyId: api.String("ASIA1"), SecretAccessKey: api.String("s/k+"), SessionToken: api.String("tok=="), Expiration: &exp},
-				AssumedRoleUser: &sts.AssumedRoleUser{AssumedRoleId: api.String("AROA1:s"), Arn: api.String("arn:aws:sts::000000000000:assumed-role/r/s")},
+				Credentials:      &sts.Credentials{AccessKeyId: api.String("ASIA1"), SecretAccessKey: api.String("s/k+"), SessionToken: api.String("tok=="), Expiration: &exp},
+				AssumedRoleUser:  &sts.AssumedRoleUser{AssumedRoleId: api.String("AROA1:s"), Arn: api.String("arn:aws:sts::000000000000:assumed-role/r/s")},
 				PackedPolicySize: api.Int32(6),
 			}
 		case "GetCallerIdentity":
