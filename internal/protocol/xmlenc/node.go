@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"unicode/utf8"
 )
 
 // Node is an element of a parsed XML document. Names are local names
@@ -33,6 +35,7 @@ func Parse(data []byte) (*Node, error) {
 	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
+	d.CharsetReader = charsetReader
 	var root *Node
 	var stack []*Node
 	var text [][]byte // character data of each open element
@@ -78,6 +81,27 @@ func Parse(data []byte) (*Node, error) {
 		return nil, fmt.Errorf("%w: no root element", ErrMalformed)
 	}
 	return root, nil
+}
+
+// charsetReader lets documents that declare a Latin-1 or ASCII encoding
+// through (some hand-written clients do); UTF-8 needs no reader, and any
+// other encoding is refused as malformed.
+func charsetReader(label string, r io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "us-ascii", "ascii":
+		return r, nil
+	case "iso-8859-1", "latin1", "latin-1", "l1":
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]byte, 0, len(b)+len(b)/4)
+		for _, c := range b {
+			out = utf8.AppendRune(out, rune(c))
+		}
+		return bytes.NewReader(out), nil
+	}
+	return nil, fmt.Errorf("unsupported encoding %q", label)
 }
 
 // Child returns the first child element called name, or nil.

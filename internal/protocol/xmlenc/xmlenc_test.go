@@ -64,10 +64,13 @@ func TestParse(t *testing.T) {
 	if v, ok := n.Attr("a"); !ok || v != "1" {
 		t.Errorf("Attr(a) = %q, %v", v, ok)
 	}
+	if n, err := Parse([]byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>caf\xe9</a>")); err != nil || n.Text != "café" {
+		t.Errorf("latin-1 document = %v, %v", n, err)
+	}
 	if n, err := Parse([]byte("  \n")); n != nil || err != nil {
 		t.Errorf("empty document = %v, %v", n, err)
 	}
-	for _, bad := range []string{"<a>", "<a></b>", "<a/><b/>", "text", "<a>&undefined;</a>", strings.Repeat("<a>", MaxDepth+1)} {
+	for _, bad := range []string{"<a>", "<a></b>", "<a/><b/>", "text", "<a>&undefined;</a>", `<?xml version="1.0" encoding="EBCDIC"?><a/>`, strings.Repeat("<a>", MaxDepth+1)} {
 		if _, err := Parse([]byte(bad)); !errors.Is(err, ErrMalformed) {
 			t.Errorf("Parse(%.20q) = %v, want ErrMalformed", bad, err)
 		}
