@@ -394,3 +394,18 @@ func TestQueueURLFromPath(t *testing.T) {
 		}
 	}
 }
+
+func TestPeekAction(t *testing.T) {
+	tests := []struct{ target, body, want string }{
+		{"/", "Version=1&Action=SendMessage", "SendMessage"},
+		{"/?Action=ListQueues", "", "ListQueues"},
+		{"/?Action=ListQueues", "Action=Send%4Dessage", "SendMessage"},
+		{"/", "Actions=x", ""},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("POST", tt.target, nil)
+		if got := PeekAction(r, []byte(tt.body)); got != tt.want {
+			t.Errorf("PeekAction(%s, %s) = %q, want %q", tt.target, tt.body, got, tt.want)
+		}
+	}
+}
