@@ -1,0 +1,128 @@
+package jsonrpc_test
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/fogbank/fogbank/internal/api"
+	"github.com/fogbank/fogbank/internal/api/sqs"
+	"github.com/fogbank/fogbank/internal/protocol/jsonrpc"
+)
+
+// stubSQS serves a few SQS operations through the codec alone, so a real
+// client can judge the wire format: what it sent must decode, what we send
+// must parse, and our errors must become its typed exceptions.
+func stubSQS(t *testing.T) *httptest.Server {
+	codec := jsonrpc.Codec{}
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &api.Call{Service: sqs.Service, Request: r, RequestID: "stub-request", Protocol: jsonrpc.Protocol}
+		c.Body, _ = io.ReadAll(r.Body)
+		if err := codec.Resolve(c); err != nil {
+			codec.EncodeError(w, c, api.AsError(err))
+			return
+		}
+		in := c.Op.NewInput()
+		if err := codec.Decode(c, in); err != nil {
+			codec.EncodeError(w, c, api.AsError(err))
+			return
+		}
+		md5hex := func(s string) *string { h := md5.Sum([]byte(s)); return api.String(hex.EncodeToString(h[:])) }
+		var out any
+		switch in := in.(type) {
+		case *sqs.SendMessageRequest:
+			body := api.ToString(in.MessageBody)
+			if a := in.MessageAttributes["trace"]; a == nil || api.ToString(a.StringValue) != "t-1" || string(in.MessageAttributes["bin"].BinaryValue) != "\x00\xff" {
+				codec.EncodeError(w, c, api.NewValidationError("attributes did not decode: %+v", in.MessageAttributes))
+				return
+			}
+			out = &sqs.SendMessageResult{MessageId: api.String("m-1"), MD5OfMessageBody: md5hex(body)}
+		case *sqs.ReceiveMessageRequest:
+			body := "héllo \"world\"\n<&>"
+			out = &sqs.ReceiveMessageResult{Messages: []*sqs.Message{{
+				MessageId: api.String("m-1"), ReceiptHandle: api.String("rh-1"), Body: &body, MD5OfBody: md5hex(body),
+				Attributes: map[string]string{"ApproximateReceiveCount": "1"},
+			}}}
+		case *sqs.GetQueueUrlRequest:
+			codec.EncodeError(w, c, sqs.NewQueueDoesNotExist("The specified queue does not exist."))
+			return
+		default:
+			codec.EncodeError(w, c, api.NewNotImplemented("sqs", c.Op.Name))
+			return
+		}
+		if err := codec.Encode(w, c, out); err != nil {
+			t.Error(err)
+		}
+	}))
+}
+
+const boto3Script = `
+import json, sys, boto3, botocore
+sqs = boto3.client("sqs", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+q = sys.argv[1] + "/000000000000/q"
+out = {}
+r = sqs.send_message(QueueUrl=q, MessageBody="hi", MessageAttributes={
+    "trace": {"DataType": "String", "StringValue": "t-1"},
+    "bin": {"DataType": "Binary", "BinaryValue": b"\x00\xff"}})
+out["send"] = r["MessageId"]
+r = sqs.receive_message(QueueUrl=q, MaxNumberOfMessages=1, AttributeNames=["All"])
+out["receive"] = r["Messages"][0]["Body"]
+out["count"] = r["Messages"][0]["Attributes"]["ApproximateReceiveCount"]
+try:
+    sqs.get_queue_url(QueueName="nope")
+except sqs.exceptions.QueueDoesNotExist as e:
+    out["error"] = e.response["Error"]["Code"]
+    out["message"] = e.response["Error"]["Message"]
+    out["status"] = e.response["ResponseMetadata"]["HTTPStatusCode"]
+try:
+    sqs.delete_queue(QueueUrl=q)
+except botocore.exceptions.ClientError as e:
+    out["unimplemented"] = e.response["Error"]["Code"]
+print(json.dumps(out))
+`
+
+// TestBoto3 runs boto3 (SQS over JSON in current versions) against the codec.
+func TestBoto3(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs python3")
+	}
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3")
+	}
+	if exec.Command(py, "-c", "import boto3").Run() != nil {
+		t.Skip("no boto3")
+	}
+	srv := stubSQS(t)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, "-c", boto3Script, srv.URL)
+	cmd.Env = append(cmd.Environ(), "AWS_MAX_ATTEMPTS=1", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("boto3: %v\n%s", err, b)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("boto3 output %q: %v", b, err)
+	}
+	want := map[string]any{
+		"send": "m-1", "receive": "héllo \"world\"\n<&>", "count": "1",
+		"error": "AWS.SimpleQueueService.NonExistentQueue", "message": "The specified queue does not exist.", "status": 400.0,
+		"unimplemented": "NotImplemented",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %#v, want %#v", k, got[k], v)
+		}
+	}
+}
