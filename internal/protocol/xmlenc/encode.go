@@ -66,7 +66,7 @@ func AppendAttrs(dst []byte, s *api.Shape, v reflect.Value) []byte {
 		// AppendScalar escaped for text; re-escape the value for an attribute.
 		if raw := dst[start:]; containsAttrUnsafe(raw) {
 			val := string(raw)
-			dst = AppendAttrRaw(dst[:start], val)
+			dst = appendAttrWhitespace(dst[:start], val)
 		}
 		dst = append(dst, '"')
 	}
@@ -82,8 +82,9 @@ func containsAttrUnsafe(b []byte) bool {
 	return false
 }
 
-// AppendAttrRaw escapes the whitespace left in already text-escaped s.
-func AppendAttrRaw(dst []byte, s string) []byte {
+// appendAttrWhitespace escapes the newlines and tabs that text escaping left
+// in s, which attribute-value normalisation would turn into spaces.
+func appendAttrWhitespace(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\n':
