@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -90,6 +91,23 @@ func forEachClient(t *testing.T, service string, fn func(t *testing.T, c *Client
 			fn(t, c)
 		})
 	}
+}
+
+// anyClient returns a client that can call service here, for checks that are
+// about the server rather than the clients. SDKs come first: they start
+// faster than the CLIs.
+func anyClient(t *testing.T, service string) *Client {
+	t.Helper()
+	var errs []string
+	for _, c := range slices.Backward(clients) {
+		err := c.check(service)
+		if err == nil {
+			return c
+		}
+		errs = append(errs, c.Name+": "+err.Error())
+	}
+	require(t, "an AWS client", errors.New(strings.Join(errs, "; ")))
+	return nil
 }
 
 // Call performs service.op with params (marshalled to JSON; nil for none)

@@ -112,18 +112,32 @@ func TestNotImplemented(t *testing.T) {
 }
 
 // TestDataDirRestart starts fogbank on a data directory, stops it and
-// starts it again on the same directory: both must come up and shut down
-// cleanly. Services add their own "survives a restart" checks here.
+// starts it again on the same directory: both runs must come up and shut down
+// cleanly, and what the first run issued must still hold in the second —
+// here the credentials of an assumed role. Services add their own "survives
+// a restart" checks here.
 func TestDataDirRestart(t *testing.T) {
+	c := anyClient(t, "sts")
 	dir := t.TempDir()
 	s := startServer(t, ServerOptions{DataDir: dir})
+	out := c.Call(t, s, "sts", "AssumeRole", map[string]any{
+		"RoleArn":         "arn:aws:iam::000000000000:role/durable",
+		"RoleSessionName": "before-restart",
+	}).OK(t)
+	cr := Creds{
+		AccessKeyID:     str(out, "Credentials.AccessKeyId"),
+		SecretAccessKey: str(out, "Credentials.SecretAccessKey"),
+		SessionToken:    str(out, "Credentials.SessionToken"),
+		Region:          "us-east-1",
+	}
 	if err := s.Stop(); err != nil {
 		t.Fatalf("first run: %v", err)
 	}
+
 	s = startServer(t, ServerOptions{DataDir: dir})
-	resp, body := s.Do(t, "GET", "/_fogbank/health", nil, nil)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("after restart: GET /_fogbank/health: HTTP %d: %s", resp.StatusCode, body)
+	who := c.CallAs(t, s, cr, "sts", "GetCallerIdentity", nil).OK(t)
+	if got, want := str(who, "Arn"), "arn:aws:sts::000000000000:assumed-role/durable/before-restart"; got != want {
+		t.Errorf("after restart, the role's credentials are %q, want %q", got, want)
 	}
 	if err := s.Stop(); err != nil {
 		t.Fatalf("second run: %v", err)
