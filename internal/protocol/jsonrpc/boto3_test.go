@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -39,7 +41,8 @@ func stubSQS(t *testing.T) *httptest.Server {
 		switch in := in.(type) {
 		case *sqs.SendMessageRequest:
 			body := api.ToString(in.MessageBody)
-			if a := in.MessageAttributes["trace"]; a == nil || api.ToString(a.StringValue) != "t-1" || string(in.MessageAttributes["bin"].BinaryValue) != "\x00\xff" {
+			bin := in.MessageAttributes["bin"]
+			if a := in.MessageAttributes["trace"]; a == nil || api.ToString(a.StringValue) != "t-1" || bin != nil && string(bin.BinaryValue) != "\x00\xff" {
 				codec.EncodeError(w, c, api.NewValidationError("attributes did not decode: %+v", in.MessageAttributes))
 				return
 			}
@@ -125,4 +128,60 @@ func TestBoto3(t *testing.T) {
 			t.Errorf("%s = %#v, want %#v", k, got[k], v)
 		}
 	}
+}
+
+// TestJSSDK runs the AWS SDK for JavaScript v3 SQS client (JSON protocol)
+// against the codec, through the e2e harness's call.mjs when its
+// node_modules are installed.
+func TestJSSDK(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs node")
+	}
+	node, err := exec.LookPath("node")
+	script, _ := filepath.Abs("../../../e2e/js/call.mjs")
+	if err != nil {
+		t.Skip("no node")
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(script), "node_modules", "@aws-sdk", "client-sqs")); err != nil {
+		t.Skip("e2e/js node_modules not installed")
+	}
+	srv := stubSQS(t)
+	defer srv.Close()
+	q := srv.URL + "/000000000000/q"
+	call := func(op string, params any) map[string]any {
+		p, _ := json.Marshal(params)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, node, script, "sqs", op, string(p))
+		cmd.Env = append(cmd.Environ(), "AWS_ENDPOINT_URL="+srv.URL, "AWS_REGION=us-east-1", "AWS_MAX_ATTEMPTS=1",
+			"AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret")
+		b, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", op, err, b)
+		}
+		var res map[string]any
+		if err := json.Unmarshal(b, &res); err != nil {
+			t.Fatalf("%s: output %q: %v", op, b, err)
+		}
+		return res
+	}
+	send := call("SendMessage", map[string]any{"QueueUrl": q, "MessageBody": "hi", "MessageAttributes": map[string]any{
+		"trace": map[string]any{"DataType": "String", "StringValue": "t-1"},
+	}}) // call.mjs takes JSON params, which cannot carry a Uint8Array
+
+	if out, _ := send["output"].(map[string]any); send["ok"] != true || out["MessageId"] != "m-1" {
+		t.Errorf("SendMessage: %v", send)
+	}
+	recv := call("ReceiveMessage", map[string]any{"QueueUrl": q})
+	out, _ := recv["output"].(map[string]any)
+	msgs, _ := out["Messages"].([]any)
+	if len(msgs) != 1 || msgs[0].(map[string]any)["Body"] != "héllo \"world\"\n<&>" {
+		t.Errorf("ReceiveMessage: %v", recv)
+	}
+	gq := call("GetQueueUrl", map[string]any{"QueueName": "nope"})
+	e, _ := gq["error"].(map[string]any)
+	if gq["ok"] != false || e["code"] != "AWS.SimpleQueueService.NonExistentQueue" && e["code"] != "QueueDoesNotExist" || e["status"] != 400.0 {
+		t.Errorf("GetQueueUrl: %v", gq)
+	}
+	t.Logf("JS SDK error for a missing queue: %v", e)
 }
