@@ -153,7 +153,12 @@ func appendErrorMembers(buf []byte, e *api.Error) (out []byte) {
 	return buf
 }
 
+// appendXMLNS declares the service's namespace, taken from its query
+// description (SQS's JSON-first model carries it only there).
 func appendXMLNS(buf []byte, svc *api.Service) []byte {
+	if svc != nil {
+		svc = svc.For(Protocol)
+	}
 	if svc == nil || svc.XMLNamespace == "" {
 		return buf
 	}

@@ -183,6 +183,7 @@ func namespace(svc *api.Service) string {
 	if svc == nil {
 		return ""
 	}
+	svc = svc.For(Protocol)
 	if svc.XMLNamespace != "" {
 		return svc.XMLNamespace
 	}
