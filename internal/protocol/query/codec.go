@@ -175,14 +175,15 @@ func (Codec) Decode(c *api.Call, in any) (err error) {
 		}
 		c.Scratch = f
 	}
-	if c.Op == nil || c.Op.Input == nil || in == nil {
+	op := queryOp(c)
+	if op == nil || op.Input == nil || in == nil {
 		return nil
 	}
 	v := reflect.ValueOf(in)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return api.NewInternalFailure()
 	}
-	if err := decodeStruct(f, c.Op.Input, v.Elem()); err != nil {
+	if err := decodeStruct(f, op.Input, v.Elem()); err != nil {
 		var pe *paramError
 		if errors.As(err, &pe) {
 			return &api.Error{Code: "InvalidParameterValue", Status: http.StatusBadRequest, Sender: true,
@@ -190,14 +191,30 @@ func (Codec) Decode(c *api.Call, in any) (err error) {
 		}
 		return err
 	}
-	queueURLFromPath(c, v.Elem())
+	queueURLFromPath(c, op, v.Elem())
 	return nil
+}
+
+// queryOp returns c.Op as the service's query description has it. The
+// router passes that description, but an operation taken from a JSON-first
+// model (SQS) would lack the query traits (flattened lists, locationNames,
+// resultWrapper); both share Go types, so swapping is safe.
+func queryOp(c *api.Call) *api.Operation {
+	if c.Op == nil || c.Service == nil {
+		return c.Op
+	}
+	if v := c.Service.For(Protocol); v != c.Service {
+		if op := v.Operation(c.Op.Name); op != nil {
+			return op
+		}
+	}
+	return c.Op
 }
 
 // queueURLFromPath fills an SQS request's absent QueueUrl from the request
 // path: older clients (boto 2, PHP SDK v2, hand-written scripts) post to the
 // queue's URL and leave the parameter out, and SQS accepts that.
-func queueURLFromPath(c *api.Call, v reflect.Value) {
+func queueURLFromPath(c *api.Call, op *api.Operation, v reflect.Value) {
 	if c.Service == nil || (c.Service.Name != "sqs" && c.Service.ServiceID != "SQS") || c.Request == nil || c.Request.URL == nil {
 		return
 	}
@@ -205,7 +222,7 @@ func queueURLFromPath(c *api.Call, v reflect.Value) {
 	if path == "" || path == "/" {
 		return
 	}
-	m := c.Op.Input.MemberByName("QueueUrl")
+	m := op.Input.MemberByName("QueueUrl")
 	if m == nil {
 		return
 	}

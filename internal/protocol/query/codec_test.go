@@ -409,3 +409,34 @@ func TestPeekAction(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONFirstService checks that a call carrying the JSON description of a
+// service and its operation still decodes and encodes with the query traits
+// of the service's query variant.
+func TestJSONFirstService(t *testing.T) {
+	variant := testService()
+	primary := &api.Service{Name: "sqs", ServiceID: "SQS", Protocols: []string{"json", "query"},
+		Variants: map[string]*api.Service{"query": variant}}
+	in := &api.Shape{Name: "SendMessageRequest", Type: api.TypeStructure, GoType: reflect.TypeFor[sendInput](), Members: []api.Member{
+		{Name: "AttributeNames", Ref: api.Ref{Shape: &api.Shape{Type: api.TypeList, Member: &api.Ref{Shape: &api.Shape{Type: api.TypeString}}}}, Field: 4},
+	}}
+	primary.Operations = []*api.Operation{{Name: "SendMessage", Input: in, Output: variant.Operation("SendMessage").Output}}
+	primary.Index()
+
+	c := newCall(t, primary, "POST", "/", "Action=SendMessage&AttributeName.1=All")
+	c.Op = primary.Operation("SendMessage")
+	var got sendInput
+	if err := (Codec{}).Decode(c, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.AttributeNames) != 1 || got.AttributeNames[0] != "All" {
+		t.Fatalf("AttributeNames = %v", got.AttributeNames)
+	}
+	w := httptest.NewRecorder()
+	if err := (Codec{}).Encode(w, c, &sendOutput{MessageId: api.String("m")}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(w.Body.String(), `<SendMessageResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><SendMessageResult><MessageId>m</MessageId>`) {
+		t.Fatalf("body %s", w.Body.String())
+	}
+}

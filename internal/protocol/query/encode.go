@@ -45,7 +45,7 @@ func (Codec) Encode(w http.ResponseWriter, c *api.Call, out any) (err error) {
 			err = api.NewInternalFailure() // the pooled buffer is dropped, not reused half-written
 		}
 	}()
-	op := c.Op
+	op := queryOp(c)
 	if op == nil {
 		return api.NewInternalFailure()
 	}
