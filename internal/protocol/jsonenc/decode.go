@@ -13,7 +13,30 @@ import (
 	"github.com/fogbank/fogbank/internal/protocol"
 )
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType  = reflect.TypeFor[time.Time]()
+	stringPtr = reflect.TypeFor[*string]()
+	int32Ptr  = reflect.TypeFor[*int32]()
+)
+
+// slabSize is how many scalars one slab holds. Optional members are
+// pointers, so a request with twenty string members would cost twenty
+// small allocations for the pointers' targets; taking them from a slab
+// costs one per slabSize. A slab stays alive while any member points into
+// it, which costs at most slabSize-1 unused cells.
+const slabSize = 16
+
+// newFromSlab returns a pointer to a fresh zero T taken from *slab,
+// starting a new slab when it is full.
+func newFromSlab[T any](slab *[]T) *T {
+	s := *slab
+	if len(s) == cap(s) {
+		s = make([]T, 0, slabSize)
+	}
+	s = s[:len(s)+1]
+	*slab = s
+	return &s[len(s)-1]
+}
 
 // UnmarshalStruct decodes data, a JSON object, into v, an addressable struct
 // value of shape s. With bodyOnly (REST requests) the members bound to
@@ -107,6 +130,26 @@ func (d *scanner) decodeValue(ref *api.Ref, v reflect.Value) error {
 				return err
 			}
 			v.Set(p)
+			return nil
+		}
+		switch v.Type() {
+		case stringPtr:
+			if s.Type == api.TypeString {
+				str, err := d.readString()
+				if err != nil {
+					return d.typeError(s)
+				}
+				p := newFromSlab(&d.strs)
+				*p = string(str)
+				v.Set(reflect.ValueOf(p))
+				return nil
+			}
+		case int32Ptr:
+			p := newFromSlab(&d.int32s)
+			if err := d.decodeScalar(ref, reflect.ValueOf(p).Elem()); err != nil {
+				return err
+			}
+			v.Set(reflect.ValueOf(p))
 			return nil
 		}
 		p := reflect.New(v.Type().Elem())

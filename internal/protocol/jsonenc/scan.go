@@ -21,6 +21,9 @@ type scanner struct {
 	pos     int
 	depth   int
 	scratch []byte
+	// Slabs that optional scalar members are allocated from (newFromSlab).
+	strs   []string
+	int32s []int32
 }
 
 func (d *scanner) errorf(format string, args ...any) error {
@@ -99,11 +102,19 @@ func (d *scanner) readString() ([]byte, error) {
 }
 
 func (d *scanner) readEscaped(start int) ([]byte, error) {
+	// Size the buffer for the whole raw string, an upper bound of its
+	// unescaped length, so a long escaped string (an SQS message body
+	// holding JSON) is copied once instead of grown step by step.
+	end := d.pos
+	for end < len(d.data) && d.data[end] != '"' {
+		if d.data[end] == '\\' {
+			end++
+		}
+		end++
+	}
 	b := d.scratch[:0]
-	if cap(b) == 0 {
-		// Size the buffer for the rest of the input (bounded) so that a
-		// long escaped string does not grow it step by step.
-		b = make([]byte, 0, min(len(d.data)-start, 64<<10))
+	if cap(b) < end-start {
+		b = make([]byte, 0, min(end, len(d.data))-start)
 	}
 	b = append(b, d.data[start:d.pos]...)
 	for d.pos < len(d.data) {
