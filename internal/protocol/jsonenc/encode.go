@@ -329,6 +329,15 @@ func appendDocument(dst []byte, doc any, depth int) ([]byte, error) {
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII marks the bytes AppendString copies as they are: printable
+// ASCII other than '"' and '\\'. It is computed once and never written.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
 // with encoding/json; "<", ">" and "&" are left alone (AWS does not escape
 // them).
@@ -337,11 +346,11 @@ func AppendString(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if plainASCII[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':
