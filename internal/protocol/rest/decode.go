@@ -52,7 +52,7 @@ func DecodeRequest(c *api.Call, in any, body Body) (err error) {
 	m, _ := c.Scratch.(*Match)
 	if m == nil || m.Op != c.Op {
 		u := c.Request.URL
-		m, _ = RouterFor(c.Service).Match(c.Request.Method, u.EscapedPath(), u.RawQuery)
+		m, _ = RouterFor(c.Service).Match(c.Request.Method, u.EscapedPath(), u.RawQuery, c.Request.Header)
 		if m == nil {
 			m = &Match{Op: c.Op}
 		}

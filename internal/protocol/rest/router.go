@@ -30,11 +30,23 @@ type route struct {
 	op       *api.Operation
 	segments []segment
 	query    []queryLiteral
-	// literals counts literal segments; routes with more literals, then more
-	// query literals, then no greedy label, are tried first, so the most
-	// specific template wins as it does at AWS front ends.
-	literals int
-	greedy   bool
+	// requires lists the query parameters and headers that the operation's
+	// required members put on the wire. They tell apart operations that share
+	// a method and template, as S3's front end does: PUT /{Bucket}/{Key+} is
+	// UploadPart with partNumber and uploadId, CopyObject with
+	// x-amz-copy-source, else PutObject. Only set for such shared templates,
+	// so that elsewhere a missing required member is a validation error, not
+	// an unknown operation.
+	requires []requirement
+	// greedy is set when the template ends in (or holds) a {label+}.
+	greedy bool
+}
+
+// requirement is a query parameter (header false) or header that must be
+// present for a route to match.
+type requirement struct {
+	name   string
+	header bool
 }
 
 // Router finds the operation an HTTP request addresses. It is built once per
@@ -59,6 +71,7 @@ func RouterFor(svc *api.Service) *Router {
 // NewRouter compiles the requestUri templates of svc's operations.
 func NewRouter(svc *api.Service) *Router {
 	r := &Router{byMethod: map[string][]*route{}}
+	shared := map[string][]*route{} // method + requestUri → routes
 	for _, op := range svc.Operations {
 		rt := compile(op)
 		m := strings.ToUpper(op.Method)
@@ -66,6 +79,15 @@ func NewRouter(svc *api.Service) *Router {
 			m = http.MethodPost
 		}
 		r.byMethod[m] = append(r.byMethod[m], rt)
+		key := m + " " + op.RequestURI
+		shared[key] = append(shared[key], rt)
+	}
+	for _, rs := range shared {
+		if len(rs) > 1 {
+			for _, rt := range rs {
+				rt.requires = requirements(rt.op.Input)
+			}
+		}
 	}
 	for _, rs := range r.byMethod {
 		sort.SliceStable(rs, func(i, j int) bool { return moreSpecific(rs[i], rs[j]) })
@@ -73,17 +95,61 @@ func NewRouter(svc *api.Service) *Router {
 	return r
 }
 
+// requirements lists the query parameters and headers of in's required
+// members.
+func requirements(in *api.Shape) []requirement {
+	if in == nil {
+		return nil
+	}
+	var reqs []requirement
+	for i := range in.Members {
+		m := &in.Members[i]
+		if !m.Required {
+			continue
+		}
+		switch m.Ref.Location {
+		case api.LocationQueryString:
+			if m.Ref.Shape == nil || m.Ref.Shape.Type != api.TypeMap {
+				reqs = append(reqs, requirement{name: m.WireName()})
+			}
+		case api.LocationHeader:
+			reqs = append(reqs, requirement{name: m.WireName(), header: true})
+		}
+	}
+	return reqs
+}
+
+// moreSpecific orders routes so that the first match is the most specific
+// template: at the first position where two templates differ, a literal
+// segment beats a label and a label beats a greedy label (so "/a/b/{y}" wins
+// over "/a/{x}/c" for "/a/b/c"); then more query literals win ("?list-type=2"
+// over none); then more required parameters (see route.requires); then
+// longer templates. Routes that tie on all of these (S3's GetBucketLifecycle
+// and GetBucketLifecycleConfiguration) keep the model's order.
 func moreSpecific(a, b *route) bool {
-	if a.literals != b.literals {
-		return a.literals > b.literals
+	for i := 0; i < len(a.segments) && i < len(b.segments); i++ {
+		if ka, kb := a.segments[i].kind(), b.segments[i].kind(); ka != kb {
+			return ka < kb
+		}
 	}
 	if len(a.query) != len(b.query) {
 		return len(a.query) > len(b.query)
 	}
-	if a.greedy != b.greedy {
-		return !a.greedy
+	if len(a.requires) != len(b.requires) {
+		return len(a.requires) > len(b.requires)
 	}
 	return len(a.segments) > len(b.segments)
+}
+
+// kind ranks a segment for moreSpecific: literal, label, greedy label.
+func (s segment) kind() int {
+	switch {
+	case s.greedy:
+		return 2
+	case s.label != "":
+		return 1
+	}
+	return 0
 }
 
 func compile(op *api.Operation) *route {
@@ -107,7 +173,6 @@ func compile(op *api.Operation) *route {
 			continue
 		}
 		rt.segments = append(rt.segments, segment{literal: s})
-		rt.literals++
 	}
 	if query != "" {
 		for _, kv := range strings.Split(query, "&") {
@@ -158,10 +223,11 @@ func (m *Match) Label(name string) (string, bool) {
 	return "", false
 }
 
-// Match finds the operation for method, the escaped request path and the raw
-// query. It returns nil when no template matches; methodOK then says whether
-// some template matched the path under another method.
-func (r *Router) Match(method, escapedPath, rawQuery string) (m *Match, methodOK bool) {
+// Match finds the operation for method, the escaped request path, the raw
+// query and the headers (h may be nil). It returns nil when no template
+// matches; methodOK then says whether some template matched the path under
+// another method.
+func (r *Router) Match(method, escapedPath, rawQuery string, h http.Header) (m *Match, methodOK bool) {
 	raw := splitPath(escapedPath)
 	// Segments are unescaped once here, not once per route tried; a
 	// segment that does not unescape can only be matched by nothing.
@@ -178,7 +244,7 @@ func (r *Router) Match(method, escapedPath, rawQuery string) (m *Match, methodOK
 		q, _ = url.ParseQuery(rawQuery) // a malformed pair is dropped, as front ends do
 	}
 	for _, rt := range r.byMethod[strings.ToUpper(method)] {
-		if labels, ok := rt.match(raw, segs, q); ok {
+		if labels, ok := rt.match(raw, segs, q, h); ok {
 			return &Match{Op: rt.op, Labels: labels, Query: q, literalKeys: rt.query}, true
 		}
 	}
@@ -187,7 +253,7 @@ func (r *Router) Match(method, escapedPath, rawQuery string) (m *Match, methodOK
 			continue
 		}
 		for _, rt := range rs {
-			if _, ok := rt.match(raw, segs, q); ok {
+			if _, ok := rt.match(raw, segs, q, h); ok {
 				return nil, false
 			}
 		}
@@ -196,8 +262,13 @@ func (r *Router) Match(method, escapedPath, rawQuery string) (m *Match, methodOK
 }
 
 // match matches the request path, as raw (escaped) and unescaped segments,
-// and query q against rt.
-func (rt *route) match(raw, segs []string, q url.Values) ([]Label, bool) {
+// query q and headers h against rt.
+func (rt *route) match(raw, segs []string, q url.Values, h http.Header) ([]Label, bool) {
+	for _, rq := range rt.requires {
+		if rq.header && len(h.Values(rq.name)) == 0 || !rq.header && !q.Has(rq.name) {
+			return nil, false
+		}
+	}
 	for _, ql := range rt.query {
 		vs, ok := q[ql.key]
 		if !ok {
@@ -271,7 +342,7 @@ func (rt *route) match(raw, segs []string, q url.Values) ([]Label, bool) {
 func Resolve(c *api.Call) error {
 	r := RouterFor(c.Service)
 	u := c.Request.URL
-	m, methodOK := r.Match(c.Request.Method, u.EscapedPath(), u.RawQuery)
+	m, methodOK := r.Match(c.Request.Method, u.EscapedPath(), u.RawQuery, c.Request.Header)
 	if m == nil {
 		if !methodOK {
 			return &api.Error{Code: "MethodNotAllowed", Status: http.StatusMethodNotAllowed, Sender: true,

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/fogbank/fogbank/internal/api"
 	"github.com/fogbank/fogbank/internal/api/lambda"
+	"github.com/fogbank/fogbank/internal/api/s3"
 )
 
 func testService() *api.Service {
@@ -23,6 +25,8 @@ func testService() *api.Service {
 		{"Greedy", "GET", "/g/{foo}/baz/{baz+}/end"},
 		{"ReDos", "GET", "/ReDosLiteral/{str}/(a+)+"},
 		{"Root", "POST", "/"},
+		{"LabelFirst", "GET", "/a/{x}/c"},
+		{"LiteralFirst", "GET", "/a/b/{y}"},
 	}
 	svc := &api.Service{Name: "t"}
 	for _, o := range ops {
@@ -53,12 +57,14 @@ func TestRouterMatch(t *testing.T) {
 		{"GET", "/g/x/baz/end", "", "GetObject", []Label{{"Bucket", "g"}, {"Key", "x/baz/end"}}},
 		{"GET", "/ReDosLiteral/abc/(a+)+", "", "ReDos", []Label{{"str", "abc"}}},
 		{"POST", "/", "", "Root", nil},
+		{"GET", "/a/b/c", "", "LiteralFirst", []Label{{"y", "c"}}},
+		{"GET", "/a/z/c", "", "LabelFirst", []Label{{"x", "z"}}},
 		{"DELETE", "/2015-03-31/functions/fn", "", "", nil},
 		{"GET", "/bucket/%zz", "", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path+"?"+tt.query, func(t *testing.T) {
-			m, _ := r.Match(tt.method, tt.path, tt.query)
+			m, _ := r.Match(tt.method, tt.path, tt.query, nil)
 			if tt.op == "" {
 				if m != nil {
 					t.Fatalf("matched %s, want no match", m.Op.Name)
@@ -220,7 +226,7 @@ func FuzzRouterMatch(f *testing.F) {
 	}
 	r := NewRouter(testService())
 	f.Fuzz(func(t *testing.T, method, path, query string) {
-		m, _ := r.Match(method, path, query)
+		m, _ := r.Match(method, path, query, nil)
 		if m != nil && m.Op == nil {
 			t.Fatal("match without operation")
 		}
@@ -238,9 +244,61 @@ func BenchmarkRouterMatch(b *testing.B) {
 		b.Run(p.method+p.path, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if m, _ := r.Match(p.method, p.path, p.query); m == nil {
+				if m, _ := r.Match(p.method, p.path, p.query, nil); m == nil {
 					b.Fatal("no match")
 				}
+			}
+		})
+	}
+}
+
+// TestRealServices routes requests as SDKs send them against the generated
+// S3 and Lambda schemas.
+func TestRealServices(t *testing.T) {
+	tests := []struct {
+		svc                 *api.Service
+		method, path, query string
+		op                  string
+		header              http.Header
+	}{
+		{s3.Service, "GET", "/", "", "ListBuckets", nil},
+		{s3.Service, "PUT", "/bucket", "", "CreateBucket", nil},
+		{s3.Service, "GET", "/bucket", "list-type=2&prefix=a", "ListObjectsV2", nil},
+		{s3.Service, "GET", "/bucket", "prefix=a", "ListObjects", nil},
+		{s3.Service, "GET", "/bucket", "uploads", "ListMultipartUploads", nil},
+		{s3.Service, "GET", "/bucket", "location", "GetBucketLocation", nil},
+		{s3.Service, "PUT", "/bucket", "tagging", "PutBucketTagging", nil},
+		{s3.Service, "POST", "/bucket", "delete", "DeleteObjects", nil},
+		{s3.Service, "PUT", "/bucket/a/b.txt", "", "PutObject", nil},
+		{s3.Service, "GET", "/bucket/a/b.txt", "", "GetObject", nil},
+		{s3.Service, "HEAD", "/bucket/a/b.txt", "", "HeadObject", nil},
+		{s3.Service, "DELETE", "/bucket/a/b.txt", "", "DeleteObject", nil},
+		{s3.Service, "POST", "/bucket/big", "uploads", "CreateMultipartUpload", nil},
+		{s3.Service, "PUT", "/bucket/big", "partNumber=1&uploadId=u", "UploadPart", nil},
+		{s3.Service, "POST", "/bucket/big", "uploadId=u", "CompleteMultipartUpload", nil},
+		{s3.Service, "GET", "/bucket/a", "tagging", "GetObjectTagging", nil},
+		{s3.Service, "PUT", "/bucket/a", "", "CopyObject", http.Header{"X-Amz-Copy-Source": {"/src/k"}}},
+		{s3.Service, "PUT", "/bucket/big", "partNumber=1&uploadId=u", "UploadPartCopy", http.Header{"X-Amz-Copy-Source": {"/src/k"}}},
+		{s3.Service, "DELETE", "/bucket/big", "uploadId=u", "AbortMultipartUpload", nil},
+		{s3.Service, "GET", "/bucket/big", "uploadId=u", "ListParts", nil},
+		{s3.Service, "GET", "/bucket", "analytics", "ListBucketAnalyticsConfigurations", nil},
+		{s3.Service, "GET", "/bucket", "analytics&id=x", "GetBucketAnalyticsConfiguration", nil},
+		{lambda.Service, "POST", "/2015-03-31/functions", "", "CreateFunction", nil},
+		{lambda.Service, "GET", "/2015-03-31/functions/", "", "ListFunctions", nil},
+		{lambda.Service, "GET", "/2015-03-31/functions/f", "", "GetFunction", nil},
+		{lambda.Service, "GET", "/2015-03-31/functions/f/configuration", "", "GetFunctionConfiguration", nil},
+		{lambda.Service, "POST", "/2015-03-31/functions/f/invocations", "", "Invoke", nil},
+		{lambda.Service, "POST", "/2015-03-31/event-source-mappings/", "", "CreateEventSourceMapping", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path+"?"+tt.query, func(t *testing.T) {
+			m, _ := RouterFor(tt.svc).Match(tt.method, tt.path, tt.query, tt.header)
+			if m == nil || m.Op.Name != tt.op {
+				got := "<none>"
+				if m != nil {
+					got = m.Op.Name
+				}
+				t.Fatalf("matched %s, want %s", got, tt.op)
 			}
 		})
 	}
