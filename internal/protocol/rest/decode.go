@@ -297,7 +297,7 @@ func bindBody(c *api.Call, s *api.Shape, p *plan, v reflect.Value, body Body) er
 		}
 		// SDKs send "{}" for a structure payload that is not set, so an
 		// empty object leaves the member absent (a document's {} is a value).
-		if t := bytes.TrimSpace(data); len(t) == 0 || isEmptyObject(t) && !mem.Ref.Shape.Document {
+		if t := bytes.TrimSpace(data); len(t) == 0 || isEmptyObject(t) && (mem.Ref.Shape == nil || !mem.Ref.Shape.Document) {
 			return nil
 		}
 		return body.Unmarshal(data, mem.Ref.Shape, mem, f)
