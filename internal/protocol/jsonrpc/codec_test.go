@@ -243,3 +243,33 @@ func TestTimestamps(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse decodes and encodes from many goroutines at once: the
+// codec and its plan caches must be safe for concurrent use (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	done := make(chan error)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var err error
+			for i := 0; i < 50 && err == nil; i++ {
+				c := call("AmazonSQS.SendMessage", sendMessageBody)
+				if err = (jsonrpc.Codec{}).Resolve(c); err != nil {
+					break
+				}
+				var in sqs.SendMessageRequest
+				if err = (jsonrpc.Codec{}).Decode(c, &in); err != nil {
+					break
+				}
+				c = call("AmazonSQS.ReceiveMessage", "{}")
+				_ = jsonrpc.Codec{}.Resolve(c)
+				err = jsonrpc.Codec{}.Encode(httptest.NewRecorder(), c, receiveOutput())
+			}
+			done <- err
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
