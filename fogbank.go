@@ -51,6 +51,10 @@ type Server struct {
 	// calls it only when its own deadline passes, to end long polls.
 	baseCtx    context.Context
 	baseCancel context.CancelFunc
+	// svcCancel cancels the context services were started with (their
+	// background work), once in-flight requests are done. Set by Start
+	// under mu.
+	svcCancel context.CancelFunc
 
 	mu struct {
 		sync.Mutex
@@ -220,17 +224,22 @@ func (s *Server) Clock() clock.Clock { return s.clock }
 
 // Start starts the services and begins serving on opts.Listen. It returns
 // once the listener is bound; serving continues in the background until
-// Shutdown. Done reports a serving failure.
+// Shutdown, whatever becomes of ctx. Done reports a serving failure.
 func (s *Server) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.mu.started || s.mu.closed {
 		return errors.New("fogbank: server already started or closed")
 	}
+	// Services get a context that outlives ctx's cancellation (a signal
+	// cancels the caller's context before in-flight requests have drained,
+	// and those may wait on services' background work) and ends at Shutdown.
+	svcCtx, svcCancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.svcCancel = svcCancel
 	for _, r := range s.services {
 		if st, ok := r.svc.(service.Starter); ok {
 			r.state.set("starting")
-			if err := st.Start(ctx); err != nil {
+			if err := st.Start(svcCtx); err != nil {
 				r.state.set("error")
 				return fmt.Errorf("starting service %s: %w", r.name, err)
 			}
@@ -302,7 +311,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	s.mu.closed = true
-	hs := s.mu.http
+	hs, svcCancel := s.mu.http, s.svcCancel
 	s.mu.Unlock()
 
 	var errs []error
@@ -314,6 +323,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 	}
 	s.baseCancel()
+	if svcCancel != nil {
+		svcCancel()
+	}
 	stopCtx := context.WithoutCancel(ctx)
 	for i := len(s.services) - 1; i >= 0; i-- {
 		r := s.services[i]

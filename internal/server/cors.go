@@ -49,7 +49,6 @@ func (c CORS) Wrap(h http.Handler) http.Handler {
 		hdr.Set("Access-Control-Allow-Origin", origin)
 		hdr.Add("Vary", "Origin")
 		hdr.Set("Access-Control-Expose-Headers", corsExposeHeaders)
-		hdr.Set("Access-Control-Allow-Credentials", "true")
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			hdr.Set("Access-Control-Allow-Methods", corsAllowMethods)
 			if want := r.Header.Get("Access-Control-Request-Headers"); want != "" {
