@@ -164,6 +164,10 @@ func (p *Pipeline) serve(ctx context.Context, w http.ResponseWriter, r *http.Req
 		break
 	}
 	if resolveErr != nil {
+		if x.route.Operation == "" {
+			// For the log line: what the client asked for.
+			x.route.Operation = p.operationHint(x, r)
+		}
 		return resolveErr
 	}
 	if !x.bodyRead && !streamingInput(c.Op) && !p.readBody(x, r) {
