@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -256,7 +257,9 @@ func (s *Server) Start(ctx context.Context) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    1 << 20,
 		BaseContext:       func(net.Listener) context.Context { return s.baseCtx },
-		ErrorLog:          nil,
+		// net/http's own complaints (bad requests it rejects, accept
+		// errors) go to the same log.
+		ErrorLog: slog.NewLogLogger(s.opts.Logger.Handler(), slog.LevelWarn),
 	}
 	s.mu.ln, s.mu.http, s.mu.started = ln, hs, true
 	go func() {
