@@ -187,3 +187,29 @@ type closeRecorder struct {
 }
 
 func (c *closeRecorder) Close() error { c.closed = true; return nil }
+
+// FuzzSplitHeaderList checks the header-list parser never panics and that
+// items it is given back, quoted as EncodeHeaders quotes them, split to the
+// same items.
+func FuzzSplitHeaderList(f *testing.F) {
+	for _, s := range []string{"a, b, c", `"b,c", "\"def\"", a`, `"`, `"\`, ",,", "Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		items := SplitHeaderList(s)
+		var parts []string
+		for _, it := range items {
+			if strings.ContainsAny(it, "\r\n") {
+				return // not what EncodeHeaders produces unquoted
+			}
+			if strings.ContainsAny(it, ",\"") || it != strings.TrimSpace(it) {
+				it = quoteListItem(it)
+			}
+			parts = append(parts, it)
+		}
+		again := SplitHeaderList(strings.Join(parts, ", "))
+		if len(items) > 0 && !reflect.DeepEqual(again, items) {
+			t.Fatalf("%q split to %q, re-joined and split to %q", s, items, again)
+		}
+	})
+}

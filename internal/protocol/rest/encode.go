@@ -184,8 +184,8 @@ func EncodeHeaders(h http.Header, s *api.Shape, v reflect.Value) {
 				if !ok {
 					continue
 				}
-				if f.Index(i).Type() != timeType && strings.ContainsAny(t, ",\"") {
-					t = strconv.Quote(t)
+				if f.Index(i).Type() != timeType && (strings.ContainsAny(t, ",\"") || t != strings.TrimSpace(t)) {
+					t = quoteListItem(t)
 				}
 				parts = append(parts, t)
 			}
@@ -211,6 +211,24 @@ func EncodeHeaders(h http.Header, s *api.Shape, v reflect.Value) {
 			}
 		}
 	}
+}
+
+// quoteListItem quotes a header-list item that holds a comma or a quote or
+// has spaces at either end,
+// escaping only '"' and '\\' (RFC 9110 quoted-string), which is what
+// SplitHeaderList and the SDKs undo.
+func quoteListItem(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' || s[i] == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 func intField(f reflect.Value) (int64, bool) {
