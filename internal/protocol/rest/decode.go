@@ -100,6 +100,9 @@ func bindQuery(p *plan, m *Match, v reflect.Value) error {
 			return bindError("query parameter", mem, err)
 		}
 	}
+	// A map member takes every parameter the template does not fix,
+	// including those a named member also took: a server cannot tell whether
+	// the client put them in the map too, and Smithy servers do the same.
 	if mem := p.queryMap; mem != nil {
 		f := v.Field(mem.Field)
 		if f.Kind() != reflect.Map {
