@@ -205,6 +205,15 @@ func (t *Table) Route(r *http.Request, form func() url.Values) (Route, error) {
 	}
 	// 4. Host and path rules, S3 last.
 	if rt.Name == "" {
+		if name, region := t.hostService(r.Host); name != "" {
+			rt.Name = name
+			rt.Candidates = t.bySigning[name]
+			if cred.Region == "" && region != "" {
+				rt.Region = region
+			}
+		}
+	}
+	if rt.Name == "" {
 		rt.Name = hostPathService(r)
 		rt.Candidates = t.bySigning[rt.Name]
 	}
@@ -245,6 +254,41 @@ func (t *Table) byAction(action, version string) (string, []*api.Service) {
 		}
 	}
 	return "", nil
+}
+
+// hostService reads AWS-style hostnames, "<endpoint prefix>.<region>.<domain>"
+// (sqs.us-east-1.amazonaws.com, sqs.eu-west-1.localhost.localstack.cloud),
+// for requests that carry no signature: the first label must be a served
+// service's endpoint prefix and the second look like a region.
+func (t *Table) hostService(host string) (name, region string) {
+	prefix, rest, ok := strings.Cut(host, ".")
+	if !ok || len(t.bySigning[prefix]) == 0 {
+		return "", ""
+	}
+	region, _, _ = strings.Cut(rest, ".")
+	if !looksLikeRegion(region) {
+		return "", ""
+	}
+	return t.bySigning[prefix][0].Name, region
+}
+
+// looksLikeRegion reports whether s has a region's form: "us-east-1",
+// "ap-southeast-2", "us-gov-west-1".
+func looksLikeRegion(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 {
+		return false
+	}
+	last := parts[len(parts)-1]
+	if last == "" || strings.Trim(last, "0123456789") != "" {
+		return false
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p == "" || strings.Trim(p, "abcdefghijklmnopqrstuvwxyz") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // queryAction returns the Action and Version of a query request: from the URL,
