@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,12 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/fogbank/fogbank/internal/api"
 	"github.com/fogbank/fogbank/internal/api/sqs"
@@ -184,4 +191,40 @@ func TestJSSDK(t *testing.T) {
 		t.Errorf("GetQueueUrl: %v", gq)
 	}
 	t.Logf("JS SDK error for a missing queue: %v", e)
+}
+
+// TestGoSDK runs aws-sdk-go-v2's SQS client (JSON protocol, query-compatible
+// error codes) against the codec.
+func TestGoSDK(t *testing.T) {
+	srv := stubSQS(t)
+	defer srv.Close()
+	client := awssqs.New(awssqs.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+	})
+	ctx := context.Background()
+	q := srv.URL + "/000000000000/q"
+	sent, err := client.SendMessage(ctx, &awssqs.SendMessageInput{QueueUrl: &q, MessageBody: aws.String("hi"),
+		MessageAttributes: map[string]sqstypes.MessageAttributeValue{
+			"trace": {DataType: aws.String("String"), StringValue: aws.String("t-1")},
+			"bin":   {DataType: aws.String("Binary"), BinaryValue: []byte{0, 0xff}},
+		}})
+	if err != nil || aws.ToString(sent.MessageId) != "m-1" {
+		t.Fatalf("SendMessage: %v %v", sent, err)
+	}
+	got, err := client.ReceiveMessage(ctx, &awssqs.ReceiveMessageInput{QueueUrl: &q})
+	if err != nil || len(got.Messages) != 1 || aws.ToString(got.Messages[0].Body) != "héllo \"world\"\n<&>" ||
+		got.Messages[0].Attributes["ApproximateReceiveCount"] != "1" {
+		t.Fatalf("ReceiveMessage: %+v %v", got, err)
+	}
+	_, err = client.GetQueueUrl(ctx, &awssqs.GetQueueUrlInput{QueueName: aws.String("nope")})
+	var qdne *sqstypes.QueueDoesNotExist
+	if !errors.As(err, &qdne) {
+		t.Fatalf("GetQueueUrl: %v, want a QueueDoesNotExist", err)
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AWS.SimpleQueueService.NonExistentQueue" || ae.ErrorMessage() != "The specified queue does not exist." {
+		t.Errorf("GetQueueUrl error code %q message %q", ae.ErrorCode(), ae.ErrorMessage())
+	}
 }
