@@ -202,3 +202,36 @@ func TestEpoch(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendError(t *testing.T) {
+	type withMembers struct {
+		Message *string
+		Reason  *string
+		Header  *string
+	}
+	str := &api.Shape{Name: "S", Type: api.TypeString}
+	shape := &api.Shape{Name: "E", Type: api.TypeStructure, Exception: true, Members: []api.Member{
+		{Name: "Message", Field: 0, Ref: api.Ref{Shape: str}},
+		{Name: "Reason", Field: 1, Ref: api.Ref{Shape: str}},
+		{Name: "Header", Field: 2, Ref: api.Ref{Shape: str, Location: api.LocationHeader, LocationName: "X-H"}},
+	}}
+	tests := []struct {
+		name string
+		typ  string
+		e    *api.Error
+		want string
+	}{
+		{"plain", "Code", &api.Error{Code: "Code", Message: "m"}, `{"__type":"Code","message":"m"}`},
+		{"no type", "", &api.Error{Message: "m"}, `{"message":"m"}`},
+		{"no message", "Code", &api.Error{Code: "Code"}, `{"__type":"Code"}`},
+		{"members", "E", &api.Error{Code: "E", Message: "m", Shape: shape, Value: &withMembers{Message: api.String("m"), Reason: api.String("r"), Header: api.String("h")}},
+			`{"__type":"E","Message":"m","Reason":"r"}`},
+		{"message only in Error", "E", &api.Error{Code: "E", Message: "m", Shape: shape, Value: &withMembers{Reason: api.String("r")}},
+			`{"__type":"E","Message":"m","Reason":"r"}`},
+	}
+	for _, tt := range tests {
+		if got := string(AppendError(nil, tt.typ, tt.e)); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}

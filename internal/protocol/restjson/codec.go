@@ -19,7 +19,6 @@ import (
 
 	"github.com/fogbank/fogbank/internal/api"
 	"github.com/fogbank/fogbank/internal/protocol/jsonenc"
-	"github.com/fogbank/fogbank/internal/protocol/jsonrpc"
 	"github.com/fogbank/fogbank/internal/protocol/rest"
 )
 
@@ -68,7 +67,7 @@ func (Codec) EncodeError(w http.ResponseWriter, c *api.Call, e *api.Error) {
 		h.Set("X-Amzn-Requestid", c.RequestID)
 	}
 	bp := bufPool.Get().(*[]byte)
-	buf := jsonrpc.AppendError((*bp)[:0], e.Code, e)
+	buf := jsonenc.AppendError((*bp)[:0], e.Code, e)
 	h.Set("Content-Length", strconv.Itoa(len(buf)))
 	w.WriteHeader(e.HTTPStatus())
 	_, _ = w.Write(buf)
