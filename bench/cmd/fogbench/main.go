@@ -38,7 +38,7 @@ func main() {
 		bin      = flag.String("bin", "", "fogbank binary to measure (required)")
 		out      = flag.String("out", "", "write the report here (default stdout)")
 		duration = flag.Duration("duration", 3*time.Second, "length of one throughput measurement")
-		reps     = flag.Int("reps", 3, "throughput measurements per target and worker count (median kept)")
+		reps     = flag.Int("reps", 5, "throughput measurements per target and worker count (median kept)")
 		workers  = flag.String("workers", "1,16", "comma-separated concurrent worker counts")
 		starts   = flag.Int("starts", 20, "process starts for the start-to-healthy median")
 		moto     = flag.Bool("moto", false, "also measure moto (python3 -m moto.server) as a peer")
@@ -94,7 +94,8 @@ type report struct {
 
 type tputRow struct {
 	workers               int
-	fogbank, bare, moto   float64 // requests per second; moto 0 when not measured
+	fogbank, bare, moto   float64   // requests per second; moto 0 when not measured
+	ratios                []float64 // fogbank / bare of each back-to-back pair of runs
 	fogbankErr, motoNotes string
 }
 
@@ -162,6 +163,7 @@ func (r *report) throughput(bin string, workers []int, d time.Duration, reps int
 			fbs = append(fbs, rate)
 			rate, _ = load(bare.URL, n, d)
 			bares = append(bares, rate)
+			row.ratios = append(row.ratios, fbs[len(fbs)-1]/rate)
 		}
 		row.fogbank, row.bare = median(fbs), median(bares)
 		if mt != nil {
@@ -348,6 +350,7 @@ func (r *report) write(w io.Writer, bin, commit string) {
 	fmt.Fprintf(w, "server. \"Bare net/http\" is a handler that returns the same bytes fogbank answered: the ceiling.\n")
 	fmt.Fprintf(w, "Fogbank runs with default flags (plus --memory), so each request also writes its log line. Median of the\n")
 	fmt.Fprintf(w, "runs; each run is a few seconds.\n\n")
+	fmt.Fprintf(w, "The ratio is the median of the ratios of back-to-back runs, with their range.\n\n")
 	fmt.Fprintf(w, "| workers | fogbank req/s | bare net/http req/s | fogbank / bare | moto req/s (peer) | notes |\n")
 	fmt.Fprintf(w, "|---:|---:|---:|---:|---:|---|\n")
 	for _, t := range r.tput {
@@ -356,7 +359,8 @@ func (r *report) write(w io.Writer, bin, commit string) {
 			moto = fmt.Sprintf("%.0f", t.moto)
 		}
 		notes := strings.Trim(t.fogbankErr+"; "+t.motoNotes, "; ")
-		fmt.Fprintf(w, "| %d | %.0f | %.0f | %.2f | %s | %s |\n", t.workers, t.fogbank, t.bare, t.fogbank/t.bare, moto, notes)
+		ratio := fmt.Sprintf("%.2f (%.2f–%.2f)", median(t.ratios), slices.Min(t.ratios), slices.Max(t.ratios))
+		fmt.Fprintf(w, "| %d | %.0f | %.0f | %s | %s | %s |\n", t.workers, t.fogbank, t.bare, ratio, moto, notes)
 	}
 
 	fmt.Fprintf(w, "\n## Start to healthy, idle memory\n\n")
