@@ -53,6 +53,18 @@ type requirement struct {
 // service (see RouterFor) and read-only afterwards.
 type Router struct {
 	byMethod map[string][]*route
+	// byFirst narrows the routes of a method to those whose first segment
+	// is the request's first segment (a literal), followed by those that
+	// start with a label or have no segments. Every route starting with a
+	// literal sorts before every route starting with a label (see
+	// moreSpecific), so trying the two lists in turn keeps the order.
+	byFirst map[string]*firstIndex
+}
+
+// firstIndex is the routes of one method, split by first segment.
+type firstIndex struct {
+	literal map[string][]*route
+	other   []*route
 }
 
 // routers memoizes RouterFor. Services are built once and never change, so a
@@ -89,8 +101,18 @@ func NewRouter(svc *api.Service) *Router {
 			}
 		}
 	}
-	for _, rs := range r.byMethod {
+	r.byFirst = map[string]*firstIndex{}
+	for m, rs := range r.byMethod {
 		sort.SliceStable(rs, func(i, j int) bool { return moreSpecific(rs[i], rs[j]) })
+		fi := &firstIndex{literal: map[string][]*route{}}
+		for _, rt := range rs {
+			if len(rt.segments) > 0 && rt.segments[0].kind() == 0 {
+				fi.literal[rt.segments[0].literal] = append(fi.literal[rt.segments[0].literal], rt)
+			} else {
+				fi.other = append(fi.other, rt)
+			}
+		}
+		r.byFirst[m] = fi
 	}
 	return r
 }
@@ -243,9 +265,17 @@ func (r *Router) Match(method, escapedPath, rawQuery string, h http.Header) (m *
 	if rawQuery != "" {
 		q, _ = url.ParseQuery(rawQuery) // a malformed pair is dropped, as front ends do
 	}
-	for _, rt := range r.byMethod[strings.ToUpper(method)] {
-		if labels, ok := rt.match(raw, segs, q, h); ok {
-			return &Match{Op: rt.op, Labels: labels, Query: q, literalKeys: rt.query}, true
+	if fi := r.byFirst[strings.ToUpper(method)]; fi != nil {
+		var first []*route
+		if len(segs) > 0 {
+			first = fi.literal[segs[0]]
+		}
+		for _, rs := range [2][]*route{first, fi.other} {
+			for _, rt := range rs {
+				if labels, ok := rt.match(raw, segs, q, h); ok {
+					return &Match{Op: rt.op, Labels: labels, Query: q, literalKeys: rt.query}, true
+				}
+			}
 		}
 	}
 	for meth, rs := range r.byMethod {
