@@ -47,7 +47,9 @@ func Run(t *testing.T, open Open) {
 		{"ConcurrentApply", testConcurrentApply},
 		{"BatchAtomicToReaders", testAtomicToReaders},
 		{"CanceledContext", testCanceled},
+		{"ScanCanceledMidway", testScanCanceled},
 		{"Closed", testClosed},
+		{"CloseWhileBusy", testCloseWhileBusy},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -481,6 +483,77 @@ func testCanceled(t *testing.T, s store.Store) {
 		t.Fatalf("Apply with canceled context: err = %v, want context.Canceled", err)
 	}
 	wantMissing(t, s, "k")
+}
+
+// testScanCanceled checks that a long Scan notices its context: services
+// scan at start and on shutdown the context is canceled.
+func testScanCanceled(t *testing.T, s store.Store) {
+	var b store.Batch
+	for i := range 2000 {
+		b.Put([]byte(fmt.Sprintf("k%05d", i)), nil)
+	}
+	apply(t, s, &b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	err := s.Scan(ctx, nil, nil, func(k, v []byte) error {
+		if n++; n == 1 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Scan with context canceled midway: err = %v after %d keys, want context.Canceled", err, n)
+	}
+	if n == 2000 {
+		t.Fatalf("Scan visited every key after its context was canceled")
+	}
+}
+
+// testCloseWhileBusy checks that Close during concurrent Applies and Scans
+// neither panics nor loses an acknowledged write: each call either succeeds
+// or returns ErrClosed.
+func testCloseWhileBusy(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var started sync.WaitGroup
+	errs := make(chan error, 16)
+	for w := range 8 {
+		wg.Add(1)
+		started.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				var err error
+				if w%2 == 0 {
+					var b store.Batch
+					b.Put([]byte(fmt.Sprintf("w%d/%d", w, i)), []byte("v"))
+					err = s.Apply(ctx, &b)
+				} else {
+					err = s.Scan(ctx, nil, nil, func(k, v []byte) error { return nil })
+				}
+				if i == 0 {
+					started.Done()
+				}
+				if errors.Is(err, store.ErrClosed) {
+					return
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	started.Wait()
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close while busy: %v", err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("call racing Close: %v, want nil or ErrClosed", err)
+	}
 }
 
 func testClosed(t *testing.T, s store.Store) {
