@@ -122,3 +122,29 @@ func checkExpiration(t *testing.T, exp string, d time.Duration) {
 		t.Errorf("Expiration %s is %v from now, want about %v", exp, left.Round(time.Second), d)
 	}
 }
+
+// TestSTSValidation sends what the clients let through but the model
+// forbids (a range and a pattern they do not check): each client must
+// surface ValidationError, HTTP 400, in AWS's words.
+func TestSTSValidation(t *testing.T) {
+	s := startServer(t, ServerOptions{})
+	forEachClient(t, "sts", func(t *testing.T, c *Client) {
+		for _, tc := range []struct {
+			params map[string]any
+			want   string
+		}{
+			{map[string]any{"RoleArn": "arn:aws:iam::000000000000:role/demo", "RoleSessionName": "ok", "DurationSeconds": 50000},
+				"Value '50000' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200"},
+			{map[string]any{"RoleArn": "arn:aws:iam::000000000000:role/demo", "RoleSessionName": "bad name!"},
+				"Value 'bad name!' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern"},
+		} {
+			e := c.Call(t, s, "sts", "AssumeRole", tc.params).Fails(t, "ValidationError")
+			if !strings.Contains(e.Message, tc.want) {
+				t.Errorf("message %q, want it to contain %q", e.Message, tc.want)
+			}
+			if c.HTTPStatus && e.Status != 400 {
+				t.Errorf("HTTP status %d, want 400", e.Status)
+			}
+		}
+	})
+}
