@@ -1,9 +1,11 @@
 package pebblestore_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/store/memstore"
 	"github.com/fogbank/fogbank/internal/store/pebblestore"
 	"github.com/fogbank/fogbank/internal/store/storetest"
 )
@@ -94,5 +96,19 @@ func BenchmarkOpen(b *testing.B) {
 		if err := s.Close(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSameAsMemory runs random histories against Pebble and the in-memory
+// engine and requires identical answers.
+func TestSameAsMemory(t *testing.T) {
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			engine := open(t)
+			defer engine.Close()
+			model := memstore.New()
+			defer model.Close()
+			storetest.Differential(t, model, engine, 300, seed)
+		})
 	}
 }
