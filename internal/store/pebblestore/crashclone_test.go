@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 
@@ -71,8 +72,9 @@ func crashCloneOnce(t *testing.T, unsyncedPercent int) {
 			}
 		}()
 	}
-	for total.Load() < 1500 {
-		// Let the writers run; the clone is taken mid-load below.
+	// Let the writers run; the clone is taken mid-load below. The time
+	// limit keeps the test bounded on a loaded machine.
+	for deadline := time.Now().Add(5 * time.Second); total.Load() < 1500 && time.Now().Before(deadline); {
 		runtime.Gosched()
 	}
 	// Everything in ackedBefore had Apply return before the clone starts.
