@@ -423,20 +423,13 @@ func (k keyOwners) AccountForKey(ak string) (string, bool) {
 	return "", false
 }
 
-// ValidationOptioner is implemented by services whose validation errors
-// differ from their protocol's defaults (SQS reports a missing parameter as
-// MissingParameter). The options' Protocol is set by the server.
-type ValidationOptioner interface {
-	ValidationOptions() validate.Options
-}
-
 // validator returns the check run between Decode and the handler: the model's
 // constraints, with each service's own options.
 func validator(svcs []*running) server.ValidateFunc {
 	v := &validate.Validator{}
 	opts := map[string]validate.Options{}
 	for _, r := range svcs {
-		if vo, ok := r.svc.(ValidationOptioner); ok {
+		if vo, ok := r.svc.(service.ValidationOptioner); ok {
 			o := vo.ValidationOptions()
 			for _, b := range r.svc.APIs() {
 				opts[b.API.Name] = o

@@ -14,6 +14,7 @@ import (
 	"github.com/fogbank/fogbank/internal/api"
 	"github.com/fogbank/fogbank/internal/clock"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/validate"
 )
 
 // Info describes a service to the server.
@@ -80,4 +81,11 @@ type Resetter interface {
 // and their handlers.
 type HTTPRouter interface {
 	Routes() map[string]http.Handler
+}
+
+// ValidationOptioner is implemented by services whose validation errors
+// differ from their protocol's defaults (SQS reports a missing parameter as
+// MissingParameter over query). The server sets the options' Protocol.
+type ValidationOptioner interface {
+	ValidationOptions() validate.Options
 }
