@@ -96,6 +96,8 @@ type tputRow struct {
 	workers               int
 	fogbank, bare, moto   float64   // requests per second; moto 0 when not measured
 	ratios                []float64 // fogbank / bare of each back-to-back pair of runs
+	quiet                 float64   // fogbank with --log-level warn, requests per second
+	quietRatios           []float64 // its ratios to the bare run just before it
 	fogbankErr, motoNotes string
 }
 
@@ -142,6 +144,14 @@ func (r *report) throughput(bin string, workers []int, d time.Duration, reps int
 	}
 	defer bare.Stop()
 
+	// The same binary logging only warnings: the difference is what the
+	// per-request log line costs.
+	quiet, err := peer.Fogbank(bin, append(slices.Clone(extraArgs), "--log-level", "warn")...)
+	if err != nil {
+		log.Fatalf("fogbench: %v", err)
+	}
+	defer quiet.Stop()
+
 	var mt *peer.Proc
 	if withMoto {
 		if mt, err = peer.Moto(); err != nil {
@@ -153,7 +163,7 @@ func (r *report) throughput(bin string, workers []int, d time.Duration, reps int
 
 	for _, n := range workers {
 		row := tputRow{workers: n}
-		var fbs, bares []float64
+		var fbs, bares, quiets []float64
 		for range reps {
 			// Alternate the targets so drift in the machine's load hits both.
 			rate, errs := load(fb.URL, n, d)
@@ -164,8 +174,11 @@ func (r *report) throughput(bin string, workers []int, d time.Duration, reps int
 			rate, _ = load(bare.URL, n, d)
 			bares = append(bares, rate)
 			row.ratios = append(row.ratios, fbs[len(fbs)-1]/rate)
+			rate, _ = load(quiet.URL, n, d)
+			quiets = append(quiets, rate)
+			row.quietRatios = append(row.quietRatios, rate/bares[len(bares)-1])
 		}
-		row.fogbank, row.bare = median(fbs), median(bares)
+		row.fogbank, row.bare, row.quiet = median(fbs), median(bares), median(quiets)
 		if mt != nil {
 			rate, errs := load(mt.URL, n, d)
 			row.moto = rate
@@ -173,7 +186,7 @@ func (r *report) throughput(bin string, workers []int, d time.Duration, reps int
 				row.motoNotes = fmt.Sprintf("%d non-200 answers", errs)
 			}
 		}
-		log.Printf("throughput, %d workers: fogbank %.0f/s, bare %.0f/s, moto %.0f/s", n, row.fogbank, row.bare, row.moto)
+		log.Printf("throughput, %d workers: fogbank %.0f/s, log warn %.0f/s, bare %.0f/s, moto %.0f/s", n, row.fogbank, row.quiet, row.bare, row.moto)
 		r.tput = append(r.tput, row)
 	}
 }
@@ -331,6 +344,11 @@ func summarize(name string, ts []time.Duration, rss int64, note string) startRow
 	return startRow{server: name, runs: len(ts), median: ts[len(ts)/2], min: ts[0], max: ts[len(ts)-1], rss: rss, note: note}
 }
 
+// spread is "median (min–max)".
+func spread(xs []float64) string {
+	return fmt.Sprintf("%.2f (%.2f–%.2f)", median(xs), slices.Min(xs), slices.Max(xs))
+}
+
 func median(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
@@ -351,16 +369,17 @@ func (r *report) write(w io.Writer, bin, commit string) {
 	fmt.Fprintf(w, "Fogbank runs with default flags (plus --memory), so each request also writes its log line. Median of the\n")
 	fmt.Fprintf(w, "runs; each run is a few seconds.\n\n")
 	fmt.Fprintf(w, "The ratio is the median of the ratios of back-to-back runs, with their range.\n\n")
-	fmt.Fprintf(w, "| workers | fogbank req/s | bare net/http req/s | fogbank / bare | moto req/s (peer) | notes |\n")
-	fmt.Fprintf(w, "|---:|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(w, "The \"log warn\" columns are the same binary with --log-level warn: no line per request.\n\n")
+	fmt.Fprintf(w, "| workers | fogbank req/s | bare net/http req/s | fogbank / bare | fogbank, log warn, req/s | log warn / bare | moto req/s (peer) | notes |\n")
+	fmt.Fprintf(w, "|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, t := range r.tput {
 		moto := "—"
 		if t.moto > 0 {
 			moto = fmt.Sprintf("%.0f", t.moto)
 		}
 		notes := strings.Trim(t.fogbankErr+"; "+t.motoNotes, "; ")
-		ratio := fmt.Sprintf("%.2f (%.2f–%.2f)", median(t.ratios), slices.Min(t.ratios), slices.Max(t.ratios))
-		fmt.Fprintf(w, "| %d | %.0f | %.0f | %s | %s | %s |\n", t.workers, t.fogbank, t.bare, ratio, moto, notes)
+		fmt.Fprintf(w, "| %d | %.0f | %.0f | %s | %.0f | %s | %s | %s |\n", t.workers, t.fogbank, t.bare, spread(t.ratios),
+			t.quiet, spread(t.quietRatios), moto, notes)
 	}
 
 	fmt.Fprintf(w, "\n## Start to healthy, idle memory\n\n")

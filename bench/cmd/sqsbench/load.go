@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// driver is one way of talking SQS to one queue: through aws-sdk-go-v2
+// (sdkDriver) or by replaying pre-built HTTP requests (rawDriver). Each
+// method is one round of a worker's loop and returns how many messages it
+// moved. Drivers are safe for concurrent use.
+type driver interface {
+	// send is one SendMessage: 1 message.
+	send(ctx context.Context) (int, error)
+	// sendBatch is one SendMessageBatch of 10: 10 messages.
+	sendBatch(ctx context.Context) (int, error)
+	// receiveDelete is one ReceiveMessage of up to 10 followed by a
+	// DeleteMessageBatch of what came back; it returns the messages deleted
+	// (0 when the queue had none to give).
+	receiveDelete(ctx context.Context) (int, error)
+}
+
+// result is one measured phase.
+type result struct {
+	msgs    int64 // moved while measuring
+	total   int64 // moved in all, warm-up included: what a queue now holds
+	errs    int64
+	elapsed time.Duration
+	lastErr error
+}
+
+func (r result) rate() float64 {
+	if r.elapsed <= 0 {
+		return 0
+	}
+	return float64(r.msgs) / r.elapsed.Seconds()
+}
+
+// timed runs op from n workers for warm+d and counts the messages moved
+// during d only: the warm-up opens the connections and fills the pools.
+func timed(n int, warm, d time.Duration, op func(context.Context) (int, error)) result {
+	ctx, cancel := context.WithTimeout(context.Background(), warm+d+30*time.Second)
+	defer cancel()
+	var msgs, errs, total atomic.Int64
+	var measuring atomic.Bool
+	var lastErr atomic.Value
+	end := time.Now().Add(warm + d)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(end) {
+				k, err := op(ctx)
+				total.Add(int64(k))
+				if !measuring.Load() {
+					continue
+				}
+				msgs.Add(int64(k))
+				if err != nil {
+					errs.Add(1)
+					lastErr.Store(errBox{err})
+				}
+			}
+		}()
+	}
+	time.Sleep(warm)
+	measuring.Store(true)
+	start := time.Now()
+	wg.Wait()
+	r := result{msgs: msgs.Load(), total: total.Load(), errs: errs.Load(), elapsed: time.Since(start)}
+	if e, ok := lastErr.Load().(errBox); ok {
+		r.lastErr = e.error
+	}
+	return r
+}
+
+// drain runs receiveDelete from n workers until want messages were deleted,
+// every worker has seen its queue empty three times in a row, or limit
+// passes. The rate is over the time until the last worker stopped.
+func drain(n int, want int64, limit time.Duration, op func(context.Context) (int, error)) result {
+	ctx, cancel := context.WithTimeout(context.Background(), limit+30*time.Second)
+	defer cancel()
+	var msgs, errs atomic.Int64
+	var lastErr atomic.Value
+	end := time.Now().Add(limit)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			empty := 0
+			for empty < 3 && msgs.Load() < want && time.Now().Before(end) {
+				k, err := op(ctx)
+				msgs.Add(int64(k))
+				if err != nil {
+					errs.Add(1)
+					lastErr.Store(errBox{err})
+					continue
+				}
+				if k == 0 {
+					empty++
+				} else {
+					empty = 0
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	r := result{msgs: msgs.Load(), errs: errs.Load(), elapsed: time.Since(start)}
+	if e, ok := lastErr.Load().(errBox); ok {
+		r.lastErr = e.error
+	}
+	return r
+}
+
+// errBox lets errors of different types share one atomic.Value.
+type errBox struct{ error }

@@ -1,0 +1,247 @@
+// Command sqsbench measures SQS throughput side by side, in one run, and
+// appends the table to bench/RESULTS.md (bash bench/run.sh runs it):
+//
+//   - servers: Fogbank durable (its default: --data-dir on disk, group
+//     commit), Fogbank --memory, moto's server (python3 -m moto.server, a
+//     peer) and bench/noop, a server that only answers valid responses (the
+//     ceiling: what the client, HTTP and encoding cost alone);
+//   - clients: aws-sdk-go-v2 (JSON protocol, retries on, enough idle
+//     connections), and a raw-HTTP replay of pre-built request bodies with a
+//     static Authorization header, which shows a server's own ceiling;
+//   - operations, at each worker count (1, 16, 64): SendMessage, then
+//     SendMessageBatch of 10, then ReceiveMessage of 10 + DeleteMessageBatch,
+//     which consumes what the two send phases put in a fresh queue.
+//
+// With -memflat N it also sends and consumes N messages (batches of 10, many
+// workers, producers and consumers at once) through Fogbank --memory and
+// durable, sampling the server's VmRSS, to show that memory does not grow
+// with the messages processed.
+//
+// Every phase is bounded in time; moto, which is slow, gets shorter phases.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/fogbank/fogbank/bench/peer"
+)
+
+func main() {
+	var (
+		fogbankBin = flag.String("fogbank", "", "fogbank binary (omit to measure only the others)")
+		noopBin    = flag.String("noop", "", "bench/noop binary (the ceiling; omit to leave it out)")
+		withMoto   = flag.Bool("moto", false, "also measure moto's server (python3 -m moto.server)")
+		workers    = flag.String("workers", "1,16,64", "comma-separated concurrent worker counts")
+		modes      = flag.String("modes", "sdk,raw", "clients: sdk (aws-sdk-go-v2), raw (pre-built HTTP replay)")
+		duration   = flag.Duration("duration", 2*time.Second, "length of each send phase (receive gets up to twice this)")
+		motoDur    = flag.Duration("moto-duration", time.Second, "length of each send phase against moto")
+		memflat    = flag.Int("memflat", 0, "messages to send and consume for the memory-flatness run (0: skip)")
+		memOnly    = flag.Bool("memflat-only", false, "skip the throughput tables")
+		args       = flag.String("args", "--log-level error", "extra flags for fogbank serve, space-separated")
+		commit     = flag.String("commit", "", "the commit the binary was built from, for the report")
+		out        = flag.String("out", "", "append the report to this file (default stdout)")
+	)
+	flag.Parse()
+	ws, err := ints(*workers)
+	if err != nil {
+		log.Fatalf("sqsbench: -workers: %v", err)
+	}
+	extra := strings.Fields(*args)
+
+	rep := &report{loadBefore: loadavg(), commit: *commit, workers: ws}
+	if !*memOnly {
+		var ts []*target
+		if *fogbankBin != "" {
+			dir, err := os.MkdirTemp("", "sqsbench-data-")
+			if err != nil {
+				log.Fatal(err)
+			}
+			defer os.RemoveAll(dir)
+			ts = append(ts, startTarget("fogbank durable", *duration, func() (*peer.Proc, error) {
+				return peer.FogbankDurable(*fogbankBin, dir, extra...)
+			}))
+			ts = append(ts, startTarget("fogbank --memory", *duration, func() (*peer.Proc, error) {
+				return peer.Fogbank(*fogbankBin, extra...)
+			}))
+		}
+		if *withMoto {
+			ts = append(ts, startTarget("moto", *motoDur, peer.Moto))
+		}
+		if *noopBin != "" {
+			ts = append(ts, startTarget("no-op", *duration, func() (*peer.Proc, error) { return peer.Noop(*noopBin) }))
+		}
+		for _, t := range ts {
+			if t.proc != nil {
+				defer t.proc.Stop()
+			}
+		}
+		rep.targets = ts
+		for _, mode := range strings.Split(*modes, ",") {
+			for _, n := range ws {
+				for _, t := range ts {
+					if t.skip != "" {
+						continue
+					}
+					c := runCell(t, mode, n)
+					log.Printf("%-16s %-3s %2d workers: send %.0f/s, batch %.0f/s, receive+delete %.0f/s %s",
+						t.name, mode, n, c.send.rate(), c.batch.rate(), c.recv.rate(), c.notes())
+					t.cells = append(t.cells, c)
+				}
+			}
+		}
+	}
+	if *memflat > 0 && *fogbankBin != "" {
+		dir, err := os.MkdirTemp("", "sqsbench-memflat-")
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		for _, durable := range []bool{false, true} {
+			rep.memflat = append(rep.memflat, memFlat(*fogbankBin, dir, durable, *memflat, extra))
+		}
+	}
+
+	var w io.Writer = os.Stdout
+	if *out != "" {
+		f, err := os.OpenFile(*out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+		w = f
+	}
+	rep.write(w)
+}
+
+// target is one server under measurement.
+type target struct {
+	name  string
+	dur   time.Duration // of each send phase
+	proc  *peer.Proc
+	skip  string // why it is not measured, when it is not
+	cells []cell
+}
+
+func startTarget(name string, d time.Duration, start func() (*peer.Proc, error)) *target {
+	t := &target{name: name, dur: d}
+	p, err := start()
+	if err != nil {
+		t.skip = "did not start: " + firstLine(err.Error())
+		log.Printf("sqsbench: %s %s", name, t.skip)
+		return t
+	}
+	t.proc = p
+	// A server without SQS yet (Fogbank while services/sqs is being
+	// written) is left out with the reason.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := createQueue(ctx, newSQSClient(p.URL, 1), "sqsbench-probe"); err != nil {
+		var ae smithy.APIError
+		if errors.As(err, &ae) {
+			t.skip = "SQS not served: " + ae.ErrorCode() + ": " + ae.ErrorMessage()
+		} else {
+			t.skip = "SQS not served: " + firstLine(err.Error())
+		}
+		log.Printf("sqsbench: %s: %s", name, t.skip)
+	}
+	return t
+}
+
+// cell is one server, client and worker count: its three phases.
+type cell struct {
+	mode              string
+	workers           int
+	send, batch, recv result
+	sent              int64 // messages the receive phase had to consume
+	setupErr          error
+}
+
+func (c cell) notes() string {
+	var ns []string
+	if c.setupErr != nil {
+		return firstLine(c.setupErr.Error())
+	}
+	for _, p := range []struct {
+		name string
+		r    result
+	}{{"send", c.send}, {"batch", c.batch}, {"receive", c.recv}} {
+		if p.r.errs > 0 {
+			ns = append(ns, fmt.Sprintf("%s: %d errors (%s)", p.name, p.r.errs, firstLine(fmt.Sprint(p.r.lastErr))))
+		}
+	}
+	if c.recv.msgs < c.sent && c.sent > 0 {
+		ns = append(ns, fmt.Sprintf("receive consumed %d of %d in its time", c.recv.msgs, c.sent))
+	}
+	return strings.Join(ns, "; ")
+}
+
+// runCell measures the three phases against a fresh queue.
+func runCell(t *target, mode string, n int) cell {
+	c := cell{mode: mode, workers: n}
+	client := newSQSClient(t.proc.URL, n)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	q, err := createQueue(ctx, client, fmt.Sprintf("bench-%s-%d-%d", mode, n, time.Now().UnixNano()%1e9))
+	if err != nil {
+		c.setupErr = err
+		return c
+	}
+	var d driver
+	switch mode {
+	case "sdk":
+		d = newSDKDriver(client, q)
+	case "raw":
+		rd := newRawDriver(t.proc.URL, q, n)
+		defer rd.close()
+		d = rd
+	default:
+		log.Fatalf("sqsbench: unknown mode %q", mode)
+	}
+	warm := min(t.dur/8, 250*time.Millisecond)
+	c.send = timed(n, warm, t.dur, d.send)
+	c.batch = timed(n, warm, t.dur, d.sendBatch)
+	c.sent = c.send.total + c.batch.total
+	c.recv = drain(n, c.sent, 2*t.dur, d.receiveDelete)
+	return c
+}
+
+func ints(s string) ([]int, error) {
+	var ns []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bad count %q", f)
+		}
+		ns = append(ns, n)
+	}
+	return ns, nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
+
+// loadavg is the 1, 5 and 15 minute load averages.
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
