@@ -3,6 +3,7 @@ package services
 
 import (
 	"github.com/fogbank/fogbank/internal/service"
+	"github.com/fogbank/fogbank/services/sqs"
 	"github.com/fogbank/fogbank/services/sts"
 )
 
@@ -12,5 +13,6 @@ import (
 func All() []service.Info {
 	return []service.Info{
 		sts.Info,
+		sqs.Info,
 	}
 }

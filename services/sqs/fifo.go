@@ -1,0 +1,228 @@
+package sqs
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// FIFO queues (names ending in .fifo) deliver the messages of one
+// MessageGroupId in order and one at a time: while any message of a group is
+// in flight, no other message of that group is handed out, so a consumer
+// that fails and lets a message's visibility expire gets that same message
+// back first. Groups are independent of each other.
+//
+// Deduplication: a send whose deduplication id (explicit, or the SHA-256 of
+// the body with ContentBasedDeduplication) was seen in the last 5 minutes is
+// accepted but not enqueued, and answers with the first message's id and
+// sequence number. DeduplicationScope "messageGroup" scopes ids per group.
+// The dedup window is kept in memory; after a restart it is rebuilt from the
+// messages still stored, so an id whose message was already deleted can be
+// sent again after a restart (a documented gap).
+//
+// ReceiveRequestAttemptId: a receive retried with the same attempt id within
+// 5 minutes gets the same messages and receipt handles, as long as they are
+// all still in flight under those handles; otherwise it is a new receive.
+
+// dedupWindow is how long a deduplication id is remembered.
+const dedupWindow = 5 * time.Minute
+
+// attemptWindow is how long a ReceiveRequestAttemptId is remembered.
+const attemptWindow = 5 * time.Minute
+
+// group is a FIFO message group: its messages in sequence order and how
+// many of them are in flight.
+type group struct {
+	id       string
+	msgs     []*message
+	inflight int
+}
+
+type dedupEntry struct {
+	expires time.Time
+	id      string
+	seq     uint64
+}
+
+type dedupKeyAt struct {
+	key     string
+	expires time.Time
+}
+
+// attempt is the result of a receive made with a ReceiveRequestAttemptId.
+type attempt struct {
+	expires time.Time
+	ids     []string
+	tokens  []string
+}
+
+func (q *queue) groupInsertLocked(m *message) {
+	g := q.mu.groups[m.b.GroupID]
+	if g == nil {
+		g = &group{id: m.b.GroupID}
+		q.mu.groups[g.id] = g
+		q.mu.groupOrder = append(q.mu.groupOrder, g)
+	}
+	m.grp = g
+	// Sends to a group are durable in nearly the order their sequence
+	// numbers were assigned; insert by sequence so delivery follows it.
+	i := len(g.msgs)
+	for i > 0 && g.msgs[i-1].b.Seq > m.b.Seq {
+		i--
+	}
+	g.msgs = append(g.msgs, nil)
+	copy(g.msgs[i+1:], g.msgs[i:])
+	g.msgs[i] = m
+}
+
+func (q *queue) groupRemoveLocked(m *message) {
+	g := m.grp
+	for i, x := range g.msgs {
+		if x == m {
+			g.msgs = append(g.msgs[:i], g.msgs[i+1:]...)
+			break
+		}
+	}
+	m.grp = nil
+	if len(g.msgs) == 0 {
+		delete(q.mu.groups, g.id)
+		for i, x := range q.mu.groupOrder {
+			if x == g {
+				q.mu.groupOrder = append(q.mu.groupOrder[:i], q.mu.groupOrder[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+// pickFIFOLocked chooses up to max ready messages: from each unlocked group
+// in turn, the run of ready messages at its head.
+func (q *queue) pickFIFOLocked(max int) []*message {
+	var out []*message
+	for _, g := range q.mu.groupOrder {
+		if len(out) == max {
+			break
+		}
+		if g.inflight > 0 {
+			continue
+		}
+		for _, m := range g.msgs {
+			if m.state != stateReady || len(out) == max {
+				break
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// nextSeqLocked returns a sequence number larger than any before in the
+// queue. It follows the clock so numbers grow across restarts too.
+func (q *queue) nextSeqLocked(now time.Time) uint64 {
+	s := uint64(now.UnixMilli()) * 1000
+	if s <= q.mu.lastSeq {
+		s = q.mu.lastSeq + 1
+	}
+	q.mu.lastSeq = s
+	return s
+}
+
+// formatSeq renders a sequence number with AWS's 20 digits.
+func formatSeq(seq uint64) string { return fmt.Sprintf("1%019d", seq) }
+
+// dedupKey is the key a deduplication id is remembered under.
+func (q *queue) dedupKeyLocked(groupID, dedupID string) string {
+	if q.mu.cfg.dedupScope == "messageGroup" {
+		return groupID + "\x00" + dedupID
+	}
+	return dedupID
+}
+
+// contentDedupID is the deduplication id ContentBasedDeduplication derives.
+func contentDedupID(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return hex.EncodeToString(sum[:])
+}
+
+// lookupDedupLocked returns the entry of a deduplication key seen within the
+// window.
+func (q *queue) lookupDedupLocked(key string, now time.Time) (dedupEntry, bool) {
+	q.pruneDedupLocked(now)
+	e, ok := q.mu.dedup[key]
+	return e, ok && e.expires.After(now)
+}
+
+func (q *queue) rememberDedupLocked(key string, e dedupEntry) {
+	q.mu.dedup[key] = e
+	q.mu.dedupOrder = append(q.mu.dedupOrder, dedupKeyAt{key, e.expires})
+}
+
+// forgetDedupLocked undoes rememberDedupLocked for a send that failed.
+func (q *queue) forgetDedupLocked(key, id string) {
+	if e, ok := q.mu.dedup[key]; ok && e.id == id {
+		delete(q.mu.dedup, key)
+	}
+}
+
+func (q *queue) pruneDedupLocked(now time.Time) {
+	i := 0
+	for ; i < len(q.mu.dedupOrder) && !q.mu.dedupOrder[i].expires.After(now); i++ {
+		k := q.mu.dedupOrder[i]
+		if e, ok := q.mu.dedup[k.key]; ok && !e.expires.After(now) {
+			delete(q.mu.dedup, k.key)
+		}
+	}
+	if i > 0 {
+		q.mu.dedupOrder = append(q.mu.dedupOrder[:0], q.mu.dedupOrder[i:]...)
+	}
+}
+
+func (q *queue) pruneAttemptsLocked(now time.Time) {
+	for id, a := range q.mu.attempts {
+		if !a.expires.After(now) {
+			delete(q.mu.attempts, id)
+		}
+	}
+}
+
+// replayAttemptLocked returns the messages of an earlier receive with the
+// same attempt id if every one is still in flight under the same token.
+func (q *queue) replayAttemptLocked(id string, now time.Time) ([]*message, bool) {
+	a := q.mu.attempts[id]
+	if a == nil || !a.expires.After(now) {
+		return nil, false
+	}
+	out := make([]*message, 0, len(a.ids))
+	for i, mid := range a.ids {
+		m := q.mu.msgs[mid]
+		if m == nil || m.state != stateInflight || m.status.Token != a.tokens[i] {
+			delete(q.mu.attempts, id)
+			return nil, false
+		}
+		out = append(out, m)
+	}
+	return out, true
+}
+
+// validFIFOID reports whether s is a valid MessageGroupId or
+// MessageDeduplicationId: 1 to 128 alphanumeric or punctuation characters.
+func validFIFOID(s string) bool {
+	if len(s) < 1 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// sortDedupOrder orders remembered deduplication keys by expiry, as
+// pruneDedupLocked expects.
+func sortDedupOrder(o []dedupKeyAt) {
+	sort.Slice(o, func(i, j int) bool { return o[i].expires.Before(o[j].expires) })
+}
