@@ -45,6 +45,19 @@ func Fogbank(bin string, extra ...string) (*Proc, error) {
 	return start(exec.Command(bin, args...), "http://"+addr, "/_fogbank/health", true, 20*time.Second)
 }
 
+// FogbankDurable starts bin serve with the durable engine in dataDir (its
+// default mode: every acknowledged write is on disk) and waits for
+// /_fogbank/health to answer 200.
+func FogbankDurable(bin, dataDir string, extra ...string) (*Proc, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	args := append([]string{"serve", "--listen", addr, "--data-dir", dataDir}, extra...)
+	return start(exec.Command(bin, args...), "http://"+addr, "/_fogbank/health", true, 20*time.Second)
+}
+
 // Noop starts the no-op SQS server built at bin (go build ./bench/noop).
 func Noop(bin string) (*Proc, error) {
 	port, err := freePort()
@@ -141,6 +154,33 @@ func (p *Proc) RSS() int64 {
 		}
 	}
 	return -1
+}
+
+// CPUTime is the CPU time (user + system, all threads) the server has used so
+// far, at the kernel's tick resolution (usually 10 ms), or -1. Unlike a
+// request rate, CPU per request hardly depends on what else the machine runs.
+func (p *Proc) CPUTime() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.Pid()))
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) may hold spaces: count fields after its ")".
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	// f[0] is field 3 (state); utime and stime are fields 14 and 15.
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	const ticksPerSecond = 100 // USER_HZ, 100 on every Linux architecture Go supports here
+	return time.Duration(ut+st) * time.Second / ticksPerSecond
 }
 
 // Log returns what the server has printed so far (the last 8 KiB).

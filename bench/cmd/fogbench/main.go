@@ -93,12 +93,12 @@ type report struct {
 }
 
 type tputRow struct {
-	workers               int
-	fogbank, bare, moto   float64   // requests per second; moto 0 when not measured
-	ratios                []float64 // fogbank / bare of each back-to-back pair of runs
-	quiet                 float64   // fogbank with --log-level warn, requests per second
-	quietRatios           []float64 // its ratios to the bare run just before it
-	fogbankErr, motoNotes string
+	workers int
+	// Medians of the runs; moto is zero when not measured, quiet is fogbank
+	// with --log-level warn.
+	fogbank, bare, quiet, moto run
+	ratios                     []float64 // fogbank / bare rate of each back-to-back pair of runs
+	quietRatios                []float64 // the same for quiet
 }
 
 type startRow struct {
@@ -163,38 +163,37 @@ func (r *report) throughput(bin string, workers []int, d time.Duration, reps int
 
 	for _, n := range workers {
 		row := tputRow{workers: n}
-		var fbs, bares, quiets []float64
+		var fbs, bares, quiets []run
 		for range reps {
-			// Alternate the targets so drift in the machine's load hits both.
-			rate, errs := load(fb.URL, n, d)
-			if errs > 0 {
-				row.fogbankErr = fmt.Sprintf("%d non-200 answers", errs)
-			}
-			fbs = append(fbs, rate)
-			rate, _ = load(bare.URL, n, d)
-			bares = append(bares, rate)
-			row.ratios = append(row.ratios, fbs[len(fbs)-1]/rate)
-			rate, _ = load(quiet.URL, n, d)
-			quiets = append(quiets, rate)
-			row.quietRatios = append(row.quietRatios, rate/bares[len(bares)-1])
+			// Interleave the targets so drift in the machine's load hits all.
+			fbs = append(fbs, load(fb, n, d))
+			bares = append(bares, load(bare, n, d))
+			quiets = append(quiets, load(quiet, n, d))
+			i := len(fbs) - 1
+			row.ratios = append(row.ratios, fbs[i].rate/bares[i].rate)
+			row.quietRatios = append(row.quietRatios, quiets[i].rate/bares[i].rate)
 		}
-		row.fogbank, row.bare, row.quiet = median(fbs), median(bares), median(quiets)
+		row.fogbank, row.bare, row.quiet = summary(fbs), summary(bares), summary(quiets)
 		if mt != nil {
-			rate, errs := load(mt.URL, n, d)
-			row.moto = rate
-			if errs > 0 {
-				row.motoNotes = fmt.Sprintf("%d non-200 answers", errs)
-			}
+			row.moto = summary([]run{load(mt, n, d)})
 		}
-		log.Printf("throughput, %d workers: fogbank %.0f/s, log warn %.0f/s, bare %.0f/s, moto %.0f/s", n, row.fogbank, row.quiet, row.bare, row.moto)
+		log.Printf("throughput, %d workers: fogbank %.0f/s, log warn %.0f/s, bare %.0f/s, moto %.0f/s",
+			n, row.fogbank.rate, row.quiet.rate, row.bare.rate, row.moto.rate)
 		r.tput = append(r.tput, row)
 	}
 }
 
-// load sends pre-built GetCallerIdentity requests to url from n workers for
-// d (after a short warm-up) and returns the rate of 200 answers and the count
-// of other answers.
-func load(url string, n int, d time.Duration) (perSec float64, bad int64) {
+// run is one measurement of one target.
+type run struct {
+	rate float64 // 200 answers per second
+	bad  int64   // other answers and failed requests
+	// cpu is the server's CPU time per 200 answer, or 0 if unknown.
+	cpu time.Duration
+}
+
+// load sends pre-built GetCallerIdentity requests to p from n workers for d
+// (after a short warm-up), and reads p's CPU time around the measured part.
+func load(p *peer.Proc, n int, d time.Duration) run {
 	tr := &http.Transport{
 		MaxIdleConns:        n,
 		MaxIdleConnsPerHost: n,
@@ -203,7 +202,7 @@ func load(url string, n int, d time.Duration) (perSec float64, bad int64) {
 	}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	tmpl, body := stsRequest(url)
+	tmpl, body := stsRequest(p.URL)
 
 	var ok, nok atomic.Int64
 	var measuring atomic.Bool
@@ -239,10 +238,17 @@ func load(url string, n int, d time.Duration) (perSec float64, bad int64) {
 		}()
 	}
 	time.Sleep(warm)
+	cpu0 := p.CPUTime()
 	measuring.Store(true)
 	start := time.Now()
 	wg.Wait()
-	return float64(ok.Load()) / time.Since(start).Seconds(), nok.Load()
+	elapsed := time.Since(start)
+	cpu1 := p.CPUTime()
+	r := run{rate: float64(ok.Load()) / elapsed.Seconds(), bad: nok.Load()}
+	if cpu0 >= 0 && cpu1 >= 0 && ok.Load() > 0 {
+		r.cpu = (cpu1 - cpu0) / time.Duration(ok.Load())
+	}
+	return r
 }
 
 func once(tmpl *http.Request, body []byte) (status int, ctype string, answer []byte, err error) {
@@ -349,6 +355,19 @@ func spread(xs []float64) string {
 	return fmt.Sprintf("%.2f (%.2f–%.2f)", median(xs), slices.Min(xs), slices.Max(xs))
 }
 
+// summary is the median rate and median CPU per request of rs, and their
+// non-200 answers added up.
+func summary(rs []run) run {
+	var rates, cpus []float64
+	var bad int64
+	for _, r := range rs {
+		rates = append(rates, r.rate)
+		cpus = append(cpus, float64(r.cpu))
+		bad += r.bad
+	}
+	return run{rate: median(rates), cpu: time.Duration(median(cpus)), bad: bad}
+}
+
 func median(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
@@ -374,14 +393,38 @@ func (r *report) write(w io.Writer, bin, commit string) {
 	fmt.Fprintf(w, "|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, t := range r.tput {
 		moto := "—"
-		if t.moto > 0 {
-			moto = fmt.Sprintf("%.0f", t.moto)
+		if t.moto.rate > 0 {
+			moto = fmt.Sprintf("%.0f", t.moto.rate)
 		}
-		notes := strings.Trim(t.fogbankErr+"; "+t.motoNotes, "; ")
-		fmt.Fprintf(w, "| %d | %.0f | %.0f | %s | %.0f | %s | %s | %s |\n", t.workers, t.fogbank, t.bare, spread(t.ratios),
-			t.quiet, spread(t.quietRatios), moto, notes)
+		var notes []string
+		for _, x := range []struct {
+			name string
+			bad  int64
+		}{{"fogbank", t.fogbank.bad}, {"log warn", t.quiet.bad}, {"bare", t.bare.bad}, {"moto", t.moto.bad}} {
+			if x.bad > 0 {
+				notes = append(notes, fmt.Sprintf("%s: %d failed or non-200", x.name, x.bad))
+			}
+		}
+		fmt.Fprintf(w, "| %d | %.0f | %.0f | %s | %.0f | %s | %s | %s |\n", t.workers, t.fogbank.rate, t.bare.rate,
+			spread(t.ratios), t.quiet.rate, spread(t.quietRatios), moto, strings.Join(notes, "; "))
 	}
 
+	fmt.Fprintf(w, "\n### Server CPU per request\n\n")
+	fmt.Fprintf(w, "CPU time (user + system, from /proc/<pid>/stat) the server process spent per answered request during\n")
+	fmt.Fprintf(w, "the same runs, median. It depends far less on the machine's other load than the rates above do.\n\n")
+	fmt.Fprintf(w, "| workers | fogbank µs | fogbank, log warn, µs | bare net/http µs | bare / fogbank | moto µs (peer) |\n")
+	fmt.Fprintf(w, "|---:|---:|---:|---:|---:|---:|\n")
+	for _, t := range r.tput {
+		moto := "—"
+		if t.moto.cpu > 0 {
+			moto = us(t.moto.cpu)
+		}
+		eff := "—"
+		if t.fogbank.cpu > 0 {
+			eff = fmt.Sprintf("%.2f", float64(t.bare.cpu)/float64(t.fogbank.cpu))
+		}
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", t.workers, us(t.fogbank.cpu), us(t.quiet.cpu), us(t.bare.cpu), eff, moto)
+	}
 	fmt.Fprintf(w, "\n## Start to healthy, idle memory\n\n")
 	fmt.Fprintf(w, "From just before exec to the first 200 from `GET /_fogbank/health` (polled every millisecond);\n")
 	fmt.Fprintf(w, "VmRSS read from /proc/<pid>/status one second after the last start.\n\n")
@@ -402,6 +445,8 @@ func loadavg() string {
 	}
 	return strings.Join(f[:3], " ")
 }
+
+func us(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Nanoseconds())/1000) }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 

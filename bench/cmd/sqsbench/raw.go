@@ -131,6 +131,7 @@ func (d *rawDriver) receiveDelete(ctx context.Context) (int, error) {
 		del = strconv.AppendInt(del, int64(i), 10)
 		del = append(del, `","ReceiptHandle":`...)
 		del = strconv.AppendQuote(del, m.ReceiptHandle) // handles are ASCII: a Go quote is a JSON string
+		del = append(del, '}')
 	}
 	del = append(del, "]}"...)
 	answer, err = d.do(ctx, "DeleteMessageBatch", del)
