@@ -261,10 +261,12 @@ func newSelection(attrNames, sysNames, msgAttrNames []string) selection {
 	}
 	for _, n := range msgAttrNames {
 		switch {
-		case n == "All" || n == ".*":
+		case n == "All" || n == ".*" || n == "*":
 			sel.allAttrs = true
 		case strings.HasSuffix(n, ".*"):
-			sel.prefixes = append(sel.prefixes, strings.TrimSuffix(n, "*"))
+			// "Hel.*" selects Hello and Help.Me (recorded:
+			// test_receive_message_message_attribute_names_filters).
+			sel.prefixes = append(sel.prefixes, strings.TrimSuffix(n, ".*"))
 		default:
 			sel.attrs[n] = true
 		}

@@ -92,6 +92,25 @@ func (s *Service) SendMessageBatch(ctx context.Context, in *sqsapi.SendMessageBa
 	if total > maxBatchBytes {
 		return nil, sqsapi.NewBatchRequestTooLong(fmt.Sprintf("Batch requests cannot be longer than %d bytes. You have sent %d bytes.", maxBatchBytes, total))
 	}
+	if q.fifo {
+		// On a FIFO queue a missing group or deduplication id fails the whole
+		// request, not the entry (recorded:
+		// test_send_batch_missing_message_group_id_for_fifo_queue).
+		q.mu.Lock()
+		contentDedup := q.mu.cfg.contentDedup
+		q.mu.Unlock()
+		for _, e := range in.Entries {
+			if e == nil {
+				continue
+			}
+			if e.MessageGroupId == nil {
+				return nil, newInvalidParameterValue("The request must contain the parameter MessageGroupId.")
+			}
+			if e.MessageDeduplicationId == nil && !contentDedup {
+				return nil, newInvalidParameterValue("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+			}
+		}
+	}
 	out := &sqsapi.SendMessageBatchResult{}
 	var bodies []*body
 	var okIDs []string

@@ -1,0 +1,128 @@
+package sqs
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/fogbank/fogbank/internal/api"
+	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
+	"github.com/fogbank/fogbank/internal/clock"
+	"github.com/fogbank/fogbank/internal/service"
+	"github.com/fogbank/fogbank/internal/store/memstore"
+)
+
+// TestStateInvariant drives random sends, receives, deletes, visibility
+// changes and clock advances against a standard and a FIFO queue (with a
+// dead-letter queue each) and checks the message state invariant of
+// receive.go after every step, and that a reload from the store rebuilds
+// the same counts.
+func TestStateInvariant(t *testing.T) {
+	for _, fifo := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fifo=%v", fifo), func(t *testing.T) {
+			clk := clock.New()
+			defer clk.Close()
+			st := memstore.New()
+			env := service.Env{Store: st, Clock: clk, DefaultAccount: "000000000000"}
+			svc, err := New(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := svc.(*Service)
+			ctx := api.WithCall(context.Background(), &api.Call{Account: "000000000000", Region: "us-east-1", Protocol: "json"})
+			suffix, attrs := "", map[string]string{}
+			if fifo {
+				suffix, attrs = ".fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+			}
+			dlq, err := s.CreateQueue(ctx, &sqsapi.CreateQueueRequest{QueueName: api.String("dlq" + suffix), Attributes: attrs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			qa := map[string]string{"VisibilityTimeout": "5",
+				"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq` + suffix + `","maxReceiveCount":3}`}
+			for k, v := range attrs {
+				qa[k] = v
+			}
+			created, err := s.CreateQueue(ctx, &sqsapi.CreateQueueRequest{QueueName: api.String("q" + suffix), Attributes: qa})
+			if err != nil {
+				t.Fatal(err)
+			}
+			urls := []*string{created.QueueUrl, dlq.QueueUrl}
+			check := func(step int) {
+				t.Helper()
+				for _, u := range urls {
+					q, _ := s.queueForURL(ctx, u)
+					q.mu.Lock()
+					err := q.checkLocked(s.now())
+					q.mu.Unlock()
+					if err != nil {
+						t.Fatalf("step %d: %v", step, err)
+					}
+				}
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			var handles []string
+			for step := range 400 {
+				u := created.QueueUrl
+				switch op := rng.IntN(10); {
+				case op < 4:
+					in := &sqsapi.SendMessageRequest{QueueUrl: u, MessageBody: api.String(fmt.Sprintf("m%d", step))}
+					if fifo {
+						in.MessageGroupId = api.String(fmt.Sprintf("g%d", rng.IntN(3)))
+					} else if rng.IntN(3) == 0 {
+						in.DelaySeconds = api.Int32(int32(rng.IntN(4)))
+					}
+					if _, err := s.SendMessage(ctx, in); err != nil {
+						t.Fatal(err)
+					}
+				case op < 7:
+					out, err := s.ReceiveMessage(ctx, &sqsapi.ReceiveMessageRequest{QueueUrl: u, MaxNumberOfMessages: api.Int32(int32(1 + rng.IntN(3)))})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, m := range out.Messages {
+						handles = append(handles, *m.ReceiptHandle)
+					}
+				case op < 8 && len(handles) > 0:
+					h := handles[rng.IntN(len(handles))]
+					_, _ = s.DeleteMessage(ctx, &sqsapi.DeleteMessageRequest{QueueUrl: u, ReceiptHandle: &h})
+				case op < 9 && len(handles) > 0:
+					h := handles[rng.IntN(len(handles))]
+					_, _ = s.ChangeMessageVisibility(ctx, &sqsapi.ChangeMessageVisibilityRequest{QueueUrl: u, ReceiptHandle: &h, VisibilityTimeout: api.Int32(int32(rng.IntN(3)))})
+				default:
+					if err := clk.Advance(time.Duration(rng.IntN(4)) * time.Second); err != nil {
+						t.Fatal(err)
+					}
+				}
+				check(step)
+			}
+
+			// Reload from the store: the same messages in the same states.
+			before := map[string]string{}
+			for _, u := range urls {
+				q, _ := s.queueForURL(ctx, u)
+				before[*u] = fmt.Sprint(q.attributes()["ApproximateNumberOfMessages"], q.attributes()["ApproximateNumberOfMessagesNotVisible"], q.attributes()["ApproximateNumberOfMessagesDelayed"])
+			}
+			_ = s.Stop(ctx)
+			svc2, err := New(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s = svc2.(*Service)
+			for _, u := range urls {
+				q, err := s.queueForURL(ctx, u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				after := fmt.Sprint(q.attributes()["ApproximateNumberOfMessages"], q.attributes()["ApproximateNumberOfMessagesNotVisible"], q.attributes()["ApproximateNumberOfMessagesDelayed"])
+				if after != before[*u] {
+					t.Errorf("%s: counts %s after reload, %s before", *u, after, before[*u])
+				}
+			}
+			check(-1)
+			_ = s.Stop(ctx)
+		})
+	}
+}
