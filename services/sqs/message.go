@@ -53,10 +53,10 @@ type body struct {
 // msgStatus is the mutable part of a message, the state record: what a
 // receive or a visibility change writes.
 type msgStatus struct {
-	ReceiveCount int   `json:"rc"`
-	FirstReceive int64 `json:"first,omitempty"` // Unix ms
-	VisibleAt    int64 `json:"vis"`             // Unix ms
-	Token        string `json:"tok,omitempty"`  // current receipt token
+	ReceiveCount int    `json:"rc"`
+	FirstReceive int64  `json:"first,omitempty"` // Unix ms
+	VisibleAt    int64  `json:"vis"`             // Unix ms
+	Token        string `json:"tok,omitempty"`   // current receipt token
 }
 
 // message is a message in a queue. b never changes; everything else is

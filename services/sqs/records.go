@@ -30,7 +30,9 @@ const (
 	kindStatus = "s"
 )
 
-func queueRecordKey(k queueKey) []byte { return store.Key("sqs", k.account, k.region, kindQueue, k.name) }
+func queueRecordKey(k queueKey) []byte {
+	return store.Key("sqs", k.account, k.region, kindQueue, k.name)
+}
 func bodyKey(k queueKey, id string) []byte {
 	return store.Key("sqs", k.account, k.region, kindBody, k.name, id)
 }

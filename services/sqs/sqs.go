@@ -79,11 +79,11 @@ type Service struct {
 }
 
 var (
-	_ sqsapi.Handler              = (*Service)(nil)
-	_ service.Resetter            = (*Service)(nil)
-	_ service.Stopper             = (*Service)(nil)
-	_ service.HTTPRouter          = (*Service)(nil)
-	_ service.ValidationOptioner  = (*Service)(nil)
+	_ sqsapi.Handler             = (*Service)(nil)
+	_ service.Resetter           = (*Service)(nil)
+	_ service.Stopper            = (*Service)(nil)
+	_ service.HTTPRouter         = (*Service)(nil)
+	_ service.ValidationOptioner = (*Service)(nil)
 )
 
 // New builds SQS and loads its queues and messages from the store. In-flight
