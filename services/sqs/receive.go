@@ -219,6 +219,15 @@ func (s *Service) receiveOnce(ctx context.Context, q *queue, max int, vt time.Du
 	}
 	if len(moves) > 0 {
 		if err := s.transfer(ctx, q, dlq, moves, &batch, true); err != nil {
+			// Nothing was written: the moved messages go back so they are
+			// not lost until a restart.
+			q.mu.Lock()
+			if !q.mu.closed {
+				for _, m := range moves {
+					q.insertLocked(m, s.now())
+				}
+			}
+			q.mu.Unlock()
 			return nil, nil, err
 		}
 	} else if err := s.apply(ctx, &batch); err != nil {
