@@ -30,4 +30,23 @@ else
 fi
 
 "$out/fogbench" "${args[@]}"
+
+# SQS, appended to the same file: Fogbank durable and --memory, moto and the
+# no-op server (the ceiling) side by side at 1, 16 and 64 workers, through
+# aws-sdk-go-v2 and a raw-HTTP replay (about two and a half minutes); then
+# memory over SQS_MEMFLAT messages sent and consumed in each Fogbank mode
+# (default 200,000, about a minute; the committed results use 1,000,000,
+# about five more minutes; 0 skips it).
+go build -o "$out/sqsbench" ./bench/cmd/sqsbench
+go build -o "$out/noop" ./bench/noop
+sqsargs=(-fogbank "$out/fogbank" -noop "$out/noop" -commit "$commit" -out bench/RESULTS.md)
+if [ -n "${QUICK:-}" ]; then
+  sqsargs+=(-workers 1,16 -duration 500ms -moto-duration 500ms -memflat "${SQS_MEMFLAT:-20000}")
+else
+  sqsargs+=(-memflat "${SQS_MEMFLAT:-200000}")
+fi
+if python3 -c 'import moto.server' 2>/dev/null; then
+  sqsargs+=(-moto)
+fi
+"$out/sqsbench" "${sqsargs[@]}"
 echo "wrote bench/RESULTS.md"

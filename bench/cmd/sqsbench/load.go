@@ -28,7 +28,16 @@ type result struct {
 	total   int64 // moved in all, warm-up included: what a queue now holds
 	errs    int64
 	elapsed time.Duration
+	cpu     time.Duration // the server's CPU time (user + system) while measuring; < 0 unknown
 	lastErr error
+}
+
+// cpuPerMsg is the server's CPU time per message moved, or 0 if unknown.
+func (r result) cpuPerMsg() time.Duration {
+	if r.cpu < 0 || r.msgs == 0 {
+		return 0
+	}
+	return r.cpu / time.Duration(r.msgs)
 }
 
 func (r result) rate() float64 {
@@ -45,7 +54,8 @@ const grace = 2 * time.Second
 
 // timed runs op from n workers for warm+d and counts the messages moved
 // during d only: the warm-up opens the connections and fills the pools.
-func timed(n int, warm, d time.Duration, op func(context.Context) (int, error)) result {
+// cpu reads the server's CPU time so far.
+func timed(n int, warm, d time.Duration, cpu func() time.Duration, op func(context.Context) (int, error)) result {
 	ctx, cancel := context.WithTimeout(context.Background(), warm+d+grace)
 	defer cancel()
 	var msgs, errs, total atomic.Int64
@@ -72,10 +82,11 @@ func timed(n int, warm, d time.Duration, op func(context.Context) (int, error)) 
 		}()
 	}
 	time.Sleep(warm)
+	cpu0 := cpu()
 	measuring.Store(true)
 	start := time.Now()
 	wg.Wait()
-	r := result{msgs: msgs.Load(), total: total.Load(), errs: errs.Load(), elapsed: time.Since(start)}
+	r := result{msgs: msgs.Load(), total: total.Load(), errs: errs.Load(), elapsed: time.Since(start), cpu: cpuSince(cpu, cpu0)}
 	if e, ok := lastErr.Load().(errBox); ok {
 		r.lastErr = e.error
 	}
@@ -85,12 +96,13 @@ func timed(n int, warm, d time.Duration, op func(context.Context) (int, error)) 
 // drain runs receiveDelete from n workers until want messages were deleted,
 // every worker has seen its queue empty three times in a row, or limit
 // passes. The rate is over the time until the last worker stopped.
-func drain(n int, want int64, limit time.Duration, op func(context.Context) (int, error)) result {
+func drain(n int, want int64, limit time.Duration, cpu func() time.Duration, op func(context.Context) (int, error)) result {
 	ctx, cancel := context.WithTimeout(context.Background(), limit+grace)
 	defer cancel()
 	var msgs, errs atomic.Int64
 	var lastErr atomic.Value
 	end := time.Now().Add(limit)
+	cpu0 := cpu()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range n {
@@ -118,11 +130,19 @@ func drain(n int, want int64, limit time.Duration, op func(context.Context) (int
 		}()
 	}
 	wg.Wait()
-	r := result{msgs: msgs.Load(), errs: errs.Load(), elapsed: time.Since(start)}
+	r := result{msgs: msgs.Load(), total: msgs.Load(), errs: errs.Load(), elapsed: time.Since(start), cpu: cpuSince(cpu, cpu0)}
 	if e, ok := lastErr.Load().(errBox); ok {
 		r.lastErr = e.error
 	}
 	return r
+}
+
+func cpuSince(cpu func() time.Duration, cpu0 time.Duration) time.Duration {
+	cpu1 := cpu()
+	if cpu0 < 0 || cpu1 < 0 {
+		return -1
+	}
+	return cpu1 - cpu0
 }
 
 // errBox lets errors of different types share one atomic.Value.

@@ -44,8 +44,9 @@ func main() {
 		withMoto   = flag.Bool("moto", false, "also measure moto's server (python3 -m moto.server)")
 		workers    = flag.String("workers", "1,16,64", "comma-separated concurrent worker counts")
 		modes      = flag.String("modes", "sdk,raw", "clients: sdk (aws-sdk-go-v2), raw (pre-built HTTP replay)")
-		duration   = flag.Duration("duration", 2*time.Second, "length of each send phase (receive gets up to twice this)")
+		duration   = flag.Duration("duration", 1500*time.Millisecond, "length of each send phase (receive gets up to twice this)")
 		motoDur    = flag.Duration("moto-duration", time.Second, "length of each send phase against moto")
+		motoMax    = flag.Int("moto-workers", 16, "most concurrent workers moto is measured with")
 		memflat    = flag.Int("memflat", 0, "messages to send and consume for the memory-flatness run (0: skip)")
 		memOnly    = flag.Bool("memflat-only", false, "skip the throughput tables")
 		args       = flag.String("args", "--log-level error", "extra flags for fogbank serve, space-separated")
@@ -76,7 +77,13 @@ func main() {
 			}))
 		}
 		if *withMoto {
-			ts = append(ts, startTarget("moto", *motoDur, peer.Moto))
+			t := startTarget("moto", *motoDur, peer.Moto)
+			t.maxWorkers = *motoMax
+			// One moto ReceiveMessage of 10 takes about a quarter of a
+			// second, and its calls run one at a time: 16 workers need
+			// seconds for a round.
+			t.minDrain = 8 * time.Second
+			ts = append(ts, t)
 		}
 		if *noopBin != "" {
 			ts = append(ts, startTarget("no-op", *duration, func() (*peer.Proc, error) { return peer.Noop(*noopBin) }))
@@ -91,6 +98,12 @@ func main() {
 			for _, n := range ws {
 				for _, t := range ts {
 					if t.skip != "" {
+						continue
+					}
+					if t.maxWorkers > 0 && n > t.maxWorkers {
+						t.cells = append(t.cells, cell{mode: mode, workers: n, setupErr: fmt.Errorf(
+							"not measured above %d workers: it serves about a hundred requests a second and keeps serving "+
+								"requests whose callers gave up, which stalls every later measurement", t.maxWorkers)})
 						continue
 					}
 					c := runCell(t, mode, n)
@@ -126,11 +139,15 @@ func main() {
 
 // target is one server under measurement.
 type target struct {
-	name  string
-	dur   time.Duration // of each send phase
-	proc  *peer.Proc
-	skip  string // why it is not measured, when it is not
-	cells []cell
+	name string
+	dur  time.Duration // of each send phase
+	proc *peer.Proc
+	skip string // why it is not measured, when it is not
+	// maxWorkers, when set, is the most workers it is measured with.
+	maxWorkers int
+	// minDrain, when set, is the least time the receive phase gets.
+	minDrain time.Duration
+	cells    []cell
 }
 
 func startTarget(name string, d time.Duration, start func() (*peer.Proc, error)) *target {
@@ -181,7 +198,7 @@ func (c cell) notes() string {
 		}
 	}
 	if c.recv.msgs < c.sent && c.sent > 0 {
-		ns = append(ns, fmt.Sprintf("receive consumed %d of %d in its time", c.recv.msgs, c.sent))
+		ns = append(ns, fmt.Sprintf("drained %d of %d in its time", c.recv.msgs, c.sent))
 	}
 	return strings.Join(ns, "; ")
 }
@@ -209,10 +226,11 @@ func runCell(t *target, mode string, n int) cell {
 		log.Fatalf("sqsbench: unknown mode %q", mode)
 	}
 	warm := min(t.dur/8, 250*time.Millisecond)
-	c.send = timed(n, warm, t.dur, d.send)
-	c.batch = timed(n, warm, t.dur, d.sendBatch)
+	cpu := t.proc.CPUTime
+	c.send = timed(n, warm, t.dur, cpu, d.send)
+	c.batch = timed(n, warm, t.dur, cpu, d.sendBatch)
 	c.sent = c.send.total + c.batch.total
-	c.recv = drain(n, c.sent, 2*t.dur, d.receiveDelete)
+	c.recv = drain(n, c.sent, max(2*t.dur, t.minDrain), cpu, d.receiveDelete)
 	return c
 }
 

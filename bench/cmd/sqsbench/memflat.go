@@ -20,8 +20,8 @@ type memRun struct {
 	elapsed          time.Duration
 	errs             int64
 	lastErr          error
-	start, peak, end int64 // VmRSS, bytes
-	atTenth          int64 // VmRSS once a tenth of the messages was consumed
+	start, peak, end int64     // VmRSS, bytes
+	deciles          [10]int64 // VmRSS once each further tenth of the messages was consumed
 	samples          int
 	skip             string
 }
@@ -80,8 +80,10 @@ func memFlat(bin, dir string, durable bool, n int, extra []string) memRun {
 				rss := p.RSS()
 				r.samples++
 				r.peak = max(r.peak, rss)
-				if r.atTenth == 0 && consumed.Load() >= int64(n/10) {
-					r.atTenth = rss
+				for i := range r.deciles {
+					if r.deciles[i] == 0 && consumed.Load() >= int64(n)*int64(i+1)/10 {
+						r.deciles[i] = rss
+					}
 				}
 			}
 		}
@@ -136,13 +138,16 @@ func memFlat(bin, dir string, durable bool, n int, extra []string) memRun {
 	sampler.Wait()
 	time.Sleep(time.Second)
 	r.end = p.RSS()
+	if r.deciles[9] == 0 && r.consumed >= int64(n) {
+		r.deciles[9] = r.end
+	}
 	r.peak = max(r.peak, r.end)
 	r.sent, r.consumed, r.errs = sent.Load(), consumed.Load(), errs.Load()
 	if e, ok := lastErr.Load().(errBox); ok {
 		r.lastErr = e.error
 	}
 	log.Printf("memflat %s: %d sent, %d consumed in %v; RSS start %.1f MiB, at 10%% %.1f MiB, peak %.1f MiB, end %.1f MiB; %d errors",
-		r.mode, r.sent, r.consumed, r.elapsed.Round(time.Millisecond), mib(r.start), mib(r.atTenth), mib(r.peak), mib(r.end), r.errs)
+		r.mode, r.sent, r.consumed, r.elapsed.Round(time.Millisecond), mib(r.start), mib(r.deciles[0]), mib(r.peak), mib(r.end), r.errs)
 	return r
 }
 
