@@ -126,3 +126,65 @@ func TestStateInvariant(t *testing.T) {
 		})
 	}
 }
+
+// newTestService builds SQS on a memory store and its own clock, and a
+// context that calls it as the default account over JSON.
+func newTestService(t *testing.T) (*Service, context.Context, *clock.Process) {
+	t.Helper()
+	clk := clock.New()
+	t.Cleanup(func() { _ = clk.Close() })
+	svc, err := New(service.Env{Store: memstore.New(), Clock: clk, DefaultAccount: "000000000000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := svc.(*Service)
+	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	return s, api.WithCall(context.Background(), &api.Call{Account: "000000000000", Region: "us-east-1", Protocol: "json"}), clk
+}
+
+func TestOverLimit(t *testing.T) {
+	s, ctx, _ := newTestService(t)
+	out, err := s.CreateQueue(ctx, &sqsapi.CreateQueueRequest{QueueName: api.String("limited")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := s.queueForURL(ctx, out.QueueUrl)
+	q.inflightLimit = 2
+	for i := range 3 {
+		if _, err := s.SendMessage(ctx, &sqsapi.SendMessageRequest{QueueUrl: out.QueueUrl, MessageBody: api.String(fmt.Sprint(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ReceiveMessage(ctx, &sqsapi.ReceiveMessageRequest{QueueUrl: out.QueueUrl, MaxNumberOfMessages: api.Int32(10)})
+	if err != nil || len(got.Messages) != 2 {
+		t.Fatalf("receive up to the limit: %v, %v", got, err)
+	}
+	_, err = s.ReceiveMessage(ctx, &sqsapi.ReceiveMessageRequest{QueueUrl: out.QueueUrl})
+	if ae := api.AsError(err); ae.Code != "OverLimit" || ae.HTTPStatus() != 403 {
+		t.Fatalf("receive over the limit: %v", err)
+	}
+}
+
+func TestEnqueue(t *testing.T) {
+	s, ctx, _ := newTestService(t)
+	out, err := s.CreateQueue(ctx, &sqsapi.CreateQueueRequest{QueueName: api.String("target.fifo"),
+		Attributes: map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:sqs:us-east-1:000000000000:target.fifo"
+	if _, err := s.Enqueue(context.Background(), arn, Message{Body: "b", DelaySeconds: -1}); api.AsError(err).Code != "MissingRequiredParameterException" {
+		t.Fatalf("FIFO enqueue without a group: %v", err)
+	}
+	id, err := s.Enqueue(context.Background(), arn, Message{Body: "b", GroupID: "g", DelaySeconds: -1, SenderID: "arn:aws:sns:us-east-1:000000000000:t"})
+	if err != nil || id == "" {
+		t.Fatalf("Enqueue: %q, %v", id, err)
+	}
+	got, err := s.ReceiveMessage(ctx, &sqsapi.ReceiveMessageRequest{QueueUrl: out.QueueUrl, MessageSystemAttributeNames: []string{"SenderId"}})
+	if err != nil || len(got.Messages) != 1 || *got.Messages[0].MessageId != id || got.Messages[0].Attributes["SenderId"] != "arn:aws:sns:us-east-1:000000000000:t" {
+		t.Fatalf("received %+v, %v", got, err)
+	}
+	if _, err := s.Enqueue(context.Background(), "arn:aws:sqs:us-east-1:000000000000:nope", Message{Body: "b"}); api.AsError(err).Code != "QueueDoesNotExist" {
+		t.Fatalf("Enqueue to a missing queue: %v", err)
+	}
+}

@@ -29,6 +29,9 @@ type queue struct {
 	arn     string
 	fifo    bool
 	created time.Time
+	// inflightLimit is the OverLimit threshold: 120,000 in-flight messages
+	// on a standard queue, 20,000 on a FIFO queue (tests lower it).
+	inflightLimit int
 
 	mu struct {
 		sync.Mutex
@@ -68,7 +71,10 @@ type queue struct {
 }
 
 func newQueue(s *Service, k queueKey, fifo bool, created time.Time) *queue {
-	q := &queue{svc: s, key: k, fifo: fifo, created: created, arn: queueARN(k)}
+	q := &queue{svc: s, key: k, fifo: fifo, created: created, arn: queueARN(k), inflightLimit: maxInflightStandard}
+	if fifo {
+		q.inflightLimit = maxInflightFIFO
+	}
 	q.mu.msgs = map[string]*message{}
 	q.mu.notReady = newDeadlineHeap()
 	q.mu.expiry = newExpiryHeap()
@@ -297,10 +303,5 @@ func (q *queue) countsLocked() (visible, notVisible, delayed int) {
 	return q.mu.ready.n, q.mu.inflight, q.mu.delayed
 }
 
-// maxInflight is the OverLimit threshold of this queue's type.
-func (q *queue) maxInflight() int {
-	if q.fifo {
-		return maxInflightFIFO
-	}
-	return maxInflightStandard
-}
+// maxInflight is the OverLimit threshold of this queue.
+func (q *queue) maxInflight() int { return q.inflightLimit }

@@ -378,3 +378,17 @@ func TestReceiveParameterErrors(t *testing.T) {
 		t.Errorf("error %T is not a typed QueueDoesNotExist", err)
 	}
 }
+
+func TestReset(t *testing.T) {
+	e := newEnv(t)
+	url := e.createQueue("gone", nil)
+	e.send(url, "x")
+	e.srv.Reset(t)
+	_, err := e.c.GetQueueUrl(e.ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("gone")})
+	wantCode(t, err, "AWS.SimpleQueueService.NonExistentQueue", "does not exist")
+	// The name is free again at once: a reset is not a delete.
+	e.createQueue("gone", nil)
+	if c := e.counts(url); c != [3]int{0, 0, 0} {
+		t.Fatalf("counts after reset %v", c)
+	}
+}
