@@ -57,7 +57,9 @@ func BenchmarkSQS(b *testing.B) {
 				rcv := fmt.Appendf(nil, `{"QueueUrl":%q,"MaxNumberOfMessages":10}`, q)
 				b.ResetTimer()
 				parallel(b, func() {
-					var got struct{ Messages []struct{ ReceiptHandle string } }
+					var got struct {
+						Messages []struct{ ReceiptHandle string }
+					}
 					if err := json.Unmarshal(c.must(b, "ReceiveMessage", rcv), &got); err != nil {
 						b.Fatal(err)
 					}
