@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures fogbank and writes bench/RESULTS.md in one run (about three minutes):
+# Measures fogbank and writes bench/RESULTS.md in one run (several minutes):
 # router+codec throughput against a bare net/http ceiling, start-to-healthy,
 # idle RSS, and moto as a peer when python3 has it.
 #
