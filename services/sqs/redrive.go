@@ -28,7 +28,10 @@ import (
 // A target's RedriveAllowPolicy (allowAll, denyAll, byQueue with up to ten
 // source ARNs) is enforced when a source sets its RedrivePolicy.
 //
-// Message move tasks (another file) use MessageIDs and MoveMessage.
+// Message move tasks (movetask.go) snapshot a dead-letter queue with
+// MessageIDs and move its messages in batches with transfer, carrying the
+// task's record in the same Apply; MoveMessage moves one message the same
+// way for other in-process callers.
 
 // redrivePolicy is a parsed RedrivePolicy.
 type redrivePolicy struct {

@@ -27,7 +27,8 @@
 // time: a dead-letter move takes the message out of the source under the
 // source's lock, applies the move durably with no lock held, and then inserts
 // it into the target under the target's lock. Nothing waits on the store or
-// calls another service with a lock held.
+// calls another service with a lock held. Message move tasks have a lock of
+// their own, a leaf, and a per-task write lock (movetask.go).
 package sqs
 
 import (
@@ -56,9 +57,8 @@ type queueKey struct {
 	account, region, name string
 }
 
-// Service implements the generated sqsapi.Handler. The message move task
-// operations answer NotImplemented through the embedded Unimplemented until
-// they land (movetask hooks: MessageIDs, MoveMessage in redrive.go).
+// Service implements the generated sqsapi.Handler (every operation; the
+// embedded Unimplemented only answers for operations a newer model adds).
 type Service struct {
 	sqsapi.Unimplemented
 	env service.Env
@@ -76,11 +76,15 @@ type Service struct {
 		// dropped when next looked at.
 		deleted map[queueKey]time.Time
 	}
+
+	// tasks are the message move tasks (movetask.go), with their own lock.
+	tasks moveTasks
 }
 
 var (
 	_ sqsapi.Handler             = (*Service)(nil)
 	_ service.Resetter           = (*Service)(nil)
+	_ service.Starter            = (*Service)(nil)
 	_ service.Stopper            = (*Service)(nil)
 	_ service.HTTPRouter         = (*Service)(nil)
 	_ service.ValidationOptioner = (*Service)(nil)
@@ -95,7 +99,17 @@ func New(env service.Env) (service.Service, error) {
 	if err := s.load(context.Background()); err != nil {
 		return nil, fmt.Errorf("sqs: %w", err)
 	}
+	if err := s.loadTasks(context.Background()); err != nil {
+		return nil, fmt.Errorf("sqs: %w", err)
+	}
 	return s, nil
+}
+
+// Start implements service.Starter: message move tasks that were running
+// when the service last stopped resume (movetask.go).
+func (s *Service) Start(context.Context) error {
+	s.startTasks()
+	return nil
 }
 
 // APIs implements service.Service.
@@ -113,9 +127,10 @@ func (s *Service) ValidationOptions() validate.Options {
 	}}
 }
 
-// Stop implements service.Stopper: queue timers stop so none fires into a
-// closed store.
+// Stop implements service.Stopper: queue timers and move tasks stop so
+// none fires into a closed store.
 func (s *Service) Stop(context.Context) error {
+	s.stopTasks(false)
 	s.mu.Lock()
 	qs := make([]*queue, 0, len(s.mu.queues))
 	for _, q := range s.mu.queues {
@@ -128,9 +143,10 @@ func (s *Service) Stop(context.Context) error {
 	return nil
 }
 
-// Reset implements service.Resetter: every queue and message is dropped,
-// from memory and from the store.
+// Reset implements service.Resetter: every queue, message and move task is
+// dropped, from memory and from the store.
 func (s *Service) Reset(ctx context.Context) error {
+	s.stopTasks(true)
 	s.mu.Lock()
 	qs := s.mu.queues
 	s.mu.queues = map[queueKey]*queue{}
