@@ -34,10 +34,67 @@ const attemptWindow = 5 * time.Minute
 
 // group is a FIFO message group: its messages in sequence order and how
 // many of them are in flight.
+//
+// A group is available when nothing of it is in flight and its first
+// message is ready; available groups are linked in the queue's avail list
+// (in the order they became available), so a receive finds receivable
+// messages in time proportional to what it returns, however many groups
+// are locked or waiting. refreshGroupLocked keeps the list true and is called
+// after every change to a group's messages or their states.
 type group struct {
 	id       string
 	msgs     []*message
 	inflight int
+	// inAvail says whether the group is in the avail list; prev and next link it.
+	inAvail    bool
+	prev, next *group
+}
+
+// groupList is a doubly linked list of groups.
+type groupList struct {
+	head, tail *group
+	n          int
+}
+
+func (l *groupList) pushBack(g *group) {
+	g.prev, g.next = l.tail, nil
+	if l.tail != nil {
+		l.tail.next = g
+	} else {
+		l.head = g
+	}
+	l.tail = g
+	g.inAvail = true
+	l.n++
+}
+
+func (l *groupList) remove(g *group) {
+	if g.prev != nil {
+		g.prev.next = g.next
+	} else {
+		l.head = g.next
+	}
+	if g.next != nil {
+		g.next.prev = g.prev
+	} else {
+		l.tail = g.prev
+	}
+	g.prev, g.next, g.inAvail = nil, nil, false
+	l.n--
+}
+
+// refreshGroupLocked puts g into or out of the avail list.
+func (q *queue) refreshGroupLocked(g *group) {
+	if g == nil {
+		return
+	}
+	avail := g.inflight == 0 && len(g.msgs) > 0 && g.msgs[0].state == stateReady
+	switch {
+	case avail && !g.inAvail:
+		q.mu.avail.pushBack(g)
+	case !avail && g.inAvail:
+		q.mu.avail.remove(g)
+	}
 }
 
 type dedupEntry struct {
@@ -63,7 +120,6 @@ func (q *queue) groupInsertLocked(m *message) {
 	if g == nil {
 		g = &group{id: m.b.GroupID}
 		q.mu.groups[g.id] = g
-		q.mu.groupOrder = append(q.mu.groupOrder, g)
 	}
 	m.grp = g
 	// Sends to a group are durable in nearly the order their sequence
@@ -77,37 +133,34 @@ func (q *queue) groupInsertLocked(m *message) {
 	g.msgs[i] = m
 }
 
+// groupRemoveLocked takes m out of its group; the group goes when empty.
+// Removing the head (the usual delete) is O(1).
 func (q *queue) groupRemoveLocked(m *message) {
 	g := m.grp
-	for i, x := range g.msgs {
-		if x == m {
-			g.msgs = append(g.msgs[:i], g.msgs[i+1:]...)
-			break
-		}
-	}
-	m.grp = nil
-	if len(g.msgs) == 0 {
-		delete(q.mu.groups, g.id)
-		for i, x := range q.mu.groupOrder {
-			if x == g {
-				q.mu.groupOrder = append(q.mu.groupOrder[:i], q.mu.groupOrder[i+1:]...)
+	if len(g.msgs) > 0 && g.msgs[0] == m {
+		g.msgs[0] = nil
+		g.msgs = g.msgs[1:]
+	} else {
+		for i, x := range g.msgs {
+			if x == m {
+				g.msgs = append(g.msgs[:i], g.msgs[i+1:]...)
 				break
 			}
 		}
 	}
+	m.grp = nil
+	if len(g.msgs) == 0 {
+		g.msgs = nil
+		delete(q.mu.groups, g.id)
+	}
+	q.refreshGroupLocked(g)
 }
 
-// pickFIFOLocked chooses up to max ready messages: from each unlocked group
-// in turn, the run of ready messages at its head.
+// pickFIFOLocked chooses up to max ready messages: from each available
+// group in turn, the run of ready messages at its head.
 func (q *queue) pickFIFOLocked(max int) []*message {
 	var out []*message
-	for _, g := range q.mu.groupOrder {
-		if len(out) == max {
-			break
-		}
-		if g.inflight > 0 {
-			continue
-		}
+	for g := q.mu.avail.head; g != nil && len(out) < max; g = g.next {
 		for _, m := range g.msgs {
 			if m.state != stateReady || len(out) == max {
 				break
@@ -166,16 +219,22 @@ func (q *queue) forgetDedupLocked(key, id string) {
 	}
 }
 
+// pruneDedupLocked forgets ids whose window has passed. dedupOrder is in
+// expiry order; it is consumed from dedupHead and compacted only when more
+// than half of it is consumed, so each send costs O(1) amortized.
 func (q *queue) pruneDedupLocked(now time.Time) {
-	i := 0
-	for ; i < len(q.mu.dedupOrder) && !q.mu.dedupOrder[i].expires.After(now); i++ {
-		k := q.mu.dedupOrder[i]
-		if e, ok := q.mu.dedup[k.key]; ok && !e.expires.After(now) {
-			delete(q.mu.dedup, k.key)
+	o := q.mu.dedupOrder
+	i := q.mu.dedupHead
+	for ; i < len(o) && !o[i].expires.After(now); i++ {
+		if e, ok := q.mu.dedup[o[i].key]; ok && !e.expires.After(now) {
+			delete(q.mu.dedup, o[i].key)
 		}
+		o[i] = dedupKeyAt{}
 	}
-	if i > 0 {
-		q.mu.dedupOrder = append(q.mu.dedupOrder[:0], q.mu.dedupOrder[i:]...)
+	q.mu.dedupHead = i
+	if i > 64 && i > len(o)/2 {
+		q.mu.dedupOrder = append(make([]dedupKeyAt, 0, len(o)-i+16), o[i:]...)
+		q.mu.dedupHead = 0
 	}
 }
 

@@ -64,13 +64,13 @@ func TestStateInvariant(t *testing.T) {
 			}
 			rng := rand.New(rand.NewPCG(1, 2))
 			var handles []string
-			for step := range 400 {
+			for step := range 1500 {
 				u := created.QueueUrl
 				switch op := rng.IntN(10); {
 				case op < 4:
 					in := &sqsapi.SendMessageRequest{QueueUrl: u, MessageBody: api.String(fmt.Sprintf("m%d", step))}
 					if fifo {
-						in.MessageGroupId = api.String(fmt.Sprintf("g%d", rng.IntN(3)))
+						in.MessageGroupId = api.String(fmt.Sprintf("g%d", rng.IntN(5)))
 					} else if rng.IntN(3) == 0 {
 						in.DelaySeconds = api.Int32(int32(rng.IntN(4)))
 					}

@@ -54,9 +54,10 @@ type queue struct {
 
 		// FIFO state (fifo.go).
 		groups     map[string]*group
-		groupOrder []*group
+		avail      groupList
 		dedup      map[string]dedupEntry
 		dedupOrder []dedupKeyAt
+		dedupHead  int // dedupOrder[:dedupHead] is consumed
 		attempts   map[string]*attempt
 		lastSeq    uint64
 
@@ -125,12 +126,14 @@ func (q *queue) insertLocked(m *message, now time.Time) {
 		q.mu.delayed++
 		q.mu.notReady.push(m)
 	}
+	q.refreshGroupLocked(m.grp)
 	q.armLocked(now)
 }
 
 func (q *queue) makeReadyLocked(m *message) {
 	m.state = stateReady
 	q.mu.ready.pushBack(m)
+	q.refreshGroupLocked(m.grp)
 	q.signalLocked()
 }
 
@@ -144,6 +147,7 @@ func (q *queue) takeLocked(m *message, deadline time.Time) {
 	q.mu.notReady.push(m)
 	if m.grp != nil {
 		m.grp.inflight++
+		q.refreshGroupLocked(m.grp)
 	}
 }
 
@@ -173,6 +177,7 @@ func (q *queue) setDeadlineLocked(m *message, deadline, now time.Time) {
 			}
 		}
 	}
+	q.refreshGroupLocked(m.grp)
 	q.armLocked(now)
 }
 

@@ -384,8 +384,8 @@ func (q *queue) checkLocked(now time.Time) error {
 			n, len(q.mu.msgs), q.mu.expiry.len())
 	}
 	if q.fifo {
-		n := 0
-		for _, g := range q.mu.groupOrder {
+		n, avail := 0, 0
+		for _, g := range q.mu.groups {
 			in := 0
 			for i, m := range g.msgs {
 				if m.grp != g {
@@ -401,10 +401,20 @@ func (q *queue) checkLocked(now time.Time) error {
 			if in != g.inflight {
 				return fmt.Errorf("sqs invariant: group %q has %d in flight, recorded %d", g.id, in, g.inflight)
 			}
+			want := in == 0 && len(g.msgs) > 0 && g.msgs[0].state == stateReady
+			if want != g.inAvail {
+				return fmt.Errorf("sqs invariant: group %q available %v, listed %v", g.id, want, g.inAvail)
+			}
+			if want {
+				avail++
+			}
 			n += len(g.msgs)
 		}
 		if n != len(q.mu.msgs) {
 			return fmt.Errorf("sqs invariant: %d messages in groups, %d in the queue", n, len(q.mu.msgs))
+		}
+		if avail != q.mu.avail.n {
+			return fmt.Errorf("sqs invariant: %d groups available, %d listed", avail, q.mu.avail.n)
 		}
 	}
 	return nil
