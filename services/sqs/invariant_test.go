@@ -188,3 +188,55 @@ func TestEnqueue(t *testing.T) {
 		t.Fatalf("Enqueue to a missing queue: %v", err)
 	}
 }
+
+// TestMoveHooks exercises what message move tasks build on: listing a
+// dead-letter queue's messages in order, its sources, and moving a message
+// back to the queue it came from with its attributes.
+func TestMoveHooks(t *testing.T) {
+	s, ctx, _ := newTestService(t)
+	dlq, _ := s.CreateQueue(ctx, &sqsapi.CreateQueueRequest{QueueName: api.String("dlq")})
+	src, err := s.CreateQueue(ctx, &sqsapi.CreateQueueRequest{QueueName: api.String("src"), Attributes: map[string]string{
+		"VisibilityTimeout": "0", "RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1}`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{"first", "second"} {
+		if _, err := s.SendMessage(ctx, &sqsapi.SendMessageRequest{QueueUrl: src.QueueUrl, MessageBody: api.String(b),
+			MessageAttributes: map[string]*sqsapi.MessageAttributeValue{"k": {DataType: api.String("String"), StringValue: api.String(b)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		if _, err := s.ReceiveMessage(ctx, &sqsapi.ReceiveMessageRequest{QueueUrl: src.QueueUrl, MaxNumberOfMessages: api.Int32(10)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dlqARN, srcARN := "arn:aws:sqs:us-east-1:000000000000:dlq", "arn:aws:sqs:us-east-1:000000000000:src"
+	ids, err := s.MessageIDs(dlqARN)
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("MessageIDs %v %v", ids, err)
+	}
+	if srcs, err := s.DeadLetterSources(dlqARN); err != nil || len(srcs) != 1 || srcs[0] != srcARN {
+		t.Fatalf("DeadLetterSources %v %v", srcs, err)
+	}
+	if err := s.MoveMessage(ctx, dlqARN, ids[0], ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MoveMessage(ctx, dlqARN, ids[0], ""); err != ErrNotMovable {
+		t.Fatalf("moving a moved message: %v", err)
+	}
+	got, err := s.ReceiveMessage(ctx, &sqsapi.ReceiveMessageRequest{QueueUrl: src.QueueUrl, MessageAttributeNames: []string{"All"},
+		MessageSystemAttributeNames: []string{"All"}})
+	if err != nil || len(got.Messages) != 1 {
+		t.Fatalf("after the move %v %v", got, err)
+	}
+	m := got.Messages[0]
+	if *m.MessageId != ids[0] || *m.Body != "first" || *m.MessageAttributes["k"].StringValue != "first" ||
+		m.Attributes["ApproximateReceiveCount"] != "1" || m.Attributes["DeadLetterQueueSourceArn"] != "" {
+		t.Fatalf("moved message %+v", m)
+	}
+	if _, err := s.MessageIDs("arn:aws:sqs:us-east-1:000000000000:none"); err != ErrNoQueue {
+		t.Fatalf("MessageIDs of a missing queue: %v", err)
+	}
+	_ = dlq
+}

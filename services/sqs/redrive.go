@@ -265,6 +265,26 @@ func (s *Service) MessageIDs(arn string) ([]string, error) {
 	return ids, nil
 }
 
+// DeadLetterSources returns the ARNs of the queues whose RedrivePolicy
+// targets the queue arn, sorted (StartMessageMoveTask requires its source
+// to be some queue's dead-letter queue).
+func (s *Service) DeadLetterSources(arn string) ([]string, error) {
+	q := s.queueForARN(arn)
+	if q == nil {
+		return nil, ErrNoQueue
+	}
+	names := s.queueNames(q.key.account, q.key.region, func(src *queue) bool {
+		src.mu.Lock()
+		defer src.mu.Unlock()
+		return src.mu.cfg.redrive != nil && src.mu.cfg.redrive.target == q.arn
+	})
+	arns := make([]string, len(names))
+	for i, n := range names {
+		arns[i] = queueARN(queueKey{q.key.account, q.key.region, n})
+	}
+	return arns, nil
+}
+
 // MoveMessage moves the ready message id from the queue srcARN to dstARN
 // (or, when dstARN is "", to the queue it was dead-lettered from), durably
 // and keeping its id, body and attributes; its receive count starts over.
