@@ -6,9 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/fogbank/fogbank/internal/api"
 	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
 )
 
@@ -338,8 +336,3 @@ func (s *Service) updateQueue(ctx context.Context, q *queue, change func()) erro
 	}
 	return s.apply(ctx, b)
 }
-
-// timestampMillis renders a time as SQS's millisecond epoch string.
-func timestampMillis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
-
-var _ = api.String

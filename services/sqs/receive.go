@@ -148,7 +148,9 @@ func (s *Service) receiveOnce(ctx context.Context, q *queue, max int, vt time.Du
 			return out, nil, nil
 		}
 	}
-	if q.mu.inflight >= q.maxInflight() && q.mu.ready.n > 0 {
+	if !q.fifo && q.mu.inflight >= q.maxInflight() && q.mu.ready.n > 0 {
+		// A standard queue answers OverLimit; a FIFO queue at its limit
+		// returns nothing, without an error (as AWS documents).
 		q.mu.Unlock()
 		return nil, nil, overLimit(fmt.Sprintf("Too many messages in flight: the limit is %d per queue.", q.maxInflight()))
 	}

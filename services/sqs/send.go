@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"time"
 
 	"github.com/fogbank/fogbank/internal/api"
 	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
@@ -335,5 +334,3 @@ func newMessageID() string {
 	hex.Encode(buf[24:], u[10:])
 	return string(buf[:])
 }
-
-var _ = time.Second

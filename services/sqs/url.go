@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/url"
 	"strings"
-
-	"github.com/fogbank/fogbank/internal/api"
 )
 
 // Queue URLs are http://<host the request came in on>/<account>/<name>, so a
@@ -103,5 +101,3 @@ func (s *Service) lookup(k queueKey) *queue {
 	defer s.mu.RUnlock()
 	return s.mu.queues[k]
 }
-
-var _ = api.String
