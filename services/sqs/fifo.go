@@ -238,12 +238,31 @@ func (q *queue) pruneDedupLocked(now time.Time) {
 	}
 }
 
+// pruneAttemptsLocked forgets attempts whose window has passed, oldest
+// first (attemptOrder is in expiry order), amortized O(1) per receive like
+// pruneDedupLocked: SDKs that set an attempt id on every receive would
+// otherwise make every operation scan them all.
 func (q *queue) pruneAttemptsLocked(now time.Time) {
-	for id, a := range q.mu.attempts {
-		if !a.expires.After(now) {
-			delete(q.mu.attempts, id)
+	o := q.mu.attemptOrder
+	i := q.mu.attemptHead
+	for ; i < len(o) && !o[i].expires.After(now); i++ {
+		if a, ok := q.mu.attempts[o[i].key]; ok && !a.expires.After(now) {
+			delete(q.mu.attempts, o[i].key)
 		}
+		o[i] = dedupKeyAt{}
 	}
+	q.mu.attemptHead = i
+	if i > 64 && i > len(o)/2 {
+		q.mu.attemptOrder = append(make([]dedupKeyAt, 0, len(o)-i+16), o[i:]...)
+		q.mu.attemptHead = 0
+	}
+}
+
+// rememberAttemptLocked records the result of a receive made with an
+// attempt id.
+func (q *queue) rememberAttemptLocked(id string, a *attempt) {
+	q.mu.attempts[id] = a
+	q.mu.attemptOrder = append(q.mu.attemptOrder, dedupKeyAt{id, a.expires})
 }
 
 // replayAttemptLocked returns the messages of an earlier receive with the

@@ -59,7 +59,10 @@ type queue struct {
 		dedupOrder []dedupKeyAt
 		dedupHead  int // dedupOrder[:dedupHead] is consumed
 		attempts   map[string]*attempt
-		lastSeq    uint64
+		// attemptOrder lists attempt ids in expiry order from attemptHead.
+		attemptOrder []dedupKeyAt
+		attemptHead  int
+		lastSeq      uint64
 
 		lastPurge time.Time
 
@@ -231,7 +234,7 @@ func (q *queue) advanceLocked(now time.Time) (expired []*message) {
 		}
 		q.makeReadyLocked(m)
 	}
-	if len(q.mu.attempts) > 0 {
+	if q.fifo {
 		q.pruneAttemptsLocked(now)
 	}
 	q.armLocked(now)

@@ -204,7 +204,7 @@ func (s *Service) receiveOnce(ctx context.Context, q *queue, max int, vt time.Du
 			a.ids = append(a.ids, r.b.ID)
 			a.tokens = append(a.tokens, r.st.Token)
 		}
-		q.mu.attempts[attemptID] = a
+		q.rememberAttemptLocked(attemptID, a)
 	}
 	if len(out) == 0 && len(moves) == 0 {
 		wake = q.waitChanLocked()
