@@ -1230,6 +1230,36 @@ func recordedCases() []recordedCase {
 		r.snap("different_values")
 	})
 
+	add("test_sqs_permission_lifecycle[sqs]", func(r *run) {
+		q := r.queue(nil)
+		addPerm := func(label string, accounts ...string) {
+			r.c.AddPermission(r.ctx, &sqs.AddPermissionInput{QueueUrl: aws.String(q), Label: aws.String(label), AWSAccountIds: accounts, Actions: []string{"ReceiveMessage"}})
+		}
+		policy := func(key string) {
+			r.ok2(r.c.GetQueueAttributes(r.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(q), AttributeNames: qAttrNames("Policy")}))
+			r.snap(key)
+		}
+		account := fogbanktest.TestAccount
+		addPerm("crossaccountpermission", account, "668614515564")
+		r.snap("add-permission-response")
+		policy("get-queue-policy-attribute")
+		r.ok2(r.c.RemovePermission(r.ctx, &sqs.RemovePermissionInput{QueueUrl: aws.String(q), Label: aws.String("crossaccountpermission")}))
+		r.snap("remove-permission-response")
+		policy("get-queue-policy-attribute-after-removal")
+		addPerm("crossaccountpermission", account)
+		policy("get-queue-policy-attribute-first-account-same-label")
+		addPerm("crossaccountpermission", "668614515564")
+		r.snap("get-queue-policy-attribute-second-account-same-label")
+		addPerm("crossaccountpermission2", account)
+		policy("get-queue-policy-attribute-second-account-different-label")
+		r.ok2(r.c.RemovePermission(r.ctx, &sqs.RemovePermissionInput{QueueUrl: aws.String(q), Label: aws.String("crossaccountpermission")}))
+		policy("get-queue-policy-attribute-delete-first-permission")
+		r.ok2(r.c.RemovePermission(r.ctx, &sqs.RemovePermissionInput{QueueUrl: aws.String(q), Label: aws.String("crossaccountpermission2")}))
+		policy("get-queue-policy-attribute-delete-second-permission")
+		r.c.RemovePermission(r.ctx, &sqs.RemovePermissionInput{QueueUrl: aws.String(q), Label: aws.String("crossaccountpermission2")})
+		r.snap("get-queue-policy-attribute-delete-non-existent-label")
+	})
+
 	add("test_non_existent_queue", func(r *run) {
 		q := r.queue(nil)
 		_, err := r.c.DeleteQueue(r.ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(q)})
