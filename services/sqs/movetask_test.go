@@ -466,3 +466,38 @@ func TestMoveTaskRestart(t *testing.T) {
 		t.Fatalf("after completing %+v, destination %v, dlq %v", tk, e.counts(dest), e.counts(dlq))
 	}
 }
+
+// TestMoveTaskFIFO redrives a FIFO dead-letter queue back to its source:
+// the messages keep their group and their order in it.
+func TestMoveTaskFIFO(t *testing.T) {
+	e := newEnv(t)
+	dlq := e.createQueue("fifo-dlq.fifo", map[string]string{"FifoQueue": "true"})
+	src := e.createQueue("fifo-src.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true",
+		"VisibilityTimeout": "0", "RedrivePolicy": redrive(e.arn(dlq), 1)})
+	for _, b := range []string{"f0", "f1", "f2"} {
+		e.sendFIFO(src, b, "g")
+	}
+	for range 8 {
+		e.receive(src, 10)
+		if e.counts(dlq)[0] == 3 {
+			break
+		}
+	}
+	if c := e.counts(dlq)[0]; c != 3 {
+		t.Fatalf("dead-letter queue holds %d", c)
+	}
+	source := e.arn(dlq)
+	e.startTask(&sqs.StartMessageMoveTaskInput{SourceArn: aws.String(source)})
+	if tk := e.settle(source); aws.ToString(tk.Status) != "COMPLETED" || tk.ApproximateNumberOfMessagesMoved != 3 {
+		t.Fatalf("task %+v", tk)
+	}
+	ms := e.receive(src, 10, 60)
+	if got := bodies(ms); fmt.Sprint(got) != "[f0 f1 f2]" {
+		t.Fatalf("source received %v", got)
+	}
+	for _, m := range ms {
+		if m.Attributes["MessageGroupId"] != "g" {
+			t.Fatalf("moved message %s lost its group: %v", *m.Body, m.Attributes)
+		}
+	}
+}
