@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -27,7 +29,8 @@ import (
 // checks what issue 3 promises: every message whose send was acknowledged
 // and that was not deleted is there, with the id and body it was sent with;
 // no message whose delete was acknowledged comes back; and a message keeps
-// at least the receive count a client saw before the crash.
+// at least the receive count a client saw before the crash (read through
+// GET /_fogbank/sqs/messages, which changes nothing, and again on receive).
 //
 // Messages whose send or delete was still unanswered when the process died
 // may go either way; the test only checks that whatever comes back was sent.
@@ -169,6 +172,32 @@ func TestSQSCrash(t *testing.T) {
 		t.Fatalf("GetQueueUrl after the restart: %v", err)
 	}
 	q2 := aws.ToString(urlOut.QueueUrl)
+
+	// Before any receive moves them: the receive counts the restarted server
+	// holds, through the inspection endpoint, are at least what clients saw.
+	resp, body = s2.Do(t, "GET", "/_fogbank/sqs/messages?QueueUrl="+url.QueryEscape(q2), nil, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /_fogbank/sqs/messages: HTTP %d: %s", resp.StatusCode, body)
+	}
+	var inspected struct {
+		Messages []struct {
+			MessageId, Body string
+			Attributes      map[string]string
+		}
+	}
+	if err := json.Unmarshal(body, &inspected); err != nil {
+		t.Fatalf("GET /_fogbank/sqs/messages: %v: %.300s", err, body)
+	}
+	held := 0
+	for _, m := range inspected.Messages {
+		seen := led.seen[m.MessageId]
+		if n, _ := strconv.Atoi(m.Attributes["ApproximateReceiveCount"]); n < seen {
+			held++
+			if held <= 5 {
+				t.Errorf("message %s: the restarted server holds ApproximateReceiveCount %d, but a client saw %d before the crash", m.MessageId, n, seen)
+			}
+		}
+	}
 
 	type found struct {
 		body  string
