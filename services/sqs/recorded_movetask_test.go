@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -69,19 +68,6 @@ func (r *run) now() time.Time {
 		return time.Now()
 	}
 	return r.srv.Clock().Now()
-}
-
-// newJSONRun is recorded_test.go's newRun for the JSON protocol. Its
-// signature is growing a protocol argument in that file; calling it through
-// reflect with zero values for whatever follows t (false: not query) keeps
-// this file building with either signature until it settles.
-func newJSONRun(t *testing.T) *run {
-	f := reflect.ValueOf(newRun)
-	args := []reflect.Value{reflect.ValueOf(t)}
-	for i := 1; i < f.Type().NumIn(); i++ {
-		args = append(args, reflect.Zero(f.Type().In(i)))
-	}
-	return f.Call(args)[0].Interface().(*run)
 }
 
 func moreMoveTaskCases() []recordedCase {
@@ -181,7 +167,7 @@ func TestRecordedMoveTasks(t *testing.T) {
 		}
 		t.Run(c.id, func(t *testing.T) {
 			t.Parallel()
-			r := newJSONRun(t)
+			r := newRun(t)
 			c.run(r)
 			compareRecorded(t, want.Content, r.got)
 		})
