@@ -1452,6 +1452,50 @@ func recordedCases() []recordedCase {
 		r.checkCounts(q, "1", "2", "0")
 	})
 
+	// Reconstructed (the test is newer than the LocalStack source we have):
+	// three messages of one group are received; then either some get a
+	// longer visibility timeout and the queue's 30 s pass ("…-invisible":
+	// the indexes extended), or some are made visible at once ("…-visible":
+	// the indexes set to 0). A receive of up to two then returns the
+	// group's messages in order up to the first one still in flight — the
+	// only reading that yields all six recorded outcomes.
+	for _, c := range []struct {
+		name    string
+		indexes []int
+		extend  bool
+	}{
+		{"all-invisible", []int{0, 1, 2}, true},
+		{"1-invisible", []int{1}, true},
+		{"no-invisible", nil, true},
+		{"0-visible", nil, false},
+		{"1-visible", []int{0}, false},
+		{"2-visible", []int{0, 1}, false},
+	} {
+		add("test_fifo_group_visibility_extends_with_change_message_visibility[sqs-"+c.name+"]", func(r *run) {
+			q := r.fifo(map[string]string{"ContentBasedDeduplication": "true"})
+			for _, b := range []string{"foo", "bar", "baz"} {
+				r.sendGroup(q, b, "group", "")
+			}
+			msgs := r.receive(&sqs.ReceiveMessageInput{QueueUrl: aws.String(q), MaxNumberOfMessages: 10})
+			r.snap("receive_all_messages")
+			if len(msgs) != 3 {
+				r.t.Fatalf("received %d messages, want 3", len(msgs))
+			}
+			timeout := int32(0)
+			if c.extend {
+				timeout = 60
+			}
+			for _, i := range c.indexes {
+				r.ok2(r.c.ChangeMessageVisibility(r.ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(q), ReceiptHandle: msgs[i].ReceiptHandle, VisibilityTimeout: timeout}))
+			}
+			if c.extend {
+				r.advance(31 * time.Second)
+			}
+			r.receive(&sqs.ReceiveMessageInput{QueueUrl: aws.String(q), MaxNumberOfMessages: 2})
+			r.snap("some-messages-invisible")
+		})
+	}
+
 	add("test_set_queue_attributes_default_values[sqs]", func(r *run) {
 		q := r.queue(nil)
 		r.getAllAttrs(q)
