@@ -241,7 +241,7 @@ func (s *Service) StartMessageMoveTask(ctx context.Context, in *sqsapi.StartMess
 	if src == nil {
 		return nil, resourceNotFound("SourceArn")
 	}
-	if !s.isDeadLetterQueue(src) {
+	if srcs, err := s.DeadLetterSources(source); err != nil || len(srcs) == 0 {
 		return nil, newInvalidParameterValue("Source queue must be configured as a Dead Letter Queue.")
 	}
 	dest := api.ToString(in.DestinationArn)
@@ -307,16 +307,6 @@ func (s *Service) StartMessageMoveTask(ctx context.Context, in *sqsapi.StartMess
 	t.armLocked(0)
 	s.tasks.mu.Unlock()
 	return &sqsapi.StartMessageMoveTaskResult{TaskHandle: api.String(encodeTaskHandle(t.id, source))}, nil
-}
-
-// isDeadLetterQueue reports whether some queue's RedrivePolicy targets q.
-func (s *Service) isDeadLetterQueue(q *queue) bool {
-	names := s.queueNames(q.key.account, q.key.region, func(src *queue) bool {
-		src.mu.Lock()
-		defer src.mu.Unlock()
-		return src.mu.cfg.redrive != nil && src.mu.cfg.redrive.target == q.arn
-	})
-	return len(names) > 0
 }
 
 // dropTask takes back a task whose start did not become durable.
