@@ -33,7 +33,8 @@ fi
 
 # SQS, appended to the same file: Fogbank durable and --memory, moto and the
 # no-op server (the ceiling) side by side at 1, 16 and 64 workers, through
-# aws-sdk-go-v2 and a raw-HTTP replay (about two and a half minutes); then
+# aws-sdk-go-v2 and a raw-HTTP replay, each cell three times (about three
+# minutes); then
 # memory over SQS_MEMFLAT messages sent and consumed in each Fogbank mode
 # (default 200,000, about a minute; the committed results use 1,000,000,
 # about five more minutes; 0 skips it).
@@ -41,7 +42,7 @@ go build -o "$out/sqsbench" ./bench/cmd/sqsbench
 go build -o "$out/noop" ./bench/noop
 sqsargs=(-fogbank "$out/fogbank" -noop "$out/noop" -commit "$commit" -out bench/RESULTS.md)
 if [ -n "${QUICK:-}" ]; then
-  sqsargs+=(-workers 1,16 -duration 500ms -moto-duration 500ms -memflat "${SQS_MEMFLAT:-20000}")
+  sqsargs+=(-workers 1,16 -reps 1 -duration 300ms -moto-duration 500ms -memflat "${SQS_MEMFLAT:-20000}")
 else
   sqsargs+=(-memflat "${SQS_MEMFLAT:-200000}")
 fi

@@ -44,11 +44,12 @@ func main() {
 		withMoto   = flag.Bool("moto", false, "also measure moto's server (python3 -m moto.server)")
 		workers    = flag.String("workers", "1,16,64", "comma-separated concurrent worker counts")
 		modes      = flag.String("modes", "sdk,raw", "clients: sdk (aws-sdk-go-v2), raw (pre-built HTTP replay)")
-		duration   = flag.Duration("duration", 1500*time.Millisecond, "length of each send phase (receive gets up to twice this)")
+		duration   = flag.Duration("duration", 500*time.Millisecond, "length of each send phase (receive gets up to twice this)")
 		motoDur    = flag.Duration("moto-duration", time.Second, "length of each send phase against moto")
 		motoMax    = flag.Int("moto-workers", 16, "most concurrent workers moto is measured with")
 		memflat    = flag.Int("memflat", 0, "messages to send and consume for the memory-flatness run (0: skip)")
 		memOnly    = flag.Bool("memflat-only", false, "skip the throughput tables")
+		reps       = flag.Int("reps", 3, "measurements of each cell, servers alternating (median kept; moto once)")
 		args       = flag.String("args", "--log-level error", "extra flags for fogbank serve, space-separated")
 		commit     = flag.String("commit", "", "the commit the binary was built from, for the report")
 		out        = flag.String("out", "", "append the report to this file (default stdout)")
@@ -82,7 +83,8 @@ func main() {
 			// One moto ReceiveMessage of 10 takes about a quarter of a
 			// second, and its calls run one at a time: 16 workers need
 			// seconds for a round.
-			t.minDrain = 8 * time.Second
+			t.minDrain = 6 * time.Second
+			t.once = true
 			ts = append(ts, t)
 		}
 		if *noopBin != "" {
@@ -96,20 +98,16 @@ func main() {
 		rep.targets = ts
 		for _, mode := range strings.Split(*modes, ",") {
 			for _, n := range ws {
-				for _, t := range ts {
-					if t.skip != "" {
-						continue
+				// Repetitions alternate the servers, so that a change in
+				// the machine's load hits them all; the report keeps the
+				// median of each phase.
+				for rep := range *reps {
+					for _, t := range ts {
+						if t.skip != "" || (rep > 0 && t.once) {
+							continue
+						}
+						measure(t, mode, n)
 					}
-					if t.maxWorkers > 0 && n > t.maxWorkers {
-						t.cells = append(t.cells, cell{mode: mode, workers: n, setupErr: fmt.Errorf(
-							"not measured above %d workers: it serves about a hundred requests a second and keeps serving "+
-								"requests whose callers gave up, which stalls every later measurement", t.maxWorkers)})
-						continue
-					}
-					c := runCell(t, mode, n)
-					log.Printf("%-16s %-3s %2d workers: send %.0f/s, batch %.0f/s, receive+delete %.0f/s %s",
-						t.name, mode, n, c.send.rate(), c.batch.rate(), c.recv.rate(), c.notes())
-					t.cells = append(t.cells, c)
 				}
 			}
 		}
@@ -134,7 +132,22 @@ func main() {
 		defer f.Close()
 		w = f
 	}
+	rep.reps = *reps
 	rep.write(w)
+}
+
+// measure runs one cell against t and keeps it.
+func measure(t *target, mode string, n int) {
+	if t.maxWorkers > 0 && n > t.maxWorkers {
+		t.cells = append(t.cells, cell{mode: mode, workers: n, setupErr: fmt.Errorf(
+			"not measured above %d workers: it serves about a hundred requests a second and keeps serving "+
+				"requests whose callers gave up, which stalls every later measurement", t.maxWorkers)})
+		return
+	}
+	c := runCell(t, mode, n)
+	log.Printf("%-16s %-3s %2d workers: send %.0f/s, batch %.0f/s, receive+delete %.0f/s (drained %d of %d) %s",
+		t.name, mode, n, c.send.rate(), c.batch.rate(), c.recv.rate(), c.recv.msgs, c.sent, c.notes())
+	t.cells = append(t.cells, c)
 }
 
 // target is one server under measurement.
@@ -147,7 +160,9 @@ type target struct {
 	maxWorkers int
 	// minDrain, when set, is the least time the receive phase gets.
 	minDrain time.Duration
-	cells    []cell
+	// once: measured in the first repetition only.
+	once  bool
+	cells []cell
 }
 
 func startTarget(name string, d time.Duration, start func() (*peer.Proc, error)) *target {
@@ -196,9 +211,6 @@ func (c cell) notes() string {
 		if p.r.errs > 0 {
 			ns = append(ns, fmt.Sprintf("%s: %d errors (%s)", p.name, p.r.errs, firstLine(fmt.Sprint(p.r.lastErr))))
 		}
-	}
-	if c.recv.msgs < c.sent && c.sent > 0 {
-		ns = append(ns, fmt.Sprintf("drained %d of %d in its time", c.recv.msgs, c.sent))
 	}
 	return strings.Join(ns, "; ")
 }
