@@ -45,6 +45,11 @@ type group struct {
 	id       string
 	msgs     []*message
 	inflight int
+	// pending counts sends to the group that have their sequence number
+	// but are not durable yet. The group yields nothing until they land, so
+	// a message is never delivered before one with a lower sequence number
+	// that a concurrent send is still writing.
+	pending int
 	// inAvail says whether the group is in the avail list; prev and next link it.
 	inAvail    bool
 	prev, next *group
@@ -88,7 +93,7 @@ func (q *queue) refreshGroupLocked(g *group) {
 	if g == nil {
 		return
 	}
-	avail := g.inflight == 0 && len(g.msgs) > 0 && g.msgs[0].state == stateReady
+	avail := g.inflight == 0 && g.pending == 0 && len(g.msgs) > 0 && g.msgs[0].state == stateReady
 	switch {
 	case avail && !g.inAvail:
 		q.mu.avail.pushBack(g)
@@ -115,12 +120,41 @@ type attempt struct {
 	tokens  []string
 }
 
-func (q *queue) groupInsertLocked(m *message) {
-	g := q.mu.groups[m.b.GroupID]
+// groupLocked returns the group id, creating it if needed.
+func (q *queue) groupLocked(id string) *group {
+	g := q.mu.groups[id]
 	if g == nil {
-		g = &group{id: m.b.GroupID}
-		q.mu.groups[g.id] = g
+		g = &group{id: id}
+		q.mu.groups[id] = g
 	}
+	return g
+}
+
+// beginSendLocked marks a send to group id as pending (see group.pending).
+func (q *queue) beginSendLocked(id string) {
+	g := q.groupLocked(id)
+	g.pending++
+	q.refreshGroupLocked(g)
+}
+
+// endSendLocked ends a pending send to group id, inserted or failed.
+func (q *queue) endSendLocked(id string) {
+	g := q.mu.groups[id]
+	if g == nil {
+		return
+	}
+	g.pending--
+	if len(g.msgs) == 0 && g.pending == 0 {
+		delete(q.mu.groups, id)
+	}
+	q.refreshGroupLocked(g)
+	if g.inAvail {
+		q.signalLocked()
+	}
+}
+
+func (q *queue) groupInsertLocked(m *message) {
+	g := q.groupLocked(m.b.GroupID)
 	m.grp = g
 	// Sends to a group are durable in nearly the order their sequence
 	// numbers were assigned; insert by sequence so delivery follows it.
@@ -151,7 +185,9 @@ func (q *queue) groupRemoveLocked(m *message) {
 	m.grp = nil
 	if len(g.msgs) == 0 {
 		g.msgs = nil
-		delete(q.mu.groups, g.id)
+		if g.pending == 0 {
+			delete(q.mu.groups, g.id)
+		}
 	}
 	q.refreshGroupLocked(g)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -239,4 +241,82 @@ func TestMoveHooks(t *testing.T) {
 		t.Fatalf("MessageIDs of a missing queue: %v", err)
 	}
 	_ = dlq
+}
+
+// TestFIFOConcurrentSends sends to one group from several goroutines while
+// others receive and delete: every message arrives once, in sequence-number
+// order, even though sends become durable in any order.
+func TestFIFOConcurrentSends(t *testing.T) {
+	s, ctx, _ := newTestService(t)
+	out, err := s.CreateQueue(ctx, &sqsapi.CreateQueueRequest{QueueName: api.String("race.fifo"),
+		Attributes: map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const senders, each = 8, 50
+	var (
+		mu   sync.Mutex
+		seqs []string
+		wg   sync.WaitGroup
+	)
+	for i := range senders {
+		wg.Go(func() {
+			for j := range each {
+				if _, err := s.SendMessage(ctx, &sqsapi.SendMessageRequest{QueueUrl: out.QueueUrl,
+					MessageBody: api.String(fmt.Sprintf("%d-%d", i, j)), MessageGroupId: api.String("g")}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	var rwg sync.WaitGroup
+	for range 2 {
+		rwg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				got, err := s.ReceiveMessage(ctx, &sqsapi.ReceiveMessageRequest{QueueUrl: out.QueueUrl, MaxNumberOfMessages: api.Int32(3),
+					MessageSystemAttributeNames: []string{"SequenceNumber"}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				for _, m := range got.Messages {
+					seqs = append(seqs, m.Attributes["SequenceNumber"])
+				}
+				mu.Unlock()
+				for _, m := range got.Messages {
+					if _, err := s.DeleteMessage(ctx, &sqsapi.DeleteMessageRequest{QueueUrl: out.QueueUrl, ReceiptHandle: m.ReceiptHandle}); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for {
+		mu.Lock()
+		n := len(seqs)
+		mu.Unlock()
+		if n >= senders*each || t.Failed() {
+			break
+		}
+		runtime.Gosched()
+	}
+	close(done)
+	rwg.Wait()
+	if len(seqs) != senders*each {
+		t.Fatalf("received %d messages, want %d", len(seqs), senders*each)
+	}
+	for i := 1; i < len(seqs); i++ {
+		if seqs[i] <= seqs[i-1] {
+			t.Fatalf("message %d has sequence %s after %s", i, seqs[i], seqs[i-1])
+		}
+	}
 }

@@ -403,7 +403,10 @@ func (q *queue) checkLocked(now time.Time) error {
 			if in != g.inflight {
 				return fmt.Errorf("sqs invariant: group %q has %d in flight, recorded %d", g.id, in, g.inflight)
 			}
-			want := in == 0 && len(g.msgs) > 0 && g.msgs[0].state == stateReady
+			if len(g.msgs) == 0 && g.pending == 0 {
+				return fmt.Errorf("sqs invariant: empty group %q kept", g.id)
+			}
+			want := in == 0 && g.pending == 0 && len(g.msgs) > 0 && g.msgs[0].state == stateReady
 			if want != g.inAvail {
 				return fmt.Errorf("sqs invariant: group %q available %v, listed %v", g.id, want, g.inAvail)
 			}

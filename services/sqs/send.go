@@ -261,45 +261,48 @@ func (s *Service) enqueue(ctx context.Context, q *queue, bodies []*body) ([]sent
 			res[i].seq = b.Seq
 			q.rememberDedupLocked(key, dedupEntry{now.Add(dedupWindow), b.ID, b.Seq})
 			dedupKeys = append(dedupKeys, key)
+			q.beginSendLocked(b.GroupID)
 		}
 		fresh[i] = true
 	}
 	q.mu.Unlock()
 
-	for i, b := range bodies {
-		if fresh[i] {
-			if err := putBody(&batch, q.key, b); err != nil {
-				s.undoDedup(q, dedupKeys, bodies)
-				return nil, err
-			}
-		}
-	}
-	if err := s.apply(ctx, &batch); err != nil {
-		s.undoDedup(q, dedupKeys, bodies)
-		return nil, err
-	}
-
-	q.mu.Lock()
-	if !q.mu.closed {
-		now := s.now()
+	err := func() error {
 		for i, b := range bodies {
 			if fresh[i] {
-				q.insertLocked(&message{b: b, status: msgStatus{VisibleAt: b.VisibleAt}}, now)
+				if err := putBody(&batch, q.key, b); err != nil {
+					return err
+				}
 			}
 		}
+		return s.apply(ctx, &batch)
+	}()
+
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	now = s.now()
+	for i, b := range bodies {
+		if !fresh[i] {
+			continue
+		}
+		if err == nil && !q.mu.closed {
+			q.insertLocked(&message{b: b, status: msgStatus{VisibleAt: b.VisibleAt}}, now)
+		}
+		if q.fifo {
+			q.endSendLocked(b.GroupID)
+		}
 	}
-	q.mu.Unlock()
+	if err != nil {
+		q.undoDedupLocked(dedupKeys, bodies)
+		return nil, err
+	}
 	return res, nil
 }
 
-// undoDedup forgets the deduplication ids a failed send remembered, so a
-// retry is not taken for a duplicate of a message that was never stored.
-func (s *Service) undoDedup(q *queue, keys []string, bodies []*body) {
-	if len(keys) == 0 {
-		return
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
+// undoDedupLocked forgets the deduplication ids a failed send remembered,
+// so a retry is not taken for a duplicate of a message that was never
+// stored.
+func (q *queue) undoDedupLocked(keys []string, bodies []*body) {
 	for _, k := range keys {
 		for _, b := range bodies {
 			q.forgetDedupLocked(k, b.ID)
