@@ -88,3 +88,40 @@ func TestRedrivePolicyChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestRedriveAllowByQueueAndSourcePages(t *testing.T) {
+	e := newEnv(t)
+	dlq := e.createQueue("shared-dlq", nil)
+	var srcs []string
+	for _, n := range []string{"s1", "s2", "s3"} {
+		srcs = append(srcs, e.createQueue(n, nil))
+	}
+	allow := `{"redrivePermission":"byQueue","sourceQueueArns":["` + e.arn(srcs[0]) + `","` + e.arn(srcs[1]) + `","` + e.arn(srcs[2]) + `"]}`
+	if _, err := e.c.SetQueueAttributes(e.ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(dlq), Attributes: map[string]string{"RedriveAllowPolicy": allow}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if _, err := e.c.SetQueueAttributes(e.ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(s), Attributes: map[string]string{"RedrivePolicy": redrive(e.arn(dlq), 2)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := e.createQueue("not-listed", nil)
+	_, err := e.c.SetQueueAttributes(e.ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(other), Attributes: map[string]string{"RedrivePolicy": redrive(e.arn(dlq), 2)}})
+	wantCode(t, err, "InvalidParameterValue", "does not allow")
+
+	var got []string
+	var token *string
+	for range 3 {
+		out, err := e.c.ListDeadLetterSourceQueues(e.ctx, &sqs.ListDeadLetterSourceQueuesInput{QueueUrl: aws.String(dlq), MaxResults: aws.Int32(2), NextToken: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, out.QueueUrls...)
+		if token = out.NextToken; token == nil {
+			break
+		}
+	}
+	if len(got) != 3 || got[0] != srcs[0] || got[2] != srcs[2] {
+		t.Fatalf("sources %v, want %v", got, srcs)
+	}
+}
