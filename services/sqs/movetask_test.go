@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,13 +68,39 @@ func (e *env) tasks(source string, max int32) []types.ListMessageMoveTasksResult
 	return out.Results
 }
 
+// startTask starts a task and returns its handle. Now and then the client
+// loses an answer the server sent and the SDK retries; a retried start then
+// finds the task it started running, and the handle comes from the listing.
 func (e *env) startTask(in *sqs.StartMessageMoveTaskInput) string {
 	e.t.Helper()
+	since := e.srv.Clock().Now().UnixMilli()
 	out, err := e.c.StartMessageMoveTask(e.ctx, in)
 	if err != nil {
-		e.t.Fatalf("StartMessageMoveTask: %v", err)
+		ts := e.tasks(aws.ToString(in.SourceArn), 1)
+		if !strings.Contains(err.Error(), "There is already a task running") || len(ts) != 1 || ts[0].StartedTimestamp < since {
+			e.t.Fatalf("StartMessageMoveTask: %v", err)
+		}
+		return aws.ToString(ts[0].TaskHandle)
 	}
 	return aws.ToString(out.TaskHandle)
+}
+
+// cancelTask cancels the running task handle of source and returns the count
+// the cancel answered. A retried cancel (see startTask) finds the task no
+// longer RUNNING; the count then comes from the listing, which no longer
+// changes once the task is CANCELLING.
+func (e *env) cancelTask(source, handle string) int64 {
+	e.t.Helper()
+	out, err := e.c.CancelMessageMoveTask(e.ctx, &sqs.CancelMessageMoveTaskInput{TaskHandle: aws.String(handle)})
+	if err != nil {
+		ts := e.tasks(source, 1)
+		if apiCode(err) != "ResourceNotFoundException" || len(ts) != 1 ||
+			aws.ToString(ts[0].Status) != "CANCELLING" && aws.ToString(ts[0].Status) != "CANCELLED" {
+			e.t.Fatalf("CancelMessageMoveTask: %v", err)
+		}
+		return ts[0].ApproximateNumberOfMessagesMoved
+	}
+	return out.ApproximateNumberOfMessagesMoved
 }
 
 // settle advances the clock until the newest task of source is no longer
@@ -94,13 +121,19 @@ func (e *env) settle(source string) types.ListMessageMoveTasksResultEntry {
 }
 
 // drain receives and deletes every message of url and returns them by body.
+// A receive whose answer the client lost (the SDK then retries) leaves its
+// messages in flight: the clock is moved past their visibility timeout.
 func (e *env) drain(url string) map[string]types.Message {
 	e.t.Helper()
 	got := map[string]types.Message{}
 	for {
 		ms := e.receive(url, 10, 60)
 		if len(ms) == 0 {
-			return got
+			if e.counts(url)[1] == 0 {
+				return got
+			}
+			e.srv.Advance(e.t, 61*time.Second)
+			continue
 		}
 		for _, m := range ms {
 			got[*m.Body] = m
@@ -242,11 +275,7 @@ func TestMoveTaskCancel(t *testing.T) {
 		DestinationArn: aws.String(e.arn(dest)), MaxNumberOfMessagesPerSecond: aws.Int32(1)})
 	e.srv.Advance(t, time.Second)
 
-	out, err := e.c.CancelMessageMoveTask(e.ctx, &sqs.CancelMessageMoveTaskInput{TaskHandle: aws.String(handle)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	moved := out.ApproximateNumberOfMessagesMoved
+	moved := e.cancelTask(source, handle)
 	if moved < 2 || moved >= 10 {
 		t.Fatalf("cancel answered %d moved", moved)
 	}
@@ -264,7 +293,7 @@ func TestMoveTaskCancel(t *testing.T) {
 	if c := e.counts(dlq)[0]; int64(c) != 10-moved {
 		t.Fatalf("dead-letter queue kept %d, want %d", c, 10-moved)
 	}
-	_, err = e.c.CancelMessageMoveTask(e.ctx, &sqs.CancelMessageMoveTaskInput{TaskHandle: aws.String(handle)})
+	_, err := e.c.CancelMessageMoveTask(e.ctx, &sqs.CancelMessageMoveTaskInput{TaskHandle: aws.String(handle)})
 	wantCode(t, err, "ResourceNotFoundException", "Task does not exist.")
 
 	// A completed task cannot be cancelled either.
@@ -492,6 +521,11 @@ func TestMoveTaskFIFO(t *testing.T) {
 		t.Fatalf("task %+v", tk)
 	}
 	ms := e.receive(src, 10, 60)
+	if len(ms) == 0 && e.counts(src)[1] > 0 {
+		// The answer was lost and the SDK retried (see drain).
+		e.srv.Advance(t, 61*time.Second)
+		ms = e.receive(src, 10, 60)
+	}
 	if got := bodies(ms); fmt.Sprint(got) != "[f0 f1 f2]" {
 		t.Fatalf("source received %v", got)
 	}
