@@ -392,3 +392,34 @@ func TestReset(t *testing.T) {
 		t.Fatalf("counts after reset %v", c)
 	}
 }
+
+// TestLongPollWokenByTimer: a poller waiting on an empty queue is released
+// when a delayed message's delay ends, which only the queue's timer notices.
+func TestLongPollWokenByTimer(t *testing.T) {
+	e := newEnv(t)
+	url := e.createQueue("timer-wake", nil)
+	if _, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String("late"), DelaySeconds: 5}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan []types.Message, 1)
+	go func() {
+		out, err := e.c.ReceiveMessage(e.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), WaitTimeSeconds: 20})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- out.Messages
+	}()
+	// Advance in steps until the poller returns; it must return with the
+	// message, since the wait (20 s) outlasts the delay (5 s).
+	for {
+		e.srv.Advance(t, time.Second)
+		select {
+		case ms := <-done:
+			if len(ms) != 1 || *ms[0].Body != "late" {
+				t.Fatalf("poll got %v, want the delayed message", bodies(ms))
+			}
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
