@@ -3,7 +3,8 @@ package sqs
 // Message state invariant. A message in a queue is in exactly one state:
 //
 //   - ready: in the queue's ready list, receivable (on a FIFO queue, when its
-//     group has nothing in flight and nothing before it);
+//     group has nothing in flight, no send still being written and nothing
+//     before it: the group is then in the queue's list of available groups);
 //   - delayed: in the not-ready heap, never received, until SentAt+delay;
 //   - in flight: in the not-ready heap, received, until its visibility
 //     timeout ends.
