@@ -157,7 +157,7 @@ func (c *checker) scalar(n *node, v reflect.Value, report bool) (bad bool) {
 				bad = true
 				c.fail(n, v, msg)
 			}
-			if n.enum != nil && !n.inEnum(str) {
+			if n.enum != nil && !c.opts.SkipEnums && !n.inEnum(str) {
 				if !report {
 					return true
 				}

@@ -13,7 +13,7 @@ import (
 func ExampleValidator_Check() {
 	type deleteQueueRequest struct{ QueueUrl *string }
 	in := &api.Shape{Name: "DeleteQueueRequest", Type: api.TypeStructure,
-		GoType: reflect.TypeFor[deleteQueueRequest](),
+		GoType:  reflect.TypeFor[deleteQueueRequest](),
 		Members: []api.Member{{Name: "QueueUrl", Required: true, Ref: api.Ref{Shape: &api.Shape{Name: "String", Type: api.TypeString}}}}}
 
 	var v validate.Validator // one per server

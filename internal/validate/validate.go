@@ -72,6 +72,13 @@ type Options struct {
 	Protocol string
 	// Patterns enforces model patterns (full match). Off by default.
 	Patterns bool
+	// SkipEnums leaves enumerated values to the service. SQS needs it: its
+	// model types AttributeNames and the Attributes map keys with the
+	// QueueAttributeName enum, yet AWS accepts message attribute names such
+	// as SenderId in ReceiveMessage's legacy AttributeNames, and answers an
+	// unknown queue attribute with InvalidAttributeName, not a validation
+	// error.
+	SkipEnums bool
 	// Missing, if set, builds the error for a required top-level member that is
 	// absent, given the member's name; the first such member (in model order)
 	// wins and nothing else is checked. SQS passes MissingParameter. Nil means

@@ -122,9 +122,14 @@ func (s *Service) APIs() []service.Binding {
 // clients see MissingRequiredParameterException with the query code in
 // x-amzn-query-error, as recorded).
 func (s *Service) ValidationOptions() validate.Options {
-	return validate.Options{Missing: func(member string) *api.Error {
-		return newMissingParameter(member)
-	}}
+	return validate.Options{
+		Missing: func(member string) *api.Error {
+			return newMissingParameter(member)
+		},
+		// Attribute names are checked by the service, with SQS's own
+		// errors (InvalidAttributeName) and its wider set of accepted names.
+		SkipEnums: true,
+	}
 }
 
 // Stop implements service.Stopper: queue timers and move tasks stop so
