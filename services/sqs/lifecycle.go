@@ -75,7 +75,7 @@ func (s *Service) CreateQueue(ctx context.Context, in *sqsapi.CreateQueueRequest
 		return nil, sqsapi.NewQueueDeletedRecently("You must wait 60 seconds after deleting a queue before you can create another with the same name.")
 	}
 
-	q := newQueue(s, k, fifo, now)
+	q := newQueue(s, k, s.nextQueueID.Add(1), fifo, now)
 	q.mu.Lock()
 	q.mu.attrs = mergeAttrs(defaultAttrs(fifo), set)
 	q.mu.cfg = parseConfig(q.mu.attrs)
@@ -112,7 +112,7 @@ func (s *Service) DeleteQueue(ctx context.Context, in *sqsapi.DeleteQueueRequest
 	b.Delete(queueRecordKey(q.key))
 	q.mu.Lock()
 	for id := range q.mu.msgs {
-		deleteMessage(&b, q.key, id)
+		deleteMessage(&b, q.id, id)
 	}
 	q.mu.Unlock()
 	// Messages sent between here and the removal below are left without a
@@ -218,7 +218,7 @@ func (s *Service) PurgeQueue(ctx context.Context, in *sqsapi.PurgeQueueRequest) 
 	q.mu.lastPurge = now
 	for _, m := range q.mu.msgs {
 		q.removeLocked(m)
-		deleteMessage(&b, q.key, m.b.ID)
+		deleteMessage(&b, q.id, m.b.ID)
 	}
 	q.armLocked(now)
 	q.mu.Unlock()

@@ -24,8 +24,10 @@ const (
 // deadline of notReady or expiry, so long pollers wake and retention runs
 // without a goroutine per message.
 type queue struct {
-	svc     *Service
-	key     queueKey
+	svc *Service
+	key queueKey
+	// id is the queue's number in its message keys (records.go).
+	id      uint64
 	arn     string
 	fifo    bool
 	created time.Time
@@ -74,8 +76,8 @@ type queue struct {
 	}
 }
 
-func newQueue(s *Service, k queueKey, fifo bool, created time.Time) *queue {
-	q := &queue{svc: s, key: k, fifo: fifo, created: created, arn: queueARN(k), inflightLimit: maxInflightStandard}
+func newQueue(s *Service, k queueKey, id uint64, fifo bool, created time.Time) *queue {
+	q := &queue{svc: s, key: k, id: id, fifo: fifo, created: created, arn: queueARN(k), inflightLimit: maxInflightStandard}
 	if fifo {
 		q.inflightLimit = maxInflightFIFO
 	}

@@ -3,6 +3,8 @@ package sqs
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -11,12 +13,29 @@ import (
 	"github.com/fogbank/fogbank/internal/store"
 )
 
-// Record layout. Every key starts "sqs", account, region (store.Key parts),
-// then a kind and the queue name:
+// Record layout. A queue record's key is store.Key parts "sqs", account,
+// region, a kind and the queue name; message keys are binary and short,
+// because the memtable's skiplist compares every key it inserts against
+// ~log n others and a long shared prefix (account, region, name) made that
+// the largest single cost of a durable commit:
 //
-//	sqs|acct|region|q|name        queue record: settings, tags, timestamps (queueRecord)
-//	sqs|acct|region|m|name|id     message record: body, attributes, ids, sent time (body); written once
-//	sqs|acct|region|s|name|id     state record: receive count, first receive, visible-at, token (msgStatus)
+//	sqs|acct|region|q|name           queue record: id, settings, tags, timestamps (queueRecord, JSON)
+//	sqs|0x01 'm' qid(8) id(16)       message record: body, attributes, ids, sent time (body); written once
+//	sqs|0x01 's' qid(8) id(16)       state record: receive count, first receive, visible-at, token (msgStatus)
+//
+// qid is the queue's numeric id, big-endian: assigned at creation, stored in
+// its queue record, never reused while any record with it may remain (load
+// starts numbering above every id it sees, in queue records and message
+// keys alike). id is the message id, a UUID, in its 16 bytes; an id that is
+// not a canonical lowercase UUID (none is: newMessageID makes them all) would
+// be stored as its text, with 0x80 set in the kind byte. The 0x01 after "sqs|" cannot begin an account, so
+// message keys and queue records never collide; Reset's scan of "sqs|"
+// covers both.
+//
+// Message and state records are binary (encodeBody, encodeStatus): a version
+// byte, then fields as encoding/binary varints and length-prefixed strings.
+// They are written on every send and receive, and encoding/json was a
+// visible share of the CPU per message.
 //
 // A message's body record is written once, by its send (or by the
 // dead-letter move that brings it into a queue); a receive or visibility
@@ -26,18 +45,98 @@ import (
 
 const (
 	kindQueue  = "q"
-	kindBody   = "m"
-	kindStatus = "s"
+	kindBody   = 'm'
+	kindStatus = 's'
+
+	// msgSpace follows "sqs|" in every message key.
+	msgSpace = 0x01
+	// msgKeyHead is the length of a message key before the message id.
+	msgKeyHead = 4 + 1 + 1 + 8
 )
 
 func queueRecordKey(k queueKey) []byte {
 	return store.Key("sqs", k.account, k.region, kindQueue, k.name)
 }
-func bodyKey(k queueKey, id string) []byte {
-	return store.Key("sqs", k.account, k.region, kindBody, k.name, id)
+func bodyKey(qid uint64, id string) []byte   { return msgKey(kindBody, qid, id) }
+func statusKey(qid uint64, id string) []byte { return msgKey(kindStatus, qid, id) }
+
+func msgKey(kind byte, qid uint64, id string) []byte {
+	k := make([]byte, msgKeyHead, msgKeyHead+len(id))
+	copy(k, "sqs\x00")
+	k[4], k[5] = msgSpace, kind
+	binary.BigEndian.PutUint64(k[6:], qid)
+	if u, ok := parseUUID(id); ok {
+		return append(k, u[:]...)
+	}
+	k[5] = kind | textID
+	return append(k, id...)
 }
-func statusKey(k queueKey, id string) []byte {
-	return store.Key("sqs", k.account, k.region, kindStatus, k.name, id)
+
+// textID marks (in the kind byte) a key whose message id is stored as text.
+const textID = 0x80
+
+// parseMsgKey splits a message key; ok is false for any other key.
+func parseMsgKey(key []byte) (kind byte, qid uint64, id string, ok bool) {
+	if len(key) <= msgKeyHead || key[4] != msgSpace {
+		return 0, 0, "", false
+	}
+	kind, raw := key[5], key[msgKeyHead:]
+	switch {
+	case kind&textID != 0:
+		kind, id = kind&^textID, string(raw)
+	case len(raw) == 16:
+		id = formatUUID((*[16]byte)(raw))
+	default:
+		return 0, 0, "", false
+	}
+	return kind, binary.BigEndian.Uint64(key[6:]), id, true
+}
+
+// parseUUID parses a canonical lowercase UUID (newMessageID's form); ok is
+// false for anything else, including uppercase, so formatUUID(u) == s.
+func parseUUID(s string) (u [16]byte, ok bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, false
+	}
+	j := 0
+	for i := 0; i < 36; {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			i++
+			continue
+		}
+		hi, lo := unhex(s[i]), unhex(s[i+1])
+		if hi > 15 || lo > 15 {
+			return u, false
+		}
+		u[j] = hi<<4 | lo
+		j++
+		i += 2
+	}
+	return u, true
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	}
+	return 255
+}
+
+func formatUUID(u *[16]byte) string {
+	var buf [36]byte
+	hex.Encode(buf[0:8], u[0:4])
+	buf[8] = '-'
+	hex.Encode(buf[9:13], u[4:6])
+	buf[13] = '-'
+	hex.Encode(buf[14:18], u[6:8])
+	buf[18] = '-'
+	hex.Encode(buf[19:23], u[8:10])
+	buf[23] = '-'
+	hex.Encode(buf[24:], u[10:])
+	return string(buf[:])
 }
 
 // queueRecord is a queue's record.
@@ -45,6 +144,7 @@ type queueRecord struct {
 	Name     string            `json:"name"`
 	Account  string            `json:"account"`
 	Region   string            `json:"region"`
+	ID       uint64            `json:"id"` // the qid in its message keys
 	FIFO     bool              `json:"fifo"`
 	Created  int64             `json:"created"`  // Unix ms
 	Modified int64             `json:"modified"` // Unix ms
@@ -55,7 +155,7 @@ type queueRecord struct {
 // recordLocked encodes q's record into a batch.
 func (q *queue) recordLocked() (*store.Batch, error) {
 	v, err := json.Marshal(queueRecord{
-		Name: q.key.name, Account: q.key.account, Region: q.key.region, FIFO: q.fifo,
+		Name: q.key.name, Account: q.key.account, Region: q.key.region, ID: q.id, FIFO: q.fifo,
 		Created: q.created.UnixMilli(), Modified: q.mu.modified.UnixMilli(),
 		Attrs: q.mu.attrs, Tags: q.mu.tags,
 	})
@@ -67,26 +167,20 @@ func (q *queue) recordLocked() (*store.Batch, error) {
 	return &b, nil
 }
 
-// putBody adds m's body record to b.
-func putBody(b *store.Batch, k queueKey, m *body) error {
-	v, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("sqs: encoding message %s: %w", m.ID, err)
-	}
-	b.Put(bodyKey(k, m.ID), v)
-	return nil
+// putBody adds m's body record to the queue qid's records in b.
+func putBody(b *store.Batch, qid uint64, m *body) {
+	b.Put(bodyKey(qid, m.ID), encodeBody(m))
 }
 
 // putStatus adds m's state record to b.
-func putStatus(b *store.Batch, k queueKey, id string, st msgStatus) {
-	v, _ := json.Marshal(st) // a struct of numbers and a string cannot fail
-	b.Put(statusKey(k, id), v)
+func putStatus(b *store.Batch, qid uint64, id string, st msgStatus) {
+	b.Put(statusKey(qid, id), encodeStatus(st))
 }
 
 // deleteMessage adds the deletion of both of a message's records to b.
-func deleteMessage(b *store.Batch, k queueKey, id string) {
-	b.Delete(bodyKey(k, id))
-	b.Delete(statusKey(k, id))
+func deleteMessage(b *store.Batch, qid uint64, id string) {
+	b.Delete(bodyKey(qid, id))
+	b.Delete(statusKey(qid, id))
 }
 
 // apply writes b durably, wrapping the error with what failed.
@@ -106,7 +200,7 @@ func (s *Service) apply(ctx context.Context, b *store.Batch) error {
 func (s *Service) dropExpired(q *queue, ms []*message) {
 	var b store.Batch
 	for _, m := range ms {
-		deleteMessage(&b, q.key, m.b.ID)
+		deleteMessage(&b, q.id, m.b.ID)
 	}
 	if err := s.apply(context.Background(), &b); err != nil && s.env.Logger != nil {
 		s.env.Logger.Warn("sqs: deleting expired messages", "queue", q.arn, "err", err)
@@ -121,61 +215,73 @@ func (s *Service) load(ctx context.Context) error {
 		status map[string]msgStatus
 	}
 	all := map[queueKey]*loaded{}
-	get := func(k queueKey) *loaded {
-		l := all[k]
+	byID := map[uint64]*loaded{}
+	get := func(qid uint64) *loaded {
+		l := byID[qid]
 		if l == nil {
 			l = &loaded{bodies: map[string]*body{}, status: map[string]msgStatus{}}
-			all[k] = l
+			byID[qid] = l
 		}
 		return l
 	}
+	var maxID uint64
 	prefix := store.KeyPrefix("sqs")
 	err := s.env.Store.Scan(ctx, prefix, store.PrefixEnd(prefix), func(key, v []byte) error {
+		if kind, qid, id, ok := parseMsgKey(key); ok {
+			maxID = max(maxID, qid)
+			switch kind {
+			case kindBody:
+				m, err := decodeBody(v)
+				if err != nil {
+					return fmt.Errorf("decoding message record %s: %w", id, err)
+				}
+				get(qid).bodies[m.ID] = m
+			case kindStatus:
+				st, err := decodeStatus(v)
+				if err != nil {
+					return fmt.Errorf("decoding message state %s: %w", id, err)
+				}
+				get(qid).status[id] = st
+			}
+			return nil
+		}
 		parts := bytes.Split(key, []byte{0})
-		if len(parts) < 5 {
+		if len(parts) != 5 || string(parts[3]) != kindQueue {
 			return nil
 		}
 		k := queueKey{string(parts[1]), string(parts[2]), string(parts[4])}
-		switch string(parts[3]) {
-		case kindQueue:
-			var r queueRecord
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("decoding queue record %q: %w", k.name, err)
-			}
-			get(k).rec = &r
-		case kindBody:
-			var m body
-			if err := json.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("decoding message record in %q: %w", k.name, err)
-			}
-			get(k).bodies[m.ID] = &m
-		case kindStatus:
-			if len(parts) < 6 {
-				return nil
-			}
-			var st msgStatus
-			if err := json.Unmarshal(v, &st); err != nil {
-				return fmt.Errorf("decoding message state in %q: %w", k.name, err)
-			}
-			get(k).status[string(parts[5])] = st
+		var r queueRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("decoding queue record %q: %w", k.name, err)
 		}
+		maxID = max(maxID, r.ID)
+		l := get(r.ID)
+		l.rec = &r
+		all[k] = l
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("loading records: %w", err)
 	}
+	// Ids are never reused while records with them may remain: a send that
+	// raced its queue's deletion can leave an orphan, dropped below.
+	s.nextQueueID.Store(maxID)
 	now := s.now()
 	var orphans store.Batch
-	for k, l := range all {
+	for qid, l := range byID {
 		if l.rec == nil {
-			// Messages of a queue whose delete was applied only in part
-			// cannot happen (one batch); be safe and drop them.
+			// Messages of a queue deleted while a send to it was being
+			// written (lifecycle.go): drop them.
 			for id := range l.bodies {
-				deleteMessage(&orphans, k, id)
+				deleteMessage(&orphans, qid, id)
 			}
-			continue
+			for id := range l.status {
+				orphans.Delete(statusKey(qid, id))
+			}
 		}
-		q := newQueue(s, k, l.rec.FIFO, time.UnixMilli(l.rec.Created))
+	}
+	for k, l := range all {
+		q := newQueue(s, k, l.rec.ID, l.rec.FIFO, time.UnixMilli(l.rec.Created))
 		q.mu.attrs = l.rec.Attrs
 		q.mu.cfg = parseConfig(l.rec.Attrs)
 		q.mu.modified = time.UnixMilli(l.rec.Modified)
@@ -215,13 +321,13 @@ func (s *Service) load(ctx context.Context) error {
 		}
 		for id := range l.status {
 			if _, ok := l.bodies[id]; !ok {
-				orphans.Delete(statusKey(k, id))
+				orphans.Delete(statusKey(q.id, id))
 			}
 		}
 		expired := q.advanceLocked(now)
 		q.mu.Unlock()
 		for _, m := range expired {
-			deleteMessage(&orphans, k, m.b.ID)
+			deleteMessage(&orphans, q.id, m.b.ID)
 		}
 		s.mu.queues[k] = q
 	}

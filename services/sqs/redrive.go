@@ -161,12 +161,10 @@ func (s *Service) transfer(ctx context.Context, src, dst *queue, ms []*message, 
 			nb.Seq = dst.nextSeqLocked(now)
 			dst.mu.Unlock()
 		}
-		deleteMessage(b, src.key, m.b.ID)
-		if err := putBody(b, dst.key, &nb); err != nil {
-			return err
-		}
+		deleteMessage(b, src.id, m.b.ID)
+		putBody(b, dst.id, &nb)
 		if st.ReceiveCount > 0 {
-			putStatus(b, dst.key, nb.ID, st)
+			putStatus(b, dst.id, nb.ID, st)
 		}
 		moved = append(moved, &message{b: &nb, status: st})
 	}

@@ -267,16 +267,12 @@ func (s *Service) enqueue(ctx context.Context, q *queue, bodies []*body) ([]sent
 	}
 	q.mu.Unlock()
 
-	err := func() error {
-		for i, b := range bodies {
-			if fresh[i] {
-				if err := putBody(&batch, q.key, b); err != nil {
-					return err
-				}
-			}
+	for i, b := range bodies {
+		if fresh[i] {
+			putBody(&batch, q.id, b)
 		}
-		return s.apply(ctx, &batch)
-	}()
+	}
+	err := s.apply(ctx, &batch)
 
 	q.mu.Lock()
 	defer q.mu.Unlock()

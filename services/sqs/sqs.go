@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fogbank/fogbank/internal/api"
@@ -66,6 +67,9 @@ type Service struct {
 	// lifecycle serializes CreateQueue and DeleteQueue and is held across
 	// their Apply (lifecycle.go); nothing else takes it.
 	lifecycle sync.Mutex
+	// nextQueueID is the last queue id handed out (records.go); load
+	// starts it above every id in the store.
+	nextQueueID atomic.Uint64
 
 	mu struct {
 		sync.RWMutex

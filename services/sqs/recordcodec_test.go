@@ -1,0 +1,63 @@
+package sqs
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/fogbank/fogbank/internal/api"
+	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
+)
+
+func TestRecordCodecRoundTrip(t *testing.T) {
+	bodies := []*body{
+		{ID: newMessageID(), Body: "hello", SentAt: 1764470000123, SenderID: "AKIA", VisibleAt: 1764470000123, MD5Body: "5d41402abc4b2a76b9719d911017c592"},
+		{ID: newMessageID(), Body: "", TraceHeader: "Root=1", SentAt: -5, SenderID: "123456789012", GroupID: "g", DedupID: "d",
+			Seq: 1 << 60, DLQSource: "arn:aws:sqs:us-east-1:123456789012:src", VisibleAt: 9, MD5Body: "x", MD5Attrs: "y", MD5Sys: "z",
+			Attrs: map[string]*sqsapi.MessageAttributeValue{
+				"s":     {DataType: api.String("String"), StringValue: api.String("v")},
+				"b":     {DataType: api.String("Binary"), BinaryValue: []byte{0, 1, 2}},
+				"empty": {DataType: api.String("Binary"), BinaryValue: []byte{}},
+				"lists": {StringListValues: []string{"a", ""}, BinaryListValues: [][]byte{{1}, {}}},
+				"nil":   nil,
+			}},
+	}
+	for _, m := range bodies {
+		got, err := decodeBody(encodeBody(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, m) {
+			t.Errorf("body round trip:\n got %+v\nwant %+v", got, m)
+		}
+		enc := encodeBody(m)
+		for i := range len(enc) {
+			if _, err := decodeBody(enc[:i]); err == nil {
+				t.Errorf("decodeBody accepted a record cut at %d of %d bytes", i, len(enc))
+			}
+		}
+	}
+	for _, st := range []msgStatus{{}, {ReceiveCount: 3, FirstReceive: 1764470000123, VisibleAt: 1764470030123, Token: "tok"}} {
+		got, err := decodeStatus(encodeStatus(st))
+		if err != nil || got != st {
+			t.Errorf("status round trip: got %+v, %v; want %+v", got, err, st)
+		}
+	}
+}
+
+func TestMsgKey(t *testing.T) {
+	for _, id := range []string{newMessageID(), "not-a-uuid", "sixteen-chars-id", "0123ABCD-0000-4000-8000-000000000000"} {
+		for _, kind := range []byte{kindBody, kindStatus} {
+			k := msgKey(kind, 42, id)
+			gk, qid, gid, ok := parseMsgKey(k)
+			if !ok || gk != kind || qid != 42 || gid != id {
+				t.Errorf("parseMsgKey(msgKey(%c, 42, %q)) = %c, %d, %q, %v", kind, id, gk, qid, gid, ok)
+			}
+		}
+	}
+	if n := len(bodyKey(1, newMessageID())); n != msgKeyHead+16 {
+		t.Errorf("a message key is %d bytes, want %d", n, msgKeyHead+16)
+	}
+	if _, _, _, ok := parseMsgKey(queueRecordKey(queueKey{"123456789012", "us-east-1", "q"})); ok {
+		t.Error("parseMsgKey accepted a queue record key")
+	}
+}
