@@ -647,3 +647,38 @@ func TestSQSBoto3Exceptions(t *testing.T) {
 		fmt.Fprintf(os.Stderr, "sqs_exceptions.py stderr:\n%s\n", stderr)
 	}
 }
+
+// TestSQSErrors: errors in AWS's words through the query protocol (AWS CLI
+// v2) and JSON (boto3), each client showing the query code.
+func TestSQSErrors(t *testing.T) {
+	sqsClients(t, fullClients, func(t *testing.T, c *Client, s *Server) {
+		q := createQueue(t, c, s, "e2e-errors", map[string]string{"DelaySeconds": "1"})
+		for _, tc := range []struct {
+			op      string
+			params  map[string]any
+			code    string
+			message string
+		}{
+			{"CreateQueue", map[string]any{"QueueName": "e2e-errors", "Attributes": map[string]string{"DelaySeconds": "2"}},
+				"QueueAlreadyExists", "A queue already exists with the same name and a different value for attribute DelaySeconds"},
+			{"DeleteMessage", map[string]any{"QueueUrl": q, "ReceiptHandle": "garbage"},
+				"ReceiptHandleIsInvalid", `The input receipt handle "garbage" is not a valid receipt handle.`},
+			{"GetQueueAttributes", map[string]any{"QueueUrl": q, "AttributeNames": []string{"Foobar"}},
+				"InvalidAttributeName", "Unknown Attribute Foobar."},
+			{"ReceiveMessage", map[string]any{"QueueUrl": q, "MaxNumberOfMessages": 11},
+				"InvalidParameterValue", "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided."},
+			{"SendMessageBatch", map[string]any{"QueueUrl": q, "Entries": []map[string]string{{"Id": "a:b", "MessageBody": "x"}}},
+				"AWS.SimpleQueueService.InvalidBatchEntryId", "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long."},
+			{"SendMessage", map[string]any{"QueueUrl": q, "MessageBody": "x", "MessageAttributes": map[string]any{"ErrorDetails": map[string]string{"DataType": "String", "StringValue": ""}}},
+				"InvalidParameterValue", "Message (user) attribute 'ErrorDetails' must contain a non-empty value of type 'String'."},
+		} {
+			e := c.Call(t, s, "sqs", tc.op, tc.params).Fails(t, tc.code)
+			if e.Message != tc.message {
+				t.Errorf("%s: message %q, want %q", tc.op, e.Message, tc.message)
+			}
+			if c.HTTPStatus && e.Status != 400 {
+				t.Errorf("%s: HTTP %d, want 400", tc.op, e.Status)
+			}
+		}
+	})
+}
