@@ -1147,6 +1147,46 @@ func recordedCases() []recordedCase {
 		sameDedup(r, map[string]string{"DeduplicationScope": "messageGroup", "FifoThroughputLimit": "perMessageGroupId"}, [2]string{"Test1", "Test2"})
 	})
 
+	// Reconstructed (newer than the LocalStack source we have): switching a
+	// FIFO queue's throughput settings after sends, then sending again.
+	recvDelete := func(r *run, q, key string) {
+		msgs := r.receive(&sqs.ReceiveMessageInput{QueueUrl: aws.String(q)})
+		r.snap(key)
+		for _, m := range msgs {
+			r.ok2(r.c.DeleteMessage(r.ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(q), ReceiptHandle: m.ReceiptHandle}))
+		}
+	}
+	add("test_fifo_change_to_high_throughput_after_creation[sqs]", func(r *run) {
+		q := r.fifo(nil)
+		r.sendGroup(q, "Test1", "group-1", "same-dedup")
+		r.sendGroup(q, "Test2", "group-2", "same-dedup")
+		recvDelete(r, q, "same-dedup-different-grp-1")
+		recvDelete(r, q, "same-dedup-different-grp-2")
+		r.setAttrs(q, map[string]string{"DeduplicationScope": "messageGroup", "FifoThroughputLimit": "perMessageGroupId"})
+		r.getAllAttrs(q)
+		r.snap("set-to-high-throughput")
+		r.sendGroup(q, "Test3", "group-1", "same-dedup")
+		recvDelete(r, q, "same-dedup-different-grp-high-throughput")
+		r.sendGroup(q, "Test3", "group-2", "same-dedup")
+		recvDelete(r, q, "same-dedup-different-grp-high-throughput-2")
+		r.sendGroup(q, "Test4", "group-1", "dedup2")
+		recvDelete(r, q, "new-dedup2-high-throughput")
+		r.sendGroup(q, "Test4", "group-1", "dedup2")
+		recvDelete(r, q, "same-dedup2-high-throughput")
+	})
+	add("test_fifo_change_to_regular_throughput_after_creation[sqs]", func(r *run) {
+		q := r.fifo(map[string]string{"DeduplicationScope": "messageGroup", "FifoThroughputLimit": "perMessageGroupId"})
+		r.sendGroup(q, "Test1", "group-1", "same-dedup")
+		r.sendGroup(q, "Test2", "group-2", "same-dedup")
+		recvDelete(r, q, "same-dedup-different-grp-1")
+		recvDelete(r, q, "same-dedup-different-grp-2")
+		r.setAttrs(q, map[string]string{"DeduplicationScope": "queue", "FifoThroughputLimit": "perQueue"})
+		r.getAllAttrs(q)
+		r.snap("set-to-regular-throughput")
+		r.sendGroup(q, "Test3", "group-1", "new-dedup")
+		recvDelete(r, q, "same-dedup-different-grp-regular-throughput")
+	})
+
 	add("test_sse_queue_attributes[sqs]", func(r *run) {
 		names := qAttrNames("KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled")
 		q := r.queue(nil)
