@@ -649,9 +649,10 @@ func TestSQSBoto3Exceptions(t *testing.T) {
 }
 
 // TestSQSErrors: errors in AWS's words through the query protocol (AWS CLI
-// v2) and JSON (boto3), each client showing the query code.
+// v2) and JSON (boto3, AWS CLI v1, the JS SDK), each client showing the
+// query code.
 func TestSQSErrors(t *testing.T) {
-	sqsClients(t, fullClients, func(t *testing.T, c *Client, s *Server) {
+	sqsClients(t, allClients, func(t *testing.T, c *Client, s *Server) {
 		q := createQueue(t, c, s, "e2e-errors", map[string]string{"DelaySeconds": "1"})
 		for _, tc := range []struct {
 			op      string
