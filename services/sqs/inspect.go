@@ -68,7 +68,10 @@ func (s *Service) serveMessages(w http.ResponseWriter, r *http.Request) {
 		if a.SentAt != b.SentAt {
 			return a.SentAt < b.SentAt
 		}
-		return a.Seq < b.Seq
+		if a.Seq != b.Seq {
+			return a.Seq < b.Seq
+		}
+		return a.Key < b.Key // send order within the millisecond
 	})
 	out := struct {
 		Messages []inspectedMessage `json:"Messages"`

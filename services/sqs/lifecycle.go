@@ -111,8 +111,8 @@ func (s *Service) DeleteQueue(ctx context.Context, in *sqsapi.DeleteQueueRequest
 	var b store.Batch
 	b.Delete(queueRecordKey(q.key))
 	q.mu.Lock()
-	for id := range q.mu.msgs {
-		deleteMessage(&b, q.id, id)
+	for _, m := range q.mu.msgs {
+		deleteMessage(&b, q.id, m.b.Key)
 	}
 	q.mu.Unlock()
 	// Messages sent between here and the removal below are left without a
@@ -218,7 +218,7 @@ func (s *Service) PurgeQueue(ctx context.Context, in *sqsapi.PurgeQueueRequest) 
 	q.mu.lastPurge = now
 	for _, m := range q.mu.msgs {
 		q.removeLocked(m)
-		deleteMessage(&b, q.id, m.b.ID)
+		deleteMessage(&b, q.id, m.b.Key)
 	}
 	q.armLocked(now)
 	q.mu.Unlock()

@@ -31,6 +31,10 @@ func (st msgState) String() string {
 // body is the immutable part of a message: written once (the message record)
 // when the message is sent, never rewritten on receive.
 type body struct {
+	// Key numbers the message's records in its queue (records.go): not
+	// part of the record itself, and new in each queue the message is in.
+	Key uint64 `json:"-"`
+
 	ID          string                                   `json:"id"`
 	Body        string                                   `json:"body"`
 	Attrs       map[string]*sqsapi.MessageAttributeValue `json:"attrs,omitempty"`

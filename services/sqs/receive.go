@@ -171,7 +171,7 @@ func (s *Service) receiveOnce(ctx context.Context, q *queue, max int, vt time.Du
 		}
 		m.status.Token = newToken()
 		q.takeLocked(m, deadline)
-		putStatus(&batch, q.id, m.b.ID, m.status)
+		putStatus(&batch, q.id, m.b.Key, m.status)
 		out = append(out, received{m.b, m.status})
 		return true
 	}
@@ -218,7 +218,7 @@ func (s *Service) receiveOnce(ctx context.Context, q *queue, max int, vt time.Du
 	q.mu.Unlock()
 
 	for _, m := range expired {
-		deleteMessage(&batch, q.id, m.b.ID)
+		deleteMessage(&batch, q.id, m.b.Key)
 	}
 	if len(moves) > 0 {
 		if err := s.transfer(ctx, q, dlq, moves, &batch, true); err != nil {

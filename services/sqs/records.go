@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -14,28 +13,32 @@ import (
 )
 
 // Record layout. A queue record's key is store.Key parts "sqs", account,
-// region, a kind and the queue name; message keys are binary and short,
-// because the memtable's skiplist compares every key it inserts against
-// ~log n others and a long shared prefix (account, region, name) made that
-// the largest single cost of a durable commit:
+// region, a kind and the queue name; message keys are binary and short:
 //
-//	sqs|acct|region|q|name           queue record: id, settings, tags, timestamps (queueRecord, JSON)
-//	sqs|0x01 'm' qid(8) id(16)       message record: body, attributes, ids, sent time (body); written once
-//	sqs|0x01 's' qid(8) id(16)       state record: receive count, first receive, visible-at, token (msgStatus)
+//	sqs|acct|region|q|name     queue record: id, settings, tags, timestamps (queueRecord, JSON)
+//	sqs|0x01 'm' qid(8) n(8)   message record: body, attributes, ids, sent time (body); written once
+//	sqs|0x01 's' qid(8) n(8)   state record: receive count, first receive, visible-at, token (msgStatus)
 //
-// qid is the queue's numeric id, big-endian: assigned at creation, stored in
-// its queue record, never reused while any record with it may remain (load
-// starts numbering above every id it sees, in queue records and message
-// keys alike). id is the message id, a UUID, in its 16 bytes; an id that is
-// not a canonical lowercase UUID (none is: newMessageID makes them all) would
-// be stored as its text, with 0x80 set in the kind byte. The 0x01 after "sqs|" cannot begin an account, so
-// message keys and queue records never collide; Reset's scan of "sqs|"
-// covers both.
+// qid is the queue's numeric id, assigned at creation and stored in its
+// queue record; n is the message's record number (body.Key), from a counter
+// that only grows. Both are big-endian, and load starts both counters above
+// every number it sees, so neither is reused while a record with it may
+// remain (a send that raced its queue's deletion can leave an orphan, which
+// load deletes). The 0x01 after "sqs|" cannot begin an account, so message
+// keys and queue records never collide; Reset's scan of "sqs|" covers both.
 //
-// Message and state records are binary (encodeBody, encodeStatus): a version
-// byte, then fields as encoding/binary varints and length-prefixed strings.
-// They are written on every send and receive, and encoding/json was a
-// visible share of the CPU per message.
+// Why not the account/region/name and the message id: Pebble's memtable
+// is a skiplist, and each insert walks ~log n nodes. With keys that shared a
+// long prefix and ended in a random UUID, that walk (cache misses on random
+// nodes, long compares) was the largest single cost of a durable commit.
+// Keys that grow within a queue make each walk follow the recently inserted
+// nodes, which are in cache, and deletes follow receives, mostly oldest
+// first.
+//
+// Message and state records are binary (recordcodec.go): a version byte,
+// then fields as encoding/binary varints and length-prefixed strings. They
+// are written on every send and receive, and encoding/json was a visible
+// share of the CPU per message.
 //
 // A message's body record is written once, by its send (or by the
 // dead-letter move that brings it into a queue); a receive or visibility
@@ -50,93 +53,31 @@ const (
 
 	// msgSpace follows "sqs|" in every message key.
 	msgSpace = 0x01
-	// msgKeyHead is the length of a message key before the message id.
-	msgKeyHead = 4 + 1 + 1 + 8
+	// msgKeyLen is the length of a message key.
+	msgKeyLen = 4 + 1 + 1 + 8 + 8
 )
 
 func queueRecordKey(k queueKey) []byte {
 	return store.Key("sqs", k.account, k.region, kindQueue, k.name)
 }
-func bodyKey(qid uint64, id string) []byte   { return msgKey(kindBody, qid, id) }
-func statusKey(qid uint64, id string) []byte { return msgKey(kindStatus, qid, id) }
+func bodyKey(qid, n uint64) []byte   { return msgKey(kindBody, qid, n) }
+func statusKey(qid, n uint64) []byte { return msgKey(kindStatus, qid, n) }
 
-func msgKey(kind byte, qid uint64, id string) []byte {
-	k := make([]byte, msgKeyHead, msgKeyHead+len(id))
+func msgKey(kind byte, qid, n uint64) []byte {
+	k := make([]byte, msgKeyLen)
 	copy(k, "sqs\x00")
 	k[4], k[5] = msgSpace, kind
 	binary.BigEndian.PutUint64(k[6:], qid)
-	if u, ok := parseUUID(id); ok {
-		return append(k, u[:]...)
-	}
-	k[5] = kind | textID
-	return append(k, id...)
+	binary.BigEndian.PutUint64(k[14:], n)
+	return k
 }
-
-// textID marks (in the kind byte) a key whose message id is stored as text.
-const textID = 0x80
 
 // parseMsgKey splits a message key; ok is false for any other key.
-func parseMsgKey(key []byte) (kind byte, qid uint64, id string, ok bool) {
-	if len(key) <= msgKeyHead || key[4] != msgSpace {
-		return 0, 0, "", false
+func parseMsgKey(key []byte) (kind byte, qid, n uint64, ok bool) {
+	if len(key) != msgKeyLen || key[4] != msgSpace {
+		return 0, 0, 0, false
 	}
-	kind, raw := key[5], key[msgKeyHead:]
-	switch {
-	case kind&textID != 0:
-		kind, id = kind&^textID, string(raw)
-	case len(raw) == 16:
-		id = formatUUID((*[16]byte)(raw))
-	default:
-		return 0, 0, "", false
-	}
-	return kind, binary.BigEndian.Uint64(key[6:]), id, true
-}
-
-// parseUUID parses a canonical lowercase UUID (newMessageID's form); ok is
-// false for anything else, including uppercase, so formatUUID(u) == s.
-func parseUUID(s string) (u [16]byte, ok bool) {
-	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-		return u, false
-	}
-	j := 0
-	for i := 0; i < 36; {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			i++
-			continue
-		}
-		hi, lo := unhex(s[i]), unhex(s[i+1])
-		if hi > 15 || lo > 15 {
-			return u, false
-		}
-		u[j] = hi<<4 | lo
-		j++
-		i += 2
-	}
-	return u, true
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return 255
-}
-
-func formatUUID(u *[16]byte) string {
-	var buf [36]byte
-	hex.Encode(buf[0:8], u[0:4])
-	buf[8] = '-'
-	hex.Encode(buf[9:13], u[4:6])
-	buf[13] = '-'
-	hex.Encode(buf[14:18], u[6:8])
-	buf[18] = '-'
-	hex.Encode(buf[19:23], u[8:10])
-	buf[23] = '-'
-	hex.Encode(buf[24:], u[10:])
-	return string(buf[:])
+	return key[5], binary.BigEndian.Uint64(key[6:]), binary.BigEndian.Uint64(key[14:]), true
 }
 
 // queueRecord is a queue's record.
@@ -167,20 +108,20 @@ func (q *queue) recordLocked() (*store.Batch, error) {
 	return &b, nil
 }
 
-// putBody adds m's body record to the queue qid's records in b.
+// putBody adds m's body record, in the queue qid, to b.
 func putBody(b *store.Batch, qid uint64, m *body) {
-	b.Put(bodyKey(qid, m.ID), encodeBody(m))
+	b.Put(bodyKey(qid, m.Key), encodeBody(m))
 }
 
-// putStatus adds m's state record to b.
-func putStatus(b *store.Batch, qid uint64, id string, st msgStatus) {
-	b.Put(statusKey(qid, id), encodeStatus(st))
+// putStatus adds the state record of message n to b.
+func putStatus(b *store.Batch, qid, n uint64, st msgStatus) {
+	b.Put(statusKey(qid, n), encodeStatus(st))
 }
 
-// deleteMessage adds the deletion of both of a message's records to b.
-func deleteMessage(b *store.Batch, qid uint64, id string) {
-	b.Delete(bodyKey(qid, id))
-	b.Delete(statusKey(qid, id))
+// deleteMessage adds the deletion of both of message n's records to b.
+func deleteMessage(b *store.Batch, qid, n uint64) {
+	b.Delete(bodyKey(qid, n))
+	b.Delete(statusKey(qid, n))
 }
 
 // apply writes b durably, wrapping the error with what failed.
@@ -200,7 +141,7 @@ func (s *Service) apply(ctx context.Context, b *store.Batch) error {
 func (s *Service) dropExpired(q *queue, ms []*message) {
 	var b store.Batch
 	for _, m := range ms {
-		deleteMessage(&b, q.id, m.b.ID)
+		deleteMessage(&b, q.id, m.b.Key)
 	}
 	if err := s.apply(context.Background(), &b); err != nil && s.env.Logger != nil {
 		s.env.Logger.Warn("sqs: deleting expired messages", "queue", q.arn, "err", err)
@@ -211,37 +152,38 @@ func (s *Service) dropExpired(q *queue, ms []*message) {
 func (s *Service) load(ctx context.Context) error {
 	type loaded struct {
 		rec    *queueRecord
-		bodies map[string]*body
-		status map[string]msgStatus
+		bodies map[uint64]*body
+		status map[uint64]msgStatus
 	}
 	all := map[queueKey]*loaded{}
 	byID := map[uint64]*loaded{}
 	get := func(qid uint64) *loaded {
 		l := byID[qid]
 		if l == nil {
-			l = &loaded{bodies: map[string]*body{}, status: map[string]msgStatus{}}
+			l = &loaded{bodies: map[uint64]*body{}, status: map[uint64]msgStatus{}}
 			byID[qid] = l
 		}
 		return l
 	}
-	var maxID uint64
+	var maxID, maxKey uint64
 	prefix := store.KeyPrefix("sqs")
 	err := s.env.Store.Scan(ctx, prefix, store.PrefixEnd(prefix), func(key, v []byte) error {
-		if kind, qid, id, ok := parseMsgKey(key); ok {
-			maxID = max(maxID, qid)
+		if kind, qid, n, ok := parseMsgKey(key); ok {
+			maxID, maxKey = max(maxID, qid), max(maxKey, n)
 			switch kind {
 			case kindBody:
 				m, err := decodeBody(v)
 				if err != nil {
-					return fmt.Errorf("decoding message record %s: %w", id, err)
+					return fmt.Errorf("decoding message record %d/%d: %w", qid, n, err)
 				}
-				get(qid).bodies[m.ID] = m
+				m.Key = n
+				get(qid).bodies[n] = m
 			case kindStatus:
 				st, err := decodeStatus(v)
 				if err != nil {
-					return fmt.Errorf("decoding message state %s: %w", id, err)
+					return fmt.Errorf("decoding message state %d/%d: %w", qid, n, err)
 				}
-				get(qid).status[id] = st
+				get(qid).status[n] = st
 			}
 			return nil
 		}
@@ -266,17 +208,18 @@ func (s *Service) load(ctx context.Context) error {
 	// Ids are never reused while records with them may remain: a send that
 	// raced its queue's deletion can leave an orphan, dropped below.
 	s.nextQueueID.Store(maxID)
+	s.nextMsgKey.Store(maxKey)
 	now := s.now()
 	var orphans store.Batch
 	for qid, l := range byID {
 		if l.rec == nil {
 			// Messages of a queue deleted while a send to it was being
 			// written (lifecycle.go): drop them.
-			for id := range l.bodies {
-				deleteMessage(&orphans, qid, id)
+			for n := range l.bodies {
+				deleteMessage(&orphans, qid, n)
 			}
-			for id := range l.status {
-				orphans.Delete(statusKey(qid, id))
+			for n := range l.status {
+				orphans.Delete(statusKey(qid, n))
 			}
 		}
 	}
@@ -304,9 +247,8 @@ func (s *Service) load(ctx context.Context) error {
 		})
 		q.mu.Lock()
 		for _, b := range ordered {
-			id := b.ID
 			m := &message{b: b, status: msgStatus{VisibleAt: b.VisibleAt}}
-			if st, ok := l.status[id]; ok {
+			if st, ok := l.status[b.Key]; ok {
 				m.status = st
 			}
 			if q.fifo && b.Seq > q.mu.lastSeq {
@@ -319,15 +261,15 @@ func (s *Service) load(ctx context.Context) error {
 				}
 			}
 		}
-		for id := range l.status {
-			if _, ok := l.bodies[id]; !ok {
-				orphans.Delete(statusKey(q.id, id))
+		for n := range l.status {
+			if _, ok := l.bodies[n]; !ok {
+				orphans.Delete(statusKey(q.id, n))
 			}
 		}
 		expired := q.advanceLocked(now)
 		q.mu.Unlock()
 		for _, m := range expired {
-			deleteMessage(&orphans, q.id, m.b.ID)
+			deleteMessage(&orphans, q.id, m.b.Key)
 		}
 		s.mu.queues[k] = q
 	}

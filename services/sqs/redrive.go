@@ -148,6 +148,7 @@ func (s *Service) transfer(ctx context.Context, src, dst *queue, ms []*message, 
 	moved := make([]*message, 0, len(ms))
 	for _, m := range ms {
 		nb := *m.b
+		nb.Key = s.nextMsgKey.Add(1)
 		nb.VisibleAt = now.UnixMilli()
 		st := msgStatus{VisibleAt: nb.VisibleAt}
 		if toDLQ {
@@ -161,10 +162,10 @@ func (s *Service) transfer(ctx context.Context, src, dst *queue, ms []*message, 
 			nb.Seq = dst.nextSeqLocked(now)
 			dst.mu.Unlock()
 		}
-		deleteMessage(b, src.id, m.b.ID)
+		deleteMessage(b, src.id, m.b.Key)
 		putBody(b, dst.id, &nb)
 		if st.ReceiveCount > 0 {
-			putStatus(b, dst.id, nb.ID, st)
+			putStatus(b, dst.id, nb.Key, st)
 		}
 		moved = append(moved, &message{b: &nb, status: st})
 	}

@@ -228,6 +228,7 @@ func (s *Service) prepare(ctx context.Context, q *queue, e sendEntry) (*body, er
 		b.MD5Sys = md5OfSystemAttributes(e.sysAttrs)
 	}
 	b.ID = newMessageID()
+	b.Key = s.nextMsgKey.Add(1)
 	b.VisibleAt = int64(delay) * 1000 // relative until enqueue stamps SentAt
 	return b, nil
 }

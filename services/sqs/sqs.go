@@ -70,6 +70,9 @@ type Service struct {
 	// nextQueueID is the last queue id handed out (records.go); load
 	// starts it above every id in the store.
 	nextQueueID atomic.Uint64
+	// nextMsgKey is the last message record number handed out
+	// (records.go); load starts it above every number in the store.
+	nextMsgKey atomic.Uint64
 
 	mu struct {
 		sync.RWMutex

@@ -143,13 +143,13 @@ func (s *Service) deleteHandles(ctx context.Context, q *queue, handles []string)
 			errs[i] = invalidParam(h, "ReceiptHandle", "The receipt handle has expired.")
 		default:
 			q.removeLocked(m)
-			deleteMessage(&b, q.id, id)
+			deleteMessage(&b, q.id, m.b.Key)
 		}
 	}
 	q.armLocked(now)
 	q.mu.Unlock()
 	for _, m := range expired {
-		deleteMessage(&b, q.id, m.b.ID)
+		deleteMessage(&b, q.id, m.b.Key)
 	}
 	if err := s.apply(ctx, &b); err != nil {
 		return nil, err
@@ -242,11 +242,11 @@ func (s *Service) changeVisibility(ctx context.Context, q *queue, handles []stri
 			continue
 		}
 		q.setDeadlineLocked(m, now.Add(time.Duration(vt)*time.Second), now)
-		putStatus(&b, q.id, id, m.status)
+		putStatus(&b, q.id, m.b.Key, m.status)
 	}
 	q.mu.Unlock()
 	for _, m := range expired {
-		deleteMessage(&b, q.id, m.b.ID)
+		deleteMessage(&b, q.id, m.b.Key)
 	}
 	if err := s.apply(ctx, &b); err != nil {
 		return nil, err
