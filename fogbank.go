@@ -120,6 +120,15 @@ func openStore(opts Options) (store.Store, error) {
 	return st, nil
 }
 
+// dataDirOf is the data directory services may keep files in: none in
+// memory mode, where nothing may outlive the process.
+func dataDirOf(opts Options) string {
+	if opts.Memory {
+		return ""
+	}
+	return opts.DataDir
+}
+
 // build constructs the services and the HTTP handler that serves them.
 func (s *Server) build() error {
 	infos := s.opts.Services
@@ -137,6 +146,7 @@ func (s *Server) build() error {
 			Logger:         s.opts.Logger.With("service", info.Name),
 			DefaultAccount: s.opts.Account,
 			Peers:          peers,
+			DataDir:        dataDirOf(s.opts),
 		})
 		if err != nil {
 			return fmt.Errorf("building service %s: %w", info.Name, err)

@@ -35,6 +35,9 @@ type Env struct {
 	DefaultAccount string
 	// Peers finds other services for in-process calls (SNS → SQS, …).
 	Peers Peers
+	// DataDir is the server's data directory, for services that keep files
+	// beside the store (S3 object bodies); "" in memory mode.
+	DataDir string
 }
 
 // Peers looks up running services by name, for in-process calls. The caller

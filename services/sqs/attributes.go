@@ -256,9 +256,15 @@ func (s *Service) GetQueueAttributes(ctx context.Context, in *sqsapi.GetQueueAtt
 		return &sqsapi.GetQueueAttributesResult{}, nil
 	}
 	all := q.attributes()
-	out := map[string]string{}
+	// A queue without any of the attributes asked for (Policy on a queue
+	// without one) answers no Attributes at all, as AWS does over JSON
+	// (recorded get-queue-policy-attribute-after-removal), not "Attributes": {}.
+	var out map[string]string
 	for n, v := range all {
 		if want["All"] || want[n] {
+			if out == nil {
+				out = map[string]string{}
+			}
 			out[n] = v
 		}
 	}

@@ -9,10 +9,16 @@ import (
 )
 
 // FIFO queues (names ending in .fifo) deliver the messages of one
-// MessageGroupId in order and one at a time: while any message of a group is
-// in flight, no other message of that group is handed out, so a consumer
-// that fails and lets a message's visibility expire gets that same message
-// back first. Groups are independent of each other.
+// MessageGroupId in order: a message is receivable only if no earlier
+// message of its group is in flight (or delayed), so a group's receivable
+// messages are the ready run at its head, from its first message up to, not
+// including, the first that is not ready. A consumer that fails and lets a
+// message's visibility expire (or sets it to 0) gets that same message back
+// first, even while later messages of the group it received with it are
+// still in flight (as AWS: LocalStack's AWS-validated
+// test_fifo_message_group_visibility_after_terminate_visibility_timeout and
+// the recorded test_fifo_group_visibility_extends_with_change_message_visibility).
+// Groups are independent of each other.
 //
 // Deduplication: a send whose deduplication id (explicit, or the SHA-256 of
 // the body with ContentBasedDeduplication) was seen in the last 5 minutes is
@@ -35,8 +41,9 @@ const attemptWindow = 5 * time.Minute
 // group is a FIFO message group: its messages in sequence order and how
 // many of them are in flight.
 //
-// A group is available when nothing of it is in flight and its first
-// message is ready; available groups are linked in the queue's avail list
+// A group is available when its first message is ready and no send to it is
+// pending (messages in flight after the head do not matter: they come later
+// in the group); available groups are linked in the queue's avail list
 // (in the order they became available), so a receive finds receivable
 // messages in time proportional to what it returns, however many groups
 // are locked or waiting. refreshGroupLocked keeps the list true and is called
@@ -88,15 +95,24 @@ func (l *groupList) remove(g *group) {
 	l.n--
 }
 
-// refreshGroupLocked puts g into or out of the avail list.
+// groupAvailable says whether g's head is receivable: its first message is
+// ready and no send to it is pending.
+func groupAvailable(g *group) bool {
+	return g.pending == 0 && len(g.msgs) > 0 && g.msgs[0].state == stateReady
+}
+
+// refreshGroupLocked puts g into or out of the avail list; a group that
+// becomes available wakes the long pollers (its head may have become ready,
+// or an in-flight head may have been deleted before a ready message).
 func (q *queue) refreshGroupLocked(g *group) {
 	if g == nil {
 		return
 	}
-	avail := g.inflight == 0 && g.pending == 0 && len(g.msgs) > 0 && g.msgs[0].state == stateReady
+	avail := groupAvailable(g)
 	switch {
 	case avail && !g.inAvail:
 		q.mu.avail.pushBack(g)
+		q.signalLocked()
 	case !avail && g.inAvail:
 		q.mu.avail.remove(g)
 	}
@@ -193,7 +209,8 @@ func (q *queue) groupRemoveLocked(m *message) {
 }
 
 // pickFIFOLocked chooses up to max ready messages: from each available
-// group in turn, the run of ready messages at its head.
+// group in turn, the run of ready messages at its head, up to (not
+// including) its first message in flight or delayed.
 func (q *queue) pickFIFOLocked(max int) []*message {
 	var out []*message
 	for g := q.mu.avail.head; g != nil && len(out) < max; g = g.next {

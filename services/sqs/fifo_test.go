@@ -30,7 +30,8 @@ func TestFIFOGroupOrderAndLock(t *testing.T) {
 	if a := first[0].Attributes; a["MessageGroupId"] != "a" || a["SequenceNumber"] != seqs[0] || a["MessageDeduplicationId"] == "" {
 		t.Errorf("FIFO attributes %v", a)
 	}
-	// Group a is locked while a1 is in flight: only b's messages come.
+	// a1, the head of group a, is in flight, so nothing of a is
+	// receivable (a2, a3 come after it): only b's messages come.
 	if got := bodies(e.receive(url, 10, 300)); len(got) != 2 || got[0] != "b1" || got[1] != "b2" {
 		t.Fatalf("second receive %v, want [b1 b2]", got)
 	}
@@ -139,5 +140,87 @@ func TestReceiveRequestAttemptID(t *testing.T) {
 	}
 	if c := e.counts(url); c != [3]int{1, 1, 0} {
 		t.Fatalf("counts %v", c)
+	}
+}
+
+// TestFIFOGroupHeadVisibleAgain: a message is receivable when no earlier
+// message of its group is in flight. m1, m2, m3 of one group are received;
+// m1 made visible again (ChangeMessageVisibility 0) comes back at once while
+// m2 and m3 stay in flight; m2 visible again behind an in-flight m1 waits
+// until m1 is deleted, and then comes alone (m3 is still in flight).
+func TestFIFOGroupHeadVisibleAgain(t *testing.T) {
+	e := newEnv(t)
+	url := e.createQueue("head.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true", "VisibilityTimeout": "30"})
+	for _, b := range []string{"m1", "m2", "m3"} {
+		e.sendFIFO(url, b, "g")
+	}
+	first := e.receive(url, 10)
+	if got := bodies(first); len(got) != 3 || got[0] != "m1" || got[1] != "m2" || got[2] != "m3" {
+		t.Fatalf("first receive %v, want [m1 m2 m3]", got)
+	}
+	visible := func(m types.Message) {
+		t.Helper()
+		if _, err := e.c.ChangeMessageVisibility(e.ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(url),
+			ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	visible(first[0])
+	if c := e.counts(url); c != [3]int{1, 2, 0} {
+		t.Fatalf("counts after m1 is visible: %v, want [1 2 0]", c)
+	}
+	again := e.receive(url, 10)
+	if got := bodies(again); len(got) != 1 || got[0] != "m1" {
+		t.Fatalf("after m1 is visible again: %v, want [m1] (m2, m3 still in flight)", got)
+	}
+	if again[0].Attributes["ApproximateReceiveCount"] != "2" {
+		t.Errorf("m1 ApproximateReceiveCount %q, want 2", again[0].Attributes["ApproximateReceiveCount"])
+	}
+	if c := e.counts(url); c != [3]int{0, 3, 0} {
+		t.Fatalf("counts: %v, want [0 3 0]", c)
+	}
+	// m2 visible again, m1 in flight before it: nothing is receivable.
+	visible(first[1])
+	if got := bodies(e.receive(url, 10)); len(got) != 0 {
+		t.Fatalf("m2 visible behind an in-flight m1: received %v, want nothing", got)
+	}
+	// m1 deleted: m2 is the head and comes alone, m3 is in flight.
+	if _, err := e.c.DeleteMessage(e.ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: again[0].ReceiptHandle}); err != nil {
+		t.Fatal(err)
+	}
+	if got := bodies(e.receive(url, 10)); len(got) != 1 || got[0] != "m2" {
+		t.Fatalf("after m1 is deleted: %v, want [m2]", got)
+	}
+	// m3's handle from the first receive is still current.
+	if _, err := e.c.DeleteMessage(e.ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: first[2].ReceiptHandle}); err != nil {
+		t.Fatalf("m3's handle: %v", err)
+	}
+	if c := e.counts(url); c != [3]int{0, 1, 0} {
+		t.Fatalf("counts at the end: %v, want [0 1 0]", c)
+	}
+}
+
+// TestFIFOGroupHeadTwoGroups is the e2e TestSQSFIFOGroupHead scenario:
+// g1-m1 and g1-m2 received, g1-m1 made visible again; the next receive
+// answers [g2-m1 g1-m1] as AWS does (g1-m2 stays in flight).
+func TestFIFOGroupHeadTwoGroups(t *testing.T) {
+	e := newEnv(t)
+	url := e.createQueue("head2.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"})
+	for _, m := range [][2]string{{"g1-m1", "g1"}, {"g1-m2", "g1"}, {"g2-m1", "g2"}} {
+		e.sendFIFO(url, m[0], m[1])
+	}
+	first := e.receive(url, 2)
+	if got := bodies(first); len(got) != 2 || got[0] != "g1-m1" || got[1] != "g1-m2" {
+		t.Fatalf("first receive %v, want [g1-m1 g1-m2]", got)
+	}
+	if _, err := e.c.ChangeMessageVisibility(e.ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(url),
+		ReceiptHandle: first[0].ReceiptHandle, VisibilityTimeout: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if got := bodies(e.receive(url, 3)); len(got) != 2 || got[0] != "g2-m1" || got[1] != "g1-m1" {
+		t.Fatalf("after g1-m1 is visible again: %v, want [g2-m1 g1-m1]", got)
+	}
+	if c := e.counts(url); c != [3]int{0, 3, 0} {
+		t.Fatalf("counts: %v, want [0 3 0]", c)
 	}
 }

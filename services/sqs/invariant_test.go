@@ -80,12 +80,38 @@ func TestStateInvariant(t *testing.T) {
 						t.Fatal(err)
 					}
 				case op < 7:
-					out, err := s.ReceiveMessage(ctx, &sqsapi.ReceiveMessageRequest{QueueUrl: u, MaxNumberOfMessages: api.Int32(int32(1 + rng.IntN(3)))})
+					// The receivable rule (FIFO): a message is received
+					// only if every earlier message of its group was ready
+					// before the receive and is received with it, in order.
+					var before map[string][]fifoSnap
+					if fifo {
+						before = snapGroups(s, ctx, u)
+					}
+					max := 1 + rng.IntN(3)
+					out, err := s.ReceiveMessage(ctx, &sqsapi.ReceiveMessageRequest{QueueUrl: u, MaxNumberOfMessages: api.Int32(int32(max)),
+						MessageSystemAttributeNames: []string{"MessageGroupId"}})
 					if err != nil {
 						t.Fatal(err)
 					}
 					for _, m := range out.Messages {
 						handles = append(handles, *m.ReceiptHandle)
+					}
+					if fifo {
+						skipped, err := checkReceivable(before, out.Messages, max)
+						if err != nil {
+							t.Fatalf("step %d: %v", step, err)
+						}
+						q, _ := s.queueForURL(ctx, u)
+						q.mu.Lock()
+						for _, id := range skipped {
+							if q.mu.msgs[id] != nil {
+								err = fmt.Errorf("ready message %s was passed over but is still in the queue", id)
+							}
+						}
+						q.mu.Unlock()
+						if err != nil {
+							t.Fatalf("step %d: %v", step, err)
+						}
 					}
 				case op < 8 && len(handles) > 0:
 					h := handles[rng.IntN(len(handles))]
@@ -127,6 +153,67 @@ func TestStateInvariant(t *testing.T) {
 			_ = s.Stop(ctx)
 		})
 	}
+}
+
+// fifoSnap is a FIFO message's id and state before a receive.
+type fifoSnap struct {
+	id    string
+	state msgState
+}
+
+// snapGroups returns every group's messages, in order, with their states
+// at this moment (brought up to now, as a receive would).
+func snapGroups(s *Service, ctx context.Context, u *string) map[string][]fifoSnap {
+	q, _ := s.queueForURL(ctx, u)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.advanceLocked(s.now())
+	out := map[string][]fifoSnap{}
+	for id, g := range q.mu.groups {
+		for _, m := range g.msgs {
+			out[id] = append(out[id], fifoSnap{m.b.ID, m.state})
+		}
+	}
+	return out
+}
+
+// checkReceivable verifies that the messages a FIFO receive returned for
+// each group are a run of its first messages (a prefix with none in flight
+// or delayed), in order. Messages moved to the dead-letter queue by the
+// receive leave gaps, so a group's run may skip messages that the receive
+// took out of the queue; those are returned for the caller to check. A
+// receive that returned fewer than max must have taken every group whose
+// first message was ready (AWS delivers a group's head that is visible
+// again while later messages of the group are in flight).
+func checkReceivable(before map[string][]fifoSnap, got []*sqsapi.Message, max int) (skipped []string, err error) {
+	next := map[string]int{} // per group: index in before of the next message expected
+	for _, m := range got {
+		g := m.Attributes["MessageGroupId"]
+		msgs := before[g]
+		i := next[g]
+		for i < len(msgs) && msgs[i].id != *m.MessageId {
+			if msgs[i].state != stateReady {
+				return nil, fmt.Errorf("group %q: received %s after %s, which was %v", g, *m.MessageId, msgs[i].id, msgs[i].state)
+			}
+			skipped = append(skipped, msgs[i].id) // ready, not returned: moved to the dead-letter queue
+			i++
+		}
+		if i == len(msgs) {
+			return nil, fmt.Errorf("group %q: received %s, not in the group's order before the receive", g, *m.MessageId)
+		}
+		if msgs[i].state != stateReady {
+			return nil, fmt.Errorf("group %q: received %s, which was %v", g, *m.MessageId, msgs[i].state)
+		}
+		next[g] = i + 1
+	}
+	if len(got) < max {
+		for g, msgs := range before {
+			if len(msgs) > 0 && msgs[0].state == stateReady && next[g] == 0 {
+				skipped = append(skipped, msgs[0].id) // must have moved to the dead-letter queue
+			}
+		}
+	}
+	return skipped, nil
 }
 
 // newTestService builds SQS on a memory store and its own clock, and a

@@ -189,10 +189,10 @@ func (q *queue) setDeadlineLocked(m *message, deadline, now time.Time) {
 func (q *queue) leaveInflightLocked(m *message) {
 	q.mu.inflight--
 	if m.grp != nil {
+		// Whatever this makes receivable in the group (the message itself
+		// ready again, or the next one once this is removed) signals from
+		// refreshGroupLocked when the group becomes available.
 		m.grp.inflight--
-		if m.grp.inflight == 0 {
-			q.signalLocked() // the group's next message may be receivable now
-		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
 func TestQueueAttributes(t *testing.T) {
@@ -194,5 +195,30 @@ func TestInspection(t *testing.T) {
 	get()
 	if c := e.counts(q); c != [3]int{1, 1, 0} {
 		t.Fatalf("inspection changed the queue: %v", c)
+	}
+}
+
+// TestGetQueueAttributesNoneFound: asking for an attribute the queue does
+// not have (Policy on a queue without one) answers no Attributes at all, as
+// AWS does (recorded get-queue-policy-attribute-after-removal), where
+// "Attributes": {} would decode to an empty, non-nil map.
+func TestGetQueueAttributesNoneFound(t *testing.T) {
+	e := newEnv(t)
+	q := e.createQueue("nopolicy", nil)
+	out, err := e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(q),
+		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNamePolicy}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Attributes != nil {
+		t.Errorf("Attributes = %#v, want none (nil)", out.Attributes)
+	}
+	out, err = e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(q),
+		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNamePolicy, types.QueueAttributeNameVisibilityTimeout}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Attributes) != 1 || out.Attributes["VisibilityTimeout"] != "30" {
+		t.Errorf("Attributes = %v, want only VisibilityTimeout 30", out.Attributes)
 	}
 }

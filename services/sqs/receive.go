@@ -2,9 +2,13 @@ package sqs
 
 // Message state invariant. A message in a queue is in exactly one state:
 //
-//   - ready: in the queue's ready list, receivable (on a FIFO queue, when its
-//     group has nothing in flight, no send still being written and nothing
-//     before it: the group is then in the queue's list of available groups);
+//   - ready: in the queue's ready list, receivable (on a FIFO queue, when no
+//     send to its group is still being written and every earlier message of
+//     its group is ready too, so none is in flight: the group's receivable
+//     messages are the ready run from its first message up to, not
+//     including, the first in flight or delayed, and a group whose first
+//     message is ready is in the queue's list of available groups, whatever
+//     later messages of it are in flight);
 //   - delayed: in the not-ready heap, never received, until SentAt+delay;
 //   - in flight: in the not-ready heap, received, until its visibility
 //     timeout ends.
@@ -407,7 +411,7 @@ func (q *queue) checkLocked(now time.Time) error {
 			if len(g.msgs) == 0 && g.pending == 0 {
 				return fmt.Errorf("sqs invariant: empty group %q kept", g.id)
 			}
-			want := in == 0 && g.pending == 0 && len(g.msgs) > 0 && g.msgs[0].state == stateReady
+			want := groupAvailable(g)
 			if want != g.inAvail {
 				return fmt.Errorf("sqs invariant: group %q available %v, listed %v", g.id, want, g.inAvail)
 			}
