@@ -62,8 +62,27 @@ func (Codec) Encode(w http.ResponseWriter, c *api.Call, out any) (err error) {
 		w.Header().Set("x-amz-request-id", c.RequestID)
 		w.Header().Set("x-amz-id-2", hostID(c))
 	}
+	if isS3(c.Service) && c.Op != nil && c.Op.Name == "GetObject" {
+		w = partialWriter{w}
+	}
 	return rest.EncodeResponse(w, c, out, b)
 }
+
+// partialWriter turns GetObject's 200 into 206 Partial Content when the
+// output carries a Content-Range: S3's model has no status member for it,
+// and a ranged GET must answer 206 (clients and the CLI's ranged downloads
+// check it).
+type partialWriter struct{ http.ResponseWriter }
+
+func (p partialWriter) WriteHeader(status int) {
+	if status == http.StatusOK && p.Header().Get("Content-Range") != "" {
+		status = http.StatusPartialContent
+	}
+	p.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (p partialWriter) Unwrap() http.ResponseWriter { return p.ResponseWriter }
 
 // EncodeError writes e. For S3:
 //
