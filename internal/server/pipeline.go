@@ -69,6 +69,13 @@ func New(cfg Config) *Pipeline {
 	return &Pipeline{cfg: cfg}
 }
 
+// The request id headers, canonical (http.CanonicalHeaderKey of
+// "x-amzn-RequestId" and "x-amz-request-id").
+const (
+	hdrAmznRequestID = "X-Amzn-Requestid"
+	hdrAmzRequestID  = "X-Amz-Request-Id"
+)
+
 // exchange is one request's state beyond the api.Call: what the pipeline
 // learnt that the error writer and the log line need.
 type exchange struct {
@@ -79,17 +86,30 @@ type exchange struct {
 	// why it could not be read.
 	bodyRead bool
 	bodyErr  error
+	// limit bounds the body read (readBody); here, not on the heap each time.
+	limit io.LimitedReader
 }
 
 // ServeHTTP implements http.Handler.
 func (p *Pipeline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := NewRequestID()
-	rec := &recorder{ResponseWriter: w}
+	// One allocation for the request's state instead of three.
+	st := &struct {
+		rec  recorder
+		x    exchange
+		call api.Call
+	}{}
+	rec, x := &st.rec, &st.x
+	rec.ResponseWriter = w
+	st.call.Request, st.call.RequestID = r, id
+	x.call = &st.call
+	// The keys in canonical form, as Header.Set would store them, without
+	// Set's canonicalizing copy; the two headers share one value slice.
 	h := w.Header()
-	h.Set("x-amzn-RequestId", id)
-	h.Set("x-amz-request-id", id)
-	x := &exchange{call: &api.Call{Request: r, RequestID: id}}
+	ids := []string{id}
+	h[hdrAmznRequestID] = ids
+	h[hdrAmzRequestID] = ids
 
 	var (
 		err      error
@@ -226,7 +246,9 @@ func (p *Pipeline) readBody(x *exchange, r *http.Request) bool {
 	if r.ContentLength > 0 {
 		buf.Grow(int(r.ContentLength))
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r.Body, max+1))
+	x.limit = io.LimitedReader{R: r.Body, N: max + 1}
+	n, err := buf.ReadFrom(&x.limit)
+	x.limit.R = nil
 	switch {
 	case err != nil:
 		x.bodyErr = api.Errorf("IncompleteBody", http.StatusBadRequest, "The request body could not be read: %v", err)
@@ -349,8 +371,11 @@ func (p *Pipeline) logRequest(ctx context.Context, x *exchange, rec *recorder, d
 	} else {
 		op = x.route.Operation
 	}
-	attrs := make([]slog.Attr, 0, 12)
-	attrs = append(attrs,
+	// A Record handed to the handler directly: Logger.LogAttrs would also
+	// walk the stack (runtime.Callers) for a source location no handler of
+	// ours prints, on every request.
+	r := slog.NewRecord(time.Now(), level, "request", 0)
+	r.AddAttrs(
 		slog.String("service", svc),
 		slog.String("operation", op),
 		slog.String("account", c.Account),
@@ -361,16 +386,16 @@ func (p *Pipeline) logRequest(ctx context.Context, x *exchange, rec *recorder, d
 	)
 	if err != nil {
 		ae := api.AsError(err)
-		attrs = append(attrs, slog.String("error_code", ae.Code))
+		r.AddAttrs(slog.String("error_code", ae.Code))
 		var apiErr *api.Error
 		if !errors.As(err, &apiErr) {
 			// Internal failures: the client saw a generic message, the log
 			// gets the cause.
-			attrs = append(attrs, slog.String("error", err.Error()))
+			r.AddAttrs(slog.String("error", err.Error()))
 		}
 	}
 	if panicked != nil {
-		attrs = append(attrs, slog.Any("panic", panicked), slog.String("stack", string(stack)))
+		r.AddAttrs(slog.Any("panic", panicked), slog.String("stack", string(stack)))
 	}
-	lg.LogAttrs(ctx, level, "request", attrs...)
+	_ = lg.Handler().Handle(ctx, r)
 }
