@@ -3,7 +3,6 @@ package services
 
 import (
 	"github.com/fogbank/fogbank/internal/service"
-	"github.com/fogbank/fogbank/services/s3"
 	"github.com/fogbank/fogbank/services/sqs"
 	"github.com/fogbank/fogbank/services/sts"
 )
@@ -15,6 +14,5 @@ func All() []service.Info {
 	return []service.Info{
 		sts.Info,
 		sqs.Info,
-		s3.Info,
 	}
 }
