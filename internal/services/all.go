@@ -3,6 +3,7 @@ package services
 
 import (
 	"github.com/fogbank/fogbank/internal/service"
+	"github.com/fogbank/fogbank/services/s3"
 	"github.com/fogbank/fogbank/services/sqs"
 	"github.com/fogbank/fogbank/services/sts"
 )
@@ -14,5 +15,6 @@ func All() []service.Info {
 	return []service.Info{
 		sts.Info,
 		sqs.Info,
+		s3.Info,
 	}
 }

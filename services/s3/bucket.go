@@ -1,0 +1,207 @@
+package s3
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+	"time"
+
+	s3api "github.com/fogbank/fogbank/internal/api/s3"
+	"github.com/fogbank/fogbank/internal/store"
+)
+
+// bucket is a live bucket. Its objects map is guarded by Service.mu.
+type bucket struct {
+	bucketRecord
+	objects map[string]*object
+}
+
+// bucketRecord is what the store keeps of a bucket.
+type bucketRecord struct {
+	Name    string    `json:"name"`
+	Account string    `json:"account"`
+	Region  string    `json:"region"`
+	Created time.Time `json:"created"`
+}
+
+// validBucketName applies S3's general purpose bucket naming rules: 3-63
+// characters of lowercase letters, digits, '.' and '-', beginning and ending
+// with a letter or digit, no "..", not an IP address, none of the reserved
+// prefixes and suffixes.
+func validBucketName(n string) bool {
+	if len(n) < 3 || len(n) > 63 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	if !alnum(n[0]) || !alnum(n[len(n)-1]) || strings.Contains(n, "..") {
+		return false
+	}
+	if net.ParseIP(n) != nil {
+		return false
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(n, p) {
+			return false
+		}
+	}
+	for _, sfx := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(n, sfx) {
+			return false
+		}
+	}
+	return true
+}
+
+func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// CreateBucket creates a bucket in the caller's region. The location
+// constraint must name that region (none for us-east-1). A name taken by
+// the caller is BucketAlreadyOwnedByYou, by another account
+// BucketAlreadyExists — except that us-east-1 answers success to its owner,
+// as AWS's legacy behaviour there does.
+func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketRequest) (*s3api.CreateBucketOutput, error) {
+	c := call(ctx)
+	name := str(in.Bucket)
+	if !validBucketName(name) {
+		return nil, errInvalidBucketName()
+	}
+	region := c.Region
+	var lc string
+	if in.CreateBucketConfiguration != nil {
+		lc = str(in.CreateBucketConfiguration.LocationConstraint)
+	}
+	switch {
+	case lc == "" && region != "us-east-1":
+		return nil, errIllegalLocation()
+	case lc != "" && lc != region:
+		if lc == "us-east-1" {
+			return nil, errInvalidArgument("Invalid LocationConstraint specified")
+		}
+		return nil, s3err("IllegalLocationConstraintException", 400,
+			fmt.Sprintf("The %s location constraint is incompatible for the region specific endpoint this request was sent to.", lc))
+	}
+
+	s.lifecycle.Lock()
+	defer s.lifecycle.Unlock()
+	s.mu.RLock()
+	old := s.mu.buckets[name]
+	s.mu.RUnlock()
+	if old != nil {
+		if old.Account != c.Account {
+			return nil, s3api.NewBucketAlreadyExists("The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.")
+		}
+		if region == "us-east-1" && old.Region == "us-east-1" {
+			return &s3api.CreateBucketOutput{Location: ptr("/" + name)}, nil
+		}
+		return nil, s3api.NewBucketAlreadyOwnedByYou("Your previous request to create the named bucket succeeded and you already own it.")
+	}
+	b := &bucket{
+		bucketRecord: bucketRecord{Name: name, Account: c.Account, Region: region, Created: s.now()},
+		objects:      map[string]*object{},
+	}
+	v, err := json.Marshal(&b.bucketRecord)
+	if err != nil {
+		return nil, fmt.Errorf("encoding bucket %q: %w", name, err)
+	}
+	var batch store.Batch
+	batch.Put(bucketRecordKey(name), v)
+	if err := s.env.Store.Apply(ctx, &batch); err != nil {
+		return nil, fmt.Errorf("creating bucket %q: %w", name, err)
+	}
+	s.mu.Lock()
+	s.mu.buckets[name] = b
+	s.mu.Unlock()
+	loc := "/" + name
+	if region != "us-east-1" {
+		loc = fmt.Sprintf("http://%s.s3.amazonaws.com/", name)
+	}
+	return &s3api.CreateBucketOutput{Location: &loc}, nil
+}
+
+// HeadBucket answers 200 with the bucket's region, or 404 without a body.
+func (s *Service) HeadBucket(ctx context.Context, in *s3api.HeadBucketRequest) (*s3api.HeadBucketOutput, error) {
+	b, err := s.bucketInfo(str(in.Bucket))
+	if err != nil {
+		return nil, err
+	}
+	return &s3api.HeadBucketOutput{BucketRegion: &b.Region}, nil
+}
+
+// ListBuckets lists the caller's buckets by name.
+func (s *Service) ListBuckets(ctx context.Context, _ *s3api.ListBucketsInput) (*s3api.ListBucketsOutput, error) {
+	c := call(ctx)
+	s.mu.RLock()
+	var out []*s3api.Bucket
+	for _, b := range s.mu.buckets {
+		if b.Account == c.Account {
+			out = append(out, &s3api.Bucket{Name: ptr(b.Name), CreationDate: ptr(b.Created)})
+		}
+	}
+	s.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return *out[i].Name < *out[j].Name })
+	return &s3api.ListBucketsOutput{Buckets: out, Owner: owner(c.Account)}, nil
+}
+
+// DeleteBucket deletes an empty bucket.
+func (s *Service) DeleteBucket(ctx context.Context, in *s3api.DeleteBucketRequest) (*s3api.DeleteBucketOutput, error) {
+	name := str(in.Bucket)
+	s.lifecycle.Lock()
+	defer s.lifecycle.Unlock()
+	s.mu.RLock()
+	b := s.mu.buckets[name]
+	empty := b != nil && len(b.objects) == 0
+	s.mu.RUnlock()
+	if b == nil {
+		return nil, errNoSuchBucket()
+	}
+	if !empty {
+		return nil, errBucketNotEmpty()
+	}
+	var batch store.Batch
+	batch.Delete(bucketRecordKey(name))
+	if err := s.env.Store.Apply(ctx, &batch); err != nil {
+		return nil, fmt.Errorf("deleting bucket %q: %w", name, err)
+	}
+	s.mu.Lock()
+	delete(s.mu.buckets, name)
+	s.mu.Unlock()
+	return &s3api.DeleteBucketOutput{}, nil
+}
+
+// GetBucketLocation answers the bucket's region, empty for us-east-1.
+func (s *Service) GetBucketLocation(ctx context.Context, in *s3api.GetBucketLocationRequest) (*s3api.GetBucketLocationOutput, error) {
+	b, err := s.bucketInfo(str(in.Bucket))
+	if err != nil {
+		return nil, err
+	}
+	out := &s3api.GetBucketLocationOutput{}
+	if b.Region != "us-east-1" {
+		out.LocationConstraint = ptr(b.Region)
+	}
+	return out, nil
+}
+
+// bucketInfo returns a copy of the named bucket's record, or NoSuchBucket.
+func (s *Service) bucketInfo(name string) (bucketRecord, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b := s.mu.buckets[name]
+	if b == nil {
+		return bucketRecord{}, errNoSuchBucket()
+	}
+	return b.bucketRecord, nil
+}
+
+func owner(account string) *s3api.Owner {
+	return &s3api.Owner{ID: ptr(account), DisplayName: ptr("webfile")}
+}
+
+func ptr[T any](v T) *T { return &v }

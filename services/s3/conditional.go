@@ -1,0 +1,106 @@
+package s3
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// preconditions applies RFC 7232 as S3 does: If-Match and
+// If-Unmodified-Since fail with 412; If-None-Match and If-Modified-Since
+// answer 304. If-Match takes precedence over If-Unmodified-Since and
+// If-None-Match over If-Modified-Since. Dates compare at second precision,
+// the precision of Last-Modified on the wire.
+func preconditions(o *object, ifMatch, ifNoneMatch *string, ifModSince, ifUnmodSince *time.Time) error {
+	lm := o.LastModified.Truncate(time.Second)
+	if ifMatch != nil {
+		if !etagIn(o.ETag, *ifMatch) {
+			return errPreconditionFailed()
+		}
+	} else if ifUnmodSince != nil && lm.After(*ifUnmodSince) {
+		return errPreconditionFailed()
+	}
+	if ifNoneMatch != nil {
+		if etagIn(o.ETag, *ifNoneMatch) {
+			return errNotModified()
+		}
+	} else if ifModSince != nil && !lm.After(*ifModSince) {
+		return errNotModified()
+	}
+	return nil
+}
+
+// etagIn reports whether etag is in the comma-separated list (quotes
+// optional, "*" matches anything).
+func etagIn(etag, list string) bool {
+	bare := strings.Trim(etag, `"`)
+	for _, e := range strings.Split(list, ",") {
+		e = strings.TrimSpace(e)
+		if e == "*" || strings.Trim(e, `"`) == bare {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRange parses a single "bytes=" range against size. ok is false for
+// a header S3 ignores (not bytes=, several ranges, unparsable), which
+// answers the whole object; an unsatisfiable range is InvalidRange.
+func parseRange(h string, size int64) (start, end int64, ok bool, err error) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, 0, false, nil
+	}
+	first, last, found := strings.Cut(spec, "-")
+	if !found {
+		return 0, 0, false, nil
+	}
+	switch {
+	case first == "": // suffix: the last n bytes
+		n, perr := strconv.ParseInt(last, 10, 64)
+		if perr != nil {
+			return 0, 0, false, nil
+		}
+		if n == 0 || size == 0 {
+			return 0, 0, false, errInvalidRange()
+		}
+		if n > size {
+			n = size
+		}
+		return size - n, size - 1, true, nil
+	default:
+		s, perr := strconv.ParseInt(first, 10, 64)
+		if perr != nil {
+			return 0, 0, false, nil
+		}
+		e := size - 1
+		if last != "" {
+			if e, perr = strconv.ParseInt(last, 10, 64); perr != nil || e < s {
+				return 0, 0, false, nil
+			}
+		}
+		if s >= size {
+			return 0, 0, false, errInvalidRange()
+		}
+		if e >= size {
+			e = size - 1
+		}
+		return s, e, true, nil
+	}
+}
+
+// parseCopySource splits x-amz-copy-source ("bucket/key" or
+// "/bucket/key", URL-encoded, optionally "?versionId=…").
+func parseCopySource(src string) (bucket, key string, err error) {
+	src, _, _ = strings.Cut(src, "?")
+	src = strings.TrimPrefix(src, "/")
+	if u, uerr := url.PathUnescape(src); uerr == nil {
+		src = u
+	}
+	bucket, key, found := strings.Cut(src, "/")
+	if !found || bucket == "" || key == "" {
+		return "", "", errInvalidArgument("Invalid copy source object key")
+	}
+	return bucket, key, nil
+}

@@ -1,0 +1,65 @@
+package s3
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/fogbank/fogbank/internal/store"
+)
+
+// Record layout (store.Key parts, JSON values):
+//
+//	s3|b|bucket          bucketRecord
+//	s3|o|bucket|key      objectRecord (the body is the file blobs.path(Blob))
+//
+// Bucket names cannot contain 0x00, and keys containing it are refused
+// (InvalidArgument), so keys never collide. Object records sort by key
+// within a bucket, which is the order listings need.
+
+const (
+	kindBucket = "b"
+	kindObject = "o"
+)
+
+func bucketRecordKey(name string) []byte { return store.Key("s3", kindBucket, name) }
+func objectRecordKey(bucket, key string) []byte {
+	return store.Key("s3", kindObject, bucket, key)
+}
+
+// load reads every bucket and object back and deletes body files no object
+// names (bodies of uploads whose record never became durable).
+func (s *Service) load(ctx context.Context) error {
+	bp := store.KeyPrefix("s3", kindBucket)
+	err := s.env.Store.Scan(ctx, bp, store.PrefixEnd(bp), func(k, v []byte) error {
+		var b bucket
+		if err := json.Unmarshal(v, &b.bucketRecord); err != nil {
+			return fmt.Errorf("decoding bucket record %q: %w", k, err)
+		}
+		b.objects = map[string]*object{}
+		s.mu.buckets[b.Name] = &b
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("loading buckets: %w", err)
+	}
+	live := map[string]bool{}
+	op := store.KeyPrefix("s3", kindObject)
+	err = s.env.Store.Scan(ctx, op, store.PrefixEnd(op), func(k, v []byte) error {
+		o := &object{}
+		if err := json.Unmarshal(v, o); err != nil {
+			return fmt.Errorf("decoding object record %q: %w", k, err)
+		}
+		b := s.mu.buckets[o.Bucket]
+		if b == nil {
+			return nil // a bucket's deletion removes its (empty) object set
+		}
+		b.objects[o.Key] = o
+		live[o.Blob] = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("loading objects: %w", err)
+	}
+	return s.blobs.sweep(live)
+}
