@@ -1,0 +1,115 @@
+package s3_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// listKeys is the bucket the listing cases run against.
+var listKeys = []string{"a/1", "a/2", "a/b/3", "b/1", "c", "d e+f"}
+
+// page renders a listing as "keys|prefixes|truncated".
+func page(contents []string, prefixes []string, truncated bool) string {
+	t := "done"
+	if truncated {
+		t = "more"
+	}
+	return strings.Join(contents, ",") + "|" + strings.Join(prefixes, ",") + "|" + t
+}
+
+func TestListObjectsV2(t *testing.T) {
+	ctx := context.Background()
+	c := newClient(t)
+	mustCreate(t, c, "lst")
+	for _, k := range listKeys {
+		mustPut(t, c, "lst", k, k)
+	}
+	for _, tc := range []struct {
+		name                          string
+		prefix, delimiter, startAfter string
+		maxKeys                       int32
+		want                          []string // one entry per page
+	}{
+		{name: "all", want: []string{"a/1,a/2,a/b/3,b/1,c,d e+f||done"}},
+		{name: "prefix", prefix: "a/", want: []string{"a/1,a/2,a/b/3||done"}},
+		{name: "delimiter", delimiter: "/", want: []string{"c,d e+f|a/,b/|done"}},
+		{name: "prefix+delimiter", prefix: "a/", delimiter: "/", want: []string{"a/1,a/2|a/b/|done"}},
+		{name: "start-after", startAfter: "a/b/3", want: []string{"b/1,c,d e+f||done"}},
+		{name: "pages", maxKeys: 2, want: []string{"a/1,a/2||more", "a/b/3,b/1||more", "c,d e+f||done"}},
+		{name: "pages+delimiter", delimiter: "/", maxKeys: 1, want: []string{"|a/|more", "|b/|more", "c||more", "d e+f||done"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &s3.ListObjectsV2Input{Bucket: aws.String("lst")}
+			if tc.prefix != "" {
+				in.Prefix = &tc.prefix
+			}
+			if tc.delimiter != "" {
+				in.Delimiter = &tc.delimiter
+			}
+			if tc.startAfter != "" {
+				in.StartAfter = &tc.startAfter
+			}
+			if tc.maxKeys != 0 {
+				in.MaxKeys = &tc.maxKeys
+			}
+			var got []string
+			for i := 0; i < 10; i++ {
+				out, err := c.ListObjectsV2(ctx, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var keys, prefixes []string
+				for _, o := range out.Contents {
+					keys = append(keys, *o.Key)
+				}
+				for _, p := range out.CommonPrefixes {
+					prefixes = append(prefixes, *p.Prefix)
+				}
+				if int(*out.KeyCount) != len(keys)+len(prefixes) {
+					t.Errorf("KeyCount = %d, want %d", *out.KeyCount, len(keys)+len(prefixes))
+				}
+				got = append(got, page(keys, prefixes, *out.IsTruncated))
+				if !*out.IsTruncated {
+					break
+				}
+				in.ContinuationToken = out.NextContinuationToken
+			}
+			if strings.Join(got, " ; ") != strings.Join(tc.want, " ; ") {
+				t.Errorf("pages:\n got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+	_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("nope")})
+	wantErr(t, err, "NoSuchBucket", 404)
+}
+
+func TestListObjectsV1(t *testing.T) {
+	ctx := context.Background()
+	c := newClient(t)
+	mustCreate(t, c, "lst")
+	for _, k := range listKeys {
+		mustPut(t, c, "lst", k, k)
+	}
+	var got []string
+	in := &s3.ListObjectsInput{Bucket: aws.String("lst"), MaxKeys: aws.Int32(4)}
+	for i := 0; i < 5; i++ {
+		out, err := c.ListObjects(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range out.Contents {
+			got = append(got, *o.Key)
+			in.Marker = o.Key
+		}
+		if !*out.IsTruncated {
+			break
+		}
+	}
+	if strings.Join(got, ",") != strings.Join(listKeys, ",") {
+		t.Errorf("ListObjects by marker = %v", got)
+	}
+}
