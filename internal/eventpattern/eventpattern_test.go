@@ -139,6 +139,28 @@ func str(s *string) string {
 	return *s
 }
 
+// TestConcurrentMatch: a compiled Pattern is shared by every publish.
+func TestConcurrentMatch(t *testing.T) {
+	p, err := Compile([]byte(`{"a":[{"prefix":"x"}],"$or":[{"b":[1]},{"c":[{"exists":false}]}]}`), SNSBody)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			for range 1000 {
+				if !p.Match([]byte(`{"a":"xy","b":[2,1]}`)) {
+					t.Error("no match")
+				}
+			}
+			done <- true
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
+
 func TestWildcard(t *testing.T) {
 	for _, tc := range []struct {
 		pat, s string
@@ -155,6 +177,9 @@ func TestWildcard(t *testing.T) {
 }
 
 func TestMatchDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	p, err := Compile([]byte(`{"source":["aws.ec2"],"detail":{"state":[{"anything-but":"pending"}],"n":[{"numeric":[">",1]}],"ip":[{"cidr":"10.0.0.0/8"}]}}`), EventBridge)
 	if err != nil {
 		t.Fatal(err)
