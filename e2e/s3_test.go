@@ -1,0 +1,148 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// S3 through the AWS CLI v2's high-level commands (aws s3 cp / ls) and
+// s3api, through boto3 and AWS CLI v1 by operation. The JS SDK is not run
+// yet: @aws-sdk/client-s3 is not in e2e/js/package.json.
+
+// forEachS3Client is forEachClient for the clients S3 runs through.
+func forEachS3Client(t *testing.T, fn func(t *testing.T, c *Client)) {
+	t.Helper()
+	for _, c := range clients {
+		if c.Name == "js-sdk-v3" {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			require(t, c.Name, c.check("s3"))
+			fn(t, c)
+		})
+	}
+}
+
+// TestS3CLIv2Copy creates a bucket with s3api, copies a 3 MiB local file up
+// and down with aws s3 cp, compares the bytes, and lists with aws s3 ls.
+func TestS3CLIv2Copy(t *testing.T) {
+	require(t, "aws-cli-v2", checkCLIv2(""))
+	s := startServer(t, ServerOptions{})
+	env := clientEnv(s.URL, testCreds)
+	aws := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		stdout, stderr, err := run(ctx, env, "", awsCLIv2, append([]string{"--endpoint-url", s.URL}, args...)...)
+		if err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
+		}
+		return string(stdout)
+	}
+	aws("s3api", "create-bucket", "--bucket", "cli-bucket")
+
+	dir := t.TempDir()
+	data := make([]byte, 3<<20)
+	rand.Read(data)
+	up := filepath.Join(dir, "up.bin")
+	if err := os.WriteFile(up, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	aws("s3", "cp", up, "s3://cli-bucket/dir/data.bin")
+	aws("s3", "cp", up, "s3://cli-bucket/top.bin")
+	down := filepath.Join(dir, "down.bin")
+	aws("s3", "cp", "s3://cli-bucket/dir/data.bin", down)
+	got, err := os.ReadFile(down)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatalf("downloaded %d bytes that differ from the %d uploaded", len(got), len(data))
+	}
+
+	ls := aws("s3", "ls", "s3://cli-bucket/")
+	if !strings.Contains(ls, "PRE dir/") || !strings.Contains(ls, "top.bin") || strings.Contains(ls, "data.bin") {
+		t.Errorf("aws s3 ls s3://cli-bucket/:\n%s", ls)
+	}
+	ls = aws("s3", "ls", "--recursive", "s3://cli-bucket/")
+	if !strings.Contains(ls, "dir/data.bin") || !strings.Contains(ls, "3145728") {
+		t.Errorf("aws s3 ls --recursive:\n%s", ls)
+	}
+	if ls := aws("s3", "ls"); !strings.Contains(ls, "cli-bucket") {
+		t.Errorf("aws s3 ls:\n%s", ls)
+	}
+	aws("s3", "rm", "s3://cli-bucket/top.bin")
+	aws("s3", "rm", "s3://cli-bucket/dir/data.bin")
+	aws("s3api", "delete-bucket", "--bucket", "cli-bucket")
+}
+
+// TestS3Objects: create, put, get, list and the errors of a bad name and a
+// missing bucket or key, by operation through each client.
+func TestS3Objects(t *testing.T) {
+	s := startServer(t, ServerOptions{})
+	forEachS3Client(t, func(t *testing.T, c *Client) {
+		bucket := "e2e-" + strings.ReplaceAll(c.Name, "_", "-")
+		// The CLIs name S3's operations under "aws s3api".
+		svc := "s3"
+		if strings.HasPrefix(c.Name, "aws-cli") {
+			svc = "s3api"
+		}
+		c.Call(t, s, svc, "CreateBucket", map[string]any{"Bucket": bucket}).OK(t)
+		c.Call(t, s, svc, "CreateBucket", map[string]any{"Bucket": "ab"}).Fails(t, "InvalidBucketName")
+		e := c.Call(t, s, svc, "GetBucketLocation", map[string]any{"Bucket": bucket + "-missing"}).Fails(t, "NoSuchBucket")
+		if c.HTTPStatus && e.Status != 404 {
+			t.Errorf("NoSuchBucket status = %d, want 404", e.Status)
+		}
+		if c.Name == "boto3" {
+			// The CLIs take a PutObject body from a file, and print a
+			// GetObject body to one: those run in TestS3CLIv2Copy.
+			for _, k := range []string{"a/1", "a/2", "b"} {
+				c.Call(t, s, svc, "PutObject", map[string]any{"Bucket": bucket, "Key": k, "Body": "body of " + k}).OK(t)
+			}
+			out := c.Call(t, s, svc, "GetObject", map[string]any{"Bucket": bucket, "Key": "a/2"}).OK(t)
+			if got := str(out, "Body"); got != "body of a/2" {
+				t.Errorf("GetObject Body = %q", got)
+			}
+			c.Call(t, s, svc, "GetObject", map[string]any{"Bucket": bucket, "Key": "nope"}).Fails(t, "NoSuchKey")
+			out = c.Call(t, s, svc, "ListObjectsV2", map[string]any{"Bucket": bucket, "Delimiter": "/"}).OK(t)
+			var keys, prefixes []string
+			for _, o := range list(out, "Contents") {
+				keys = append(keys, str(o, "Key"))
+			}
+			for _, p := range list(out, "CommonPrefixes") {
+				prefixes = append(prefixes, str(p, "Prefix"))
+			}
+			if !slices.Equal(keys, []string{"b"}) || !slices.Equal(prefixes, []string{"a/"}) {
+				t.Errorf("ListObjectsV2 = %v %v, want [b] [a/]", keys, prefixes)
+			}
+		}
+		out := c.Call(t, s, svc, "ListBuckets", nil).OK(t)
+		found := false
+		for _, b := range list(out, "Buckets") {
+			found = found || str(b, "Name") == bucket
+		}
+		if !found {
+			t.Errorf("ListBuckets does not list %s: %v", bucket, out)
+		}
+	})
+}
+
+// list returns the list of objects at key in m.
+func list(m map[string]any, key string) []map[string]any {
+	var out []map[string]any
+	l, _ := m[key].([]any)
+	for _, v := range l {
+		if mm, ok := v.(map[string]any); ok {
+			out = append(out, mm)
+		}
+	}
+	return out
+}
