@@ -60,3 +60,7 @@ func errIllegalLocation() *api.Error {
 func s3err(code string, status int, msg string) *api.Error {
 	return &api.Error{Code: code, Status: status, Sender: true, Message: msg}
 }
+
+func errIncompleteBody() *api.Error {
+	return s3err("IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header")
+}

@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/fnv"
 	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +37,10 @@ type object struct {
 	Metadata     map[string]string `json:"meta,omitempty"`
 	Content      contentHeaders    `json:"content"`
 	StorageClass string            `json:"storageClass,omitempty"`
+	// ChecksumAlgorithm and Checksum are the additional checksum the PUT
+	// carried (checksum.go), base64 as on the wire; empty if none.
+	ChecksumAlgorithm string `json:"ckAlg,omitempty"`
+	Checksum          string `json:"ck,omitempty"`
 }
 
 // contentHeaders are the representation headers S3 stores and returns.
@@ -154,17 +160,49 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 		}
 		want = d
 	}
+	var hdr http.Header
+	if r := call(ctx).Request; r != nil {
+		hdr = r.Header
+	}
 	var body io.Reader = strings.NewReader("")
 	if in.Body != nil {
 		body = in.Body
 	}
+	var chunked *chunkedReader
+	if isChunked(hdr) {
+		chunked = newChunkedReader(body)
+		body = chunked
+	}
+	ck, hasCk := requestedChecksum(hdr)
+	var ckh hash.Hash
+	if hasCk {
+		ckh = newChecksum(ck.alg)
+		body = io.TeeReader(body, ckh)
+	}
 	w, err := s.blobs.write(body)
-	if err != nil {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, errIncompleteBody()
+	case errors.Is(err, errBadChunk):
+		return nil, errInvalidArgument("The aws-chunked body is malformed")
+	case err != nil:
 		return nil, fmt.Errorf("storing object %q: %w", key, err)
 	}
 	if want != nil && string(want) != string(w.md5) {
 		s.blobs.remove(w.id)
 		return nil, errBadDigest()
+	}
+	var sum string
+	if hasCk {
+		sum = encodeSum(ckh)
+		expect := ck.want
+		if ck.trailer && chunked != nil {
+			expect = chunked.trailer.Get("X-Amz-Checksum-" + ck.alg)
+		}
+		if expect != "" && expect != sum {
+			s.blobs.remove(w.id)
+			return nil, errChecksumMismatch(ck.alg)
+		}
 	}
 	o := &object{
 		Bucket: bucket, Key: key, Blob: w.id, Size: w.size,
@@ -178,6 +216,10 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 		},
 		StorageClass: str(in.StorageClass),
 	}
+	o.Content.Encoding = withoutAWSChunked(o.Content.Encoding)
+	if hasCk {
+		o.ChecksumAlgorithm, o.Checksum = ck.alg, sum
+	}
 	if o.Content.Type == "" {
 		o.Content.Type = "binary/octet-stream"
 	}
@@ -185,7 +227,9 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 		s.blobs.remove(w.id)
 		return nil, err
 	}
-	return &s3api.PutObjectOutput{ETag: ptr(o.ETag)}, nil
+	out := &s3api.PutObjectOutput{ETag: ptr(o.ETag)}
+	setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+	return out, nil
 }
 
 // GetObject answers the body, or the byte range asked for (206).
@@ -207,6 +251,9 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
 	out.Body = f
+	if str(in.ChecksumMode) == "ENABLED" && in.Range == nil {
+		setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+	}
 	if r := str(in.Range); r != "" {
 		start, end, ok, err := parseRange(r, o.Size)
 		if err != nil {
@@ -245,6 +292,9 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 		Metadata: o.Metadata, ContentLength: ptr(o.Size),
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
+	if str(in.ChecksumMode) == "ENABLED" {
+		setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+	}
 	return out, nil
 }
 
