@@ -2,16 +2,12 @@ package s3
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"hash/fnv"
 	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -78,6 +74,12 @@ func (s *Service) keyLock(bucket, key string) *sync.Mutex {
 // the key) durably, then in memory, and removes the body it replaced. The
 // caller holds no lock. It reports whether an object was replaced.
 func (s *Service) commit(ctx context.Context, bucket, key string, o *object) (bool, error) {
+	return s.commitWith(ctx, bucket, key, o, nil)
+}
+
+// commitWith is commit with more writes in the same batch (a completed
+// multipart upload's records deleted with the object's creation).
+func (s *Service) commitWith(ctx context.Context, bucket, key string, o *object, extra []store.Op) (bool, error) {
 	s.lifecycle.RLock()
 	defer s.lifecycle.RUnlock()
 	kl := s.keyLock(bucket, key)
@@ -107,6 +109,7 @@ func (s *Service) commit(ctx context.Context, bucket, key string, o *object) (bo
 		}
 		batch.Put(objectRecordKey(bucket, key), v)
 	}
+	batch.Ops = append(batch.Ops, extra...)
 	if err := s.env.Store.Apply(ctx, &batch); err != nil {
 		return false, fmt.Errorf("writing object %q: %w", key, err)
 	}
@@ -152,57 +155,9 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if _, err := s.bucketInfo(bucket); err != nil {
 		return nil, err
 	}
-	var want []byte
-	if in.ContentMD5 != nil {
-		d, err := base64.StdEncoding.DecodeString(*in.ContentMD5)
-		if err != nil || len(d) != md5.Size {
-			return nil, errInvalidDigest()
-		}
-		want = d
-	}
-	var hdr http.Header
-	if r := call(ctx).Request; r != nil {
-		hdr = r.Header
-	}
-	var body io.Reader = strings.NewReader("")
-	if in.Body != nil {
-		body = in.Body
-	}
-	var chunked *chunkedReader
-	if isChunked(hdr) {
-		chunked = newChunkedReader(body)
-		body = chunked
-	}
-	ck, hasCk := requestedChecksum(hdr)
-	var ckh hash.Hash
-	if hasCk {
-		ckh = newChecksum(ck.alg)
-		body = io.TeeReader(body, ckh)
-	}
-	w, err := s.blobs.write(body)
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, errIncompleteBody()
-	case errors.Is(err, errBadChunk):
-		return nil, errInvalidArgument("The aws-chunked body is malformed")
-	case err != nil:
-		return nil, fmt.Errorf("storing object %q: %w", key, err)
-	}
-	if want != nil && string(want) != string(w.md5) {
-		s.blobs.remove(w.id)
-		return nil, errBadDigest()
-	}
-	var sum string
-	if hasCk {
-		sum = encodeSum(ckh)
-		expect := ck.want
-		if ck.trailer && chunked != nil {
-			expect = chunked.trailer.Get("X-Amz-Checksum-" + ck.alg)
-		}
-		if expect != "" && expect != sum {
-			s.blobs.remove(w.id)
-			return nil, errChecksumMismatch(ck.alg)
-		}
+	w, err := s.ingest(ctx, in.Body, in.ContentMD5)
+	if err != nil {
+		return nil, err
 	}
 	o := &object{
 		Bucket: bucket, Key: key, Blob: w.id, Size: w.size,
@@ -217,9 +172,7 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 		StorageClass: str(in.StorageClass),
 	}
 	o.Content.Encoding = withoutAWSChunked(o.Content.Encoding)
-	if hasCk {
-		o.ChecksumAlgorithm, o.Checksum = ck.alg, sum
-	}
+	o.ChecksumAlgorithm, o.Checksum = w.ckAlg, w.ck
 	if o.Content.Type == "" {
 		o.Content.Type = "binary/octet-stream"
 	}

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 //
 //	s3|b|bucket          bucketRecord
 //	s3|o|bucket|key      objectRecord (the body is the file blobs.path(Blob))
+//	s3|u|uploadID        uploadRecord (multipart upload in progress)
+//	s3|p|uploadID|00042  partRecord (part number, zero-padded)
 //
 // Bucket names cannot contain 0x00, and keys containing it are refused
 // (InvalidArgument), so keys never collide. Object records sort by key
@@ -20,6 +23,8 @@ import (
 const (
 	kindBucket = "b"
 	kindObject = "o"
+	kindUpload = "u"
+	kindPart   = "p"
 )
 
 func bucketRecordKey(name string) []byte { return store.Key("s3", kindBucket, name) }
@@ -60,6 +65,36 @@ func (s *Service) load(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("loading objects: %w", err)
+	}
+	up := store.KeyPrefix("s3", kindUpload)
+	err = s.env.Store.Scan(ctx, up, store.PrefixEnd(up), func(k, v []byte) error {
+		u := &upload{parts: map[int32]*partRecord{}}
+		if err := json.Unmarshal(v, &u.uploadRecord); err != nil {
+			return fmt.Errorf("decoding upload record %q: %w", k, err)
+		}
+		s.mu.uploads[u.ID] = u
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("loading uploads: %w", err)
+	}
+	pp := store.KeyPrefix("s3", kindPart)
+	err = s.env.Store.Scan(ctx, pp, store.PrefixEnd(pp), func(k, v []byte) error {
+		parts := bytes.Split(k[len(pp):], []byte{0})
+		u := s.mu.uploads[string(parts[0])]
+		if u == nil {
+			return nil
+		}
+		p := &partRecord{}
+		if err := json.Unmarshal(v, p); err != nil {
+			return fmt.Errorf("decoding part record %q: %w", k, err)
+		}
+		u.parts[p.Number] = p
+		live[p.Blob] = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("loading parts: %w", err)
 	}
 	return s.blobs.sweep(live)
 }

@@ -65,6 +65,8 @@ type Service struct {
 		sync.RWMutex
 		// buckets are the live buckets by name (global across accounts).
 		buckets map[string]*bucket
+		// uploads are the multipart uploads in progress by id (multipart.go).
+		uploads map[string]*upload
 	}
 }
 
@@ -95,6 +97,7 @@ func New(env service.Env) (service.Service, error) {
 	}
 	s := &Service{env: env, blobs: blobs}
 	s.mu.buckets = map[string]*bucket{}
+	s.mu.uploads = map[string]*upload{}
 	if err := s.load(context.Background()); err != nil {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
@@ -131,8 +134,15 @@ func (s *Service) Reset(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	old := s.mu.buckets
+	oldUploads := s.mu.uploads
 	s.mu.buckets = map[string]*bucket{}
+	s.mu.uploads = map[string]*upload{}
 	s.mu.Unlock()
+	for _, u := range oldUploads {
+		for _, p := range u.parts {
+			s.blobs.remove(p.Blob)
+		}
+	}
 	for _, bk := range old {
 		for _, o := range bk.objects {
 			s.blobs.remove(o.Blob)

@@ -1,0 +1,334 @@
+package s3
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	s3api "github.com/fogbank/fogbank/internal/api/s3"
+	"github.com/fogbank/fogbank/internal/store"
+)
+
+// Multipart uploads. An upload is a record (uploadRecord) and one record per
+// part (partRecord), each part's body a file like an object's. Complete
+// concatenates the chosen parts into a new body file (streamed, part by
+// part), then in one batch creates the object and deletes the upload's
+// records; the part files are removed after. The ETag is AWS's:
+// hex(md5(md5(part1) ‖ … ‖ md5(partN))) + "-N".
+//
+// Each upload has a writer lock (upload.wmu) held across the Apply of a part,
+// a Complete or an Abort, so a part is never added to an upload being
+// completed; memory (the upload map and parts) is under Service.mu.
+
+// minPartSize is the least size of every part but the last.
+const minPartSize = 5 << 20
+
+type upload struct {
+	uploadRecord
+	wmu   sync.Mutex
+	parts map[int32]*partRecord // guarded by Service.mu
+	gone  bool                  // completed or aborted; guarded by wmu
+}
+
+type uploadRecord struct {
+	ID        string    `json:"id"`
+	Bucket    string    `json:"bucket"`
+	Key       string    `json:"key"`
+	Initiated time.Time `json:"initiated"`
+	// Object holds the metadata the object will get (Blob, Size, ETag unset).
+	Object object `json:"object"`
+}
+
+type partRecord struct {
+	Number       int32     `json:"n"`
+	Blob         string    `json:"blob"`
+	Size         int64     `json:"size"`
+	MD5          string    `json:"md5"` // hex
+	LastModified time.Time `json:"lastModified"`
+}
+
+func uploadRecordKey(id string) []byte { return store.Key("s3", kindUpload, id) }
+func partRecordKey(id string, n int32) []byte {
+	return store.Key("s3", kindPart, id, fmt.Sprintf("%05d", n))
+}
+
+func errNoSuchUpload() error {
+	return s3api.NewNoSuchUpload("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")
+}
+
+// CreateMultipartUpload starts an upload with the object's metadata.
+func (s *Service) CreateMultipartUpload(ctx context.Context, in *s3api.CreateMultipartUploadRequest) (*s3api.CreateMultipartUploadOutput, error) {
+	bucket, key := str(in.Bucket), str(in.Key)
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	if _, err := s.bucketInfo(bucket); err != nil {
+		return nil, err
+	}
+	u := &upload{uploadRecord: uploadRecord{ID: newID(), Bucket: bucket, Key: key, Initiated: s.now(),
+		Object: object{Bucket: bucket, Key: key, Metadata: in.Metadata, StorageClass: str(in.StorageClass),
+			Content: contentHeaders{Type: str(in.ContentType), Encoding: str(in.ContentEncoding),
+				Disposition: str(in.ContentDisposition), Language: str(in.ContentLanguage),
+				CacheControl: str(in.CacheControl), Expires: in.Expires}}},
+		parts: map[int32]*partRecord{}}
+	if u.Object.Content.Type == "" {
+		u.Object.Content.Type = "binary/octet-stream"
+	}
+	v, err := json.Marshal(&u.uploadRecord)
+	if err != nil {
+		return nil, fmt.Errorf("encoding upload: %w", err)
+	}
+	var b store.Batch
+	b.Put(uploadRecordKey(u.ID), v)
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
+		return nil, fmt.Errorf("creating upload: %w", err)
+	}
+	s.mu.Lock()
+	s.mu.uploads[u.ID] = u
+	s.mu.Unlock()
+	return &s3api.CreateMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, UploadId: ptr(u.ID)}, nil
+}
+
+// findUpload returns the upload for bucket/key/id, or NoSuchUpload.
+func (s *Service) findUpload(bucket, key, id string) (*upload, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.mu.buckets[bucket] == nil {
+		return nil, errNoSuchBucket()
+	}
+	u := s.mu.uploads[id]
+	if u == nil || u.Bucket != bucket || u.Key != key {
+		return nil, errNoSuchUpload()
+	}
+	return u, nil
+}
+
+// UploadPart stores one part (1–10000); a part number uploaded again
+// replaces the earlier part.
+func (s *Service) UploadPart(ctx context.Context, in *s3api.UploadPartRequest) (*s3api.UploadPartOutput, error) {
+	if in.Body != nil {
+		defer in.Body.Close()
+	}
+	n := int32(0)
+	if in.PartNumber != nil {
+		n = *in.PartNumber
+	}
+	if n < 1 || n > 10000 {
+		return nil, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive")
+	}
+	u, err := s.findUpload(str(in.Bucket), str(in.Key), str(in.UploadId))
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.ingest(ctx, in.Body, in.ContentMD5)
+	if err != nil {
+		return nil, err
+	}
+	p := &partRecord{Number: n, Blob: w.id, Size: w.size, MD5: hex.EncodeToString(w.md5), LastModified: s.now()}
+	v, err := json.Marshal(p)
+	if err != nil {
+		s.blobs.remove(w.id)
+		return nil, fmt.Errorf("encoding part: %w", err)
+	}
+	u.wmu.Lock()
+	defer u.wmu.Unlock()
+	if u.gone {
+		s.blobs.remove(w.id)
+		return nil, errNoSuchUpload()
+	}
+	var b store.Batch
+	b.Put(partRecordKey(u.ID, n), v)
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
+		s.blobs.remove(w.id)
+		return nil, fmt.Errorf("storing part %d: %w", n, err)
+	}
+	s.mu.Lock()
+	old := u.parts[n]
+	u.parts[n] = p
+	s.mu.Unlock()
+	if old != nil {
+		s.blobs.remove(old.Blob)
+	}
+	out := &s3api.UploadPartOutput{ETag: ptr(`"` + p.MD5 + `"`)}
+	setChecksum(w.ckAlg, w.ck, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+	return out, nil
+}
+
+// CompleteMultipartUpload makes the listed parts, in ascending order, the
+// object. Errors are AWS's: InvalidPartOrder, InvalidPart (missing or ETag
+// mismatch), EntityTooSmall (a part but the last under 5 MiB).
+func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.CompleteMultipartUploadRequest) (*s3api.CompleteMultipartUploadOutput, error) {
+	bucket, key := str(in.Bucket), str(in.Key)
+	u, err := s.findUpload(bucket, key, str(in.UploadId))
+	if err != nil {
+		return nil, err
+	}
+	if in.MultipartUpload == nil || len(in.MultipartUpload.Parts) == 0 {
+		return nil, s3err("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema")
+	}
+	u.wmu.Lock()
+	defer u.wmu.Unlock()
+	if u.gone {
+		return nil, errNoSuchUpload()
+	}
+	s.mu.RLock()
+	parts := make([]*partRecord, 0, len(in.MultipartUpload.Parts))
+	var perr error
+	last := int32(0)
+	for _, cp := range in.MultipartUpload.Parts {
+		n := int32(0)
+		if cp.PartNumber != nil {
+			n = *cp.PartNumber
+		}
+		if n <= last {
+			perr = s3err("InvalidPartOrder", 400, "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
+			break
+		}
+		last = n
+		p := u.parts[n]
+		if p == nil || (cp.ETag != nil && !etagIn(`"`+p.MD5+`"`, *cp.ETag)) {
+			perr = s3err("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.")
+			break
+		}
+		parts = append(parts, p)
+	}
+	s.mu.RUnlock()
+	if perr != nil {
+		return nil, perr
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p.Size < minPartSize {
+			return nil, s3err("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed size")
+		}
+	}
+
+	var files []*os.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	readers := make([]io.Reader, 0, len(parts))
+	sums := md5.New()
+	for _, p := range parts {
+		f, err := s.blobs.open(p.Blob)
+		if err != nil {
+			return nil, fmt.Errorf("opening part %d: %w", p.Number, err)
+		}
+		files = append(files, f)
+		readers = append(readers, f)
+		d, _ := hex.DecodeString(p.MD5)
+		sums.Write(d)
+	}
+	w, err := s.blobs.write(io.MultiReader(readers...))
+	if err != nil {
+		return nil, fmt.Errorf("joining parts: %w", err)
+	}
+	o := u.Object
+	o.Blob, o.Size, o.LastModified = w.id, w.size, s.now()
+	o.ETag = `"` + hex.EncodeToString(sums.Sum(nil)) + "-" + strconv.Itoa(len(parts)) + `"`
+	extra := []store.Op{{Key: uploadRecordKey(u.ID), Delete: true}}
+	s.mu.RLock()
+	all := make([]*partRecord, 0, len(u.parts))
+	for _, p := range u.parts {
+		all = append(all, p)
+	}
+	s.mu.RUnlock()
+	for _, p := range all {
+		extra = append(extra, store.Op{Key: partRecordKey(u.ID, p.Number), Delete: true})
+	}
+	if _, err := s.commitWith(ctx, bucket, key, &o, extra); err != nil {
+		s.blobs.remove(w.id)
+		return nil, err
+	}
+	s.dropUploadLocked(u, all)
+	return &s3api.CompleteMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, ETag: ptr(o.ETag),
+		Location: ptr("/" + bucket + "/" + key)}, nil
+}
+
+// dropUploadLocked forgets a completed or aborted upload and removes its
+// part files. u.wmu must be held.
+func (s *Service) dropUploadLocked(u *upload, parts []*partRecord) {
+	u.gone = true
+	s.mu.Lock()
+	delete(s.mu.uploads, u.ID)
+	s.mu.Unlock()
+	for _, p := range parts {
+		s.blobs.remove(p.Blob)
+	}
+}
+
+// AbortMultipartUpload deletes an upload and its parts.
+func (s *Service) AbortMultipartUpload(ctx context.Context, in *s3api.AbortMultipartUploadRequest) (*s3api.AbortMultipartUploadOutput, error) {
+	u, err := s.findUpload(str(in.Bucket), str(in.Key), str(in.UploadId))
+	if err != nil {
+		return nil, err
+	}
+	u.wmu.Lock()
+	defer u.wmu.Unlock()
+	if u.gone {
+		return nil, errNoSuchUpload()
+	}
+	s.mu.RLock()
+	all := make([]*partRecord, 0, len(u.parts))
+	for _, p := range u.parts {
+		all = append(all, p)
+	}
+	s.mu.RUnlock()
+	var b store.Batch
+	b.Delete(uploadRecordKey(u.ID))
+	for _, p := range all {
+		b.Delete(partRecordKey(u.ID, p.Number))
+	}
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
+		return nil, fmt.Errorf("aborting upload: %w", err)
+	}
+	s.dropUploadLocked(u, all)
+	return &s3api.AbortMultipartUploadOutput{}, nil
+}
+
+// ListParts lists an upload's parts by number, paged by PartNumberMarker.
+func (s *Service) ListParts(ctx context.Context, in *s3api.ListPartsRequest) (*s3api.ListPartsOutput, error) {
+	u, err := s.findUpload(str(in.Bucket), str(in.Key), str(in.UploadId))
+	if err != nil {
+		return nil, err
+	}
+	maxParts := int32(1000)
+	if in.MaxParts != nil && *in.MaxParts >= 0 && *in.MaxParts < maxParts {
+		maxParts = *in.MaxParts
+	}
+	marker := int32(0)
+	if in.PartNumberMarker != nil {
+		marker = *in.PartNumberMarker
+	}
+	s.mu.RLock()
+	var ps []*partRecord
+	for n, p := range u.parts {
+		if n > marker {
+			ps = append(ps, p)
+		}
+	}
+	s.mu.RUnlock()
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Number < ps[j].Number })
+	out := &s3api.ListPartsOutput{Bucket: in.Bucket, Key: in.Key, UploadId: in.UploadId,
+		PartNumberMarker: ptr(marker), MaxParts: ptr(maxParts), IsTruncated: ptr(false),
+		StorageClass: ptr(storageClass(&u.Object))}
+	if int32(len(ps)) > maxParts {
+		ps = ps[:maxParts]
+		out.IsTruncated = ptr(true)
+		out.NextPartNumberMarker = ptr(ps[len(ps)-1].Number)
+	}
+	for _, p := range ps {
+		out.Parts = append(out.Parts, &s3api.Part{PartNumber: ptr(p.Number), LastModified: ptr(p.LastModified),
+			ETag: ptr(`"` + p.MD5 + `"`), Size: ptr(p.Size)})
+	}
+	return out, nil
+}
