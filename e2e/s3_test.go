@@ -31,7 +31,7 @@ func forEachS3Client(t *testing.T, fn func(t *testing.T, c *Client)) {
 	}
 }
 
-// TestS3CLIv2Copy creates a bucket with s3api, copies a 3 MiB local file up
+// TestS3CLIv2Copy creates a bucket with s3api, copies a 17 MiB local file (multipart) up
 // and down with aws s3 cp, compares the bytes, and lists with aws s3 ls.
 func TestS3CLIv2Copy(t *testing.T) {
 	require(t, "aws-cli-v2", checkCLIv2(""))
@@ -50,7 +50,7 @@ func TestS3CLIv2Copy(t *testing.T) {
 	aws("s3api", "create-bucket", "--bucket", "cli-bucket")
 
 	dir := t.TempDir()
-	data := make([]byte, 3<<20)
+	data := make([]byte, 17<<20) // over the CLI's 8 MiB multipart threshold
 	rand.Read(data)
 	up := filepath.Join(dir, "up.bin")
 	if err := os.WriteFile(up, data, 0o644); err != nil {
@@ -73,7 +73,7 @@ func TestS3CLIv2Copy(t *testing.T) {
 		t.Errorf("aws s3 ls s3://cli-bucket/:\n%s", ls)
 	}
 	ls = aws("s3", "ls", "--recursive", "s3://cli-bucket/")
-	if !strings.Contains(ls, "dir/data.bin") || !strings.Contains(ls, "3145728") {
+	if !strings.Contains(ls, "dir/data.bin") || !strings.Contains(ls, "17825792") {
 		t.Errorf("aws s3 ls --recursive:\n%s", ls)
 	}
 	if ls := aws("s3", "ls"); !strings.Contains(ls, "cli-bucket") {
