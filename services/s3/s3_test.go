@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -415,6 +416,15 @@ func TestRestart(t *testing.T) {
 	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("keep"), Key: aws.String("k2")}); err != nil {
 		t.Fatal(err)
 	}
+	mpu, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("keep"), Key: aws.String("mp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("keep"), Key: aws.String("mp"), UploadId: mpu.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part one")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := srv.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -431,4 +441,37 @@ func TestRestart(t *testing.T) {
 	}
 	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("keep"), Key: aws.String("k2")})
 	wantErr(t, err, "NoSuchKey", 404)
+	// The upload in progress survives and completes.
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("keep"), Key: aws.String("mp"),
+		UploadId: mpu.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("keep"), Key: aws.String("mp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(get.Body)
+	get.Body.Close()
+	if string(b) != "part one" {
+		t.Errorf("completed after restart = %q", b)
+	}
+}
+
+// TestInterruptedUpload: a PUT whose body ends before its Content-Length
+// leaves no object and no file.
+func TestInterruptedUpload(t *testing.T) {
+	srv := fogbanktest.Start(t)
+	c := client(srv, "us-east-1")
+	mustCreate(t, c, "cut")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "PUT /cut/half HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly this much")
+	time.Sleep(100 * time.Millisecond)
+	conn.Close()
+	time.Sleep(100 * time.Millisecond)
+	_, err = c.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("cut"), Key: aws.String("half")})
+	wantErr(t, err, "NotFound", 404)
 }
