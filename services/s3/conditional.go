@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -103,4 +104,34 @@ func parseCopySource(src string) (bucket, key string, err error) {
 		return "", "", errInvalidArgument("Invalid copy source object key")
 	}
 	return bucket, key, nil
+}
+
+// writeCondition is a conditional write's check (PutObject and
+// CompleteMultipartUpload; the model this API was generated from has no
+// members for them, so the headers are read from the request): If-None-Match
+// "*" fails with 412 when the key exists; If-Match fails with 412 when the
+// current ETag differs and with NoSuchKey when there is no object.
+func writeCondition(ctx context.Context) func(old *object) error {
+	r := call(ctx).Request
+	if r == nil {
+		return nil
+	}
+	ifNone, ifMatch := r.Header.Get("If-None-Match"), r.Header.Get("If-Match")
+	if ifNone == "" && ifMatch == "" {
+		return nil
+	}
+	return func(old *object) error {
+		if ifNone != "" && old != nil && etagIn(old.ETag, ifNone) {
+			return errPreconditionFailed()
+		}
+		if ifMatch != "" {
+			if old == nil {
+				return errNoSuchKey()
+			}
+			if !etagIn(old.ETag, ifMatch) {
+				return errPreconditionFailed()
+			}
+		}
+		return nil
+	}
 }

@@ -245,7 +245,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	for _, p := range all {
 		extra = append(extra, store.Op{Key: partRecordKey(u.ID, p.Number), Delete: true})
 	}
-	if _, err := s.commitWith(ctx, bucket, key, &o, extra); err != nil {
+	if _, err := s.commitWith(ctx, bucket, key, &o, extra, writeCondition(ctx)); err != nil {
 		s.blobs.remove(w.id)
 		return nil, err
 	}

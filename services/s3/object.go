@@ -74,12 +74,15 @@ func (s *Service) keyLock(bucket, key string) *sync.Mutex {
 // the key) durably, then in memory, and removes the body it replaced. The
 // caller holds no lock. It reports whether an object was replaced.
 func (s *Service) commit(ctx context.Context, bucket, key string, o *object) (bool, error) {
-	return s.commitWith(ctx, bucket, key, o, nil)
+	return s.commitWith(ctx, bucket, key, o, nil, nil)
 }
 
 // commitWith is commit with more writes in the same batch (a completed
 // multipart upload's records deleted with the object's creation).
-func (s *Service) commitWith(ctx context.Context, bucket, key string, o *object, extra []store.Op) (bool, error) {
+// cond, when set, is checked against the object being replaced (nil if
+// none) under the key's write lock, so a conditional write decides on the
+// object it really replaces.
+func (s *Service) commitWith(ctx context.Context, bucket, key string, o *object, extra []store.Op, cond func(old *object) error) (bool, error) {
 	s.lifecycle.RLock()
 	defer s.lifecycle.RUnlock()
 	kl := s.keyLock(bucket, key)
@@ -95,6 +98,11 @@ func (s *Service) commitWith(ctx context.Context, bucket, key string, o *object,
 	s.mu.RUnlock()
 	if b == nil {
 		return false, errNoSuchBucket()
+	}
+	if cond != nil {
+		if err := cond(old); err != nil {
+			return false, err
+		}
 	}
 	if o == nil && old == nil {
 		return false, nil
@@ -176,7 +184,7 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if o.Content.Type == "" {
 		o.Content.Type = "binary/octet-stream"
 	}
-	if _, err := s.commit(ctx, bucket, key, o); err != nil {
+	if _, err := s.commitWith(ctx, bucket, key, o, nil, writeCondition(ctx)); err != nil {
 		s.blobs.remove(w.id)
 		return nil, err
 	}
