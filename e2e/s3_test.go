@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -145,4 +147,50 @@ func list(m map[string]any, key string) []map[string]any {
 		}
 	}
 	return out
+}
+
+// boto3Transfer uploads a file with upload_file (multipart above boto3's
+// 8 MiB threshold), downloads it with download_file, and prints a
+// presigned GET URL for the object.
+const boto3Transfer = `
+import sys, boto3
+s3 = boto3.client("s3")
+s3.create_bucket(Bucket="boto-bucket")
+s3.upload_file(sys.argv[1], "boto-bucket", "file.bin")
+s3.download_file("boto-bucket", "file.bin", sys.argv[2])
+print(s3.generate_presigned_url("get_object", Params={"Bucket": "boto-bucket", "Key": "file.bin"}, ExpiresIn=300))
+`
+
+// TestS3Boto3Transfer: boto3's managed transfer up and down, and the
+// presigned URL it makes fetched with plain HTTP.
+func TestS3Boto3Transfer(t *testing.T) {
+	require(t, "boto3", checkBoto3(""))
+	s := startServer(t, ServerOptions{})
+	dir := t.TempDir()
+	data := make([]byte, 10<<20)
+	rand.Read(data)
+	up, down := filepath.Join(dir, "up.bin"), filepath.Join(dir, "down.bin")
+	if err := os.WriteFile(up, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	stdout, stderr, err := run(ctx, clientEnv(s.URL, testCreds), "", "python3", "-c", boto3Transfer, up, down)
+	if err != nil {
+		t.Fatalf("boto3 transfer: %v\n%s", err, stderr)
+	}
+	got, err := os.ReadFile(down)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("download_file gave %d bytes (%v) that differ from the %d uploaded", len(got), err, len(data))
+	}
+	url := strings.TrimSpace(string(stdout))
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Equal(body, data) {
+		t.Errorf("presigned GET %s: %d, %d bytes", url, resp.StatusCode, len(body))
+	}
 }
