@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -117,12 +118,9 @@ func (s *Service) UploadPart(ctx context.Context, in *s3api.UploadPartRequest) (
 	if in.Body != nil {
 		defer in.Body.Close()
 	}
-	n := int32(0)
-	if in.PartNumber != nil {
-		n = *in.PartNumber
-	}
-	if n < 1 || n > 10000 {
-		return nil, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive")
+	n, err := partNumber(in.PartNumber)
+	if err != nil {
+		return nil, err
 	}
 	u, err := s.findUpload(str(in.Bucket), str(in.Key), str(in.UploadId))
 	if err != nil {
@@ -132,6 +130,18 @@ func (s *Service) UploadPart(ctx context.Context, in *s3api.UploadPartRequest) (
 	if err != nil {
 		return nil, err
 	}
+	p, err := s.storePart(ctx, u, n, w.written)
+	if err != nil {
+		return nil, err
+	}
+	out := &s3api.UploadPartOutput{ETag: ptr(`"` + p.MD5 + `"`)}
+	setChecksum(w.ckAlg, w.ck, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+	return out, nil
+}
+
+// storePart makes the body file w part n of u, replacing an earlier part
+// n. On error w is removed.
+func (s *Service) storePart(ctx context.Context, u *upload, n int32, w written) (*partRecord, error) {
 	p := &partRecord{Number: n, Blob: w.id, Size: w.size, MD5: hex.EncodeToString(w.md5), LastModified: s.now()}
 	v, err := json.Marshal(p)
 	if err != nil {
@@ -157,8 +167,133 @@ func (s *Service) UploadPart(ctx context.Context, in *s3api.UploadPartRequest) (
 	if old != nil {
 		s.blobs.remove(old.Blob)
 	}
-	out := &s3api.UploadPartOutput{ETag: ptr(`"` + p.MD5 + `"`)}
-	setChecksum(w.ckAlg, w.ck, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+	return p, nil
+}
+
+func partNumber(p *int32) (int32, error) {
+	if p == nil || *p < 1 || *p > 10000 {
+		return 0, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive")
+	}
+	return *p, nil
+}
+
+// UploadPartCopy makes (a byte range of) an existing object a part.
+func (s *Service) UploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyRequest) (*s3api.UploadPartCopyOutput, error) {
+	n, err := partNumber(in.PartNumber)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.findUpload(str(in.Bucket), str(in.Key), str(in.UploadId))
+	if err != nil {
+		return nil, err
+	}
+	srcBucket, srcKey, err := parseCopySource(str(in.CopySource))
+	if err != nil {
+		return nil, err
+	}
+	src, err := s.lookup(srcBucket, srcKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := preconditions(src, in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince); err != nil {
+		return nil, errPreconditionFailed()
+	}
+	f, err := s.blobs.open(src.Blob)
+	if err != nil {
+		return nil, fmt.Errorf("opening source body: %w", err)
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if rng := str(in.CopySourceRange); rng != "" {
+		start, end, ok := parseCopyRange(rng)
+		if !ok || end >= src.Size {
+			return nil, errInvalidArgument(fmt.Sprintf("Range specified is not valid for source object of size: %d", src.Size))
+		}
+		if _, err := f.Seek(start, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("seeking source body: %w", err)
+		}
+		r = io.LimitReader(f, end-start+1)
+	}
+	w, err := s.blobs.write(r)
+	if err != nil {
+		return nil, fmt.Errorf("copying part: %w", err)
+	}
+	p, err := s.storePart(ctx, u, n, w)
+	if err != nil {
+		return nil, err
+	}
+	return &s3api.UploadPartCopyOutput{CopyPartResult: &s3api.CopyPartResult{ETag: ptr(`"` + p.MD5 + `"`), LastModified: ptr(p.LastModified)}}, nil
+}
+
+// ListMultipartUploads lists uploads in progress by key, then initiation
+// (paged by key and upload id markers); a delimiter rolls keys up into
+// CommonPrefixes.
+func (s *Service) ListMultipartUploads(ctx context.Context, in *s3api.ListMultipartUploadsRequest) (*s3api.ListMultipartUploadsOutput, error) {
+	bucket := str(in.Bucket)
+	maxUploads, err := maxKeysOf(in.MaxUploads)
+	if err != nil {
+		return nil, err
+	}
+	prefix, delim := str(in.Prefix), str(in.Delimiter)
+	keyMarker, idMarker := str(in.KeyMarker), str(in.UploadIdMarker)
+	s.mu.RLock()
+	if s.mu.buckets[bucket] == nil {
+		s.mu.RUnlock()
+		return nil, errNoSuchBucket()
+	}
+	var us []uploadRecord
+	for _, u := range s.mu.uploads {
+		if u.Bucket == bucket && strings.HasPrefix(u.Key, prefix) {
+			us = append(us, u.uploadRecord)
+		}
+	}
+	s.mu.RUnlock()
+	sort.Slice(us, func(i, j int) bool {
+		if us[i].Key != us[j].Key {
+			return us[i].Key < us[j].Key
+		}
+		return us[i].Initiated.Before(us[j].Initiated) || us[i].Initiated.Equal(us[j].Initiated) && us[i].ID < us[j].ID
+	})
+	out := &s3api.ListMultipartUploadsOutput{Bucket: in.Bucket, KeyMarker: ptr(keyMarker), UploadIdMarker: ptr(idMarker),
+		Prefix: in.Prefix, Delimiter: in.Delimiter, MaxUploads: ptr(int32(maxUploads)), IsTruncated: ptr(false), EncodingType: in.EncodingType}
+	passed := keyMarker == ""
+	n, lastPrefix := 0, ""
+	own := owner(call(ctx).Account)
+	for _, u := range us {
+		if !passed {
+			if u.Key < keyMarker || (u.Key == keyMarker && (idMarker == "" || u.ID <= idMarker)) {
+				if u.Key == keyMarker && u.ID == idMarker {
+					passed = true
+				}
+				continue
+			}
+			passed = true
+		}
+		if delim != "" {
+			if i := strings.Index(u.Key[len(prefix):], delim); i >= 0 {
+				cp := u.Key[:len(prefix)+i+len(delim)]
+				if cp == lastPrefix {
+					continue
+				}
+				if n == maxUploads {
+					out.IsTruncated = ptr(true)
+					break
+				}
+				out.CommonPrefixes = append(out.CommonPrefixes, &s3api.CommonPrefix{Prefix: ptr(cp)})
+				lastPrefix = cp
+				n++
+				continue
+			}
+		}
+		if n == maxUploads {
+			out.IsTruncated = ptr(true)
+			break
+		}
+		out.Uploads = append(out.Uploads, &s3api.MultipartUpload{UploadId: ptr(u.ID), Key: ptr(u.Key), Initiated: ptr(u.Initiated),
+			StorageClass: ptr(storageClass(&u.Object)), Owner: own, Initiator: &s3api.Initiator{ID: own.ID, DisplayName: own.DisplayName}})
+		out.NextKeyMarker, out.NextUploadIdMarker = ptr(u.Key), ptr(u.ID)
+		n++
+	}
 	return out, nil
 }
 
@@ -331,4 +466,20 @@ func (s *Service) ListParts(ctx context.Context, in *s3api.ListPartsRequest) (*s
 			ETag: ptr(`"` + p.MD5 + `"`), Size: ptr(p.Size)})
 	}
 	return out, nil
+}
+
+// parseCopyRange reads x-amz-copy-source-range, which unlike Range must be
+// "bytes=first-last" with both ends given.
+func parseCopyRange(h string) (start, end int64, ok bool) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	a, b, found2 := strings.Cut(spec, "-")
+	if !found || !found2 {
+		return 0, 0, false
+	}
+	start, err1 := strconv.ParseInt(a, 10, 64)
+	end, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || start < 0 || end < start {
+		return 0, 0, false
+	}
+	return start, end, true
 }

@@ -80,3 +80,74 @@ func TestMultipartUpload(t *testing.T) {
 		PartNumber: aws.Int32(3), Body: bytes.NewReader(small)})
 	wantErr(t, err, "NoSuchUpload", 404)
 }
+
+func TestUploadPartCopyAndListUploads(t *testing.T) {
+	ctx := context.Background()
+	c := newClient(t)
+	mustCreate(t, c, "upc")
+	src := bytes.Repeat([]byte("0123456789"), 600<<10) // 6,144,000 bytes
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("upc"), Key: aws.String("src"), Body: bytes.NewReader(src)}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, k := range []string{"a/x", "a/y", "b", "dst"} {
+		out, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("upc"), Key: aws.String(k)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, *out.UploadId)
+	}
+	lu, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("upc"), Delimiter: aws.String("/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, u := range lu.Uploads {
+		keys = append(keys, *u.Key)
+	}
+	if strings.Join(keys, ",") != "b,dst" || len(lu.CommonPrefixes) != 1 || *lu.CommonPrefixes[0].Prefix != "a/" {
+		t.Errorf("ListMultipartUploads = %v %v", keys, lu.CommonPrefixes)
+	}
+	lu, err = c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("upc"), MaxUploads: aws.Int32(3)})
+	if err != nil || len(lu.Uploads) != 3 || !*lu.IsTruncated || *lu.NextKeyMarker != "b" {
+		t.Fatalf("ListMultipartUploads page = %+v, %v", lu, err)
+	}
+	lu, err = c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("upc"), KeyMarker: lu.NextKeyMarker, UploadIdMarker: lu.NextUploadIdMarker})
+	if err != nil || len(lu.Uploads) != 1 || *lu.Uploads[0].Key != "dst" {
+		t.Fatalf("ListMultipartUploads second page = %+v, %v", lu, err)
+	}
+
+	id := ids[3]
+	cp := func(n int32, rng string) (*s3.UploadPartCopyOutput, error) {
+		in := &s3.UploadPartCopyInput{Bucket: aws.String("upc"), Key: aws.String("dst"), UploadId: &id, PartNumber: &n, CopySource: aws.String("upc/src")}
+		if rng != "" {
+			in.CopySourceRange = &rng
+		}
+		return c.UploadPartCopy(ctx, in)
+	}
+	p1, err := cp(1, "bytes=0-5242879")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := cp(2, "bytes=5242880-6143999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cp(3, "bytes=0-6144000")
+	wantErr(t, err, "InvalidArgument", 400)
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("upc"), Key: aws.String("dst"), UploadId: &id,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
+			{PartNumber: aws.Int32(1), ETag: p1.CopyPartResult.ETag}, {PartNumber: aws.Int32(2), ETag: p2.CopyPartResult.ETag}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("upc"), Key: aws.String("dst")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(get.Body)
+	get.Body.Close()
+	if !bytes.Equal(got, src) {
+		t.Errorf("copied object: %d bytes, differs from the source's %d", len(got), len(src))
+	}
+}
