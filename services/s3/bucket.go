@@ -81,10 +81,10 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 	switch {
 	case lc == "" && region != "us-east-1":
 		return nil, errIllegalLocation()
+	case lc == "us-east-1" && region == "us-east-1":
+		// us-east-1 is named by no constraint; naming it is refused.
+		return nil, s3err("InvalidLocationConstraint", 400, "The specified location-constraint is not valid")
 	case lc != "" && lc != region:
-		if lc == "us-east-1" {
-			return nil, errInvalidArgument("Invalid LocationConstraint specified")
-		}
 		return nil, s3err("IllegalLocationConstraintException", 400,
 			fmt.Sprintf("The %s location constraint is incompatible for the region specific endpoint this request was sent to.", lc))
 	}

@@ -324,13 +324,13 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 			n = *cp.PartNumber
 		}
 		if n <= last {
-			perr = s3err("InvalidPartOrder", 400, "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
+			perr = s3err("InvalidPartOrder", 400, "The list of parts was not in ascending order. Parts must be ordered by part number.")
 			break
 		}
 		last = n
 		p := u.parts[n]
 		if p == nil || (cp.ETag != nil && !etagIn(`"`+p.MD5+`"`, *cp.ETag)) {
-			perr = s3err("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.")
+			perr = s3err("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")
 			break
 		}
 		parts = append(parts, p)

@@ -113,6 +113,15 @@ func TestBuckets(t *testing.T) {
 		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1}})
 	wantErr(t, err, "BucketAlreadyOwnedByYou", 409)
 
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("delta"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "us-east-1"}})
+	wantErr(t, err, "InvalidLocationConstraint", 400)
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("delta"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1}})
+	wantErr(t, err, "IllegalLocationConstraintException", 400)
+	_, err = eu.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("delta")})
+	wantErr(t, err, "IllegalLocationConstraintException", 400)
+
 	// Names are global: another account cannot take one.
 	other := s3.NewFromConfig(srv.AWSConfigFor("111111111111", "us-east-1"), func(o *s3.Options) { o.UsePathStyle = true })
 	_, err = other.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("alpha")})
