@@ -37,7 +37,14 @@ type Codec struct{}
 var _ api.Codec = Codec{}
 
 // Resolve finds the operation from the method and path (see rest.Resolve).
-func (Codec) Resolve(c *api.Call) error { return rest.Resolve(c) }
+// For S3, a virtual-host-style request is first rewritten to path style
+// (vhost.go).
+func (Codec) Resolve(c *api.Call) error {
+	if isS3(c.Service) && c.Request != nil {
+		toPathStyle(c.Request)
+	}
+	return rest.Resolve(c)
+}
 
 // Decode binds the request to in; body members and structure payloads are
 // read from the XML document, whose root element name is not checked.
