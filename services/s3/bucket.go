@@ -150,7 +150,8 @@ func (s *Service) ListBuckets(ctx context.Context, _ *s3api.ListBucketsInput) (*
 	return &s3api.ListBucketsOutput{Buckets: out, Owner: owner(c.Account)}, nil
 }
 
-// DeleteBucket deletes an empty bucket.
+// DeleteBucket deletes an empty bucket (objects count; multipart uploads in
+// progress do not, and are aborted with it).
 func (s *Service) DeleteBucket(ctx context.Context, in *s3api.DeleteBucketRequest) (*s3api.DeleteBucketOutput, error) {
 	name := str(in.Bucket)
 	s.lifecycle.Lock()
@@ -167,12 +168,36 @@ func (s *Service) DeleteBucket(ctx context.Context, in *s3api.DeleteBucketReques
 	}
 	var batch store.Batch
 	batch.Delete(bucketRecordKey(name))
+	// Multipart uploads in progress go with the bucket. Their writer locks
+	// are not taken (they are ordered before lifecycle): a part whose Apply
+	// races this one leaves a part record without an upload, which load
+	// ignores, and a body file that sweep deletes.
+	s.mu.RLock()
+	var ups []*upload
+	var parts []*partRecord
+	for _, u := range s.mu.uploads {
+		if u.Bucket == name {
+			ups = append(ups, u)
+			batch.Delete(uploadRecordKey(u.ID))
+			for _, p := range u.parts {
+				parts = append(parts, p)
+				batch.Delete(partRecordKey(u.ID, p.Number))
+			}
+		}
+	}
+	s.mu.RUnlock()
 	if err := s.env.Store.Apply(ctx, &batch); err != nil {
 		return nil, fmt.Errorf("deleting bucket %q: %w", name, err)
 	}
 	s.mu.Lock()
 	delete(s.mu.buckets, name)
+	for _, u := range ups {
+		delete(s.mu.uploads, u.ID)
+	}
 	s.mu.Unlock()
+	for _, p := range parts {
+		s.blobs.remove(p.Blob)
+	}
 	return &s3api.DeleteBucketOutput{}, nil
 }
 

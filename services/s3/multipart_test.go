@@ -151,3 +151,29 @@ func TestUploadPartCopyAndListUploads(t *testing.T) {
 		t.Errorf("copied object: %d bytes, differs from the source's %d", len(got), len(src))
 	}
 }
+
+// TestDeleteBucketAbortsUploads: uploads in progress do not keep a bucket
+// from being deleted, and do not come back with a bucket of the same name.
+func TestDeleteBucketAbortsUploads(t *testing.T) {
+	ctx := context.Background()
+	c := newClient(t)
+	mustCreate(t, c, "gone")
+	out, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("gone"), Key: aws.String("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("gone"), Key: aws.String("k"), UploadId: out.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("p")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("gone")}); err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, c, "gone")
+	lu, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("gone")})
+	if err != nil || len(lu.Uploads) != 0 {
+		t.Errorf("uploads after re-create = %+v, %v", lu, err)
+	}
+	_, err = c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("gone"), Key: aws.String("k"), UploadId: out.UploadId})
+	wantErr(t, err, "NoSuchUpload", 404)
+}
