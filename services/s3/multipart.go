@@ -118,6 +118,9 @@ func (s *Service) UploadPart(ctx context.Context, in *s3api.UploadPartRequest) (
 	if in.Body != nil {
 		defer in.Body.Close()
 	}
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	n, err := partNumber(in.PartNumber)
 	if err != nil {
 		return nil, err

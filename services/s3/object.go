@@ -157,6 +157,9 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if in.Body != nil {
 		defer in.Body.Close()
 	}
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
@@ -195,6 +198,9 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 
 // GetObject answers the body, or the byte range asked for (206).
 func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s3api.GetObjectOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	o, err := s.lookup(str(in.Bucket), str(in.Key))
 	if err != nil {
 		return nil, err
@@ -241,6 +247,9 @@ type readCloser struct {
 
 // HeadObject answers GetObject's headers; errors carry no body.
 func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (*s3api.HeadObjectOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	o, err := s.lookup(str(in.Bucket), str(in.Key))
 	if err != nil {
 		return nil, err

@@ -6,9 +6,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/fogbank/fogbank/fogbanktest"
 )
 
 // TestPresigned fetches and uploads through presigned URLs with plain HTTP.
@@ -42,5 +45,36 @@ func TestPresigned(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || string(b) != "via url" {
 		t.Errorf("presigned GET: %d %q", resp.StatusCode, b)
+	}
+}
+
+// TestPresignedExpiry: past X-Amz-Date + X-Amz-Expires on the server's
+// clock a presigned URL is AccessDenied "Request has expired" (403).
+func TestPresignedExpiry(t *testing.T) {
+	ctx := context.Background()
+	srv := fogbanktest.Start(t)
+	c := client(srv, "us-east-1")
+	mustCreate(t, c, "exp")
+	mustPut(t, c, "exp", "k", "v")
+	get, err := s3.NewPresignClient(c).PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("exp"), Key: aws.String("k")},
+		s3.WithPresignExpires(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetch := func() (int, string) {
+		resp, err := http.Get(get.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, string(b)
+	}
+	if st, _ := fetch(); st != 200 {
+		t.Fatalf("fresh URL: %d", st)
+	}
+	srv.Advance(t, 2*time.Minute)
+	if st, body := fetch(); st != 403 || !strings.Contains(body, "<Code>AccessDenied</Code><Message>Request has expired</Message>") {
+		t.Errorf("expired URL: %d %s", st, body)
 	}
 }
