@@ -19,7 +19,8 @@
 //
 // # Locks
 //
-// The order is lifecycle → keyLocks[i] → mu. mu guards the bucket map and
+// The order is upload.wmu → lifecycle → keyLocks[i] → mu (multipart.go
+// holds an upload's writer lock while it completes into an object). mu guards the bucket map and
 // every bucket's object map and is never held across I/O. lifecycle is held
 // exclusively by CreateBucket and DeleteBucket across their Apply, and
 // shared by object writes across theirs, so a bucket is never deleted under
@@ -33,7 +34,6 @@ package s3
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -74,7 +74,6 @@ var (
 	_ s3api.Handler      = (*Service)(nil)
 	_ service.Resetter   = (*Service)(nil)
 	_ service.Stopper    = (*Service)(nil)
-	_ service.HTTPRouter = (*Service)(nil)
 )
 
 // New builds S3 and loads its buckets and objects. In memory mode the
@@ -111,9 +110,6 @@ func (s *Service) APIs() []service.Binding {
 
 // Stop implements service.Stopper: a temporary body directory is removed.
 func (s *Service) Stop(context.Context) error { return s.blobs.close() }
-
-// Routes implements service.HTTPRouter: none yet (presigned POST lands here).
-func (s *Service) Routes() map[string]http.Handler { return map[string]http.Handler{} }
 
 // Reset implements service.Resetter: every bucket and object is dropped,
 // records first, then bodies.
