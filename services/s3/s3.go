@@ -71,9 +71,9 @@ type Service struct {
 }
 
 var (
-	_ s3api.Handler      = (*Service)(nil)
-	_ service.Resetter   = (*Service)(nil)
-	_ service.Stopper    = (*Service)(nil)
+	_ s3api.Handler    = (*Service)(nil)
+	_ service.Resetter = (*Service)(nil)
+	_ service.Stopper  = (*Service)(nil)
 )
 
 // New builds S3 and loads its buckets and objects. In memory mode the
