@@ -24,9 +24,10 @@ import (
 // the body with ContentBasedDeduplication) was seen in the last 5 minutes is
 // accepted but not enqueued, and answers with the first message's id and
 // sequence number. DeduplicationScope "messageGroup" scopes ids per group.
-// The dedup window is kept in memory; after a restart it is rebuilt from the
-// messages still stored, so an id whose message was already deleted can be
-// sent again after a restart (a documented gap).
+// Each remembered id has a small durable record (records.go), written in the
+// same Apply as its message, so the window survives a restart even after
+// the message is deleted; records whose window has passed are deleted
+// lazily, with a later send or at load.
 //
 // ReceiveRequestAttemptId: a receive retried with the same attempt id within
 // 5 minutes gets the same messages and receipt handles, as long as they are
@@ -122,6 +123,7 @@ type dedupEntry struct {
 	expires time.Time
 	id      string
 	seq     uint64
+	n       uint64 // the record number of its message and deduplication record
 }
 
 type dedupKeyAt struct {
@@ -281,6 +283,9 @@ func (q *queue) pruneDedupLocked(now time.Time) {
 	for ; i < len(o) && !o[i].expires.After(now); i++ {
 		if e, ok := q.mu.dedup[o[i].key]; ok && !e.expires.After(now) {
 			delete(q.mu.dedup, o[i].key)
+			if e.n != 0 {
+				q.mu.dedupGone = append(q.mu.dedupGone, e.n)
+			}
 		}
 		o[i] = dedupKeyAt{}
 	}

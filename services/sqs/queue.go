@@ -60,7 +60,10 @@ type queue struct {
 		dedup      map[string]dedupEntry
 		dedupOrder []dedupKeyAt
 		dedupHead  int // dedupOrder[:dedupHead] is consumed
-		attempts   map[string]*attempt
+		// dedupGone lists the deduplication records of expired entries,
+		// for the next send to delete.
+		dedupGone []uint64
+		attempts  map[string]*attempt
 		// attemptOrder lists attempt ids in expiry order from attemptHead.
 		attemptOrder []dedupKeyAt
 		attemptHead  int

@@ -3,6 +3,7 @@ package sqs
 import (
 	"encoding/binary"
 	"errors"
+	"time"
 
 	"github.com/fogbank/fogbank/internal/api"
 	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
@@ -16,6 +17,7 @@ import (
 const (
 	bodyRecordV1   = 1
 	statusRecordV1 = 1
+	dedupRecordV1  = 1
 )
 
 // Flags of a message attribute value: which optional parts are present, so
@@ -290,4 +292,32 @@ func (d *decoder) bytes() []byte {
 		return nil
 	}
 	return append(make([]byte, 0, len(r)), r...)
+}
+
+// encodeDedup returns the deduplication record of key: expiry (Unix ms),
+// sequence number, message id, key.
+func encodeDedup(key string, e dedupEntry) []byte {
+	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+2*binary.MaxVarintLen32+len(e.id)+len(key))
+	b = append(b, dedupRecordV1)
+	b = binary.AppendVarint(b, e.expires.UnixMilli())
+	b = binary.AppendUvarint(b, e.seq)
+	b = appendString(b, e.id)
+	return appendString(b, key)
+}
+
+// decodeDedup decodes a deduplication record (its n is the record's key).
+func decodeDedup(v []byte) (string, dedupEntry, error) {
+	d := decoder{b: v}
+	if d.byte() != dedupRecordV1 {
+		return "", dedupEntry{}, errBadRecord
+	}
+	var e dedupEntry
+	e.expires = time.UnixMilli(d.varint())
+	e.seq = d.uvarint()
+	e.id = d.string()
+	key := d.string()
+	if d.err || len(d.b) != 0 {
+		return "", dedupEntry{}, errBadRecord
+	}
+	return key, e, nil
 }

@@ -18,6 +18,7 @@ import (
 //	sqs|acct|region|q|name     queue record: id, settings, tags, timestamps (queueRecord, JSON)
 //	sqs|0x01 'm' qid(8) n(8)   message record: body, attributes, ids, sent time (body); written once
 //	sqs|0x01 's' qid(8) n(8)   state record: receive count, first receive, visible-at, token (msgStatus)
+//	sqs|0x01 'd' qid(8) n(8)   FIFO deduplication record: key, message id, sequence number, expiry
 //
 // qid is the queue's numeric id, assigned at creation and stored in its
 // queue record; n is the message's record number (body.Key), from a counter
@@ -50,6 +51,7 @@ const (
 	kindQueue  = "q"
 	kindBody   = 'm'
 	kindStatus = 's'
+	kindDedup  = 'd'
 
 	// msgSpace follows "sqs|" in every message key.
 	msgSpace = 0x01
@@ -62,6 +64,7 @@ func queueRecordKey(k queueKey) []byte {
 }
 func bodyKey(qid, n uint64) []byte   { return msgKey(kindBody, qid, n) }
 func statusKey(qid, n uint64) []byte { return msgKey(kindStatus, qid, n) }
+func dedupKey(qid, n uint64) []byte  { return msgKey(kindDedup, qid, n) }
 
 func msgKey(kind byte, qid, n uint64) []byte {
 	k := make([]byte, msgKeyLen)
@@ -118,6 +121,13 @@ func putStatus(b *store.Batch, qid, n uint64, st msgStatus) {
 	b.Put(statusKey(qid, n), encodeStatus(st))
 }
 
+// putDedup adds the deduplication record of key (written by the send of
+// message e.n, in the same batch) to b. It outlives the message: it is
+// deleted when its window has passed (pruneDedupLocked, or load).
+func putDedup(b *store.Batch, qid uint64, key string, e dedupEntry) {
+	b.Put(dedupKey(qid, e.n), encodeDedup(key, e))
+}
+
 // deleteMessage adds the deletion of both of message n's records to b.
 func deleteMessage(b *store.Batch, qid, n uint64) {
 	b.Delete(bodyKey(qid, n))
@@ -148,19 +158,26 @@ func (s *Service) dropExpired(q *queue, ms []*message) {
 	}
 }
 
+// loadedDedup is a deduplication record read by load.
+type loadedDedup struct {
+	key string
+	e   dedupEntry
+}
+
 // load reads every queue and message back from the store.
 func (s *Service) load(ctx context.Context) error {
 	type loaded struct {
 		rec    *queueRecord
 		bodies map[uint64]*body
 		status map[uint64]msgStatus
+		dedups map[uint64]loadedDedup
 	}
 	all := map[queueKey]*loaded{}
 	byID := map[uint64]*loaded{}
 	get := func(qid uint64) *loaded {
 		l := byID[qid]
 		if l == nil {
-			l = &loaded{bodies: map[uint64]*body{}, status: map[uint64]msgStatus{}}
+			l = &loaded{bodies: map[uint64]*body{}, status: map[uint64]msgStatus{}, dedups: map[uint64]loadedDedup{}}
 			byID[qid] = l
 		}
 		return l
@@ -184,6 +201,13 @@ func (s *Service) load(ctx context.Context) error {
 					return fmt.Errorf("decoding message state %d/%d: %w", qid, n, err)
 				}
 				get(qid).status[n] = st
+			case kindDedup:
+				k, e, err := decodeDedup(v)
+				if err != nil {
+					return fmt.Errorf("decoding deduplication record %d/%d: %w", qid, n, err)
+				}
+				e.n = n
+				get(qid).dedups[n] = loadedDedup{k, e}
 			}
 			return nil
 		}
@@ -221,6 +245,9 @@ func (s *Service) load(ctx context.Context) error {
 			for n := range l.status {
 				orphans.Delete(statusKey(qid, n))
 			}
+			for n := range l.dedups {
+				orphans.Delete(dedupKey(qid, n))
+			}
 		}
 	}
 	for k, l := range all {
@@ -256,10 +283,23 @@ func (s *Service) load(ctx context.Context) error {
 			}
 			q.insertLocked(m, now)
 			if q.fifo && b.DedupID != "" {
+				// Messages written before deduplication records existed.
 				if exp := time.UnixMilli(b.SentAt).Add(dedupWindow); exp.After(now) {
-					q.rememberDedupLocked(q.dedupKeyLocked(b.GroupID, b.DedupID), dedupEntry{exp, b.ID, b.Seq})
+					q.rememberDedupLocked(q.dedupKeyLocked(b.GroupID, b.DedupID), dedupEntry{expires: exp, id: b.ID, seq: b.Seq})
 				}
 			}
+		}
+		// Deduplication records outlive their messages (a deleted message's
+		// id still deduplicates for 5 minutes); expired ones are deleted.
+		for n, d := range l.dedups {
+			if !q.fifo || !d.e.expires.After(now) {
+				orphans.Delete(dedupKey(q.id, n))
+				continue
+			}
+			if d.e.seq > q.mu.lastSeq {
+				q.mu.lastSeq = d.e.seq
+			}
+			q.rememberDedupLocked(d.key, d.e)
 		}
 		for n := range l.status {
 			if _, ok := l.bodies[n]; !ok {

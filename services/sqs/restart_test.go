@@ -70,3 +70,53 @@ func TestRestart(t *testing.T) {
 		t.Fatalf("FIFO after restart %v", bodies(f))
 	}
 }
+
+// TestRestartKeepsDedup: a FIFO deduplication id whose message was deleted
+// still deduplicates after a restart, within its 5 minutes, with the first
+// message's id and sequence number; after the window it is a new message.
+func TestRestartKeepsDedup(t *testing.T) {
+	dir := t.TempDir()
+	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory = false; o.DataDir = dir })
+
+	e := newEnv(t, durable)
+	fifo := e.createQueue("dedup.fifo", map[string]string{"FifoQueue": "true"})
+	send := func() *sqs.SendMessageOutput {
+		t.Helper()
+		out, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(fifo), MessageBody: aws.String("once"),
+			MessageGroupId: aws.String("g"), MessageDeduplicationId: aws.String("d1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := send()
+	ms := e.receive(fifo, 10)
+	if len(ms) != 1 {
+		t.Fatalf("received %v", bodies(ms))
+	}
+	if _, err := e.c.DeleteMessage(e.ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(fifo), ReceiptHandle: ms[0].ReceiptHandle}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	e = newEnv(t, durable)
+	again := send()
+	if *again.MessageId != *first.MessageId || *again.SequenceNumber != *first.SequenceNumber {
+		t.Fatalf("resend after restart got %s/%s, want the first %s/%s", *again.MessageId, *again.SequenceNumber, *first.MessageId, *first.SequenceNumber)
+	}
+	if got := e.receive(fifo, 10); len(got) != 0 {
+		t.Fatalf("a duplicate was enqueued: %v", bodies(got))
+	}
+	e.srv.Advance(t, dedupWindowForTest+time.Second)
+	later := send()
+	if *later.MessageId == *first.MessageId {
+		t.Fatal("deduplicated after the 5-minute window")
+	}
+	if got := e.receive(fifo, 10); len(got) != 1 {
+		t.Fatalf("after the window received %v", bodies(got))
+	}
+}
+
+const dedupWindowForTest = 5 * time.Minute

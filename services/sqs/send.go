@@ -240,6 +240,7 @@ func (s *Service) enqueue(ctx context.Context, q *queue, bodies []*body) ([]sent
 	res := make([]sent, len(bodies))
 	fresh := make([]bool, len(bodies))
 	var dedupKeys []string
+	var dedupEntries []dedupEntry
 	var batch store.Batch
 	now := s.now()
 
@@ -260,13 +261,23 @@ func (s *Service) enqueue(ctx context.Context, q *queue, bodies []*body) ([]sent
 			}
 			b.Seq = q.nextSeqLocked(now)
 			res[i].seq = b.Seq
-			q.rememberDedupLocked(key, dedupEntry{now.Add(dedupWindow), b.ID, b.Seq})
+			de := dedupEntry{expires: now.Add(dedupWindow), id: b.ID, seq: b.Seq, n: b.Key}
+			q.rememberDedupLocked(key, de)
 			dedupKeys = append(dedupKeys, key)
+			dedupEntries = append(dedupEntries, de)
 			q.beginSendLocked(b.GroupID)
 		}
 		fresh[i] = true
 	}
+	for _, n := range q.mu.dedupGone {
+		batch.Delete(dedupKey(q.id, n))
+	}
+	q.mu.dedupGone = q.mu.dedupGone[:0]
 	q.mu.Unlock()
+
+	for i, k := range dedupKeys {
+		putDedup(&batch, q.id, k, dedupEntries[i])
+	}
 
 	for i, b := range bodies {
 		if fresh[i] {
