@@ -23,7 +23,9 @@ import (
 // Deduplication: a send whose deduplication id (explicit, or the SHA-256 of
 // the body with ContentBasedDeduplication) was seen in the last 5 minutes is
 // accepted but not enqueued, and answers with the first message's id and
-// sequence number. DeduplicationScope "messageGroup" scopes ids per group.
+// sequence number. DeduplicationScope "messageGroup" scopes ids per group;
+// ids remembered under the queue scope still hold for every group after a
+// switch to messageGroup, until their window passes (as AWS).
 // Each remembered id has a small durable record (records.go), written in the
 // same Apply as its message, so the window survives a restart even after
 // the message is deleted; records whose window has passed are deleted
@@ -260,6 +262,23 @@ func (q *queue) lookupDedupLocked(key string, now time.Time) (dedupEntry, bool) 
 	q.pruneDedupLocked(now)
 	e, ok := q.mu.dedup[key]
 	return e, ok && e.expires.After(now)
+}
+
+// lookupDedupAnyScopeLocked looks key up and, under DeduplicationScope
+// messageGroup, also the bare dedupID: an id deduplicated while the scope was
+// queue keeps deduplicating sends to every group for the rest of its 5
+// minutes after a switch to messageGroup (recorded:
+// test_fifo_change_to_high_throughput_after_creation, where AWS delivered
+// neither resend). Bare ids contain no NUL (validFIFOID), so they never
+// collide with messageGroup keys.
+func (q *queue) lookupDedupAnyScopeLocked(key, dedupID string, now time.Time) (dedupEntry, bool) {
+	if e, ok := q.lookupDedupLocked(key, now); ok {
+		return e, true
+	}
+	if key != dedupID {
+		return q.lookupDedupLocked(dedupID, now)
+	}
+	return dedupEntry{}, false
 }
 
 func (q *queue) rememberDedupLocked(key string, e dedupEntry) {

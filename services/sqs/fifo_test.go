@@ -224,3 +224,37 @@ func TestFIFOGroupHeadTwoGroups(t *testing.T) {
 		t.Fatalf("counts: %v, want [0 3 0]", c)
 	}
 }
+
+// TestDedupSurvivesScopeSwitch: an id deduplicated under DeduplicationScope
+// queue still deduplicates sends to any group after the switch to
+// messageGroup, within its 5 minutes, answering the first message's id.
+func TestDedupSurvivesScopeSwitch(t *testing.T) {
+	e := newEnv(t)
+	url := e.createQueue("switch.fifo", map[string]string{"FifoQueue": "true"})
+	send := func(body, group, dedup string) *sqs.SendMessageOutput {
+		t.Helper()
+		out, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(body),
+			MessageGroupId: aws.String(group), MessageDeduplicationId: aws.String(dedup)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := send("one", "g1", "same")
+	if _, err := e.c.SetQueueAttributes(e.ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(url),
+		Attributes: map[string]string{"DeduplicationScope": "messageGroup", "FifoThroughputLimit": "perMessageGroupId"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []string{"g1", "g2"} {
+		if out := send("again", g, "same"); *out.MessageId != *first.MessageId {
+			t.Fatalf("resend to %s after the switch was not deduplicated", g)
+		}
+	}
+	if got := bodies(e.receive(url, 10)); len(got) != 1 || got[0] != "one" {
+		t.Fatalf("received %v", got)
+	}
+	e.srv.Advance(t, 5*time.Minute+time.Second)
+	if out := send("later", "g2", "same"); *out.MessageId == *first.MessageId {
+		t.Fatal("deduplicated after the window")
+	}
+}

@@ -255,7 +255,7 @@ func (s *Service) enqueue(ctx context.Context, q *queue, bodies []*body) ([]sent
 		res[i] = sent{b: b, id: b.ID}
 		if q.fifo {
 			key := q.dedupKeyLocked(b.GroupID, b.DedupID)
-			if e, dup := q.lookupDedupLocked(key, now); dup {
+			if e, dup := q.lookupDedupAnyScopeLocked(key, b.DedupID, now); dup {
 				res[i].id, res[i].seq = e.id, e.seq
 				continue
 			}
