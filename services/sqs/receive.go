@@ -84,7 +84,16 @@ func (s *Service) ReceiveMessage(ctx context.Context, in *sqsapi.ReceiveMessageR
 	if q.fifo {
 		attemptID = api.ToString(in.ReceiveRequestAttemptId)
 	}
-	sel := newSelection(in.AttributeNames, in.MessageSystemAttributeNames, in.MessageAttributeNames)
+	sysNames := in.MessageSystemAttributeNames
+	if call(ctx).Protocol == "query" && len(in.AttributeNames) > 0 {
+		// Over query, AWS answers the legacy AttributeName.N list alone when
+		// both lists are given (recorded:
+		// test_message_system_attribute_names_with_attribute_names[sqs_query],
+		// SenderId with All returned only SenderId); over JSON it answers
+		// their union (the [sqs] recording).
+		sysNames = nil
+	}
+	sel := newSelection(in.AttributeNames, sysNames, in.MessageAttributeNames)
 
 	deadline := s.now().Add(time.Duration(wait) * time.Second)
 	for {
