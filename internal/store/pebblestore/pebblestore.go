@@ -171,6 +171,12 @@ func (s *Store) Scan(ctx context.Context, start, end []byte, fn func(key, value 
 	if end != nil && bytes.Compare(start, end) >= 0 {
 		return nil // Pebble requires LowerBound <= UpperBound
 	}
+	if len(start) == 0 {
+		// An empty lower bound means none. Pebble would seek to it, and
+		// its invariant checks (on in -race builds) read key[0] of the
+		// seek key at random: an empty one panics.
+		start = nil
+	}
 	it, err := s.db.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: start, UpperBound: end})
 	if err != nil {
 		return fmt.Errorf("pebblestore: scan: %w", err)
