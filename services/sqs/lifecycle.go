@@ -148,20 +148,9 @@ func (s *Service) GetQueueUrl(ctx context.Context, in *sqsapi.GetQueueUrlRequest
 // without it up to 1,000 URLs come back and no token.
 func (s *Service) ListQueues(ctx context.Context, in *sqsapi.ListQueuesRequest) (*sqsapi.ListQueuesResult, error) {
 	c := call(ctx)
-	limit := 1000
-	if in.MaxResults != nil {
-		limit = int(*in.MaxResults)
-		if limit < 1 || limit > 1000 {
-			return nil, invalidParam(limit, "MaxResults", "MaxResults must be an integer between 1 and 1000.")
-		}
-	}
-	after := ""
-	if t := api.ToString(in.NextToken); t != "" {
-		raw, err := base64.StdEncoding.DecodeString(t)
-		if err != nil {
-			return nil, newInvalidParameterValue("Invalid NextToken value.")
-		}
-		after = string(raw)
+	limit, after, err := pageArgs(in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	prefix := api.ToString(in.QueueNamePrefix)
 	names := s.queueNames(c.Account, c.Region, func(q *queue) bool { return strings.HasPrefix(q.key.name, prefix) })
@@ -226,4 +215,25 @@ func (s *Service) PurgeQueue(ctx context.Context, in *sqsapi.PurgeQueueRequest) 
 		return nil, err
 	}
 	return &sqsapi.PurgeQueueOutput{}, nil
+}
+
+// pageArgs reads the paging members ListQueues and ListDeadLetterSourceQueues
+// share: MaxResults (1–1000; 1000 when absent) and NextToken (the base64 of
+// the last queue name of the previous page; "" when absent).
+func pageArgs(maxResults *int32, nextToken *string) (limit int, after string, err error) {
+	limit = 1000
+	if maxResults != nil {
+		limit = int(*maxResults)
+		if limit < 1 || limit > 1000 {
+			return 0, "", invalidParam(limit, "MaxResults", "MaxResults must be an integer between 1 and 1000.")
+		}
+	}
+	if t := api.ToString(nextToken); t != "" {
+		raw, err := base64.StdEncoding.DecodeString(t)
+		if err != nil {
+			return 0, "", newInvalidParameterValue("Invalid NextToken value.")
+		}
+		after = string(raw)
+	}
+	return limit, after, nil
 }

@@ -191,20 +191,9 @@ func (s *Service) ListDeadLetterSourceQueues(ctx context.Context, in *sqsapi.Lis
 	if err != nil {
 		return nil, err
 	}
-	limit := 1000
-	if in.MaxResults != nil {
-		limit = int(*in.MaxResults)
-		if limit < 1 || limit > 1000 {
-			return nil, invalidParam(limit, "MaxResults", "MaxResults must be an integer between 1 and 1000.")
-		}
-	}
-	after := ""
-	if t := api.ToString(in.NextToken); t != "" {
-		raw, err := base64.StdEncoding.DecodeString(t)
-		if err != nil {
-			return nil, newInvalidParameterValue("Invalid NextToken value.")
-		}
-		after = string(raw)
+	limit, after, err := pageArgs(in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	names := s.queueNames(q.key.account, q.key.region, func(src *queue) bool {
 		src.mu.Lock()
