@@ -96,20 +96,8 @@ func (Codec) EncodeError(w http.ResponseWriter, c *api.Call, e *api.Error) {
 	buf = append(buf, xmlHeader...)
 	buf = append(buf, "<ErrorResponse"...)
 	buf = appendXMLNS(buf, c.Service)
-	buf = append(buf, "><Error><Type>"...)
-	if e.Sender || e.HTTPStatus() < 500 {
-		buf = append(buf, "Sender"...)
-	} else {
-		buf = append(buf, "Receiver"...)
-	}
-	buf = append(buf, "</Type><Code>"...)
-	buf = xmlenc.AppendText(buf, e.CodeFor(Protocol))
-	buf = append(buf, "</Code>"...)
-	if e.Message != "" {
-		buf = append(buf, "<Message>"...)
-		buf = xmlenc.AppendText(buf, e.Message)
-		buf = append(buf, "</Message>"...)
-	}
+	buf = append(buf, ">"...)
+	buf = xmlenc.AppendErrorHead(buf, e, e.CodeFor(Protocol))
 	buf = appendErrorMembers(buf, e)
 	if c.Service != nil && (c.Service.Name == "sqs" || c.Service.ServiceID == "SQS") {
 		buf = append(buf, "<Detail/>"...)

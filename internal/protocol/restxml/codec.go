@@ -141,20 +141,8 @@ func (Codec) EncodeError(w http.ResponseWriter, c *api.Call, e *api.Error) {
 		if ns := namespace(c.Service); ns != "" {
 			buf = xmlenc.AppendNamespace(buf, &api.XMLNamespace{URI: ns})
 		}
-		buf = append(buf, "><Error><Type>"...)
-		if e.Sender || e.HTTPStatus() < 500 {
-			buf = append(buf, "Sender"...)
-		} else {
-			buf = append(buf, "Receiver"...)
-		}
-		buf = append(buf, "</Type><Code>"...)
-		buf = xmlenc.AppendText(buf, e.CodeFor(Protocol))
-		buf = append(buf, "</Code>"...)
-		if e.Message != "" {
-			buf = append(buf, "<Message>"...)
-			buf = xmlenc.AppendText(buf, e.Message)
-			buf = append(buf, "</Message>"...)
-		}
+		buf = append(buf, ">"...)
+		buf = xmlenc.AppendErrorHead(buf, e, e.CodeFor(Protocol))
 		buf = append(buf, members...)
 		buf = append(buf, "</Error><RequestId>"...)
 		buf = xmlenc.AppendText(buf, c.RequestID)
