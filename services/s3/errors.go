@@ -64,3 +64,7 @@ func s3err(code string, status int, msg string) *api.Error {
 func errIncompleteBody() *api.Error {
 	return s3err("IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header")
 }
+
+func errNoSuchVersion() *api.Error {
+	return s3err("NoSuchVersion", http.StatusNotFound, "The specified version does not exist.")
+}

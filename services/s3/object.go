@@ -382,3 +382,22 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	}
 	return &s3api.CopyObjectOutput{CopyObjectResult: &s3api.CopyObjectResult{ETag: ptr(o.ETag), LastModified: ptr(o.LastModified)}}, nil
 }
+
+// lookupVersion returns the object at bucket/key in version versionID
+// ("" is the current one): NoSuchBucket, NoSuchKey or NoSuchVersion.
+func (s *Service) lookupVersion(bucket, key, versionID string) (*object, error) {
+	if versionID == "" {
+		return s.lookup(bucket, key)
+	}
+	o, err := s.lookup(bucket, key)
+	if err != nil {
+		if _, berr := s.bucketInfo(bucket); berr != nil {
+			return nil, berr
+		}
+		return nil, errNoSuchVersion()
+	}
+	if versionID != "null" {
+		return nil, errNoSuchVersion()
+	}
+	return o, nil
+}

@@ -1,0 +1,76 @@
+package s3_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/fogbank/fogbank"
+	"github.com/fogbank/fogbank/fogbanktest"
+	"github.com/fogbank/fogbank/internal/api"
+	"github.com/fogbank/fogbank/internal/service"
+	"github.com/fogbank/fogbank/internal/services"
+	"github.com/fogbank/fogbank/services/s3"
+)
+
+// objectOpener is what a consumer such as Lambda declares.
+type objectOpener interface {
+	OpenObject(ctx context.Context, bucket, key, versionID string) (io.ReadCloser, int64, error)
+}
+
+// startWithS3 starts a server with every service and returns S3 the service itself,
+// for in-process calls.
+func startWithS3(t *testing.T) (*fogbanktest.Server, *s3.Service) {
+	t.Helper()
+	var svc *s3.Service
+	info := service.Info{Name: "s3", New: func(env service.Env) (service.Service, error) {
+		s, err := s3.New(env)
+		if err == nil {
+			svc = s.(*s3.Service)
+		}
+		return s, err
+	}}
+	srv := fogbanktest.Start(t, fogbanktest.WithOptions(func(o *fogbank.Options) {
+		for _, i := range services.All() {
+			if i.Name == "s3" {
+				i = info
+			}
+			o.Services = append(o.Services, i)
+		}
+	}))
+	return srv, svc
+}
+
+func TestOpenObject(t *testing.T) {
+	ctx := context.Background()
+	srv, svc := startWithS3(t)
+	c := client(srv, "us-east-1")
+	mustCreate(t, c, "code")
+	mustPut(t, c, "code", "fn.zip", "zip bytes")
+	var opener objectOpener = svc
+
+	rc, n, err := opener.OpenObject(ctx, "code", "fn.zip", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(b) != "zip bytes" || n != 9 {
+		t.Errorf("got %q (%d)", b, n)
+	}
+	for _, tc := range []struct {
+		bucket, key, version, code string
+	}{
+		{"nope", "fn.zip", "", "NoSuchBucket"},
+		{"code", "missing", "", "NoSuchKey"},
+		{"code", "fn.zip", "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd", "NoSuchVersion"},
+		{"nope", "fn.zip", "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd", "NoSuchBucket"},
+	} {
+		_, _, err := opener.OpenObject(ctx, tc.bucket, tc.key, tc.version)
+		var ae *api.Error
+		if !errors.As(err, &ae) || ae.Code != tc.code {
+			t.Errorf("OpenObject(%s, %s, %q) = %v, want %s", tc.bucket, tc.key, tc.version, err, tc.code)
+		}
+	}
+}
