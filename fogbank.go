@@ -147,6 +147,7 @@ func (s *Server) build() error {
 			DefaultAccount: s.opts.Account,
 			Peers:          peers,
 			DataDir:        dataDirOf(s.opts),
+			BaseURL:        s.URL,
 		})
 		if err != nil {
 			return fmt.Errorf("building service %s: %w", info.Name, err)

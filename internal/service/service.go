@@ -38,6 +38,11 @@ type Env struct {
 	// DataDir is the server's data directory, for services that keep files
 	// beside the store (S3 object bodies); "" in memory mode.
 	DataDir string
+	// BaseURL returns the server's base URL ("http://127.0.0.1:4566"), ""
+	// before it listens: for services that hand their own address to code
+	// they run (Lambda functions' AWS_ENDPOINT_URL). Nil in tests that build
+	// a service alone.
+	BaseURL func() string
 }
 
 // Peers looks up running services by name, for in-process calls. The caller
