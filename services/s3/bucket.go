@@ -16,7 +16,10 @@ import (
 // bucket is a live bucket. Its objects map is guarded by Service.mu.
 type bucket struct {
 	bucketRecord
+	// objects are the current version of each key (maybe a delete marker).
 	objects map[string]*object
+	// older are each key's noncurrent versions, newest first (versions.go).
+	older map[string][]*object
 }
 
 // bucketRecord is what the store keeps of a bucket.
@@ -25,6 +28,8 @@ type bucketRecord struct {
 	Account string    `json:"account"`
 	Region  string    `json:"region"`
 	Created time.Time `json:"created"`
+	// Versioning is "", "Enabled" or "Suspended" (versions.go).
+	Versioning string `json:"versioning,omitempty"`
 }
 
 // validBucketName applies S3's general purpose bucket naming rules: 3-63
@@ -106,6 +111,7 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 	b := &bucket{
 		bucketRecord: bucketRecord{Name: name, Account: c.Account, Region: region, Created: s.now()},
 		objects:      map[string]*object{},
+		older:        map[string][]*object{},
 	}
 	v, err := json.Marshal(&b.bucketRecord)
 	if err != nil {
@@ -158,7 +164,7 @@ func (s *Service) DeleteBucket(ctx context.Context, in *s3api.DeleteBucketReques
 	defer s.lifecycle.Unlock()
 	s.mu.RLock()
 	b := s.mu.buckets[name]
-	empty := b != nil && len(b.objects) == 0
+	empty := b != nil && len(b.objects) == 0 && len(b.older) == 0
 	s.mu.RUnlock()
 	if b == nil {
 		return nil, errNoSuchBucket()
@@ -212,6 +218,41 @@ func (s *Service) GetBucketLocation(ctx context.Context, in *s3api.GetBucketLoca
 		out.LocationConstraint = ptr(b.Region)
 	}
 	return out, nil
+}
+
+// updateBucket changes a bucket's record durably, then in memory. f may
+// refuse (its error is returned, nothing changes). Object writes are held
+// off meanwhile (lifecycle), so they see the bucket's settings before or
+// after, never half of them.
+func (s *Service) updateBucket(ctx context.Context, name string, f func(r *bucketRecord) error) error {
+	s.lifecycle.Lock()
+	defer s.lifecycle.Unlock()
+	s.mu.RLock()
+	b := s.mu.buckets[name]
+	var r bucketRecord
+	if b != nil {
+		r = b.bucketRecord
+	}
+	s.mu.RUnlock()
+	if b == nil {
+		return errNoSuchBucket()
+	}
+	if err := f(&r); err != nil {
+		return err
+	}
+	v, err := json.Marshal(&r)
+	if err != nil {
+		return fmt.Errorf("encoding bucket %q: %w", name, err)
+	}
+	var batch store.Batch
+	batch.Put(bucketRecordKey(name), v)
+	if err := s.env.Store.Apply(ctx, &batch); err != nil {
+		return fmt.Errorf("updating bucket %q: %w", name, err)
+	}
+	s.mu.Lock()
+	b.bucketRecord = r
+	s.mu.Unlock()
+	return nil
 }
 
 // bucketInfo returns a copy of the named bucket's record, or NoSuchBucket.

@@ -93,17 +93,20 @@ func parseRange(h string, size int64) (start, end int64, ok bool, err error) {
 
 // parseCopySource splits x-amz-copy-source ("bucket/key" or
 // "/bucket/key", URL-encoded, optionally "?versionId=…").
-func parseCopySource(src string) (bucket, key string, err error) {
-	src, _, _ = strings.Cut(src, "?")
+func parseCopySource(src string) (bucket, key, versionID string, err error) {
+	src, query, _ := strings.Cut(src, "?")
+	if q, qerr := url.ParseQuery(query); qerr == nil {
+		versionID = q.Get("versionId")
+	}
 	src = strings.TrimPrefix(src, "/")
 	if u, uerr := url.PathUnescape(src); uerr == nil {
 		src = u
 	}
 	bucket, key, found := strings.Cut(src, "/")
 	if !found || bucket == "" || key == "" {
-		return "", "", errInvalidArgument("Invalid copy source object key")
+		return "", "", "", errInvalidArgument("Invalid copy source object key")
 	}
-	return bucket, key, nil
+	return bucket, key, versionID, nil
 }
 
 // writeCondition is a conditional write's check (PutObject and

@@ -68,3 +68,7 @@ func errIncompleteBody() *api.Error {
 func errNoSuchVersion() *api.Error {
 	return s3err("NoSuchVersion", http.StatusNotFound, "The specified version does not exist.")
 }
+
+func errMalformedXML() *api.Error {
+	return s3err("MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema")
+}

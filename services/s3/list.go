@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,7 +31,7 @@ func (s *Service) list(bucket, prefix, delimiter, after string, maxKeys int) (li
 	}
 	objs := make([]*object, 0, len(b.objects))
 	for k, o := range b.objects {
-		if strings.HasPrefix(k, prefix) && k > after {
+		if strings.HasPrefix(k, prefix) && k > after && !o.DeleteMarker {
 			objs = append(objs, o)
 		}
 	}
@@ -185,3 +186,130 @@ func urlEncode(p **string) {
 		*p = ptr(strings.ReplaceAll(url.QueryEscape(**p), "%2F", "/"))
 	}
 }
+
+// ListObjectVersions lists every version and delete marker, keys in byte
+// order and each key's versions newest first, paged by key-marker and
+// version-id-marker (the last entry returned; the next page starts after
+// it). A key-marker alone skips every version of that key.
+func (s *Service) ListObjectVersions(ctx context.Context, in *s3api.ListObjectVersionsRequest) (*s3api.ListObjectVersionsOutput, error) {
+	maxKeys, err := maxKeysOf(in.MaxKeys)
+	if err != nil {
+		return nil, err
+	}
+	bucket, prefix, delimiter := str(in.Bucket), str(in.Prefix), str(in.Delimiter)
+	keyMarker, vidMarker := str(in.KeyMarker), str(in.VersionIdMarker)
+	if vidMarker != "" && keyMarker == "" {
+		return nil, errInvalidArgument("A version-id marker cannot be specified without a key marker.")
+	}
+	type entry struct {
+		key string
+		vs  []*object
+	}
+	s.mu.RLock()
+	b := s.mu.buckets[bucket]
+	if b == nil {
+		s.mu.RUnlock()
+		return nil, errNoSuchBucket()
+	}
+	var keys []entry
+	add := func(k string) {
+		if strings.HasPrefix(k, prefix) && (k > keyMarker || k == keyMarker && vidMarker != "") {
+			keys = append(keys, entry{k, keyState{cur: b.objects[k], older: b.older[k]}.all()})
+		}
+	}
+	for k := range b.objects {
+		add(k)
+	}
+	for k := range b.older {
+		if b.objects[k] == nil {
+			add(k)
+		}
+	}
+	s.mu.RUnlock()
+	sort.Slice(keys, func(i, j int) bool { return keys[i].key < keys[j].key })
+
+	own := owner(call(ctx).Account)
+	out := &s3api.ListObjectVersionsOutput{
+		Name: in.Bucket, Prefix: ptr(prefix), Delimiter: in.Delimiter, MaxKeys: ptr(int32(maxKeys)),
+		KeyMarker: ptr(keyMarker), VersionIdMarker: ptr(vidMarker), EncodingType: in.EncodingType,
+	}
+	n := 0
+	lastPrefix := ""
+	var nextKey, nextVersion string
+	truncated := false
+walk:
+	for _, e := range keys {
+		if delimiter != "" {
+			if i := strings.Index(e.key[len(prefix):], delimiter); i >= 0 {
+				cp := e.key[:len(prefix)+i+len(delimiter)]
+				if cp == lastPrefix || (keyMarker != "" && strings.HasPrefix(keyMarker, cp)) {
+					continue
+				}
+				if n == maxKeys {
+					truncated = true
+					break
+				}
+				out.CommonPrefixes = append(out.CommonPrefixes, &s3api.CommonPrefix{Prefix: ptr(cp)})
+				lastPrefix, nextKey, nextVersion = cp, cp, ""
+				n++
+				continue
+			}
+		}
+		vs := e.vs
+		if e.key == keyMarker {
+			i := slices.IndexFunc(vs, func(o *object) bool { return wireVersion(o) == vidMarker })
+			vs = vs[i+1:] // not found: i+1 == 0 lists them all
+		}
+		for _, o := range vs {
+			if n == maxKeys {
+				truncated = true
+				break walk
+			}
+			latest := o == e.vs[0] && !isNoncurrent(o)
+			if o.DeleteMarker {
+				out.DeleteMarkers = append(out.DeleteMarkers, &s3api.DeleteMarkerEntry{
+					Key: ptr(o.Key), VersionId: ptr(wireVersion(o)), IsLatest: ptr(latest),
+					LastModified: ptr(o.LastModified), Owner: own,
+				})
+			} else {
+				v := &s3api.ObjectVersion{
+					Key: ptr(o.Key), VersionId: ptr(wireVersion(o)), IsLatest: ptr(latest),
+					LastModified: ptr(o.LastModified), ETag: ptr(o.ETag), Size: ptr(o.Size),
+					StorageClass: ptr(storageClass(o)), Owner: own,
+				}
+				if o.ChecksumAlgorithm != "" {
+					v.ChecksumAlgorithm = []string{o.ChecksumAlgorithm}
+				}
+				out.Versions = append(out.Versions, v)
+			}
+			nextKey, nextVersion = o.Key, wireVersion(o)
+			n++
+		}
+	}
+	out.IsTruncated = ptr(truncated)
+	if truncated {
+		out.NextKeyMarker = ptr(nextKey)
+		if nextVersion != "" {
+			out.NextVersionIdMarker = ptr(nextVersion)
+		}
+	}
+	if str(in.EncodingType) == "url" {
+		for _, p := range []**string{&out.Prefix, &out.Delimiter, &out.KeyMarker, &out.NextKeyMarker} {
+			urlEncode(p)
+		}
+		for _, v := range out.Versions {
+			urlEncode(&v.Key)
+		}
+		for _, m := range out.DeleteMarkers {
+			urlEncode(&m.Key)
+		}
+		for _, c := range out.CommonPrefixes {
+			urlEncode(&c.Prefix)
+		}
+	}
+	return out, nil
+}
+
+// isNoncurrent reports whether o was replaced by a newer version (a key
+// whose current version was deleted by id has only noncurrent ones).
+func isNoncurrent(o *object) bool { return o.NoncurrentSince != nil }

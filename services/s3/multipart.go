@@ -190,11 +190,11 @@ func (s *Service) UploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyRe
 	if err != nil {
 		return nil, err
 	}
-	srcBucket, srcKey, err := parseCopySource(str(in.CopySource))
+	srcBucket, srcKey, srcVersion, err := parseCopySource(str(in.CopySource))
 	if err != nil {
 		return nil, err
 	}
-	src, err := s.lookup(srcBucket, srcKey)
+	src, err := s.copySource(srcBucket, srcKey, srcVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -383,13 +383,13 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	for _, p := range all {
 		extra = append(extra, store.Op{Key: partRecordKey(u.ID, p.Number), Delete: true})
 	}
-	if _, err := s.commitWith(ctx, bucket, key, &o, extra, writeCondition(ctx)); err != nil {
+	if err := s.putVersion(ctx, bucket, key, &o, extra, writeCondition(ctx)); err != nil {
 		s.blobs.remove(w.id)
 		return nil, err
 	}
 	s.dropUploadLocked(u, all)
 	return &s3api.CompleteMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, ETag: ptr(o.ETag),
-		Location: ptr("/" + bucket + "/" + key)}, nil
+		Location: ptr("/" + bucket + "/" + key), VersionId: versionHeader(&o), ServerSideEncryption: ptr(sseAlgorithm)}, nil
 }
 
 // dropUploadLocked forgets a completed or aborted upload and removes its

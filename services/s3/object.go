@@ -3,7 +3,6 @@ package s3
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -37,6 +36,21 @@ type object struct {
 	// carried (checksum.go), base64 as on the wire; empty if none.
 	ChecksumAlgorithm string `json:"ckAlg,omitempty"`
 	Checksum          string `json:"ck,omitempty"`
+	// VersionID is "" for an object written before versioning, "null" in a
+	// suspended bucket, else the id (versions.go). Seq orders a key's
+	// versions; NoncurrentSince is when a newer version replaced this one.
+	VersionID       string     `json:"vid,omitempty"`
+	DeleteMarker    bool       `json:"dm,omitempty"`
+	Seq             uint64     `json:"seq,omitempty"`
+	NoncurrentSince *time.Time `json:"noncurrent,omitempty"`
+	// Tags are the object's tags in the order they were set.
+	Tags []tag `json:"tags,omitempty"`
+}
+
+// tag is one object or bucket tag.
+type tag struct {
+	Key   string `json:"k"`
+	Value string `json:"v"`
 }
 
 // contentHeaders are the representation headers S3 stores and returns.
@@ -70,71 +84,65 @@ func (s *Service) keyLock(bucket, key string) *sync.Mutex {
 	return &s.keyLocks[h.Sum32()%keyStripes]
 }
 
-// commit makes o the object at its key (or, with o.Blob == "" , deletes
-// the key) durably, then in memory, and removes the body it replaced. The
-// caller holds no lock. It reports whether an object was replaced.
-func (s *Service) commit(ctx context.Context, bucket, key string, o *object) (bool, error) {
-	return s.commitWith(ctx, bucket, key, o, nil, nil)
+// putVersion makes o the key's new current version under the bucket's
+// versioning (o.VersionID is set), with extra writes in the same batch (a
+// completed multipart upload's records). cond, when set, is checked against
+// the current object (nil if none or a delete marker) under the key's write
+// lock, so a conditional write decides on the object it really replaces.
+func (s *Service) putVersion(ctx context.Context, bucket, key string, o *object, extra []store.Op, cond func(old *object) error) error {
+	_, err := s.mutate(ctx, bucket, key, func(versioning string, st keyState) (change, error) {
+		if cond != nil {
+			cur := st.cur
+			if cur != nil && cur.DeleteMarker {
+				cur = nil
+			}
+			if err := cond(cur); err != nil {
+				return change{}, err
+			}
+		}
+		s.versionFor(o, versioning)
+		return change{state: st.pushed(o, versioning), extra: extra}, nil
+	})
+	return err
 }
 
-// commitWith is commit with more writes in the same batch (a completed
-// multipart upload's records deleted with the object's creation).
-// cond, when set, is checked against the object being replaced (nil if
-// none) under the key's write lock, so a conditional write decides on the
-// object it really replaces.
-func (s *Service) commitWith(ctx context.Context, bucket, key string, o *object, extra []store.Op, cond func(old *object) error) (bool, error) {
-	s.lifecycle.RLock()
-	defer s.lifecycle.RUnlock()
-	kl := s.keyLock(bucket, key)
-	kl.Lock()
-	defer kl.Unlock()
-
-	s.mu.RLock()
-	b := s.mu.buckets[bucket]
-	var old *object
-	if b != nil {
-		old = b.objects[key]
-	}
-	s.mu.RUnlock()
-	if b == nil {
-		return false, errNoSuchBucket()
-	}
-	if cond != nil {
-		if err := cond(old); err != nil {
-			return false, err
-		}
-	}
-	if o == nil && old == nil {
-		return false, nil
-	}
-	var batch store.Batch
-	if o == nil {
-		batch.Delete(objectRecordKey(bucket, key))
-	} else {
-		v, err := json.Marshal(o)
-		if err != nil {
-			return false, fmt.Errorf("encoding object %q: %w", key, err)
-		}
-		batch.Put(objectRecordKey(bucket, key), v)
-	}
-	batch.Ops = append(batch.Ops, extra...)
-	if err := s.env.Store.Apply(ctx, &batch); err != nil {
-		return false, fmt.Errorf("writing object %q: %w", key, err)
-	}
-	s.mu.Lock()
-	if o == nil {
-		delete(b.objects, key)
-	} else {
-		b.objects[key] = o
-	}
-	s.mu.Unlock()
-	if old != nil {
-		s.blobs.remove(old.Blob)
-	}
-	return old != nil, nil
+// deleteResult is what a delete did: the version removed or the delete
+// marker created, and whether that was a delete marker.
+type deleteResult struct {
+	versionID string
+	marker    bool
 }
 
-// lookup returns the object at bucket/key, NoSuchBucket or NoSuchKey.
+// deleteObject deletes a version (versionID set) or the key: for good in
+// a bucket that was never versioned, else by a new delete marker.
+func (s *Service) deleteObject(ctx context.Context, bucket, key, versionID string) (deleteResult, error) {
+	if versionID != "" && !validVersionID(versionID) {
+		return deleteResult{}, errInvalidVersionID()
+	}
+	var res deleteResult
+	_, err := s.mutate(ctx, bucket, key, func(versioning string, st keyState) (change, error) {
+		if versionID != "" {
+			res.versionID = versionID
+			o, i := st.find(versionID)
+			if o == nil {
+				return change{state: st}, nil
+			}
+			res.marker = o.DeleteMarker
+			return change{state: st.without(i)}, nil
+		}
+		if versioning == "" {
+			return change{}, nil
+		}
+		m := &object{Bucket: bucket, Key: key, DeleteMarker: true, LastModified: s.now()}
+		s.versionFor(m, versioning)
+		res = deleteResult{versionID: m.VersionID, marker: true}
+		return change{state: st.pushed(m, versioning)}, nil
+	})
+	return res, err
+}
+
+// lookup returns the current object at bucket/key, NoSuchBucket or
+// NoSuchKey (with the delete marker's headers if that is current).
 func (s *Service) lookup(bucket, key string) (*object, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -145,6 +153,9 @@ func (s *Service) lookup(bucket, key string) (*object, error) {
 	o := b.objects[key]
 	if o == nil {
 		return nil, errNoSuchKey()
+	}
+	if o.DeleteMarker {
+		return nil, errDeleteMarker(o)
 	}
 	return o, nil
 }
@@ -187,11 +198,11 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if o.Content.Type == "" {
 		o.Content.Type = "binary/octet-stream"
 	}
-	if _, err := s.commitWith(ctx, bucket, key, o, nil, writeCondition(ctx)); err != nil {
+	if err := s.putVersion(ctx, bucket, key, o, nil, writeCondition(ctx)); err != nil {
 		s.blobs.remove(w.id)
 		return nil, err
 	}
-	out := &s3api.PutObjectOutput{ETag: ptr(o.ETag)}
+	out := &s3api.PutObjectOutput{ETag: ptr(o.ETag), VersionId: versionHeader(o), ServerSideEncryption: ptr(sseAlgorithm)}
 	setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
 	return out, nil
 }
@@ -201,7 +212,7 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	if err := s.checkPresigned(ctx); err != nil {
 		return nil, err
 	}
-	o, err := s.lookup(str(in.Bucket), str(in.Key))
+	o, err := s.lookupVersion(str(in.Bucket), str(in.Key), str(in.VersionId))
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +225,8 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	}
 	out := &s3api.GetObjectOutput{
 		AcceptRanges: ptr("bytes"), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
-		Metadata: o.Metadata, ContentLength: ptr(o.Size),
+		Metadata: o.Metadata, ContentLength: ptr(o.Size), VersionId: versionHeader(o),
+		ServerSideEncryption: ptr(sseAlgorithm), TagCount: tagCount(o),
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
 	out.Body = f
@@ -250,7 +262,7 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 	if err := s.checkPresigned(ctx); err != nil {
 		return nil, err
 	}
-	o, err := s.lookup(str(in.Bucket), str(in.Key))
+	o, err := s.lookupVersion(str(in.Bucket), str(in.Key), str(in.VersionId))
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +271,8 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 	}
 	out := &s3api.HeadObjectOutput{
 		AcceptRanges: ptr("bytes"), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
-		Metadata: o.Metadata, ContentLength: ptr(o.Size),
+		Metadata: o.Metadata, ContentLength: ptr(o.Size), VersionId: versionHeader(o),
+		ServerSideEncryption: ptr(sseAlgorithm),
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
 	if str(in.ChecksumMode) == "ENABLED" {
@@ -282,12 +295,21 @@ func setContent(typ, enc, disp, lang, cc **string, exp **time.Time, c contentHea
 	*exp = c.Expires
 }
 
-// DeleteObject deletes a key; a missing key is success, as in AWS.
+// DeleteObject deletes a key (a delete marker in a versioned bucket) or
+// one version; a missing key or version is success, as in AWS.
 func (s *Service) DeleteObject(ctx context.Context, in *s3api.DeleteObjectRequest) (*s3api.DeleteObjectOutput, error) {
-	if _, err := s.commit(ctx, str(in.Bucket), str(in.Key), nil); err != nil {
+	res, err := s.deleteObject(ctx, str(in.Bucket), str(in.Key), str(in.VersionId))
+	if err != nil {
 		return nil, err
 	}
-	return &s3api.DeleteObjectOutput{}, nil
+	out := &s3api.DeleteObjectOutput{}
+	if res.versionID != "" {
+		out.VersionId = ptr(res.versionID)
+	}
+	if res.marker {
+		out.DeleteMarker = ptr(true)
+	}
+	return out, nil
 }
 
 // DeleteObjects deletes up to 1000 keys, reporting each (unless Quiet).
@@ -306,16 +328,24 @@ func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequ
 	out := &s3api.DeleteObjectsOutput{}
 	for _, id := range in.Delete.Objects {
 		key := str(id.Key)
-		if _, err := s.commit(ctx, bucket, key, nil); err != nil {
+		res, err := s.deleteObject(ctx, bucket, key, str(id.VersionId))
+		if err != nil {
 			var ae *api.Error
 			if !errors.As(err, &ae) {
 				return nil, err
 			}
-			out.Errors = append(out.Errors, &s3api.Error{Key: ptr(key), Code: ptr(ae.Code), Message: ptr(ae.Message)})
+			out.Errors = append(out.Errors, &s3api.Error{Key: ptr(key), VersionId: id.VersionId, Code: ptr(ae.Code), Message: ptr(ae.Message)})
 			continue
 		}
 		if !quiet {
-			out.Deleted = append(out.Deleted, &s3api.DeletedObject{Key: ptr(key)})
+			d := &s3api.DeletedObject{Key: ptr(key), VersionId: id.VersionId}
+			if res.marker {
+				d.DeleteMarker = ptr(true)
+				if id.VersionId == nil {
+					d.DeleteMarkerVersionId = ptr(res.versionID)
+				}
+			}
+			out.Deleted = append(out.Deleted, d)
 		}
 	}
 	return out, nil
@@ -330,14 +360,14 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	srcBucket, srcKey, err := parseCopySource(str(in.CopySource))
+	srcBucket, srcKey, srcVersion, err := parseCopySource(str(in.CopySource))
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.bucketInfo(bucket); err != nil {
 		return nil, err
 	}
-	src, err := s.lookup(srcBucket, srcKey)
+	src, err := s.copySource(srcBucket, srcKey, srcVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -353,7 +383,7 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	default:
 		return nil, errInvalidArgument("Unknown metadata directive.")
 	}
-	if srcBucket == bucket && srcKey == key && directive != "REPLACE" {
+	if srcBucket == bucket && srcKey == key && srcVersion == "" && directive != "REPLACE" {
 		return nil, s3err("InvalidRequest", 400, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	blob, err := s.blobs.clone(src.Blob)
@@ -376,28 +406,61 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	if in.StorageClass != nil {
 		o.StorageClass = *in.StorageClass
 	}
-	if _, err := s.commit(ctx, bucket, key, &o); err != nil {
+	o.NoncurrentSince = nil
+	if err := s.putVersion(ctx, bucket, key, &o, nil, nil); err != nil {
 		s.blobs.remove(blob)
 		return nil, err
 	}
-	return &s3api.CopyObjectOutput{CopyObjectResult: &s3api.CopyObjectResult{ETag: ptr(o.ETag), LastModified: ptr(o.LastModified)}}, nil
+	return &s3api.CopyObjectOutput{
+		CopyObjectResult:     &s3api.CopyObjectResult{ETag: ptr(o.ETag), LastModified: ptr(o.LastModified)},
+		VersionId:            versionHeader(&o),
+		CopySourceVersionId:  versionHeader(src),
+		ServerSideEncryption: ptr(sseAlgorithm),
+	}, nil
 }
 
 // lookupVersion returns the object at bucket/key in version versionID
-// ("" is the current one): NoSuchBucket, NoSuchKey or NoSuchVersion.
+// ("" is the current one): NoSuchBucket, NoSuchKey, InvalidArgument for an
+// id this server never issues, NoSuchVersion, or MethodNotAllowed for a
+// delete marker's id.
 func (s *Service) lookupVersion(bucket, key, versionID string) (*object, error) {
 	if versionID == "" {
 		return s.lookup(bucket, key)
 	}
-	o, err := s.lookup(bucket, key)
+	st, err := s.keyVersions(bucket, key)
 	if err != nil {
-		if _, berr := s.bucketInfo(bucket); berr != nil {
-			return nil, berr
-		}
+		return nil, err
+	}
+	if !validVersionID(versionID) {
+		return nil, errInvalidVersionID()
+	}
+	o, _ := st.find(versionID)
+	if o == nil {
 		return nil, errNoSuchVersion()
 	}
-	if versionID != "null" {
-		return nil, errNoSuchVersion()
+	if o.DeleteMarker {
+		return nil, errMarkerByVersion(o)
 	}
 	return o, nil
+}
+
+// copySource is the object x-amz-copy-source names. A delete marker named
+// by its version id is InvalidRequest, as AWS answers a copy.
+func (s *Service) copySource(bucket, key, versionID string) (*object, error) {
+	o, err := s.lookupVersion(bucket, key, versionID)
+	if ae := (*api.Error)(nil); errors.As(err, &ae) && ae.Code == "MethodNotAllowed" {
+		return nil, s3err("InvalidRequest", 400, "The source of a copy request may not specifically refer to a delete marker by version id.")
+	}
+	return o, err
+}
+
+// sseAlgorithm is the server-side encryption every object reports: S3
+// encrypts every object with SSE-S3 by default (since January 2023).
+const sseAlgorithm = "AES256"
+
+func tagCount(o *object) *int32 {
+	if len(o.Tags) == 0 {
+		return nil
+	}
+	return ptr(int32(len(o.Tags)))
 }

@@ -6,6 +6,9 @@ import (
 	"io"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
 	"github.com/fogbank/fogbank/internal/api"
@@ -47,8 +50,18 @@ func TestOpenObject(t *testing.T) {
 	srv, svc := startWithS3(t)
 	c := client(srv, "us-east-1")
 	mustCreate(t, c, "code")
-	mustPut(t, c, "code", "fn.zip", "zip bytes")
+	setVersioning(t, c, "code", "Enabled")
+	gone := putV(t, c, "code", "fn.zip", "first")
+	if _, err := c.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: aws.String("code"), Key: aws.String("fn.zip"), VersionId: &gone}); err != nil {
+		t.Fatal(err)
+	}
+	v := putV(t, c, "code", "fn.zip", "zip bytes")
 	var opener objectOpener = svc
+	rc, _, err := opener.OpenObject(ctx, "code", "fn.zip", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.Close()
 
 	rc, n, err := opener.OpenObject(ctx, "code", "fn.zip", "")
 	if err != nil {
@@ -64,8 +77,9 @@ func TestOpenObject(t *testing.T) {
 	}{
 		{"nope", "fn.zip", "", "NoSuchBucket"},
 		{"code", "missing", "", "NoSuchKey"},
-		{"code", "fn.zip", "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd", "NoSuchVersion"},
-		{"nope", "fn.zip", "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd", "NoSuchBucket"},
+		{"code", "fn.zip", gone, "NoSuchVersion"},
+		{"code", "fn.zip", "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd", "InvalidArgument"},
+		{"nope", "fn.zip", gone, "NoSuchBucket"},
 	} {
 		_, _, err := opener.OpenObject(ctx, tc.bucket, tc.key, tc.version)
 		var ae *api.Error

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"github.com/fogbank/fogbank/internal/store"
 )
@@ -12,7 +13,8 @@ import (
 // Record layout (store.Key parts, JSON values):
 //
 //	s3|b|bucket          bucketRecord
-//	s3|o|bucket|key      objectRecord (the body is the file blobs.path(Blob))
+//	s3|o|bucket|key      object: the key's current version (the body is the file blobs.path(Blob))
+//	s3|v|bucket|key|vid  object: a noncurrent version
 //	s3|u|uploadID        uploadRecord (multipart upload in progress)
 //	s3|p|uploadID|00042  partRecord (part number, zero-padded)
 //
@@ -21,15 +23,19 @@ import (
 // within a bucket, which is the order listings need.
 
 const (
-	kindBucket = "b"
-	kindObject = "o"
-	kindUpload = "u"
-	kindPart   = "p"
+	kindBucket  = "b"
+	kindObject  = "o"
+	kindVersion = "v"
+	kindUpload  = "u"
+	kindPart    = "p"
 )
 
 func bucketRecordKey(name string) []byte { return store.Key("s3", kindBucket, name) }
 func objectRecordKey(bucket, key string) []byte {
 	return store.Key("s3", kindObject, bucket, key)
+}
+func versionRecordKey(bucket, key, versionID string) []byte {
+	return store.Key("s3", kindVersion, bucket, key, versionID)
 }
 
 // load reads every bucket and object back and deletes body files no object
@@ -42,6 +48,7 @@ func (s *Service) load(ctx context.Context) error {
 			return fmt.Errorf("decoding bucket record %q: %w", k, err)
 		}
 		b.objects = map[string]*object{}
+		b.older = map[string][]*object{}
 		s.mu.buckets[b.Name] = &b
 		return nil
 	})
@@ -61,10 +68,34 @@ func (s *Service) load(ctx context.Context) error {
 		}
 		b.objects[o.Key] = o
 		live[o.Blob] = true
+		s.seq.Store(max(s.seq.Load(), o.Seq))
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("loading objects: %w", err)
+	}
+	vp := store.KeyPrefix("s3", kindVersion)
+	err = s.env.Store.Scan(ctx, vp, store.PrefixEnd(vp), func(k, v []byte) error {
+		o := &object{}
+		if err := json.Unmarshal(v, o); err != nil {
+			return fmt.Errorf("decoding version record %q: %w", k, err)
+		}
+		b := s.mu.buckets[o.Bucket]
+		if b == nil {
+			return nil
+		}
+		b.older[o.Key] = append(b.older[o.Key], o)
+		live[o.Blob] = true
+		s.seq.Store(max(s.seq.Load(), o.Seq))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("loading versions: %w", err)
+	}
+	for _, b := range s.mu.buckets {
+		for _, vs := range b.older {
+			sort.Slice(vs, func(i, j int) bool { return vs[i].Seq > vs[j].Seq })
+		}
 	}
 	up := store.KeyPrefix("s3", kindUpload)
 	err = s.env.Store.Scan(ctx, up, store.PrefixEnd(up), func(k, v []byte) error {

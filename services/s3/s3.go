@@ -37,6 +37,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fogbank/fogbank/internal/api"
@@ -60,6 +61,8 @@ type Service struct {
 
 	lifecycle sync.RWMutex
 	keyLocks  [keyStripes]sync.Mutex
+	// seq numbers object versions in write order (versions.go).
+	seq atomic.Uint64
 
 	mu struct {
 		sync.RWMutex
@@ -142,6 +145,11 @@ func (s *Service) Reset(ctx context.Context) error {
 	for _, bk := range old {
 		for _, o := range bk.objects {
 			s.blobs.remove(o.Blob)
+		}
+		for _, vs := range bk.older {
+			for _, o := range vs {
+				s.blobs.remove(o.Blob)
+			}
 		}
 	}
 	return nil

@@ -425,6 +425,11 @@ func TestRestart(t *testing.T) {
 	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("keep"), Key: aws.String("k2")}); err != nil {
 		t.Fatal(err)
 	}
+	mustCreate(t, c, "versions")
+	setVersioning(t, c, "versions", "Enabled")
+	v1 := putV(t, c, "versions", "k", "v1")
+	putV(t, c, "versions", "k", "v2")
+	putV(t, c, "versions", "k", "v3")
 	mpu, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("keep"), Key: aws.String("mp")})
 	if err != nil {
 		t.Fatal(err)
@@ -450,6 +455,15 @@ func TestRestart(t *testing.T) {
 	}
 	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("keep"), Key: aws.String("k2")})
 	wantErr(t, err, "NoSuchKey", 404)
+	// Versions come back in order, and a new one goes on top.
+	putV(t, c, "versions", "k", "v4")
+	lv, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("versions")})
+	if err != nil || len(lv.Versions) != 4 || aws.ToString(lv.Versions[3].VersionId) != v1 {
+		t.Fatalf("versions after restart: %v %+v", err, lv)
+	}
+	if body, _ := getBody(t, c, "versions", "k", ""); body != "v4" {
+		t.Errorf("current after restart = %q", body)
+	}
 	// The upload in progress survives and completes.
 	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("keep"), Key: aws.String("mp"),
 		UploadId: mpu.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
