@@ -3,7 +3,9 @@ package services
 
 import (
 	"github.com/fogbank/fogbank/internal/service"
+	"github.com/fogbank/fogbank/services/lambda"
 	"github.com/fogbank/fogbank/services/s3"
+	"github.com/fogbank/fogbank/services/sns"
 	"github.com/fogbank/fogbank/services/sqs"
 	"github.com/fogbank/fogbank/services/sts"
 )
@@ -15,6 +17,8 @@ func All() []service.Info {
 	return []service.Info{
 		sts.Info,
 		sqs.Info,
+		lambda.Info,
+		sns.Info,
 		s3.Info,
 	}
 }

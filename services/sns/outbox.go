@@ -1,0 +1,164 @@
+package sns
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/fogbank/fogbank/internal/store"
+)
+
+// The outbox: what SNS would have sent by email, SMS or mobile push is
+// recorded instead, durably and in order, and served as JSON at
+// GET /_fogbank/sns/outbox (?protocol=email&endpoint=x@y to filter;
+// DELETE empties it). An email subscription's confirmation is there too,
+// with the SubscribeURL a user would click.
+
+// outboxEntry is one recorded message.
+type outboxEntry struct {
+	Seq             uint64            `json:"seq"`
+	Protocol        string            `json:"protocol"`
+	Endpoint        string            `json:"endpoint"`
+	Type            string            `json:"type"` // Notification, SubscriptionConfirmation
+	TopicArn        string            `json:"topicArn,omitempty"`
+	SubscriptionArn string            `json:"subscriptionArn,omitempty"`
+	MessageID       string            `json:"messageId"`
+	Subject         string            `json:"subject,omitempty"`
+	Message         string            `json:"message"`
+	SubscribeURL    string            `json:"subscribeUrl,omitempty"`
+	Attributes      map[string]string `json:"attributes,omitempty"`
+	Timestamp       string            `json:"timestamp"`
+}
+
+// addOutbox numbers e and adds its record to b; once b is durable the
+// caller installs the returned entries with installOutbox.
+func (s *Service) addOutbox(b *store.Batch, e outboxEntry) (outboxEntry, error) {
+	s.mu.Lock()
+	s.mu.outboxSeq++
+	e.Seq = s.mu.outboxSeq
+	s.mu.Unlock()
+	return e, putJSON(b, outboxKey(e.Seq), &e)
+}
+
+// installOutbox makes durable entries visible, in sequence order.
+func (s *Service) installOutbox(es []outboxEntry) {
+	if len(es) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.mu.outbox = append(s.mu.outbox, es...)
+	sort.SliceStable(s.mu.outbox, func(i, j int) bool { return s.mu.outbox[i].Seq < s.mu.outbox[j].Seq })
+	s.mu.Unlock()
+}
+
+func (s *Service) confirmationOutbox(sub *subscription, t *topic) outboxEntry {
+	link := s.subscribeURL(sub)
+	msg := "You have chosen to subscribe to the topic:\n" + t.ARN + "\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary):\n" + link
+	if sub.Protocol == "email-json" {
+		n := &note{MessageID: newUUID(), TopicARN: t.ARN, Timestamp: s.now().UTC()}
+		msg = string(s.envelope(sub, n, "SubscriptionConfirmation", false))
+	}
+	return outboxEntry{Protocol: sub.Protocol, Endpoint: sub.Endpoint, Type: "SubscriptionConfirmation",
+		TopicArn: t.ARN, SubscriptionArn: sub.ARN, MessageID: newUUID(), Subject: "AWS Notification - Subscription Confirmation",
+		Message: msg, SubscribeURL: link, Timestamp: timestamp(s.now())}
+}
+
+func (s *Service) notificationOutbox(sub *subscription, n *note) outboxEntry {
+	e := outboxEntry{Protocol: sub.Protocol, Endpoint: sub.Endpoint, Type: "Notification", TopicArn: n.TopicARN,
+		SubscriptionArn: sub.ARN, MessageID: n.MessageID, Subject: n.Subject, Message: n.messageFor(sub.Protocol),
+		Timestamp: timestamp(n.Timestamp)}
+	if sub.Protocol == "email-json" {
+		e.Message = string(s.envelope(sub, n, "Notification", false))
+	}
+	if sub.Protocol == "email" && e.Subject == "" {
+		e.Subject = "AWS Notification Message"
+	}
+	if len(n.Attrs) > 0 {
+		e.Attributes = map[string]string{}
+		for k, a := range envelopeAttrs(n.Attrs) {
+			e.Attributes[k] = a.Value
+		}
+	}
+	return e
+}
+
+// serveOutbox answers GET /_fogbank/sns/outbox.
+func (s *Service) serveOutbox(w http.ResponseWriter, r *http.Request) {
+	proto, ep := r.URL.Query().Get("protocol"), r.URL.Query().Get("endpoint")
+	s.mu.RLock()
+	out := []outboxEntry{}
+	for _, e := range s.mu.outbox {
+		if (proto == "" || e.Protocol == proto) && (ep == "" || e.Endpoint == ep) {
+			out = append(out, e)
+		}
+	}
+	s.mu.RUnlock()
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"messages": out})
+}
+
+// serveOutboxClear answers DELETE /_fogbank/sns/outbox.
+func (s *Service) serveOutboxClear(w http.ResponseWriter, r *http.Request) {
+	var b store.Batch
+	s.mu.Lock()
+	for _, e := range s.mu.outbox {
+		b.Delete(outboxKey(e.Seq))
+	}
+	s.mu.Unlock()
+	if err := s.apply(r.Context(), &b); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	s.mu.Lock()
+	s.mu.outbox = nil
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// serveAction answers the links SNS puts in messages:
+// ?Action=ConfirmSubscription&TopicArn=…&Token=… and
+// ?Action=Unsubscribe&SubscriptionArn=…, with AWS's XML responses.
+func (s *Service) serveAction(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	type result struct {
+		SubscriptionArn string `xml:"SubscriptionArn,omitempty"`
+	}
+	type response struct {
+		XMLName xml.Name `xml:""`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Result  *result  `xml:"ConfirmSubscriptionResult,omitempty"`
+		Meta    struct {
+			RequestID string `xml:"RequestId"`
+		} `xml:"ResponseMetadata"`
+	}
+	resp := response{Xmlns: "http://sns.amazonaws.com/doc/2010-03-31/"}
+	resp.Meta.RequestID = newUUID()
+	switch q.Get("Action") {
+	case "ConfirmSubscription":
+		t := s.topicByARN(q.Get("TopicArn"))
+		if t == nil {
+			http.Error(w, "Topic does not exist", http.StatusNotFound)
+			return
+		}
+		arn, err := s.confirm(r.Context(), t, q.Get("Token"), false)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		resp.XMLName = xml.Name{Local: "ConfirmSubscriptionResponse"}
+		resp.Result = &result{SubscriptionArn: arn}
+	case "Unsubscribe":
+		if err := s.unsubscribe(r.Context(), q.Get("SubscriptionArn")); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		resp.XMLName = xml.Name{Local: "UnsubscribeResponse"}
+	default:
+		http.Error(w, "unknown Action "+strconv.Quote(q.Get("Action")), http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	_ = xml.NewEncoder(w).Encode(resp)
+}
