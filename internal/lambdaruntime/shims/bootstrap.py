@@ -1,0 +1,207 @@
+# Fogbank's Lambda runtime client for Python: speaks the Lambda Runtime API at
+# AWS_LAMBDA_RUNTIME_API, loads _HANDLER ("module.function", "dir/module.function") from
+# LAMBDA_TASK_ROOT and reports results and errors in the shapes AWS's awslambdaric uses.
+import http.client
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+
+_SHIM = os.path.abspath(__file__)
+_API = os.environ["AWS_LAMBDA_RUNTIME_API"]
+_HOST, _PORT = _API.rsplit(":", 1)
+_conn = http.client.HTTPConnection(_HOST, int(_PORT))
+_request_id = ""
+
+
+def _call(method, path, body=None, headers=None):
+    global _conn
+    for attempt in (0, 1):
+        try:
+            _conn.request(method, path, body=body, headers=headers or {})
+            r = _conn.getresponse()
+            return r, r.read()
+        except (http.client.HTTPException, OSError):
+            _conn.close()
+            _conn = http.client.HTTPConnection(_HOST, int(_PORT))
+            if attempt:
+                raise
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.aws_request_id = _request_id
+        return True
+
+
+def _setup_logging():
+    h = logging.StreamHandler(sys.stdout)
+    f = logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S")
+    f.converter = time.gmtime
+    h.setFormatter(f)
+    h.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(h)
+    root.setLevel(logging.WARNING)
+
+
+class _Obj(object):
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    def __repr__(self):
+        return repr(self.__dict__)
+
+
+def _client_context(raw):
+    if not raw:
+        return None
+    try:
+        d = json.loads(raw)
+    except ValueError:
+        return None
+    c = d.get("client") or {}
+    client = _Obj(installation_id=c.get("installation_id"), app_title=c.get("app_title"),
+                  app_version_name=c.get("app_version_name"), app_version_code=c.get("app_version_code"),
+                  app_package_name=c.get("app_package_name")) if c else None
+    return _Obj(client=client, custom=d.get("custom"), env=d.get("env"))
+
+
+class LambdaContext(object):
+    def __init__(self, request_id, deadline_ms, arn, client_context, cognito):
+        self.aws_request_id = request_id
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = arn
+        self.client_context = _client_context(client_context)
+        ident = {}
+        if cognito:
+            try:
+                ident = json.loads(cognito)
+            except ValueError:
+                ident = {}
+        self.identity = _Obj(cognito_identity_id=ident.get("cognitoIdentityId"),
+                             cognito_identity_pool_id=ident.get("cognitoIdentityPoolId"))
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        return max(int(self._deadline_ms - time.time() * 1000), 0)
+
+    def __repr__(self):
+        return "LambdaContext([aws_request_id=%s,function_name=%s,function_version=%s,invoked_function_arn=%s])" % (
+            self.aws_request_id, self.function_name, self.function_version, self.invoked_function_arn)
+
+
+def _frames(tb):
+    out = [f for f in traceback.extract_tb(tb) if os.path.abspath(f[0]) != _SHIM]
+    return traceback.format_list(out)
+
+
+def _error_doc(etype, msg, tb, request_id):
+    return {"errorMessage": msg, "errorType": etype, "requestId": request_id, "stackTrace": _frames(tb) if tb else []}
+
+
+def _log_error(doc):
+    sys.stdout.write("[ERROR] %s: %s\n" % (doc["errorType"], doc["errorMessage"]))
+    if doc.get("stackTrace"):
+        sys.stdout.write("Traceback (most recent call last):\n" + "".join(doc["stackTrace"]))
+    sys.stdout.flush()
+
+
+class _InitError(Exception):
+    def __init__(self, etype, msg, tb=None):
+        Exception.__init__(self, msg)
+        self.etype, self.msg, self.tb = etype, msg, tb
+
+
+def _load_handler(handler):
+    try:
+        modname, fname = handler.rsplit(".", 1)
+    except ValueError as e:
+        raise _InitError("Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (handler, e))
+    modname = modname.replace("/", ".")
+    if modname.split(".")[0] in sys.builtin_module_names:
+        raise _InitError("Runtime.BuiltInModuleConflict",
+                         "Cannot use built-in module %s as a handler module" % modname)
+    try:
+        m = importlib.import_module(modname)
+    except ImportError as e:
+        raise _InitError("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (modname, e))
+    except SyntaxError as e:
+        raise _InitError("Runtime.UserCodeSyntaxError", "Syntax error in module '%s': %s" % (modname, e),
+                         sys.exc_info()[2])
+    except Exception as e:
+        raise _InitError(type(e).__name__, str(e), sys.exc_info()[2])
+    fn = getattr(m, fname, None)
+    if fn is None:
+        raise _InitError("Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (fname, modname))
+    return fn
+
+
+def main():
+    global _request_id
+    _setup_logging()
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", ".")
+    if task_root not in sys.path:
+        sys.path.insert(0, task_root)
+    try:
+        handler = _load_handler(os.environ.get("_HANDLER", ""))
+    except _InitError as e:
+        doc = _error_doc(e.etype, e.msg, e.tb, "")
+        _log_error(doc)
+        _call("POST", "/2018-06-01/runtime/init/error", json.dumps(doc),
+              {"Lambda-Runtime-Function-Error-Type": e.etype, "Content-Type": "application/json"})
+        sys.exit(1)
+    while True:
+        r, body = _call("GET", "/2018-06-01/runtime/invocation/next")
+        rid = r.getheader("Lambda-Runtime-Aws-Request-Id") or ""
+        _request_id = rid
+        trace = r.getheader("Lambda-Runtime-Trace-Id")
+        if trace:
+            os.environ["_X_AMZN_TRACE_ID"] = trace
+        ctx = LambdaContext(rid, int(r.getheader("Lambda-Runtime-Deadline-Ms") or 0),
+                            r.getheader("Lambda-Runtime-Invoked-Function-Arn"),
+                            r.getheader("Lambda-Runtime-Client-Context"),
+                            r.getheader("Lambda-Runtime-Cognito-Identity"))
+        try:
+            event = json.loads(body.decode("utf-8")) if body else {}
+        except ValueError as e:
+            doc = _error_doc("Runtime.UnmarshalError", "Unable to unmarshal input: %s" % e, None, rid)
+            _log_error(doc)
+            _post_error(rid, doc)
+            continue
+        try:
+            result = handler(event, ctx)
+        except Exception as e:
+            doc = _error_doc(type(e).__name__, str(e), sys.exc_info()[2], rid)
+            _log_error(doc)
+            _post_error(rid, doc)
+            continue
+        try:
+            out = json.dumps(result)
+        except (TypeError, ValueError) as e:
+            doc = _error_doc("Runtime.MarshalError", "Unable to marshal response: %s" % e, None, rid)
+            _log_error(doc)
+            _post_error(rid, doc)
+            continue
+        sys.stdout.flush()
+        sys.stderr.flush()
+        _call("POST", "/2018-06-01/runtime/invocation/%s/response" % rid, out.encode("utf-8"),
+              {"Content-Type": "application/json"})
+
+
+def _post_error(rid, doc):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _call("POST", "/2018-06-01/runtime/invocation/%s/error" % rid, json.dumps(doc).encode("utf-8"),
+          {"Lambda-Runtime-Function-Error-Type": doc["errorType"], "Content-Type": "application/json"})
+
+
+if __name__ == "__main__":
+    main()
