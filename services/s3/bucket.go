@@ -30,6 +30,10 @@ type bucketRecord struct {
 	Created time.Time `json:"created"`
 	// Versioning is "", "Enabled" or "Suspended" (versions.go).
 	Versioning string `json:"versioning,omitempty"`
+	// Tags are the bucket's tags (tagging.go); Config the other stored
+	// bucket settings (config.go).
+	Tags   []tag        `json:"tags,omitempty"`
+	Config bucketConfig `json:"config"`
 }
 
 // validBucketName applies S3's general purpose bucket naming rules: 3-63
@@ -94,6 +98,20 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 			fmt.Sprintf("The %s location constraint is incompatible for the region specific endpoint this request was sent to.", lc))
 	}
 
+	var cfg bucketConfig
+	if in.ObjectOwnership != nil {
+		if !objectOwnerships[*in.ObjectOwnership] {
+			return nil, errInvalidArgument("Invalid x-amz-object-ownership header: " + *in.ObjectOwnership)
+		}
+		cfg.Ownership = &s3api.OwnershipControls{Rules: []*s3api.OwnershipControlsRule{{ObjectOwnership: in.ObjectOwnership}}}
+	}
+	bucketACL, err := parseACL(aclHeaders{canned: in.ACL, fullControl: in.GrantFullControl, read: in.GrantRead,
+		readACP: in.GrantReadACP, write: in.GrantWrite, writeACP: in.GrantWriteACP}, cfg.ownership())
+	if err != nil {
+		return nil, err
+	}
+	cfg.ACL = bucketACL
+
 	s.lifecycle.Lock()
 	defer s.lifecycle.Unlock()
 	s.mu.RLock()
@@ -109,7 +127,7 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 		return nil, s3api.NewBucketAlreadyOwnedByYou("Your previous request to create the named bucket succeeded and you already own it.")
 	}
 	b := &bucket{
-		bucketRecord: bucketRecord{Name: name, Account: c.Account, Region: region, Created: s.now()},
+		bucketRecord: bucketRecord{Name: name, Account: c.Account, Region: region, Created: s.now(), Config: cfg},
 		objects:      map[string]*object{},
 		older:        map[string][]*object{},
 	}

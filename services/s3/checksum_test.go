@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/fogbank/fogbank/fogbanktest"
 )
 
 func TestPutChecksums(t *testing.T) {
@@ -49,7 +48,7 @@ func TestPutChecksums(t *testing.T) {
 // with a trailing checksum, here by hand.
 func TestAWSChunked(t *testing.T) {
 	ctx := context.Background()
-	srv := fogbanktest.Start(t)
+	srv := start(t)
 	c := client(srv, "us-east-1")
 	mustCreate(t, c, "chunk")
 	for _, tc := range []struct {

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/fogbank/fogbank/internal/api"
@@ -72,3 +73,7 @@ func errNoSuchVersion() *api.Error {
 func errMalformedXML() *api.Error {
 	return s3err("MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema")
 }
+
+// errorsAs is errors.As, named here so files that only test an *api.Error
+// need not import errors.
+func errorsAs(err error, target **api.Error) bool { return errors.As(err, target) }

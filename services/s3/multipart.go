@@ -71,14 +71,25 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in *s3api.CreateMul
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	if _, err := s.bucketInfo(bucket); err != nil {
+	bk, err := s.bucketInfo(bucket)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := parseTaggingHeader(in.Tagging)
+	if err != nil {
+		return nil, err
+	}
+	objACL, err := parseACL(aclHeaders{canned: in.ACL, fullControl: in.GrantFullControl, read: in.GrantRead,
+		readACP: in.GrantReadACP, writeACP: in.GrantWriteACP}, bk.Config.ownership())
+	if err != nil {
 		return nil, err
 	}
 	u := &upload{uploadRecord: uploadRecord{ID: newID(), Bucket: bucket, Key: key, Initiated: s.now(),
 		Object: object{Bucket: bucket, Key: key, Metadata: in.Metadata, StorageClass: str(in.StorageClass),
 			Content: contentHeaders{Type: str(in.ContentType), Encoding: str(in.ContentEncoding),
 				Disposition: str(in.ContentDisposition), Language: str(in.ContentLanguage),
-				CacheControl: str(in.CacheControl), Expires: in.Expires}}},
+				CacheControl: str(in.CacheControl), Expires: in.Expires},
+			Tags: tags, ACL: objACL}},
 		parts: map[int32]*partRecord{}}
 	if u.Object.Content.Type == "" {
 		u.Object.Content.Type = "binary/octet-stream"

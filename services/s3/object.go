@@ -45,6 +45,8 @@ type object struct {
 	NoncurrentSince *time.Time `json:"noncurrent,omitempty"`
 	// Tags are the object's tags in the order they were set.
 	Tags []tag `json:"tags,omitempty"`
+	// ACL is the object's stored ACL (acl.go); nil is private.
+	ACL *acl `json:"acl,omitempty"`
 }
 
 // tag is one object or bucket tag.
@@ -174,7 +176,17 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	if _, err := s.bucketInfo(bucket); err != nil {
+	b, err := s.bucketInfo(bucket)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := parseTaggingHeader(in.Tagging)
+	if err != nil {
+		return nil, err
+	}
+	objACL, err := parseACL(aclHeaders{canned: in.ACL, fullControl: in.GrantFullControl, read: in.GrantRead,
+		readACP: in.GrantReadACP, writeACP: in.GrantWriteACP}, b.Config.ownership())
+	if err != nil {
 		return nil, err
 	}
 	w, err := s.ingest(ctx, in.Body, in.ContentMD5)
@@ -192,6 +204,8 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 			CacheControl: str(in.CacheControl), Expires: in.Expires,
 		},
 		StorageClass: str(in.StorageClass),
+		Tags:         tags,
+		ACL:          objACL,
 	}
 	o.Content.Encoding = withoutAWSChunked(o.Content.Encoding)
 	o.ChecksumAlgorithm, o.Checksum = w.ckAlg, w.ck
@@ -364,8 +378,24 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.bucketInfo(bucket); err != nil {
+	dst, err := s.bucketInfo(bucket)
+	if err != nil {
 		return nil, err
+	}
+	objACL, err := parseACL(aclHeaders{canned: in.ACL, fullControl: in.GrantFullControl, read: in.GrantRead,
+		readACP: in.GrantReadACP, writeACP: in.GrantWriteACP}, dst.Config.ownership())
+	if err != nil {
+		return nil, err
+	}
+	var tags []tag
+	switch str(in.TaggingDirective) {
+	case "", "COPY":
+	case "REPLACE":
+		if tags, err = parseTaggingHeader(in.Tagging); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, errInvalidArgument("Unknown tagging directive.")
 	}
 	src, err := s.copySource(srcBucket, srcKey, srcVersion)
 	if err != nil {
@@ -406,6 +436,10 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	if in.StorageClass != nil {
 		o.StorageClass = *in.StorageClass
 	}
+	if str(in.TaggingDirective) == "REPLACE" {
+		o.Tags = tags
+	}
+	o.ACL = objACL
 	o.NoncurrentSince = nil
 	if err := s.putVersion(ctx, bucket, key, &o, nil, nil); err != nil {
 		s.blobs.remove(blob)

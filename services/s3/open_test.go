@@ -13,8 +13,8 @@ import (
 	"github.com/fogbank/fogbank/fogbanktest"
 	"github.com/fogbank/fogbank/internal/api"
 	"github.com/fogbank/fogbank/internal/service"
-	"github.com/fogbank/fogbank/internal/services"
 	"github.com/fogbank/fogbank/services/s3"
+	"github.com/fogbank/fogbank/services/sqs"
 )
 
 // objectOpener is what a consumer such as Lambda declares.
@@ -22,7 +22,7 @@ type objectOpener interface {
 	OpenObject(ctx context.Context, bucket, key, versionID string) (io.ReadCloser, int64, error)
 }
 
-// startWithS3 starts a server with every service and returns S3 the service itself,
+// startWithS3 starts a server with SQS and S3 and returns S3 the service itself,
 // for in-process calls.
 func startWithS3(t *testing.T) (*fogbanktest.Server, *s3.Service) {
 	t.Helper()
@@ -35,14 +35,21 @@ func startWithS3(t *testing.T) (*fogbanktest.Server, *s3.Service) {
 		return s, err
 	}}
 	srv := fogbanktest.Start(t, fogbanktest.WithOptions(func(o *fogbank.Options) {
-		for _, i := range services.All() {
-			if i.Name == "s3" {
-				i = info
-			}
-			o.Services = append(o.Services, i)
-		}
+		o.Services = []service.Info{sqs.Info, info}
 	}))
 	return srv, svc
+}
+
+// start runs a server with S3 and SQS alone (S3's tests need no other
+// service, and so do not depend on them).
+func start(t *testing.T, opts ...fogbanktest.Option) *fogbanktest.Server {
+	t.Helper()
+	only := fogbanktest.WithOptions(func(o *fogbank.Options) {
+		if o.Services == nil {
+			o.Services = []service.Info{sqs.Info, s3.Info}
+		}
+	})
+	return fogbanktest.Start(t, append([]fogbanktest.Option{only}, opts...)...)
 }
 
 func TestOpenObject(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/fogbank/fogbank/fogbanktest"
 )
 
 // TestPresigned fetches and uploads through presigned URLs with plain HTTP.
@@ -52,7 +51,7 @@ func TestPresigned(t *testing.T) {
 // clock a presigned URL is AccessDenied "Request has expired" (403).
 func TestPresignedExpiry(t *testing.T) {
 	ctx := context.Background()
-	srv := fogbanktest.Start(t)
+	srv := start(t)
 	c := client(srv, "us-east-1")
 	mustCreate(t, c, "exp")
 	mustPut(t, c, "exp", "k", "v")

@@ -34,7 +34,7 @@ func client(srv *fogbanktest.Server, region string) *s3.Client {
 
 func newClient(t *testing.T, opts ...fogbanktest.Option) *s3.Client {
 	t.Helper()
-	return client(fogbanktest.Start(t, opts...), "us-east-1")
+	return client(start(t, opts...), "us-east-1")
 }
 
 // wantErr checks err is an AWS error with code and HTTP status.
@@ -73,7 +73,7 @@ func mustPut(t *testing.T, c *s3.Client, bucket, key, body string) {
 
 func TestBuckets(t *testing.T) {
 	ctx := context.Background()
-	srv := fogbanktest.Start(t)
+	srv := start(t)
 	c := client(srv, "us-east-1")
 	mustCreate(t, c, "alpha")
 	mustCreate(t, c, "beta")
@@ -484,7 +484,7 @@ func TestRestart(t *testing.T) {
 // TestInterruptedUpload: a PUT whose body ends before its Content-Length
 // leaves no object and no file.
 func TestInterruptedUpload(t *testing.T) {
-	srv := fogbanktest.Start(t)
+	srv := start(t)
 	c := client(srv, "us-east-1")
 	mustCreate(t, c, "cut")
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL(), "http://"))

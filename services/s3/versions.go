@@ -323,3 +323,17 @@ func (s *Service) GetBucketVersioning(ctx context.Context, in *s3api.GetBucketVe
 	}
 	return out, nil
 }
+
+// replaced returns the state with version index i (in all()) replaced by o
+// (the same version with other tags or ACL).
+func (k keyState) replaced(i int, o *object) keyState {
+	if k.cur != nil {
+		if i == 0 {
+			return keyState{cur: o, older: k.older}
+		}
+		i--
+	}
+	older := slices.Clone(k.older)
+	older[i] = o
+	return keyState{cur: k.cur, older: older}
+}

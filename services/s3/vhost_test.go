@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/fogbank/fogbank/fogbanktest"
 )
 
 // TestVirtualHost addresses buckets in the Host header, as SDKs do by
@@ -20,7 +19,7 @@ import (
 // client dials the server whatever the host.
 func TestVirtualHost(t *testing.T) {
 	ctx := context.Background()
-	srv := fogbanktest.Start(t)
+	srv := start(t)
 	u, _ := url.Parse(srv.URL())
 	addr := u.Host
 	_, port, _ := net.SplitHostPort(addr)
