@@ -161,6 +161,7 @@ func (s *Server) build() error {
 	var apis []*api.Service
 	handlers := map[*api.Service]any{}
 	var owners keyOwners
+	var corsOwners []server.CORSOwner
 	mux := http.NewServeMux()
 	for _, r := range s.services {
 		for _, b := range r.svc.APIs() {
@@ -169,6 +170,9 @@ func (s *Server) build() error {
 		}
 		if o, ok := r.svc.(router.KeyOwner); ok {
 			owners = append(owners, o)
+		}
+		if o, ok := r.svc.(server.CORSOwner); ok {
+			corsOwners = append(corsOwners, o)
 		}
 		if hr, ok := r.svc.(service.HTTPRouter); ok {
 			for pattern, h := range hr.Routes() {
@@ -192,7 +196,7 @@ func (s *Server) build() error {
 		MaxBodyBytes: s.opts.MaxBodyBytes,
 		Logger:       s.opts.Logger,
 	})
-	s.handler = server.CORS{Origins: s.opts.CORSOrigins}.Wrap(dispatch(mux, pipe))
+	s.handler = server.CORS{Origins: s.opts.CORSOrigins, Owners: corsOwners}.Wrap(dispatch(mux, pipe))
 	return nil
 }
 

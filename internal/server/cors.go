@@ -15,6 +15,17 @@ import (
 // CORS off: no headers are added and OPTIONS goes to the wrapped handler.
 type CORS struct {
 	Origins []string
+	// Owners answer CORS themselves for the requests they claim, in place of
+	// Origins (S3 answers with a bucket's own CORS rules, as AWS does).
+	Owners []CORSOwner
+}
+
+// CORSOwner is a service that answers CORS for some requests itself.
+type CORSOwner interface {
+	// ServeCORS reports whether r is the owner's (owned). If so it either
+	// answered r whole (a preflight; done) or set the CORS headers of r's
+	// response on w, and r goes on to the service.
+	ServeCORS(w http.ResponseWriter, r *http.Request) (owned, done bool)
 }
 
 // corsAllowMethods are the methods a preflight is told it may use.
@@ -36,12 +47,22 @@ const corsExposeHeaders = "x-amzn-RequestId, x-amz-request-id, x-amz-id-2, x-amz
 
 // Wrap returns h with CORS handling in front of it.
 func (c CORS) Wrap(h http.Handler) http.Handler {
-	if len(c.Origins) == 0 {
+	if len(c.Origins) == 0 && len(c.Owners) == 0 {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions || r.Header.Get("Origin") != "" {
+			for _, o := range c.Owners {
+				if owned, done := o.ServeCORS(w, r); owned {
+					if !done {
+						h.ServeHTTP(w, r)
+					}
+					return
+				}
+			}
+		}
 		origin := r.Header.Get("Origin")
-		if origin == "" || !c.allowed(origin) {
+		if origin == "" || len(c.Origins) == 0 || !c.allowed(origin) {
 			h.ServeHTTP(w, r)
 			return
 		}

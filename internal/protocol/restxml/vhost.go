@@ -46,3 +46,8 @@ func toPathStyle(r *http.Request) {
 		r.URL.RawPath = "/" + b + r.URL.RawPath
 	}
 }
+
+// VirtualHostBucket is the bucket a virtual-host-style S3 request names in
+// its Host ("" for path style), for S3's own handling of requests that do
+// not reach the codec (CORS preflights).
+func VirtualHostBucket(r *http.Request) string { return virtualHostBucket(r) }
