@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 )
 
 // TestPresigned fetches and uploads through presigned URLs with plain HTTP.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 )
 
 // TestVirtualHost addresses buckets in the Host header, as SDKs do by
