@@ -579,3 +579,5 @@ func TestLayers(t *testing.T) {
 		t.Fatalf("third version: %v %+v", err, out3)
 	}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
