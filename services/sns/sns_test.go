@@ -14,6 +14,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
 )
 
@@ -170,3 +171,7 @@ func TestPublishToSQSEnvelopeAndRaw(t *testing.T) {
 		t.Fatalf("raw binary attr %+v", a)
 	}
 }
+
+type sqsDeleteInput = sqs.DeleteQueueInput
+
+func fogbanktestWith(f func(*fogbank.Options)) fogbanktest.Option { return fogbanktest.WithOptions(f) }

@@ -160,7 +160,9 @@ func (s *Service) Subscribe(ctx context.Context, in *snsapi.SubscribeInput) (*sn
 		}
 		if err := s.checkSubAttr(k, v, t, proto, endpoint, in.Attributes); err != nil {
 			ae := api.AsError(err)
-			ae.Message = strings.Replace(ae.Message, "Invalid parameter: ", "Invalid parameter: Attributes Reason: ", 1)
+			if !strings.Contains(ae.Message, "must use a FIFO queue as DLQ") {
+				ae.Message = strings.Replace(ae.Message, "Invalid parameter: ", "Invalid parameter: Attributes Reason: ", 1)
+			}
 			return nil, ae
 		}
 		attrs[k] = v
@@ -376,8 +378,8 @@ func (s *Service) subFor(param string, arn *string) (*subscription, error) {
 func (s *Service) ConfirmSubscription(ctx context.Context, in *snsapi.ConfirmSubscriptionInput) (*snsapi.ConfirmSubscriptionResponse, error) {
 	t, err := s.topicFor(ctx, "TopicArn", in.TopicArn)
 	if err != nil {
-		if api.AsError(err).Code == "NotFound" {
-			return nil, invalidParam("Topic")
+		if api.AsError(err).HTTPStatus() == 404 {
+			return nil, invalidParam("Token")
 		}
 		return nil, err
 	}
@@ -444,7 +446,7 @@ func (s *Service) updateSub(ctx context.Context, sub *subscription, change func(
 // Unsubscribe deletes a subscription; an unknown one is not an error.
 func (s *Service) Unsubscribe(ctx context.Context, in *snsapi.UnsubscribeInput) (*snsapi.UnsubscribeOutput, error) {
 	a := api.ToString(in.SubscriptionArn)
-	if in.SubscriptionArn == nil {
+	if a == "" {
 		return nil, invalidParam("SubscriptionArn Reason: no value for required parameter")
 	}
 	p, err := arnParts("SubscriptionArn", a)

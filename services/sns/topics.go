@@ -221,7 +221,7 @@ func (s *Service) topicFor(ctx context.Context, param string, arn *string) (*top
 func (s *Service) DeleteTopic(ctx context.Context, in *snsapi.DeleteTopicInput) (*snsapi.DeleteTopicOutput, error) {
 	t, err := s.topicFor(ctx, "TopicArn", in.TopicArn)
 	if err != nil {
-		if ae := api.AsError(err); ae.Code == "NotFound" {
+		if ae := api.AsError(err); ae.HTTPStatus() == 404 {
 			return &snsapi.DeleteTopicOutput{}, nil
 		}
 		return nil, err
@@ -517,7 +517,7 @@ func mergeTags(old []tag, tags []*snsapi.Tag) []tag {
 func (s *Service) tagTopic(ctx context.Context, arn *string) (*topic, error) {
 	t, err := s.topicFor(ctx, "ResourceArn", arn)
 	if err != nil {
-		if api.AsError(err).Code == "NotFound" {
+		if api.AsError(err).HTTPStatus() == 404 {
 			return nil, snsapi.NewResourceNotFoundException("Resource does not exist")
 		}
 		return nil, err

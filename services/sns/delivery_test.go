@@ -1,0 +1,441 @@
+package sns_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // verifying SignatureVersion 1
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+
+	"github.com/fogbank/fogbank"
+	"github.com/fogbank/fogbank/internal/api"
+	"github.com/fogbank/fogbank/internal/service"
+	snssvc "github.com/fogbank/fogbank/services/sns"
+	"github.com/fogbank/fogbank/services/sqs"
+	"github.com/fogbank/fogbank/services/sts"
+)
+
+func strAttr(v string) snstypes.MessageAttributeValue {
+	return snstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
+}
+
+func TestFilterPoliciesApplied(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("shop", nil)
+	uRed, aRed := e.queue("red")
+	uBig, aBig := e.queue("big")
+	uAll, aAll := e.queue("all")
+	e.subscribe(topic, "sqs", aRed, map[string]string{"FilterPolicy": `{"color":["red"],"size":[{"numeric":[">",10]}]}`})
+	e.subscribe(topic, "sqs", aBig, map[string]string{"FilterPolicy": `{"order":{"total":[{"numeric":[">=",100]}]}}`, "FilterPolicyScope": "MessageBody"})
+	e.subscribe(topic, "sqs", aAll, nil)
+
+	num := func(v string) snstypes.MessageAttributeValue {
+		return snstypes.MessageAttributeValue{DataType: aws.String("Number"), StringValue: aws.String(v)}
+	}
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(`{"order":{"total":150}}`),
+		MessageAttributes: map[string]snstypes.MessageAttributeValue{"color": strAttr("red"), "size": num("11")}})
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(`{"order":{"total":5}}`),
+		MessageAttributes: map[string]snstypes.MessageAttributeValue{"color": strAttr("blue"), "size": num("11")}})
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(`not json`),
+		MessageAttributes: map[string]snstypes.MessageAttributeValue{"color": strAttr("red"), "size": num("3")}})
+
+	if n := len(e.receive(uRed)); n != 1 {
+		t.Errorf("attribute-filtered queue got %d, want 1", n)
+	}
+	ms := e.receive(uBig)
+	if len(ms) != 1 || !strings.Contains(parseEnvelope(t, *ms[0].Body).Message, "150") {
+		t.Errorf("body-filtered queue got %v", ms)
+	}
+	if n := len(e.receive(uAll)); n != 3 {
+		t.Errorf("unfiltered queue got %d, want 3", n)
+	}
+
+	// A policy changed later applies to the next publish.
+	out, _ := e.sns.ListSubscriptionsByTopic(e.ctx, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(topic)})
+	for _, s := range out.Subscriptions {
+		if *s.Endpoint == aAll {
+			if _, err := e.sns.SetSubscriptionAttributes(e.ctx, &sns.SetSubscriptionAttributesInput{SubscriptionArn: s.SubscriptionArn,
+				AttributeName: aws.String("FilterPolicy"), AttributeValue: aws.String(`{"color":[{"anything-but":"red"}]}`)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("x"),
+		MessageAttributes: map[string]snstypes.MessageAttributeValue{"color": strAttr("red")}})
+	if n := len(e.receive(uAll)); n != 0 {
+		t.Errorf("after SetSubscriptionAttributes got %d, want 0", n)
+	}
+}
+
+func TestFIFOTopicToFIFOQueue(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("t.fifo", map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"})
+	uq, aq := e.queue("q.fifo")
+	us, as := e.queue("std")
+	e.subscribe(topic, "sqs", aq, map[string]string{"RawMessageDelivery": "true"})
+	e.subscribe(topic, "sqs", as, nil)
+	first := e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("m1"), MessageGroupId: aws.String("g1")})
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("m2"), MessageGroupId: aws.String("g1")})
+	dup := e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("m1"), MessageGroupId: aws.String("g1")})
+	if *dup.MessageId != *first.MessageId || aws.ToString(first.SequenceNumber) == "" {
+		t.Fatalf("duplicate got id %s (first %s, seq %v)", *dup.MessageId, *first.MessageId, first.SequenceNumber)
+	}
+	ms := e.receive(uq)
+	if len(ms) != 2 || *ms[0].Body != "m1" || *ms[1].Body != "m2" {
+		t.Fatalf("fifo queue got %v", ms)
+	}
+	if ms[0].Attributes["MessageGroupId"] != "g1" || ms[0].Attributes["MessageDeduplicationId"] == "" {
+		t.Fatalf("fifo attributes %v", ms[0].Attributes)
+	}
+	sm := e.receive(us)
+	if len(sm) != 2 || parseEnvelope(t, *sm[0].Body).SequenceNumber == "" {
+		t.Fatalf("standard queue from fifo topic got %v", sm)
+	}
+
+	_, err := e.sns.Publish(e.ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("x")})
+	apiErr(t, err, "InvalidParameter", "Invalid parameter: The MessageGroupId parameter is required for FIFO topics")
+	std := e.topic("plain", nil)
+	_, err = e.sns.Subscribe(e.ctx, &sns.SubscribeInput{TopicArn: aws.String(std), Protocol: aws.String("sqs"), Endpoint: aws.String(aq)})
+	apiErr(t, err, "InvalidParameter", "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics")
+}
+
+// endpoint is an HTTP subscriber: it confirms through SubscribeURL, keeps
+// notifications, and fails with 500 while failing is set.
+type endpoint struct {
+	t       *testing.T
+	mu      sync.Mutex
+	got     []map[string]string
+	headers []http.Header
+	failing bool
+	srv     *httptest.Server
+}
+
+func newEndpoint(t *testing.T, failing bool) *endpoint {
+	ep := &endpoint{t: t, failing: failing}
+	ep.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var m map[string]string
+		_ = json.Unmarshal(body, &m)
+		ep.mu.Lock()
+		ep.got = append(ep.got, m)
+		ep.headers = append(ep.headers, r.Header.Clone())
+		failing := ep.failing
+		ep.mu.Unlock()
+		if r.Header.Get("x-amz-sns-message-type") == "SubscriptionConfirmation" {
+			resp, err := http.Get(m["SubscribeURL"])
+			if err != nil {
+				t.Errorf("confirm: %v", err)
+			} else {
+				resp.Body.Close()
+			}
+			return
+		}
+		if failing {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	}))
+	t.Cleanup(ep.srv.Close)
+	return ep
+}
+
+func (ep *endpoint) messages(typ string) ([]map[string]string, []http.Header) {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	var out []map[string]string
+	var hs []http.Header
+	for i, m := range ep.got {
+		if m["Type"] == typ {
+			out = append(out, m)
+			hs = append(hs, ep.headers[i])
+		}
+	}
+	return out, hs
+}
+
+// waitFor polls cond (deliveries run on other goroutines); it is not a
+// timing assertion: the deadline is generous.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// verify checks an envelope's signature with the certificate at its
+// SigningCertURL.
+func verify(t *testing.T, m map[string]string) {
+	t.Helper()
+	resp, err := http.Get(m["SigningCertURL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	block, _ := pem.Decode(raw)
+	if block == nil {
+		t.Fatalf("no PEM at %s: %q", m["SigningCertURL"], raw)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"}
+	if m["Type"] != "Notification" {
+		keys = []string{"Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"}
+	}
+	var sb strings.Builder
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			sb.WriteString(k + "\n" + v + "\n")
+		}
+	}
+	sig, _ := base64.StdEncoding.DecodeString(m["Signature"])
+	pub := cert.PublicKey.(*rsa.PublicKey)
+	if m["SignatureVersion"] == "2" {
+		h := sha256.Sum256([]byte(sb.String()))
+		err = rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig)
+	} else {
+		h := sha1.Sum([]byte(sb.String())) //nolint:gosec // SignatureVersion 1
+		err = rsa.VerifyPKCS1v15(pub, crypto.SHA1, h[:], sig)
+	}
+	if err != nil {
+		t.Fatalf("signature v%s of %v: %v", m["SignatureVersion"], m, err)
+	}
+}
+
+func TestHTTPSubscriptionConfirmsAndReceivesSignedNotifications(t *testing.T) {
+	for _, version := range []string{"1", "2"} {
+		t.Run("v"+version, func(t *testing.T) {
+			e := newEnv(t)
+			topic := e.topic("web", map[string]string{"SignatureVersion": version})
+			ep := newEndpoint(t, false)
+			out, err := e.sns.Subscribe(e.ctx, &sns.SubscribeInput{TopicArn: aws.String(topic), Protocol: aws.String("http"), Endpoint: aws.String(ep.srv.URL)})
+			if err != nil || *out.SubscriptionArn != "pending confirmation" {
+				t.Fatalf("Subscribe: %v %v", out, err)
+			}
+			waitFor(t, "confirmation", func() bool {
+				a, _ := e.sns.GetTopicAttributes(e.ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(topic)})
+				return a != nil && a.Attributes["SubscriptionsConfirmed"] == "1"
+			})
+			confs, _ := ep.messages("SubscriptionConfirmation")
+			verify(t, confs[0])
+			e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("hi"), Subject: aws.String("s")})
+			waitFor(t, "notification", func() bool { n, _ := ep.messages("Notification"); return len(n) == 1 })
+			ns, hs := ep.messages("Notification")
+			verify(t, ns[0])
+			if hs[0].Get("x-amz-sns-topic-arn") != topic || hs[0].Get("x-amz-sns-subscription-arn") == "" || hs[0].Get("x-amz-sns-message-id") != ns[0]["MessageId"] {
+				t.Fatalf("headers %v", hs[0])
+			}
+			// UnsubscribeURL works.
+			resp, err := http.Get(ns[0]["UnsubscribeURL"])
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("unsubscribe: %v %v", resp, err)
+			}
+			resp.Body.Close()
+			subs, _ := e.sns.ListSubscriptionsByTopic(e.ctx, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(topic)})
+			if len(subs.Subscriptions) != 0 {
+				t.Fatalf("after UnsubscribeURL: %v", subs.Subscriptions)
+			}
+		})
+	}
+}
+
+func TestFailingHTTPEndpointRetriesThenDeadLetters(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("flaky", nil)
+	dlqURL, dlqARN := e.queue("dlq")
+	ep := newEndpoint(t, true)
+	e.subscribe(topic, "http", ep.srv.URL, map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + dlqARN + `"}`})
+	waitFor(t, "confirmation", func() bool {
+		a, _ := e.sns.GetTopicAttributes(e.ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(topic)})
+		return a != nil && a.Attributes["SubscriptionsConfirmed"] == "1"
+	})
+	out := e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("doomed")})
+	waitFor(t, "first attempt", func() bool { n, _ := ep.messages("Notification"); return len(n) == 1 })
+	// Default policy: 3 retries, 20 s apart, then the DLQ.
+	for i := 2; i <= 4; i++ {
+		if n := len(e.receive(dlqURL)); n != 0 {
+			t.Fatalf("dead-lettered after %d attempts", i-1)
+		}
+		e.srv.Advance(t, 20*time.Second)
+		waitFor(t, "retry", func() bool { n, _ := ep.messages("Notification"); return len(n) == i })
+	}
+	var ms []string
+	waitFor(t, "dead letter", func() bool {
+		for _, m := range e.receive(dlqURL) {
+			ms = append(ms, *m.Body)
+		}
+		return len(ms) == 1
+	})
+	env := parseEnvelope(t, ms[0])
+	if env.MessageId != *out.MessageId || env.Message != "doomed" {
+		t.Fatalf("dead letter %+v", env)
+	}
+}
+
+func TestSQSDeadLetterWhenQueueMissing(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("t", nil)
+	gone, goneARN := e.queue("gone")
+	dlqURL, dlqARN := e.queue("dlq")
+	e.subscribe(topic, "sqs", goneARN, map[string]string{"RawMessageDelivery": "true", "RedrivePolicy": `{"deadLetterTargetArn":"` + dlqARN + `"}`})
+	if _, err := e.sqs.DeleteQueue(e.ctx, &sqsDeleteInput{QueueUrl: aws.String(gone)}); err != nil {
+		t.Fatal(err)
+	}
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("lost"),
+		MessageAttributes: map[string]snstypes.MessageAttributeValue{"a": strAttr("1")}})
+	ms := e.receive(dlqURL)
+	if len(ms) != 1 || *ms[0].Body != "lost" || aws.ToString(ms[0].MessageAttributes["a"].StringValue) != "1" {
+		t.Fatalf("dlq got %v", ms)
+	}
+}
+
+// fakeLambda is a lambda peer recording asynchronous invocations.
+type fakeLambda struct {
+	mu       sync.Mutex
+	payloads [][]byte
+	missing  bool
+}
+
+func (f *fakeLambda) APIs() []service.Binding { return nil }
+
+func (f *fakeLambda) InvokeAsync(_ context.Context, arn string, payload []byte) (string, error) {
+	if f.missing {
+		return "", &api.Error{Code: "ResourceNotFoundException", Status: 404, Sender: true, Message: "Function not found: " + arn}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.payloads = append(f.payloads, payload)
+	return "req", nil
+}
+
+func withLambda(f *fakeLambda) func(*fogbank.Options) {
+	return func(o *fogbank.Options) {
+		o.Services = []service.Info{sts.Info, sqs.Info, snssvc.Info,
+			{Name: "lambda", New: func(service.Env) (service.Service, error) { return f, nil }}}
+	}
+}
+
+func TestLambdaSubscription(t *testing.T) {
+	f := &fakeLambda{}
+	e := newEnv(t, fogbanktestWith(withLambda(f)))
+	topic := e.topic("fn", nil)
+	fn := "arn:aws:lambda:us-east-1:000000000000:function:handler"
+	sub := e.subscribe(topic, "lambda", fn, nil)
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("to lambda"),
+		MessageAttributes: map[string]snstypes.MessageAttributeValue{"k": strAttr("v")}})
+	waitFor(t, "invocation", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.payloads) == 1 })
+	var ev struct {
+		Records []struct {
+			EventSource, EventVersion, EventSubscriptionArn string
+			Sns                                             struct {
+				Type, Message, TopicArn, SigningCertUrl, UnsubscribeUrl, Signature string
+				Subject                                                            *string
+				MessageAttributes                                                  map[string]struct{ Type, Value string }
+			}
+		}
+	}
+	if err := json.Unmarshal(f.payloads[0], &ev); err != nil {
+		t.Fatal(err)
+	}
+	r := ev.Records[0]
+	if r.EventSource != "aws:sns" || r.EventVersion != "1.0" || r.EventSubscriptionArn != sub || r.Sns.Message != "to lambda" ||
+		r.Sns.Subject != nil || r.Sns.MessageAttributes["k"].Value != "v" || r.Sns.SigningCertUrl == "" {
+		t.Fatalf("event %s", f.payloads[0])
+	}
+}
+
+func TestLambdaMissingDeadLetters(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opt  func(*fogbank.Options)
+	}{
+		{"no lambda service", func(o *fogbank.Options) { o.Services = []service.Info{sts.Info, sqs.Info, snssvc.Info} }},
+		{"function not found", withLambda(&fakeLambda{missing: true})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, fogbanktestWith(tc.opt))
+			topic := e.topic("fn", nil)
+			dlqURL, dlqARN := e.queue("dlq")
+			e.subscribe(topic, "lambda", "arn:aws:lambda:us-east-1:000000000000:function:nope",
+				map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + dlqARN + `"}`})
+			e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("nobody")})
+			var got []string
+			waitFor(t, "dead letter", func() bool {
+				for _, m := range e.receive(dlqURL) {
+					got = append(got, *m.Body)
+				}
+				return len(got) == 1
+			})
+			if parseEnvelope(t, got[0]).Message != "nobody" {
+				t.Fatalf("dlq %v", got)
+			}
+		})
+	}
+}
+
+type outbox struct {
+	Messages []struct {
+		Protocol, Endpoint, Type, Message, Subject, SubscribeUrl, SubscriptionArn string
+	} `json:"messages"`
+}
+
+func (e *env) outbox() outbox {
+	e.t.Helper()
+	resp, err := http.Get(e.srv.URL() + "/_fogbank/sns/outbox")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var o outbox
+	if err := json.NewDecoder(resp.Body).Decode(&o); err != nil {
+		e.t.Fatal(err)
+	}
+	return o
+}
+
+func TestOutboxEmailSMS(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("mail", nil)
+	e.subscribe(topic, "email", "a@example.com", nil)
+	e.subscribe(topic, "sms", "+15551234567", nil)
+	o := e.outbox()
+	if len(o.Messages) != 1 || o.Messages[0].Type != "SubscriptionConfirmation" || o.Messages[0].SubscribeUrl == "" {
+		t.Fatalf("outbox after subscribe: %+v", o)
+	}
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("before confirm")})
+	resp, err := http.Get(o.Messages[0].SubscribeUrl)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("confirm link: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("after confirm"), Subject: aws.String("Hi")})
+	e.publish(&sns.PublishInput{PhoneNumber: aws.String("+15559876543"), Message: aws.String("direct sms")})
+	o = e.outbox()
+	var got []string
+	for _, m := range o.Messages[1:] {
+		got = append(got, m.Protocol+":"+m.Endpoint+":"+m.Message)
+	}
+	want := []string{"sms:+15551234567:before confirm", "email:a@example.com:after confirm", "sms:+15551234567:after confirm", "sms:+15559876543:direct sms"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("outbox\n got %v\nwant %v", got, want)
+	}
+}
