@@ -461,7 +461,9 @@ func init() {
 	for _, k := range []string{"missing_string_attr", "missing_binary_attr", "str_attr_binary_value", "int_attr_binary_value",
 		"binary_attr_string_value", "invalid_attr_string_value", "too_long_name", "invalid_name", "invalid_name_2", "invalid_name_3", "invalid_name_4"} {
 		single := recordedCases[p+k]
-		recordedCases[p+"batch-"+k] = func(e *env, f *fixture) error { return single(&env{t: e.t, srv: e.srv, sns: e.sns, sqs: e.sqs, ctx: withBatch(e.ctx)}, f) }
+		recordedCases[p+"batch-"+k] = func(e *env, f *fixture) error {
+			return single(&env{t: e.t, srv: e.srv, sns: e.sns, sqs: e.sqs, ctx: withBatch(e.ctx)}, f)
+		}
 	}
 	recordedCases["TestSNSSubscriptionSQS::test_message_attributes_prefixes|publish-error"] = func(e *env, f *fixture) error {
 		return publishAttr(e, f, snstypes.MessageAttributeValue{DataType: aws.String("Stringprefixed"), StringValue: aws.String("x")})
