@@ -49,7 +49,6 @@ type env struct {
 	ln  net.Listener
 	srv *http.Server
 
-	procs    []*exec.Cmd     // extensions, then the runtime last
 	extExits []chan struct{} // closed as each extension process is reaped
 	runtime  *exec.Cmd
 	exited   chan struct{} // closed when the runtime process has exited
@@ -74,6 +73,7 @@ type env struct {
 		cur     *call  // in flight
 		initErr []byte // posted to /init/error
 		exts    []*extension
+		procs   []*exec.Cmd // extensions, then the runtime last
 		// External extensions take part in init: it ends once each has called event/next
 		// (or exited).
 		extStarted, extReady, extExited int
@@ -295,7 +295,9 @@ func (ev *env) startProc(cmd *exec.Cmd, vars []string) error {
 	if err := ev.cg.add(cmd.Process.Pid); err != nil {
 		ev.logs.line("fogbank: memory not limited (" + err.Error() + ")")
 	}
-	ev.procs = append(ev.procs, cmd)
+	ev.mu.Lock()
+	ev.mu.procs = append(ev.mu.procs, cmd)
+	ev.mu.Unlock()
 	return nil
 }
 
@@ -379,7 +381,11 @@ func (ev *env) environ(spec runtimeSpec, provisioned bool) []string {
 	switch spec.kind {
 	case kindPython:
 		pp := []string{fn.CodeDir, filepath.Join(opt, "python", "lib", "python"+spec.version, "site-packages"), filepath.Join(opt, "python"), st.shimDir}
-		if spec.extra != "" {
+		switch {
+		case spec.legacyBoto:
+			pp = append(pp, st.legacyBoto())
+			m["FOGBANK_BOTOCORE_ENDPOINT_PATCH"] = "1"
+		case spec.extra != "":
 			pp = append(pp, spec.extra)
 		}
 		m["PYTHONPATH"] = strings.Join(pp, ":")
@@ -547,7 +553,10 @@ func (ev *env) extProgress(ready, exited int) {
 
 // kill SIGKILLs every process of the environment (process groups, then the cgroup).
 func (ev *env) kill() {
-	for _, cmd := range ev.procs {
+	ev.mu.Lock()
+	procs := ev.mu.procs
+	ev.mu.Unlock()
+	for _, cmd := range procs {
 		if cmd.Process != nil {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		}

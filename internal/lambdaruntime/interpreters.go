@@ -27,6 +27,10 @@ type runtimeSpec struct {
 	version string // "3.12", "20.20.2"
 	note    string // said in the function's log when the host's interpreter is not the asked one
 	extra   string // python: a site-packages dir appended to PYTHONPATH so boto3 imports
+	// python < 3.10: boto3 1.43 (the host's) needs 3.10, so these get Debian's python3-boto3
+	// (botocore 1.29, which predates AWS_ENDPOINT_URL: the runtime client then patches
+	// botocore to honour it).
+	legacyBoto bool
 }
 
 // parseRuntime splits "python3.12" into its family and wanted minor, "nodejs20.x" into its major.
@@ -193,9 +197,21 @@ func findPython(rt string, minor int) (runtimeSpec, error) {
 				break
 			}
 		}
+		if best.minor < 10 {
+			s.extra = ""
+			if dirExists(filepath.Join(debianDist, "boto3")) {
+				s.extra, s.legacyBoto = legacyBotoDir, true
+			}
+		}
 	}
 	return s, nil
 }
+
+// debianDist is where Debian's python3-boto3 lives; legacyBotoDir marks "link its packages".
+const (
+	debianDist    = "/usr/lib/python3/dist-packages"
+	legacyBotoDir = "\x00legacy-boto"
+)
 
 func hasBoto3(c pyCandidate) bool {
 	if c.sitePkgs != "" {

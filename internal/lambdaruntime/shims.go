@@ -61,3 +61,17 @@ func findNodeSDK(configured string) string {
 	}
 	return ""
 }
+
+// legacyBoto returns a dir holding only Debian's boto3 and its dependencies (symlinks), so
+// Python < 3.10 gets a boto3 it can run without the rest of Debian's dist-packages.
+func (st *engineState) legacyBoto() string {
+	dir := filepath.Join(st.shimDir, "py-legacy-boto3")
+	if _, err := os.Stat(filepath.Join(dir, "boto3")); err == nil {
+		return dir
+	}
+	_ = os.MkdirAll(dir, 0o755)
+	for _, name := range []string{"boto3", "botocore", "s3transfer", "urllib3", "dateutil", "jmespath", "six.py", "requests", "idna", "certifi", "chardet", "charset_normalizer"} {
+		_ = os.Symlink(filepath.Join(debianDist, name), filepath.Join(dir, name))
+	}
+	return dir
+}

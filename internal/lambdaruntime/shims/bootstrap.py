@@ -144,8 +144,44 @@ def _load_handler(handler):
     return fn
 
 
+class _BotocoreEndpointPatch(object):
+    """Makes an old botocore (before 1.31, which added AWS_ENDPOINT_URL) honour
+    AWS_ENDPOINT_URL, so a function's boto3 calls reach Fogbank on Pythons older than 3.10."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "botocore.session":
+            return None
+        sys.meta_path.remove(self)
+        try:
+            import importlib.util
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        orig_exec = loader.exec_module
+
+        def exec_module(module):
+            orig_exec(module)
+            create = module.Session.create_client
+
+            def create_client(self, service_name, *args, **kwargs):
+                if len(args) < 5 and kwargs.get("endpoint_url") is None and os.environ.get("AWS_ENDPOINT_URL"):
+                    kwargs["endpoint_url"] = os.environ["AWS_ENDPOINT_URL"]
+                return create(self, service_name, *args, **kwargs)
+
+            module.Session.create_client = create_client
+            sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _BotocoreEndpointPatch)]
+
+        loader.exec_module = exec_module
+        return spec
+
+
 def main():
     global _request_id
+    if os.environ.get("FOGBANK_BOTOCORE_ENDPOINT_PATCH"):
+        sys.meta_path.insert(0, _BotocoreEndpointPatch())
     _setup_logging()
     task_root = os.environ.get("LAMBDA_TASK_ROOT", ".")
     if task_root not in sys.path:

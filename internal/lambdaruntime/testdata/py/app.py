@@ -47,6 +47,9 @@ def handler(event, context):
     if op == "boto3":
         import boto3
         return boto3.__version__
+    if op == "endpoint":
+        import boto3
+        return boto3.client("sqs").meta.endpoint_url
     if op == "layer":
         import layermod
         return layermod.VALUE
