@@ -160,7 +160,14 @@ func moreSpecific(a, b *route) bool {
 	if len(a.requires) != len(b.requires) {
 		return len(a.requires) > len(b.requires)
 	}
-	return len(a.segments) > len(b.segments)
+	if len(a.segments) != len(b.segments) {
+		return len(a.segments) > len(b.segments)
+	}
+	// Same template: an operation that extends another's name replaced it
+	// (S3's PutBucketLifecycleConfiguration the deprecated
+	// PutBucketLifecycle, GetBucketNotificationConfiguration
+	// GetBucketNotification) and is what current SDKs send.
+	return a.op != nil && b.op != nil && len(a.op.Name) > len(b.op.Name) && strings.HasPrefix(a.op.Name, b.op.Name)
 }
 
 // kind ranks a segment for moreSpecific: literal, label, greedy label.
