@@ -421,10 +421,19 @@ func (s *Service) AbortMultipartUpload(ctx context.Context, in *s3api.AbortMulti
 	if err != nil {
 		return nil, err
 	}
+	if err := s.abort(ctx, u); err != nil {
+		return nil, err
+	}
+	return &s3api.AbortMultipartUploadOutput{}, nil
+}
+
+// abort deletes an upload and its parts (AbortMultipartUpload, lifecycle's
+// AbortIncompleteMultipartUpload).
+func (s *Service) abort(ctx context.Context, u *upload) error {
 	u.wmu.Lock()
 	defer u.wmu.Unlock()
 	if u.gone {
-		return nil, errNoSuchUpload()
+		return errNoSuchUpload()
 	}
 	s.mu.RLock()
 	all := make([]*partRecord, 0, len(u.parts))
@@ -438,10 +447,10 @@ func (s *Service) AbortMultipartUpload(ctx context.Context, in *s3api.AbortMulti
 		b.Delete(partRecordKey(u.ID, p.Number))
 	}
 	if err := s.env.Store.Apply(ctx, &b); err != nil {
-		return nil, fmt.Errorf("aborting upload: %w", err)
+		return fmt.Errorf("aborting upload: %w", err)
 	}
 	s.dropUploadLocked(u, all)
-	return &s3api.AbortMultipartUploadOutput{}, nil
+	return nil
 }
 
 // ListParts lists an upload's parts by number, paged by PartNumberMarker.

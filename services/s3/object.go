@@ -216,7 +216,8 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 		s.blobs.remove(w.id)
 		return nil, err
 	}
-	out := &s3api.PutObjectOutput{ETag: ptr(o.ETag), VersionId: versionHeader(o), ServerSideEncryption: ptr(sseAlgorithm)}
+	out := &s3api.PutObjectOutput{ETag: ptr(o.ETag), VersionId: versionHeader(o), ServerSideEncryption: ptr(sseAlgorithm),
+		Expiration: s.expirationHeader(bucket, o)}
 	setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
 	return out, nil
 }
@@ -240,7 +241,7 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	out := &s3api.GetObjectOutput{
 		AcceptRanges: ptr("bytes"), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
 		Metadata: o.Metadata, ContentLength: ptr(o.Size), VersionId: versionHeader(o),
-		ServerSideEncryption: ptr(sseAlgorithm), TagCount: tagCount(o),
+		ServerSideEncryption: ptr(sseAlgorithm), TagCount: tagCount(o), Expiration: s.expirationHeader(o.Bucket, o),
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
 	out.Body = f
@@ -286,7 +287,7 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 	out := &s3api.HeadObjectOutput{
 		AcceptRanges: ptr("bytes"), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
 		Metadata: o.Metadata, ContentLength: ptr(o.Size), VersionId: versionHeader(o),
-		ServerSideEncryption: ptr(sseAlgorithm),
+		ServerSideEncryption: ptr(sseAlgorithm), Expiration: s.expirationHeader(o.Bucket, o),
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
 	if str(in.ChecksumMode) == "ENABLED" {

@@ -41,6 +41,7 @@ import (
 	"time"
 
 	"github.com/fogbank/fogbank/internal/api"
+	"github.com/fogbank/fogbank/internal/clock"
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
 	"github.com/fogbank/fogbank/internal/service"
 	"github.com/fogbank/fogbank/internal/store"
@@ -63,6 +64,11 @@ type Service struct {
 	keyLocks  [keyStripes]sync.Mutex
 	// seq numbers object versions in write order (versions.go).
 	seq atomic.Uint64
+
+	// lcMu guards the lifecycle sweep's timer (lifecycle.go).
+	lcMu      sync.Mutex
+	lcTimer   clock.Timer
+	lcStopped bool
 
 	mu struct {
 		sync.RWMutex
@@ -103,6 +109,7 @@ func New(env service.Env) (service.Service, error) {
 	if err := s.load(context.Background()); err != nil {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
+	s.armLifecycle()
 	return s, nil
 }
 
@@ -112,7 +119,10 @@ func (s *Service) APIs() []service.Binding {
 }
 
 // Stop implements service.Stopper: a temporary body directory is removed.
-func (s *Service) Stop(context.Context) error { return s.blobs.close() }
+func (s *Service) Stop(context.Context) error {
+	s.stopLifecycle()
+	return s.blobs.close()
+}
 
 // Reset implements service.Resetter: every bucket and object is dropped,
 // records first, then bodies.
