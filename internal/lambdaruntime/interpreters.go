@@ -203,6 +203,16 @@ func findPython(rt string, minor int) (runtimeSpec, error) {
 				s.extra, s.legacyBoto = legacyBotoDir, true
 			}
 		}
+		if s.extra == "" {
+			note := fmt.Sprintf("fogbank: boto3 is not importable on Python 3.%d here (AWS bundles it): install it for %s", best.minor, best.bin)
+			if best.minor < 10 {
+				note += " or Debian's python3-boto3"
+			}
+			if s.note != "" {
+				note = s.note + "\n" + note
+			}
+			s.note = note
+		}
 	}
 	return s, nil
 }
