@@ -131,6 +131,13 @@ type Call struct {
 	// Scratch belongs to the codec: state carried from Resolve to Decode, such
 	// as the parsed query form.
 	Scratch any
+	// Events, set by a handler whose output has an event-stream payload,
+	// produces the events after the response head is written, so they reach
+	// the client as they happen (Lambda's InvokeWithResponseStream): each
+	// emit writes one event, a pointer to the event-stream union with one
+	// member set. Without it the codec writes the members the output's union
+	// holds.
+	Events func(emit func(event any) error) error
 }
 
 // Codec is one wire protocol, server side. Implementations are stateless and

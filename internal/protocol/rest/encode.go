@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/fogbank/fogbank/internal/api"
+	"github.com/fogbank/fogbank/internal/protocol/eventstream"
 )
 
 // bufPool recycles response buffers; a buffer that grew past maxPooled is
@@ -49,6 +50,9 @@ func EncodeResponse(w http.ResponseWriter, c *api.Call, out any, body Body) erro
 		}
 	}
 	if p.payload != nil {
+		if sh := p.payload.Ref.Shape; sh != nil && sh.EventStream {
+			return writeEvents(w, c, status, sh, v.Field(p.payload.Field), body)
+		}
 		return writePayload(w, status, p.payload, v.Field(p.payload.Field), body)
 	}
 	if !p.hasOutBody {
@@ -243,4 +247,92 @@ func intField(f reflect.Value) (int64, bool) {
 		return f.Int(), true
 	}
 	return 0, false
+}
+
+// writeEvents writes an event-stream payload: the head, then each event as
+// an application/vnd.amazon.eventstream message — those c.Events emits as
+// they come (flushed one by one), else the members set in the union f.
+func writeEvents(w http.ResponseWriter, c *api.Call, status int, s *api.Shape, f reflect.Value, body Body) error {
+	h := w.Header()
+	h.Set("Content-Type", eventstream.ContentType)
+	w.WriteHeader(status)
+	fl, _ := w.(http.Flusher)
+	emit := func(ev any) error {
+		v := reflect.ValueOf(ev)
+		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+			if v.IsNil() {
+				return nil
+			}
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct {
+			return nil
+		}
+		for i := range s.Members {
+			m := &s.Members[i]
+			mv := v.Field(m.Field)
+			if (mv.Kind() == reflect.Pointer || mv.Kind() == reflect.Interface) && mv.IsNil() {
+				continue
+			}
+			msg, err := eventMessage(m, mv, body)
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(msg); err != nil {
+				return err
+			}
+		}
+		if fl != nil {
+			fl.Flush()
+		}
+		return nil
+	}
+	if c != nil && c.Events != nil {
+		return c.Events(emit)
+	}
+	return emit(f.Interface())
+}
+
+// eventMessage frames one event: the member's name is its type; its
+// eventpayload member (a blob or string raw, a structure as the body
+// codec writes it) is the payload, else its other members in a body.
+func eventMessage(m *api.Member, v reflect.Value, body Body) ([]byte, error) {
+	es := m.Ref.Shape
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if es == nil || v.Kind() != reflect.Struct {
+		return eventstream.AppendEvent(nil, m.Name, body.ContentType(), nil), nil
+	}
+	for i := range es.Members {
+		pm := &es.Members[i]
+		if !pm.Ref.EventPayload {
+			continue
+		}
+		pv := v.Field(pm.Field)
+		if isRawPayload(pm) {
+			var data []byte
+			ct := "application/octet-stream"
+			switch pv.Kind() {
+			case reflect.Slice:
+				data = pv.Bytes()
+			case reflect.Pointer:
+				if !pv.IsNil() {
+					data = []byte(pv.Elem().String())
+				}
+				ct = "text/plain"
+			}
+			return eventstream.AppendEvent(nil, m.Name, ct, data), nil
+		}
+		data, err := body.Marshal(nil, pm.Ref.Shape, pm, pv)
+		if err != nil {
+			return nil, err
+		}
+		return eventstream.AppendEvent(nil, m.Name, body.ContentType(), data), nil
+	}
+	data, err := body.Marshal(nil, es, nil, v)
+	if err != nil {
+		return nil, err
+	}
+	return eventstream.AppendEvent(nil, m.Name, body.ContentType(), data), nil
 }
