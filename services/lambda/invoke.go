@@ -123,6 +123,11 @@ func (s *Service) run(ctx context.Context, inv invocation, requestID string, str
 		return lambdaruntime.Result{}, e
 	}
 	defer release()
+	return s.runAcquired(ctx, inv, requestID, stream)
+}
+
+// runAcquired executes an invocation whose concurrency slot is taken.
+func (s *Service) runAcquired(ctx context.Context, inv invocation, requestID string, stream interface{ Write([]byte) (int, error) }) (lambdaruntime.Result, error) {
 	payload := inv.payload
 	if len(payload) == 0 {
 		payload = []byte("{}")

@@ -333,3 +333,34 @@ func TestProvisionedConcurrency(t *testing.T) {
 		t.Errorf("a provisioned environment started cold:\n%s", logs)
 	}
 }
+
+func TestInvokeWithResponseStream(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newClient(t)
+	pyFunction(t, srv, c, "st")
+	out, err := c.InvokeWithResponseStream(ctx, &lambda.InvokeWithResponseStreamInput{FunctionName: aws.String("st"),
+		Payload: []byte(`{"op":"echo","k":"streamed"}`), LogType: types.LogTypeTail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.GetStream().Close()
+	if aws.ToString(out.ExecutedVersion) != "$LATEST" || out.StatusCode != 200 {
+		t.Errorf("head: %+v", out)
+	}
+	var body []byte
+	var complete *types.InvokeWithResponseStreamCompleteEvent
+	for ev := range out.GetStream().Events() {
+		switch e := ev.(type) {
+		case *types.InvokeWithResponseStreamResponseEventMemberPayloadChunk:
+			body = append(body, e.Value.Payload...)
+		case *types.InvokeWithResponseStreamResponseEventMemberInvokeComplete:
+			complete = &e.Value
+		}
+	}
+	if err := out.GetStream().Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `"streamed"`) || complete == nil || complete.ErrorCode != nil || complete.LogResult == nil {
+		t.Errorf("stream: body %s, complete %+v", body, complete)
+	}
+}
