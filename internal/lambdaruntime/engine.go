@@ -187,15 +187,6 @@ func (e *Engine) invoke(ctx context.Context, fn *Function, inv Invocation) (Resu
 		}
 	}
 	res, err := ev.invoke(ctx, inv)
-	if err != nil && !ev.isDead() && ev.busy() {
-		// The caller gave up (ctx) while the function still runs: like AWS, let it finish
-		// (or time out) before the environment takes another invoke.
-		go func() {
-			ev.waitIdle()
-			e.release(ev)
-		}()
-		return res, err
-	}
 	e.release(ev)
 	return res, err
 }

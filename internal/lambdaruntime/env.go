@@ -107,27 +107,6 @@ func (c *call) finish(payload []byte, isErr bool, errType string) bool {
 
 func (ev *env) isDead() bool { return ev.dead.Load() }
 
-func (ev *env) busy() bool {
-	ev.mu.Lock()
-	defer ev.mu.Unlock()
-	return ev.mu.cur != nil
-}
-
-// waitIdle blocks until the in-flight invocation (if any) has finished or the env died.
-func (ev *env) waitIdle() {
-	ev.mu.Lock()
-	c := ev.mu.cur
-	ev.mu.Unlock()
-	if c == nil {
-		return
-	}
-	select {
-	case <-c.done:
-	case <-ev.exited:
-	case <-ev.gone:
-	}
-}
-
 // startEnv starts a new environment of p and waits for its init phase to end: the runtime's
 // first /next, an /init/error, its exit, or the init limit. An init failure is not an error
 // here: it is kept in initFail and becomes the first invocation's result, as on AWS.
@@ -453,14 +432,18 @@ func (ev *env) invoke(ctx context.Context, inv Invocation) (Result, error) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	var status []string
+	timedOut := timer.C
 	select {
 	case ev.next <- c:
 		ev.notifyExtensions(c)
 	case <-ev.exited:
-	case <-timer.C:
+	case t := <-timer.C:
+		// The runtime never asked for the event (stuck in a previous one): time out below.
+		fired := make(chan time.Time, 1)
+		fired <- t
+		timedOut = fired
 	case <-ctx.Done():
-		ev.dead.Store(true)
-		ev.destroy("caller gone")
+		// Not handed to the runtime yet: the environment stays usable.
 		return Result{}, ctx.Err()
 	}
 	select {
@@ -483,7 +466,7 @@ func (ev *env) invoke(ctx context.Context, inv Invocation) (Result, error) {
 			ev.dead.Store(true)
 			status = append(status, "Status: error", "Error Type: "+kind)
 		}
-	case <-timer.C:
+	case <-timedOut:
 		ev.dead.Store(true)
 		ev.kill()
 		msg := fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.RequestID, timeout.Seconds())
@@ -492,9 +475,9 @@ func (ev *env) invoke(ctx context.Context, inv Invocation) (Result, error) {
 			ev.logs.line(fmt.Sprintf("%s %s Task timed out after %.2f seconds", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), inv.RequestID, timeout.Seconds()))
 			status = append(status, "Status: timeout")
 		}
-	case <-ctx.Done():
-		return Result{}, ctx.Err()
 	}
+	// ctx is not watched once the runtime has the event: like AWS, a function whose caller went
+	// away runs to completion (or its timeout) before the environment takes another invoke.
 	if ev.isDead() {
 		ev.destroy("invocation ended it")
 	}

@@ -95,7 +95,7 @@ var (
 )
 
 // goFunction builds testdata/gofn as a provided.al2023 bootstrap, once per test binary.
-func goFunction(t *testing.T) string {
+func goFunction(t testing.TB) string {
 	t.Helper()
 	goFnOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "fogbank-gofn-")
