@@ -1,0 +1,180 @@
+package e2e
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Lambda through the AWS CLI v2 (create-function from a zip file, invoke,
+// publish-version, an alias whose --routing-config really splits invokes)
+// and boto3 (the same life cycle through its waiters, a Tail log, an
+// asynchronous invoke).
+
+// lambdaHandler echoes its event with the version that ran.
+const lambdaHandler = `
+import os
+def handler(event, context):
+    return {"event": event, "version": context.function_version, "mark": os.environ.get("MARK", "")}
+`
+
+// writeZip writes a deployment package holding handler.py.
+func writeZip(t *testing.T, path, handler string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	w, err := zw.Create("handler.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte(handler)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLambdaCLIv2(t *testing.T) {
+	require(t, "aws-cli-v2", checkCLIv2(""))
+	s := startServer(t, ServerOptions{})
+	env := clientEnv(s.URL, testCreds)
+	dir := t.TempDir()
+	aws := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		stdout, stderr, err := run(ctx, env, dir, awsCLIv2, append([]string{"--endpoint-url", s.URL}, args...)...)
+		if err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
+		}
+		return string(stdout)
+	}
+	decode := func(out string) map[string]any {
+		t.Helper()
+		var m map[string]any
+		if err := json.Unmarshal([]byte(out), &m); err != nil {
+			t.Fatalf("output %q: %v", out, err)
+		}
+		return m
+	}
+	writeZip(t, filepath.Join(dir, "fn.zip"), lambdaHandler)
+	created := decode(aws("lambda", "create-function", "--function-name", "cli-fn", "--runtime", "python3.11",
+		"--role", "arn:aws:iam::000000000000:role/r", "--handler", "handler.handler", "--zip-file", "fileb://fn.zip",
+		"--environment", "Variables={MARK=one}"))
+	if str(created, "State") != "Pending" || str(created, "FunctionArn") != "arn:aws:lambda:us-east-1:000000000000:function:cli-fn" {
+		t.Errorf("create-function: %v", created)
+	}
+	aws("lambda", "wait", "function-active-v2", "--function-name", "cli-fn")
+
+	inv := decode(aws("lambda", "invoke", "--function-name", "cli-fn", "--cli-binary-format", "raw-in-base64-out",
+		"--payload", `{"k":"v"}`, "out.json"))
+	if inv["StatusCode"] != float64(200) || str(inv, "ExecutedVersion") != "$LATEST" {
+		t.Errorf("invoke: %v", inv)
+	}
+	body, err := os.ReadFile(filepath.Join(dir, "out.json"))
+	if err != nil || !strings.Contains(string(body), `"k": "v"`) || !strings.Contains(string(body), `"mark": "one"`) {
+		t.Errorf("invoke payload: %s %v", body, err)
+	}
+
+	if v := decode(aws("lambda", "publish-version", "--function-name", "cli-fn")); str(v, "Version") != "1" {
+		t.Errorf("publish-version: %v", v)
+	}
+	aws("lambda", "update-function-configuration", "--function-name", "cli-fn", "--environment", "Variables={MARK=two}")
+	aws("lambda", "wait", "function-updated-v2", "--function-name", "cli-fn")
+	if v := decode(aws("lambda", "publish-version", "--function-name", "cli-fn")); str(v, "Version") != "2" {
+		t.Errorf("second publish-version: %v", v)
+	}
+	aws("lambda", "create-alias", "--function-name", "cli-fn", "--name", "live", "--function-version", "1")
+	a := decode(aws("lambda", "update-alias", "--function-name", "cli-fn", "--name", "live",
+		"--routing-config", `{"AdditionalVersionWeights":{"2":0.5}}`))
+	if w, _ := a["RoutingConfig"].(map[string]any); w == nil {
+		t.Errorf("update-alias: %v", a)
+	}
+	seen := map[string]int{}
+	for range 16 {
+		out := decode(aws("lambda", "invoke", "--function-name", "cli-fn", "--qualifier", "live", "out.json"))
+		body, _ := os.ReadFile(filepath.Join(dir, "out.json"))
+		var p struct{ Version, Mark string }
+		_ = json.Unmarshal(body, &p)
+		if p.Version != str(out, "ExecutedVersion") {
+			t.Errorf("ExecutedVersion %s, ran %s", str(out, "ExecutedVersion"), p.Version)
+		}
+		seen[p.Version+"/"+p.Mark]++
+	}
+	// Weight 0.5 over 16 invokes: missing a version has odds 2^-15.
+	if seen["1/one"] == 0 || seen["2/two"] == 0 || len(seen) != 2 {
+		t.Errorf("alias routing: %v", seen)
+	}
+	if vs := decode(aws("lambda", "list-versions-by-function", "--function-name", "cli-fn")); len(list(vs, "Versions")) != 3 {
+		t.Errorf("list-versions-by-function: %v", vs)
+	}
+	aws("lambda", "delete-function", "--function-name", "cli-fn")
+}
+
+// lambdaBoto3 drives a function's life through boto3; it prints the
+// results the test checks as JSON.
+const lambdaBoto3 = `
+import base64, json, sys, time, boto3
+lam = boto3.client("lambda")
+zip_bytes = open(sys.argv[1], "rb").read()
+lam.create_function(FunctionName="py-fn", Runtime="python3.11", Role="arn:aws:iam::000000000000:role/r",
+    Handler="handler.handler", Code={"ZipFile": zip_bytes}, Environment={"Variables": {"MARK": "boto"}})
+lam.get_waiter("function_active_v2").wait(FunctionName="py-fn")
+out = lam.invoke(FunctionName="py-fn", Payload=json.dumps({"k": "v"}), LogType="Tail")
+res = {"payload": json.loads(out["Payload"].read()), "log": base64.b64decode(out["LogResult"]).decode(),
+       "executed": out["ExecutedVersion"]}
+v = lam.publish_version(FunctionName="py-fn")
+lam.create_alias(FunctionName="py-fn", Name="prod", FunctionVersion=v["Version"])
+out = lam.invoke(FunctionName="py-fn", Qualifier="prod", Payload=b"{}")
+res["alias"] = out["ExecutedVersion"]
+out = lam.invoke(FunctionName="py-fn", InvocationType="Event", Payload=b"{}")
+res["event"] = out["StatusCode"]
+try:
+    lam.invoke(FunctionName="missing")
+except lam.exceptions.ResourceNotFoundException as e:
+    res["missing"] = e.response["Error"]["Message"]
+print(json.dumps(res))
+`
+
+func TestLambdaBoto3(t *testing.T) {
+	require(t, "boto3", checkBoto3(""))
+	s := startServer(t, ServerOptions{})
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "fn.zip")
+	writeZip(t, zipPath, lambdaHandler)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	stdout, stderr, err := run(ctx, clientEnv(s.URL, testCreds), "", "python3", "-c", lambdaBoto3, zipPath)
+	if err != nil {
+		t.Fatalf("boto3: %v\n%s", err, stderr)
+	}
+	var res struct {
+		Payload struct {
+			Event   map[string]string
+			Version string
+			Mark    string
+		}
+		Log, Executed, Alias, Missing string
+		Event                         int
+	}
+	if err := json.Unmarshal(stdout, &res); err != nil {
+		t.Fatalf("output %s: %v", stdout, err)
+	}
+	if res.Payload.Event["k"] != "v" || res.Payload.Mark != "boto" || res.Executed != "$LATEST" ||
+		!strings.Contains(res.Log, "START RequestId:") || res.Alias != "1" || res.Event != 202 ||
+		res.Missing != "Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing" {
+		t.Errorf("boto3 results: %+v", res)
+	}
+}
