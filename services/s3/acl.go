@@ -186,7 +186,7 @@ func (s *Service) PutObjectAcl(ctx context.Context, in *s3api.PutObjectAclReques
 	if err != nil {
 		return nil, err
 	}
-	_ = done
+	s.notify(ctx, event{name: "ObjectAcl:Put", bucket: done.Bucket, key: done.Key, etag: done.ETag, versionID: done.VersionID, version: "2.3"})
 	return &s3api.PutObjectAclOutput{}, nil
 }
 

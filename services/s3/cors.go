@@ -9,8 +9,8 @@ import (
 
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
 	"github.com/fogbank/fogbank/internal/protocol/restxml"
-	"github.com/fogbank/fogbank/internal/server"
 	"github.com/fogbank/fogbank/internal/protocol/xmlenc"
+	"github.com/fogbank/fogbank/internal/server"
 )
 
 // Bucket CORS. A request that addresses an existing bucket (path style or
@@ -241,4 +241,3 @@ func writeCORSError(w http.ResponseWriter, status int, code, msg, method, resour
 	w.WriteHeader(status)
 	_, _ = w.Write(buf)
 }
-

@@ -302,7 +302,12 @@ func (s *Service) sweepLifecycle() {
 // ones the sweep saw.
 func (s *Service) expireKey(ctx context.Context, bucket string, rules []*s3api.LifecycleRule, seen keyState, now time.Time) error {
 	key := seen.cur.Key
+	var events []event
+	ev := func(name string, o *object) {
+		events = append(events, event{name: "LifecycleExpiration:" + name, bucket: bucket, key: key, versionID: o.VersionID, version: "2.1"})
+	}
 	_, err := s.mutate(ctx, bucket, key, func(versioning string, st keyState) (change, error) {
+		events = nil
 		if st.cur != seen.cur {
 			return change{state: st}, nil // written since: the next sweep decides
 		}
@@ -324,6 +329,7 @@ func (s *Service) expireKey(ctx context.Context, bucket string, rules []*s3api.L
 					n++
 					if n > keep && o.NoncurrentSince != nil && !afterDays(*o.NoncurrentSince, *nv.NoncurrentDays).After(now) {
 						changed = true
+						ev("Delete", o)
 						continue
 					}
 				}
@@ -336,15 +342,18 @@ func (s *Service) expireKey(ctx context.Context, bucket string, rules []*s3api.L
 			for _, r := range rules {
 				if str(r.Status) == "Enabled" && r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker != nil &&
 					*r.Expiration.ExpiredObjectDeleteMarker && len(st.older) == 0 && ruleMatches(r, key, nil) {
+					ev("Delete", cur)
 					return change{state: keyState{}}, nil
 				}
 			}
 		} else if t, _, ok := expiryOf(rules, cur); ok && !t.After(now) {
 			if versioning == "" {
+				ev("Delete", cur)
 				return change{state: keyState{older: st.older}}, nil
 			}
 			m := &object{Bucket: bucket, Key: key, DeleteMarker: true, LastModified: s.now()}
 			s.versionFor(m, versioning)
+			ev("DeleteMarkerCreated", m)
 			return change{state: st.pushed(m, versioning)}, nil
 		}
 		if !changed {
@@ -352,5 +361,11 @@ func (s *Service) expireKey(ctx context.Context, bucket string, rules []*s3api.L
 		}
 		return change{state: st}, nil
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		s.notify(ctx, e)
+	}
+	return nil
 }

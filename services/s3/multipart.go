@@ -399,6 +399,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 		return nil, err
 	}
 	s.dropUploadLocked(u, all)
+	s.notify(ctx, created("CompleteMultipartUpload", &o))
 	return &s3api.CompleteMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, ETag: ptr(o.ETag),
 		Location: ptr("/" + bucket + "/" + key), VersionId: versionHeader(&o), ServerSideEncryption: ptr(sseAlgorithm)}, nil
 }

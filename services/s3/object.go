@@ -216,6 +216,7 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 		s.blobs.remove(w.id)
 		return nil, err
 	}
+	s.notify(ctx, created("Put", o))
 	out := &s3api.PutObjectOutput{ETag: ptr(o.ETag), VersionId: versionHeader(o), ServerSideEncryption: ptr(sseAlgorithm),
 		Expiration: s.expirationHeader(bucket, o)}
 	setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
@@ -317,6 +318,7 @@ func (s *Service) DeleteObject(ctx context.Context, in *s3api.DeleteObjectReques
 	if err != nil {
 		return nil, err
 	}
+	s.notifyRemoved(ctx, str(in.Bucket), str(in.Key), str(in.VersionId), res, "ObjectRemoved")
 	out := &s3api.DeleteObjectOutput{}
 	if res.versionID != "" {
 		out.VersionId = ptr(res.versionID)
@@ -352,6 +354,7 @@ func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequ
 			out.Errors = append(out.Errors, &s3api.Error{Key: ptr(key), VersionId: id.VersionId, Code: ptr(ae.Code), Message: ptr(ae.Message)})
 			continue
 		}
+		s.notifyRemoved(ctx, bucket, key, str(id.VersionId), res, "ObjectRemoved")
 		if !quiet {
 			d := &s3api.DeletedObject{Key: ptr(key), VersionId: id.VersionId}
 			if res.marker {
@@ -446,6 +449,7 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 		s.blobs.remove(blob)
 		return nil, err
 	}
+	s.notify(ctx, created("Copy", &o))
 	return &s3api.CopyObjectOutput{
 		CopyObjectResult:     &s3api.CopyObjectResult{ETag: ptr(o.ETag), LastModified: ptr(o.LastModified)},
 		VersionId:            versionHeader(&o),
@@ -498,4 +502,18 @@ func tagCount(o *object) *int32 {
 		return nil
 	}
 	return ptr(int32(len(o.Tags)))
+}
+
+// notifyRemoved notifies a delete: DeleteMarkerCreated when it made a
+// marker, else Delete (prefix "ObjectRemoved" or "LifecycleExpiration").
+func (s *Service) notifyRemoved(ctx context.Context, bucket, key, asked string, res deleteResult, prefix string) {
+	name := prefix + ":Delete"
+	if res.marker && asked == "" {
+		name = prefix + ":DeleteMarkerCreated"
+	}
+	vid := res.versionID
+	if vid == nullVersion && asked == "" && !res.marker {
+		vid = ""
+	}
+	s.notify(ctx, event{name: name, bucket: bucket, key: key, versionID: vid, version: "2.1"})
 }

@@ -41,8 +41,8 @@ import (
 	"time"
 
 	"github.com/fogbank/fogbank/internal/api"
-	"github.com/fogbank/fogbank/internal/clock"
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
+	"github.com/fogbank/fogbank/internal/clock"
 	"github.com/fogbank/fogbank/internal/service"
 	"github.com/fogbank/fogbank/internal/store"
 )

@@ -173,6 +173,7 @@ func (s *Service) PutObjectTagging(ctx context.Context, in *s3api.PutObjectTaggi
 	if err != nil {
 		return nil, err
 	}
+	s.notify(ctx, event{name: "ObjectTagging:Put", bucket: o.Bucket, key: o.Key, etag: o.ETag, versionID: o.VersionID, version: "2.3"})
 	return &s3api.PutObjectTaggingOutput{VersionId: versionHeader(o)}, nil
 }
 
@@ -198,6 +199,7 @@ func (s *Service) DeleteObjectTagging(ctx context.Context, in *s3api.DeleteObjec
 	if err != nil {
 		return nil, err
 	}
+	s.notify(ctx, event{name: "ObjectTagging:Delete", bucket: o.Bucket, key: o.Key, etag: o.ETag, versionID: o.VersionID, version: "2.3"})
 	return &s3api.DeleteObjectTaggingOutput{VersionId: versionHeader(o)}, nil
 }
 
