@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/btree"
+
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
 	"github.com/fogbank/fogbank/internal/store"
 )
@@ -20,6 +22,13 @@ type bucket struct {
 	objects map[string]*object
 	// older are each key's noncurrent versions, newest first (versions.go).
 	older map[string][]*object
+	// keys orders every key with a version (current or not), so listings
+	// walk a page, not the bucket (list.go).
+	keys *btree.BTreeG[string]
+}
+
+func newKeyIndex() *btree.BTreeG[string] {
+	return btree.NewG(32, func(a, b string) bool { return a < b })
 }
 
 // bucketRecord is what the store keeps of a bucket.
@@ -130,6 +139,7 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 		bucketRecord: bucketRecord{Name: name, Account: c.Account, Region: region, Created: s.now(), Config: cfg},
 		objects:      map[string]*object{},
 		older:        map[string][]*object{},
+		keys:         newKeyIndex(),
 	}
 	v, err := json.Marshal(&b.bucketRecord)
 	if err != nil {
@@ -159,13 +169,23 @@ func (s *Service) HeadBucket(ctx context.Context, in *s3api.HeadBucketRequest) (
 	return &s3api.HeadBucketOutput{BucketRegion: &b.Region}, nil
 }
 
-// ListBuckets lists the caller's buckets by name.
+// ListBuckets lists the caller's buckets by name. The model this API is
+// generated from has no ListBuckets parameters, so the prefix and
+// bucket-region filters are read from the query; max-buckets and
+// continuation tokens need output members the model lacks, so every
+// matching bucket is answered in one page (which a client's paginator
+// reads as complete).
 func (s *Service) ListBuckets(ctx context.Context, _ *s3api.ListBucketsInput) (*s3api.ListBucketsOutput, error) {
 	c := call(ctx)
+	var prefix, region string
+	if r := c.Request; r != nil {
+		q := r.URL.Query()
+		prefix, region = q.Get("prefix"), q.Get("bucket-region")
+	}
 	s.mu.RLock()
 	var out []*s3api.Bucket
 	for _, b := range s.mu.buckets {
-		if b.Account == c.Account {
+		if b.Account == c.Account && strings.HasPrefix(b.Name, prefix) && (region == "" || b.Region == region) {
 			out = append(out, &s3api.Bucket{Name: ptr(b.Name), CreationDate: ptr(b.Created)})
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
@@ -21,55 +20,112 @@ type listing struct {
 
 // list walks the bucket's keys in order after `after`, under prefix,
 // rolling keys that contain delimiter past the prefix into common
-// prefixes, until maxKeys entries (keys plus prefixes) are collected.
+// prefixes, until maxKeys entries (keys plus prefixes) are collected. It
+// walks the bucket's ordered key index from the first key it can return
+// and jumps past each common prefix, so a page costs about its size, not
+// the bucket's.
 func (s *Service) list(bucket, prefix, delimiter, after string, maxKeys int) (listing, error) {
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	b := s.mu.buckets[bucket]
 	if b == nil {
-		s.mu.RUnlock()
 		return listing{}, errNoSuchBucket()
 	}
-	objs := make([]*object, 0, len(b.objects))
-	for k, o := range b.objects {
-		if strings.HasPrefix(k, prefix) && k > after && !o.DeleteMarker {
-			objs = append(objs, o)
-		}
-	}
-	s.mu.RUnlock()
-	sort.Slice(objs, func(i, j int) bool { return objs[i].Key < objs[j].Key })
-
 	var l listing
 	n := 0
-	lastPrefix := ""
-	for _, o := range objs {
-		if delimiter != "" {
-			if i := strings.Index(o.Key[len(prefix):], delimiter); i >= 0 {
-				cp := o.Key[:len(prefix)+i+len(delimiter)]
-				if cp == lastPrefix || (after != "" && strings.HasPrefix(after, cp)) {
-					continue
-				}
-				if n == maxKeys {
-					l.truncated = true
-					break
-				}
-				l.prefixes = append(l.prefixes, &s3api.CommonPrefix{Prefix: ptr(cp)})
-				lastPrefix, l.next = cp, cp
-				n++
-				continue
+	walkKeys(b, prefix, delimiter, after, func(k, cp string) bool {
+		if cp == "" {
+			o := b.objects[k]
+			if o == nil || o.DeleteMarker {
+				return true
 			}
 		}
 		if n == maxKeys {
 			l.truncated = true
-			break
+			return false
 		}
+		n++
+		if cp != "" {
+			l.prefixes = append(l.prefixes, &s3api.CommonPrefix{Prefix: ptr(cp)})
+			l.next = cp
+			return true
+		}
+		o := b.objects[k]
 		l.contents = append(l.contents, &s3api.Object{
 			Key: ptr(o.Key), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
 			Size: ptr(o.Size), StorageClass: ptr(storageClass(o)),
 		})
-		l.next = o.Key
-		n++
-	}
+		l.next = k
+		return true
+	}, func(k string) bool {
+		o := b.objects[k]
+		return o != nil && !o.DeleteMarker
+	})
 	return l, nil
+}
+
+// walkKeys calls f, in key order, for each key of b under prefix after
+// `after` (cp "") and, with a delimiter, once for each common prefix (k its
+// first key) in place of the keys under it, until f returns false. live
+// says whether a key counts: a common prefix is only reported for a live
+// key under it. Common prefixes that `after` lies in are skipped (a
+// continuation token or start-after inside them). s.mu is held.
+func walkKeys(b *bucket, prefix, delimiter, after string, f func(k, cp string) bool, live func(k string) bool) {
+	start := prefix
+	if after >= start {
+		start = after + "\x00"
+	}
+	for {
+		jump, stop := "", false
+		b.keys.AscendGreaterOrEqual(start, func(k string) bool {
+			if !strings.HasPrefix(k, prefix) {
+				stop = true
+				return false
+			}
+			if delimiter != "" {
+				if i := strings.Index(k[len(prefix):], delimiter); i >= 0 {
+					if !live(k) {
+						return true
+					}
+					cp := k[:len(prefix)+i+len(delimiter)]
+					if end, ok := prefixEnd(cp); ok {
+						jump = end
+					} else {
+						stop = true
+					}
+					if after != "" && strings.HasPrefix(after, cp) {
+						return false
+					}
+					if !f(k, cp) {
+						stop = true
+					}
+					return false
+				}
+			}
+			if !f(k, "") {
+				stop = true
+				return false
+			}
+			return true
+		})
+		if stop || jump == "" {
+			return
+		}
+		start = jump
+	}
+}
+
+// prefixEnd is the least string greater than every string starting with
+// p; ok is false when there is none (p is all 0xff bytes).
+func prefixEnd(p string) (string, bool) {
+	b := []byte(p)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xff {
+			b[i]++
+			return string(b[:i+1]), true
+		}
+	}
+	return "", false
 }
 
 func storageClass(o *object) string {
@@ -211,22 +267,33 @@ func (s *Service) ListObjectVersions(ctx context.Context, in *s3api.ListObjectVe
 		s.mu.RUnlock()
 		return nil, errNoSuchBucket()
 	}
+	// Collect just enough keys for the page (and to know it is truncated):
+	// a common prefix is one entry, a key as many as its versions.
 	var keys []entry
-	add := func(k string) {
-		if strings.HasPrefix(k, prefix) && (k > keyMarker || k == keyMarker && vidMarker != "") {
-			keys = append(keys, entry{k, keyState{cur: b.objects[k], older: b.older[k]}.all()})
+	count := 0
+	after := keyMarker
+	if vidMarker != "" && keyMarker != "" && strings.HasPrefix(keyMarker, prefix) {
+		// The marker's own key still has versions after vidMarker.
+		if st := (keyState{cur: b.objects[keyMarker], older: b.older[keyMarker]}); st.cur != nil || len(st.older) > 0 {
+			all := st.all()
+			keys = append(keys, entry{keyMarker, all})
+			count += len(all) - 1 - slices.IndexFunc(all, func(o *object) bool { return wireVersion(o) == vidMarker })
 		}
 	}
-	for k := range b.objects {
-		add(k)
-	}
-	for k := range b.older {
-		if b.objects[k] == nil {
-			add(k)
+	walkKeys(b, prefix, delimiter, after, func(k, cp string) bool {
+		if count > maxKeys {
+			return false
 		}
-	}
+		vs := keyState{cur: b.objects[k], older: b.older[k]}.all()
+		keys = append(keys, entry{k, vs})
+		if cp != "" {
+			count++
+		} else {
+			count += len(vs)
+		}
+		return true
+	}, func(string) bool { return true })
 	s.mu.RUnlock()
-	sort.Slice(keys, func(i, j int) bool { return keys[i].key < keys[j].key })
 
 	own := owner(call(ctx).Account)
 	out := &s3api.ListObjectVersionsOutput{

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // listKeys is the bucket the listing cases run against.
@@ -111,5 +112,91 @@ func TestListObjectsV1(t *testing.T) {
 	}
 	if strings.Join(got, ",") != strings.Join(listKeys, ",") {
 		t.Errorf("ListObjects by marker = %v", got)
+	}
+}
+
+// TestListWalk covers the ordered-index walk: common prefixes whose keys
+// are all delete markers are hidden, a start-after inside a common prefix
+// skips it, and pages through prefixes and keys are complete.
+func TestListWalk(t *testing.T) {
+	ctx := context.Background()
+	c := newClient(t)
+	mustCreate(t, c, "walk")
+	setVersioning(t, c, "walk", "Enabled")
+	for _, k := range []string{"a/1", "a/2", "b/1", "c", "d/x/1", "e"} {
+		mustPut(t, c, "walk", k, k)
+	}
+	c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("walk"), Key: aws.String("b/1")})
+	c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("walk"), Key: aws.String("e")})
+	list := func(in *s3.ListObjectsV2Input) string {
+		in.Bucket = aws.String("walk")
+		var got []string
+		for {
+			out, err := c.ListObjectsV2(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range out.CommonPrefixes {
+				got = append(got, aws.ToString(p.Prefix))
+			}
+			for _, o := range out.Contents {
+				got = append(got, aws.ToString(o.Key))
+			}
+			if !aws.ToBool(out.IsTruncated) {
+				return strings.Join(got, " ")
+			}
+			in.ContinuationToken = out.NextContinuationToken
+		}
+	}
+	for _, tc := range []struct {
+		in   s3.ListObjectsV2Input
+		want string
+	}{
+		{s3.ListObjectsV2Input{}, "a/1 a/2 c d/x/1"},
+		{s3.ListObjectsV2Input{Delimiter: aws.String("/")}, "a/ d/ c"},
+		{s3.ListObjectsV2Input{Delimiter: aws.String("/"), MaxKeys: aws.Int32(1)}, "a/ c d/"},
+		{s3.ListObjectsV2Input{Delimiter: aws.String("/"), StartAfter: aws.String("a/1")}, "d/ c"},
+		{s3.ListObjectsV2Input{Prefix: aws.String("d/"), Delimiter: aws.String("/")}, "d/x/"},
+		{s3.ListObjectsV2Input{Prefix: aws.String("a/"), MaxKeys: aws.Int32(1)}, "a/1 a/2"},
+	} {
+		in := tc.in
+		if got := list(&in); got != tc.want {
+			t.Errorf("%+v: got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestListBucketsFilters(t *testing.T) {
+	ctx := context.Background()
+	srv := start(t)
+	c := client(srv, "us-east-1")
+	west := client(srv, "us-west-2")
+	mustCreate(t, c, "app-one")
+	mustCreate(t, c, "app-two")
+	mustCreate(t, c, "other")
+	if _, err := west.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("app-west"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "us-west-2"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   s3.ListBucketsInput
+		want string
+	}{
+		{s3.ListBucketsInput{}, "app-one app-two app-west other"},
+		{s3.ListBucketsInput{Prefix: aws.String("app-")}, "app-one app-two app-west"},
+		{s3.ListBucketsInput{Prefix: aws.String("app-"), BucketRegion: aws.String("us-west-2")}, "app-west"},
+	} {
+		in := tc.in
+		out, err := c.ListBuckets(ctx, &in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, b := range out.Buckets {
+			got = append(got, aws.ToString(b.Name))
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%+v: %v", tc.in, got)
+		}
 	}
 }

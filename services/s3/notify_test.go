@@ -39,7 +39,7 @@ func (f *fakeLambda) InvokeAsync(_ context.Context, arn string, payload []byte) 
 type s3Event struct {
 	Records []struct {
 		EventVersion, EventSource, AwsRegion, EventName string
-		S3                                             struct {
+		S3                                              struct {
 			ConfigurationID string `json:"configurationId"`
 			Bucket          struct{ Name, Arn string }
 			Object          struct {

@@ -49,6 +49,7 @@ func (s *Service) load(ctx context.Context) error {
 		}
 		b.objects = map[string]*object{}
 		b.older = map[string][]*object{}
+		b.keys = newKeyIndex()
 		s.mu.buckets[b.Name] = &b
 		return nil
 	})
@@ -93,8 +94,12 @@ func (s *Service) load(ctx context.Context) error {
 		return fmt.Errorf("loading versions: %w", err)
 	}
 	for _, b := range s.mu.buckets {
-		for _, vs := range b.older {
+		for k, vs := range b.older {
 			sort.Slice(vs, func(i, j int) bool { return vs[i].Seq > vs[j].Seq })
+			b.keys.ReplaceOrInsert(k)
+		}
+		for k := range b.objects {
+			b.keys.ReplaceOrInsert(k)
 		}
 	}
 	up := store.KeyPrefix("s3", kindUpload)

@@ -237,6 +237,11 @@ func (s *Service) mutate(ctx context.Context, bucket, key string, f func(version
 	} else {
 		b.older[key] = nw.older
 	}
+	if nw.cur == nil && len(nw.older) == 0 {
+		b.keys.Delete(key)
+	} else {
+		b.keys.ReplaceOrInsert(key)
+	}
 	s.mu.Unlock()
 	live := map[string]bool{}
 	for _, o := range nw.all() {
