@@ -14,16 +14,77 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 const STREAM = Symbol.for('aws.lambda.runtime.handler.streaming');
 let requestId = '';
 
+// call sends one request over a single kept-alive socket with a minimal HTTP/1.1 client: the
+// runtime loop is sequential, and node's http client costs about a millisecond per invoke here.
+// Streaming responses use node's http module instead (streamingInvoke).
+const net = require('net');
+let sock = null;
+let inbuf = Buffer.alloc(0);
+let waiter = null;
+
+function connect() {
+  sock = net.connect({ host: HOST, port: Number(PORT) });
+  sock.setNoDelay(true);
+  inbuf = Buffer.alloc(0);
+  sock.on('data', (d) => { inbuf = inbuf.length ? Buffer.concat([inbuf, d]) : d; if (waiter) waiter(); });
+  const fail = (e) => { sock = null; if (waiter) waiter(e || new Error('runtime API connection closed')); };
+  sock.on('error', fail);
+  sock.on('close', () => fail());
+}
+
+// parseResponse returns {status, headers, body} once inbuf holds a whole response, else null.
+function parseResponse() {
+  const end = inbuf.indexOf('\r\n\r\n');
+  if (end < 0) return null;
+  const lines = inbuf.subarray(0, end).toString('latin1').split('\r\n');
+  const status = Number(lines[0].split(' ')[1]);
+  const headers = {};
+  for (let i = 1; i < lines.length; i++) {
+    const c = lines[i].indexOf(':');
+    if (c > 0) headers[lines[i].slice(0, c).trim().toLowerCase()] = lines[i].slice(c + 1).trim();
+  }
+  let pos = end + 4;
+  if (headers['content-length'] !== undefined) {
+    const n = Number(headers['content-length']);
+    if (inbuf.length < pos + n) return null;
+    const body = inbuf.subarray(pos, pos + n);
+    inbuf = inbuf.subarray(pos + n);
+    return { status, headers, body };
+  }
+  if ((headers['transfer-encoding'] || '').toLowerCase() === 'chunked') {
+    const parts = [];
+    for (;;) {
+      const le = inbuf.indexOf('\r\n', pos);
+      if (le < 0) return null;
+      const size = parseInt(inbuf.subarray(pos, le).toString('latin1'), 16);
+      if (inbuf.length < le + 2 + size + 2) return null;
+      if (size === 0) {
+        const tail = inbuf.indexOf('\r\n\r\n', le);
+        if (tail < 0) return null;
+        inbuf = inbuf.subarray(tail + 4);
+        return { status, headers, body: Buffer.concat(parts) };
+      }
+      parts.push(inbuf.subarray(le + 2, le + 2 + size));
+      pos = le + 2 + size + 2;
+    }
+  }
+  inbuf = inbuf.subarray(pos);
+  return { status, headers, body: Buffer.alloc(0) };
+}
+
 function call(method, p, body, headers) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: HOST, port: PORT, method, path: p, agent, headers: headers || {} }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.end(body); else req.end();
+    if (sock === null) connect();
+    const payload = body === undefined ? null : (Buffer.isBuffer(body) ? body : Buffer.from(body));
+    let head = `${method} ${p} HTTP/1.1\r\nHost: ${HOST}:${PORT}\r\n`;
+    for (const [k, v] of Object.entries(headers || {})) head += `${k}: ${v}\r\n`;
+    head += `Content-Length: ${payload ? payload.length : 0}\r\n\r\n`;
+    waiter = (err) => {
+      if (err) { waiter = null; reject(err); return; }
+      const res = parseResponse();
+      if (res) { waiter = null; resolve(res); }
+    };
+    sock.write(payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
   });
 }
 

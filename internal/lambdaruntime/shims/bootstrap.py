@@ -1,11 +1,11 @@
 # Fogbank's Lambda runtime client for Python: speaks the Lambda Runtime API at
 # AWS_LAMBDA_RUNTIME_API, loads _HANDLER ("module.function", "dir/module.function") from
 # LAMBDA_TASK_ROOT and reports results and errors in the shapes AWS's awslambdaric uses.
-import http.client
 import importlib
 import json
 import logging
 import os
+import socket
 import sys
 import time
 import traceback
@@ -13,20 +13,91 @@ import traceback
 _SHIM = os.path.abspath(__file__)
 _API = os.environ["AWS_LAMBDA_RUNTIME_API"]
 _HOST, _PORT = _API.rsplit(":", 1)
-_conn = http.client.HTTPConnection(_HOST, int(_PORT))
 _request_id = ""
+
+
+class _Response(object):
+    def __init__(self, status, headers):
+        self.status, self.headers = status, headers
+
+    def getheader(self, name):
+        return self.headers.get(name.lower())
+
+
+class _Conn(object):
+    """A minimal HTTP/1.1 client on one kept-alive socket: the runtime loop is sequential, and
+    http.client's generality costs more per invoke than the Runtime API needs."""
+
+    def __init__(self):
+        self.sock = None
+        self.buf = b""
+
+    def _connect(self):
+        self.sock = socket.create_connection((_HOST, int(_PORT)))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+
+    def _fill(self):
+        d = self.sock.recv(65536)
+        if not d:
+            raise ConnectionError("runtime API connection closed")
+        self.buf += d
+
+    def request(self, method, path, body=None, headers=None):
+        if self.sock is None:
+            self._connect()
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        head = "%s %s HTTP/1.1\r\nHost: %s\r\n" % (method, path, _API)
+        for k, v in (headers or {}).items():
+            head += "%s: %s\r\n" % (k, v)
+        head += "Content-Length: %d\r\n\r\n" % (len(body) if body else 0)
+        self.sock.sendall(head.encode("latin-1") + (body or b""))
+        while b"\r\n\r\n" not in self.buf:
+            self._fill()
+        raw, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ")[1])
+        hdrs = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            hdrs[k.strip().lower()] = v.strip()
+        if "content-length" in hdrs:
+            n = int(hdrs["content-length"])
+            while len(self.buf) < n:
+                self._fill()
+            data, self.buf = self.buf[:n], self.buf[n:]
+        elif hdrs.get("transfer-encoding", "").lower() == "chunked":
+            data = b""
+            while True:
+                while b"\r\n" not in self.buf:
+                    self._fill()
+                size_line, self.buf = self.buf.split(b"\r\n", 1)
+                size = int(size_line.split(b";")[0], 16)
+                if size == 0:
+                    while b"\r\n" not in self.buf:
+                        self._fill()
+                    self.buf = self.buf.split(b"\r\n", 1)[1]
+                    break
+                while len(self.buf) < size + 2:
+                    self._fill()
+                data += self.buf[:size]
+                self.buf = self.buf[size + 2:]
+        else:
+            data = b""
+        return _Response(status, hdrs), data
+
+
+_conn = _Conn()
 
 
 def _call(method, path, body=None, headers=None):
     global _conn
     for attempt in (0, 1):
         try:
-            _conn.request(method, path, body=body, headers=headers or {})
-            r = _conn.getresponse()
-            return r, r.read()
-        except (http.client.HTTPException, OSError):
-            _conn.close()
-            _conn = http.client.HTTPConnection(_HOST, int(_PORT))
+            return _conn.request(method, path, body, headers)
+        except OSError:
+            _conn = _Conn()
             if attempt:
                 raise
 
