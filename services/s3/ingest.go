@@ -35,6 +35,9 @@ func (s *Service) ingest(ctx context.Context, rc io.ReadCloser, contentMD5 *stri
 	var hdr http.Header
 	if r := call(ctx).Request; r != nil {
 		hdr = r.Header
+		if err := checkBodyHeaders(r); err != nil {
+			return ingested{}, err
+		}
 	}
 	var body io.Reader = strings.NewReader("")
 	if rc != nil {
@@ -77,4 +80,35 @@ func (s *Service) ingest(ctx context.Context, rc io.ReadCloser, contentMD5 *stri
 		}
 	}
 	return out, nil
+}
+
+// checkBodyHeaders refuses, before any byte is read, a body S3 would not
+// take: no length (S3 takes no HTTP chunked bodies: MissingContentLength,
+// 411; an aws-chunked one must announce its decoded length), more than one
+// additional checksum, or a checksum header that cannot be the algorithm's
+// digest (InvalidRequest).
+func checkBodyHeaders(r *http.Request) error {
+	if isChunked(r.Header) {
+		if r.Header.Get("X-Amz-Decoded-Content-Length") == "" {
+			return s3err("MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header.")
+		}
+	} else if r.ContentLength < 0 {
+		return s3err("MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header.")
+	}
+	n := 0
+	for _, alg := range checksumAlgorithms {
+		v := r.Header.Get("X-Amz-Checksum-" + alg)
+		if v == "" {
+			continue
+		}
+		n++
+		d, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(d) != newChecksum(alg).Size() {
+			return s3err("InvalidRequest", http.StatusBadRequest, "Value for x-amz-checksum-"+strings.ToLower(alg)+" header is invalid.")
+		}
+	}
+	if n > 1 {
+		return s3err("InvalidRequest", http.StatusBadRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+	}
+	return nil
 }
