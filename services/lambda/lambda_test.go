@@ -8,6 +8,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
 )
 
@@ -53,6 +56,13 @@ import json
 def handler(event, context):
     return {"event": event, "name": context.function_name, "version": context.function_version}
 `
+
+// fogbanktestStart is a server whose request log is quiet (benchmarks).
+func fogbanktestStart(tb testing.TB) *fogbanktest.Server {
+	return fogbanktest.Start(tb, fogbanktest.WithOptions(func(o *fogbank.Options) {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}))
+}
 
 func newClient(t *testing.T) (*fogbanktest.Server, *lambda.Client) {
 	t.Helper()
