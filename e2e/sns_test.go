@@ -264,6 +264,12 @@ func TestSNSHTTPEndpointAndDeadLetter(t *testing.T) {
 		c.Call(t, s, "sns", "Publish", map[string]any{"TopicArn": flaky, "Message": "doomed"}).OK(t)
 		eventually(t, "first attempt", func() bool { return bad.count("Notification") == 1 })
 		for i := 2; i <= 4; i++ {
+			// The failed attempt's retry must be scheduled before the clock moves.
+			eventually(t, "retry scheduled", func() bool {
+				_, body := s.Do(t, "GET", "/_fogbank/sns/deliveries", nil, nil)
+				var d struct{ Deliveries []struct{ Attempts int } }
+				return json.Unmarshal(body, &d) == nil && len(d.Deliveries) == 1 && d.Deliveries[0].Attempts == i-1
+			})
 			if resp, body := s.Do(t, "POST", "/_fogbank/clock", nil, []byte(`{"advance":"20s"}`)); resp.StatusCode != 200 {
 				t.Fatalf("advance: %d %s", resp.StatusCode, body)
 			}

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -275,6 +276,7 @@ func TestFailingHTTPEndpointRetriesThenDeadLetters(t *testing.T) {
 		if n := len(e.receive(dlqURL)); n != 0 {
 			t.Fatalf("dead-lettered after %d attempts", i-1)
 		}
+		e.waitRetry(i - 1)
 		e.srv.Advance(t, 20*time.Second)
 		waitFor(t, "retry", func() bool { n, _ := ep.messages("Notification"); return len(n) == i })
 	}
@@ -438,4 +440,28 @@ func TestOutboxEmailSMS(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("outbox\n got %v\nwant %v", got, want)
 	}
+}
+
+// waitRetry waits until the one pending delivery has failed attempts times
+// and its retry is scheduled (GET /_fogbank/sns/deliveries), so advancing
+// the clock then fires it.
+func (e *env) waitRetry(attempts int) {
+	e.t.Helper()
+	waitFor(e.t, fmt.Sprintf("retry after attempt %d", attempts), func() bool {
+		resp, err := http.Get(e.srv.URL() + "/_fogbank/sns/deliveries")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var d struct {
+			Deliveries []struct {
+				Attempts int
+				Next     string
+			}
+		}
+		if json.NewDecoder(resp.Body).Decode(&d) != nil {
+			return false
+		}
+		return len(d.Deliveries) == 1 && d.Deliveries[0].Attempts == attempts && d.Deliveries[0].Next != ""
+	})
 }

@@ -162,3 +162,36 @@ func (s *Service) serveAction(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/xml")
 	_ = xml.NewEncoder(w).Encode(resp)
 }
+
+// serveDeliveries answers GET /_fogbank/sns/deliveries: the deliveries
+// waiting for an attempt or a retry (http/https, lambda), so a test can see
+// that a retry is scheduled before it advances the clock.
+func (s *Service) serveDeliveries(w http.ResponseWriter, _ *http.Request) {
+	type entry struct {
+		ID              string `json:"id"`
+		SubscriptionArn string `json:"subscriptionArn"`
+		Type            string `json:"type"`
+		MessageID       string `json:"messageId"`
+		Attempts        int    `json:"attempts"`
+		Next            string `json:"next,omitempty"`
+		LastError       string `json:"lastError,omitempty"`
+	}
+	out := []entry{}
+	for _, j := range s.jobs.Pending() {
+		var p jobPayload
+		if json.Unmarshal(j.Payload, &p) != nil {
+			continue
+		}
+		e := entry{ID: j.ID, SubscriptionArn: p.Sub, Type: p.Type, Attempts: j.Attempts, LastError: j.LastError}
+		if p.Note != nil {
+			e.MessageID = p.Note.MessageID
+		}
+		if !j.Next.IsZero() {
+			e.Next = timestamp(j.Next)
+		}
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"deliveries": out})
+}

@@ -62,7 +62,7 @@ func (s *Service) load(ctx context.Context) error {
 		if err := json.Unmarshal(v, t); err != nil {
 			return fmt.Errorf("decoding topic: %w", err)
 		}
-		t.init()
+		t.init(s.now())
 		s.mu.topics[t.ARN] = t
 		return nil
 	})

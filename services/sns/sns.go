@@ -171,10 +171,11 @@ func (s *Service) Reset(ctx context.Context) error {
 // links, the signing certificate, and the outbox.
 func (s *Service) Routes() map[string]http.Handler {
 	return map[string]http.Handler{
-		"GET /_fogbank/sns/{$}":       http.HandlerFunc(s.serveAction),
-		"GET /_fogbank/sns/outbox":    http.HandlerFunc(s.serveOutbox),
-		"DELETE /_fogbank/sns/outbox": http.HandlerFunc(s.serveOutboxClear),
-		"GET /_fogbank/sns/{file}":    http.HandlerFunc(s.serveCert),
+		"GET /_fogbank/sns/{$}":        http.HandlerFunc(s.serveAction),
+		"GET /_fogbank/sns/outbox":     http.HandlerFunc(s.serveOutbox),
+		"GET /_fogbank/sns/deliveries": http.HandlerFunc(s.serveDeliveries),
+		"DELETE /_fogbank/sns/outbox":  http.HandlerFunc(s.serveOutboxClear),
+		"GET /_fogbank/sns/{file}":     http.HandlerFunc(s.serveCert),
 	}
 }
 

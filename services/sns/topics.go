@@ -47,13 +47,15 @@ type dedupEntry struct {
 	expires   time.Time
 }
 
-func (t *topic) init() {
+// init sets up what a record does not hold. FIFO sequence numbers must
+// grow across restarts without a write per publish: they start at the
+// service clock in nanoseconds, which only moves forward.
+func (t *topic) init(now time.Time) {
 	if t.Attrs == nil {
 		t.Attrs = map[string]string{}
 	}
 	t.dedup = map[string]dedupEntry{}
-	// Sequence numbers grow across restarts: start above the clock in ns.
-	t.seq = uint64(time.Now().UnixNano())
+	t.seq = uint64(now.UnixNano())
 }
 
 // topicAttrNames are the attributes SetTopicAttributes and CreateTopic accept.
@@ -150,7 +152,7 @@ func (s *Service) CreateTopic(ctx context.Context, in *snsapi.CreateTopicInput) 
 	} else if v, ok := in.Attributes["DataProtectionPolicy"]; ok {
 		t.DataProtectionPolicy = v
 	}
-	t.init()
+	t.init(s.now())
 	var b store.Batch
 	if err := putJSON(&b, topicKey(arn), t); err != nil {
 		return nil, err
