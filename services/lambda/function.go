@@ -325,6 +325,9 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 	if err != nil {
 		return nil, err
 	}
+	if len(r.name) > 64 {
+		return nil, invalidParam("1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64", r.name)
+	}
 	pkg := api.ToString(in.PackageType)
 	if pkg == "" {
 		pkg = lambdaapi.PackageTypeZip

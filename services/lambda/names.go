@@ -64,9 +64,6 @@ func ref(ctx context.Context, name *string, qualifier *string) (fnRef, error) {
 	if acct := strings.TrimSuffix(m[9], ":"); acct != "" && acct != c.Account {
 		return fnRef{}, &api.Error{Code: "AccessDeniedException", Status: 403, Sender: true}
 	}
-	if !strings.Contains(n, ":") && len(n) > 64 {
-		return fnRef{}, invalidParam("1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64", n)
-	}
 	if q := api.ToString(qualifier); q != "" {
 		if r.qualifier != "" && r.qualifier != q {
 			return fnRef{}, qualifierMismatch()
