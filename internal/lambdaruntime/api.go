@@ -61,7 +61,9 @@ type Result struct {
 }
 
 // LogSink receives a function's log lines per log stream (one stream per environment), so the
-// control plane can forward them to CloudWatch Logs once that service exists.
+// control plane can forward them to CloudWatch Logs once that service exists. Write is called
+// in order, from the environment's log reader and its invoke path, under the environment's log
+// lock: it must not block for long (buffer, then store).
 type LogSink interface {
 	Write(fn *Function, stream string, lines []string)
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -40,6 +42,8 @@ type engineState struct {
 	shimDir   string
 
 	stopReaper chan struct{}
+	spawns     chan spawnReq // to the spawner goroutine
+	spawnStop  chan struct{} // closed by Close once every environment is gone
 	reaperDone chan struct{}
 
 	mu struct {
@@ -75,6 +79,9 @@ func (e *Engine) init() {
 	st.mu.pools = map[string]*pool{}
 	st.stopReaper = make(chan struct{})
 	st.reaperDone = make(chan struct{})
+	st.spawns = make(chan spawnReq)
+	st.spawnStop = make(chan struct{})
+	go spawner(st.spawns, st.spawnStop)
 	go e.reaper()
 }
 
@@ -296,6 +303,7 @@ func (e *Engine) close(ctx context.Context) error {
 	st.mu.pools = map[string]*pool{}
 	st.mu.Unlock()
 	close(st.stopReaper)
+	defer close(st.spawnStop) // after every environment is gone (deferred past destroyAll below)
 	<-st.reaperDone
 	done := make(chan struct{})
 	go func() {
@@ -360,4 +368,39 @@ func (e *Engine) reap(now time.Time) int {
 	st.mu.Unlock()
 	destroyAll(doomed, "idle")
 	return len(doomed)
+}
+
+// spawnReq asks the spawner to start cmd.
+type spawnReq struct {
+	cmd  *exec.Cmd
+	done chan error
+}
+
+// spawner starts every environment process from one goroutine locked to its OS thread for the
+// engine's lifetime. Processes get Pdeathsig SIGKILL so none outlives Fogbank, and Linux sends
+// that signal when the *thread* that forked them exits; Go may retire threads, so forking from a
+// thread that lives exactly as long as the engine keeps the guarantee without spurious kills.
+func spawner(reqs chan spawnReq, stop chan struct{}) {
+	runtime.LockOSThread()
+	// Never unlocked: when the engine closes, this thread exits with the goroutine, and any
+	// process that somehow survived Close gets its SIGKILL.
+	for {
+		select {
+		case r := <-reqs:
+			r.done <- r.cmd.Start()
+		case <-stop:
+			return
+		}
+	}
+}
+
+// start runs cmd.Start on the spawner thread.
+func (e *Engine) start(cmd *exec.Cmd) error {
+	done := make(chan error, 1)
+	select {
+	case e.impl.spawns <- spawnReq{cmd, done}:
+	case <-e.impl.spawnStop:
+		return errClosed
+	}
+	return <-done
 }

@@ -234,6 +234,14 @@ func (e *Engine) startEnv(ctx context.Context, p *pool, provisioned bool) (*env,
 	defer timer.Stop()
 	select {
 	case <-ev.initDone:
+		ev.mu.Lock()
+		initErr := ev.mu.initErr
+		ev.mu.Unlock()
+		if initErr != nil {
+			// A runtime that reported an init error and then asked for an event anyway.
+			ev.initFail = initErr
+			break
+		}
 		select {
 		case <-ev.mu.extDone:
 		case <-ev.exited:
@@ -268,7 +276,7 @@ func (ev *env) startProc(cmd *exec.Cmd, vars []string) error {
 	cmd.Stdout = ev.logs.w
 	cmd.Stderr = ev.logs.w
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	if err := ev.e.start(cmd); err != nil {
 		return err
 	}
 	if err := ev.cg.add(cmd.Process.Pid); err != nil {

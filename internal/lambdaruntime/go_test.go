@@ -2,7 +2,6 @@ package lambdaruntime
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -64,19 +63,18 @@ func TestGoFunction(t *testing.T) {
 		}
 	})
 
-	t.Run("context", func(t *testing.T) {
-		cc := base64.StdEncoding.EncodeToString([]byte(`{"custom":{"k":"v"},"client":{},"env":{}}`))
-		id := newUUID()
-		res, err := e.Invoke(context.Background(), fn, Invocation{
-			RequestID: id, Payload: []byte(`{"op":"ctx"}`), ClientContext: cc,
-			CognitoIdentity: `{"cognitoIdentityId":"us-east-1:abc","cognitoIdentityPoolId":"pool"}`,
-		})
-		if err != nil {
-			t.Fatal(err)
+	t.Run("log is bounded", func(t *testing.T) {
+		res := invoke(t, e, fn, `{"op":"spam","bytes":3000000}`)
+		log := string(res.Log)
+		if len(log) > maxInvocationLog || !strings.Contains(log, "earlier output of this invocation dropped") ||
+			!strings.Contains(log, "\nREPORT RequestId: ") {
+			t.Errorf("a 3 MB log kept %d bytes; head %q", len(log), log[:min(len(log), 200)])
 		}
-		var c map[string]any
-		okJSON(t, res, &c)
-		if c["requestId"] != id || c["arn"] != fn.ARN || c["cognito"] != "us-east-1:abc" {
+	})
+
+	t.Run("context", func(t *testing.T) {
+		id, c := invokeWithIdentity(t, e, fn, `{"op":"ctx"}`)
+		if c["requestId"] != id || c["arn"] != fn.ARN || c["cognito"] != "id-1" {
 			t.Errorf("context = %v", c)
 		}
 		if custom, _ := c["client"].(map[string]any); custom["k"] != "v" {

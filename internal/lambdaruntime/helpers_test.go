@@ -200,3 +200,22 @@ func requireInterpreter(t *testing.T, runtime string) {
 		t.Skipf("%s: %v", runtime, err)
 	}
 }
+
+// invokeWithIdentity invokes fn with a client context ({"custom":{"k":"v"}}, base64 as clients
+// send it) and a Cognito identity (id-1 in pool-1), and decodes the result; it returns the
+// request id too.
+func invokeWithIdentity(t *testing.T, e *Engine, fn *Function, payload string) (string, map[string]any) {
+	t.Helper()
+	id := newUUID()
+	res, err := e.Invoke(context.Background(), fn, Invocation{
+		RequestID: id, Payload: []byte(payload),
+		ClientContext:   "eyJjdXN0b20iOnsiayI6InYifX0=",
+		CognitoIdentity: `{"cognitoIdentityId":"id-1","cognitoIdentityPoolId":"pool-1"}`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	okJSON(t, res, &out)
+	return id, out
+}

@@ -18,6 +18,10 @@ import (
 // before it posted its response, and bytes can still sit in the pipe when the response arrives.
 // Reads therefore happen under mu, both in the poller callback and in drain, which the invoke
 // path calls after the response: once drain returns, every byte written before it is in buf.
+// maxInvocationLog bounds the log kept for one invocation's Result (every line still reaches the
+// Sink and the Logger).
+const maxInvocationLog = 1 << 20
+
 type logPipe struct {
 	ev   *env
 	w    *os.File // the write end, given to the processes; closed in the parent after start
@@ -125,6 +129,17 @@ func (l *logPipe) emitLocked(lines []string) {
 	for _, s := range lines {
 		l.buf.WriteString(s)
 		l.buf.WriteByte('\n')
+	}
+	if l.buf.Len() > maxInvocationLog {
+		// Result.Log serves LogType Tail (the last 4 KB): keep the newest half, whole lines.
+		b := l.buf.Bytes()
+		cut := len(b) - maxInvocationLog/2
+		if i := bytes.IndexByte(b[cut:], '\n'); i >= 0 {
+			cut += i + 1
+		}
+		kept := append([]byte("fogbank: earlier output of this invocation dropped from its Result.Log (over 1 MiB)\n"), b[cut:]...)
+		l.buf.Reset()
+		l.buf.Write(kept)
 	}
 	ev := l.ev
 	lg := ev.e.impl.logger

@@ -22,17 +22,7 @@ func TestNodeFunction(t *testing.T) {
 	}
 
 	t.Run("context", func(t *testing.T) {
-		id := newUUID()
-		res, err := e.Invoke(context.Background(), fn, Invocation{
-			RequestID: id, Payload: []byte(`{"op":"ctx"}`),
-			ClientContext:   "eyJjdXN0b20iOnsiayI6InYifX0=", // {"custom":{"k":"v"}}
-			CognitoIdentity: `{"cognitoIdentityId":"id-1","cognitoIdentityPoolId":"pool-1"}`,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c map[string]any
-		okJSON(t, res, &c)
+		id, c := invokeWithIdentity(t, e, fn, `{"op":"ctx"}`)
 		want := map[string]any{
 			"awsRequestId": id, "functionName": fn.Name, "functionVersion": "$LATEST",
 			"invokedFunctionArn": fn.ARN, "memoryLimitInMB": "256", "logGroupName": fn.LogGroup,

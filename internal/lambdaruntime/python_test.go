@@ -1,7 +1,6 @@
 package lambdaruntime
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -20,17 +19,7 @@ func TestPythonFunction(t *testing.T) {
 	}
 
 	t.Run("context", func(t *testing.T) {
-		id := newUUID()
-		res, err := e.Invoke(context.Background(), fn, Invocation{
-			RequestID: id, Payload: []byte(`{"op":"ctx"}`),
-			ClientContext:   "eyJjdXN0b20iOnsiayI6InYifX0=", // {"custom":{"k":"v"}}
-			CognitoIdentity: `{"cognitoIdentityId":"id-1","cognitoIdentityPoolId":"pool-1"}`,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c map[string]any
-		okJSON(t, res, &c)
+		id, c := invokeWithIdentity(t, e, fn, `{"op":"ctx"}`)
 		want := map[string]any{
 			"aws_request_id": id, "function_name": fn.Name, "function_version": "$LATEST",
 			"invoked_function_arn": fn.ARN, "memory_limit_in_mb": "256", "log_group_name": fn.LogGroup,

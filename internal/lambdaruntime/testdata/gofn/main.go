@@ -49,6 +49,12 @@ func handle(ctx context.Context, e event) (any, error) {
 			b[i] = 1
 		}
 		return len(b), nil
+	case "spam":
+		line := strings.Repeat("s", 99)
+		for n := 0; n < e.Bytes; n += 100 {
+			fmt.Println(line)
+		}
+		return "spammed", nil
 	case "big":
 		return strings.Repeat("x", e.Bytes), nil
 	case "reader":
