@@ -85,6 +85,19 @@ func TestGoFunction(t *testing.T) {
 		}
 	})
 
+	t.Run("trace id", func(t *testing.T) {
+		trace := "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+		res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: newUUID(), Payload: []byte(`{"op":"ctx"}`), TraceID: trace})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c map[string]any
+		okJSON(t, res, &c)
+		if c["trace"] != trace {
+			t.Errorf("Lambda-Runtime-Trace-Id reached the function as %v", c["trace"])
+		}
+	})
+
 	t.Run("environment", func(t *testing.T) {
 		var env map[string]string
 		okJSON(t, invoke(t, e, fn, `{"op":"env"}`), &env)
@@ -116,6 +129,9 @@ func TestGoFunction(t *testing.T) {
 		}
 		if !regexp.MustCompile(`^127\.0\.0\.1:\d+$`).MatchString(env["AWS_LAMBDA_RUNTIME_API"]) {
 			t.Errorf("AWS_LAMBDA_RUNTIME_API = %q", env["AWS_LAMBDA_RUNTIME_API"])
+		}
+		if !strings.HasSuffix(env["LD_LIBRARY_PATH"], "/opt/lib") || !strings.Contains(env["PATH"], "/opt/bin") {
+			t.Errorf("LD_LIBRARY_PATH %q / PATH %q lack the layers' lib and bin", env["LD_LIBRARY_PATH"], env["PATH"])
 		}
 		if tmp := env["TMPDIR"]; tmp == "" || !strings.HasPrefix(tmp, e.impl.workDir) {
 			t.Errorf("TMPDIR = %q, want a private dir under the work dir", tmp)

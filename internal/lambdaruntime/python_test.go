@@ -77,6 +77,14 @@ func TestPythonFunction(t *testing.T) {
 		}
 	})
 
+	t.Run("layer bin on PATH", func(t *testing.T) {
+		var v string
+		okJSON(t, invoke(t, e, fn, `{"op":"tool"}`), &v)
+		if v != "layer-tool" {
+			t.Errorf("layertool printed %q", v)
+		}
+	})
+
 	t.Run("environment", func(t *testing.T) {
 		var env map[string]string
 		okJSON(t, invoke(t, e, fn, `{"op":"env"}`), &env)

@@ -50,6 +50,9 @@ def handler(event, context):
     if op == "endpoint":
         import boto3
         return boto3.client("sqs").meta.endpoint_url
+    if op == "tool":
+        import subprocess
+        return subprocess.run(["layertool"], capture_output=True, text=True).stdout.strip()
     if op == "layer":
         import layermod
         return layermod.VALUE
