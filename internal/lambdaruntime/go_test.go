@@ -348,3 +348,65 @@ func TestExtensionRegistersAndGetsEvents(t *testing.T) {
 		t.Errorf("extension did not register:\n%s", all)
 	}
 }
+
+func TestRetireAndCloseWhileBusy(t *testing.T) {
+	e, _ := newEngine(t)
+	fn := newFunction(t, "provided.al2023", "bootstrap", goFunction(t))
+
+	// Retire while an invoke runs: the invoke completes, then its environment is dropped.
+	started := make(chan struct{})
+	done := make(chan Result)
+	go func() {
+		close(started)
+		res, _ := e.Invoke(context.Background(), fn, Invocation{Payload: []byte(`{"op":"sleep","ms":300}`)})
+		done <- res
+	}()
+	<-started
+	for e.busyCount(fn) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	e.Retire(fn.ARN)
+	if res := <-done; res.FunctionError != "" || string(res.Payload) != `"slept"` {
+		t.Errorf("invoke across Retire = %s %s", res.FunctionError, res.Payload)
+	}
+	if n := e.idleCount(fn); n != 0 {
+		t.Errorf("%d environments kept after Retire", n)
+	}
+
+	// Close while an invoke runs: the invoke ends with Runtime.ExitError, nothing is left.
+	go func() {
+		res, _ := e.Invoke(context.Background(), fn, Invocation{Payload: []byte(`{"op":"sleep","ms":60000}`)})
+		done <- res
+	}()
+	for e.busyCount(fn) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := e.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := failed(t, <-done); d.ErrorType != "Runtime.ExitError" {
+		t.Errorf("invoke across Close = %+v", d)
+	}
+	if _, err := e.Invoke(context.Background(), fn, Invocation{Payload: []byte(`{}`)}); !errors.Is(err, errClosed) {
+		t.Errorf("Invoke after Close: %v", err)
+	}
+}
+
+// busyCount is the number of environments of fn's revision running an invocation.
+func (e *Engine) busyCount(fn *Function) int {
+	e.impl.mu.Lock()
+	defer e.impl.mu.Unlock()
+	p := e.impl.mu.pools[poolKey(fn)]
+	if p == nil {
+		return 0
+	}
+	n := 0
+	for ev := range p.all {
+		ev.mu.Lock()
+		if ev.mu.cur != nil {
+			n++
+		}
+		ev.mu.Unlock()
+	}
+	return n
+}
