@@ -379,7 +379,12 @@ func (ev *env) environ(spec runtimeSpec, provisioned bool) []string {
 		m["PYTHONUNBUFFERED"] = "1"
 		m["PYTHONDONTWRITEBYTECODE"] = "1"
 	case kindNode:
+		// Layers are laid out for the runtime the function declares (nodejs18.x → node18), whatever
+		// Node the host runs it on.
 		major := strings.SplitN(spec.version, ".", 2)[0]
+		if _, m, _, err := parseRuntime(fn.Runtime); err == nil {
+			major = strconv.Itoa(m)
+		}
 		np := []string{filepath.Join(opt, "nodejs", "node"+major, "node_modules"), filepath.Join(opt, "nodejs", "node_modules")}
 		if st.nodePath != "" {
 			np = append(np, st.nodePath)
