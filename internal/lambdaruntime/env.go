@@ -367,7 +367,12 @@ func (ev *env) environ(spec runtimeSpec, provisioned bool) []string {
 	}
 	switch spec.kind {
 	case kindPython:
-		pp := []string{fn.CodeDir, filepath.Join(opt, "python", "lib", "python"+spec.version, "site-packages"), filepath.Join(opt, "python"), st.shimDir}
+		pp := []string{fn.CodeDir, filepath.Join(opt, "python", "lib", "python"+spec.version, "site-packages")}
+		if declared := strings.TrimPrefix(fn.Runtime, "python"); declared != spec.version {
+			// Running on the nearest Python: the layer's packages are under the declared version.
+			pp = append(pp, filepath.Join(opt, "python", "lib", "python"+declared, "site-packages"))
+		}
+		pp = append(pp, filepath.Join(opt, "python"), st.shimDir)
 		switch {
 		case spec.legacyBoto:
 			pp = append(pp, st.legacyBoto())
