@@ -331,6 +331,8 @@ func TestRestart(t *testing.T) {
 	durable := fogbanktestWith(func(o *fogbank.Options) { o.Memory = false; o.DataDir = dir })
 	e := newEnv(t, durable)
 	arn := e.topic("durable", map[string]string{"DisplayName": "D"})
+	fifo := e.topic("durable.fifo", map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"})
+	first := e.publish(&sns.PublishInput{TopicArn: aws.String(fifo), Message: aws.String("once"), MessageGroupId: aws.String("g")})
 	ep := newEndpoint(t, true)
 	e.subscribe(arn, "http", ep.srv.URL, nil)
 	e.subscribe(arn, "email", "a@example.com", nil)
@@ -352,6 +354,17 @@ func TestRestart(t *testing.T) {
 	a, err := e.sns.GetTopicAttributes(e.ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
 	if err != nil || a.Attributes["DisplayName"] != "D" || a.Attributes["SubscriptionsConfirmed"] != "1" || a.Attributes["SubscriptionsPending"] != "1" {
 		t.Fatalf("after restart: %v %v", a, err)
+	}
+	// The deduplication window survives the restart, and sequence numbers keep growing.
+	dup := e.publish(&sns.PublishInput{TopicArn: aws.String(fifo), Message: aws.String("once"), MessageGroupId: aws.String("g")})
+	next := e.publish(&sns.PublishInput{TopicArn: aws.String(fifo), Message: aws.String("twice"), MessageGroupId: aws.String("g")})
+	if *dup.MessageId != *first.MessageId || *dup.SequenceNumber != *first.SequenceNumber || *next.SequenceNumber <= *first.SequenceNumber {
+		t.Fatalf("FIFO after restart: first %s/%s, duplicate %s/%s, next %s", *first.MessageId, *first.SequenceNumber,
+			*dup.MessageId, *dup.SequenceNumber, *next.SequenceNumber)
+	}
+	e.srv.Advance(t, 6*time.Minute)
+	if again := e.publish(&sns.PublishInput{TopicArn: aws.String(fifo), Message: aws.String("once"), MessageGroupId: aws.String("g")}); *again.MessageId == *first.MessageId {
+		t.Fatal("deduplicated after the 5-minute window")
 	}
 	if o := e.outbox(); len(o.Messages) != 1 {
 		t.Fatalf("outbox after restart %+v", o)

@@ -245,7 +245,7 @@ func TestHTTPSubscriptionConfirmsAndReceivesSignedNotifications(t *testing.T) {
 			if hs[0].Get("x-amz-sns-topic-arn") != topic || hs[0].Get("x-amz-sns-subscription-arn") == "" || hs[0].Get("x-amz-sns-message-id") != ns[0]["MessageId"] {
 				t.Fatalf("headers %v", hs[0])
 			}
-			// UnsubscribeURL works.
+			// UnsubscribeURL works (unless confirmed with AuthenticateOnUnsubscribe).
 			resp, err := http.Get(ns[0]["UnsubscribeURL"])
 			if err != nil || resp.StatusCode != 200 {
 				t.Fatalf("unsubscribe: %v %v", resp, err)
@@ -464,4 +464,32 @@ func (e *env) waitRetry(attempts int) {
 		}
 		return len(d.Deliveries) == 1 && d.Deliveries[0].Attempts == attempts && d.Deliveries[0].Next != ""
 	})
+}
+
+func TestConfirmSubscriptionAuthenticateOnUnsubscribe(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("guarded", nil)
+	e.subscribe(topic, "email", "b@example.com", nil)
+	link := e.outbox().Messages[0].SubscribeUrl
+	token := link[strings.Index(link, "Token=")+len("Token="):]
+	out, err := e.sns.ConfirmSubscription(e.ctx, &sns.ConfirmSubscriptionInput{TopicArn: aws.String(topic), Token: aws.String(token),
+		AuthenticateOnUnsubscribe: aws.String("true")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: out.SubscriptionArn})
+	if a.Attributes["PendingConfirmation"] != "false" || a.Attributes["ConfirmationWasAuthenticated"] != "true" {
+		t.Fatalf("attributes after confirm %v", a.Attributes)
+	}
+	resp, err := http.Get(e.srv.URL() + "/_fogbank/sns/?Action=Unsubscribe&SubscriptionArn=" + *out.SubscriptionArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("unauthenticated unsubscribe: %d", resp.StatusCode)
+	}
+	if _, err := e.sns.Unsubscribe(e.ctx, &sns.UnsubscribeInput{SubscriptionArn: out.SubscriptionArn}); err != nil {
+		t.Fatal(err)
+	}
 }

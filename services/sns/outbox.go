@@ -142,7 +142,7 @@ func (s *Service) serveAction(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "Topic does not exist", http.StatusNotFound)
 			return
 		}
-		arn, err := s.confirm(r.Context(), t, q.Get("Token"), false)
+		arn, err := s.confirm(r.Context(), t, q.Get("Token"), false, false)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
@@ -150,6 +150,16 @@ func (s *Service) serveAction(w http.ResponseWriter, r *http.Request) {
 		resp.XMLName = xml.Name{Local: "ConfirmSubscriptionResponse"}
 		resp.Result = &result{SubscriptionArn: arn}
 	case "Unsubscribe":
+		s.mu.RLock()
+		sub := s.mu.subs[q.Get("SubscriptionArn")]
+		guarded := sub != nil && sub.AuthOnUnsubscribe
+		s.mu.RUnlock()
+		if guarded {
+			w.Header().Set("Content-Type", "text/xml")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>Unsubscribe requires authentication for this subscription</Message></Error></ErrorResponse>`))
+			return
+		}
 		if err := s.unsubscribe(r.Context(), q.Get("SubscriptionArn")); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

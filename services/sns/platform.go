@@ -178,17 +178,10 @@ func (s *Service) DeletePlatformApplication(ctx context.Context, in *snsapi.Dele
 
 // ListPlatformApplications lists the account's applications in the region.
 func (s *Service) ListPlatformApplications(ctx context.Context, in *snsapi.ListPlatformApplicationsInput) (*snsapi.ListPlatformApplicationsResponse, error) {
-	c := call(ctx)
 	s.mu.RLock()
-	var arns []string
-	for arn, a := range s.mu.apps {
-		if a.Account == c.Account && a.Region == c.Region {
-			arns = append(arns, arn)
-		}
-	}
+	arns := inScope(ctx, s.mu.apps, func(a *platformApp) (string, string) { return a.Account, a.Region })
 	s.mu.RUnlock()
-	sort.Strings(arns)
-	page, next, _ := paginate(arns, in.NextToken)
+	page, next := paginate(arns, in.NextToken)
 	out := &snsapi.ListPlatformApplicationsResponse{PlatformApplications: []*snsapi.PlatformApplication{}, NextToken: next}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -350,7 +343,7 @@ func (s *Service) ListEndpointsByPlatformApplication(ctx context.Context, in *sn
 	}
 	s.mu.RUnlock()
 	sort.Strings(arns)
-	page, next, _ := paginate(arns, in.NextToken)
+	page, next := paginate(arns, in.NextToken)
 	out := &snsapi.ListEndpointsByPlatformApplicationResponse{Endpoints: []*snsapi.Endpoint{}, NextToken: next}
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -101,8 +101,8 @@ func (s *Service) publishAPI(ctx context.Context, in *snsapi.PublishInput) (*sns
 	}
 	out := &snsapi.PublishResponse{MessageId: api.String(n.MessageID)}
 	if d := dup[0]; d != nil {
-		out.MessageId = api.String(d.messageID)
-		out.SequenceNumber = api.String(fmt.Sprintf("%020d", d.seq))
+		out.MessageId = api.String(d.MessageID)
+		out.SequenceNumber = api.String(fmt.Sprintf("%020d", d.Seq))
 	} else if n.Seq != "" {
 		out.SequenceNumber = api.String(n.Seq)
 	}
@@ -140,7 +140,7 @@ func (s *Service) publishInternal(ctx context.Context, topicARN string, m Messag
 		return "", err
 	}
 	if dup[0] != nil {
-		return dup[0].messageID, nil
+		return dup[0].MessageID, nil
 	}
 	return n.MessageID, nil
 }
@@ -307,14 +307,16 @@ func (s *Service) fanOut(ctx context.Context, t *topic, notes []*note) ([]*dedup
 	dup := make([]*dedupEntry, len(notes))
 	now := s.now()
 	var subs []*subscription
+	var b store.Batch
+	var added []string
 	s.mu.Lock()
+	if t.Fifo {
+		for _, id := range t.expireDedup(now) {
+			b.Delete(dedupKey(t.ARN, id))
+		}
+	}
 	for i, n := range notes {
 		if t.Fifo {
-			for k, d := range t.dedup {
-				if now.After(d.expires) {
-					delete(t.dedup, k)
-				}
-			}
 			if d, ok := t.dedup[n.DedupID]; ok {
 				dd := d
 				dup[i] = &dd
@@ -322,7 +324,14 @@ func (s *Service) fanOut(ctx context.Context, t *topic, notes []*note) ([]*dedup
 			}
 			t.seq++
 			n.Seq = fmt.Sprintf("%020d", t.seq)
-			t.dedup[n.DedupID] = dedupEntry{messageID: n.MessageID, seq: t.seq, expires: now.Add(dedupWindow)}
+			d := dedupEntry{MessageID: n.MessageID, Seq: t.seq, Expires: now.Add(dedupWindow)}
+			t.dedup[n.DedupID] = d
+			t.dedupOrder = append(t.dedupOrder, n.DedupID)
+			added = append(added, n.DedupID)
+			if err := putJSON(&b, dedupKey(t.ARN, n.DedupID), &d); err != nil {
+				s.mu.Unlock()
+				return nil, err
+			}
 		}
 	}
 	for _, sa := range t.subs {
@@ -338,7 +347,6 @@ func (s *Service) fanOut(ctx context.Context, t *topic, notes []*note) ([]*dedup
 	s.mu.Unlock()
 
 	var (
-		b       store.Batch
 		box     []outboxEntry
 		jobs    []jobPayload
 		sqsWork []sqsDelivery
@@ -368,6 +376,12 @@ func (s *Service) fanOut(ctx context.Context, t *topic, notes []*note) ([]*dedup
 	}
 	if b.Len() > 0 {
 		if err := s.apply(ctx, &b); err != nil {
+			// Nothing was published: forget the ids, so a retry is no duplicate.
+			s.mu.Lock()
+			for _, id := range added {
+				delete(t.dedup, id)
+			}
+			s.mu.Unlock()
 			return nil, err
 		}
 		s.installOutbox(box)
@@ -500,8 +514,8 @@ func (s *Service) PublishBatch(ctx context.Context, in *snsapi.PublishBatchInput
 	for i, n := range notes {
 		r := &snsapi.PublishBatchResultEntry{Id: api.String(ids[i]), MessageId: api.String(n.MessageID)}
 		if dup[i] != nil {
-			r.MessageId = api.String(dup[i].messageID)
-			r.SequenceNumber = api.String(fmt.Sprintf("%020d", dup[i].seq))
+			r.MessageId = api.String(dup[i].MessageID)
+			r.SequenceNumber = api.String(fmt.Sprintf("%020d", dup[i].Seq))
 		} else if n.Seq != "" {
 			r.SequenceNumber = api.String(n.Seq)
 		}

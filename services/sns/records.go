@@ -1,9 +1,11 @@
 package sns
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"github.com/fogbank/fogbank/internal/store"
 )
@@ -27,7 +29,10 @@ const (
 	kindEndpoint = "e"
 	kindSMS      = "m"
 	kindOutbox   = "o"
+	kindDedup    = "f"
 )
+
+func dedupKey(topicARN, id string) []byte { return store.Key("sns", kindDedup, topicARN, id) }
 
 func topicKey(arn string) []byte    { return store.Key("sns", kindTopic, arn) }
 func subKey(arn string) []byte      { return store.Key("sns", kindSub, arn) }
@@ -116,6 +121,48 @@ func (s *Service) load(ctx context.Context) error {
 	})
 	if err != nil {
 		return err
+	}
+	type loaded struct {
+		t  *topic
+		id string
+		d  dedupEntry
+	}
+	var dedups []loaded
+	var stale store.Batch
+	now := s.now()
+	err = scan(kindDedup, func(k, v []byte) error {
+		parts := bytes.Split(k, []byte{0})
+		if len(parts) != 4 {
+			return nil
+		}
+		var d dedupEntry
+		if err := json.Unmarshal(v, &d); err != nil {
+			return fmt.Errorf("decoding deduplication record: %w", err)
+		}
+		t := s.mu.topics[string(parts[2])]
+		if t == nil || now.After(d.Expires) {
+			stale.Delete(append([]byte(nil), k...))
+			return nil
+		}
+		if d.Seq > t.seq {
+			t.seq = d.Seq
+		}
+		dedups = append(dedups, loaded{t, string(parts[3]), d})
+		t.dedup[string(parts[3])] = d
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Expiry pops ids in the order they were added.
+	sort.Slice(dedups, func(i, j int) bool { return dedups[i].d.Expires.Before(dedups[j].d.Expires) })
+	for _, l := range dedups {
+		l.t.dedupOrder = append(l.t.dedupOrder, l.id)
+	}
+	if stale.Len() > 0 {
+		if err := s.env.Store.Apply(ctx, &stale); err != nil {
+			return fmt.Errorf("deleting expired deduplication records: %w", err)
+		}
 	}
 	return scan(kindOutbox, func(k, v []byte) error {
 		e := outboxEntry{}

@@ -32,8 +32,11 @@ type subscription struct {
 	// Base is scheme://host of the Subscribe request, for the links
 	// (SubscribeURL, UnsubscribeURL, SigningCertURL) in what is delivered.
 	Base string
-	// Authenticated is ConfirmationWasAuthenticated.
-	Authenticated bool
+	// Authenticated is ConfirmationWasAuthenticated; AuthOnUnsubscribe is
+	// set by ConfirmSubscription's AuthenticateOnUnsubscribe, after which
+	// only a signed Unsubscribe (not the UnsubscribeURL) removes it.
+	Authenticated     bool
+	AuthOnUnsubscribe bool
 
 	filter *eventpattern.Pattern
 }
@@ -383,15 +386,16 @@ func (s *Service) ConfirmSubscription(ctx context.Context, in *snsapi.ConfirmSub
 		}
 		return nil, err
 	}
-	arn, err := s.confirm(ctx, t, api.ToString(in.Token), strings.EqualFold(api.ToString(in.AuthenticateOnUnsubscribe), "true"))
+	arn, err := s.confirm(ctx, t, api.ToString(in.Token), true, strings.EqualFold(api.ToString(in.AuthenticateOnUnsubscribe), "true"))
 	if err != nil {
 		return nil, err
 	}
 	return &snsapi.ConfirmSubscriptionResponse{SubscriptionArn: api.String(arn)}, nil
 }
 
-// confirm confirms the subscription of t whose token is token.
-func (s *Service) confirm(ctx context.Context, t *topic, token string, authenticated bool) (string, error) {
+// confirm confirms the subscription of t whose token is token;
+// authenticated is whether it came through the (signed) API.
+func (s *Service) confirm(ctx context.Context, t *topic, token string, authenticated, authOnUnsubscribe bool) (string, error) {
 	if len(token) < 16 {
 		return "", invalidParamRaw("Invalid token")
 	}
@@ -409,6 +413,7 @@ func (s *Service) confirm(ctx context.Context, t *topic, token string, authentic
 	err := s.updateSub(ctx, sub, func(c *subscription) {
 		c.Pending = false
 		c.Authenticated = c.Authenticated || authenticated
+		c.AuthOnUnsubscribe = c.AuthOnUnsubscribe || authOnUnsubscribe
 	})
 	return sub.ARN, err
 }
@@ -577,20 +582,10 @@ func (s *Service) SetSubscriptionAttributes(ctx context.Context, in *snsapi.SetS
 
 // ListSubscriptions lists the subscriptions of the account and region.
 func (s *Service) ListSubscriptions(ctx context.Context, in *snsapi.ListSubscriptionsInput) (*snsapi.ListSubscriptionsResponse, error) {
-	c := call(ctx)
 	s.mu.RLock()
-	var arns []string
-	for a, sub := range s.mu.subs {
-		if sub.Account == c.Account && sub.Region == c.Region {
-			arns = append(arns, a)
-		}
-	}
+	arns := inScope(ctx, s.mu.subs, func(sub *subscription) (string, string) { return sub.Account, sub.Region })
 	s.mu.RUnlock()
-	sort.Strings(arns)
-	page, next, err := paginate(arns, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
+	page, next := paginate(arns, in.NextToken)
 	return &snsapi.ListSubscriptionsResponse{Subscriptions: s.describeSubs(page), NextToken: next}, nil
 }
 
@@ -604,10 +599,7 @@ func (s *Service) ListSubscriptionsByTopic(ctx context.Context, in *snsapi.ListS
 	arns := append([]string(nil), t.subs...)
 	s.mu.RUnlock()
 	sort.Strings(arns)
-	page, next, err := paginate(arns, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
+	page, next := paginate(arns, in.NextToken)
 	return &snsapi.ListSubscriptionsByTopicResponse{Subscriptions: s.describeSubs(page), NextToken: next}, nil
 }
 

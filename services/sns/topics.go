@@ -33,18 +33,41 @@ type topic struct {
 	subs []string
 	// seq is the last FIFO sequence number handed out.
 	seq uint64
-	// dedup holds the FIFO deduplication ids seen in the last 5 minutes.
-	dedup map[string]dedupEntry
+	// dedup holds the FIFO deduplication ids seen in the last 5 minutes
+	// (each also a record, so a restart keeps them); dedupOrder is their
+	// insertion order, so expiry pops from the front.
+	dedup      map[string]dedupEntry
+	dedupOrder []string
 	// deleted counts subscriptions deleted, for SubscriptionsDeleted.
 	deleted int
 }
 
 type tag struct{ Key, Value string }
 
+// dedupEntry is a FIFO deduplication id's first message (a record).
 type dedupEntry struct {
-	messageID string
-	seq       uint64
-	expires   time.Time
+	MessageID string    `json:"id"`
+	Seq       uint64    `json:"seq"`
+	Expires   time.Time `json:"expires"`
+}
+
+// expireDedup forgets the deduplication ids whose window has passed and
+// returns them (their records are to be deleted). Called with s.mu held.
+func (t *topic) expireDedup(now time.Time) []string {
+	var gone []string
+	for len(t.dedupOrder) > 0 {
+		id := t.dedupOrder[0]
+		d, ok := t.dedup[id]
+		if ok && !now.After(d.Expires) {
+			break
+		}
+		t.dedupOrder = t.dedupOrder[1:]
+		if ok {
+			delete(t.dedup, id)
+			gone = append(gone, id)
+		}
+	}
+	return gone
 }
 
 // init sets up what a record does not hold. FIFO sequence numbers must
@@ -232,8 +255,11 @@ func (s *Service) DeleteTopic(ctx context.Context, in *snsapi.DeleteTopicInput) 
 	defer s.lifecycle.Unlock()
 	s.mu.RLock()
 	subs := append([]string(nil), t.subs...)
-	s.mu.RUnlock()
 	var b store.Batch
+	for id := range t.dedup {
+		b.Delete(dedupKey(t.ARN, id))
+	}
+	s.mu.RUnlock()
 	b.Delete(topicKey(t.ARN))
 	for _, sa := range subs {
 		b.Delete(subKey(sa))
@@ -442,20 +468,10 @@ const pageSize = 100
 // ListTopics lists the topics of the request's account and region, 100 a
 // page, ordered by ARN.
 func (s *Service) ListTopics(ctx context.Context, in *snsapi.ListTopicsInput) (*snsapi.ListTopicsResponse, error) {
-	c := call(ctx)
 	s.mu.RLock()
-	var arns []string
-	for a, t := range s.mu.topics {
-		if t.Account == c.Account && t.Region == c.Region {
-			arns = append(arns, a)
-		}
-	}
+	arns := inScope(ctx, s.mu.topics, func(t *topic) (string, string) { return t.Account, t.Region })
 	s.mu.RUnlock()
-	sort.Strings(arns)
-	page, next, err := paginate(arns, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
+	page, next := paginate(arns, in.NextToken)
 	out := &snsapi.ListTopicsResponse{Topics: []*snsapi.Topic{}, NextToken: next}
 	for _, a := range page {
 		out.Topics = append(out.Topics, &snsapi.Topic{TopicArn: api.String(a)})
@@ -463,9 +479,24 @@ func (s *Service) ListTopics(ctx context.Context, in *snsapi.ListTopicsInput) (*
 	return out, nil
 }
 
+// inScope returns the sorted keys of m whose values belong to the
+// request's account and region (scope returns a value's account, region).
+// The caller holds s.mu.
+func inScope[V any](ctx context.Context, m map[string]V, scope func(V) (string, string)) []string {
+	c := call(ctx)
+	var keys []string
+	for k, v := range m {
+		if a, r := scope(v); a == c.Account && r == c.Region {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // paginate returns the page of sorted keys after the token (the last key of
 // the previous page) and the next token.
-func paginate(keys []string, token *string) ([]string, *string, error) {
+func paginate(keys []string, token *string) ([]string, *string) {
 	start := 0
 	if token != nil && *token != "" {
 		start = sort.SearchStrings(keys, *token)
@@ -475,9 +506,9 @@ func paginate(keys []string, token *string) ([]string, *string, error) {
 	}
 	end := start + pageSize
 	if end >= len(keys) {
-		return keys[start:], nil, nil
+		return keys[start:], nil
 	}
-	return keys[start:end], api.String(keys[end-1]), nil
+	return keys[start:end], api.String(keys[end-1])
 }
 
 // Tags.
