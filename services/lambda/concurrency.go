@@ -122,13 +122,9 @@ func (s *Service) PutFunctionConcurrency(ctx context.Context, in *lambdaapi.PutF
 
 // GetFunctionConcurrency implements lambdaapi.Handler.
 func (s *Service) GetFunctionConcurrency(ctx context.Context, in *lambdaapi.GetFunctionConcurrencyRequest) (*lambdaapi.GetFunctionConcurrencyResponse, error) {
-	r, err := ref(ctx, in.FunctionName, nil)
+	_, f, err := s.existing(ctx, in.FunctionName, nil, missingARN)
 	if err != nil {
 		return nil, err
-	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, fnNotFound(r.arn())
 	}
 	return &lambdaapi.GetFunctionConcurrencyResponse{ReservedConcurrentExecutions: f.Reserved}, nil
 }

@@ -442,18 +442,10 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 }
 
 func mergeLogging(dst *lambdaapi.LoggingConfig, lc *lambdaapi.LoggingConfig) {
-	if lc.LogFormat != nil {
-		dst.LogFormat = lc.LogFormat
-	}
-	if lc.LogGroup != nil {
-		dst.LogGroup = lc.LogGroup
-	}
-	if lc.ApplicationLogLevel != nil {
-		dst.ApplicationLogLevel = lc.ApplicationLogLevel
-	}
-	if lc.SystemLogLevel != nil {
-		dst.SystemLogLevel = lc.SystemLogLevel
-	}
+	setIf(&dst.LogFormat, lc.LogFormat)
+	setIf(&dst.LogGroup, lc.LogGroup)
+	setIf(&dst.ApplicationLogLevel, lc.ApplicationLogLevel)
+	setIf(&dst.SystemLogLevel, lc.SystemLogLevel)
 	if api.ToString(dst.LogFormat) == "JSON" {
 		if dst.ApplicationLogLevel == nil {
 			dst.ApplicationLogLevel = api.String("INFO")
@@ -499,26 +491,18 @@ func (s *Service) configFor(f *function, r fnRef) (*lambdaapi.FunctionConfigurat
 
 // GetFunctionConfiguration implements lambdaapi.Handler.
 func (s *Service) GetFunctionConfiguration(ctx context.Context, in *lambdaapi.GetFunctionConfigurationRequest) (*lambdaapi.FunctionConfiguration, error) {
-	r, err := ref(ctx, in.FunctionName, in.Qualifier)
+	r, f, err := s.existing(ctx, in.FunctionName, in.Qualifier, missingQARN)
 	if err != nil {
 		return nil, err
-	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, fnNotFound(r.qarn())
 	}
 	return s.configFor(f, r)
 }
 
 // GetFunction implements lambdaapi.Handler.
 func (s *Service) GetFunction(ctx context.Context, in *lambdaapi.GetFunctionRequest) (*lambdaapi.GetFunctionResponse, error) {
-	r, err := ref(ctx, in.FunctionName, in.Qualifier)
+	r, f, err := s.existing(ctx, in.FunctionName, in.Qualifier, missingQARN)
 	if err != nil {
 		return nil, err
-	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, fnNotFound(r.qarn())
 	}
 	c, err := s.configFor(f, r)
 	if err != nil {
@@ -792,21 +776,11 @@ func (s *Service) UpdateFunctionConfiguration(ctx context.Context, in *lambdaapi
 		if in.RevisionId != nil && *in.RevisionId != api.ToString(c.RevisionId) {
 			return revisionMismatch("GetFunction/GetAlias")
 		}
-		if in.Role != nil {
-			c.Role = in.Role
-		}
-		if in.Handler != nil {
-			c.Handler = in.Handler
-		}
-		if in.Description != nil {
-			c.Description = in.Description
-		}
-		if in.Timeout != nil {
-			c.Timeout = in.Timeout
-		}
-		if in.MemorySize != nil {
-			c.MemorySize = in.MemorySize
-		}
+		setIf(&c.Role, in.Role)
+		setIf(&c.Handler, in.Handler)
+		setIf(&c.Description, in.Description)
+		setIf(&c.Timeout, in.Timeout)
+		setIf(&c.MemorySize, in.MemorySize)
 		if in.Runtime != nil {
 			c.Runtime = in.Runtime
 			c.RuntimeVersionConfig = &lambdaapi.RuntimeVersionConfig{RuntimeVersionArn: api.String(runtimeVersionARN(r.region, *in.Runtime))}
@@ -818,12 +792,8 @@ func (s *Service) UpdateFunctionConfiguration(ctx context.Context, in *lambdaapi
 			}
 			c.Environment = &lambdaapi.EnvironmentResponse{Variables: vars}
 		}
-		if in.DeadLetterConfig != nil {
-			c.DeadLetterConfig = in.DeadLetterConfig
-		}
-		if in.KMSKeyArn != nil {
-			c.KMSKeyArn = in.KMSKeyArn
-		}
+		setIf(&c.DeadLetterConfig, in.DeadLetterConfig)
+		setIf(&c.KMSKeyArn, in.KMSKeyArn)
 		if in.TracingConfig != nil && in.TracingConfig.Mode != nil {
 			c.TracingConfig = &lambdaapi.TracingConfigResponse{Mode: in.TracingConfig.Mode}
 		}
@@ -831,9 +801,7 @@ func (s *Service) UpdateFunctionConfiguration(ctx context.Context, in *lambdaapi
 			c.Layers = layers
 			f.Latest.LayerShas = layerShas
 		}
-		if in.EphemeralStorage != nil {
-			c.EphemeralStorage = in.EphemeralStorage
-		}
+		setIf(&c.EphemeralStorage, in.EphemeralStorage)
 		if in.LoggingConfig != nil {
 			if c.LoggingConfig == nil {
 				c.LoggingConfig = &lambdaapi.LoggingConfig{}
@@ -856,4 +824,11 @@ func (s *Service) UpdateFunctionConfiguration(ctx context.Context, in *lambdaapi
 	}
 	s.settleLater(f.key(), updatingFor)
 	return out, nil
+}
+
+// setIf sets *dst to v when v is given (a partial update).
+func setIf[T any](dst **T, v *T) {
+	if v != nil {
+		*dst = v
+	}
 }

@@ -32,6 +32,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"time"
 
@@ -291,6 +292,38 @@ func (s *Service) lookup(k fnKey) *function {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.mu.fns[k]
+}
+
+// existing resolves a FunctionName (and Qualifier) to the function it
+// names; when there is none, the error missing words for that operation.
+func (s *Service) existing(ctx context.Context, name, qualifier *string, missing func(fnRef) *api.Error) (fnRef, *function, error) {
+	r, err := ref(ctx, name, qualifier)
+	if err != nil {
+		return r, nil, err
+	}
+	f := s.lookup(r.key())
+	if f == nil {
+		return r, nil, missing(r)
+	}
+	return r, f, nil
+}
+
+// The not-found errors most operations answer.
+func missingARN(r fnRef) *api.Error  { return fnNotFound(r.arn()) }
+func missingQARN(r fnRef) *api.Error { return fnNotFound(r.qarn()) }
+
+// sortedValues returns m's values in key order, [] when there are none.
+func sortedValues[T any](m map[string]T) []T {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]T, 0, len(m))
+	for _, k := range keys {
+		out = append(out, m[k])
+	}
+	return out
 }
 
 // errOut is returned by handlers: a nil *api.Error must not become a

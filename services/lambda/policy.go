@@ -223,13 +223,9 @@ func (s *Service) AddPermission(ctx context.Context, in *lambdaapi.AddPermission
 
 // GetPolicy implements lambdaapi.Handler.
 func (s *Service) GetPolicy(ctx context.Context, in *lambdaapi.GetPolicyRequest) (*lambdaapi.GetPolicyResponse, error) {
-	r, err := ref(ctx, in.FunctionName, in.Qualifier)
+	r, f, err := s.existing(ctx, in.FunctionName, in.Qualifier, func(r fnRef) *api.Error { return resourceMissing() })
 	if err != nil {
 		return nil, err
-	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, resourceMissing()
 	}
 	p := f.Policies[r.qualifier]
 	if p == nil || len(p.Statements) == 0 {

@@ -178,13 +178,9 @@ func (s *Service) DeleteProvisionedConcurrencyConfig(ctx context.Context, in *la
 
 // ListProvisionedConcurrencyConfigs implements lambdaapi.Handler.
 func (s *Service) ListProvisionedConcurrencyConfigs(ctx context.Context, in *lambdaapi.ListProvisionedConcurrencyConfigsRequest) (*lambdaapi.ListProvisionedConcurrencyConfigsResponse, error) {
-	r, err := ref(ctx, in.FunctionName, nil)
+	r, f, err := s.existing(ctx, in.FunctionName, nil, missingARN)
 	if err != nil {
 		return nil, err
-	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, fnNotFound(r.arn())
 	}
 	keys := make([]string, 0, len(f.Provisioned))
 	for k := range f.Provisioned {

@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -213,23 +212,11 @@ func (s *Service) DeleteFunctionUrlConfig(ctx context.Context, in *lambdaapi.Del
 
 // ListFunctionUrlConfigs implements lambdaapi.Handler.
 func (s *Service) ListFunctionUrlConfigs(ctx context.Context, in *lambdaapi.ListFunctionUrlConfigsRequest) (*lambdaapi.ListFunctionUrlConfigsResponse, error) {
-	r, err := ref(ctx, in.FunctionName, nil)
+	_, f, err := s.existing(ctx, in.FunctionName, nil, func(r fnRef) *api.Error { return notFound("Function does not exist") })
 	if err != nil {
 		return nil, err
 	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, notFound("Function does not exist")
-	}
-	keys := make([]string, 0, len(f.URLs))
-	for k := range f.URLs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	items := []*lambdaapi.FunctionUrlConfig{}
-	for _, k := range keys {
-		items = append(items, f.URLs[k])
-	}
+	items := sortedValues(f.URLs)
 	page, next, perr := paginate(items, in.Marker, in.MaxItems, 50)
 	if perr != nil {
 		return nil, perr
@@ -375,23 +362,11 @@ func (s *Service) DeleteFunctionEventInvokeConfig(ctx context.Context, in *lambd
 
 // ListFunctionEventInvokeConfigs implements lambdaapi.Handler.
 func (s *Service) ListFunctionEventInvokeConfigs(ctx context.Context, in *lambdaapi.ListFunctionEventInvokeConfigsRequest) (*lambdaapi.ListFunctionEventInvokeConfigsResponse, error) {
-	r, err := ref(ctx, in.FunctionName, nil)
+	_, f, err := s.existing(ctx, in.FunctionName, nil, func(r fnRef) *api.Error { return notFound("The function doesn't exist.") })
 	if err != nil {
 		return nil, err
 	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, notFound("The function doesn't exist.")
-	}
-	keys := make([]string, 0, len(f.EventConfigs))
-	for k := range f.EventConfigs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	items := []*lambdaapi.FunctionEventInvokeConfig{}
-	for _, k := range keys {
-		items = append(items, f.EventConfigs[k])
-	}
+	items := sortedValues(f.EventConfigs)
 	page, next, perr := paginate(items, in.Marker, in.MaxItems, 50)
 	if perr != nil {
 		return nil, perr
@@ -401,13 +376,9 @@ func (s *Service) ListFunctionEventInvokeConfigs(ctx context.Context, in *lambda
 
 // GetRuntimeManagementConfig implements lambdaapi.Handler.
 func (s *Service) GetRuntimeManagementConfig(ctx context.Context, in *lambdaapi.GetRuntimeManagementConfigRequest) (*lambdaapi.GetRuntimeManagementConfigResponse, error) {
-	r, err := ref(ctx, in.FunctionName, in.Qualifier)
+	r, f, err := s.existing(ctx, in.FunctionName, in.Qualifier, missingQARN)
 	if err != nil {
 		return nil, err
-	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, fnNotFound(r.qarn())
 	}
 	mode := f.RuntimeMgmt[r.qualifier]
 	if mode == "" {

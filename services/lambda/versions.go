@@ -79,13 +79,9 @@ func (s *Service) PublishVersion(ctx context.Context, in *lambdaapi.PublishVersi
 // ListVersionsByFunction implements lambdaapi.Handler: $LATEST, then each
 // version in order.
 func (s *Service) ListVersionsByFunction(ctx context.Context, in *lambdaapi.ListVersionsByFunctionRequest) (*lambdaapi.ListVersionsByFunctionResponse, error) {
-	r, err := ref(ctx, in.FunctionName, nil)
+	_, f, err := s.existing(ctx, in.FunctionName, nil, missingARN)
 	if err != nil {
 		return nil, err
-	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, fnNotFound(r.arn())
 	}
 	items := []*lambdaapi.FunctionConfiguration{listed(f.Latest.Config, f.arn()+":$LATEST")}
 	for _, v := range f.Versions {
@@ -190,13 +186,9 @@ func (s *Service) CreateAlias(ctx context.Context, in *lambdaapi.CreateAliasRequ
 
 // GetAlias implements lambdaapi.Handler.
 func (s *Service) GetAlias(ctx context.Context, in *lambdaapi.GetAliasRequest) (*lambdaapi.AliasConfiguration, error) {
-	r, err := ref(ctx, in.FunctionName, nil)
+	r, f, err := s.existing(ctx, in.FunctionName, nil, missingARN)
 	if err != nil {
 		return nil, err
-	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, fnNotFound(r.arn())
 	}
 	a := f.Aliases[api.ToString(in.Name)]
 	if a == nil {
@@ -273,13 +265,9 @@ func (s *Service) DeleteAlias(ctx context.Context, in *lambdaapi.DeleteAliasRequ
 
 // ListAliases implements lambdaapi.Handler.
 func (s *Service) ListAliases(ctx context.Context, in *lambdaapi.ListAliasesRequest) (*lambdaapi.ListAliasesResponse, error) {
-	r, err := ref(ctx, in.FunctionName, nil)
+	_, f, err := s.existing(ctx, in.FunctionName, nil, missingARN)
 	if err != nil {
 		return nil, err
-	}
-	f := s.lookup(r.key())
-	if f == nil {
-		return nil, fnNotFound(r.arn())
 	}
 	names := make([]string, 0, len(f.Aliases))
 	for n := range f.Aliases {
