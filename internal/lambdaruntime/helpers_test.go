@@ -219,3 +219,14 @@ func invokeWithIdentity(t *testing.T, e *Engine, fn *Function, payload string) (
 	okJSON(t, res, &out)
 	return id, out
 }
+
+// skipWithoutNodeSDK skips a test that needs the AWS SDK for JavaScript v3, except under CI
+// (.ci/run installs it), where its absence is a failure.
+func skipWithoutNodeSDK(t *testing.T) {
+	t.Helper()
+	const msg = "AWS SDK for JavaScript v3 not installed: run scripts/install-lambda-node-sdk.sh"
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}

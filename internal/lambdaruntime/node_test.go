@@ -63,7 +63,7 @@ func TestNodeFunction(t *testing.T) {
 
 	t.Run("sdk v3 require", func(t *testing.T) {
 		if e.impl.nodePath == "" {
-			t.Skip("AWS SDK for JavaScript v3 not installed: run scripts/install-lambda-node-sdk.sh")
+			skipWithoutNodeSDK(t)
 		}
 		var v string
 		okJSON(t, invoke(t, e, fn, `{"op":"sdk"}`), &v)
@@ -128,7 +128,7 @@ func TestNodeESM(t *testing.T) {
 		t.Fatal(err)
 	}
 	if e.impl.nodePath == "" {
-		t.Skip("AWS SDK for JavaScript v3 not installed: run scripts/install-lambda-node-sdk.sh")
+		skipWithoutNodeSDK(t)
 	}
 	fn := newFunction(t, "nodejs22.x", "index.handler", "testdata/nodeesm")
 	res := invoke(t, e, fn, `{}`)
