@@ -21,6 +21,7 @@
 //     /_fogbank/clock) past a job's Next fires its attempt before Advance
 //     returns. Nothing here reads the wall clock.
 //   - The queue never holds its lock across a store Apply or a handler call.
+//   - At most Config.MaxConcurrent attempts run at once; the others wait.
 //
 // # Use
 //
@@ -97,6 +98,10 @@ type Config struct {
 	// Prefix is the first part of every job key (the service name): jobs
 	// live at store.Key(Prefix, "dlv", id).
 	Prefix string
+	// MaxConcurrent bounds the attempts running at once (a burst of
+	// publishes to slow endpoints must not start a goroutine and a
+	// connection per job); 64 when zero. Attempts past it wait their turn.
+	MaxConcurrent int
 }
 
 // Queue schedules and runs jobs. It is safe for concurrent use.
@@ -107,6 +112,8 @@ type Queue struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	// slots holds a token per running attempt (MaxConcurrent).
+	slots chan struct{}
 
 	mu struct {
 		sync.Mutex
@@ -126,7 +133,10 @@ func New(cfg Config) *Queue {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	q := &Queue{cfg: cfg, handlers: map[string]Handler{}}
+	if cfg.MaxConcurrent <= 0 {
+		cfg.MaxConcurrent = 64
+	}
+	q := &Queue{cfg: cfg, handlers: map[string]Handler{}, slots: make(chan struct{}, cfg.MaxConcurrent)}
 	q.ctx, q.cancel = context.WithCancel(context.Background())
 	q.mu.timers = map[string]clock.Timer{}
 	q.mu.running = map[string]bool{}
@@ -246,8 +256,15 @@ func (q *Queue) attempt(id string) {
 	jc := *j
 	q.mu.Unlock()
 
+	select {
+	case q.slots <- struct{}{}:
+	case <-q.ctx.Done():
+		q.finishRunning(id)
+		return
+	}
 	h := q.handlers[jc.Kind]
 	err := safeDeliver(q.ctx, h, &jc)
+	<-q.slots
 	if q.ctx.Err() != nil {
 		// Stopping: leave the record as it was; the next Start retries.
 		q.finishRunning(id)

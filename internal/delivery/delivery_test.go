@@ -100,3 +100,55 @@ func TestRetryDeadAndRestart(t *testing.T) {
 		}
 	}
 }
+
+// gate counts concurrent attempts.
+type gate struct {
+	mu        sync.Mutex
+	cur, max  int
+	delivered int
+	release   chan struct{}
+}
+
+func (g *gate) Deliver(context.Context, *Job) error {
+	g.mu.Lock()
+	g.cur++
+	g.max = max(g.max, g.cur)
+	g.mu.Unlock()
+	<-g.release
+	g.mu.Lock()
+	g.cur--
+	g.delivered++
+	g.mu.Unlock()
+	return nil
+}
+func (g *gate) Retry(*Job, error) (time.Duration, bool) { return 0, false }
+func (g *gate) Dead(context.Context, *Job, error) error { return nil }
+
+func TestMaxConcurrent(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.New()
+	defer clk.Close()
+	g := &gate{release: make(chan struct{})}
+	q := New(Config{Store: memstore.New(), Clock: clk, Prefix: "t", MaxConcurrent: 2})
+	q.Handle("k", g)
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop()
+	for range 10 {
+		if err := q.Submit(ctx, Job{Kind: "k"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 10 {
+		g.release <- struct{}{}
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(q.Pending()) != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("pending %d", len(q.Pending()))
+		}
+	}
+	if g.max > 2 || g.delivered != 10 {
+		t.Fatalf("max concurrent %d, delivered %d", g.max, g.delivered)
+	}
+}
