@@ -185,17 +185,22 @@ func (e *Engine) invoke(ctx context.Context, fn *Function, inv Invocation) (Resu
 	if p == nil {
 		return Result{}, errClosed
 	}
-	ev := e.takeIdle(p)
-	if ev == nil {
-		var err error
-		ev, err = e.startEnv(ctx, p, false)
-		if err != nil {
-			return Result{}, err
+	for attempt := 0; ; attempt++ {
+		ev := e.takeIdle(p)
+		if ev == nil {
+			var err error
+			ev, err = e.startEnv(ctx, p, false)
+			if err != nil {
+				return Result{}, err
+			}
 		}
+		res, err := ev.invoke(ctx, inv, attempt < 2)
+		e.release(ev)
+		if errors.Is(err, errEnvGone) {
+			continue
+		}
+		return res, err
 	}
-	res, err := ev.invoke(ctx, inv)
-	e.release(ev)
-	return res, err
 }
 
 func (e *Engine) prewarm(ctx context.Context, fn *Function, n int) error {

@@ -21,6 +21,9 @@ import (
 	"time"
 )
 
+// errEnvGone reports an environment whose runtime exited before it took the event.
+var errEnvGone = errors.New("lambdaruntime: environment exited before the invocation was handed over")
+
 // initLimit is AWS's limit on the init phase of an on-demand environment.
 const initLimit = 10 * time.Second
 
@@ -409,7 +412,7 @@ func (ev *env) environ(spec runtimeSpec, provisioned bool) []string {
 }
 
 // invoke runs one invocation on ev. The env must be held by the caller (not idle).
-func (ev *env) invoke(ctx context.Context, inv Invocation) (Result, error) {
+func (ev *env) invoke(ctx context.Context, inv Invocation, mayRetry bool) (Result, error) {
 	fn := ev.fn
 	cold := ev.initDuration > 0 && !ev.servedOne
 	ev.servedOne = true
@@ -455,6 +458,14 @@ func (ev *env) invoke(ctx context.Context, inv Invocation) (Result, error) {
 	case ev.next <- c:
 		ev.notifyExtensions(c)
 	case <-ev.exited:
+		if mayRetry {
+			// The runtime exited between invocations (it failed the previous one on its way
+			// out, or background work crashed it): this event never reached it, so it goes to
+			// another environment instead, as AWS re-initializes transparently.
+			ev.dead.Store(true)
+			ev.destroy("exited while idle")
+			return Result{}, errEnvGone
+		}
 	case t := <-timer.C:
 		// The runtime never asked for the event (stuck in a previous one): time out below.
 		fired := make(chan time.Time, 1)

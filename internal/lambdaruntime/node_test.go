@@ -113,6 +113,18 @@ func TestNodeFunction(t *testing.T) {
 		}
 	})
 
+	t.Run("uncaught exception", func(t *testing.T) {
+		d := failed(t, invoke(t, e, fn, `{"op":"uncaught"}`))
+		if d.ErrorType != "TypeError" || d.ErrorMessage != "thrown later" {
+			t.Errorf("uncaught = %+v", d)
+		}
+		d = failed(t, invoke(t, e, fn, `{"op":"rejected"}`))
+		if d.ErrorType != "Runtime.UnhandledPromiseRejection" || d.ErrorMessage != "Error: nobody caught me" {
+			t.Errorf("unhandled rejection = %+v", d)
+		}
+		okJSON(t, invoke(t, e, fn, `{"op":"echo"}`), new(map[string]any))
+	})
+
 	t.Run("crash", func(t *testing.T) {
 		d := failed(t, invoke(t, e, fn, `{"op":"exit"}`))
 		if d.ErrorType != "Runtime.ExitError" || !strings.HasSuffix(d.ErrorMessage, "Error: Runtime exited with error: exit status 3") {

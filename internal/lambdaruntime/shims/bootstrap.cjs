@@ -331,12 +331,17 @@ async function main() {
       continue;
     }
     let result;
+    inFlight = rid;
     try {
       result = await runHandler(fn, event, ctx);
     } catch (e) {
+      if (inFlight === null) continue; // already reported by fatal()
+      inFlight = null;
       await postError(rid, e);
       continue;
     }
+    if (inFlight === null) continue;
+    inFlight = null;
     let out;
     try {
       out = JSON.stringify(result === undefined ? null : result);
@@ -348,10 +353,25 @@ async function main() {
   }
 }
 
-process.on('unhandledRejection', (e) => {
-  const doc = errorDoc(e);
-  console.error(`Unhandled Promise Rejection\t${JSON.stringify(doc)}`);
-  process.exit(128);
+// An error thrown outside the handler's promise chain fails the invocation in flight and ends
+// the process, as AWS's runtime does (exit 129; 128 for an unhandled rejection).
+let inFlight = null;
+function fatal(err, code) {
+  const doc = errorDoc(err);
+  console.error(code === 128 ? 'Unhandled Promise Rejection' : 'Uncaught Exception', JSON.stringify(doc));
+  if (!inFlight) process.exit(code);
+  const rid = inFlight;
+  inFlight = null;
+  call('POST', `/2018-06-01/runtime/invocation/${rid}/error`, JSON.stringify(doc), {
+    'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': doc.errorType,
+  }).finally(() => process.exit(code));
+}
+process.on('uncaughtException', (e) => fatal(e, 129));
+process.on('unhandledRejection', (reason) => {
+  const e = new HandlerError('Runtime.UnhandledPromiseRejection',
+    reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason));
+  if (reason instanceof Error) e.stack = `Runtime.UnhandledPromiseRejection: ${e.message}\n${(reason.stack || '').split('\n').slice(1).join('\n')}`;
+  fatal(e, 128);
 });
 
 main().catch((e) => {

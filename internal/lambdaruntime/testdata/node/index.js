@@ -7,6 +7,8 @@ exports.handler = async (event, context) => {
     case 'error': throw new Error(event.msg);
     case 'sleep': await new Promise((r) => setTimeout(r, event.ms)); return 'slept';
     case 'exit': process.exit(3);
+    case 'uncaught': setTimeout(() => { throw new TypeError('thrown later'); }, 1); await new Promise((r) => setTimeout(r, 1000)); return 'never';
+    case 'rejected': Promise.reject(new Error('nobody caught me')); await new Promise((r) => setTimeout(r, 1000)); return 'never';
     case 'ctx': return {
       awsRequestId: context.awsRequestId, functionName: context.functionName,
       functionVersion: context.functionVersion, invokedFunctionArn: context.invokedFunctionArn,
