@@ -107,6 +107,10 @@ func TestFIFOTopicToFIFOQueue(t *testing.T) {
 	if len(sm) != 2 || parseEnvelope(t, *sm[0].Body).SequenceNumber == "" {
 		t.Fatalf("standard queue from fifo topic got %v", sm)
 	}
+	// FIFO notifications are not signed (recorded: test_fifo_topic_to_regular_sqs).
+	if env := parseEnvelope(t, *sm[0].Body); env.Signature != "" || env.SignatureVersion != "" || env.SigningCertURL != "" || env.UnsubscribeURL == "" {
+		t.Fatalf("fifo envelope %+v", env)
+	}
 
 	_, err := e.sns.Publish(e.ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("x")})
 	apiErr(t, err, "InvalidParameter", "Invalid parameter: The MessageGroupId parameter is required for FIFO topics")
@@ -254,6 +258,27 @@ func TestHTTPSubscriptionConfirmsAndReceivesSignedNotifications(t *testing.T) {
 			subs, _ := e.sns.ListSubscriptionsByTopic(e.ctx, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(topic)})
 			if len(subs.Subscriptions) != 0 {
 				t.Fatalf("after UnsubscribeURL: %v", subs.Subscriptions)
+			}
+			// The endpoint is told, with a signed UnsubscribeConfirmation.
+			waitFor(t, "unsubscribe confirmation", func() bool { u, _ := ep.messages("UnsubscribeConfirmation"); return len(u) == 1 })
+			u, hs := ep.messages("UnsubscribeConfirmation")
+			if !strings.HasPrefix(u[0]["Message"], "You have chosen to deactivate subscription "+ns[0]["UnsubscribeURL"][strings.Index(ns[0]["UnsubscribeURL"], "SubscriptionArn=")+16:]) &&
+				!strings.Contains(u[0]["Message"], "deactivate subscription arn:") {
+				t.Fatalf("unsubscribe confirmation %v", u[0])
+			}
+			if hs[0].Get("x-amz-sns-message-type") != "UnsubscribeConfirmation" {
+				t.Fatalf("headers %v", hs[0])
+			}
+			verify(t, u[0])
+			// A broken link answers AWS's XML error.
+			resp, err = http.Get(e.srv.URL() + "/_fogbank/sns/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:nope&Token=x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 400 || !strings.Contains(string(body), "<Code>InvalidParameter</Code><Message>Invalid parameter: Topic</Message>") {
+				t.Fatalf("broken confirm link: %d %s", resp.StatusCode, body)
 			}
 		})
 	}

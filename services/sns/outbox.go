@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/fogbank/fogbank/internal/api"
+	snsapi "github.com/fogbank/fogbank/internal/api/sns"
 	"github.com/fogbank/fogbank/internal/store"
 )
 
@@ -139,12 +141,13 @@ func (s *Service) serveAction(w http.ResponseWriter, r *http.Request) {
 	case "ConfirmSubscription":
 		t := s.topicByARN(q.Get("TopicArn"))
 		if t == nil {
-			http.Error(w, "Topic does not exist", http.StatusNotFound)
+			// Recorded: broken-topic-arn-confirm, different-region-arn-confirm.
+			writeXMLError(w, invalidParam("Topic"), resp.Meta.RequestID)
 			return
 		}
 		arn, err := s.confirm(r.Context(), t, q.Get("Token"), false, false)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			writeXMLError(w, api.AsError(err), resp.Meta.RequestID)
 			return
 		}
 		resp.XMLName = xml.Name{Local: "ConfirmSubscriptionResponse"}
@@ -155,18 +158,16 @@ func (s *Service) serveAction(w http.ResponseWriter, r *http.Request) {
 		guarded := sub != nil && sub.AuthOnUnsubscribe
 		s.mu.RUnlock()
 		if guarded {
-			w.Header().Set("Content-Type", "text/xml")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = w.Write([]byte(`<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>Unsubscribe requires authentication for this subscription</Message></Error></ErrorResponse>`))
+			writeXMLError(w, snsapi.NewAuthorizationErrorException("Unsubscribe requires authentication for this subscription"), resp.Meta.RequestID)
 			return
 		}
 		if err := s.unsubscribe(r.Context(), q.Get("SubscriptionArn")); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+			writeXMLError(w, api.AsError(err), resp.Meta.RequestID)
 			return
 		}
 		resp.XMLName = xml.Name{Local: "UnsubscribeResponse"}
 	default:
-		http.Error(w, "unknown Action "+strconv.Quote(q.Get("Action")), http.StatusBadRequest)
+		writeXMLError(w, api.Errorf("InvalidAction", http.StatusBadRequest, "The action %s is not valid for this web service.", strconv.Quote(q.Get("Action"))), resp.Meta.RequestID)
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml")
@@ -204,4 +205,26 @@ func (s *Service) serveDeliveries(w http.ResponseWriter, _ *http.Request) {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"deliveries": out})
+}
+
+// writeXMLError answers the links with AWS's query error document.
+func writeXMLError(w http.ResponseWriter, e *api.Error, requestID string) {
+	type xmlError struct {
+		Type    string `xml:"Type"`
+		Code    string `xml:"Code"`
+		Message string `xml:"Message"`
+	}
+	doc := struct {
+		XMLName   xml.Name `xml:"ErrorResponse"`
+		Xmlns     string   `xml:"xmlns,attr"`
+		Error     xmlError `xml:"Error"`
+		RequestID string   `xml:"RequestId"`
+	}{Xmlns: "http://sns.amazonaws.com/doc/2010-03-31/", RequestID: requestID,
+		Error: xmlError{Type: "Sender", Code: e.CodeFor("query"), Message: e.Message}}
+	if !e.Sender {
+		doc.Error.Type = "Receiver"
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(e.HTTPStatus())
+	_ = xml.NewEncoder(w).Encode(doc)
 }

@@ -43,6 +43,11 @@ type note struct {
 	DedupID   string                                   `json:"dedup,omitempty"`
 	Seq       string                                   `json:"seq,omitempty"`
 	Timestamp time.Time                                `json:"ts"`
+
+	// sigs caches signatures by version and signed string (signatureFor);
+	// deliveries of one note run concurrently.
+	sigMu sync.Mutex
+	sigs  map[string]string
 }
 
 // messageFor is the message a protocol receives.

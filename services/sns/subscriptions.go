@@ -481,6 +481,17 @@ func (s *Service) unsubscribe(ctx context.Context, arn string) error {
 	if err := s.apply(ctx, &b); err != nil {
 		return err
 	}
+	if (sub.Protocol == "http" || sub.Protocol == "https") && !sub.Pending {
+		// AWS tells the endpoint (recorded: test_subscribe_external_http_endpoint).
+		s.mu.RLock()
+		snap := *sub
+		s.mu.RUnlock()
+		snap.Token = newToken()
+		n := &note{MessageID: newUUID(), TopicARN: sub.TopicARN, Timestamp: s.now().UTC()}
+		if err := s.submitJobs(ctx, []jobPayload{{Sub: arn, Type: "UnsubscribeConfirmation", Note: n, Snap: &snap}}); err != nil {
+			s.env.Logger.Warn("sns: scheduling unsubscribe confirmation", "subscription", arn, "err", err)
+		}
+	}
 	s.mu.Lock()
 	delete(s.mu.subs, arn)
 	if t := s.mu.topics[sub.TopicARN]; t != nil {
