@@ -37,7 +37,7 @@ func TestFunctionSDKCallsReachFogbank(t *testing.T) {
 	} {
 		t.Run(tc.runtime, func(t *testing.T) {
 			fn := &lambdaruntime.Function{
-				ARN: "arn:aws:lambda:us-east-1:000000000000:function:sdk-" + strings.ReplaceAll(tc.runtime, ".", "") + ":$LATEST",
+				ARN:  "arn:aws:lambda:us-east-1:000000000000:function:sdk-" + strings.ReplaceAll(tc.runtime, ".", "") + ":$LATEST",
 				Name: "sdk", Version: "$LATEST", Revision: "1", Runtime: tc.runtime, Handler: tc.handler,
 				CodeDir: code, MemoryMB: 256, Timeout: 20 * time.Second, Region: "us-east-1", Account: "000000000000",
 				AccessKey: "AKIDFUNCTION", SecretKey: "secret",
