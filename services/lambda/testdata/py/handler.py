@@ -23,6 +23,10 @@ def handler(event, context):
     if op == "sleep":
         time.sleep(event["ms"] / 1000.0)
         return "slept"
+    if op == "hold":
+        open(event["path"], "w").close()
+        time.sleep(event["ms"] / 1000.0)
+        return "held"
     if op == "exit":
         os._exit(3)
     if op == "touch":
