@@ -117,7 +117,7 @@ func (s *Service) sendSQS(ctx context.Context, sub *subscription, n *note) error
 
 // sqsMessage is n as a queue with ARN queueARN receives it from sub.
 func (s *Service) sqsMessage(sub *subscription, n *note, queueARN string) sqs.Message {
-	m := sqs.Message{DelaySeconds: -1, SenderID: snsSenderID}
+	m := sqs.Message{DelaySeconds: -1, SenderID: snsSenderID, TraceHeader: n.TraceHeader}
 	if sub.raw() {
 		m.Body = n.messageFor("sqs")
 		if len(n.Attrs) > 0 {
@@ -574,17 +574,59 @@ func (s *Service) contentType(sub *subscription) string {
 	return ct
 }
 
-// effectiveSubPolicyLocked is an HTTP subscription's EffectiveDeliveryPolicy.
+// subDeliveryPolicy is a subscription's DeliveryPolicy as AWS stores and
+// reports it (recorded: test_subscribe_external_http_endpoint_content_type),
+// in AWS's member order.
+type subDeliveryPolicy struct {
+	HealthyRetryPolicy json.RawMessage `json:"healthyRetryPolicy"`
+	SicklyRetryPolicy  json.RawMessage `json:"sicklyRetryPolicy"`
+	ThrottlePolicy     json.RawMessage `json:"throttlePolicy"`
+	RequestPolicy      json.RawMessage `json:"requestPolicy,omitempty"`
+	Guaranteed         bool            `json:"guaranteed"`
+}
+
+// normalizeSubDeliveryPolicy rewrites a valid subscription DeliveryPolicy
+// into AWS's stored form (absent policies null).
+func normalizeSubDeliveryPolicy(v string) string {
+	var p subDeliveryPolicy
+	if json.Unmarshal([]byte(v), &p) != nil {
+		return v
+	}
+	for _, m := range []*json.RawMessage{&p.HealthyRetryPolicy, &p.SicklyRetryPolicy, &p.ThrottlePolicy} {
+		if len(*m) == 0 {
+			*m = json.RawMessage("null")
+		}
+	}
+	out, _ := json.Marshal(&p)
+	return string(out)
+}
+
+// effectiveSubPolicyLocked is an HTTP subscription's EffectiveDeliveryPolicy:
+// the retry policy in force, with the subscription's request policy.
 func (s *Service) effectiveSubPolicyLocked(sub *subscription) string {
 	p := s.httpPolicyLocked(sub)
-	out, _ := json.Marshal(map[string]any{
-		"healthyRetryPolicy": map[string]any{
-			"minDelayTarget": int(p.MinDelay / time.Second), "maxDelayTarget": int(p.MaxDelay / time.Second),
-			"numRetries": p.NumRetries, "numMaxDelayRetries": p.NumMaxDelayRetries,
-			"numNoDelayRetries": p.NumNoDelayRetries, "numMinDelayRetries": p.NumMinDelayRetries,
-			"backoffFunction": p.BackoffFunction,
-		},
-		"sicklyRetryPolicy": nil, "throttlePolicy": nil, "guaranteed": false,
-	})
+	healthy, _ := json.Marshal(struct {
+		MinDelayTarget     int    `json:"minDelayTarget"`
+		MaxDelayTarget     int    `json:"maxDelayTarget"`
+		NumRetries         int    `json:"numRetries"`
+		NumMaxDelayRetries int    `json:"numMaxDelayRetries"`
+		NumNoDelayRetries  int    `json:"numNoDelayRetries"`
+		NumMinDelayRetries int    `json:"numMinDelayRetries"`
+		BackoffFunction    string `json:"backoffFunction"`
+	}{int(p.MinDelay / time.Second), int(p.MaxDelay / time.Second), p.NumRetries, p.NumMaxDelayRetries,
+		p.NumNoDelayRetries, p.NumMinDelayRetries, p.BackoffFunction})
+	eff := subDeliveryPolicy{HealthyRetryPolicy: healthy, SicklyRetryPolicy: json.RawMessage("null"), ThrottlePolicy: json.RawMessage("null")}
+	var own subDeliveryPolicy
+	if json.Unmarshal([]byte(sub.Attrs["DeliveryPolicy"]), &own) == nil {
+		eff.RequestPolicy = own.RequestPolicy
+		if len(own.ThrottlePolicy) > 0 {
+			eff.ThrottlePolicy = own.ThrottlePolicy
+		}
+		if len(own.SicklyRetryPolicy) > 0 {
+			eff.SicklyRetryPolicy = own.SicklyRetryPolicy
+		}
+		eff.Guaranteed = own.Guaranteed
+	}
+	out, _ := json.Marshal(&eff)
 	return string(out)
 }

@@ -23,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
 	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/internal/api"
 	"github.com/fogbank/fogbank/internal/service"
@@ -516,5 +518,62 @@ func TestConfirmSubscriptionAuthenticateOnUnsubscribe(t *testing.T) {
 	}
 	if _, err := e.sns.Unsubscribe(e.ctx, &sns.UnsubscribeInput{SubscriptionArn: out.SubscriptionArn}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestHTTPContentTypeAndTraceHeader(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("csv", nil)
+	var mu sync.Mutex
+	var types []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		types = append(types, r.Header.Get("Content-Type"))
+		mu.Unlock()
+		if r.Header.Get("x-amz-sns-message-type") == "SubscriptionConfirmation" {
+			var m map[string]string
+			_ = json.Unmarshal(body, &m)
+			if resp, err := http.Get(m["SubscribeURL"]); err == nil {
+				resp.Body.Close()
+			}
+		}
+	}))
+	defer srv.Close()
+	sub := e.subscribe(topic, "http", srv.URL, map[string]string{"RawMessageDelivery": "true",
+		"DeliveryPolicy": `{"requestPolicy":{"headerContentType":"text/csv"}}`})
+	a, err := e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Recorded (test_subscribe_external_http_endpoint_content_type).
+	if a.Attributes["DeliveryPolicy"] != `{"healthyRetryPolicy":null,"sicklyRetryPolicy":null,"throttlePolicy":null,"requestPolicy":{"headerContentType":"text/csv"},"guaranteed":false}` {
+		t.Errorf("DeliveryPolicy %s", a.Attributes["DeliveryPolicy"])
+	}
+	if !strings.Contains(a.Attributes["EffectiveDeliveryPolicy"], `"requestPolicy":{"headerContentType":"text/csv"}`) {
+		t.Errorf("EffectiveDeliveryPolicy %s", a.Attributes["EffectiveDeliveryPolicy"])
+	}
+	waitFor(t, "confirmation", func() bool {
+		a, _ := e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub)})
+		return a != nil && a.Attributes["PendingConfirmation"] == "false"
+	})
+	e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("a,b")})
+	waitFor(t, "notification", func() bool { mu.Lock(); defer mu.Unlock(); return len(types) == 2 })
+	if types[1] != "text/csv" {
+		t.Errorf("Content-Type %q", types[1])
+	}
+
+	// X-Amzn-Trace-Id on Publish becomes SQS's AWSTraceHeader.
+	u, q := e.queue("traced")
+	e.subscribe(topic, "sqs", q, nil)
+	const trace = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1"
+	if _, err := e.sns.Publish(e.ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("traced")}, func(o *sns.Options) {
+		o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue("X-Amzn-Trace-Id", trace))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ms := e.receive(u)
+	if len(ms) != 1 || ms[0].Attributes["AWSTraceHeader"] != trace {
+		t.Fatalf("traced message %+v", ms)
 	}
 }

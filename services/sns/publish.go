@@ -43,6 +43,9 @@ type note struct {
 	DedupID   string                                   `json:"dedup,omitempty"`
 	Seq       string                                   `json:"seq,omitempty"`
 	Timestamp time.Time                                `json:"ts"`
+	// TraceHeader is the publish request's X-Amzn-Trace-Id, passed on to
+	// SQS as AWSTraceHeader.
+	TraceHeader string `json:"trace,omitempty"`
 
 	// sigs caches signatures by version and signed string (signatureFor);
 	// deliveries of one note run concurrently.
@@ -100,6 +103,7 @@ func (s *Service) publishAPI(ctx context.Context, in *snsapi.PublishInput) (*sns
 	if err != nil {
 		return nil, err
 	}
+	n.TraceHeader = traceHeader(ctx)
 	dup, err := s.fanOut(ctx, t, []*note{n})
 	if err != nil {
 		return nil, err
@@ -509,6 +513,7 @@ func (s *Service) PublishBatch(ctx context.Context, in *snsapi.PublishBatchInput
 				Message: api.String(ae.Message), SenderFault: api.Bool(ae.Sender)})
 			continue
 		}
+		n.TraceHeader = traceHeader(ctx)
 		notes = append(notes, n)
 		ids = append(ids, api.ToString(e.Id))
 	}
@@ -527,4 +532,12 @@ func (s *Service) PublishBatch(ctx context.Context, in *snsapi.PublishBatchInput
 		out.Successful = append(out.Successful, r)
 	}
 	return out, nil
+}
+
+// traceHeader is the X-Ray trace header of the request in ctx, if any.
+func traceHeader(ctx context.Context) string {
+	if c := api.CallFrom(ctx); c != nil && c.Request != nil {
+		return c.Request.Header.Get("X-Amzn-Trace-Id")
+	}
+	return ""
 }

@@ -169,6 +169,9 @@ func (s *Service) Subscribe(ctx context.Context, in *snsapi.SubscribeInput) (*sn
 			return nil, ae
 		}
 		attrs[k] = v
+		if k == "DeliveryPolicy" && v != "" {
+			attrs[k] = normalizeSubDeliveryPolicy(v)
+		}
 	}
 	if attrs["FilterPolicy"] != "" && attrs["FilterPolicyScope"] == "" {
 		attrs["FilterPolicyScope"] = "MessageAttributes"
@@ -581,6 +584,9 @@ func (s *Service) SetSubscriptionAttributes(ctx context.Context, in *snsapi.SetS
 			return
 		}
 		c.Attrs[name] = v
+		if name == "DeliveryPolicy" {
+			c.Attrs[name] = normalizeSubDeliveryPolicy(v)
+		}
 		if name == "FilterPolicy" && c.Attrs["FilterPolicyScope"] == "" {
 			c.Attrs["FilterPolicyScope"] = "MessageAttributes"
 		}
