@@ -14,17 +14,13 @@ import (
 	"time"
 )
 
-// S3 through the AWS CLI v2's high-level commands (aws s3 cp / ls) and
-// s3api, through boto3 and AWS CLI v1 by operation. The JS SDK is not run
-// yet: @aws-sdk/client-s3 is not in e2e/js/package.json.
+// S3 through the AWS CLI v2's high-level commands (aws s3 cp / ls / sync)
+// and s3api, and through boto3, the JS SDK v3 and AWS CLI v1 by operation.
 
 // forEachS3Client is forEachClient for the clients S3 runs through.
 func forEachS3Client(t *testing.T, fn func(t *testing.T, c *Client)) {
 	t.Helper()
 	for _, c := range clients {
-		if c.Name == "js-sdk-v3" {
-			continue
-		}
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
 			require(t, c.Name, c.check("s3"))
@@ -192,5 +188,124 @@ func TestS3Boto3Transfer(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !bytes.Equal(body, data) {
 		t.Errorf("presigned GET %s: %d, %d bytes", url, resp.StatusCode, len(body))
+	}
+}
+
+// s3Service is the service name a client calls S3's operations under (the
+// CLIs name them "aws s3api").
+func s3Service(c *Client) string {
+	if strings.HasPrefix(c.Name, "aws-cli") {
+		return "s3api"
+	}
+	return "s3"
+}
+
+// TestS3VersioningTagging: versioning, versions, delete markers and
+// tagging by operation through every client.
+func TestS3VersioningTagging(t *testing.T) {
+	s := startServer(t, ServerOptions{})
+	forEachS3Client(t, func(t *testing.T, c *Client) {
+		svc := s3Service(c)
+		bucket := "vt-" + strings.ReplaceAll(c.Name, "_", "-")
+		c.Call(t, s, svc, "CreateBucket", map[string]any{"Bucket": bucket}).OK(t)
+		c.Call(t, s, svc, "PutBucketVersioning", map[string]any{"Bucket": bucket,
+			"VersioningConfiguration": map[string]any{"Status": "Enabled"}}).OK(t)
+		if got := str(c.Call(t, s, svc, "GetBucketVersioning", map[string]any{"Bucket": bucket}).OK(t), "Status"); got != "Enabled" {
+			t.Errorf("GetBucketVersioning Status = %q", got)
+		}
+		c.Call(t, s, svc, "PutBucketVersioning", map[string]any{"Bucket": bucket,
+			"VersioningConfiguration": map[string]any{"Status": "enabled"}}).Fails(t, "MalformedXML")
+		// The CLIs' put-object without --body stores an empty object.
+		v1 := str(c.Call(t, s, svc, "PutObject", map[string]any{"Bucket": bucket, "Key": "doc"}).OK(t), "VersionId")
+		v2 := str(c.Call(t, s, svc, "PutObject", map[string]any{"Bucket": bucket, "Key": "doc", "Tagging": "stage=two"}).OK(t), "VersionId")
+		if v1 == "" || v2 == "" || v1 == v2 {
+			t.Fatalf("version ids %q %q", v1, v2)
+		}
+		del := c.Call(t, s, svc, "DeleteObject", map[string]any{"Bucket": bucket, "Key": "doc"}).OK(t)
+		if del["DeleteMarker"] != true {
+			t.Errorf("DeleteObject = %v, want a delete marker", del)
+		}
+		out := c.Call(t, s, svc, "ListObjectVersions", map[string]any{"Bucket": bucket}).OK(t)
+		if len(list(out, "Versions")) != 2 || len(list(out, "DeleteMarkers")) != 1 {
+			t.Errorf("ListObjectVersions = %v", out)
+		}
+		// HEAD errors have no body: clients name the code after the status.
+		if r := c.Call(t, s, svc, "HeadObject", map[string]any{"Bucket": bucket, "Key": "doc"}); r.Err == nil || !strings.Contains(r.Err.Code+r.Err.Message, "404") && r.Err.Code != "NotFound" {
+			t.Errorf("HeadObject under a delete marker = %+v, want 404", r)
+		}
+		if got := str(c.Call(t, s, svc, "HeadObject", map[string]any{"Bucket": bucket, "Key": "doc", "VersionId": v1}).OK(t), "VersionId"); got != v1 {
+			t.Errorf("HeadObject of v1 answered version %q", got)
+		}
+
+		tags := c.Call(t, s, svc, "GetObjectTagging", map[string]any{"Bucket": bucket, "Key": "doc", "VersionId": v2}).OK(t)
+		if ts := list(tags, "TagSet"); len(ts) != 1 || str(ts[0], "Key") != "stage" || str(ts[0], "Value") != "two" {
+			t.Errorf("tags from x-amz-tagging: %v", tags)
+		}
+		c.Call(t, s, svc, "PutObjectTagging", map[string]any{"Bucket": bucket, "Key": "doc", "VersionId": v1,
+			"Tagging": map[string]any{"TagSet": []any{map[string]any{"Key": "team", "Value": "blue"}}}}).OK(t)
+		tags = c.Call(t, s, svc, "GetObjectTagging", map[string]any{"Bucket": bucket, "Key": "doc", "VersionId": v1}).OK(t)
+		if ts := list(tags, "TagSet"); len(ts) != 1 || str(ts[0], "Value") != "blue" {
+			t.Errorf("GetObjectTagging = %v", tags)
+		}
+		c.Call(t, s, svc, "GetBucketTagging", map[string]any{"Bucket": bucket}).Fails(t, "NoSuchTagSet")
+		c.Call(t, s, svc, "PutBucketTagging", map[string]any{"Bucket": bucket,
+			"Tagging": map[string]any{"TagSet": []any{map[string]any{"Key": "env", "Value": "test"}}}}).OK(t)
+		if ts := list(c.Call(t, s, svc, "GetBucketTagging", map[string]any{"Bucket": bucket}).OK(t), "TagSet"); len(ts) != 1 || str(ts[0], "Key") != "env" {
+			t.Errorf("GetBucketTagging = %v", ts)
+		}
+		c.Call(t, s, svc, "PutBucketTagging", map[string]any{"Bucket": bucket,
+			"Tagging": map[string]any{"TagSet": []any{map[string]any{"Key": "aws:x", "Value": "y"}}}}).Fails(t, "InvalidTag")
+	})
+}
+
+// TestS3CLIv2Sync: aws s3 sync up (new and changed files, --delete), and
+// back down into an empty directory, with the bytes compared.
+func TestS3CLIv2Sync(t *testing.T) {
+	require(t, "aws-cli-v2", checkCLIv2(""))
+	s := startServer(t, ServerOptions{})
+	env := clientEnv(s.URL, testCreds)
+	aws := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		stdout, stderr, err := run(ctx, env, "", awsCLIv2, append([]string{"--endpoint-url", s.URL}, args...)...)
+		if err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
+		}
+		return string(stdout)
+	}
+	aws("s3", "mb", "s3://sync-bucket")
+	src, dst := t.TempDir(), t.TempDir()
+	files := map[string]string{"a.txt": "alpha", "sub/b.txt": "bravo", "sub/deep/c.bin": strings.Repeat("c", 1<<20)}
+	for name, body := range files {
+		p := filepath.Join(src, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out := aws("s3", "sync", src, "s3://sync-bucket/data"); strings.Count(out, "upload:") != 3 {
+		t.Errorf("first sync:\n%s", out)
+	}
+	if out := aws("s3", "sync", src, "s3://sync-bucket/data"); strings.Contains(out, "upload:") {
+		t.Errorf("a sync with nothing changed uploaded:\n%s", out)
+	}
+	files["a.txt"] = "alpha, longer now"
+	os.WriteFile(filepath.Join(src, "a.txt"), []byte(files["a.txt"]), 0o644)
+	os.Remove(filepath.Join(src, "sub/b.txt"))
+	delete(files, "sub/b.txt")
+	out := aws("s3", "sync", "--delete", src, "s3://sync-bucket/data")
+	if !strings.Contains(out, "upload:") || !strings.Contains(out, "delete: s3://sync-bucket/data/sub/b.txt") {
+		t.Errorf("sync --delete:\n%s", out)
+	}
+	aws("s3", "sync", "s3://sync-bucket/data", dst)
+	for name, body := range files {
+		got, err := os.ReadFile(filepath.Join(dst, name))
+		if err != nil || string(got) != body {
+			t.Errorf("%s after sync down: %d bytes, %v", name, len(got), err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dst, "sub/b.txt")); err == nil {
+		t.Errorf("sub/b.txt came back after --delete")
 	}
 }
