@@ -53,8 +53,12 @@ func TestCodeFromS3(t *testing.T) {
 	if r := invoke(t, c, &lambda.InvokeInput{FunctionName: aws.String("froms3"), Payload: []byte(`{"k":"v"}`)}); !strings.Contains(string(r.Payload), `"k": "v"`) {
 		t.Errorf("invoke: %s", r.Payload)
 	}
+	// Recorded: test_lambda_code_location_s3_errors.
 	_, err = c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("froms3"), S3Bucket: aws.String("code"), S3Key: aws.String("missing.zip")})
-	wantErr(t, err, "InvalidParameterValueException", 400, "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: …")
+	wantErr(t, err, "InvalidParameterValueException", 400, "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
+	_, err = c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("nobucket"), Runtime: types.RuntimePython311, Role: aws.String(role),
+		Handler: aws.String("handler.handler"), Code: &types.FunctionCode{S3Bucket: aws.String("no-such-bucket"), S3Key: aws.String("fn.zip")}})
+	wantErr(t, err, "InvalidParameterValueException", 400, "Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist")
 
 	g, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("froms3")})
 	if err != nil {

@@ -422,8 +422,12 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 	}
 	var out *lambdaapi.FunctionConfiguration = cfg
 	if api.ToBool(in.Publish) {
-		v := f.publishVersion(api.ToString(in.Description), now)
-		out = v.Config
+		// AWS answers with the new version still Pending, under the
+		// unqualified ARN (recorded: test_publish_version_on_create).
+		v := *f.publishVersion(api.ToString(in.Description), now).Config
+		v.FunctionArn, v.State, v.StateReason, v.StateReasonCode = cfg.FunctionArn, cfg.State, cfg.StateReason, cfg.StateReasonCode
+		v.LastUpdateStatus = nil
+		out = &v
 	}
 	s.ctl.Lock()
 	if s.lookup(r.key()) != nil {

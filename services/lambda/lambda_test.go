@@ -379,6 +379,12 @@ func TestVersionsAndAliases(t *testing.T) {
 	ctx := context.Background()
 	srv, c := newClient(t)
 	create(t, srv, c, "v")
+	// Recorded: test_publish_version_on_create.
+	onCreate, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("pub"), Runtime: types.RuntimePython312, Role: aws.String(role),
+		Handler: aws.String("handler.handler"), Code: &types.FunctionCode{ZipFile: zipOf(t, map[string]string{"handler.py": pyEcho})}, Publish: true})
+	if err != nil || aws.ToString(onCreate.Version) != "1" || aws.ToString(onCreate.FunctionArn) != arn("pub") || onCreate.State != types.StatePending {
+		t.Errorf("create with Publish: %v %+v", err, onCreate)
+	}
 	v1, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("v"), Description: aws.String("first")})
 	if err != nil {
 		t.Fatal(err)
@@ -440,6 +446,14 @@ func TestVersionsAndAliases(t *testing.T) {
 	}
 	_, err = c.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("v"), Name: aws.String("live"), FunctionVersion: aws.String("1")})
 	wantErr(t, err, "ResourceConflictException", 409, "Alias already exists: "+arn("v")+":live")
+	// Recorded: test_non_existent_alias_update, test_alias_naming.
+	_, err = c.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String("v"), Name: aws.String("non-existent"), FunctionVersion: aws.String("1")})
+	wantErr(t, err, "ResourceNotFoundException", 404, "Alias not found: "+arn("v")+":non-existent")
+	_, err = c.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("v"), Name: aws.String("2024"), FunctionVersion: aws.String("1")})
+	wantErr(t, err, "ValidationException", 400, "1 validation error detected: Value '2024' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)")
+	if _, err := c.DeleteAlias(ctx, &lambda.DeleteAliasInput{FunctionName: aws.String("v"), Name: aws.String("non-existent")}); err != nil {
+		t.Errorf("deleting a missing alias: %v", err) // recorded: test_non_existent_alias_deletion
+	}
 	_, err = c.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String("v"), Name: aws.String("live"), RevisionId: aws.String("nope")})
 	wantErr(t, err, "PreconditionFailedException", 412, "")
 	ua, err := c.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String("v"), Name: aws.String("live"), FunctionVersion: aws.String("2"),

@@ -154,6 +154,11 @@ func (s *Service) CreateAlias(ctx context.Context, in *lambdaapi.CreateAliasRequ
 		return nil, err
 	}
 	name := api.ToString(in.Name)
+	if isVersionNumber(name) {
+		// The model's pattern has a look-ahead RE2 cannot run, so the
+		// validator leaves this part of it to us.
+		return nil, validation("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)", name)
+	}
 	var out *lambdaapi.AliasConfiguration
 	_, err = s.change(ctx, r, func(f *function) *api.Error {
 		version := api.ToString(in.FunctionVersion)
@@ -208,7 +213,7 @@ func (s *Service) UpdateAlias(ctx context.Context, in *lambdaapi.UpdateAliasRequ
 	_, err = s.change(ctx, r, func(f *function) *api.Error {
 		a := f.Aliases[name]
 		if a == nil {
-			return aliasNotFound(r.arn() + ":" + name)
+			return notFound("Alias not found: %s", r.arn()+":"+name)
 		}
 		if in.RevisionId != nil && *in.RevisionId != api.ToString(a.RevisionId) {
 			return revisionMismatch("GetFunction/GetAlias")
