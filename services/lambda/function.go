@@ -288,10 +288,29 @@ const (
 	maxLayers      = 5
 )
 
-// checkEnv applies AWS's 4 KB limit on the variables' JSON form.
+// reservedEnv are the variables Lambda sets itself and refuses to take.
+var reservedEnv = []string{
+	"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_DEFAULT_REGION",
+	"AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_NAME",
+	"AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+	"AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "AWS_REGION", "AWS_SECRET_ACCESS_KEY",
+	"AWS_SESSION_TOKEN", "LAMBDA_RUNTIME_DIR", "LAMBDA_TASK_ROOT",
+}
+
+// checkEnv refuses reserved variables and applies AWS's 4 KB limit on the
+// variables' JSON form.
 func checkEnv(env *lambdaapi.Environment) *api.Error {
 	if env == nil || len(env.Variables) == 0 {
 		return nil
+	}
+	var used []string
+	for _, k := range reservedEnv {
+		if _, ok := env.Variables[k]; ok {
+			used = append(used, k)
+		}
+	}
+	if len(used) > 0 {
+		return invalidParam("Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: %s", strings.Join(used, ","))
 	}
 	// AWS measures the JSON object in the order given; Go maps have none,
 	// so sorted keys stand in (the size is the same).

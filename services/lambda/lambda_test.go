@@ -252,6 +252,11 @@ func TestRecordedErrors(t *testing.T) {
 				Environment: &types.Environment{Variables: map[string]string{"LARGE_VAR": big}}})
 			return err
 		}, "InvalidParameterValueException", 400, "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: {\"LARGE_VAR\":\"xxx…"},
+		{"reserved environment variable (AWS documentation)", func() error {
+			_, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("fn"),
+				Environment: &types.Environment{Variables: map[string]string{"AWS_REGION": "eu-west-1"}}})
+			return err
+		}, "InvalidParameterValueException", 400, "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION"},
 		{"test_create_lambda_exceptions invalid_zip_exc", func() error {
 			_, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("badzip"), Runtime: types.RuntimePython312, Role: aws.String(role),
 				Handler: aws.String("handler.handler"), Code: &types.FunctionCode{ZipFile: []byte("not a zip")}})
