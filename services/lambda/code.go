@@ -102,6 +102,14 @@ func (s *Service) storeCode(ctx context.Context, zipFile []byte, bucket, key, ve
 
 var errTooBig = errors.New("unzipped size over the limit")
 
+// imageCode stands for a container image: there is no zip, and the image
+// digest AWS reports is unknown without a registry, so the SHA-256 of the
+// URI takes its place.
+func imageCode(uri string) storedCode {
+	sum := sha256.Sum256([]byte(uri))
+	return storedCode{hex: hex.EncodeToString(sum[:]), sha256: base64.StdEncoding.EncodeToString(sum[:])}
+}
+
 // unzip extracts zr into dir; names escaping dir fail it, and the sizes the
 // headers claim are enforced on the bytes actually written.
 func unzip(zr *zip.Reader, dir string) error {

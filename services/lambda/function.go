@@ -49,6 +49,9 @@ type fnVersion struct {
 	Sha string `json:"sha"`
 	// LayerShas are the layers' zips, in the function's order.
 	LayerShas []string `json:"layerShas,omitempty"`
+	// ImageURI is the image of a PackageType Image function (Sha is then
+	// the SHA-256 of the URI, standing in for the image digest).
+	ImageURI string `json:"imageUri,omitempty"`
 
 	// rt is what the engine runs, built by prepare.
 	rt *lambdaruntime.Function
@@ -351,10 +354,14 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 	if pkg == "" {
 		pkg = lambdaapi.PackageTypeZip
 	}
-	if pkg == lambdaapi.PackageTypeImage {
-		return nil, invalidParam("PackageType Image is not supported by Fogbank: it needs a container engine, and none is configured.")
+	image := pkg == lambdaapi.PackageTypeImage
+	if image && (in.Code == nil || in.Code.ImageUri == nil) {
+		return nil, invalidParam("Please provide ImageUri when creating a function with packageType Image.")
 	}
-	if in.Runtime == nil || in.Handler == nil {
+	if !image && in.Code != nil && in.Code.ImageUri != nil {
+		return nil, invalidParam("Please don't provide ImageUri when creating a function with packageType Zip.")
+	}
+	if !image && (in.Runtime == nil || in.Handler == nil) {
 		return nil, invalidParam("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
 	}
 	if e := checkEnv(in.Environment); e != nil {
@@ -363,7 +370,7 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 	if len(in.Tags) > maxTags {
 		return nil, invalidParam("Number of tags exceeds resource tag limit.")
 	}
-	if in.Code == nil || (in.Code.ZipFile == nil && in.Code.S3Bucket == nil) {
+	if !image && (in.Code == nil || (in.Code.ZipFile == nil && in.Code.S3Bucket == nil)) {
 		return nil, invalidParam("Please provide a source for function code.")
 	}
 	layerShas, layers, lerr := s.resolveLayers(r, in.Layers)
@@ -373,9 +380,15 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 	if s.lookup(r.key()) != nil {
 		return nil, conflict("Function already exist: %s", r.name)
 	}
-	code, cerr := s.storeCode(ctx, in.Code.ZipFile, in.Code.S3Bucket, in.Code.S3Key, in.Code.S3ObjectVersion)
-	if cerr != nil {
-		return nil, cerr
+	var code storedCode
+	if image {
+		code = imageCode(*in.Code.ImageUri)
+	} else {
+		var cerr *api.Error
+		code, cerr = s.storeCode(ctx, in.Code.ZipFile, in.Code.S3Bucket, in.Code.S3Key, in.Code.S3ObjectVersion)
+		if cerr != nil {
+			return nil, cerr
+		}
 	}
 	now := s.now()
 	arch := in.Architectures
@@ -431,12 +444,18 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 		}
 		cfg.Environment = &lambdaapi.EnvironmentResponse{Variables: vars}
 	}
+	if image {
+		cfg.CodeSha256, cfg.RuntimeVersionConfig = api.String(code.hex), nil
+		if in.ImageConfig != nil {
+			cfg.ImageConfigResponse = &lambdaapi.ImageConfigResponse{ImageConfig: in.ImageConfig}
+		}
+	}
 	if in.VpcConfig != nil && (len(in.VpcConfig.SubnetIds) > 0 || len(in.VpcConfig.SecurityGroupIds) > 0) {
 		cfg.VpcConfig = &lambdaapi.VpcConfigResponse{SubnetIds: in.VpcConfig.SubnetIds, SecurityGroupIds: in.VpcConfig.SecurityGroupIds, VpcId: api.String("vpc-fogbank")}
 	}
 	f := &function{
 		Account: r.account, Region: r.region, Name: r.name,
-		Latest: &fnVersion{Config: cfg, Sha: code.hex, LayerShas: layerShas},
+		Latest: &fnVersion{Config: cfg, Sha: code.hex, LayerShas: layerShas, ImageURI: api.ToString(in.Code.ImageUri)},
 		Tags:   in.Tags,
 	}
 	var out *lambdaapi.FunctionConfiguration = cfg
@@ -531,13 +550,17 @@ func (s *Service) GetFunction(ctx context.Context, in *lambdaapi.GetFunctionRequ
 	if err != nil {
 		return nil, err
 	}
-	sha := f.Latest.Sha
-	if v := f.version(api.ToString(c.Version)); v != nil {
-		sha = v.Sha
+	v := f.version(api.ToString(c.Version))
+	if v == nil {
+		v = f.Latest
 	}
 	out := &lambdaapi.GetFunctionResponse{
 		Configuration: c,
-		Code:          &lambdaapi.FunctionCodeLocation{RepositoryType: api.String("S3"), Location: api.String(s.codeURL(sha))},
+		Code:          &lambdaapi.FunctionCodeLocation{RepositoryType: api.String("S3"), Location: api.String(s.codeURL(v.Sha))},
+	}
+	if v.ImageURI != "" {
+		repo, _, _ := strings.Cut(v.ImageURI, ":")
+		out.Code = &lambdaapi.FunctionCodeLocation{RepositoryType: api.String("ECR"), ImageUri: api.String(v.ImageURI), ResolvedImageUri: api.String(repo + "@sha256:" + v.Sha)}
 	}
 	if len(f.Tags) > 0 {
 		out.Tags = f.Tags
@@ -710,20 +733,31 @@ func (s *Service) UpdateFunctionCode(ctx context.Context, in *lambdaapi.UpdateFu
 	if err != nil {
 		return nil, err
 	}
-	if in.ImageUri != nil {
-		return nil, invalidParam("Please don't provide ImageUri when updating a function with packageType Zip.")
+	cur := s.lookup(r.key())
+	if cur == nil {
+		return nil, fnNotFound(r.arn())
 	}
-	if in.ZipFile == nil && in.S3Bucket == nil {
+	image := cur.Latest.ImageURI != ""
+	switch {
+	case image && in.ImageUri == nil:
+		return nil, invalidParam("Please provide ImageUri when updating a function with packageType Image.")
+	case !image && in.ImageUri != nil:
+		return nil, invalidParam("Please don't provide ImageUri when updating a function with packageType Zip.")
+	case !image && in.ZipFile == nil && in.S3Bucket == nil:
 		return nil, invalidParam("Please provide a source for function code.")
 	}
-	if f := s.lookup(r.key()); f == nil {
-		return nil, fnNotFound(r.arn())
-	} else if e := f.busy(); e != nil {
+	if e := cur.busy(); e != nil {
 		return nil, e
 	}
-	code, cerr := s.storeCode(ctx, in.ZipFile, in.S3Bucket, in.S3Key, in.S3ObjectVersion)
-	if cerr != nil {
-		return nil, cerr
+	var code storedCode
+	if image {
+		code = imageCode(*in.ImageUri)
+	} else {
+		var cerr *api.Error
+		code, cerr = s.storeCode(ctx, in.ZipFile, in.S3Bucket, in.S3Key, in.S3ObjectVersion)
+		if cerr != nil {
+			return nil, cerr
+		}
 	}
 	if api.ToBool(in.DryRun) {
 		f := s.lookup(r.key())
@@ -745,6 +779,10 @@ func (s *Service) UpdateFunctionCode(ctx context.Context, in *lambdaapi.UpdateFu
 		}
 		c.CodeSha256, c.CodeSize = api.String(code.sha256), api.Int64(code.size)
 		f.Latest.Sha = code.hex
+		if image {
+			c.CodeSha256 = api.String(code.hex)
+			f.Latest.ImageURI = api.ToString(in.ImageUri)
+		}
 		if len(in.Architectures) > 0 {
 			c.Architectures = in.Architectures
 		}

@@ -118,6 +118,9 @@ func (s *Service) run(ctx context.Context, inv invocation, requestID string, str
 	if s.engine == nil {
 		return lambdaruntime.Result{}, lambdaapi.NewServiceException("Lambda is not started.")
 	}
+	if e := runnable(inv.v); e != nil {
+		return lambdaruntime.Result{}, e
+	}
 	release, e := s.conc.acquire(inv.f)
 	if e != nil {
 		return lambdaruntime.Result{}, e
@@ -147,4 +150,13 @@ func (s *Service) runAcquired(ctx context.Context, inv invocation, requestID str
 		return res, fmt.Errorf("lambda: invoke %s: %w", inv.v.rt.ARN, err)
 	}
 	return res, nil
+}
+
+// runnable refuses what the engine cannot run, clearly: container images
+// need a container engine, which Fogbank does not drive yet.
+func runnable(v *fnVersion) *api.Error {
+	if v.ImageURI != "" {
+		return lambdaapi.NewInvalidRuntimeException("Fogbank cannot run PackageType Image functions yet: running " + v.ImageURI + " needs a container engine (Docker or Podman), which is not supported. Deploy the function as a .zip package instead.")
+	}
+	return nil
 }

@@ -610,3 +610,33 @@ func TestLayers(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// Recorded: test_lambda_image_crud (the create, get and the errors of
+// switching package types); invoking needs a container engine, so it fails
+// clearly.
+func TestImageFunctions(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newClient(t)
+	uri := "000000000000.dkr.ecr.us-east-1.amazonaws.com/fn:latest"
+	out, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("img"), PackageType: types.PackageTypeImage,
+		Role: aws.String(role), Code: &types.FunctionCode{ImageUri: aws.String(uri)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.PackageType != types.PackageTypeImage || out.Runtime != "" || out.Handler != nil || out.RuntimeVersionConfig != nil || out.State != types.StatePending {
+		t.Errorf("create: %+v", out)
+	}
+	srv.Advance(t, time.Second)
+	g, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("img")})
+	if err != nil || aws.ToString(g.Code.RepositoryType) != "ECR" || aws.ToString(g.Code.ImageUri) != uri ||
+		!strings.HasSuffix(aws.ToString(g.Code.ResolvedImageUri), "@sha256:"+aws.ToString(g.Configuration.CodeSha256)) {
+		t.Fatalf("get: %v %+v", err, g.Code)
+	}
+	_, err = c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("img"), ZipFile: zipOf(t, map[string]string{"handler.py": pyEcho})})
+	wantErr(t, err, "InvalidParameterValueException", 400, "Please provide ImageUri when updating a function with packageType Image.")
+	create(t, srv, c, "zipfn")
+	_, err = c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("zipfn"), ImageUri: aws.String(uri)})
+	wantErr(t, err, "InvalidParameterValueException", 400, "Please don't provide ImageUri when updating a function with packageType Zip.")
+	_, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("img")})
+	wantErr(t, err, "InvalidRuntimeException", 502, "Fogbank cannot run PackageType Image functions yet: …")
+}

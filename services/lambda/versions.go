@@ -44,7 +44,7 @@ func (f *function) publishVersion(desc string, now time.Time) *fnVersion {
 	if desc != "" {
 		c.Description = api.String(desc)
 	}
-	v := &fnVersion{Config: &c, Sha: f.Latest.Sha, LayerShas: slices.Clone(f.Latest.LayerShas)}
+	v := &fnVersion{Config: &c, Sha: f.Latest.Sha, LayerShas: slices.Clone(f.Latest.LayerShas), ImageURI: f.Latest.ImageURI}
 	f.Versions = append(f.Versions, v)
 	return v
 }
