@@ -336,6 +336,10 @@ func TestRestart(t *testing.T) {
 	ep := newEndpoint(t, true)
 	e.subscribe(arn, "http", ep.srv.URL, nil)
 	e.subscribe(arn, "email", "a@example.com", nil)
+	gone := e.subscribe(arn, "sms", "+15550001111", nil)
+	if _, err := e.sns.Unsubscribe(e.ctx, &sns.UnsubscribeInput{SubscriptionArn: aws.String(gone)}); err != nil {
+		t.Fatal(err)
+	}
 	waitFor(t, "confirmation", func() bool {
 		a, _ := e.sns.GetTopicAttributes(e.ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
 		return a != nil && a.Attributes["SubscriptionsConfirmed"] == "1"
@@ -352,7 +356,8 @@ func TestRestart(t *testing.T) {
 
 	e = newEnv(t, durable)
 	a, err := e.sns.GetTopicAttributes(e.ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
-	if err != nil || a.Attributes["DisplayName"] != "D" || a.Attributes["SubscriptionsConfirmed"] != "1" || a.Attributes["SubscriptionsPending"] != "1" {
+	if err != nil || a.Attributes["DisplayName"] != "D" || a.Attributes["SubscriptionsConfirmed"] != "1" || a.Attributes["SubscriptionsPending"] != "1" ||
+		a.Attributes["SubscriptionsDeleted"] != "1" {
 		t.Fatalf("after restart: %v %v", a, err)
 	}
 	// The deduplication window survives the restart, and sequence numbers keep growing.

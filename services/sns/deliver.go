@@ -130,7 +130,7 @@ func (s *Service) sqsMessage(sub *subscription, n *note, queueARN string) sqs.Me
 			}
 		}
 	} else {
-		m.Body = string(s.envelope(sub, n, "Notification", false))
+		m.Body = string(s.envelope(sub, n, "Notification"))
 	}
 	if strings.HasSuffix(queueARN, ".fifo") {
 		m.GroupID = n.GroupID
@@ -204,7 +204,7 @@ func (s *Service) subscribeURL(sub *subscription) string {
 
 // envelope builds and signs the JSON document of a notification (typ
 // "Notification") or a confirmation ("SubscriptionConfirmation") for sub.
-func (s *Service) envelope(sub *subscription, n *note, typ string, _ bool) []byte {
+func (s *Service) envelope(sub *subscription, n *note, typ string) []byte {
 	s.mu.RLock()
 	t := s.mu.topics[sub.TopicARN]
 	fifo := t != nil && t.Fifo
@@ -300,7 +300,7 @@ func stringToSign(e *envelopeJSON) string {
 // lambdaEvent is the event a Lambda function subscribed to a topic gets.
 func (s *Service) lambdaEvent(sub *subscription, n *note) []byte {
 	e := envelopeJSON{}
-	json.Unmarshal(s.envelope(sub, n, "Notification", false), &e) //nolint:errcheck // our own JSON
+	json.Unmarshal(s.envelope(sub, n, "Notification"), &e) //nolint:errcheck // our own JSON
 	attrs := e.MessageAttributes
 	if attrs == nil {
 		attrs = map[string]attrJSON{}
@@ -386,7 +386,7 @@ func (s *Service) postHTTP(ctx context.Context, sub *subscription, p *jobPayload
 	if p.Type == "Notification" && sub.raw() {
 		body = []byte(n.messageFor(sub.Protocol))
 	} else {
-		body = s.envelope(sub, n, p.Type, false)
+		body = s.envelope(sub, n, p.Type)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.Endpoint, bytes.NewReader(body))
 	if err != nil {
@@ -467,7 +467,7 @@ func (s *Service) deadLetter(ctx context.Context, sub *subscription, n *note, ca
 	}
 	m := s.sqsMessage(sub, n, rp.DeadLetterTargetArn)
 	if sub.Protocol != "sqs" && !sub.raw() {
-		m.Body = string(s.envelope(sub, n, "Notification", false))
+		m.Body = string(s.envelope(sub, n, "Notification"))
 	}
 	if _, err := q.Enqueue(ctx, rp.DeadLetterTargetArn, m); err != nil {
 		s.env.Logger.Warn("sns: dead-letter queue refused message", "subscription", sub.ARN, "dlq", rp.DeadLetterTargetArn, "err", err)

@@ -60,7 +60,7 @@ func (s *Service) confirmationOutbox(sub *subscription, t *topic) outboxEntry {
 	msg := "You have chosen to subscribe to the topic:\n" + t.ARN + "\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary):\n" + link
 	if sub.Protocol == "email-json" {
 		n := &note{MessageID: newUUID(), TopicARN: t.ARN, Timestamp: s.now().UTC()}
-		msg = string(s.envelope(sub, n, "SubscriptionConfirmation", false))
+		msg = string(s.envelope(sub, n, "SubscriptionConfirmation"))
 	}
 	return outboxEntry{Protocol: sub.Protocol, Endpoint: sub.Endpoint, Type: "SubscriptionConfirmation",
 		TopicArn: t.ARN, SubscriptionArn: sub.ARN, MessageID: newUUID(), Subject: "AWS Notification - Subscription Confirmation",
@@ -72,7 +72,7 @@ func (s *Service) notificationOutbox(sub *subscription, n *note) outboxEntry {
 		SubscriptionArn: sub.ARN, MessageID: n.MessageID, Subject: n.Subject, Message: n.messageFor(sub.Protocol),
 		Timestamp: timestamp(n.Timestamp)}
 	if sub.Protocol == "email-json" {
-		e.Message = string(s.envelope(sub, n, "Notification", false))
+		e.Message = string(s.envelope(sub, n, "Notification"))
 	}
 	if sub.Protocol == "email" && e.Subject == "" {
 		e.Subject = "AWS Notification Message"

@@ -481,6 +481,21 @@ func (s *Service) unsubscribe(ctx context.Context, arn string) error {
 	}
 	var b store.Batch
 	b.Delete(subKey(arn))
+	// The topic's SubscriptionsDeleted count changes in the same batch
+	// (lifecycle is held, so no other write of the topic record races).
+	s.mu.RLock()
+	t := s.mu.topics[sub.TopicARN]
+	var cp topic
+	if t != nil {
+		cp = *t
+		cp.Deleted++
+	}
+	s.mu.RUnlock()
+	if t != nil {
+		if err := putJSON(&b, topicKey(t.ARN), &cp); err != nil {
+			return err
+		}
+	}
 	if err := s.apply(ctx, &b); err != nil {
 		return err
 	}
@@ -504,7 +519,7 @@ func (s *Service) unsubscribe(ctx context.Context, arn string) error {
 				break
 			}
 		}
-		t.deleted++
+		t.Deleted++
 	}
 	s.mu.Unlock()
 	return nil

@@ -28,6 +28,8 @@ type topic struct {
 	Tags                 []tag
 	DataProtectionPolicy string
 	Created              time.Time
+	// Deleted counts subscriptions deleted, for SubscriptionsDeleted.
+	Deleted int `json:",omitempty"`
 
 	// subs are the topic's subscription ARNs (derived from subscriptions).
 	subs []string
@@ -38,8 +40,6 @@ type topic struct {
 	// insertion order, so expiry pops from the front.
 	dedup      map[string]dedupEntry
 	dedupOrder []string
-	// deleted counts subscriptions deleted, for SubscriptionsDeleted.
-	deleted int
 }
 
 type tag struct{ Key, Value string }
@@ -390,7 +390,7 @@ func (s *Service) GetTopicAttributes(ctx context.Context, in *snsapi.GetTopicAtt
 	}
 	out["SubscriptionsConfirmed"] = strconv.Itoa(confirmed)
 	out["SubscriptionsPending"] = strconv.Itoa(pending)
-	out["SubscriptionsDeleted"] = strconv.Itoa(t.deleted)
+	out["SubscriptionsDeleted"] = strconv.Itoa(t.Deleted)
 	if t.Fifo {
 		out["FifoTopic"] = "true"
 		if out["ContentBasedDeduplication"] == "" {
