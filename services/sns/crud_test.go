@@ -256,8 +256,11 @@ func TestPlatformAndSMS(t *testing.T) {
 		t.Fatalf("endpoint attributes %v", ga.Attributes)
 	}
 	e.publish(&sns.PublishInput{TargetArn: ep.EndpointArn, Message: aws.String("push")})
+	e.publish(&sns.PublishInput{TargetArn: ep.EndpointArn, MessageStructure: aws.String("json"),
+		Message: aws.String(`{"default":"plain","GCM":"{\"notification\":{\"title\":\"t\"}}"}`)})
 	o := e.outbox()
-	if len(o.Messages) != 1 || o.Messages[0].Protocol != "application" || o.Messages[0].Message != "push" {
+	if len(o.Messages) != 2 || o.Messages[0].Protocol != "application" || o.Messages[0].Message != "push" ||
+		o.Messages[1].Message != `{"notification":{"title":"t"}}` {
 		t.Fatalf("outbox %+v", o)
 	}
 	if _, err := e.sns.DeletePlatformApplication(e.ctx, &sns.DeletePlatformApplicationInput{PlatformApplicationArn: app.PlatformApplicationArn}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/fogbank/fogbank/internal/api"
 	snsapi "github.com/fogbank/fogbank/internal/api/sns"
@@ -68,8 +69,16 @@ func (s *Service) confirmationOutbox(sub *subscription, t *topic) outboxEntry {
 }
 
 func (s *Service) notificationOutbox(sub *subscription, n *note) outboxEntry {
+	key := sub.Protocol
+	if sub.Protocol == "application" {
+		// A push's MessageStructure key is the platform (GCM, APNS, …),
+		// the second part of the endpoint ARN's resource.
+		if i := strings.Index(sub.Endpoint, ":endpoint/"); i >= 0 {
+			key, _, _ = strings.Cut(sub.Endpoint[i+len(":endpoint/"):], "/")
+		}
+	}
 	e := outboxEntry{Protocol: sub.Protocol, Endpoint: sub.Endpoint, Type: "Notification", TopicArn: n.TopicARN,
-		SubscriptionArn: sub.ARN, MessageID: n.MessageID, Subject: n.Subject, Message: n.messageFor(sub.Protocol),
+		SubscriptionArn: sub.ARN, MessageID: n.MessageID, Subject: n.Subject, Message: n.messageFor(key),
 		Timestamp: timestamp(n.Timestamp)}
 	if sub.Protocol == "email-json" {
 		e.Message = string(s.envelope(sub, n, "Notification"))
