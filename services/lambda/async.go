@@ -166,6 +166,9 @@ func (s *Service) runEvent(e *asyncEvent) {
 	}
 	if v != nil {
 		_, err := s.run(s.ctx, invocation{f: f, v: v, payload: e.Payload}, e.RequestID, nil)
+		if s.ctx.Err() != nil {
+			return // stopped mid-invoke: the record stays, and the event runs again after a restart
+		}
 		if ae, ok := err.(*api.Error); ok && ae.Code == "TooManyRequestsException" && !(f.Reserved != nil && *f.Reserved == 0) {
 			s.env.Clock.AfterFunc(throttleBackoff, func() {
 				if s.ctx.Err() == nil {
