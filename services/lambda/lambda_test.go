@@ -640,3 +640,72 @@ func TestImageFunctions(t *testing.T) {
 	_, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("img")})
 	wantErr(t, err, "InvalidRuntimeException", 502, "Fogbank cannot run PackageType Image functions yet: …")
 }
+
+// Recorded: test_add_lambda_permission_fields — the statement AWS stores
+// for each principal form and optional field.
+func TestPermissionStatements(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newClient(t)
+	create(t, srv, c, "perm")
+	res := arn("perm")
+	tests := []struct {
+		name string
+		in   lambda.AddPermissionInput
+		want string
+	}{
+		{"add_permission_principal_wildcard", lambda.AddPermissionInput{StatementId: aws.String("wilcard"), Principal: aws.String("*"), SourceAccount: aws.String("000000000000")},
+			`{"Sid":"wilcard","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"` + res + `","Condition":{"StringEquals":{"AWS:SourceAccount":"000000000000"}}}`},
+		{"add_permission_principal_service", lambda.AddPermissionInput{StatementId: aws.String("lambda"), Principal: aws.String("lambda.amazonaws.com"), SourceAccount: aws.String("000000000000")},
+			`{"Sid":"lambda","Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"` + res + `","Condition":{"StringEquals":{"AWS:SourceAccount":"000000000000"}}}`},
+		{"add_permission_principal_account", lambda.AddPermissionInput{StatementId: aws.String("account-id"), Principal: aws.String("111111111111")},
+			`{"Sid":"account-id","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"lambda:InvokeFunction","Resource":"` + res + `"}`},
+		{"add_permission_optional_fields", lambda.AddPermissionInput{StatementId: aws.String("urlPermission"), Principal: aws.String("*"), Action: aws.String("lambda:InvokeFunctionUrl"),
+			SourceArn: aws.String("arn:aws:s3:::bucket"), SourceAccount: aws.String("000000000000"), PrincipalOrgID: aws.String("o-1234567890"), FunctionUrlAuthType: types.FunctionUrlAuthTypeNone},
+			`{"Sid":"urlPermission","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"` + res + `","Condition":{"StringEquals":{"AWS:SourceAccount":"000000000000","lambda:FunctionUrlAuthType":"NONE","aws:PrincipalOrgID":"o-1234567890"},"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::bucket"}}}`},
+		{"add_permission_alexa_skill", lambda.AddPermissionInput{StatementId: aws.String("alexaSkill"), Principal: aws.String("*"), EventSourceToken: aws.String("amzn1.ask.skill.xxxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")},
+			`{"Sid":"alexaSkill","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"` + res + `","Condition":{"StringEquals":{"lambda:EventSourceToken":"amzn1.ask.skill.xxxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"}}}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			in.FunctionName = aws.String("perm")
+			if in.Action == nil {
+				in.Action = aws.String("lambda:InvokeFunction")
+			}
+			out, err := c.AddPermission(ctx, &in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := aws.ToString(out.Statement); got != tc.want {
+				t.Errorf("statement\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+	_, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("perm"), StatementId: aws.String("bad"), Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("invalid-principal")})
+	wantErr(t, err, "InvalidParameterValueException", 400, "The provided principal was invalid. Please check the principal and try again.")
+}
+
+// ListFunctions pages with Marker and MaxItems.
+func TestListFunctionsPaging(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newClient(t)
+	for _, n := range []string{"c", "a", "b"} {
+		create(t, srv, c, n)
+	}
+	var names []string
+	p := lambda.NewListFunctionsPaginator(c, &lambda.ListFunctionsInput{MaxItems: aws.Int32(2)})
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, f := range out.Functions {
+			names = append(names, aws.ToString(f.FunctionName))
+		}
+	}
+	if strings.Join(names, ",") != "a,b,c" || pages != 2 {
+		t.Errorf("paged %v in %d pages", names, pages)
+	}
+}
