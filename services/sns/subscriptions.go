@@ -321,10 +321,9 @@ func checkFilterPolicy(v, scope string) error {
 	if pe.Unprefixed {
 		return invalidParam("%s", reason)
 	}
-	if strings.Contains(reason, "Filter policy is too complex") || strings.Contains(reason, "can not have more than") {
-		// Limits are their own error code in AWS's model.
-		return snsapi.NewFilterPolicyLimitExceededException("Filter policy scope " + scope + " is too complex")
-	}
+	// Complexity and key-count limits are InvalidParameter too (recorded:
+	// test_policy_complexity), not FilterPolicyLimitExceeded, which is the
+	// per-account limit on filter policies.
 	return invalidParam("FilterPolicy: %s", reason)
 }
 
