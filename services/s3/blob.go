@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // blobStore keeps object bodies as files: dir/objects/<id> for bodies an
@@ -19,10 +21,28 @@ import (
 // deleted by sweep at load. Files are immutable once renamed: an overwrite
 // writes a new id and removes the old file after its record is replaced, so
 // a GET that opened the old file keeps reading it whole.
+//
+// In memory mode (temp) a body of at most memBlobMax bytes is kept in
+// memory instead, as the issue asks of --memory: small objects cost no file.
 type blobStore struct {
 	dir  string
 	temp bool // dir is private to this process and removed by close
+
+	mu  sync.RWMutex
+	mem map[string][]byte // memory mode's small bodies, by id
 }
+
+// memBlobMax is the largest body memory mode keeps in memory.
+const memBlobMax = 64 << 10
+
+// blob is an open body.
+type blob interface {
+	io.ReadSeekCloser
+}
+
+type memBlob struct{ *bytes.Reader }
+
+func (memBlob) Close() error { return nil }
 
 func openBlobStore(dir string, temp bool) (*blobStore, error) {
 	for _, d := range []string{"objects", "tmp"} {
@@ -39,7 +59,7 @@ func openBlobStore(dir string, temp bool) (*blobStore, error) {
 	for _, e := range ents {
 		_ = os.Remove(filepath.Join(tmp, e.Name()))
 	}
-	return &blobStore{dir: dir, temp: temp}, nil
+	return &blobStore{dir: dir, temp: temp, mem: map[string][]byte{}}, nil
 }
 
 func (b *blobStore) path(id string) string { return filepath.Join(b.dir, "objects", id) }
@@ -55,6 +75,24 @@ type written struct {
 // Nothing under objects/ appears unless the whole body was read.
 func (b *blobStore) write(r io.Reader) (written, error) {
 	id := newID()
+	if b.temp {
+		// Read up to one byte past the in-memory limit: a body that ends
+		// before it stays in memory, a longer one goes on to a file.
+		buf := make([]byte, memBlobMax+1)
+		n, err := io.ReadFull(r, buf)
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			body := append([]byte(nil), buf[:n]...)
+			b.mu.Lock()
+			b.mem[id] = body
+			b.mu.Unlock()
+			sum := md5.Sum(body)
+			return written{id: id, size: int64(n), md5: sum[:]}, nil
+		case err != nil:
+			return written{}, fmt.Errorf("writing body: %w", err)
+		}
+		r = io.MultiReader(bytes.NewReader(buf), r)
+	}
 	tmp := filepath.Join(b.dir, "tmp", id)
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -79,13 +117,33 @@ func (b *blobStore) write(r io.Reader) (written, error) {
 }
 
 // open opens a body for reading.
-func (b *blobStore) open(id string) (*os.File, error) { return os.Open(b.path(id)) }
+func (b *blobStore) open(id string) (blob, error) {
+	if b.temp {
+		b.mu.RLock()
+		body, ok := b.mem[id]
+		b.mu.RUnlock()
+		if ok {
+			return memBlob{bytes.NewReader(body)}, nil
+		}
+	}
+	return os.Open(b.path(id))
+}
 
 // remove deletes a body no record names any more; failure leaves it for sweep.
 func (b *blobStore) remove(id string) {
-	if id != "" {
-		_ = os.Remove(b.path(id))
+	if id == "" {
+		return
 	}
+	if b.temp {
+		b.mu.Lock()
+		_, ok := b.mem[id]
+		delete(b.mem, id)
+		b.mu.Unlock()
+		if ok {
+			return
+		}
+	}
+	_ = os.Remove(b.path(id))
 }
 
 // sweep deletes every body file whose id is not in live.
@@ -121,6 +179,17 @@ func sumOf(h hash.Hash) []byte { return h.Sum(nil) }
 // copy), for CopyObject: each object owns its file and removes it alone.
 func (b *blobStore) clone(id string) (string, error) {
 	nid := newID()
+	if b.temp {
+		b.mu.Lock()
+		body, ok := b.mem[id]
+		if ok {
+			b.mem[nid] = body // never written to: sharing is safe
+		}
+		b.mu.Unlock()
+		if ok {
+			return nid, nil
+		}
+	}
 	if err := os.Link(b.path(id), b.path(nid)); err == nil {
 		return nid, nil
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -359,7 +358,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 		}
 	}
 
-	var files []*os.File
+	var files []blob
 	defer func() {
 		for _, f := range files {
 			f.Close()
