@@ -180,12 +180,21 @@ func TestSubscriptionAttributes(t *testing.T) {
 	if again := e.subscribe(arn, "sqs", q, nil); again != sub {
 		t.Errorf("resubscribe gave %s", again)
 	}
+	// A scope without a policy is kept, not shown (test_set_subscription_filter_policy_scope).
+	if _, err := e.sns.SetSubscriptionAttributes(e.ctx, &sns.SetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub),
+		AttributeName: aws.String("FilterPolicyScope"), AttributeValue: aws.String("MessageBody")}); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub)})
+	if _, ok := out.Attributes["FilterPolicyScope"]; ok {
+		t.Errorf("FilterPolicyScope shown without a policy: %v", out.Attributes)
+	}
 	if _, err := e.sns.SetSubscriptionAttributes(e.ctx, &sns.SetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub),
 		AttributeName: aws.String("FilterPolicy"), AttributeValue: aws.String(`{"a":["b"]}`)}); err != nil {
 		t.Fatal(err)
 	}
 	out, _ = e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub)})
-	if out.Attributes["FilterPolicyScope"] != "MessageAttributes" {
+	if out.Attributes["FilterPolicyScope"] != "MessageBody" {
 		t.Errorf("FilterPolicyScope %q", out.Attributes["FilterPolicyScope"])
 	}
 	// An invalid policy changes nothing.
