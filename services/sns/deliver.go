@@ -194,12 +194,15 @@ func envelopeAttrs(attrs map[string]*snsapi.MessageAttributeValue) map[string]at
 }
 
 // links are the URLs a delivery to sub carries.
+// The links have AWS's shape, <endpoint>/?Action=…: a plain GET of them is
+// an unsigned query request that the pipeline routes to ConfirmSubscription
+// or Unsubscribe like any other (unsigned(ctx) tells them apart).
 func (s *Service) unsubscribeURL(sub *subscription) string {
-	return sub.Base + "/_fogbank/sns/?Action=Unsubscribe&SubscriptionArn=" + url.QueryEscape(sub.ARN)
+	return sub.Base + "/?Action=Unsubscribe&SubscriptionArn=" + url.QueryEscape(sub.ARN)
 }
 
 func (s *Service) subscribeURL(sub *subscription) string {
-	return sub.Base + "/_fogbank/sns/?Action=ConfirmSubscription&TopicArn=" + url.QueryEscape(sub.TopicARN) + "&Token=" + sub.Token
+	return sub.Base + "/?Action=ConfirmSubscription&TopicArn=" + url.QueryEscape(sub.TopicARN) + "&Token=" + sub.Token
 }
 
 // envelope builds and signs the JSON document of a notification (typ

@@ -273,13 +273,13 @@ func TestHTTPSubscriptionConfirmsAndReceivesSignedNotifications(t *testing.T) {
 			}
 			verify(t, u[0])
 			// A broken link answers AWS's XML error.
-			resp, err = http.Get(e.srv.URL() + "/_fogbank/sns/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:nope&Token=x")
+			resp, err = http.Get(e.srv.URL() + "/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:nope&Token=x")
 			if err != nil {
 				t.Fatal(err)
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != 400 || !strings.Contains(string(body), "<Code>InvalidParameter</Code><Message>Invalid parameter: Topic</Message>") {
+			if resp.StatusCode != 400 || !strings.Contains(string(body), "<Code>InvalidParameter</Code>") || !strings.Contains(string(body), "<Message>Invalid parameter: Topic</Message>") {
 				t.Fatalf("broken confirm link: %d %s", resp.StatusCode, body)
 			}
 		})
@@ -508,7 +508,7 @@ func TestConfirmSubscriptionAuthenticateOnUnsubscribe(t *testing.T) {
 	if a.Attributes["PendingConfirmation"] != "false" || a.Attributes["ConfirmationWasAuthenticated"] != "true" {
 		t.Fatalf("attributes after confirm %v", a.Attributes)
 	}
-	resp, err := http.Get(e.srv.URL() + "/_fogbank/sns/?Action=Unsubscribe&SubscriptionArn=" + *out.SubscriptionArn)
+	resp, err := http.Get(e.srv.URL() + "/?Action=Unsubscribe&SubscriptionArn=" + *out.SubscriptionArn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,5 +575,37 @@ func TestHTTPContentTypeAndTraceHeader(t *testing.T) {
 	ms := e.receive(u)
 	if len(ms) != 1 || ms[0].Attributes["AWSTraceHeader"] != trace {
 		t.Fatalf("traced message %+v", ms)
+	}
+}
+
+// TestConfirmLinkOtherRegion: the SubscribeURL is an unsigned GET, which
+// carries no region; it confirms a topic of any region.
+func TestConfirmLinkOtherRegion(t *testing.T) {
+	e := newEnv(t)
+	eu := sns.NewFromConfig(e.srv.AWSConfigFor("test", "eu-west-1"))
+	topic, err := eu.CreateTopic(e.ctx, &sns.CreateTopicInput{Name: aws.String("eu")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := eu.Subscribe(e.ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("email"), Endpoint: aws.String("eu@example.com"), ReturnSubscriptionArn: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := e.outbox().Messages[0].SubscribeUrl
+	if !strings.HasPrefix(link, e.srv.URL()+"/?Action=ConfirmSubscription&TopicArn=") {
+		t.Fatalf("SubscribeURL %s", link)
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), *sub.SubscriptionArn) {
+		t.Fatalf("confirm link: %d %s", resp.StatusCode, body)
+	}
+	a, err := eu.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: sub.SubscriptionArn})
+	if err != nil || a.Attributes["PendingConfirmation"] != "false" || a.Attributes["ConfirmationWasAuthenticated"] != "false" {
+		t.Fatalf("after the link: %v %v", a, err)
 	}
 }

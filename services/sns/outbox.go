@@ -2,14 +2,10 @@ package sns
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 
-	"github.com/fogbank/fogbank/internal/api"
-	snsapi "github.com/fogbank/fogbank/internal/api/sns"
 	"github.com/fogbank/fogbank/internal/store"
 )
 
@@ -128,61 +124,6 @@ func (s *Service) serveOutboxClear(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// serveAction answers the links SNS puts in messages:
-// ?Action=ConfirmSubscription&TopicArn=…&Token=… and
-// ?Action=Unsubscribe&SubscriptionArn=…, with AWS's XML responses.
-func (s *Service) serveAction(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	type result struct {
-		SubscriptionArn string `xml:"SubscriptionArn,omitempty"`
-	}
-	type response struct {
-		XMLName xml.Name `xml:""`
-		Xmlns   string   `xml:"xmlns,attr"`
-		Result  *result  `xml:"ConfirmSubscriptionResult,omitempty"`
-		Meta    struct {
-			RequestID string `xml:"RequestId"`
-		} `xml:"ResponseMetadata"`
-	}
-	resp := response{Xmlns: "http://sns.amazonaws.com/doc/2010-03-31/"}
-	resp.Meta.RequestID = newUUID()
-	switch q.Get("Action") {
-	case "ConfirmSubscription":
-		t := s.topicByARN(q.Get("TopicArn"))
-		if t == nil {
-			// Recorded: broken-topic-arn-confirm, different-region-arn-confirm.
-			writeXMLError(w, invalidParam("Topic"), resp.Meta.RequestID)
-			return
-		}
-		arn, err := s.confirm(r.Context(), t, q.Get("Token"), false, false)
-		if err != nil {
-			writeXMLError(w, api.AsError(err), resp.Meta.RequestID)
-			return
-		}
-		resp.XMLName = xml.Name{Local: "ConfirmSubscriptionResponse"}
-		resp.Result = &result{SubscriptionArn: arn}
-	case "Unsubscribe":
-		s.mu.RLock()
-		sub := s.mu.subs[q.Get("SubscriptionArn")]
-		guarded := sub != nil && sub.AuthOnUnsubscribe
-		s.mu.RUnlock()
-		if guarded {
-			writeXMLError(w, snsapi.NewAuthorizationErrorException("Unsubscribe requires authentication for this subscription"), resp.Meta.RequestID)
-			return
-		}
-		if err := s.unsubscribe(r.Context(), q.Get("SubscriptionArn")); err != nil {
-			writeXMLError(w, api.AsError(err), resp.Meta.RequestID)
-			return
-		}
-		resp.XMLName = xml.Name{Local: "UnsubscribeResponse"}
-	default:
-		writeXMLError(w, api.Errorf("InvalidAction", http.StatusBadRequest, "The action %s is not valid for this web service.", strconv.Quote(q.Get("Action"))), resp.Meta.RequestID)
-		return
-	}
-	w.Header().Set("Content-Type", "text/xml")
-	_ = xml.NewEncoder(w).Encode(resp)
-}
-
 // serveDeliveries answers GET /_fogbank/sns/deliveries: the deliveries
 // waiting for an attempt or a retry (http/https, lambda), so a test can see
 // that a retry is scheduled before it advances the clock.
@@ -214,26 +155,4 @@ func (s *Service) serveDeliveries(w http.ResponseWriter, _ *http.Request) {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"deliveries": out})
-}
-
-// writeXMLError answers the links with AWS's query error document.
-func writeXMLError(w http.ResponseWriter, e *api.Error, requestID string) {
-	type xmlError struct {
-		Type    string `xml:"Type"`
-		Code    string `xml:"Code"`
-		Message string `xml:"Message"`
-	}
-	doc := struct {
-		XMLName   xml.Name `xml:"ErrorResponse"`
-		Xmlns     string   `xml:"xmlns,attr"`
-		Error     xmlError `xml:"Error"`
-		RequestID string   `xml:"RequestId"`
-	}{Xmlns: "http://sns.amazonaws.com/doc/2010-03-31/", RequestID: requestID,
-		Error: xmlError{Type: "Sender", Code: e.CodeFor("query"), Message: e.Message}}
-	if !e.Sender {
-		doc.Error.Type = "Receiver"
-	}
-	w.Header().Set("Content-Type", "text/xml")
-	w.WriteHeader(e.HTTPStatus())
-	_ = xml.NewEncoder(w).Encode(doc)
 }

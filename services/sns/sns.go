@@ -167,11 +167,11 @@ func (s *Service) Reset(ctx context.Context) error {
 	return nil
 }
 
-// Routes implements service.HTTPRouter: the AWS-like confirm/unsubscribe
-// links, the signing certificate, and the outbox.
+// Routes implements service.HTTPRouter: the signing certificate, the
+// outbox and the pending deliveries. (The confirm and unsubscribe links are
+// AWS-shaped query requests the pipeline serves.)
 func (s *Service) Routes() map[string]http.Handler {
 	return map[string]http.Handler{
-		"GET /_fogbank/sns/{$}":        http.HandlerFunc(s.serveAction),
 		"GET /_fogbank/sns/outbox":     http.HandlerFunc(s.serveOutbox),
 		"GET /_fogbank/sns/deliveries": http.HandlerFunc(s.serveDeliveries),
 		"DELETE /_fogbank/sns/outbox":  http.HandlerFunc(s.serveOutboxClear),

@@ -381,6 +381,20 @@ func (s *Service) subFor(param string, arn *string) (*subscription, error) {
 
 // ConfirmSubscription confirms a pending subscription by its token.
 func (s *Service) ConfirmSubscription(ctx context.Context, in *snsapi.ConfirmSubscriptionInput) (*snsapi.ConfirmSubscriptionResponse, error) {
+	if unsigned(ctx) {
+		// A SubscribeURL followed by an endpoint or a browser: no
+		// credentials, so no region to check the topic against (recorded
+		// for a broken link: "Invalid parameter: Topic").
+		t := s.topicByARN(api.ToString(in.TopicArn))
+		if t == nil {
+			return nil, invalidParam("Topic")
+		}
+		arn, err := s.confirm(ctx, t, api.ToString(in.Token), false, false)
+		if err != nil {
+			return nil, err
+		}
+		return &snsapi.ConfirmSubscriptionResponse{SubscriptionArn: api.String(arn)}, nil
+	}
 	t, err := s.topicFor(ctx, "TopicArn", in.TopicArn)
 	if err != nil {
 		if api.AsError(err).HTTPStatus() == 404 {
@@ -462,6 +476,17 @@ func (s *Service) Unsubscribe(ctx context.Context, in *snsapi.UnsubscribeInput) 
 	}
 	if !strings.Contains(p[5], ":") {
 		return nil, invalidParam("SubscriptionId")
+	}
+	if unsigned(ctx) {
+		// An UnsubscribeURL: refused once confirmed with
+		// AuthenticateOnUnsubscribe.
+		s.mu.RLock()
+		sub := s.mu.subs[a]
+		guarded := sub != nil && sub.AuthOnUnsubscribe
+		s.mu.RUnlock()
+		if guarded {
+			return nil, snsapi.NewAuthorizationErrorException("Unsubscribe requires authentication for this subscription")
+		}
 	}
 	if err := s.unsubscribe(ctx, a); err != nil {
 		return nil, err
@@ -653,4 +678,15 @@ func (s *Service) describeSubs(arns []string) []*snsapi.Subscription {
 			Protocol: api.String(sub.Protocol), Endpoint: api.String(sub.Endpoint), TopicArn: api.String(sub.TopicARN)})
 	}
 	return out
+}
+
+// unsigned reports whether the request carries no signature at all (a link
+// from a message followed with a plain GET). Signatures are not verified,
+// so any signed request counts as authenticated.
+func unsigned(ctx context.Context) bool {
+	c := api.CallFrom(ctx)
+	if c == nil || c.Request == nil {
+		return false
+	}
+	return c.Request.Header.Get("Authorization") == "" && c.Request.URL.Query().Get("X-Amz-Signature") == ""
 }
