@@ -395,6 +395,10 @@ func (s *Service) fanOut(ctx context.Context, t *topic, notes []*note) ([]*dedup
 		}
 		s.installOutbox(box)
 	}
+	// From here the message is published (its deduplication id and outbox
+	// entries are durable): a client that hangs up must not cut the
+	// deliveries short.
+	ctx = context.WithoutCancel(ctx)
 	if err := s.submitJobs(ctx, jobs); err != nil {
 		return nil, err
 	}
