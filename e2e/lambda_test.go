@@ -3,6 +3,7 @@ package e2e
 import (
 	"archive/zip"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -79,9 +80,10 @@ func TestLambdaCLIv2(t *testing.T) {
 	aws("lambda", "wait", "function-active-v2", "--function-name", "cli-fn")
 
 	inv := decode(aws("lambda", "invoke", "--function-name", "cli-fn", "--cli-binary-format", "raw-in-base64-out",
-		"--payload", `{"k":"v"}`, "out.json"))
-	if inv["StatusCode"] != float64(200) || str(inv, "ExecutedVersion") != "$LATEST" {
-		t.Errorf("invoke: %v", inv)
+		"--payload", `{"k":"v"}`, "--log-type", "Tail", "out.json"))
+	logs, _ := base64.StdEncoding.DecodeString(str(inv, "LogResult"))
+	if inv["StatusCode"] != float64(200) || str(inv, "ExecutedVersion") != "$LATEST" || !strings.Contains(string(logs), "REPORT RequestId:") {
+		t.Errorf("invoke: %v\n%s", inv, logs)
 	}
 	body, err := os.ReadFile(filepath.Join(dir, "out.json"))
 	if err != nil || !strings.Contains(string(body), `"k": "v"`) || !strings.Contains(string(body), `"mark": "one"`) {
