@@ -22,6 +22,10 @@ type Config struct {
 	IdleTimeout time.Duration // warm environments are reaped after this (0 = a sensible default)
 	Sink        LogSink       // may be nil; later wired to CloudWatch Logs
 	NodePath    string        // dir holding node_modules with @aws-sdk/* for Node runtimes ("" = search default)
+	// ContainerHost is the Docker-compatible API PackageType Image functions run through
+	// ("" = $DOCKER_HOST, else /var/run/docker.sock, $XDG_RUNTIME_DIR/podman/podman.sock,
+	// /run/podman/podman.sock: the first that answers).
+	ContainerHost string
 }
 
 // Function is everything the engine needs to start an environment for one qualified function.
@@ -29,6 +33,7 @@ type Function struct {
 	ARN, Name, Version                 string // qualified ARN; Version "$LATEST", "1", …
 	Revision                           string // changes whenever code or configuration change; pools are per ARN+Revision
 	Runtime                            string // "provided.al2023", "provided.al2", "python3.9".."python3.13", "nodejs18.x".."nodejs22.x", others unsupported
+	Image                              *Image // PackageType Image: runs as a container (Runtime, Handler, CodeDir, Layers unused)
 	Handler                            string
 	CodeDir                            string   // unzipped code, owned by the control plane, read-only
 	Layers                             []string // unzipped layer dirs in order (later ones override earlier), merged into the env's /opt

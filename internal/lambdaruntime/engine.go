@@ -40,6 +40,7 @@ type engineState struct {
 	cgroups   memCgroups
 	nodePath  string // <dir>/node_modules holding @aws-sdk, "" when none was found
 	shimDir   string
+	docker    dockerConn // the container engine, for PackageType Image
 
 	stopReaper chan struct{}
 	spawns     chan spawnReq // to the spawner goroutine
@@ -110,6 +111,17 @@ func (e *Engine) setup() error {
 	return st.setupErr
 }
 
+// runnable reports, before any pool is made, why the host cannot run fn: a missing
+// interpreter, or for an image no reachable container engine.
+func (e *Engine) runnable(ctx context.Context, fn *Function) error {
+	if fn.Image != nil {
+		_, err := e.docker(ctx)
+		return err
+	}
+	_, err := e.impl.interp.resolve(fn.Runtime)
+	return err
+}
+
 func poolKey(fn *Function) string { return fn.ARN + "\x00" + fn.Revision }
 
 // poolFor returns fn's pool, creating it; nil after Close.
@@ -175,7 +187,7 @@ func (e *Engine) invoke(ctx context.Context, fn *Function, inv Invocation) (Resu
 	if err := e.setup(); err != nil {
 		return Result{}, err
 	}
-	if _, err := e.impl.interp.resolve(fn.Runtime); err != nil {
+	if err := e.runnable(ctx, fn); err != nil {
 		return Result{}, err
 	}
 	if inv.RequestID == "" {
@@ -207,7 +219,7 @@ func (e *Engine) prewarm(ctx context.Context, fn *Function, n int) error {
 	if err := e.setup(); err != nil {
 		return err
 	}
-	if _, err := e.impl.interp.resolve(fn.Runtime); err != nil {
+	if err := e.runnable(ctx, fn); err != nil {
 		return err
 	}
 	p := e.poolFor(fn)
@@ -308,6 +320,7 @@ func (e *Engine) close(ctx context.Context) error {
 	st.mu.pools = map[string]*pool{}
 	st.mu.Unlock()
 	close(st.stopReaper)
+	defer st.docker.close()   // after every container is removed (deferred calls run last-first)
 	defer close(st.spawnStop) // after every environment is gone (deferred past destroyAll below)
 	<-st.reaperDone
 	done := make(chan struct{})

@@ -54,6 +54,7 @@ type env struct {
 
 	extExits []chan struct{} // closed as each extension process is reaped
 	runtime  *exec.Cmd
+	ctr      *containerRun // PackageType Image: the container instead of runtime
 	exited   chan struct{} // closed when the runtime process has exited
 	exitMsg  string        // "exit status 1", "signal: killed"; set before exited closes
 
@@ -116,9 +117,12 @@ func (ev *env) isDead() bool { return ev.dead.Load() }
 func (e *Engine) startEnv(ctx context.Context, p *pool, provisioned bool) (*env, error) {
 	st := &e.impl
 	fn := &p.fn
-	spec, err := st.interp.resolve(fn.Runtime)
-	if err != nil {
-		return nil, err
+	var spec runtimeSpec
+	if fn.Image == nil {
+		var err error
+		if spec, err = st.interp.resolve(fn.Runtime); err != nil {
+			return nil, err
+		}
 	}
 	p.optOnce.Do(func() { p.optErr = mergeLayers(filepath.Join(p.dir, "opt"), fn.Layers) })
 	if p.optErr != nil {
@@ -157,6 +161,15 @@ func (e *Engine) startEnv(ctx context.Context, p *pool, provisioned bool) (*env,
 	ev.srv = &http.Server{Handler: ev.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = ev.srv.Serve(ln) }()
 
+	if fn.Image != nil {
+		if err := ev.startContainer(ctx, provisioned); err != nil {
+			return fail(err)
+		}
+		if ev.initFail != nil {
+			return ev, nil
+		}
+		return ev.awaitInit(ctx)
+	}
 	if err := ev.logs.init(ev); err != nil {
 		return fail(err)
 	}
@@ -228,7 +241,14 @@ func (e *Engine) startEnv(ctx context.Context, p *pool, provisioned bool) (*env,
 		}
 		close(ev.exited)
 	}()
+	return ev.awaitInit(ctx)
+}
 
+// awaitInit waits for the init phase of a started environment to end: the runtime's first
+// /next (and every external extension's event/next), an /init/error, its exit, or the init
+// limit. An init failure is kept in initFail; only a canceled ctx is an error.
+func (ev *env) awaitInit(ctx context.Context) (*env, error) {
+	fn := ev.fn
 	limit := initLimit
 	if fn.Timeout > limit {
 		limit = fn.Timeout
@@ -258,13 +278,15 @@ func (e *Engine) startEnv(ctx context.Context, p *pool, provisioned bool) (*env,
 		doc := ev.mu.initErr
 		ev.mu.Unlock()
 		if doc == nil {
-			doc = exitDoc("", ev.exitMsg, ev.cg.oomKilled())
+			doc = exitDoc("", ev.exitMsg, ev.oomKilled())
 		}
 		ev.initFail = doc
 	case <-timer.C:
 		ev.initFail = errorDoc("Sandbox.Timedout", fmt.Sprintf("Error: Init phase timed out after %.2f seconds", limit.Seconds()), true)
 	case <-ctx.Done():
-		return fail(ctx.Err())
+		ev.destroy("start failed")
+		ev.e.forget(ev)
+		return nil, ctx.Err()
 	}
 	ev.initDuration = time.Since(ev.started)
 	ev.dead.Store(true)
@@ -315,59 +337,19 @@ func (ev *env) environ(spec runtimeSpec, provisioned bool) []string {
 	fn := ev.fn
 	opt := filepath.Join(ev.pool.dir, "opt")
 	st := &ev.e.impl
-	region := fn.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	port := ev.ln.Addr().(*net.TCPAddr).Port
-	logGroup := fn.LogGroup
-	if logGroup == "" {
-		logGroup = "/aws/lambda/" + fn.Name
-	}
-	initType := "on-demand"
-	if provisioned {
-		initType = "provisioned-concurrency"
-	}
 	pathDirs := []string{}
 	if spec.binary != "" {
 		pathDirs = append(pathDirs, filepath.Dir(spec.binary))
 	}
 	pathDirs = append(pathDirs, "/usr/local/bin", "/usr/bin", "/bin", filepath.Join(opt, "bin"))
-	m := map[string]string{
-		"PATH":                            strings.Join(pathDirs, ":"),
-		"LANG":                            "C.UTF-8",
-		"TZ":                              ":UTC",
-		"HOME":                            ev.tmpDir,
-		"TMPDIR":                          ev.tmpDir,
-		"LD_LIBRARY_PATH":                 strings.Join([]string{fn.CodeDir, filepath.Join(fn.CodeDir, "lib"), filepath.Join(opt, "lib")}, ":"),
-		"LAMBDA_TASK_ROOT":                fn.CodeDir,
-		"LAMBDA_RUNTIME_DIR":              st.shimDir,
-		"_HANDLER":                        fn.Handler,
-		"AWS_LAMBDA_RUNTIME_API":          "127.0.0.1:" + strconv.Itoa(port),
-		"AWS_LAMBDA_FUNCTION_NAME":        fn.Name,
-		"AWS_LAMBDA_FUNCTION_VERSION":     fn.Version,
-		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(fn.MemoryMB),
-		"AWS_LAMBDA_LOG_GROUP_NAME":       logGroup,
-		"AWS_LAMBDA_LOG_STREAM_NAME":      ev.logStream,
-		"AWS_LAMBDA_INITIALIZATION_TYPE":  initType,
-		"AWS_REGION":                      region,
-		"AWS_DEFAULT_REGION":              region,
-		"AWS_EXECUTION_ENV":               "AWS_Lambda_" + fn.Runtime,
-		"AWS_XRAY_CONTEXT_MISSING":        "LOG_ERROR",
-		"FOGBANK_LAMBDA_OPT":              opt,
-	}
-	if fn.AccessKey != "" {
-		m["AWS_ACCESS_KEY_ID"] = fn.AccessKey
-		m["AWS_SECRET_ACCESS_KEY"] = fn.SecretKey
-	}
-	if fn.SessionToken != "" {
-		m["AWS_SESSION_TOKEN"] = fn.SessionToken
-	}
-	if ev.e.cfg.Endpoint != nil {
-		if u := ev.e.cfg.Endpoint(); u != "" {
-			m["AWS_ENDPOINT_URL"] = u
-		}
-	}
+	m := ev.lambdaVars(fn.CodeDir, st.shimDir, provisioned)
+	m["PATH"] = strings.Join(pathDirs, ":")
+	m["LANG"] = "C.UTF-8"
+	m["HOME"] = ev.tmpDir
+	m["TMPDIR"] = ev.tmpDir
+	m["LD_LIBRARY_PATH"] = strings.Join([]string{fn.CodeDir, filepath.Join(fn.CodeDir, "lib"), filepath.Join(opt, "lib")}, ":")
+	m["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + fn.Runtime
+	m["FOGBANK_LAMBDA_OPT"] = opt
 	switch spec.kind {
 	case kindPython:
 		pp := []string{fn.CodeDir, filepath.Join(opt, "python", "lib", "python"+spec.version, "site-packages")}
@@ -400,7 +382,61 @@ func (ev *env) environ(spec runtimeSpec, provisioned bool) []string {
 		np = append(np, st.shimDir, fn.CodeDir)
 		m["NODE_PATH"] = strings.Join(np, ":")
 	}
-	for k, v := range fn.Environment {
+	return envList(m, fn.Environment)
+}
+
+// lambdaVars are the variables every environment gets, zip or container: the Runtime API
+// address, the function's identity and limits, its log group and stream, its region and
+// credentials, and AWS_ENDPOINT_URL so its SDK calls land in Fogbank.
+func (ev *env) lambdaVars(taskRoot, runtimeDir string, provisioned bool) map[string]string {
+	fn := ev.fn
+	region := fn.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	port := ev.ln.Addr().(*net.TCPAddr).Port
+	logGroup := fn.LogGroup
+	if logGroup == "" {
+		logGroup = "/aws/lambda/" + fn.Name
+	}
+	initType := "on-demand"
+	if provisioned {
+		initType = "provisioned-concurrency"
+	}
+	m := map[string]string{
+		"TZ":                              ":UTC",
+		"LAMBDA_TASK_ROOT":                taskRoot,
+		"LAMBDA_RUNTIME_DIR":              runtimeDir,
+		"_HANDLER":                        fn.Handler,
+		"AWS_LAMBDA_RUNTIME_API":          "127.0.0.1:" + strconv.Itoa(port),
+		"AWS_LAMBDA_FUNCTION_NAME":        fn.Name,
+		"AWS_LAMBDA_FUNCTION_VERSION":     fn.Version,
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(fn.MemoryMB),
+		"AWS_LAMBDA_LOG_GROUP_NAME":       logGroup,
+		"AWS_LAMBDA_LOG_STREAM_NAME":      ev.logStream,
+		"AWS_LAMBDA_INITIALIZATION_TYPE":  initType,
+		"AWS_REGION":                      region,
+		"AWS_DEFAULT_REGION":              region,
+		"AWS_XRAY_CONTEXT_MISSING":        "LOG_ERROR",
+	}
+	if fn.AccessKey != "" {
+		m["AWS_ACCESS_KEY_ID"] = fn.AccessKey
+		m["AWS_SECRET_ACCESS_KEY"] = fn.SecretKey
+	}
+	if fn.SessionToken != "" {
+		m["AWS_SESSION_TOKEN"] = fn.SessionToken
+	}
+	if ev.e.cfg.Endpoint != nil {
+		if u := ev.e.cfg.Endpoint(); u != "" {
+			m["AWS_ENDPOINT_URL"] = u
+		}
+	}
+	return m
+}
+
+// envList is m with the function's own variables on top, as sorted KEY=value pairs.
+func envList(m, own map[string]string) []string {
+	for k, v := range own {
 		m[k] = v
 	}
 	out := make([]string, 0, len(m))
@@ -482,7 +518,7 @@ func (ev *env) invoke(ctx context.Context, inv Invocation, mayRetry bool) (Resul
 		select {
 		case <-c.done:
 		default:
-			oom := ev.cg.oomKilled()
+			oom := ev.oomKilled()
 			ev.logs.drain()
 			msg := "RequestId: " + inv.RequestID + " " + exitMessage(ev.exitMsg)
 			ev.logs.line(msg)
@@ -543,6 +579,9 @@ func (ev *env) finishResult(res Result, c *call, initLog []byte, status []string
 	for _, s := range status {
 		report += "\t" + s
 	}
+	if ev.ctr != nil {
+		ev.ctr.settleLogs()
+	}
 	body := ev.logs.endCall(c.inv.RequestID, report)
 	res.Log = append(initLog, body...)
 	return res
@@ -574,6 +613,14 @@ func (ev *env) kill() {
 		}
 	}
 	ev.cg.killAll()
+	if ev.ctr != nil {
+		ev.ctr.kill()
+	}
+}
+
+// oomKilled reports whether the environment died of its memory limit.
+func (ev *env) oomKilled() bool {
+	return ev.cg.oomKilled() || (ev.ctr != nil && ev.ctr.oom.Load())
 }
 
 // destroy ends the environment for good: extensions get SHUTDOWN (briefly), every process is
@@ -583,8 +630,11 @@ func (ev *env) destroy(why string) {
 		ev.dead.Store(true)
 		ev.shutdownExtensions()
 		ev.kill()
-		if ev.runtime != nil {
+		if ev.runtime != nil || ev.ctr != nil {
 			<-ev.exited
+		}
+		if ev.ctr != nil {
+			ev.ctr.remove()
 		}
 		for _, done := range ev.extExits {
 			<-done

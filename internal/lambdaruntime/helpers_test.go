@@ -120,6 +120,7 @@ func goFunction(t testing.TB) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopTestDockerd()
 	if goFnDir != "" && goFnErr == nil {
 		_ = os.RemoveAll(goFnDir)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -59,6 +60,25 @@ func handle(ctx context.Context, e event) (any, error) {
 		return strings.Repeat("x", e.Bytes), nil
 	case "reader":
 		return io.Reader(strings.NewReader("raw " + e.Msg)), nil
+	case "fill":
+		// Writes MB mebibytes to the temp dir (EphemeralStorage), then removes them.
+		path := filepath.Join(os.TempDir(), "fill")
+		defer os.Remove(path)
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		chunk := make([]byte, 1<<20)
+		for i := 0; i < e.MB; i++ {
+			if _, err := f.Write(chunk); err != nil {
+				return nil, err
+			}
+		}
+		if err := f.Sync(); err != nil {
+			return nil, err
+		}
+		return "filled", nil
 	case "env":
 		env := map[string]string{}
 		for _, kv := range os.Environ() {

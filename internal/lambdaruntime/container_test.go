@@ -1,0 +1,352 @@
+package lambdaruntime
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/client"
+)
+
+// testDockerd is the container engine of this test binary: a reachable one (DOCKER_HOST, the
+// default sockets) or, when none is and Debian's docker.io is installed, a private dockerd on
+// its own socket, data root and exec root (no bridge, no iptables: functions use the host's
+// network), stopped by TestMain.
+var testDockerd struct {
+	once sync.Once
+	host string
+	skip string
+	cmd  *exec.Cmd
+	dir  string
+
+	imgOnce sync.Once
+	img     string
+	imgErr  error
+}
+
+func containerHost(t *testing.T) string {
+	t.Helper()
+	testDockerd.once.Do(startTestDockerd)
+	if testDockerd.skip != "" {
+		t.Skip(testDockerd.skip)
+	}
+	return testDockerd.host
+}
+
+func startTestDockerd() {
+	d := &testDockerd
+	probe := New(Config{})
+	if cli, err := probe.docker(context.Background()); err == nil {
+		d.host = cli.DaemonHost()
+		_ = probe.Close(context.Background())
+		return
+	}
+	_ = probe.Close(context.Background())
+	bin, err := exec.LookPath("dockerd")
+	if err != nil {
+		d.skip = "no container engine reachable and dockerd is not installed: apt-get install docker.io (bash scripts/install-lambda-runtimes.sh --docker)"
+		return
+	}
+	if os.Geteuid() != 0 {
+		d.skip = "no container engine reachable, and starting dockerd needs root"
+		return
+	}
+	dir, err := os.MkdirTemp("", "fbd-") // short: the socket path must fit in sun_path
+	if err != nil {
+		d.skip = err.Error()
+		return
+	}
+	d.dir = dir
+	d.host = "unix://" + filepath.Join(dir, "d.sock")
+	logf, _ := os.Create(filepath.Join(dir, "dockerd.log"))
+	cmd := exec.Command(bin, "--host", d.host, "--data-root", filepath.Join(dir, "data"), "--exec-root", filepath.Join(dir, "x"),
+		"--pidfile", filepath.Join(dir, "d.pid"), "--bridge=none", "--iptables=false", "--ip-masq=false")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		d.skip = "starting dockerd: " + err.Error()
+		return
+	}
+	d.cmd = cmd
+	probe = New(Config{ContainerHost: d.host})
+	defer probe.Close(context.Background())
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := probe.docker(context.Background()); err == nil {
+			return
+		} else if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(dir, "dockerd.log"))
+			panic("dockerd did not answer in 30 s: " + err.Error() + "\n" + string(log))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// stopTestDockerd stops the private dockerd, if this binary started one.
+func stopTestDockerd() {
+	d := &testDockerd
+	if d.cmd == nil {
+		return
+	}
+	_ = d.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = d.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+	_ = os.RemoveAll(d.dir)
+}
+
+// testImage imports a FROM-scratch image holding testdata/gofn as /var/runtime/bootstrap (its
+// ENTRYPOINT), once per test binary, and returns its reference.
+func testImage(t *testing.T, host string) string {
+	t.Helper()
+	d := &testDockerd
+	d.imgOnce.Do(func() {
+		boot, err := os.ReadFile(filepath.Join(goFunction(t), "bootstrap"))
+		if err != nil {
+			d.imgErr = err
+			return
+		}
+		var buf bytes.Buffer
+		tw := tar.NewWriter(&buf)
+		for _, dir := range []string{"var/", "var/runtime/", "var/task/", "tmp/"} {
+			_ = tw.WriteHeader(&tar.Header{Name: dir, Typeflag: tar.TypeDir, Mode: 0o755})
+		}
+		_ = tw.WriteHeader(&tar.Header{Name: "var/runtime/bootstrap", Typeflag: tar.TypeReg, Mode: 0o755, Size: int64(len(boot))})
+		_, _ = tw.Write(boot)
+		_ = tw.Close()
+		cli, err := client.New(client.WithHost(host))
+		if err != nil {
+			d.imgErr = err
+			return
+		}
+		defer cli.Close()
+		ref := "fogbank-test/gofn:" + randHex(4)
+		res, err := cli.ImageImport(context.Background(), client.ImageImportSource{Source: &buf, SourceName: "-"}, ref, client.ImageImportOptions{
+			Changes: []string{`ENTRYPOINT ["/var/runtime/bootstrap"]`, `CMD ["function.handler"]`, `WORKDIR /var/task`, `ENV PATH=/var/runtime:/usr/bin:/bin`},
+		})
+		if err != nil {
+			d.imgErr = err
+			return
+		}
+		_, _ = io.Copy(io.Discard, res)
+		_ = res.Close()
+		d.img = ref
+	})
+	if d.imgErr != nil {
+		t.Fatalf("importing the test image: %v", d.imgErr)
+	}
+	return d.img
+}
+
+// newContainerEngine is newEngine for image functions: after Close, no container the engine
+// started may be left (running or stopped).
+func newContainerEngine(t *testing.T, host string) (*Engine, *recordingSink) {
+	t.Helper()
+	work := t.TempDir()
+	sink := &recordingSink{}
+	e := New(Config{WorkDir: work, Endpoint: func() string { return "http://127.0.0.1:4566" }, IdleTimeout: time.Minute, Sink: sink, ContainerHost: host})
+	t.Cleanup(func() {
+		if err := e.Close(context.Background()); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		if left := containersOf(t, host, containerLabel, work); len(left) > 0 {
+			t.Errorf("containers left after Close: %v", left)
+		}
+	})
+	return e, sink
+}
+
+// containersOf lists the containers (running or not) labelled key=value.
+func containersOf(t *testing.T, host, key, value string) []string {
+	t.Helper()
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	res, err := cli.ContainerList(context.Background(), client.ContainerListOptions{All: true, Filters: make(client.Filters).Add("label", key+"="+value)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range res.Items {
+		ids = append(ids, c.ID[:12]+" "+string(c.State))
+	}
+	return ids
+}
+
+func imageFunction(t *testing.T, ref string) *Function {
+	fn := newFunction(t, "", "", ".")
+	fn.CodeDir = ""
+	fn.Image = &Image{URI: ref, Ref: ref}
+	fn.MemoryMB = 128
+	fn.Timeout = 5 * time.Second
+	return fn
+}
+
+func TestImageFunction(t *testing.T) {
+	host := containerHost(t)
+	ref := testImage(t, host)
+	e, sink := newContainerEngine(t, host)
+	ctx := context.Background()
+
+	info, err := e.InspectImage(ctx, ref)
+	if err != nil || !strings.HasPrefix(info.ID, "sha256:") || len(info.EntryPoint) != 1 || info.EntryPoint[0] != "/var/runtime/bootstrap" {
+		t.Fatalf("InspectImage = %+v, %v", info, err)
+	}
+	if _, err := e.InspectImage(ctx, "fogbank-test/absent:1"); !errors.Is(err, ErrImageNotFound) {
+		t.Fatalf("InspectImage(absent) = %v, want ErrImageNotFound", err)
+	}
+
+	fn := imageFunction(t, ref)
+	fn.Image.Ref = info.ID // what the control plane runs: the ID resolved at create
+	t.Run("echo, warm reuse, logs", func(t *testing.T) {
+		var got map[string]any
+		res := invoke(t, e, fn, `{"op":"echo","msg":"from a container"}`)
+		okJSON(t, res, &got)
+		if got["msg"] != "from a container" || res.InitDuration <= 0 {
+			t.Fatalf("echo = %v (init %v)", got, res.InitDuration)
+		}
+		var cx map[string]any
+		okJSON(t, invoke(t, e, fn, `{"op":"ctx"}`), &cx)
+		if cx["coldStarts"] != float64(1) || !strings.Contains(cx["arn"].(string), fn.Name) {
+			t.Fatalf("second invoke did not reuse the warm container: %v", cx)
+		}
+		res = invoke(t, e, fn, `{"op":"print","msg":"boxed"}`)
+		if log := string(res.Log); !strings.Contains(log, "hello from go: boxed") || !strings.Contains(log, "to stderr: boxed") || !strings.Contains(log, "REPORT RequestId:") {
+			t.Fatalf("log:\n%s", log)
+		}
+		if !strings.Contains(sink.all(), "hello from go: boxed") {
+			t.Fatalf("sink lacks the container's output:\n%s", sink.all())
+		}
+	})
+	t.Run("environment", func(t *testing.T) {
+		var env map[string]string
+		okJSON(t, invoke(t, e, fn, `{"op":"env"}`), &env)
+		want := map[string]string{
+			"AWS_LAMBDA_FUNCTION_NAME":        fn.Name,
+			"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
+			"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
+			"AWS_REGION":                      "us-east-1",
+			"AWS_ACCESS_KEY_ID":               "AKIDTEST",
+			"AWS_ENDPOINT_URL":                "http://127.0.0.1:4566",
+			"LAMBDA_TASK_ROOT":                "/var/task",
+			"_HANDLER":                        "function.handler", // the image's CMD
+			"MY_VAR":                          "my value",
+			"PATH":                            "/var/runtime:/usr/bin:/bin", // the image's
+			"PWD":                             "/var/task",                  // the image's WORKDIR
+			"TZ":                              ":UTC",
+		}
+		for k, v := range want {
+			if env[k] != v {
+				t.Errorf("%s = %q, want %q", k, env[k], v)
+			}
+		}
+		if !strings.HasPrefix(env["AWS_LAMBDA_RUNTIME_API"], "127.0.0.1:") || !strings.HasPrefix(env["AWS_LAMBDA_LOG_STREAM_NAME"], time.Now().UTC().Format("2006/01/02")+"/[$LATEST]") {
+			t.Errorf("env = %v", env)
+		}
+	})
+	t.Run("ImageConfig overrides", func(t *testing.T) {
+		fn := imageFunction(t, ref)
+		fn.ARN += "-cfg"
+		fn.Image.EntryPoint = []string{"/var/runtime/bootstrap"}
+		fn.Image.Command = []string{"other.handler"}
+		fn.Image.WorkingDirectory = "/tmp"
+		var env map[string]string
+		okJSON(t, invoke(t, e, fn, `{"op":"env"}`), &env)
+		if env["PWD"] != "/tmp" || env["_HANDLER"] != "other.handler" {
+			t.Fatalf("PWD %q, _HANDLER %q", env["PWD"], env["_HANDLER"])
+		}
+		bad := imageFunction(t, ref)
+		bad.ARN += "-bad"
+		bad.Image.EntryPoint = []string{"/no/such/entrypoint"}
+		doc := failed(t, invoke(t, e, bad, `{}`))
+		if doc.ErrorType != "Runtime.InvalidEntrypoint" || !strings.Contains(doc.ErrorMessage, "/no/such/entrypoint") {
+			t.Fatalf("missing entrypoint: %+v", doc)
+		}
+	})
+	t.Run("function errors, crash, timeout", func(t *testing.T) {
+		doc := failed(t, invoke(t, e, fn, `{"op":"error","msg":"boom"}`))
+		if doc.ErrorMessage != "boom" {
+			t.Fatalf("error: %+v", doc)
+		}
+		doc = failed(t, invoke(t, e, fn, `{"op":"exit"}`))
+		if doc.ErrorType != "Runtime.ExitError" || !strings.Contains(doc.ErrorMessage, "Runtime exited with error: exit status 3") {
+			t.Fatalf("crash: %+v", doc)
+		}
+		short := imageFunction(t, ref)
+		short.ARN += "-short"
+		short.Timeout = time.Second
+		res := invoke(t, e, short, `{"op":"sleep","ms":5000}`)
+		doc = failed(t, res)
+		if doc.ErrorType != "Sandbox.Timedout" || !strings.Contains(doc.ErrorMessage, "Task timed out after 1.00 seconds") {
+			t.Fatalf("timeout: %+v", doc)
+		}
+		// The timed-out environment's container is gone; a new one serves the next invoke.
+		var got map[string]any
+		okJSON(t, invoke(t, e, short, `{"op":"echo","msg":"again"}`), &got)
+	})
+	t.Run("memory and ephemeral storage limits", func(t *testing.T) {
+		small := imageFunction(t, ref)
+		small.ARN += "-small"
+		small.MemoryMB = 128
+		small.EphemeralMB = 16
+		doc := failed(t, invoke(t, e, small, `{"op":"mem","mb":400}`))
+		if doc.ErrorType != "Runtime.OutOfMemory" {
+			t.Fatalf("over MemorySize: %+v", doc)
+		}
+		res := invoke(t, e, small, `{"op":"mem","mb":40}`)
+		if res.FunctionError != "" || res.MaxMemoryUsedMB < 40 || res.MaxMemoryUsedMB > 128 {
+			t.Fatalf("40 MB used: Max Memory Used %d MB, %s", res.MaxMemoryUsedMB, res.Payload)
+		}
+		var ok string
+		okJSON(t, invoke(t, e, small, `{"op":"fill","mb":8}`), &ok)
+		doc = failed(t, invoke(t, e, small, `{"op":"fill","mb":32}`))
+		if !strings.Contains(doc.ErrorMessage, "no space left on device") {
+			t.Fatalf("over EphemeralStorage: %+v", doc)
+		}
+	})
+	t.Run("Retire removes the containers", func(t *testing.T) {
+		invoke(t, e, fn, `{"op":"echo"}`) // the last one crashed it: start a new one
+		if len(containersOf(t, host, fnLabel, fn.ARN)) == 0 {
+			t.Fatal("no container of the function before Retire")
+		}
+		e.Retire(fn.ARN)
+		if left := containersOf(t, host, fnLabel, fn.ARN); len(left) > 0 {
+			t.Fatalf("containers left after Retire: %v", left)
+		}
+	})
+}
+
+// TestImageWithoutContainerEngine: with no engine reachable, an image function fails with an
+// error that says so and is ErrRuntimeUnavailable (the control plane's InvalidRuntimeException).
+func TestImageWithoutContainerEngine(t *testing.T) {
+	e := New(Config{WorkDir: t.TempDir(), ContainerHost: "unix:///nonexistent/fogbank/docker.sock"})
+	defer e.Close(context.Background())
+	fn := imageFunction(t, "example/function:latest")
+	_, err := e.Invoke(context.Background(), fn, Invocation{Payload: []byte(`{}`)})
+	if !errors.Is(err, ErrNoContainerEngine) || !errors.Is(err, ErrRuntimeUnavailable) || !strings.Contains(err.Error(), "unix:///nonexistent/fogbank/docker.sock") {
+		t.Fatalf("Invoke = %v", err)
+	}
+	if _, err := e.InspectImage(context.Background(), "example/function:latest"); !errors.Is(err, ErrNoContainerEngine) {
+		t.Fatalf("InspectImage = %v", err)
+	}
+	if err := e.Prewarm(context.Background(), fn, 1); !errors.Is(err, ErrNoContainerEngine) {
+		t.Fatalf("Prewarm = %v", err)
+	}
+}
