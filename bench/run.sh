@@ -52,4 +52,5 @@ fi
 "$out/sqsbench" "${sqsargs[@]}"
 go build -o "$out/snsbench" ./bench/cmd/snsbench && "$out/snsbench" -fogbank "$out/fogbank" -commit "$commit" -out bench/RESULTS.md $(python3 -c 'import moto.server' 2>/dev/null && echo -moto) ${QUICK:+-duration 300ms -samples 30}
 go build -o "$out/lambdabench" ./bench/cmd/lambdabench && "$out/lambdabench" -fogbank "$out/fogbank" -commit "$commit" -out bench/RESULTS.md ${QUICK:+-cold 3 -warm 100 -duration 1s}
+go build -o "$out/s3bench" ./bench/cmd/s3bench && "$out/s3bench" -fogbank "$out/fogbank" -commit "$commit" -out bench/RESULTS.md $(python3 -c 'import moto.server' 2>/dev/null && echo -moto) ${QUICK:+-duration 300ms -list-keys 5000}
 echo "wrote bench/RESULTS.md"
