@@ -202,6 +202,9 @@ func TestRecordedErrors(t *testing.T) {
 	ctx := context.Background()
 	srv, c := newClient(t)
 	create(t, srv, c, "fn")
+	if _, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("fn")}); err != nil {
+		t.Fatal(err)
+	}
 	big := strings.Repeat("x", 4100)
 	tests := []struct {
 		name   string // recorded test and key
@@ -355,6 +358,14 @@ func TestRecordedErrors(t *testing.T) {
 			_, err := c.GetProvisionedConcurrencyConfig(ctx, &lambda.GetProvisionedConcurrencyConfigInput{FunctionName: aws.String("fn"), Qualifier: aws.String("10")})
 			return err
 		}, "ResourceNotFoundException", 404, "Function not found: " + arn("fn") + ":10"},
+		{"test_provisioned_concurrency_limits put_provisioned_concurrency_account_limit_exceeded", func() error {
+			_, err := c.PutProvisionedConcurrencyConfig(ctx, &lambda.PutProvisionedConcurrencyConfigInput{FunctionName: aws.String("fn"), Qualifier: aws.String("1"), ProvisionedConcurrentExecutions: aws.Int32(1001)})
+			return err
+		}, "InvalidParameterValueException", 400, "Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [1000]."},
+		{"test_provisioned_concurrency_limits put_provisioned_concurrency_below_unreserved_min_value", func() error {
+			_, err := c.PutProvisionedConcurrencyConfig(ctx, &lambda.PutProvisionedConcurrencyConfigInput{FunctionName: aws.String("fn"), Qualifier: aws.String("1"), ProvisionedConcurrentExecutions: aws.Int32(901)})
+			return err
+		}, "InvalidParameterValueException", 400, "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."},
 		{"test_lambda_eventinvokeconfig_exceptions put_functionname_nootherargs", func() error {
 			_, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("fn")})
 			return err

@@ -93,6 +93,17 @@ func (s *Service) PutProvisionedConcurrencyConfig(ctx context.Context, in *lambd
 		if f.Reserved != nil && total > int(*f.Reserved) {
 			return invalidParam(" ReservedConcurrentExecutions  %d should not be lower than function's total provisioned concurrency [%d].", *f.Reserved, total)
 		}
+		if f.Reserved == nil {
+			// Without a reservation, provisioned environments come out of
+			// the account's unreserved pool, which keeps at least 100.
+			unreserved := accountConcurrency - s.recountReserved(r.account)
+			if total > unreserved {
+				return invalidParam("Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [%d].", unreserved)
+			}
+			if unreserved-total < minUnreserved {
+				return invalidParam("Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", minUnreserved)
+			}
+		}
 		p = &provisioned{Requested: n, Status: "IN_PROGRESS", LastModified: timestamp(s.now())}
 		if f.Provisioned == nil {
 			f.Provisioned = map[string]*provisioned{}
