@@ -179,6 +179,7 @@ func (s *Service) runtimeFunction(f *function, v *fnVersion) *lambdaruntime.Func
 	}{v.Sha, rt.Runtime, rt.Handler, v.LayerShas, rt.Environment, rt.MemoryMB, rt.EphemeralMB, rt.Timeout, rt.Architecture, rt.LogGroup})
 	h.Write(b)
 	rt.Revision = hex.EncodeToString(h.Sum(nil))[:16]
+	rt.Image, rt.Revision = engineImage(v, rt.Revision)
 	return rt
 }
 
@@ -382,7 +383,10 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 	}
 	var code storedCode
 	if image {
-		code = imageCode(*in.Code.ImageUri)
+		var ierr *api.Error
+		if code, ierr = s.resolveImage(ctx, *in.Code.ImageUri); ierr != nil {
+			return nil, ierr
+		}
 	} else {
 		var cerr *api.Error
 		code, cerr = s.storeCode(ctx, in.Code.ZipFile, in.Code.S3Bucket, in.Code.S3Key, in.Code.S3ObjectVersion)
@@ -751,7 +755,10 @@ func (s *Service) UpdateFunctionCode(ctx context.Context, in *lambdaapi.UpdateFu
 	}
 	var code storedCode
 	if image {
-		code = imageCode(*in.ImageUri)
+		var ierr *api.Error
+		if code, ierr = s.resolveImage(ctx, *in.ImageUri); ierr != nil {
+			return nil, ierr
+		}
 	} else {
 		var cerr *api.Error
 		code, cerr = s.storeCode(ctx, in.ZipFile, in.S3Bucket, in.S3Key, in.S3ObjectVersion)

@@ -152,11 +152,9 @@ func (s *Service) runAcquired(ctx context.Context, inv invocation, requestID str
 	return res, nil
 }
 
-// runnable refuses what the engine cannot run, clearly: container images
-// need a container engine, which Fogbank does not drive yet.
+// runnable refuses what the engine cannot run, clearly. Everything is handed
+// to the engine now: a container image without a reachable container engine
+// is the engine's ErrRuntimeUnavailable (InvalidRuntimeException, below).
 func runnable(v *fnVersion) *api.Error {
-	if v.ImageURI != "" {
-		return lambdaapi.NewInvalidRuntimeException("Fogbank cannot run PackageType Image functions yet: running " + v.ImageURI + " needs a container engine (Docker or Podman), which is not supported. Deploy the function as a .zip package instead.")
-	}
 	return nil
 }

@@ -405,3 +405,30 @@ func (s *Service) PutRuntimeManagementConfig(ctx context.Context, in *lambdaapi.
 	}
 	return &lambdaapi.PutRuntimeManagementConfigResponse{UpdateRuntimeOn: in.UpdateRuntimeOn, FunctionArn: api.String(r.qarn()), RuntimeVersionArn: in.RuntimeVersionArn}, nil
 }
+
+// GetFunctionCodeSigningConfig implements lambdaapi.Handler: code signing is
+// not built, so no function has a configuration (AWS answers an empty 200,
+// recorded). Infrastructure tools read it after every create.
+func (s *Service) GetFunctionCodeSigningConfig(ctx context.Context, in *lambdaapi.GetFunctionCodeSigningConfigRequest) (*lambdaapi.GetFunctionCodeSigningConfigResponse, error) {
+	if _, _, err := s.existing(ctx, in.FunctionName, nil, missingARN); err != nil {
+		return nil, err
+	}
+	return &lambdaapi.GetFunctionCodeSigningConfigResponse{}, nil
+}
+
+// ListEventSourceMappings implements lambdaapi.Handler: mappings are not
+// built yet, so there are none (tools list them before they change a
+// function).
+func (s *Service) ListEventSourceMappings(ctx context.Context, in *lambdaapi.ListEventSourceMappingsRequest) (*lambdaapi.ListEventSourceMappingsResponse, error) {
+	if in.FunctionName != nil {
+		if _, _, err := s.existing(ctx, in.FunctionName, nil, missingARN); err != nil {
+			return nil, err
+		}
+	}
+	return &lambdaapi.ListEventSourceMappingsResponse{EventSourceMappings: []*lambdaapi.EventSourceMappingConfiguration{}}, nil
+}
+
+// ListCodeSigningConfigs implements lambdaapi.Handler: none exist.
+func (s *Service) ListCodeSigningConfigs(context.Context, *lambdaapi.ListCodeSigningConfigsRequest) (*lambdaapi.ListCodeSigningConfigsResponse, error) {
+	return &lambdaapi.ListCodeSigningConfigsResponse{CodeSigningConfigs: []*lambdaapi.CodeSigningConfig{}}, nil
+}
