@@ -870,6 +870,9 @@ func (s *Service) UpdateFunctionConfiguration(ctx context.Context, in *lambdaapi
 			f.Latest.LayerShas = layerShas
 		}
 		setIf(&c.EphemeralStorage, in.EphemeralStorage)
+		if in.ImageConfig != nil {
+			c.ImageConfigResponse = &lambdaapi.ImageConfigResponse{ImageConfig: in.ImageConfig}
+		}
 		if in.LoggingConfig != nil {
 			if c.LoggingConfig == nil {
 				c.LoggingConfig = &lambdaapi.LoggingConfig{}

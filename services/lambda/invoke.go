@@ -118,9 +118,6 @@ func (s *Service) run(ctx context.Context, inv invocation, requestID string, str
 	if s.engine == nil {
 		return lambdaruntime.Result{}, lambdaapi.NewServiceException("Lambda is not started.")
 	}
-	if e := runnable(inv.v); e != nil {
-		return lambdaruntime.Result{}, e
-	}
 	release, e := s.conc.acquire(inv.f)
 	if e != nil {
 		return lambdaruntime.Result{}, e
@@ -150,11 +147,4 @@ func (s *Service) runAcquired(ctx context.Context, inv invocation, requestID str
 		return res, fmt.Errorf("lambda: invoke %s: %w", inv.v.rt.ARN, err)
 	}
 	return res, nil
-}
-
-// runnable refuses what the engine cannot run, clearly. Everything is handed
-// to the engine now: a container image without a reachable container engine
-// is the engine's ErrRuntimeUnavailable (InvalidRuntimeException, below).
-func runnable(v *fnVersion) *api.Error {
-	return nil
 }

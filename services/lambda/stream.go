@@ -31,9 +31,6 @@ func (s *Service) InvokeWithResponseStream(ctx context.Context, in *lambdaapi.In
 	if s.engine == nil {
 		return nil, lambdaapi.NewServiceException("Lambda is not started.")
 	}
-	if e := runnable(v); e != nil {
-		return nil, e
-	}
 	release, e := s.conc.acquire(f)
 	if e != nil {
 		return nil, e
