@@ -273,7 +273,7 @@ func TestHTTPSubscriptionConfirmsAndReceivesSignedNotifications(t *testing.T) {
 			}
 			verify(t, u[0])
 			// A broken link answers AWS's XML error.
-			resp, err = http.Get(e.srv.URL() + "/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:nope&Token=x")
+			resp, err = http.Get(e.srv.URL() + "/?Action=ConfirmSubscription&TopicArn=not-an-arn&Token=x")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -595,6 +595,24 @@ func TestConfirmLinkOtherRegion(t *testing.T) {
 	if !strings.HasPrefix(link, e.srv.URL()+"/?Action=ConfirmSubscription&TopicArn=") {
 		t.Fatalf("SubscribeURL %s", link)
 	}
+	// A wrong token, or a malformed topic, is refused; a link naming another
+	// (even nonexistent) topic with the right token confirms, as AWS does.
+	token := link[strings.Index(link, "Token=")+len("Token="):]
+	for _, bad := range []struct{ query, msg string }{
+		{"TopicArn=" + *topic.TopicArn + "&Token=" + strings.Repeat("0", len(token)), "Invalid parameter: Token"},
+		{"TopicArn=nope&Token=" + token, "Invalid parameter: Topic"},
+	} {
+		resp, err := http.Get(e.srv.URL() + "/?Action=ConfirmSubscription&" + bad.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !strings.Contains(string(body), bad.msg) {
+			t.Fatalf("%s: %d %s", bad.query, resp.StatusCode, body)
+		}
+	}
+	link = e.srv.URL() + "/?Action=ConfirmSubscription&TopicArn=" + *topic.TopicArn + "x&Token=" + token
 	resp, err := http.Get(link)
 	if err != nil {
 		t.Fatal(err)

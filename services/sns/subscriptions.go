@@ -385,11 +385,27 @@ func (s *Service) ConfirmSubscription(ctx context.Context, in *snsapi.ConfirmSub
 		// A SubscribeURL followed by an endpoint or a browser: no
 		// credentials, so no region to check the topic against (recorded
 		// for a broken link: "Invalid parameter: Topic").
-		t := s.topicByARN(api.ToString(in.TopicArn))
-		if t == nil {
+		//
+		// AWS goes by the token: the TopicArn must only be a well-formed
+		// SNS ARN (recorded: "nonexistent-token-confirm" confirms through a
+		// link naming a topic that does not exist).
+		if p := strings.Split(api.ToString(in.TopicArn), ":"); len(p) != 6 || p[0] != "arn" || p[2] != "sns" {
 			return nil, invalidParam("Topic")
 		}
-		arn, err := s.confirm(ctx, t, api.ToString(in.Token), false, false)
+		token := api.ToString(in.Token)
+		s.mu.RLock()
+		var t *topic
+		for _, sub := range s.mu.subs {
+			if sub.Token == token {
+				t = s.mu.topics[sub.TopicARN]
+				break
+			}
+		}
+		s.mu.RUnlock()
+		if t == nil {
+			return nil, invalidParam("Token")
+		}
+		arn, err := s.confirm(ctx, t, token, false, false)
 		if err != nil {
 			return nil, err
 		}
