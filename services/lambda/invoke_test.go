@@ -364,3 +364,36 @@ func TestInvokeWithResponseStream(t *testing.T) {
 		t.Errorf("stream: body %s, complete %+v", body, complete)
 	}
 }
+
+// A Node handler wrapped in awslambda.streamifyResponse reaches the client
+// as several PayloadChunk events, in order.
+func TestInvokeWithResponseStreamNode(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newClient(t)
+	create(t, srv, c, "nodestream", func(in *lambda.CreateFunctionInput) {
+		in.Runtime = types.RuntimeNodejs20x
+		in.Handler = aws.String("stream.handler")
+		in.Code = &types.FunctionCode{ZipFile: zipOf(t, map[string]string{"stream.js": testdata(t, "node/stream.js")})}
+	})
+	out, err := c.InvokeWithResponseStream(ctx, &lambda.InvokeWithResponseStreamInput{FunctionName: aws.String("nodestream"), Payload: []byte(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.GetStream().Close()
+	var chunks []string
+	var complete *types.InvokeWithResponseStreamCompleteEvent
+	for ev := range out.GetStream().Events() {
+		switch e := ev.(type) {
+		case *types.InvokeWithResponseStreamResponseEventMemberPayloadChunk:
+			chunks = append(chunks, string(e.Value.Payload))
+		case *types.InvokeWithResponseStreamResponseEventMemberInvokeComplete:
+			complete = &e.Value
+		}
+	}
+	if err := out.GetStream().Err(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(chunks, "") != "one,two,three" || len(chunks) < 2 || complete == nil || complete.ErrorCode != nil {
+		t.Errorf("chunks %q, complete %+v", chunks, complete)
+	}
+}
