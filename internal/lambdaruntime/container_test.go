@@ -350,3 +350,13 @@ func TestImageWithoutContainerEngine(t *testing.T) {
 		t.Fatalf("Prewarm = %v", err)
 	}
 }
+
+// For the external tests (package lambdaruntime_test), which drive image functions through a
+// Fogbank server: this binary's container engine, its test image, the containers of a function.
+func ContainerHostForTest(t *testing.T) string { return containerHost(t) }
+
+func ImageForTest(t *testing.T, host string) string { return testImage(t, host) }
+
+func ContainersForTest(t *testing.T, host, fnARN string) []string {
+	return containersOf(t, host, fnLabel, fnARN)
+}
