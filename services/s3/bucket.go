@@ -208,6 +208,9 @@ func (s *Service) DeleteBucket(ctx context.Context, in *s3api.DeleteBucketReques
 		return nil, errNoSuchBucket()
 	}
 	if !empty {
+		if b.Versioning != "" {
+			return nil, s3err("BucketNotEmpty", 409, "The bucket you tried to delete is not empty. You must delete all versions in the bucket.")
+		}
 		return nil, errBucketNotEmpty()
 	}
 	var batch store.Batch

@@ -345,6 +345,14 @@ func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequ
 	out := &s3api.DeleteObjectsOutput{}
 	for _, id := range in.Delete.Objects {
 		key := str(id.Key)
+		// Unlike DeleteObject, DeleteObjects reports a version that does
+		// not exist (or could not) as NoSuchVersion, as recorded.
+		if v := str(id.VersionId); v != "" {
+			if st, _ := s.keyVersions(bucket, key); !validVersionID(v) || func() bool { o, _ := st.find(v); return o == nil }() {
+				out.Errors = append(out.Errors, &s3api.Error{Key: ptr(key), VersionId: id.VersionId, Code: ptr("NoSuchVersion"), Message: ptr("The specified version does not exist.")})
+				continue
+			}
+		}
 		res, err := s.deleteObject(ctx, bucket, key, str(id.VersionId))
 		if err != nil {
 			var ae *api.Error
@@ -358,10 +366,7 @@ func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequ
 		if !quiet {
 			d := &s3api.DeletedObject{Key: ptr(key), VersionId: id.VersionId}
 			if res.marker {
-				d.DeleteMarker = ptr(true)
-				if id.VersionId == nil {
-					d.DeleteMarkerVersionId = ptr(res.versionID)
-				}
+				d.DeleteMarker, d.DeleteMarkerVersionId = ptr(true), ptr(res.versionID)
 			}
 			out.Deleted = append(out.Deleted, d)
 		}
