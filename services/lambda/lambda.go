@@ -325,12 +325,3 @@ func sortedValues[T any](m map[string]T) []T {
 	}
 	return out
 }
-
-// errOut is returned by handlers: a nil *api.Error must not become a
-// non-nil error interface.
-func errOut(e *api.Error) error {
-	if e == nil {
-		return nil
-	}
-	return e
-}

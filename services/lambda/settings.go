@@ -257,7 +257,14 @@ func (s *Service) putEventConfig(ctx context.Context, name, qualifier *string, r
 		return nil, invalidParam("You must specify at least one of error handling or destination setting.")
 	}
 	if dest != nil {
-		for _, d := range []*string{destOf(dest.OnSuccess), destOf(dest.OnFailure)} {
+		var targets []*string
+		if dest.OnSuccess != nil {
+			targets = append(targets, dest.OnSuccess.Destination)
+		}
+		if dest.OnFailure != nil {
+			targets = append(targets, dest.OnFailure.Destination)
+		}
+		for _, d := range targets {
 			if d == nil {
 				continue
 			}
@@ -305,20 +312,6 @@ func (s *Service) putEventConfig(ctx context.Context, name, qualifier *string, r
 		return nil, err
 	}
 	return out, nil
-}
-
-func destOf[T any](d *T) *string {
-	switch v := any(d).(type) {
-	case *lambdaapi.OnSuccess:
-		if v != nil {
-			return v.Destination
-		}
-	case *lambdaapi.OnFailure:
-		if v != nil {
-			return v.Destination
-		}
-	}
-	return nil
 }
 
 // PutFunctionEventInvokeConfig implements lambdaapi.Handler.
