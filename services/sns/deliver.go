@@ -608,16 +608,8 @@ func normalizeSubDeliveryPolicy(v string) string {
 // the retry policy in force, with the subscription's request policy.
 func (s *Service) effectiveSubPolicyLocked(sub *subscription) string {
 	p := s.httpPolicyLocked(sub)
-	healthy, _ := json.Marshal(struct {
-		MinDelayTarget     int    `json:"minDelayTarget"`
-		MaxDelayTarget     int    `json:"maxDelayTarget"`
-		NumRetries         int    `json:"numRetries"`
-		NumMaxDelayRetries int    `json:"numMaxDelayRetries"`
-		NumNoDelayRetries  int    `json:"numNoDelayRetries"`
-		NumMinDelayRetries int    `json:"numMinDelayRetries"`
-		BackoffFunction    string `json:"backoffFunction"`
-	}{int(p.MinDelay / time.Second), int(p.MaxDelay / time.Second), p.NumRetries, p.NumMaxDelayRetries,
-		p.NumNoDelayRetries, p.NumMinDelayRetries, p.BackoffFunction})
+	healthy, _ := json.Marshal(healthyJSON{int(p.MinDelay / time.Second), int(p.MaxDelay / time.Second), p.NumRetries,
+		p.NumMaxDelayRetries, p.NumNoDelayRetries, p.NumMinDelayRetries, p.BackoffFunction})
 	eff := subDeliveryPolicy{HealthyRetryPolicy: healthy, SicklyRetryPolicy: json.RawMessage("null"), ThrottlePolicy: json.RawMessage("null")}
 	var own subDeliveryPolicy
 	if json.Unmarshal([]byte(sub.Attrs["DeliveryPolicy"]), &own) == nil {

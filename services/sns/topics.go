@@ -280,20 +280,23 @@ func (s *Service) DeleteTopic(ctx context.Context, in *snsapi.DeleteTopicInput) 
 // none (recorded).
 const defaultHealthy = `{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"}`
 
+// healthyJSON is a healthy retry policy as AWS reports it, every member
+// present, in AWS's order.
+type healthyJSON struct {
+	MinDelayTarget     int    `json:"minDelayTarget"`
+	MaxDelayTarget     int    `json:"maxDelayTarget"`
+	NumRetries         int    `json:"numRetries"`
+	NumMaxDelayRetries int    `json:"numMaxDelayRetries"`
+	NumNoDelayRetries  int    `json:"numNoDelayRetries"`
+	NumMinDelayRetries int    `json:"numMinDelayRetries"`
+	BackoffFunction    string `json:"backoffFunction"`
+}
+
 // effectiveDeliveryPolicy merges the topic's DeliveryPolicy over the default,
 // as AWS reports it.
 func effectiveDeliveryPolicy(set string) string {
-	type healthy struct {
-		MinDelayTarget     int    `json:"minDelayTarget"`
-		MaxDelayTarget     int    `json:"maxDelayTarget"`
-		NumRetries         int    `json:"numRetries"`
-		NumMaxDelayRetries int    `json:"numMaxDelayRetries"`
-		NumNoDelayRetries  int    `json:"numNoDelayRetries"`
-		NumMinDelayRetries int    `json:"numMinDelayRetries"`
-		BackoffFunction    string `json:"backoffFunction"`
-	}
 	type httpPolicy struct {
-		DefaultHealthyRetryPolicy    healthy         `json:"defaultHealthyRetryPolicy"`
+		DefaultHealthyRetryPolicy    healthyJSON     `json:"defaultHealthyRetryPolicy"`
 		DisableSubscriptionOverrides bool            `json:"disableSubscriptionOverrides"`
 		DefaultThrottlePolicy        json.RawMessage `json:"defaultThrottlePolicy,omitempty"`
 		DefaultRequestPolicy         struct {
