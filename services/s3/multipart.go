@@ -400,7 +400,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	s.dropUploadLocked(u, all)
 	s.notify(ctx, created("CompleteMultipartUpload", &o))
 	return &s3api.CompleteMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, ETag: ptr(o.ETag),
-		Location: ptr("/" + bucket + "/" + key), VersionId: versionHeader(&o), ServerSideEncryption: ptr(sseAlgorithm)}, nil
+		Location: ptr("/" + bucket + "/" + key), VersionId: writtenVersion(&o), ServerSideEncryption: ptr(sseAlgorithm)}, nil
 }
 
 // dropUploadLocked forgets a completed or aborted upload and removes its

@@ -217,7 +217,7 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 		return nil, err
 	}
 	s.notify(ctx, created("Put", o))
-	out := &s3api.PutObjectOutput{ETag: ptr(o.ETag), VersionId: versionHeader(o), ServerSideEncryption: ptr(sseAlgorithm),
+	out := &s3api.PutObjectOutput{ETag: ptr(o.ETag), VersionId: writtenVersion(o), ServerSideEncryption: ptr(sseAlgorithm),
 		Expiration: s.expirationHeader(bucket, o)}
 	setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
 	return out, nil
@@ -457,7 +457,7 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	s.notify(ctx, created("Copy", &o))
 	return &s3api.CopyObjectOutput{
 		CopyObjectResult:     &s3api.CopyObjectResult{ETag: ptr(o.ETag), LastModified: ptr(o.LastModified)},
-		VersionId:            versionHeader(&o),
+		VersionId:            writtenVersion(&o),
 		CopySourceVersionId:  versionHeader(src),
 		ServerSideEncryption: ptr(sseAlgorithm),
 	}, nil

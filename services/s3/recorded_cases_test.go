@@ -1,6 +1,7 @@
 package s3_test
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -492,6 +493,112 @@ func recordedCases() []recordedCase {
 			put("skip_destination_validation", "arn:aws:sns:us-east-1:000000000000:my-topic", true)
 			g, err := r.c.GetBucketNotificationConfiguration(r.ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: &b})
 			r.rec("skip_destination_validation", g, err)
+		}},
+		{api + "TestS3ObjectCRUD::test_put_object_on_suspended_bucket", func(r *recordedRun) {
+			b := r.bucket()
+			setVersioning(r.t, r.c, b, "Enabled")
+			k := aws.String("test-version")
+			list := func(key string) {
+				out, err := r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+				r.rec(key, out, err)
+			}
+			for i := range 3 {
+				p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader(fmt.Sprintf("test-version-%d", i))})
+				r.rec(fmt.Sprintf("put-object-%d", i), p, err)
+			}
+			list("list-enabled")
+			setVersioning(r.t, r.c, b, "Suspended")
+			list("list-suspended")
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test-version-suspended")})
+			r.rec("put-object-suspended", p, err)
+			list("list-suspended-after-put")
+			p, err = r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test-version-suspended")})
+			r.rec("put-object-suspended-overwrite", p, err)
+			list("list-suspended-after-overwrite")
+			g, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: k})
+			r.rec("get-object-current", g, err)
+		}},
+		{api + "TestS3ObjectCRUD::test_delete_object_on_suspended_bucket", func(r *recordedRun) {
+			b := r.bucket()
+			setVersioning(r.t, r.c, b, "Enabled")
+			k := aws.String("test-delete-suspended")
+			list := func(key string) {
+				out, err := r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+				r.rec(key, out, err)
+			}
+			for i := range 2 {
+				p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader(fmt.Sprintf("test-version-%d", i))})
+				r.rec(fmt.Sprintf("put-object-%d", i), p, err)
+			}
+			setVersioning(r.t, r.c, b, "Suspended")
+			list("list-suspended")
+			d, err := r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &b, Key: k})
+			r.rec("delete-object-no-version", d, err)
+			list("list-suspended-delete")
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test-version-suspended-after-delete")})
+			r.rec("put-object-suspended", p, err)
+			list("list-suspended-put")
+			d, err = r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &b, Key: k})
+			r.rec("delete-object-no-version-after-put", d, err)
+			list("list-suspended-after-put")
+		}},
+		{api + "TestS3ObjectCRUD::test_list_object_versions_order_unversioned", func(r *recordedRun) {
+			b := r.bucket()
+			list := func(key string) {
+				out, err := r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+				r.rec(key, out, err)
+			}
+			list("list-empty")
+			for _, n := range []string{"1", "3", "2"} {
+				key := map[string]string{"1": "put-object", "2": "put-object-2", "3": "put-object-3"}[n]
+				obj := map[string]string{"1": "a-test-object-1", "2": "b-test-object-2", "3": "c-test-object-3"}[n]
+				p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: &obj, Body: strings.NewReader("test-object-" + n)})
+				r.rec(key, p, err)
+			}
+			list("list-object-versions")
+		}},
+		{api + "TestS3BucketVersioning::test_object_version_id_format", func(r *recordedRun) {
+			b := r.bucket()
+			setVersioning(r.t, r.c, b, "Enabled")
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: aws.String("test-version-id"), Body: strings.NewReader("")})
+			r.rec("put-object", p, err)
+			if v := aws.ToString(p.VersionId); len(v) != 32 {
+				r.t.Errorf("version id %q is not 32 characters, as AWS's are", v)
+			}
+		}},
+		{api + "TestS3ObjectWritePrecondition::test_put_object_if_none_match_versioned_bucket", func(r *recordedRun) {
+			b := r.bucket()
+			setVersioning(r.t, r.c, b, "Enabled")
+			k := aws.String("test-precondition")
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("")})
+			r.rec("put-obj", p, err)
+			p, err = r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader(""), IfNoneMatch: aws.String("*")})
+			r.rec("put-obj-if-none-match", p, err)
+			d, err := r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &b, Key: k})
+			r.rec("del-obj", d, err)
+			p, err = r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader(""), IfNoneMatch: aws.String("*")})
+			r.rec("put-obj-after-del", p, err)
+			l, err := r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+			r.rec("list-object-versions", l, err)
+		}},
+		{api + "TestS3ObjectWritePrecondition::test_put_object_if_match_versioned_bucket", func(r *recordedRun) {
+			b := r.bucket()
+			setVersioning(r.t, r.c, b, "Enabled")
+			k := aws.String("test-precondition")
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test")})
+			r.rec("put-obj", p, err)
+			p2, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test"), IfMatch: aws.String(`"abcdef"`)})
+			r.rec("put-obj-if-none-match-bad-value", p2, err)
+			d, err := r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &b, Key: k})
+			r.rec("del-obj", d, err)
+			p2, err = r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test"), IfMatch: p.ETag})
+			r.rec("put-obj-after-del-exc", p2, err)
+			p3, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test-after-del")})
+			r.rec("put-obj-after-del", p3, err)
+			p4, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test-if-match"), IfMatch: p3.ETag})
+			r.rec("put-obj-if-match", p4, err)
+			l, err := r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+			r.rec("list-object-versions", l, err)
 		}},
 	}
 }

@@ -218,7 +218,7 @@ func TestRecorded(t *testing.T) {
 // none, so there is nothing to report.
 var ignoredMembers = map[string]bool{"ChecksumType": true, "ChecksumCRC32": true, "ChecksumAlgorithm": true, "BucketName": true, "Key": true, "ArgumentName": true,
 	"ArgumentValue": true, "VersionId_error": true, "HostId": true, "RequestId": true, "HTTPHeaders": true,
-	"TagKey": true, "TagValue": true, "Method": true, "ResourceType": true}
+	"TagKey": true, "TagValue": true, "Method": true, "ResourceType": true, "Condition": true}
 
 // matchRecorded returns "" if got has every recorded member of want with
 // the recorded value.

@@ -342,3 +342,13 @@ func (k keyState) replaced(i int, o *object) keyState {
 	older[i] = o
 	return keyState{cur: k.cur, older: older}
 }
+
+// writtenVersion is x-amz-version-id of a write's response: the new id in
+// a versioned bucket, and none for a null version (AWS omits it on a PUT
+// to a suspended bucket, though GET and DELETE answer "null").
+func writtenVersion(o *object) *string {
+	if isNull(o) {
+		return nil
+	}
+	return ptr(o.VersionID)
+}
