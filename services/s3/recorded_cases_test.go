@@ -18,6 +18,7 @@ const status204 = "AWS answers 204 No Content here; the model says 200 and a han
 // reproduces, each reconstructed from the LocalStack test of that name.
 func recordedCases() []recordedCase {
 	const api = "test_s3_api.py::"
+	const sqsNotif = "test_s3_notifications_sqs.py::TestS3NotificationsToSQS::"
 	return []recordedCase{
 		{api + "TestS3BucketVersioning::test_bucket_versioning_crud", func(r *recordedRun) {
 			b := r.bucket()
@@ -599,6 +600,61 @@ func recordedCases() []recordedCase {
 			r.rec("put-obj-if-match", p4, err)
 			l, err := r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
 			r.rec("list-object-versions", l, err)
+		}},
+		{sqsNotif + "test_object_created_put", func(r *recordedRun) {
+			b := r.bucket()
+			q := r.notifiedQueue(b, "s3:ObjectCreated:*")
+			mustPut(r.t, r.c, b, "my_key_0", "something")
+			mustPut(r.t, r.c, b, "my_key_1", "something else")
+			r.receiveEvents("receive_messages", q)
+		}},
+		{sqsNotif + "test_object_created_copy", func(r *recordedRun) {
+			b := r.bucket()
+			mustPut(r.t, r.c, b, "src", "something")
+			q := r.notifiedQueue(b, "s3:ObjectCreated:Copy")
+			r.c.CopyObject(r.ctx, &s3.CopyObjectInput{Bucket: &b, Key: aws.String("dest"), CopySource: aws.String(b + "/src")})
+			r.receiveEvents("receive_messages", q)
+		}},
+		{sqsNotif + "test_object_created_and_object_removed", func(r *recordedRun) {
+			b := r.bucket()
+			mustPut(r.t, r.c, b, "src", "something")
+			q := r.notifiedQueue(b, "s3:ObjectCreated:*", "s3:ObjectRemoved:*")
+			r.c.CopyObject(r.ctx, &s3.CopyObjectInput{Bucket: &b, Key: aws.String("dest"), CopySource: aws.String(b + "/src")})
+			mustPut(r.t, r.c, b, "other", "something")
+			r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &b, Key: aws.String("other")})
+			r.receiveEvents("receive_messages", q)
+		}},
+		{sqsNotif + "test_object_created_complete_multipart_upload", func(r *recordedRun) {
+			b := r.bucket()
+			q := r.notifiedQueue(b, "s3:ObjectCreated:*")
+			k := aws.String("test-key")
+			m, err := r.c.CreateMultipartUpload(r.ctx, &s3.CreateMultipartUploadInput{Bucket: &b, Key: k})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			p, err := r.c.UploadPart(r.ctx, &s3.UploadPartInput{Bucket: &b, Key: k, UploadId: m.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader(strings.Repeat("1", 6144))})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			r.c.CompleteMultipartUpload(r.ctx, &s3.CompleteMultipartUploadInput{Bucket: &b, Key: k, UploadId: m.UploadId,
+				MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: p.ETag}}}})
+			r.receiveEvents("receive_messages", q)
+		}},
+		{sqsNotif + "test_key_encoding", func(r *recordedRun) {
+			b := r.bucket()
+			q := r.notifiedQueue(b, "s3:ObjectCreated:*")
+			mustPut(r.t, r.c, b, "a@b", "something")
+			r.receiveEvents("receive_messages", q)
+		}},
+		{sqsNotif + "test_delete_objects", func(r *recordedRun) {
+			b := r.bucket()
+			for _, k := range []string{"k1", "k2", "k3"} {
+				mustPut(r.t, r.c, b, k, "something")
+			}
+			q := r.notifiedQueue(b, "s3:ObjectRemoved:*")
+			r.c.DeleteObjects(r.ctx, &s3.DeleteObjectsInput{Bucket: &b, Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+				{Key: aws.String("k1")}, {Key: aws.String("k2")}, {Key: aws.String("k3")}}}})
+			r.receiveEvents("receive_messages", q)
 		}},
 	}
 }

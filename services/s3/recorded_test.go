@@ -35,9 +35,13 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/fogbank/fogbank/fogbanktest"
 )
 
 // recordedRun is one scenario in progress.
@@ -48,6 +52,7 @@ type recordedRun struct {
 	got     map[string]any
 	skipped map[string]string
 	n       int
+	srv     *fogbanktest.Server
 }
 
 // skipKey leaves one recorded key out of the comparison, with the reason.
@@ -183,7 +188,7 @@ func TestRecorded(t *testing.T) {
 			}
 			t.Run(id, func(t *testing.T) {
 				srv.Reset(t)
-				r := &recordedRun{t: t, ctx: context.Background(), got: map[string]any{}, skipped: map[string]string{}}
+				r := &recordedRun{t: t, ctx: context.Background(), got: map[string]any{}, skipped: map[string]string{}, srv: srv}
 				r.c = s3.NewFromConfig(srv.AWSConfig(), func(o *s3.Options) {
 					o.UsePathStyle = true
 					o.APIOptions = append(o.APIOptions, likeBoto3)
@@ -359,4 +364,50 @@ func likeBoto3(st *middleware.Stack) error {
 		}
 		return next.HandleBuild(ctx, in)
 	}), middleware.After)
+}
+
+// notifiedQueue creates a queue and points the bucket's notifications for
+// events at it, as the LocalStack notification tests do; it answers the
+// queue URL.
+func (r *recordedRun) notifiedQueue(bucket string, events ...types.Event) string {
+	r.t.Helper()
+	q := awssqs.NewFromConfig(r.srv.AWSConfig())
+	name := fmt.Sprintf("rec-queue-%d", r.n)
+	out, err := q.CreateQueue(r.ctx, &awssqs.CreateQueueInput{QueueName: &name})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	arn := "arn:aws:sqs:us-east-1:000000000000:" + name
+	_, err = r.c.PutBucketNotificationConfiguration(r.ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: &bucket,
+		NotificationConfiguration: &types.NotificationConfiguration{QueueConfigurations: []types.QueueConfiguration{{QueueArn: &arn, Events: events}}}})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return aws.ToString(out.QueueUrl)
+}
+
+// receiveEvents stores under key the event records the queue holds, as the
+// LocalStack tests record them: {"messages": [record, …]}, the test event
+// left out.
+func (r *recordedRun) receiveEvents(key, url string) {
+	q := awssqs.NewFromConfig(r.srv.AWSConfig())
+	var msgs []any
+	for {
+		out, err := q.ReceiveMessage(r.ctx, &awssqs.ReceiveMessageInput{QueueUrl: &url, MaxNumberOfMessages: 10})
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		if len(out.Messages) == 0 {
+			break
+		}
+		for _, m := range out.Messages {
+			var body struct {
+				Records []any
+			}
+			_ = json.Unmarshal([]byte(aws.ToString(m.Body)), &body)
+			msgs = append(msgs, body.Records...)
+			q.DeleteMessage(r.ctx, &awssqs.DeleteMessageInput{QueueUrl: &url, ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	r.got[key] = map[string]any{"messages": msgs}
 }
