@@ -44,6 +44,7 @@ type env struct {
 
 	logStream   string
 	tmpDir      string
+	tmpMounted  bool // tmpDir is a tmpfs of EphemeralMB (see limitTmp)
 	cg          envCgroup
 	provisioned bool
 	servedOne   bool      // an invocation ran (touched only by the Invoke holding the env)
@@ -153,6 +154,10 @@ func (e *Engine) startEnv(ctx context.Context, p *pool, provisioned bool) (*env,
 	if err := os.MkdirAll(ev.tmpDir, 0o700); err != nil {
 		return fail(fmt.Errorf("creating %s: %w", ev.tmpDir, err))
 	}
+	var tmpNote string
+	if fn.Image == nil { // a container gets its own tmpfs /tmp
+		tmpNote = ev.limitTmp()
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fail(fmt.Errorf("listening for the Runtime API: %w", err))
@@ -175,6 +180,9 @@ func (e *Engine) startEnv(ctx context.Context, p *pool, provisioned bool) (*env,
 	}
 	if spec.note != "" {
 		ev.logs.line(spec.note)
+	}
+	if tmpNote != "" {
+		ev.logs.line(tmpNote)
 	}
 	if cg, err := st.cgroups.create(id, fn.MemoryMB); err != nil {
 		ev.logs.line("fogbank: memory not limited (" + err.Error() + ")")
@@ -644,6 +652,7 @@ func (ev *env) destroy(why string) {
 		}
 		ev.logs.close()
 		ev.cg.remove()
+		ev.unmountTmp()
 		_ = os.RemoveAll(filepath.Dir(ev.tmpDir))
 		close(ev.gone)
 	})
