@@ -135,6 +135,15 @@ func storageClass(o *object) string {
 	return o.StorageClass
 }
 
+// checkEncodingType refuses an encoding-type other than "url", the one
+// S3 knows (as recorded for every listing).
+func checkEncodingType(e *string) error {
+	if e != nil && *e != "url" {
+		return errInvalidArgument("Invalid Encoding Method specified in Request")
+	}
+	return nil
+}
+
 // maxKeysOf is the page size asked for, 1000 at most and by default.
 func maxKeysOf(p *int32) (int, error) {
 	if p == nil {
@@ -149,6 +158,9 @@ func maxKeysOf(p *int32) (int, error) {
 // ListObjectsV2 pages with opaque continuation tokens (the base64 of the
 // key or common prefix the page ended at).
 func (s *Service) ListObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Request) (*s3api.ListObjectsV2Output, error) {
+	if err := checkEncodingType(in.EncodingType); err != nil {
+		return nil, err
+	}
 	maxKeys, err := maxKeysOf(in.MaxKeys)
 	if err != nil {
 		return nil, err
@@ -189,6 +201,9 @@ func (s *Service) ListObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Requ
 // ListObjects (version 1) pages by marker; NextMarker is returned only
 // with a delimiter, as in AWS (clients use the last key otherwise).
 func (s *Service) ListObjects(ctx context.Context, in *s3api.ListObjectsRequest) (*s3api.ListObjectsOutput, error) {
+	if err := checkEncodingType(in.EncodingType); err != nil {
+		return nil, err
+	}
 	maxKeys, err := maxKeysOf(in.MaxKeys)
 	if err != nil {
 		return nil, err
@@ -248,6 +263,9 @@ func urlEncode(p **string) {
 // version-id-marker (the last entry returned; the next page starts after
 // it). A key-marker alone skips every version of that key.
 func (s *Service) ListObjectVersions(ctx context.Context, in *s3api.ListObjectVersionsRequest) (*s3api.ListObjectVersionsOutput, error) {
+	if err := checkEncodingType(in.EncodingType); err != nil {
+		return nil, err
+	}
 	maxKeys, err := maxKeysOf(in.MaxKeys)
 	if err != nil {
 		return nil, err

@@ -243,6 +243,9 @@ func (s *Service) UploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyRe
 // CommonPrefixes.
 func (s *Service) ListMultipartUploads(ctx context.Context, in *s3api.ListMultipartUploadsRequest) (*s3api.ListMultipartUploadsOutput, error) {
 	bucket := str(in.Bucket)
+	if err := checkEncodingType(in.EncodingType); err != nil {
+		return nil, err
+	}
 	maxUploads, err := maxKeysOf(in.MaxUploads)
 	if err != nil {
 		return nil, err

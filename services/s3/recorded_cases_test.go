@@ -19,7 +19,7 @@ const status204 = "AWS answers 204 No Content here; the model says 200 and a han
 func recordedCases() []recordedCase {
 	const api = "test_s3_api.py::"
 	const sqsNotif = "test_s3_notifications_sqs.py::TestS3NotificationsToSQS::"
-	return []recordedCase{
+	cases := []recordedCase{
 		{api + "TestS3BucketVersioning::test_bucket_versioning_crud", func(r *recordedRun) {
 			b := r.bucket()
 			put := func(key, status string, bucket string) {
@@ -657,4 +657,25 @@ func recordedCases() []recordedCase {
 			r.receiveEvents("receive_messages", q)
 		}},
 	}
+	// Each listing refuses an encoding type but "url"; aws-sdk-go-v2 does
+	// not send an empty one.
+	for _, op := range []string{"list_objects_v2", "list_objects", "list_object_versions", "list_multipart_uploads"} {
+		cases = append(cases, recordedCase{"test_s3_list_operations.py::TestS3ListObjectsV2::test_list_ops_encoding_type_validation[" + op + "]", func(r *recordedRun) {
+			b := r.bucket()
+			var err error
+			switch op {
+			case "list_objects_v2":
+				_, err = r.c.ListObjectsV2(r.ctx, &s3.ListObjectsV2Input{Bucket: &b, EncodingType: "value"})
+			case "list_objects":
+				_, err = r.c.ListObjects(r.ctx, &s3.ListObjectsInput{Bucket: &b, EncodingType: "value"})
+			case "list_object_versions":
+				_, err = r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: "value"})
+			case "list_multipart_uploads":
+				_, err = r.c.ListMultipartUploads(r.ctx, &s3.ListMultipartUploadsInput{Bucket: &b, EncodingType: "value"})
+			}
+			r.rec(op+"-error-wrong-value", nil, err)
+			r.skipKey(op+"-error-empty-value", "aws-sdk-go-v2 sends no encoding-type when it is empty")
+		}})
+	}
+	return cases
 }
