@@ -180,3 +180,54 @@ func TestLambdaBoto3(t *testing.T) {
 		t.Errorf("boto3 results: %+v", res)
 	}
 }
+
+// lambdaCreate makes a function with boto3 (the clients' JSON parameters
+// cannot carry a zip), for the per-client control-plane checks.
+const lambdaCreate = `
+import sys, boto3
+lam = boto3.client("lambda")
+lam.create_function(FunctionName=sys.argv[2], Runtime="python3.11", Role="arn:aws:iam::000000000000:role/r",
+    Handler="handler.handler", Code={"ZipFile": open(sys.argv[1], "rb").read()})
+lam.get_waiter("function_active_v2").wait(FunctionName=sys.argv[2])
+`
+
+// TestLambdaControlPlaneClients: every client reads the control plane's
+// answers and errors (versions, aliases, policies, settings, not found).
+func TestLambdaControlPlaneClients(t *testing.T) {
+	require(t, "boto3", checkBoto3(""))
+	s := startServer(t, ServerOptions{})
+	zipPath := filepath.Join(t.TempDir(), "fn.zip")
+	writeZip(t, zipPath, lambdaHandler)
+	forEachClient(t, "lambda", func(t *testing.T, c *Client) {
+		name := "cp-" + strings.NewReplacer("_", "-", ".", "-").Replace(c.Name)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		if _, stderr, err := run(ctx, clientEnv(s.URL, testCreds), "", "python3", "-c", lambdaCreate, zipPath, name); err != nil {
+			t.Fatalf("creating %s: %v\n%s", name, err, stderr)
+		}
+		out := c.Call(t, s, "lambda", "GetFunctionConfiguration", map[string]any{"FunctionName": name}).OK(t)
+		if str(out, "State") != "Active" || str(out, "Runtime") != "python3.11" {
+			t.Errorf("GetFunctionConfiguration: %v", out)
+		}
+		if v := c.Call(t, s, "lambda", "PublishVersion", map[string]any{"FunctionName": name}).OK(t); str(v, "Version") != "1" {
+			t.Errorf("PublishVersion: %v", v)
+		}
+		c.Call(t, s, "lambda", "CreateAlias", map[string]any{"FunctionName": name, "Name": "live", "FunctionVersion": "1"}).OK(t)
+		if a := c.Call(t, s, "lambda", "GetAlias", map[string]any{"FunctionName": name, "Name": "live"}).OK(t); str(a, "FunctionVersion") != "1" {
+			t.Errorf("GetAlias: %v", a)
+		}
+		c.Call(t, s, "lambda", "AddPermission", map[string]any{"FunctionName": name, "StatementId": "s3", "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com"}).OK(t)
+		if p := c.Call(t, s, "lambda", "GetPolicy", map[string]any{"FunctionName": name}).OK(t); !strings.Contains(str(p, "Policy"), `"Sid":"s3"`) {
+			t.Errorf("GetPolicy: %v", p)
+		}
+		if a := c.Call(t, s, "lambda", "GetAccountSettings", nil).OK(t); str(a, "AccountLimit.ConcurrentExecutions") == "" && a["AccountLimit"] == nil {
+			t.Errorf("GetAccountSettings: %v", a)
+		}
+		e := c.Call(t, s, "lambda", "GetFunction", map[string]any{"FunctionName": name + "-missing"}).Fails(t, "ResourceNotFoundException")
+		if c.HTTPStatus && e.Status != 404 {
+			t.Errorf("status %d, want 404", e.Status)
+		}
+		c.Call(t, s, "lambda", "CreateAlias", map[string]any{"FunctionName": name, "Name": "live", "FunctionVersion": "1"}).Fails(t, "ResourceConflictException")
+		c.Call(t, s, "lambda", "DeleteFunction", map[string]any{"FunctionName": name}).OK(t)
+	})
+}
