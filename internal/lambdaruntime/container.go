@@ -50,8 +50,9 @@ const fnLabel = "dev.fogbank.lambda.function"
 // dockerConn is the engine's connection to a container engine, made on first use and kept
 // once one answered. Without one, each use looks again (a daemon started later is found).
 type dockerConn struct {
-	mu  sync.Mutex
-	cli *client.Client
+	mu    sync.Mutex
+	cli   *client.Client
+	swept sync.Once // leftovers of an earlier engine on the same work dir removed
 }
 
 // containerHosts lists where to look for a Docker-compatible API, in order: Config.ContainerHost,
@@ -138,4 +139,18 @@ func (e *Engine) InspectImage(ctx context.Context, ref string) (ImageInfo, error
 		info.EntryPoint, info.Command, info.WorkingDir = c.Entrypoint, c.Cmd, c.WorkingDir
 	}
 	return info, nil
+}
+
+// sweepContainers removes, once per engine, the containers an earlier engine on the same work
+// dir left behind (it died without Close): they are labelled with the work dir.
+func (e *Engine) sweepContainers(ctx context.Context, cli *client.Client) {
+	e.impl.docker.swept.Do(func() {
+		res, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: make(client.Filters).Add("label", containerLabel+"="+e.impl.workDir)})
+		if err != nil {
+			return
+		}
+		for _, c := range res.Items {
+			_, _ = cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true})
+		}
+	})
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 )
 
@@ -213,6 +214,17 @@ func TestImageFunction(t *testing.T) {
 		t.Fatalf("InspectImage(absent) = %v, want ErrImageNotFound", err)
 	}
 
+	// A container an earlier engine on this work dir left behind (it died without Close).
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if _, err := cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: &container.Config{Image: ref,
+		Labels: map[string]string{containerLabel: e.cfg.WorkDir, fnLabel: "leftover"}}}); err != nil {
+		t.Fatal(err)
+	}
+
 	fn := imageFunction(t, ref)
 	fn.Image.Ref = info.ID // what the control plane runs: the ID resolved at create
 	t.Run("echo, warm reuse, logs", func(t *testing.T) {
@@ -222,6 +234,7 @@ func TestImageFunction(t *testing.T) {
 		if got["msg"] != "from a container" || res.InitDuration <= 0 {
 			t.Fatalf("echo = %v (init %v)", got, res.InitDuration)
 		}
+		t.Logf("container cold start: Init Duration %v, first invoke %v", res.InitDuration, res.Duration)
 		var cx map[string]any
 		okJSON(t, invoke(t, e, fn, `{"op":"ctx"}`), &cx)
 		if cx["coldStarts"] != float64(1) || !strings.Contains(cx["arn"].(string), fn.Name) {
@@ -233,6 +246,9 @@ func TestImageFunction(t *testing.T) {
 		}
 		if !strings.Contains(sink.all(), "hello from go: boxed") {
 			t.Fatalf("sink lacks the container's output:\n%s", sink.all())
+		}
+		if left := containersOf(t, host, fnLabel, "leftover"); len(left) > 0 {
+			t.Fatalf("an earlier engine's container was not removed: %v", left)
 		}
 	})
 	t.Run("environment", func(t *testing.T) {

@@ -43,6 +43,7 @@ func (ev *env) startContainer(ctx context.Context, provisioned bool) error {
 	if err != nil {
 		return err
 	}
+	ev.e.sweepContainers(ctx, cli)
 	ev.logs.initDirect(ev)
 	ev.mu.extDone = make(chan struct{})
 	ev.extProgress(0, 0) // extensions inside an image are not started (see docs)

@@ -100,6 +100,8 @@ func (e *Engine) setup() error {
 			}
 			st.workDir, st.ownWork = d, true
 		}
+		// A previous engine on this work dir that died without Close may have left tmpfs mounts.
+		unmountUnder(filepath.Join(st.workDir, "env"))
 		st.shimDir = filepath.Join(st.workDir, "runtime")
 		if err := writeShims(st.shimDir); err != nil {
 			st.setupErr = err

@@ -2,6 +2,8 @@ package lambdaruntime
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"syscall"
 )
 
@@ -28,5 +30,18 @@ func (ev *env) limitTmp() string {
 func (ev *env) unmountTmp() {
 	if ev.tmpMounted {
 		_ = syscall.Unmount(ev.tmpDir, syscall.MNT_DETACH)
+	}
+}
+
+// unmountUnder detaches every mount below dir (environments of an engine that did not Close).
+func unmountUnder(dir string) {
+	b, err := os.ReadFile("/proc/self/mounts")
+	if err != nil {
+		return
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) > 1 && strings.HasPrefix(f[1], dir+"/") {
+			_ = syscall.Unmount(f[1], syscall.MNT_DETACH)
+		}
 	}
 }
