@@ -16,6 +16,11 @@ func GenerateServices(ctx context.Context, specs []ServiceSpec, load ModelLoader
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", spec.Name, err)
 		}
+		if spec.Supplement != "" {
+			if err := m.Supplement(spec.Supplement); err != nil {
+				return nil, fmt.Errorf("%s: %w", spec.Name, err)
+			}
+		}
 		var olds []*Model
 		for _, v := range spec.Variants {
 			o, err := load(ctx, v.Version, v.Model)

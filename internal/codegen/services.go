@@ -19,7 +19,9 @@ type ServiceSpec struct {
 	Protocols []string
 	// Variants are extra schemas over the same Go types for protocols whose
 	// serialization traits the model has lost (see Variant).
-	Variants []Variant
+	Variants []Variant	// Supplement adds to the model what AWS added after ModelsVersion was
+	// frozen (see Model.Supplement); "" for none.
+	Supplement string
 }
 
 // Variant describes a protocol served from an older model's traits. The
@@ -42,7 +44,7 @@ var Services = []ServiceSpec{
 	{Name: "iam", Model: "iam/2010-05-08"},
 	{Name: "lambda", Model: "lambda/2015-03-31"},
 	{Name: "logs", Model: "logs/2014-03-28"},
-	{Name: "s3", Model: "s3/2006-03-01"},
+	{Name: "s3", Model: "s3/2006-03-01", Supplement: s3Supplement},
 	{Name: "sfn", Model: "states/2016-11-23"},
 	{Name: "sns", Model: "sns/2010-03-31"},
 	// SQS's current model is JSON only; AWS serves query on the same
@@ -52,3 +54,24 @@ var Services = []ServiceSpec{
 		Variants: []Variant{{Protocol: "query", Version: "v1.44.300", Model: "sqs/2012-11-05"}}},
 	{Name: "sts", Model: "sts/2011-06-15"},
 }
+
+// s3Supplement is what S3's model gained after v1.55.8: ListBuckets
+// pagination and filters (October 2024), as the current model defines
+// them.
+const s3Supplement = `{
+ "operations": {"ListBuckets": {"input": {"shape": "ListBucketsRequest"}}},
+ "shapes": {
+  "MaxBuckets": {"type": "integer", "max": 10000, "min": 1},
+  "BucketRegion": {"type": "string", "max": 20, "min": 0},
+  "ListBucketsRequest": {"type": "structure", "members": {
+   "MaxBuckets": {"shape": "MaxBuckets", "location": "querystring", "locationName": "max-buckets"},
+   "ContinuationToken": {"shape": "Token", "location": "querystring", "locationName": "continuation-token"},
+   "Prefix": {"shape": "Prefix", "location": "querystring", "locationName": "prefix"},
+   "BucketRegion": {"shape": "BucketRegion", "location": "querystring", "locationName": "bucket-region"}}},
+  "ListBucketsOutput": {"type": "structure", "members": {
+   "ContinuationToken": {"shape": "NextToken"},
+   "Prefix": {"shape": "Prefix"}}},
+  "Bucket": {"type": "structure", "members": {
+   "BucketRegion": {"shape": "BucketRegion"}}}
+ }
+}`

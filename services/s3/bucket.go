@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -169,29 +170,36 @@ func (s *Service) HeadBucket(ctx context.Context, in *s3api.HeadBucketRequest) (
 	return &s3api.HeadBucketOutput{BucketRegion: &b.Region}, nil
 }
 
-// ListBuckets lists the caller's buckets by name. The model this API is
-// generated from has no ListBuckets parameters, so the prefix and
-// bucket-region filters are read from the query; max-buckets and
-// continuation tokens need output members the model lacks, so every
-// matching bucket is answered in one page (which a client's paginator
-// reads as complete).
-func (s *Service) ListBuckets(ctx context.Context, _ *s3api.ListBucketsInput) (*s3api.ListBucketsOutput, error) {
+// ListBuckets lists the caller's buckets by name, filtered by prefix and
+// bucket-region, in pages of max-buckets (all by default) with opaque
+// continuation tokens (base64url of the last name returned).
+func (s *Service) ListBuckets(ctx context.Context, in *s3api.ListBucketsRequest) (*s3api.ListBucketsOutput, error) {
 	c := call(ctx)
-	var prefix, region string
-	if r := c.Request; r != nil {
-		q := r.URL.Query()
-		prefix, region = q.Get("prefix"), q.Get("bucket-region")
+	prefix, region := str(in.Prefix), str(in.BucketRegion)
+	after := ""
+	if t := in.ContinuationToken; t != nil {
+		k, err := base64.RawURLEncoding.DecodeString(*t)
+		if err != nil || *t == "" {
+			return nil, errInvalidArgument("The continuation token provided is incorrect")
+		}
+		after = string(k)
 	}
 	s.mu.RLock()
 	var out []*s3api.Bucket
 	for _, b := range s.mu.buckets {
-		if b.Account == c.Account && strings.HasPrefix(b.Name, prefix) && (region == "" || b.Region == region) {
-			out = append(out, &s3api.Bucket{Name: ptr(b.Name), CreationDate: ptr(b.Created)})
+		if b.Account == c.Account && strings.HasPrefix(b.Name, prefix) && (region == "" || b.Region == region) && b.Name > after {
+			out = append(out, &s3api.Bucket{Name: ptr(b.Name), CreationDate: ptr(b.Created), BucketRegion: ptr(b.Region)})
 		}
 	}
 	s.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool { return *out[i].Name < *out[j].Name })
-	return &s3api.ListBucketsOutput{Buckets: out, Owner: owner(c.Account)}, nil
+	res := &s3api.ListBucketsOutput{Owner: owner(c.Account), Prefix: in.Prefix}
+	if in.MaxBuckets != nil && len(out) > int(*in.MaxBuckets) {
+		out = out[:*in.MaxBuckets]
+		res.ContinuationToken = ptr(base64.RawURLEncoding.EncodeToString([]byte(*out[len(out)-1].Name)))
+	}
+	res.Buckets = out
+	return res, nil
 }
 
 // DeleteBucket deletes an empty bucket (objects count; multipart uploads in

@@ -199,4 +199,23 @@ func TestListBucketsFilters(t *testing.T) {
 			t.Errorf("%+v: %v", tc.in, got)
 		}
 	}
+	// Pages of two, through the SDK's paginator.
+	var got []string
+	p := s3.NewListBucketsPaginator(c, &s3.ListBucketsInput{MaxBuckets: aws.Int32(2)})
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, b := range out.Buckets {
+			got = append(got, aws.ToString(b.Name)+"@"+aws.ToString(b.BucketRegion))
+		}
+	}
+	if pages != 2 || strings.Join(got, " ") != "app-one@us-east-1 app-two@us-east-1 app-west@us-west-2 other@us-east-1" {
+		t.Errorf("%d pages: %v", pages, got)
+	}
+	_, err := c.ListBuckets(ctx, &s3.ListBucketsInput{ContinuationToken: aws.String("!!")})
+	wantErr(t, err, "InvalidArgument", 400)
 }
