@@ -19,7 +19,8 @@ type ServiceSpec struct {
 	Protocols []string
 	// Variants are extra schemas over the same Go types for protocols whose
 	// serialization traits the model has lost (see Variant).
-	Variants []Variant // Supplement adds to the model what AWS added after ModelsVersion was
+	Variants []Variant
+	// Supplement adds to the model what AWS added after ModelsVersion was
 	// frozen (see Model.Supplement); "" for none.
 	Supplement string
 }
