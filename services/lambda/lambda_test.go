@@ -366,6 +366,31 @@ func TestRecordedErrors(t *testing.T) {
 			_, err := c.PutProvisionedConcurrencyConfig(ctx, &lambda.PutProvisionedConcurrencyConfigInput{FunctionName: aws.String("fn"), Qualifier: aws.String("1"), ProvisionedConcurrentExecutions: aws.Int32(901)})
 			return err
 		}, "InvalidParameterValueException", 400, "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."},
+		{"test_tag_limits tag_lambda_too_many_tags", func() error {
+			tags := map[string]string{}
+			for i := range 51 {
+				tags[fmt.Sprintf("k%d", i)] = "v"
+			}
+			_, err := c.TagResource(ctx, &lambda.TagResourceInput{Resource: aws.String(arn("fn")), Tags: tags})
+			return err
+		}, "InvalidParameterValueException", 400, "Number of tags exceeds resource tag limit."},
+		{"test_tag_exceptions tag_empty_tags", func() error {
+			_, err := c.TagResource(ctx, &lambda.TagResourceInput{Resource: aws.String(arn("fn")), Tags: map[string]string{}})
+			return err
+		}, "InvalidParameterValueException", 400, "An error occurred and the request cannot be processed."},
+		{"test_lambda_eventinvokeconfig_exceptions put_destination_recursive", func() error {
+			_, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("fn"),
+				DestinationConfig: &types.DestinationConfig{OnSuccess: &types.OnSuccess{Destination: aws.String(arn("fn"))}}})
+			return err
+		}, "InvalidParameterValueException", 400, "You can't specify the function as a destination for itself."},
+		{"test_url_config_exceptions get_function_url_config_config_doesnotexist", func() error {
+			_, err := c.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String("fn")})
+			return err
+		}, "ResourceNotFoundException", 404, "The resource you requested does not exist."},
+		{"test_lambda_eventinvokeconfig_exceptions get_qualifier_doesnotexist", func() error {
+			_, err := c.GetFunctionEventInvokeConfig(ctx, &lambda.GetFunctionEventInvokeConfigInput{FunctionName: aws.String("fn"), Qualifier: aws.String("doesnotexist")})
+			return err
+		}, "ResourceNotFoundException", 404, "The function " + arn("fn") + ":doesnotexist doesn't have an EventInvokeConfig"},
 		{"test_lambda_eventinvokeconfig_exceptions put_functionname_nootherargs", func() error {
 			_, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("fn")})
 			return err
