@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -158,6 +159,15 @@ func TestPublishToSQSEnvelopeAndRaw(t *testing.T) {
 	}
 	if len(ms[0].MessageAttributes) != 0 {
 		t.Fatalf("envelope delivery has SQS attributes %v", ms[0].MessageAttributes)
+	}
+	// An SQS subscription's UnsubscribeURL needs a signature.
+	resp, err := http.Get(env.UnsubscribeURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("unsigned unsubscribe of an SQS subscription: %d", resp.StatusCode)
 	}
 
 	ms = e.receive(u2)

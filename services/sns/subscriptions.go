@@ -495,10 +495,12 @@ func (s *Service) Unsubscribe(ctx context.Context, in *snsapi.UnsubscribeInput) 
 	}
 	if unsigned(ctx) {
 		// An UnsubscribeURL: refused once confirmed with
-		// AuthenticateOnUnsubscribe.
+		// AuthenticateOnUnsubscribe, and always for SQS subscriptions
+		// ("Amazon SQS queue subscriptions require authentication for
+		// deletion", Unsubscribe's documentation).
 		s.mu.RLock()
 		sub := s.mu.subs[a]
-		guarded := sub != nil && sub.AuthOnUnsubscribe
+		guarded := sub != nil && (sub.AuthOnUnsubscribe || sub.Protocol == "sqs")
 		s.mu.RUnlock()
 		if guarded {
 			return nil, snsapi.NewAuthorizationErrorException("Unsubscribe requires authentication for this subscription")
