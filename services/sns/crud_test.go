@@ -397,3 +397,35 @@ func TestRestart(t *testing.T) {
 	n[1]["SigningCertURL"] = e.srv.URL() + n[1]["SigningCertURL"][strings.Index(n[1]["SigningCertURL"], "/_fogbank/"):]
 	verify(t, n[1])
 }
+
+// TestDeleteTopicDeletesSubscriptions (recorded:
+// test_delete_subscriptions_on_delete_topic): subscriptions go with their
+// topic, and a FIFO topic of the same name starts with no deduplication ids.
+func TestDeleteTopicDeletesSubscriptions(t *testing.T) {
+	e := newEnv(t)
+	arn := e.topic("doomed.fifo", map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"})
+	u, q := e.queue("q.fifo")
+	sub := e.subscribe(arn, "sqs", q, map[string]string{"RawMessageDelivery": "true"})
+	first := e.publish(&sns.PublishInput{TopicArn: aws.String(arn), Message: aws.String("m"), MessageGroupId: aws.String("g")})
+	if _, err := e.sns.DeleteTopic(e.ctx, &sns.DeleteTopicInput{TopicArn: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub)})
+	apiErr(t, err, "NotFound", "Subscription does not exist")
+	ls, _ := e.sns.ListSubscriptions(e.ctx, &sns.ListSubscriptionsInput{})
+	if len(ls.Subscriptions) != 0 {
+		t.Fatalf("subscriptions after DeleteTopic %v", ls.Subscriptions)
+	}
+	if again := e.topic("doomed.fifo", map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"}); again != arn {
+		t.Fatalf("recreated %s", again)
+	}
+	e.subscribe(arn, "sqs", q, map[string]string{"RawMessageDelivery": "true"})
+	e.receive(u)
+	// The new topic does not know the old deduplication id (the queue, with
+	// a window of its own, would still drop the body: only the topic's
+	// answer is checked).
+	out := e.publish(&sns.PublishInput{TopicArn: aws.String(arn), Message: aws.String("m"), MessageGroupId: aws.String("g")})
+	if *out.MessageId == *first.MessageId {
+		t.Fatal("the recreated topic deduplicated against the deleted one")
+	}
+}
