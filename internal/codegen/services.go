@@ -57,8 +57,8 @@ var Services = []ServiceSpec{
 }
 
 // s3Supplement is what S3's model gained after v1.55.8: ListBuckets
-// pagination and filters (October 2024), as the current model defines
-// them.
+// pagination and filters (October 2024) and the buckets' ARNs, as the
+// current model defines them.
 const s3Supplement = `{
  "operations": {"ListBuckets": {"input": {"shape": "ListBucketsRequest"}}},
  "shapes": {
@@ -72,7 +72,9 @@ const s3Supplement = `{
   "ListBucketsOutput": {"type": "structure", "members": {
    "ContinuationToken": {"shape": "NextToken"},
    "Prefix": {"shape": "Prefix"}}},
+  "BucketArn": {"type": "string", "max": 128, "min": 1},
   "Bucket": {"type": "structure", "members": {
-   "BucketRegion": {"shape": "BucketRegion"}}}
+   "BucketRegion": {"shape": "BucketRegion"},
+   "BucketArn": {"shape": "BucketArn"}}}
  }
 }`

@@ -176,10 +176,13 @@ func (s *Service) HeadBucket(ctx context.Context, in *s3api.HeadBucketRequest) (
 func (s *Service) ListBuckets(ctx context.Context, in *s3api.ListBucketsRequest) (*s3api.ListBucketsOutput, error) {
 	c := call(ctx)
 	prefix, region := str(in.Prefix), str(in.BucketRegion)
+	if region != "" && !knownRegion(region) {
+		return nil, errInvalidArgument("Argument value " + region + " is not a valid AWS Region")
+	}
 	after := ""
-	if t := in.ContinuationToken; t != nil {
-		k, err := base64.RawURLEncoding.DecodeString(*t)
-		if err != nil || *t == "" {
+	if t := str(in.ContinuationToken); t != "" { // an empty token is the first page, as recorded
+		k, err := base64.RawURLEncoding.DecodeString(t)
+		if err != nil {
 			return nil, errInvalidArgument("The continuation token provided is incorrect")
 		}
 		after = string(k)
@@ -188,7 +191,8 @@ func (s *Service) ListBuckets(ctx context.Context, in *s3api.ListBucketsRequest)
 	var out []*s3api.Bucket
 	for _, b := range s.mu.buckets {
 		if b.Account == c.Account && strings.HasPrefix(b.Name, prefix) && (region == "" || b.Region == region) && b.Name > after {
-			out = append(out, &s3api.Bucket{Name: ptr(b.Name), CreationDate: ptr(b.Created), BucketRegion: ptr(b.Region)})
+			out = append(out, &s3api.Bucket{Name: ptr(b.Name), CreationDate: ptr(b.Created), BucketRegion: ptr(b.Region),
+				BucketArn: ptr("arn:aws:s3:::" + b.Name)})
 		}
 	}
 	s.mu.RUnlock()
@@ -320,3 +324,12 @@ func owner(account string) *s3api.Owner {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// awsRegions are the AWS Regions a bucket-region filter may name.
+const awsRegions = " us-east-1 us-east-2 us-west-1 us-west-2 af-south-1 ap-east-1 ap-east-2 ap-south-1 ap-south-2" +
+	" ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4" +
+	" ap-southeast-5 ap-southeast-7 ca-central-1 ca-west-1 eu-central-1 eu-central-2 eu-west-1 eu-west-2 eu-west-3" +
+	" eu-south-1 eu-south-2 eu-north-1 il-central-1 me-south-1 me-central-1 mx-central-1 sa-east-1" +
+	" us-gov-east-1 us-gov-west-1 cn-north-1 cn-northwest-1 "
+
+func knownRegion(r string) bool { return r != "" && strings.Contains(awsRegions, " "+r+" ") }

@@ -657,6 +657,47 @@ func recordedCases() []recordedCase {
 			r.receiveEvents("receive_messages", q)
 		}},
 	}
+	const lb = "test_s3_list_operations.py::TestS3ListBuckets::"
+	cases = append(cases,
+		recordedCase{lb + "test_list_buckets_with_max_buckets", func(r *recordedRun) {
+			r.bucket()
+			r.bucket()
+			out, err := r.c.ListBuckets(r.ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1)})
+			r.rec("list-objects-with-max-buckets", out, err)
+		}},
+		recordedCase{lb + "test_list_buckets_with_continuation_token", func(r *recordedRun) {
+			r.bucket()
+			r.bucket()
+			r.bucket()
+			first, _ := r.c.ListBuckets(r.ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1)})
+			out, err := r.c.ListBuckets(r.ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1), ContinuationToken: first.ContinuationToken})
+			r.rec("list-objects-with-continuation", out, err)
+		}},
+		recordedCase{lb + "test_list_buckets_when_continuation_token_is_empty", func(r *recordedRun) {
+			r.bucket()
+			r.bucket()
+			out, err := r.c.ListBuckets(r.ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1), ContinuationToken: aws.String("")})
+			r.rec("list-objects-with-empty-continuation-token", out, err)
+		}},
+		recordedCase{lb + "test_list_buckets_by_prefix_with_case_sensitivity", func(r *recordedRun) {
+			b := r.bucket()
+			out, err := r.c.ListBuckets(r.ctx, &s3.ListBucketsInput{Prefix: aws.String(strings.ToUpper(b))})
+			r.rec("list-objects-by-prefix-empty", out, err)
+			out, err = r.c.ListBuckets(r.ctx, &s3.ListBucketsInput{Prefix: &b})
+			r.rec("list-objects-by-prefix-not-empty", out, err)
+		}},
+		recordedCase{lb + "test_list_buckets_by_bucket_region", func(r *recordedRun) {
+			b := r.bucket()
+			out, err := r.c.ListBuckets(r.ctx, &s3.ListBucketsInput{Prefix: &b, BucketRegion: aws.String("us-west-2")})
+			r.rec("list-objects-by-bucket-region-empty", out, err)
+			out, err = r.c.ListBuckets(r.ctx, &s3.ListBucketsInput{Prefix: &b, BucketRegion: aws.String("us-east-1")})
+			r.rec("list-objects-by-bucket-region-not-empty", out, err)
+		}},
+		recordedCase{lb + "test_list_buckets_region_validation", func(r *recordedRun) {
+			out, err := r.c.ListBuckets(r.ctx, &s3.ListBucketsInput{BucketRegion: aws.String("eu-east-1")})
+			r.rec("bad-region", out, err)
+		}},
+	)
 	// Each listing refuses an encoding type but "url"; aws-sdk-go-v2 does
 	// not send an empty one.
 	for _, op := range []string{"list_objects_v2", "list_objects", "list_object_versions", "list_multipart_uploads"} {

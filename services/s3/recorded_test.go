@@ -253,6 +253,9 @@ func matchRecorded(path string, want, got any) string {
 		return ""
 	case []any:
 		g, ok := got.([]any)
+		if !ok && got == nil && len(w) == 0 {
+			return "" // boto3 shows an absent list (Buckets) as []
+		}
 		if !ok || len(g) != len(w) {
 			return fmt.Sprintf("%s: got %v, want %v", path, got, want)
 		}
