@@ -58,9 +58,13 @@ var Services = []ServiceSpec{
 
 // s3Supplement is what S3's model gained after v1.55.8: ListBuckets
 // pagination and filters (October 2024) and the buckets' ARNs, as the
-// current model defines them.
+// current model defines them; and the 204 that AWS answers
+// PutBucketTagging and PutBucketPolicy with (recorded in
+// shared/conformance/aws-recorded/s3), where the model says 200.
 const s3Supplement = `{
- "operations": {"ListBuckets": {"input": {"shape": "ListBucketsRequest"}}},
+ "operations": {"ListBuckets": {"input": {"shape": "ListBucketsRequest"}},
+  "PutBucketTagging": {"http": {"responseCode": 204}},
+  "PutBucketPolicy": {"http": {"responseCode": 204}}},
  "shapes": {
   "MaxBuckets": {"type": "integer", "max": 10000, "min": 1},
   "BucketRegion": {"type": "string", "max": 20, "min": 0},

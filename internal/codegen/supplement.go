@@ -8,8 +8,8 @@ import (
 
 // Supplement merges members that AWS added after the frozen models of
 // ModelsVersion into m. patch is a fragment in the model's own format,
-// {"operations": {…}, "shapes": {…}}: an operation's input or output
-// given there replaces the model's, a new shape is added, and an existing
+// {"operations": {…}, "shapes": {…}}: an operation's input, output or
+// http.responseCode given there replaces the model's, a new shape is added, and an existing
 // structure gains the members it does not have yet (after its own, in the
 // patch's order). Nothing the model has is changed or removed, so the
 // generated types only grow.
@@ -48,6 +48,9 @@ func (m *Model) Supplement(patch string) error {
 		}
 		if po.Output != nil {
 			op.Output = po.Output
+		}
+		if po.HTTP.ResponseCode != 0 {
+			op.HTTP.ResponseCode = po.HTTP.ResponseCode
 		}
 	}
 	for name, sh := range m.Shapes {

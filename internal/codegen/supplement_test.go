@@ -8,14 +8,14 @@ func TestSupplement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = m.Supplement(`{"operations": {"List": {"input": {"shape": "ListRequest"}}},
+	err = m.Supplement(`{"operations": {"List": {"input": {"shape": "ListRequest"}, "http": {"responseCode": 204}}},
 		"shapes": {"ListRequest": {"type": "structure", "members": {"Max": {"shape": "S", "location": "querystring", "locationName": "max"}}},
 		"ListOutput": {"type": "structure", "members": {"Items": {"shape": "Other"}, "Next": {"shape": "S"}}}}}`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	op := m.Operations["List"]
-	if op.Input == nil || op.Input.Shape != "ListRequest" || op.Output.Shape != "ListOutput" {
+	if op.Input == nil || op.Input.Shape != "ListRequest" || op.Output.Shape != "ListOutput" || op.HTTP.ResponseCode != 204 {
 		t.Errorf("operation = %+v", op)
 	}
 	ms := m.Shapes["ListOutput"].Members
