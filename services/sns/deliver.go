@@ -16,6 +16,7 @@ import (
 	"github.com/fogbank/fogbank/internal/api"
 	snsapi "github.com/fogbank/fogbank/internal/api/sns"
 	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
+	"github.com/fogbank/fogbank/internal/clock"
 	"github.com/fogbank/fogbank/internal/delivery"
 	"github.com/fogbank/fogbank/internal/eventpattern"
 	"github.com/fogbank/fogbank/services/sqs"
@@ -384,6 +385,16 @@ func (h jobHandler) Deliver(ctx context.Context, j *delivery.Job) error {
 // 2xx-4xx is delivered (AWS does not retry 4xx); 5xx, timeouts and
 // connection errors are retried.
 func (s *Service) postHTTP(ctx context.Context, sub *subscription, p *jobPayload) error {
+	s.mu.RLock()
+	rate := s.throttleRateLocked(sub)
+	s.mu.RUnlock()
+	if rate > 0 {
+		if wait := s.throttle.reserve(sub.ARN, rate, s.now()); wait > 0 {
+			if err := clock.Sleep(ctx, s.env.Clock, wait); err != nil {
+				return err
+			}
+		}
+	}
 	var body []byte
 	n := p.Note
 	if p.Type == "Notification" && sub.raw() {

@@ -627,3 +627,24 @@ func TestConfirmLinkOtherRegion(t *testing.T) {
 		t.Fatalf("after the link: %v %v", a, err)
 	}
 }
+
+// TestHTTPThrottlePolicy: with maxReceivesPerSecond 1, deliveries beyond
+// the first wait on the service clock; advancing it releases them.
+func TestHTTPThrottlePolicy(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("slow", map[string]string{"DeliveryPolicy": `{"http":{"defaultThrottlePolicy":{"maxReceivesPerSecond":1}}}`})
+	ep := newEndpoint(t, false)
+	e.subscribe(topic, "http", ep.srv.URL, nil)
+	waitFor(t, "confirmation", func() bool {
+		a, _ := e.sns.GetTopicAttributes(e.ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(topic)})
+		return a != nil && a.Attributes["SubscriptionsConfirmed"] == "1"
+	})
+	for i := range 3 {
+		e.publish(&sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(fmt.Sprint(i))})
+	}
+	waitFor(t, "first delivery", func() bool { n, _ := ep.messages("Notification"); return len(n) >= 1 })
+	for range 3 {
+		e.srv.Advance(t, time.Second)
+	}
+	waitFor(t, "all deliveries", func() bool { n, _ := ep.messages("Notification"); return len(n) == 3 })
+}

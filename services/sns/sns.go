@@ -72,6 +72,8 @@ type Service struct {
 	signer *signer
 	jobs   *delivery.Queue
 	httpc  *http.Client
+	// throttle spaces HTTP deliveries per subscription (throttle.go).
+	throttle throttle
 }
 
 var (
