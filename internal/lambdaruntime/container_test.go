@@ -93,6 +93,18 @@ func startTestDockerd() {
 	}
 }
 
+// dockerdLog is the end of the private dockerd's log, for failures.
+func dockerdLog() string {
+	if testDockerd.dir == "" {
+		return ""
+	}
+	b, _ := os.ReadFile(filepath.Join(testDockerd.dir, "dockerd.log"))
+	if len(b) > 4000 {
+		b = b[len(b)-4000:]
+	}
+	return "\ndockerd log:\n" + string(b)
+}
+
 // stopTestDockerd stops the private dockerd, if this binary started one.
 func stopTestDockerd() {
 	d := &testDockerd
@@ -149,7 +161,7 @@ func testImage(t *testing.T, host string) string {
 		d.img = ref
 	})
 	if d.imgErr != nil {
-		t.Fatalf("importing the test image: %v", d.imgErr)
+		t.Fatalf("importing the test image: %v%s", d.imgErr, dockerdLog())
 	}
 	return d.img
 }
