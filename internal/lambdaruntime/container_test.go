@@ -349,6 +349,29 @@ func TestImageFunction(t *testing.T) {
 			t.Fatalf("over EphemeralStorage: %+v", doc)
 		}
 	})
+	t.Run("Prewarm, then reaping removes the container", func(t *testing.T) {
+		warm := imageFunction(t, ref)
+		warm.ARN += "-warm"
+		if err := e.Prewarm(ctx, warm, 1); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(containersOf(t, host, fnLabel, warm.ARN)); n != 1 {
+			t.Fatalf("%d containers after Prewarm(1)", n)
+		}
+		if res := invoke(t, e, warm, `{"op":"echo"}`); res.InitDuration != 0 {
+			t.Fatalf("a provisioned environment's first invoke reported Init Duration %v", res.InitDuration)
+		}
+		od := imageFunction(t, ref)
+		od.ARN += "-ondemand"
+		invoke(t, e, od, `{"op":"echo"}`)
+		e.reap(time.Now().Add(time.Hour)) // everything idle is past the idle timeout; provisioned stays
+		if left := containersOf(t, host, fnLabel, od.ARN); len(left) > 0 {
+			t.Fatalf("containers left after reaping: %v", left)
+		}
+		if n := len(containersOf(t, host, fnLabel, warm.ARN)); n != 1 {
+			t.Fatalf("the provisioned environment's container was reaped (%d left)", n)
+		}
+	})
 	t.Run("Retire removes the containers", func(t *testing.T) {
 		invoke(t, e, fn, `{"op":"echo"}`) // the last one crashed it: start a new one
 		if len(containersOf(t, host, fnLabel, fn.ARN)) == 0 {
