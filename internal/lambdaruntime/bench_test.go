@@ -50,3 +50,33 @@ func benchFunction(b *testing.B) *Function {
 		MemoryMB: 128, Timeout: 10 * time.Second,
 	}
 }
+
+// BenchmarkImageWarmInvoke and BenchmarkImageColdStart measure the same for a PackageType Image
+// function (the Go test function in a FROM-scratch image) on the test binary's container engine.
+func BenchmarkImageWarmInvoke(b *testing.B) { benchImage(b, false) }
+
+func BenchmarkImageColdStart(b *testing.B) { benchImage(b, true) }
+
+func benchImage(b *testing.B, cold bool) {
+	host := containerHost(b)
+	ref := testImage(b, host)
+	e := New(Config{WorkDir: b.TempDir(), ContainerHost: host})
+	defer e.Close(context.Background())
+	fn := benchFunction(b)
+	fn.ARN += "-image"
+	fn.Runtime, fn.Handler, fn.CodeDir, fn.Image = "", "", "", &Image{URI: ref, Ref: ref}
+	ctx := context.Background()
+	if _, err := e.Invoke(ctx, fn, Invocation{Payload: []byte(`{"op":"echo"}`)}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if cold {
+			e.Retire(fn.ARN)
+		}
+		res, err := e.Invoke(ctx, fn, Invocation{RequestID: "r", Payload: []byte(`{"op":"echo"}`)})
+		if err != nil || res.FunctionError != "" {
+			b.Fatal(err, string(res.Payload))
+		}
+	}
+}

@@ -35,7 +35,7 @@ var testDockerd struct {
 	imgErr  error
 }
 
-func containerHost(t *testing.T) string {
+func containerHost(t testing.TB) string {
 	t.Helper()
 	testDockerd.once.Do(startTestDockerd)
 	if testDockerd.skip != "" {
@@ -125,7 +125,7 @@ func stopTestDockerd() {
 
 // testImage imports a FROM-scratch image holding testdata/gofn as /var/runtime/bootstrap (its
 // ENTRYPOINT), once per test binary, and returns its reference.
-func testImage(t *testing.T, host string) string {
+func testImage(t testing.TB, host string) string {
 	t.Helper()
 	d := &testDockerd
 	d.imgOnce.Do(func() {
