@@ -74,6 +74,9 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in *s3api.CreateMul
 	if err != nil {
 		return nil, err
 	}
+	if err := checkStorageClass(in.StorageClass); err != nil {
+		return nil, err
+	}
 	tags, err := parseTaggingHeader(in.Tagging)
 	if err != nil {
 		return nil, err

@@ -180,6 +180,9 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if err != nil {
 		return nil, err
 	}
+	if err := checkStorageClass(in.StorageClass); err != nil {
+		return nil, err
+	}
 	tags, err := parseTaggingHeader(in.Tagging)
 	if err != nil {
 		return nil, err
@@ -232,6 +235,9 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	if err != nil {
 		return nil, err
 	}
+	if archived(o) {
+		return nil, errArchived(o)
+	}
 	if err := preconditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince); err != nil {
 		return nil, err
 	}
@@ -243,6 +249,7 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 		AcceptRanges: ptr("bytes"), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
 		Metadata: o.Metadata, ContentLength: ptr(o.Size), VersionId: versionHeader(o),
 		ServerSideEncryption: ptr(sseAlgorithm), TagCount: tagCount(o), Expiration: s.expirationHeader(o.Bucket, o),
+		StorageClass: classHeader(o),
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
 	out.Body = f
@@ -289,6 +296,7 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 		AcceptRanges: ptr("bytes"), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
 		Metadata: o.Metadata, ContentLength: ptr(o.Size), VersionId: versionHeader(o),
 		ServerSideEncryption: ptr(sseAlgorithm), Expiration: s.expirationHeader(o.Bucket, o),
+		StorageClass: classHeader(o),
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
 	if str(in.ChecksumMode) == "ENABLED" {
@@ -442,6 +450,10 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 			o.Content.Type = "binary/octet-stream"
 		}
 	}
+	if err := checkStorageClass(in.StorageClass); err != nil {
+		s.blobs.remove(blob)
+		return nil, err
+	}
 	if in.StorageClass != nil {
 		o.StorageClass = *in.StorageClass
 	}
@@ -494,6 +506,9 @@ func (s *Service) copySource(bucket, key, versionID string) (*object, error) {
 	o, err := s.lookupVersion(bucket, key, versionID)
 	if ae := (*api.Error)(nil); errors.As(err, &ae) && ae.Code == "MethodNotAllowed" {
 		return nil, s3err("InvalidRequest", 400, "The source of a copy request may not specifically refer to a delete marker by version id.")
+	}
+	if err == nil && archived(o) {
+		return nil, errArchived(o)
 	}
 	return o, err
 }

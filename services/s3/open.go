@@ -15,13 +15,17 @@ import (
 //	}
 //
 // versionID "" is the current version. Errors are the *api.Error GetObject
-// would return (NoSuchBucket, NoSuchKey, NoSuchVersion). The reader streams
+// would return (NoSuchBucket, NoSuchKey, NoSuchVersion, InvalidObjectState
+// for an archived object). The reader streams
 // the body file; the caller closes it. An overwrite or delete after the open
 // does not disturb a reader that is already open.
 func (s *Service) OpenObject(ctx context.Context, bucket, key, versionID string) (io.ReadCloser, int64, error) {
 	o, err := s.lookupVersion(bucket, key, versionID)
 	if err != nil {
 		return nil, 0, err
+	}
+	if archived(o) {
+		return nil, 0, errArchived(o)
 	}
 	f, err := s.blobs.open(o.Blob)
 	if err != nil {

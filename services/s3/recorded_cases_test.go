@@ -648,6 +648,154 @@ func recordedCases() []recordedCase {
 			r.receiveEvents("receive_messages", q)
 		}},
 	}
+	const ts = "test_s3.py::TestS3::"
+	nb := aws.String("rec-no-such-bucket")
+	cases = append(cases,
+		recordedCase{ts + "test_get_object_no_such_bucket", func(r *recordedRun) {
+			out, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: nb, Key: aws.String("k")})
+			r.rec("expected_error", out, err)
+		}},
+		recordedCase{ts + "test_delete_bucket_no_such_bucket", func(r *recordedRun) {
+			out, err := r.c.DeleteBucket(r.ctx, &s3.DeleteBucketInput{Bucket: aws.String("does-not-exist-localstack-test")})
+			r.rec("expected_error", out, err)
+		}},
+		recordedCase{ts + "test_get_bucket_notification_configuration_no_such_bucket", func(r *recordedRun) {
+			out, err := r.c.GetBucketNotificationConfiguration(r.ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: nb})
+			r.rec("expected_error", out, err)
+		}},
+		recordedCase{ts + "test_invalid_range_error", func(r *recordedRun) {
+			b := r.bucket()
+			mustPut(r.t, r.c, b, "my-key", "abcdefgh")
+			out, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: aws.String("my-key"), Range: aws.String("bytes=1024-4096")})
+			r.rec("exc", out, err)
+		}},
+		recordedCase{ts + "test_range_key_not_exists", func(r *recordedRun) {
+			b := r.bucket()
+			out, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: aws.String("my-key"), Range: aws.String("bytes=1024-4096")})
+			r.rec("exc", out, err)
+		}},
+		recordedCase{ts + "test_put_object_tagging_empty_list", func(r *recordedRun) {
+			b := r.bucket()
+			k := aws.String("key")
+			mustPut(r.t, r.c, b, "key", "something")
+			g, err := r.c.GetObjectTagging(r.ctx, &s3.GetObjectTaggingInput{Bucket: &b, Key: k})
+			r.rec("created-object-tags", g, err)
+			r.c.PutObjectTagging(r.ctx, &s3.PutObjectTaggingInput{Bucket: &b, Key: k, Tagging: tagSet("tag1", "tag1", "tag2", "")})
+			g, err = r.c.GetObjectTagging(r.ctx, &s3.GetObjectTaggingInput{Bucket: &b, Key: k})
+			r.rec("updated-object-tags", g, err)
+			r.c.PutObjectTagging(r.ctx, &s3.PutObjectTaggingInput{Bucket: &b, Key: k, Tagging: tagSet()})
+			g, err = r.c.GetObjectTagging(r.ctx, &s3.GetObjectTaggingInput{Bucket: &b, Key: k})
+			r.rec("deleted-object-tags", g, err)
+		}},
+		recordedCase{ts + "test_get_object_after_deleted_in_versioned_bucket", func(r *recordedRun) {
+			b := r.bucket()
+			setVersioning(r.t, r.c, b, "Enabled")
+			k := aws.String("my-key")
+			mustPut(r.t, r.c, b, "my-key", "abcdefgh")
+			g, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: k})
+			r.rec("get-object", g, err)
+			r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &b, Key: k})
+			g, err = r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: k})
+			r.rec("get-object-after-delete", g, err)
+		}},
+		recordedCase{ts + "test_delete_non_existing_keys", func(r *recordedRun) {
+			b := r.bucket()
+			mustPut(r.t, r.c, b, "test-key-nonexistent", "x")
+			out, err := r.c.DeleteObjects(r.ctx, &s3.DeleteObjectsInput{Bucket: &b, Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+				{Key: aws.String("dummy1")}, {Key: aws.String("dummy2")}, {Key: aws.String("test-key-nonexistent")}}}})
+			r.rec("deleted-resp", out, err)
+		}},
+		recordedCase{ts + "test_delete_non_existing_keys_quiet", func(r *recordedRun) {
+			b := r.bucket()
+			out, err := r.c.DeleteObjects(r.ctx, &s3.DeleteObjectsInput{Bucket: &b, Delete: &types.Delete{Quiet: aws.Bool(true), Objects: []types.ObjectIdentifier{
+				{Key: aws.String("dummy1")}, {Key: aws.String("dummy2")}}}})
+			r.rec("deleted-resp", out, err)
+		}},
+		recordedCase{ts + "test_delete_non_existing_keys_in_non_existing_bucket", func(r *recordedRun) {
+			out, err := r.c.DeleteObjects(r.ctx, &s3.DeleteObjectsInput{Bucket: nb, Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("dummy1")}}}})
+			r.rec("error-non-existent-bucket", out, err)
+		}},
+		recordedCase{ts + "test_bucket_exists", func(r *recordedRun) {
+			b := r.bucket()
+			r.c.PutBucketCors(r.ctx, &s3.PutBucketCorsInput{Bucket: &b, CORSConfiguration: &types.CORSConfiguration{CORSRules: []types.CORSRule{
+				{AllowedMethods: []string{"GET", "POST", "PUT", "DELETE"}, AllowedOrigins: []string{"localhost"}}}}})
+			c, err := r.c.GetBucketCors(r.ctx, &s3.GetBucketCorsInput{Bucket: &b})
+			r.rec("get-bucket-cors", c, err)
+			a, err := r.c.GetBucketAcl(r.ctx, &s3.GetBucketAclInput{Bucket: &b})
+			r.rec("get-bucket-acl", a, err)
+			_, err = r.c.GetBucketAcl(r.ctx, &s3.GetBucketAclInput{Bucket: aws.String("bucket-not-exists")})
+			r.rec("get-bucket-not-exists", nil, err)
+		}},
+		recordedCase{ts + "test_s3_request_payer", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutBucketRequestPayment(r.ctx, &s3.PutBucketRequestPaymentInput{Bucket: &b, RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: "Requester"}})
+			r.rec("put-bucket-request-payment", p, err)
+			g, err := r.c.GetBucketRequestPayment(r.ctx, &s3.GetBucketRequestPaymentInput{Bucket: &b})
+			r.rec("get-bucket-request-payment", g, err)
+		}},
+		recordedCase{ts + "test_s3_request_payer_exceptions", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutBucketRequestPayment(r.ctx, &s3.PutBucketRequestPaymentInput{Bucket: &b, RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: "Random"}})
+			r.rec("wrong-payer-type", p, err)
+			p, err = r.c.PutBucketRequestPayment(r.ctx, &s3.PutBucketRequestPaymentInput{Bucket: nb, RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: "Requester"}})
+			r.rec("wrong-bucket-name", p, err)
+		}},
+		recordedCase{ts + "test_precondition_failed_error", func(r *recordedRun) {
+			b := r.bucket()
+			mustPut(r.t, r.c, b, "foo", "something")
+			out, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: aws.String("foo"), IfMatch: aws.String("blah")})
+			r.rec("get-object-if-match", out, err)
+		}},
+		recordedCase{ts + "test_multipart_no_such_upload", func(r *recordedRun) {
+			b := r.bucket()
+			k := aws.String("test-upload")
+			u, err := r.c.UploadPart(r.ctx, &s3.UploadPartInput{Bucket: &b, Key: k, UploadId: aws.String("fakeid"), PartNumber: aws.Int32(1), Body: strings.NewReader("x")})
+			r.rec("upload-exc", u, err)
+			c, err := r.c.CompleteMultipartUpload(r.ctx, &s3.CompleteMultipartUploadInput{Bucket: &b, Key: k, UploadId: aws.String("fakeid"),
+				MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: aws.String(`"x"`)}}}})
+			r.rec("complete-exc", c, err)
+			a, err := r.c.AbortMultipartUpload(r.ctx, &s3.AbortMultipartUploadInput{Bucket: &b, Key: k, UploadId: aws.String("fakeid")})
+			r.rec("abort-exc", a, err)
+		}},
+		recordedCase{ts + "test_delete_object_tagging", func(r *recordedRun) {
+			b := r.bucket()
+			k := aws.String("test-key-tagging")
+			r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("something")})
+			g, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: k})
+			r.rec("get-obj", g, err)
+			r.c.PutObjectTagging(r.ctx, &s3.PutObjectTaggingInput{Bucket: &b, Key: k, Tagging: tagSet("foo", "bar")})
+			r.c.DeleteObjectTagging(r.ctx, &s3.DeleteObjectTaggingInput{Bucket: &b, Key: k})
+			g, err = r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: k})
+			r.rec("get-obj-after-tag-deletion", g, err)
+		}},
+		recordedCase{ts + "test_s3_uppercase_key_names", func(r *recordedRun) {
+			b := r.bucket()
+			mustPut(r.t, r.c, b, "camelCaseKey", "something")
+			g, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: aws.String("camelCaseKey")})
+			r.rec("response", g, err)
+			g, err = r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: aws.String("camelcasekey")})
+			r.rec("wrong-case-key", g, err)
+		}},
+		recordedCase{ts + "test_put_object_storage_class_outposts", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: aws.String("k"), Body: strings.NewReader("x"), StorageClass: "OUTPOSTS"})
+			r.rec("put-object-outposts", p, err)
+			m, err := r.c.CreateMultipartUpload(r.ctx, &s3.CreateMultipartUploadInput{Bucket: &b, Key: aws.String("k"), StorageClass: "OUTPOSTS"})
+			r.rec("create-multipart-outposts-exc", m, err)
+		}},
+	)
+	for _, sc := range []string{"STANDARD-True", "STANDARD_IA-True", "GLACIER-False", "GLACIER_IR-True", "ONEZONE_IA-True", "INTELLIGENT_TIERING-True", "DEEP_ARCHIVE-False", "REDUCED_REDUNDANCY-True"} {
+		class, _, _ := strings.Cut(sc, "-")
+		cases = append(cases, recordedCase{ts + "test_put_object_storage_class[" + sc + "]", func(r *recordedRun) {
+			b := r.bucket()
+			k := aws.String("test-object")
+			r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("body-test"), StorageClass: types.StorageClass(class)})
+			a, err := r.c.GetObjectAttributes(r.ctx, &s3.GetObjectAttributesInput{Bucket: &b, Key: k, ObjectAttributes: []types.ObjectAttributes{"StorageClass"}})
+			r.rec("get-object-storage-class", a, err)
+			g, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: k})
+			r.rec("get-object", g, err)
+		}})
+	}
 	const lb = "test_s3_list_operations.py::TestS3ListBuckets::"
 	cases = append(cases,
 		recordedCase{lb + "test_list_buckets_with_max_buckets", func(r *recordedRun) {

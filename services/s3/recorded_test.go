@@ -80,11 +80,17 @@ func (r *recordedRun) rec(key string, out any, err error) {
 			e["Code"], e["Message"] = "client error", err.Error()
 		}
 		status := 0
+		out := map[string]any{"Error": e}
 		var re *awshttp.ResponseError
 		if errors.As(err, &re) {
 			status = re.HTTPStatusCode()
+			// boto3 shows an error's modelled headers beside it.
+			if sc := re.Response.Header.Get("X-Amz-Storage-Class"); sc != "" {
+				out["StorageClass"] = sc
+			}
 		}
-		r.got[key] = map[string]any{"Error": e, "ResponseMetadata": map[string]any{"HTTPStatusCode": float64(status)}}
+		out["ResponseMetadata"] = map[string]any{"HTTPStatusCode": float64(status)}
+		r.got[key] = out
 		return
 	}
 	m := map[string]any{}
@@ -223,7 +229,8 @@ func TestRecorded(t *testing.T) {
 // none, so there is nothing to report.
 var ignoredMembers = map[string]bool{"ChecksumType": true, "ChecksumCRC32": true, "ChecksumAlgorithm": true, "BucketName": true, "Key": true, "ArgumentName": true,
 	"ArgumentValue": true, "VersionId_error": true, "HostId": true, "RequestId": true, "HTTPHeaders": true,
-	"TagKey": true, "TagValue": true, "Method": true, "ResourceType": true, "Condition": true}
+	"TagKey": true, "TagValue": true, "Method": true, "ResourceType": true, "Condition": true,
+	"ActualObjectSize": true, "RangeRequested": true, "UploadId": true, "StorageClassRequested": true}
 
 // matchRecorded returns "" if got has every recorded member of want with
 // the recorded value.
@@ -239,7 +246,7 @@ func matchRecorded(path string, want, got any) string {
 		}
 		isErr := strings.HasSuffix(path, ".Error")
 		for k, wv := range w {
-			if ignoredMembers[k] || isErr && (k == "VersionId" || strings.HasPrefix(k, "Argument")) {
+			if ignoredMembers[k] || isErr && (k == "VersionId" || k == "StorageClass" || strings.HasPrefix(k, "Argument")) {
 				continue
 			}
 			gv, ok := g[k]
