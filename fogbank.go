@@ -219,6 +219,13 @@ func handle(mux *http.ServeMux, pattern string, h http.Handler) (err error) {
 func dispatch(mux *http.ServeMux, pipe http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
+		if id, ok := router.LambdaURLHost(r.Host); ok {
+			// A function URL's own host: Lambda serves it under its path form.
+			r = r.Clone(r.Context())
+			r.URL.RawPath = "/_fogbank/lambda-url/" + id + r.URL.EscapedPath()
+			r.URL.Path = "/_fogbank/lambda-url/" + id + p
+			p = r.URL.Path
+		}
 		if strings.HasPrefix(p, "/_fogbank/") || strings.HasPrefix(p, "/_localstack/") {
 			mux.ServeHTTP(w, r)
 			return

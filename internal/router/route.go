@@ -329,6 +329,22 @@ func hostPathService(r *http.Request) string {
 	return "s3"
 }
 
+// LambdaURLHost reads a function URL's host,
+// "<url-id>.lambda-url.<region>.<domain>[:port]" (AWS's domain is on.aws;
+// any other serves locally), and returns the URL id.
+func LambdaURLHost(host string) (id string, ok bool) {
+	if h, _, found := strings.Cut(host, ":"); found && !strings.Contains(h, "]") {
+		host = h
+	}
+	id, rest, _ := strings.Cut(host, ".")
+	svc, rest, _ := strings.Cut(rest, ".")
+	region, _, _ := strings.Cut(rest, ".")
+	if id == "" || svc != "lambda-url" || !looksLikeRegion(region) {
+		return "", false
+	}
+	return id, true
+}
+
 // isQueueURLPath reports whether p is /<12-digit account>/<queue name>.
 func isQueueURLPath(p string) bool {
 	acct, name, ok := strings.Cut(strings.TrimPrefix(p, "/"), "/")

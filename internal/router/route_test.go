@@ -182,3 +182,22 @@ func TestIsAccountID(t *testing.T) {
 		}
 	}
 }
+
+func TestLambdaURLHost(t *testing.T) {
+	for _, tc := range []struct {
+		host, id string
+		ok       bool
+	}{
+		{"abc123.lambda-url.us-east-1.on.aws", "abc123", true},
+		{"abc123.lambda-url.eu-west-2.localhost:4566", "abc123", true},
+		{"abc123.lambda-url.localhost:4566", "", false},
+		{"lambda.us-east-1.amazonaws.com", "", false},
+		{".lambda-url.us-east-1.on.aws", "", false},
+		{"127.0.0.1:4566", "", false},
+	} {
+		id, ok := LambdaURLHost(tc.host)
+		if id != tc.id || ok != tc.ok {
+			t.Errorf("%s: got %q %v", tc.host, id, ok)
+		}
+	}
+}
