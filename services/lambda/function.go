@@ -217,6 +217,7 @@ func (s *Service) write(ctx context.Context, f *function, del bool) error {
 // publish makes f the current snapshot (nil deletes).
 func (s *Service) publish(k fnKey, f *function) {
 	s.mu.Lock()
+	s.indexURLs(s.mu.fns[k], f)
 	if f == nil {
 		delete(s.mu.fns, k)
 	} else {

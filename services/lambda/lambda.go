@@ -39,6 +39,7 @@ import (
 	"github.com/fogbank/fogbank/internal/api"
 	lambdaapi "github.com/fogbank/fogbank/internal/api/lambda"
 	"github.com/fogbank/fogbank/internal/lambdaruntime"
+	"github.com/fogbank/fogbank/internal/server"
 	"github.com/fogbank/fogbank/internal/service"
 	"github.com/fogbank/fogbank/internal/store"
 	"github.com/fogbank/fogbank/internal/validate"
@@ -79,6 +80,8 @@ type Service struct {
 		layers map[fnKey]*layer
 		// timers are pending state transitions, by function.
 		timers map[fnKey]timerStop
+		// urls finds a function URL's target by its URL id (url.go).
+		urls map[string]urlRef
 	}
 
 	conc  concurrency
@@ -98,6 +101,7 @@ var (
 	_ service.Stopper            = (*Service)(nil)
 	_ service.HTTPRouter         = (*Service)(nil)
 	_ service.ValidationOptioner = (*Service)(nil)
+	_ server.CORSOwner           = (*Service)(nil)
 )
 
 // New builds Lambda and loads its functions, layers and queued events.
@@ -106,6 +110,7 @@ func New(env service.Env) (service.Service, error) {
 	s.mu.fns = map[fnKey]*function{}
 	s.mu.layers = map[fnKey]*layer{}
 	s.mu.timers = map[fnKey]timerStop{}
+	s.mu.urls = map[string]urlRef{}
 	s.conc.init()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if env.DataDir != "" {
@@ -177,6 +182,7 @@ func (s *Service) Reset(ctx context.Context) error {
 	fns := s.mu.fns
 	s.mu.fns = map[fnKey]*function{}
 	s.mu.layers = map[fnKey]*layer{}
+	s.mu.urls = map[string]urlRef{}
 	for k, t := range s.mu.timers {
 		t.Stop()
 		delete(s.mu.timers, k)
@@ -216,10 +222,12 @@ func (s *Service) ValidationOptions() validate.Options {
 }
 
 // Routes implements service.HTTPRouter: the code download GetFunction's
-// Code.Location points at (AWS hands out a presigned S3 URL).
+// Code.Location points at (AWS hands out a presigned S3 URL), and function
+// URLs (url.go; the server sends a URL's own host here too).
 func (s *Service) Routes() map[string]http.Handler {
 	return map[string]http.Handler{
 		"GET /_fogbank/lambda/code/{file}": http.HandlerFunc(s.serveCode),
+		urlPathPrefix:                      http.HandlerFunc(s.serveURL),
 	}
 }
 
@@ -262,6 +270,7 @@ func (s *Service) load(ctx context.Context) error {
 			f.settle()
 			s.prepare(&f)
 			s.mu.fns[key] = &f
+			s.indexURLs(nil, &f)
 		case "l":
 			var l layer
 			if err := json.Unmarshal(v, &l); err != nil {

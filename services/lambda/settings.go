@@ -96,13 +96,15 @@ func urlTarget(f *function, r fnRef) *api.Error {
 	return nil
 }
 
+// functionURL is a new URL in AWS's form: a 32-character lower-case id.
 func (s *Service) functionURL(r fnRef) string {
 	id := strings.ReplaceAll(newUUID(), "-", "")
 	return "https://" + id + ".lambda-url." + r.region + ".on.aws/"
 }
 
-// CreateFunctionUrlConfig implements lambdaapi.Handler: stored and
-// reported; the URL is not served yet.
+// CreateFunctionUrlConfig implements lambdaapi.Handler. The record keeps
+// AWS's URL form (its first label is the URL id); answers carry the form
+// served here (servedURL, url.go).
 func (s *Service) CreateFunctionUrlConfig(ctx context.Context, in *lambdaapi.CreateFunctionUrlConfigRequest) (*lambdaapi.CreateFunctionUrlConfigResponse, error) {
 	r, err := ref(ctx, in.FunctionName, in.Qualifier)
 	if err != nil {
@@ -138,7 +140,7 @@ func (s *Service) CreateFunctionUrlConfig(ctx context.Context, in *lambdaapi.Cre
 	if err != nil {
 		return nil, err
 	}
-	return &lambdaapi.CreateFunctionUrlConfigResponse{FunctionUrl: out.FunctionUrl, FunctionArn: out.FunctionArn, AuthType: out.AuthType, Cors: out.Cors, CreationTime: out.CreationTime, InvokeMode: out.InvokeMode}, nil
+	return &lambdaapi.CreateFunctionUrlConfigResponse{FunctionUrl: s.servedURL(out.FunctionUrl), FunctionArn: out.FunctionArn, AuthType: out.AuthType, Cors: out.Cors, CreationTime: out.CreationTime, InvokeMode: out.InvokeMode}, nil
 }
 
 func (s *Service) urlConfig(ctx context.Context, name, qualifier *string) (fnRef, *lambdaapi.FunctionUrlConfig, error) {
@@ -159,7 +161,7 @@ func (s *Service) GetFunctionUrlConfig(ctx context.Context, in *lambdaapi.GetFun
 	if err != nil {
 		return nil, err
 	}
-	return &lambdaapi.GetFunctionUrlConfigResponse{FunctionUrl: u.FunctionUrl, FunctionArn: u.FunctionArn, AuthType: u.AuthType, Cors: u.Cors, CreationTime: u.CreationTime, LastModifiedTime: u.LastModifiedTime, InvokeMode: u.InvokeMode}, nil
+	return &lambdaapi.GetFunctionUrlConfigResponse{FunctionUrl: s.servedURL(u.FunctionUrl), FunctionArn: u.FunctionArn, AuthType: u.AuthType, Cors: u.Cors, CreationTime: u.CreationTime, LastModifiedTime: u.LastModifiedTime, InvokeMode: u.InvokeMode}, nil
 }
 
 // UpdateFunctionUrlConfig implements lambdaapi.Handler.
@@ -195,7 +197,7 @@ func (s *Service) UpdateFunctionUrlConfig(ctx context.Context, in *lambdaapi.Upd
 	if err != nil {
 		return nil, err
 	}
-	return &lambdaapi.UpdateFunctionUrlConfigResponse{FunctionUrl: u.FunctionUrl, FunctionArn: u.FunctionArn, AuthType: u.AuthType, Cors: u.Cors, CreationTime: u.CreationTime, LastModifiedTime: u.LastModifiedTime, InvokeMode: u.InvokeMode}, nil
+	return &lambdaapi.UpdateFunctionUrlConfigResponse{FunctionUrl: s.servedURL(u.FunctionUrl), FunctionArn: u.FunctionArn, AuthType: u.AuthType, Cors: u.Cors, CreationTime: u.CreationTime, LastModifiedTime: u.LastModifiedTime, InvokeMode: u.InvokeMode}, nil
 }
 
 // DeleteFunctionUrlConfig implements lambdaapi.Handler.
@@ -217,6 +219,9 @@ func (s *Service) ListFunctionUrlConfigs(ctx context.Context, in *lambdaapi.List
 		return nil, err
 	}
 	items := sortedValues(f.URLs)
+	for i, u := range items {
+		items[i] = s.urlOut(u)
+	}
 	page, next, perr := paginate(items, in.Marker, in.MaxItems, 50)
 	if perr != nil {
 		return nil, perr
