@@ -120,6 +120,7 @@ func stopTestDockerd() {
 		_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 	}
+	unmountUnder(d.dir) // dockerd leaves its exec root's netns/default bind mount
 	_ = os.RemoveAll(d.dir)
 }
 
