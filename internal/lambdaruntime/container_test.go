@@ -105,10 +105,17 @@ func dockerdLog() string {
 	return "\ndockerd log:\n" + string(b)
 }
 
-// stopTestDockerd stops the private dockerd, if this binary started one.
+// stopTestDockerd stops the private dockerd, if this binary started one (else removes the
+// test image from the shared engine).
 func stopTestDockerd() {
 	d := &testDockerd
 	if d.cmd == nil {
+		if d.img != "" { // a shared engine: take the test image away again
+			if cli, err := client.New(client.WithHost(d.host)); err == nil {
+				_, _ = cli.ImageRemove(context.Background(), d.img, client.ImageRemoveOptions{Force: true})
+				_ = cli.Close()
+			}
+		}
 		return
 	}
 	_ = d.cmd.Process.Signal(syscall.SIGTERM)
