@@ -26,7 +26,8 @@ import (
 var testDockerd struct {
 	once sync.Once
 	host string
-	skip string
+	skip string // no engine and no dockerd: the image tests skip
+	fail string // dockerd is installed but did not come up: they fail
 	cmd  *exec.Cmd
 	dir  string
 
@@ -40,6 +41,9 @@ func containerHost(t testing.TB) string {
 	testDockerd.once.Do(startTestDockerd)
 	if testDockerd.skip != "" {
 		t.Skip(testDockerd.skip)
+	}
+	if testDockerd.fail != "" {
+		t.Fatal(testDockerd.fail)
 	}
 	return testDockerd.host
 }
@@ -75,7 +79,7 @@ func startTestDockerd() {
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
-		d.skip = "starting dockerd: " + err.Error()
+		d.fail = "starting dockerd: " + err.Error()
 		return
 	}
 	d.cmd = cmd
@@ -86,8 +90,8 @@ func startTestDockerd() {
 		if _, err := probe.docker(context.Background()); err == nil {
 			return
 		} else if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "dockerd.log"))
-			panic("dockerd did not answer in 30 s: " + err.Error() + "\n" + string(log))
+			d.fail = "dockerd did not answer in 30 s: " + err.Error() + dockerdLog()
+			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
