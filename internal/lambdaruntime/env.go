@@ -462,6 +462,9 @@ func (ev *env) invoke(ctx context.Context, inv Invocation, mayRetry bool) (Resul
 	ev.servedOne = true
 	var initLog []byte
 	if cold {
+		if ev.ctr != nil {
+			ev.ctr.settleLogs() // init output still on its way through the container engine
+		}
 		initLog = ev.logs.take()
 	}
 	begin := time.Now()
