@@ -231,3 +231,92 @@ func TestLambdaControlPlaneClients(t *testing.T) {
 		c.Call(t, s, "lambda", "DeleteFunction", map[string]any{"FunctionName": name}).OK(t)
 	})
 }
+
+// lambdaURLHandler answers a function URL request with what it saw.
+const lambdaURLHandler = `
+import json
+def handler(event, context):
+    return {"statusCode": 201, "headers": {"content-type": "application/json", "x-fn": "yes"},
+            "cookies": ["seen=1"], "body": json.dumps({"path": event["rawPath"], "method": event["requestContext"]["http"]["method"],
+            "query": event.get("queryStringParameters"), "body": event.get("body"), "version": event["version"],
+            "domain": event["requestContext"]["domainName"]})}
+`
+
+// lambdaURLBoto3 creates a function and its URL with boto3, then calls the
+// URL with urllib, the way a script or a browser would: first without the
+// public permission (403), then with it, in the path form FunctionUrl gives
+// and in AWS's host form (a Host header on the server's address).
+const lambdaURLBoto3 = `
+import json, sys, urllib.request, urllib.error, urllib.parse, boto3
+lam = boto3.client("lambda")
+lam.create_function(FunctionName="url-fn", Runtime="python3.11", Role="arn:aws:iam::000000000000:role/r",
+    Handler="handler.handler", Code={"ZipFile": open(sys.argv[1], "rb").read()})
+lam.get_waiter("function_active_v2").wait(FunctionName="url-fn")
+url = lam.create_function_url_config(FunctionName="url-fn", AuthType="NONE")["FunctionUrl"]
+
+def fetch(u, data=None, headers={}):
+    req = urllib.request.Request(u, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, r.headers, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode()
+
+res = {"url": url, "forbidden": fetch(url + "x")[0::2]}
+lam.add_permission(FunctionName="url-fn", StatementId="public", Action="lambda:InvokeFunctionUrl",
+    Principal="*", FunctionUrlAuthType="NONE")
+status, headers, body = fetch(url + "items/1?q=a", data=b'{"n": 1}', headers={"Content-Type": "application/json"})
+res["post"] = {"status": status, "fn": headers.get("x-fn"), "cookie": headers.get("Set-Cookie"), "body": json.loads(body)}
+base = sys.argv[2]
+url_id = urllib.parse.urlparse(url).path.rstrip("/").rsplit("/", 1)[1]
+status, _, body = fetch(base + "/hosted", headers={"Host": url_id + ".lambda-url.us-east-1.localhost"})
+res["host"] = {"status": status, "body": json.loads(body)}
+print(json.dumps(res))
+`
+
+func TestLambdaFunctionURLBoto3(t *testing.T) {
+	require(t, "boto3", checkBoto3(""))
+	s := startServer(t, ServerOptions{})
+	zipPath := filepath.Join(t.TempDir(), "fn.zip")
+	writeZip(t, zipPath, lambdaURLHandler)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	stdout, stderr, err := run(ctx, clientEnv(s.URL, testCreds), "", "python3", "-c", lambdaURLBoto3, zipPath, s.URL)
+	if err != nil {
+		t.Fatalf("boto3: %v\n%s", err, stderr)
+	}
+	type seen struct {
+		Path, Method, Body, Version, Domain string
+		Query                               map[string]string
+	}
+	var res struct {
+		URL       string
+		Forbidden []any
+		Post      struct {
+			Status     int
+			Fn, Cookie string
+			Body       seen
+		}
+		Host struct {
+			Status int
+			Body   seen
+		}
+	}
+	if err := json.Unmarshal(stdout, &res); err != nil {
+		t.Fatalf("output %s: %v", stdout, err)
+	}
+	if !strings.HasPrefix(res.URL, s.URL+"/_fogbank/lambda-url/") {
+		t.Errorf("FunctionUrl %s", res.URL)
+	}
+	if len(res.Forbidden) != 2 || res.Forbidden[0] != float64(403) || res.Forbidden[1] != `{"Message":"Forbidden"}` {
+		t.Errorf("without permission: %v", res.Forbidden)
+	}
+	p := res.Post
+	if p.Status != 201 || p.Fn != "yes" || p.Cookie != "seen=1" || p.Body.Path != "/items/1" || p.Body.Method != "POST" ||
+		p.Body.Query["q"] != "a" || p.Body.Body != `{"n": 1}` || p.Body.Version != "2.0" {
+		t.Errorf("POST: %+v", p)
+	}
+	if h := res.Host; h.Status != 201 || h.Body.Path != "/hosted" || !strings.HasSuffix(h.Body.Domain, ".lambda-url.us-east-1.localhost") {
+		t.Errorf("host form: %+v", h)
+	}
+}

@@ -100,6 +100,14 @@ func (s *Service) ServeCORS(_ http.ResponseWriter, r *http.Request) (owned, done
 	return isURLRequest(r), false
 }
 
+// failed is AWS's answer when the function fails or answers what a URL
+// cannot use: 502 with a bare "Internal Server Error".
+func failed(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadGateway)
+	_, _ = io.WriteString(w, "Internal Server Error")
+}
+
 // urlMessage writes the small JSON error documents function URLs answer.
 func urlMessage(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
@@ -154,7 +162,7 @@ func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 
 	v, e := s.target(f, fnRef{account: f.Account, region: f.Region, name: f.Name, qualifier: ref.qualifier})
 	if e != nil {
-		urlMessage(w, http.StatusBadGateway, "Internal Server Error")
+		failed(w)
 		return
 	}
 	if s.engine == nil {
@@ -173,11 +181,12 @@ func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 	if api.ToString(cfg.InvokeMode) == lambdaapi.InvokeModeRESPONSESTREAM {
 		sw := &urlStream{w: w}
 		res, err := s.runAcquired(r.Context(), inv, requestID, sw)
-		if sw.started {
-			sw.finish()
-			return
-		}
-		if err == nil && res.FunctionError == "" && sw.buf.Len() > 0 {
+		if sw.started || (err == nil && res.FunctionError == "") {
+			// A handler that did not stream: its answer is the body as
+			// it is, not read as statusCode/headers as a buffered URL would.
+			if !sw.started && sw.buf.Len() == 0 {
+				_, _ = sw.Write(res.Payload)
+			}
 			sw.finish()
 			return
 		}
@@ -426,16 +435,16 @@ func writeURLResult(w http.ResponseWriter, res lambdaruntime.Result, err error) 
 		if errors.Is(err, context.Canceled) {
 			return
 		}
-		urlMessage(w, http.StatusBadGateway, "Internal Server Error")
+		failed(w)
 		return
 	}
 	if res.FunctionError != "" {
-		urlMessage(w, http.StatusBadGateway, "Internal Server Error")
+		failed(w)
 		return
 	}
 	status, hdr, body, ok := mapURLPayload(res.Payload)
 	if !ok {
-		urlMessage(w, http.StatusBadGateway, "Internal Server Error")
+		failed(w)
 		return
 	}
 	for k, vs := range hdr {
