@@ -40,9 +40,13 @@ type aclHeaders struct {
 // request set none). ownership is the bucket's object ownership.
 func parseACL(h aclHeaders, ownership string) (*acl, error) {
 	var a acl
+	hasGrants := h.fullControl != nil || h.read != nil || h.readACP != nil || h.write != nil || h.writeACP != nil
 	if h.canned != nil {
 		if !cannedACLs[*h.canned] {
 			return nil, errInvalidArgument("")
+		}
+		if hasGrants {
+			return nil, s3err("InvalidRequest", 400, "Specifying both Canned ACLs and Header Grants is not allowed")
 		}
 		a.Canned = *h.canned
 	}
@@ -56,7 +60,7 @@ func parseACL(h aclHeaders, ownership string) (*acl, error) {
 		for _, part := range strings.Split(*g.h, ",") {
 			k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 			if !ok {
-				return nil, errInvalidArgument("Invalid grant header")
+				return nil, errInvalidArgument("Argument format not recognized")
 			}
 			v = strings.Trim(v, `"`)
 			ge := &s3api.Grantee{}
@@ -68,7 +72,10 @@ func parseACL(h aclHeaders, ownership string) (*acl, error) {
 			case "emailaddress":
 				ge.Type, ge.EmailAddress = ptr("AmazonCustomerByEmail"), ptr(v)
 			default:
-				return nil, errInvalidArgument("Invalid grant header")
+				return nil, errInvalidArgument("Argument format not recognized")
+			}
+			if err := checkGrantee(ge); err != nil {
+				return nil, err
 			}
 			a.Grants = append(a.Grants, &s3api.Grant{Grantee: ge, Permission: ptr(g.perm)})
 		}
@@ -77,9 +84,31 @@ func parseACL(h aclHeaders, ownership string) (*acl, error) {
 		if a.Canned != "" || len(a.Grants) > 0 {
 			return nil, s3err("UnexpectedContent", 400, "This request does not support content")
 		}
+		if len(h.policy.Grants) == 0 || h.policy.Owner == nil || h.policy.Owner.ID == nil {
+			return nil, errMalformedACL()
+		}
 		for _, g := range h.policy.Grants {
-			if g == nil || g.Grantee == nil || g.Permission == nil {
-				return nil, errMalformedXML()
+			if g == nil || g.Grantee == nil || g.Permission == nil || !permissions[*g.Permission] {
+				return nil, errMalformedACL()
+			}
+			switch str(g.Grantee.Type) {
+			case "CanonicalUser":
+				if g.Grantee.ID == nil {
+					return nil, errMalformedACL()
+				}
+			case "Group":
+				if g.Grantee.URI == nil {
+					return nil, errMalformedACL()
+				}
+			case "AmazonCustomerByEmail":
+				if g.Grantee.EmailAddress == nil {
+					return nil, errMalformedACL()
+				}
+			default:
+				return nil, errMalformedACL()
+			}
+			if err := checkGrantee(g.Grantee); err != nil {
+				return nil, err
 			}
 		}
 		a.Grants = h.policy.Grants
@@ -100,10 +129,40 @@ func parseACL(h aclHeaders, ownership string) (*acl, error) {
 	return &a, nil
 }
 
+var permissions = map[string]bool{"FULL_CONTROL": true, "WRITE": true, "WRITE_ACP": true, "READ": true, "READ_ACP": true}
+
+func errMalformedACL() error {
+	return s3err("MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema")
+}
+
+// checkGrantee refuses what AWS refuses in a grantee: a group that is not
+// one of S3's, a canonical id that is not 64 hex digits.
+func checkGrantee(g *s3api.Grantee) error {
+	if g.URI != nil {
+		switch *g.URI {
+		case allUsersURI, authUsersURI, logDeliveryURI:
+		default:
+			return errInvalidArgument("Invalid group uri")
+		}
+	}
+	if g.ID != nil {
+		id := *g.ID
+		ok := len(id) == 64
+		for i := 0; ok && i < len(id); i++ {
+			c := id[i]
+			ok = c >= '0' && c <= '9' || c >= 'a' && c <= 'f'
+		}
+		if !ok {
+			return errInvalidArgument("Invalid id")
+		}
+	}
+	return nil
+}
+
 // grants answers an ACL as AWS does: the owner's FULL_CONTROL, then what
 // the canned ACL adds, or the stored grants.
 func grants(a *acl, account string) []*s3api.Grant {
-	ownerGrant := &s3api.Grant{Grantee: &s3api.Grantee{Type: ptr("CanonicalUser"), ID: ptr(account), DisplayName: ptr("webfile")}, Permission: ptr("FULL_CONTROL")}
+	ownerGrant := &s3api.Grant{Grantee: &s3api.Grantee{Type: ptr("CanonicalUser"), ID: ptr(canonicalID(account)), DisplayName: ptr("webfile")}, Permission: ptr("FULL_CONTROL")}
 	group := func(uri, perm string) *s3api.Grant {
 		return &s3api.Grant{Grantee: &s3api.Grantee{Type: ptr("Group"), URI: ptr(uri)}, Permission: ptr(perm)}
 	}

@@ -2,7 +2,9 @@ package s3
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -320,7 +322,14 @@ func (s *Service) bucketInfo(name string) (bucketRecord, error) {
 }
 
 func owner(account string) *s3api.Owner {
-	return &s3api.Owner{ID: ptr(account), DisplayName: ptr("webfile")}
+	return &s3api.Owner{ID: ptr(canonicalID(account)), DisplayName: ptr("webfile")}
+}
+
+// canonicalID is an account's S3 canonical user id: 64 hex digits, as AWS's
+// are (derived from the account, so it is stable across restarts).
+func canonicalID(account string) string {
+	sum := sha256.Sum256([]byte("fogbank-s3-canonical-user:" + account))
+	return hex.EncodeToString(sum[:])
 }
 
 func ptr[T any](v T) *T { return &v }
