@@ -79,6 +79,10 @@ const s3Supplement = `{
   "BucketArn": {"type": "string", "max": 128, "min": 1},
   "Bucket": {"type": "structure", "members": {
    "BucketRegion": {"shape": "BucketRegion"},
-   "BucketArn": {"shape": "BucketArn"}}}
+   "BucketArn": {"shape": "BucketArn"}}},
+  "HeadBucketOutput": {"type": "structure", "members": {
+   "BucketArn": {"shape": "BucketArn", "location": "header", "locationName": "x-amz-bucket-arn"}}},
+  "CreateBucketOutput": {"type": "structure", "members": {
+   "BucketArn": {"shape": "BucketArn", "location": "header", "locationName": "x-amz-bucket-arn"}}}
  }
 }`

@@ -261,6 +261,11 @@ func (s *Service) GetObjectAcl(ctx context.Context, in *s3api.GetObjectAclReques
 	if v := str(in.VersionId); v != "" && !validVersionID(v) {
 		return nil, errInvalidVersionID()
 	}
+	if in.VersionId == nil && st.cur != nil && st.cur.DeleteMarker {
+		// GET of the current version's ACL is NoSuchKey under a delete
+		// marker (PUT, and GET by the marker's id, are MethodNotAllowed).
+		return nil, errDeleteMarker(st.cur)
+	}
 	o, _, err := pickVersion(st, str(in.VersionId))
 	if err != nil {
 		return nil, err

@@ -134,7 +134,7 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 			return nil, s3api.NewBucketAlreadyExists("The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.")
 		}
 		if region == "us-east-1" && old.Region == "us-east-1" {
-			return &s3api.CreateBucketOutput{Location: ptr("/" + name)}, nil
+			return &s3api.CreateBucketOutput{Location: ptr("/" + name), BucketArn: ptr(bucketARN(name))}, nil
 		}
 		return nil, s3api.NewBucketAlreadyOwnedByYou("Your previous request to create the named bucket succeeded and you already own it.")
 	}
@@ -160,7 +160,7 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 	if region != "us-east-1" {
 		loc = fmt.Sprintf("http://%s.s3.amazonaws.com/", name)
 	}
-	return &s3api.CreateBucketOutput{Location: &loc}, nil
+	return &s3api.CreateBucketOutput{Location: &loc, BucketArn: ptr(bucketARN(name))}, nil
 }
 
 // HeadBucket answers 200 with the bucket's region, or 404 without a body.
@@ -169,7 +169,7 @@ func (s *Service) HeadBucket(ctx context.Context, in *s3api.HeadBucketRequest) (
 	if err != nil {
 		return nil, err
 	}
-	return &s3api.HeadBucketOutput{BucketRegion: &b.Region}, nil
+	return &s3api.HeadBucketOutput{BucketRegion: &b.Region, AccessPointAlias: ptr(false), BucketArn: ptr(bucketARN(b.Name))}, nil
 }
 
 // ListBuckets lists the caller's buckets by name, filtered by prefix and
@@ -194,7 +194,7 @@ func (s *Service) ListBuckets(ctx context.Context, in *s3api.ListBucketsRequest)
 	for _, b := range s.mu.buckets {
 		if b.Account == c.Account && strings.HasPrefix(b.Name, prefix) && (region == "" || b.Region == region) && b.Name > after {
 			out = append(out, &s3api.Bucket{Name: ptr(b.Name), CreationDate: ptr(b.Created), BucketRegion: ptr(b.Region),
-				BucketArn: ptr("arn:aws:s3:::" + b.Name)})
+				BucketArn: ptr(bucketARN(b.Name))})
 		}
 	}
 	s.mu.RUnlock()
@@ -324,6 +324,8 @@ func (s *Service) bucketInfo(name string) (bucketRecord, error) {
 func owner(account string) *s3api.Owner {
 	return &s3api.Owner{ID: ptr(canonicalID(account)), DisplayName: ptr("webfile")}
 }
+
+func bucketARN(name string) string { return "arn:aws:s3:::" + name }
 
 // canonicalID is an account's S3 canonical user id: 64 hex digits, as AWS's
 // are (derived from the account, so it is stable across restarts).

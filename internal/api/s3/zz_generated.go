@@ -1994,7 +1994,8 @@ type CreateBucketConfiguration struct {
 // CreateBucketOutput is the "CreateBucketOutput" structure of the model.
 type CreateBucketOutput struct {
 	// A forward slash followed by the name of the bucket.
-	Location *string
+	Location  *string
+	BucketArn *string
 }
 
 // CreateBucketRequest is the "CreateBucketRequest" structure of the model.
@@ -3124,6 +3125,7 @@ type HeadBucketOutput struct {
 	BucketRegion *string
 	// Indicates whether the bucket name used in the request is an access point alias.
 	AccessPointAlias *bool
+	BucketArn        *string
 }
 
 // HeadBucketRequest is the "HeadBucketRequest" structure of the model.
@@ -6013,6 +6015,7 @@ func newSchema0(s []api.Shape) {
 	}, GoType: reflect.TypeFor[CreateBucketConfiguration]()}
 	s[104] = api.Shape{Name: "CreateBucketOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Location", Ref: api.Ref{Shape: &s[335], Location: api.LocationHeader, LocationName: "Location"}},
+		{Name: "BucketArn", Ref: api.Ref{Shape: &s[34], Location: api.LocationHeader, LocationName: "x-amz-bucket-arn"}, Field: 1},
 	}, GoType: reflect.TypeFor[CreateBucketOutput]()}
 	s[105] = api.Shape{Name: "CreateBucketRequest", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "ACL", Ref: api.Ref{Shape: &s[35], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
@@ -6618,6 +6621,7 @@ func newSchema1(s []api.Shape) {
 		{Name: "BucketLocationName", Ref: api.Ref{Shape: &s[40], Location: api.LocationHeader, LocationName: "x-amz-bucket-location-name"}, Field: 1},
 		{Name: "BucketRegion", Ref: api.Ref{Shape: &s[490], Location: api.LocationHeader, LocationName: "x-amz-bucket-region"}, Field: 2},
 		{Name: "AccessPointAlias", Ref: api.Ref{Shape: &s[10], Location: api.LocationHeader, LocationName: "x-amz-access-point-alias"}, Field: 3},
+		{Name: "BucketArn", Ref: api.Ref{Shape: &s[34], Location: api.LocationHeader, LocationName: "x-amz-bucket-arn"}, Field: 4},
 	}, GoType: reflect.TypeFor[HeadBucketOutput]()}
 	s[254] = api.Shape{Name: "HeadBucketRequest", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
