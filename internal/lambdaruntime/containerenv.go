@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -24,6 +26,8 @@ type containerRun struct {
 	cli     *client.Client
 	id      string
 	oom     atomic.Bool   // the engine reported an OOM kill
+	killed  atomic.Bool   // we killed it (timeout, Retire, Close)
+	limited bool          // it has a memory limit
 	copied  chan struct{} // closed when the container's output stream ended
 	lastOut atomic.Int64  // UnixNano of the last output bytes
 }
@@ -93,12 +97,19 @@ func (ev *env) startContainer(ctx context.Context, provisioned bool) error {
 	if err != nil {
 		return fmt.Errorf("%w: creating a container of image %s for %s: %v", ErrRuntimeUnavailable, img.URI, fn.ARN, err)
 	}
-	run := &containerRun{cli: cli, id: created.ID, copied: make(chan struct{})}
+	run := &containerRun{cli: cli, id: created.ID, copied: make(chan struct{}), limited: mem > 0}
 	ev.ctr = run
 	att, err := cli.ContainerAttach(ctx, run.id, client.ContainerAttachOptions{Stream: true, Stdout: true, Stderr: true})
 	if err != nil {
 		close(run.copied)
 		close(ev.exited)
+		// Podman refuses to attach to a container it already knows cannot start (a missing
+		// entrypoint): starting it says why.
+		if _, serr := cli.ContainerStart(ctx, run.id, client.ContainerStartOptions{}); serr != nil {
+			ev.initFail = errorDoc("Runtime.InvalidEntrypoint", serr.Error(), false)
+			return nil
+		}
+		run.kill()
 		return fmt.Errorf("attaching to the container of %s: %w", fn.ARN, err)
 	}
 	go func() {
@@ -115,15 +126,17 @@ func (ev *env) startContainer(ctx context.Context, provisioned bool) error {
 		close(ev.exited)
 		return nil
 	}
-	if dir := dockerMemCgroup(run.id); dir != "" {
+	if dir := containerMemCgroup(ctx, cli, run.id); dir != "" {
 		ev.cg = envCgroup{dir: dir} // Max Memory Used and OOM from the container's own cgroup
 	}
 	go func() {
 		wait := cli.ContainerWait(context.Background(), run.id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
 		var msg string
+		var code int64
 		select {
 		case r := <-wait.Result:
-			msg = exitState(r.StatusCode)
+			code = r.StatusCode
+			msg = exitState(code)
 		case err := <-wait.Error:
 			msg = "container engine: " + err.Error()
 		}
@@ -132,6 +145,11 @@ func (ev *env) startContainer(ctx context.Context, provisioned bool) error {
 			run.oom.Store(true)
 		}
 		cancel()
+		// Docker reports OOMKilled; Podman 4.3 does not, and has removed the container's cgroup
+		// by now. A SIGKILL we did not send to a memory-limited container is the OOM killer's.
+		if code == 128+int64(syscall.SIGKILL) && run.limited && !run.killed.Load() {
+			run.oom.Store(true)
+		}
 		<-run.copied
 		ev.exitMsg = msg
 		close(ev.exited)
@@ -147,18 +165,34 @@ func exitState(code int64) string {
 	return "exit status " + strconv.FormatInt(code, 10)
 }
 
-// dockerMemCgroup is the container's cgroup v1 memory group when dockerd uses the cgroupfs
-// driver under /docker (Debian's default), else "".
-func dockerMemCgroup(id string) string {
-	dir := filepath.Join("/sys/fs/cgroup/memory/docker", id)
-	if _, err := os.Stat(filepath.Join(dir, "memory.max_usage_in_bytes")); err != nil {
+// containerMemCgroup is the cgroup v1 memory group of the container's first process (Docker's
+// /docker/<id>, Podman's libpod_parent/libpod-<id>, a systemd slice), or "" when there is none
+// to read (cgroup v2, a container already gone).
+func containerMemCgroup(ctx context.Context, cli *client.Client, id string) string {
+	ins, err := cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	if err != nil || ins.Container.State == nil || ins.Container.State.Pid <= 0 {
 		return ""
 	}
-	return dir
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", ins.Container.State.Pid))
+	if err != nil {
+		return ""
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		parts := strings.SplitN(l, ":", 3)
+		if len(parts) != 3 || !slices.Contains(strings.Split(parts[1], ","), "memory") {
+			continue
+		}
+		dir := filepath.Join("/sys/fs/cgroup/memory", parts[2])
+		if _, err := os.Stat(filepath.Join(dir, "memory.max_usage_in_bytes")); err == nil {
+			return dir
+		}
+	}
+	return ""
 }
 
 // kill SIGKILLs the container (a timeout, Retire, Close).
 func (r *containerRun) kill() {
+	r.killed.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), containerOpTimeout)
 	defer cancel()
 	_, _ = r.cli.ContainerKill(ctx, r.id, client.ContainerKillOptions{Signal: "KILL"})
