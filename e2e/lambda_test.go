@@ -308,7 +308,7 @@ func TestLambdaFunctionURLBoto3(t *testing.T) {
 	if !strings.HasPrefix(res.URL, s.URL+"/_fogbank/lambda-url/") {
 		t.Errorf("FunctionUrl %s", res.URL)
 	}
-	if len(res.Forbidden) != 2 || res.Forbidden[0] != float64(403) || res.Forbidden[1] != `{"Message":"Forbidden"}` {
+	if len(res.Forbidden) != 2 || res.Forbidden[0] != float64(403) || !strings.HasPrefix(res.Forbidden[1].(string), `{"Message":"Forbidden. For troubleshooting Function URL authorization issues`) {
 		t.Errorf("without permission: %v", res.Forbidden)
 	}
 	p := res.Post

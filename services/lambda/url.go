@@ -116,6 +116,26 @@ func urlMessage(w http.ResponseWriter, status int, msg string) {
 	_, _ = w.Write(b)
 }
 
+// forbiddenMessage is AWS's recorded answer when a URL's auth refuses a
+// request (no public permission, no signature, a deleted alias's URL).
+const forbiddenMessage = "Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"
+
+// forbidden answers 403 as AWS does: AccessDeniedException, with the
+// troubleshooting message, or "Message": null for a URL id that does not
+// exist at all.
+func forbidden(w http.ResponseWriter, known bool) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Amzn-Errortype", "AccessDeniedException")
+	w.WriteHeader(http.StatusForbidden)
+	if !known {
+		_, _ = io.WriteString(w, `{"Message":null}`)
+		return
+	}
+	b, _ := json.Marshal(map[string]string{"Message": forbiddenMessage})
+	_, _ = w.Write(b)
+}
+
 // serveURL serves one request to a function URL.
 func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.EscapedPath(), urlPathPrefix)
@@ -127,7 +147,7 @@ func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 	f := s.mu.fns[ref.key]
 	s.mu.RUnlock()
 	if !ok || f == nil || f.URLs[ref.qualifier] == nil {
-		urlMessage(w, http.StatusForbidden, "Forbidden")
+		forbidden(w, false)
 		return
 	}
 	cfg := f.URLs[ref.qualifier]
@@ -144,7 +164,7 @@ func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 
 	caller, allowed := s.authorizeURL(f, ref.qualifier, cfg, r)
 	if !allowed {
-		urlMessage(w, http.StatusForbidden, "Forbidden")
+		forbidden(w, true)
 		return
 	}
 
@@ -413,12 +433,38 @@ func hostOnly(hp string) string {
 
 // urlResponse is the structured answer a function may give a URL.
 type urlResponse struct {
-	StatusCode      *int              `json:"statusCode"`
+	StatusCode      *statusCode       `json:"statusCode"`
 	Headers         map[string]string `json:"headers"`
 	Cookies         []string          `json:"cookies"`
 	Body            *string           `json:"body"`
 	IsBase64Encoded bool              `json:"isBase64Encoded"`
 }
+
+// statusCode is a response's statusCode: a number, or a string holding one
+// (AWS answers 418 for "418").
+type statusCode int
+
+func (c *statusCode) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if len(b) > 0 && b[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		n = json.Number(strings.TrimSpace(str))
+	} else if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	v, err := strconv.Atoi(string(n))
+	if err != nil {
+		return fmt.Errorf("statusCode %s: %w", b, err)
+	}
+	*c = statusCode(v)
+	return nil
+}
+
+// valid reports whether c is an HTTP status.
+func (c *statusCode) valid() bool { return c != nil && *c >= 100 && *c <= 599 }
 
 // writeURLResult turns an invoke's outcome into the HTTP response, as AWS
 // interprets it: a function error (or a response it cannot read) is 502, a
@@ -468,7 +514,7 @@ func mapURLPayload(p []byte) (status int, hdr http.Header, body []byte, ok bool)
 	var probe map[string]json.RawMessage
 	if json.Unmarshal(p, &probe) == nil && probe["statusCode"] != nil {
 		var ur urlResponse
-		if json.Unmarshal(p, &ur) != nil || ur.StatusCode == nil || *ur.StatusCode < 100 || *ur.StatusCode > 599 {
+		if json.Unmarshal(p, &ur) != nil || !ur.StatusCode.valid() {
 			return 0, nil, nil, false
 		}
 		for k, v := range ur.Headers {
@@ -490,12 +536,18 @@ func mapURLPayload(p []byte) (status int, hdr http.Header, body []byte, ok bool)
 				body = b
 			}
 		}
-		return *ur.StatusCode, hdr, body, true
+		return int(*ur.StatusCode), hdr, body, true
 	}
 	hdr.Set("Content-Type", "application/json")
 	var str string
 	if p[0] == '"' && json.Unmarshal(p, &str) == nil {
 		return http.StatusOK, hdr, []byte(str), true
+	}
+	// AWS sends the value in compact form (recorded: a Python dict's
+	// {"hello": "world"} arrives as {"hello":"world"}).
+	var compact bytes.Buffer
+	if json.Compact(&compact, p) == nil {
+		p = compact.Bytes()
 	}
 	return http.StatusOK, hdr, p, true
 }
@@ -656,8 +708,8 @@ func (u *urlStream) head(ur *urlResponse) {
 		h.Set("Content-Type", "application/octet-stream")
 	}
 	status := http.StatusOK
-	if ur.StatusCode != nil && *ur.StatusCode >= 100 && *ur.StatusCode <= 599 {
-		status = *ur.StatusCode
+	if ur.StatusCode.valid() {
+		status = int(*ur.StatusCode)
 	}
 	u.w.WriteHeader(status)
 	u.started = true

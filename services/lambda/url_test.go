@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,18 @@ func decodeEcho(t *testing.T, b []byte) urlEcho {
 	return e
 }
 
+// forbiddenBody is AWS's recorded 403 for a URL whose auth refuses the
+// request (test_lambda_permission_url_invocation).
+const forbiddenBody = `{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}`
+
+func wantForbidden(t *testing.T, resp *http.Response, b []byte, body string) {
+	t.Helper()
+	if resp.StatusCode != 403 || string(b) != body || resp.Header.Get("Content-Type") != "application/json" ||
+		resp.Header.Get("X-Amzn-Errortype") != "AccessDeniedException" {
+		t.Errorf("want 403 %s, got %d %v %s", body, resp.StatusCode, resp.Header, b)
+	}
+}
+
 func TestFunctionURL(t *testing.T) {
 	ctx := context.Background()
 	srv, c := newClient(t)
@@ -130,9 +143,7 @@ func TestFunctionURL(t *testing.T) {
 
 	t.Run("no public permission is 403", func(t *testing.T) {
 		resp, b := fetch(t, "GET", u+"echo", nil, nil)
-		if resp.StatusCode != 403 || string(b) != `{"Message":"Forbidden"}` {
-			t.Errorf("%d %s", resp.StatusCode, b)
-		}
+		wantForbidden(t, resp, b, forbiddenBody)
 	})
 	if _, err := c.AddPermission(ctx, &lambda.AddPermissionInput{
 		FunctionName: aws.String("web"), StatementId: aws.String("public"), Action: aws.String("lambda:InvokeFunctionUrl"),
@@ -199,7 +210,7 @@ func TestFunctionURL(t *testing.T) {
 			ctype  string
 			body   string
 		}{
-			{"plain", 200, "application/json", `{"hello": "world"}`},
+			{"plain", 200, "application/json", `{"hello":"world"}`},
 			{"string", 200, "application/json", "hi there"},
 			{"created", 201, "text/plain", "made"},
 			{"binary", 200, "application/octet-stream", string(binary)},
@@ -210,6 +221,31 @@ func TestFunctionURL(t *testing.T) {
 			resp, b := fetch(t, "GET", u+tc.path, nil, nil)
 			if resp.StatusCode != tc.status || resp.Header.Get("Content-Type") != tc.ctype || string(b) != tc.body {
 				t.Errorf("%s: %d %q %q", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+			}
+		}
+	})
+	t.Run("recorded return values", func(t *testing.T) {
+		// test_lambda_url_invocation and test_lambda_url_headers_and_status,
+		// as recorded from AWS: the function returns the request's body.
+		for _, tc := range []struct {
+			name, returns string
+			status        int
+			body          string
+		}{
+			{"dict", `{"hello": "world"}`, 200, `{"hello":"world"}`},
+			{"http-response", `{"statusCode": 200, "body": "body123"}`, 200, "body123"},
+			{"http-response-json", `{"statusCode": 200, "body": "{\"hello\": \"world\"}"}`, 200, `{"hello": "world"}`},
+			{"list-mixed", `["hello", 3, true]`, 200, `["hello",3,true]`},
+			{"string", `"hello"`, 200, "hello"},
+			{"integer", `3`, 200, "3"},
+			{"float", `3.1`, 200, "3.1"},
+			{"boolean", `true`, 200, "true"},
+			{"string status", `{"statusCode": "418", "body": "i'm a teapot", "isBase64Encoded": false}`, 418, "i'm a teapot"},
+		} {
+			resp, b := fetch(t, "POST", u+"return", []byte(tc.returns), map[string]string{"Content-Type": "application/json"})
+			if resp.StatusCode != tc.status || string(b) != tc.body || resp.Header.Get("Content-Type") != "application/json" ||
+				resp.Header.Get("Content-Length") != strconv.Itoa(len(tc.body)) {
+				t.Errorf("%s: %d %v %q", tc.name, resp.StatusCode, resp.Header, b)
 			}
 		}
 	})
@@ -224,10 +260,9 @@ func TestFunctionURL(t *testing.T) {
 			ev.Headers["host"] != host || ev.Headers["x-forwarded-port"] != "4566" {
 			t.Errorf("event %+v", ev)
 		}
-		resp, b = fetch(t, "GET", srv.URL()+"/echo", nil, map[string]string{"Host": "0123456789abcdef0123456789abcdef.lambda-url.us-east-1.on.aws"})
-		if resp.StatusCode != 403 || string(b) != `{"Message":"Forbidden"}` {
-			t.Errorf("unknown url id: %d %s", resp.StatusCode, b)
-		}
+		// Recorded: test_lambda_url_non_existing_url.
+		resp, b = fetch(t, "GET", srv.URL()+"/", nil, map[string]string{"Host": "0123456789abcdefghijklmnopqrstuv.lambda-url.us-east-1.on.aws"})
+		wantForbidden(t, resp, b, `{"Message":null}`)
 	})
 	t.Run("cors", func(t *testing.T) {
 		resp, _ := fetch(t, "OPTIONS", u+"echo", nil, map[string]string{
@@ -264,9 +299,7 @@ func TestFunctionURL(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp, b := fetch(t, "GET", u+"echo", nil, nil)
-		if resp.StatusCode != 403 || string(b) != `{"Message":"Forbidden"}` {
-			t.Errorf("unsigned: %d %s", resp.StatusCode, b)
-		}
+		wantForbidden(t, resp, b, forbiddenBody)
 		req, _ := http.NewRequest("GET", u+"echo", nil)
 		creds, err := srv.AWSConfig().Credentials.Retrieve(ctx)
 		if err != nil {
@@ -331,16 +364,15 @@ func TestFunctionURL(t *testing.T) {
 		if au == u || aws.ToString(ac.FunctionArn) != arn("web")+":live" {
 			t.Errorf("alias url config %+v", ac)
 		}
-		if resp, _ := fetch(t, "GET", au+"echo", nil, nil); resp.StatusCode != 403 {
-			t.Errorf("alias without its own permission: %d", resp.StatusCode)
-		}
+		resp, b := fetch(t, "GET", au+"echo", nil, nil)
+		wantForbidden(t, resp, b, forbiddenBody)
 		if _, err := c.AddPermission(ctx, &lambda.AddPermissionInput{
 			FunctionName: aws.String("web"), Qualifier: aws.String("live"), StatementId: aws.String("public"),
 			Action: aws.String("lambda:InvokeFunctionUrl"), Principal: aws.String("*"), FunctionUrlAuthType: types.FunctionUrlAuthTypeNone,
 		}); err != nil {
 			t.Fatal(err)
 		}
-		resp, b := fetch(t, "GET", au+"echo", nil, nil)
+		resp, b = fetch(t, "GET", au+"echo", nil, nil)
 		if resp.StatusCode != 200 || decodeEcho(t, b).Version != "1" {
 			t.Errorf("alias: %d %s", resp.StatusCode, b)
 		}
@@ -353,9 +385,8 @@ func TestFunctionURL(t *testing.T) {
 		if _, err := c.DeleteFunctionUrlConfig(ctx, &lambda.DeleteFunctionUrlConfigInput{FunctionName: aws.String("web")}); err != nil {
 			t.Fatal(err)
 		}
-		if resp, _ := fetch(t, "GET", u+"echo", nil, nil); resp.StatusCode != 403 {
-			t.Errorf("deleted: %d", resp.StatusCode)
-		}
+		resp, b := fetch(t, "GET", u+"echo", nil, nil)
+		wantForbidden(t, resp, b, `{"Message":null}`)
 	})
 }
 
