@@ -83,6 +83,9 @@ const s3Supplement = `{
   "HeadBucketOutput": {"type": "structure", "members": {
    "BucketArn": {"shape": "BucketArn", "location": "header", "locationName": "x-amz-bucket-arn"}}},
   "CreateBucketOutput": {"type": "structure", "members": {
-   "BucketArn": {"shape": "BucketArn", "location": "header", "locationName": "x-amz-bucket-arn"}}}
+   "BucketArn": {"shape": "BucketArn", "location": "header", "locationName": "x-amz-bucket-arn"}}},
+  "TransitionDefaultMinimumObjectSize": {"type": "string", "enum": ["varies_by_storage_class", "all_storage_classes_128K"]},
+  "GetBucketLifecycleConfigurationOutput": {"type": "structure", "members": {
+   "TransitionDefaultMinimumObjectSize": {"shape": "TransitionDefaultMinimumObjectSize", "location": "header", "locationName": "x-amz-transition-default-minimum-object-size"}}}
  }
 }`

@@ -18,7 +18,8 @@ import (
 // NoncurrentVersionExpiration (NoncurrentDays, NewerNoncurrentVersions) and
 // AbortIncompleteMultipartUpload. A sweep also runs right after a
 // configuration is put, for objects already past their date. Objects that
-// an Expiration rule covers answer x-amz-expiration on PUT, GET and HEAD.
+// an Expiration rule covers answer x-amz-expiration on PUT, and on GET and
+// HEAD of the current version without a version id (as recorded).
 // Transitions are accepted and stored; storage classes do not change.
 
 func errNoSuchLifecycle() error {
@@ -37,11 +38,6 @@ func (s *Service) PutBucketLifecycleConfiguration(ctx context.Context, in *s3api
 	rules := in.LifecycleConfiguration.Rules
 	if err := checkLifecycle(rules); err != nil {
 		return nil, err
-	}
-	for _, r := range rules {
-		if r.ID == nil || *r.ID == "" {
-			r.ID = ptr(newVersionID()[:20])
-		}
 	}
 	if err := s.setConfig(ctx, str(in.Bucket), func(c *bucketConfig) error { c.Lifecycle = rules; return nil }); err != nil {
 		return nil, err
@@ -63,6 +59,31 @@ func checkLifecycle(rules []*s3api.LifecycleRule) error {
 		case "Enabled", "Disabled":
 		default:
 			return errMalformedXML()
+		}
+		// A rule without an ID, or with neither Filter nor Prefix, is
+		// MalformedXML, as recorded.
+		if r.ID == nil || r.Filter == nil && r.Prefix == nil {
+			return errMalformedXML()
+		}
+		if f := r.Filter; f != nil {
+			n := 0
+			for _, set := range []bool{f.Prefix != nil, f.Tag != nil, f.And != nil, f.ObjectSizeGreaterThan != nil || f.ObjectSizeLessThan != nil} {
+				if set {
+					n++
+				}
+			}
+			if n > 1 {
+				return errMalformedXML()
+			}
+			if f.And != nil {
+				seen := map[string]bool{}
+				for _, t := range f.And.Tags {
+					if t == nil || seen[str(t.Key)] {
+						return s3err("InvalidRequest", 400, "Duplicate Tag Keys are not allowed.")
+					}
+					seen[str(t.Key)] = true
+				}
+			}
 		}
 		if id := str(r.ID); id != "" {
 			if len(id) > 255 {
@@ -101,7 +122,10 @@ func checkLifecycle(rules []*s3api.LifecycleRule) error {
 			}
 		}
 		if nv := r.NoncurrentVersionExpiration; nv != nil {
-			if nv.NoncurrentDays == nil || *nv.NoncurrentDays <= 0 {
+			if nv.NoncurrentDays == nil {
+				return errMalformedXML()
+			}
+			if *nv.NoncurrentDays <= 0 {
 				return errInvalidArgument("'NoncurrentDays' in NoncurrentVersionExpiration action must be a positive integer")
 			}
 			if nv.NewerNoncurrentVersions != nil && (*nv.NewerNoncurrentVersions <= 0 || *nv.NewerNoncurrentVersions > 100) {
@@ -133,7 +157,7 @@ func (s *Service) GetBucketLifecycleConfiguration(ctx context.Context, in *s3api
 	if len(b.Config.Lifecycle) == 0 {
 		return nil, errNoSuchLifecycle()
 	}
-	return &s3api.GetBucketLifecycleConfigurationOutput{Rules: b.Config.Lifecycle}, nil
+	return &s3api.GetBucketLifecycleConfigurationOutput{Rules: b.Config.Lifecycle, TransitionDefaultMinimumObjectSize: ptr("all_storage_classes_128K")}, nil
 }
 
 func (s *Service) DeleteBucketLifecycle(ctx context.Context, in *s3api.DeleteBucketLifecycleRequest) (*s3api.DeleteBucketLifecycleOutput, error) {
@@ -221,6 +245,15 @@ func (s *Service) expirationHeader(bucket string, o *object) *string {
 		return nil
 	}
 	return ptr(fmt.Sprintf(`expiry-date="%s", rule-id="%s"`, t.Format(http.TimeFormat), id))
+}
+
+// currentExpiration is x-amz-expiration of a GET or HEAD: only when no
+// version id was asked for.
+func (s *Service) currentExpiration(versionID *string, o *object) *string {
+	if versionID != nil {
+		return nil
+	}
+	return s.expirationHeader(o.Bucket, o)
 }
 
 // armLifecycle sets the timer for the next midnight UTC on the service

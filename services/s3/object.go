@@ -248,7 +248,7 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	out := &s3api.GetObjectOutput{
 		AcceptRanges: ptr("bytes"), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
 		Metadata: o.Metadata, ContentLength: ptr(o.Size), VersionId: versionHeader(o),
-		ServerSideEncryption: ptr(sseAlgorithm), TagCount: tagCount(o), Expiration: s.expirationHeader(o.Bucket, o),
+		ServerSideEncryption: ptr(sseAlgorithm), TagCount: tagCount(o), Expiration: s.currentExpiration(in.VersionId, o),
 		StorageClass: classHeader(o),
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
@@ -295,7 +295,7 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 	out := &s3api.HeadObjectOutput{
 		AcceptRanges: ptr("bytes"), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
 		Metadata: o.Metadata, ContentLength: ptr(o.Size), VersionId: versionHeader(o),
-		ServerSideEncryption: ptr(sseAlgorithm), Expiration: s.expirationHeader(o.Bucket, o),
+		ServerSideEncryption: ptr(sseAlgorithm), Expiration: s.currentExpiration(in.VersionId, o),
 		StorageClass: classHeader(o),
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)

@@ -3,6 +3,7 @@ package s3_test
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -943,6 +944,158 @@ func recordedCases() []recordedCase {
 			r.rec("object-acl", ga, err)
 			c, err = r.c.CopyObject(r.ctx, &s3.CopyObjectInput{Bucket: &b, Key: k, CopySource: src, ACL: types.ObjectCannedACLPrivate})
 			r.rec("copy-object-in-place-with-acl", c, err)
+		}},
+	)
+	const lc = "test_s3.py::TestS3BucketLifecycle::"
+	putLC := func(r *recordedRun, b string, rules ...types.LifecycleRule) error {
+		_, err := r.c.PutBucketLifecycleConfiguration(r.ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: &b,
+			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules}})
+		return err
+	}
+	getLC := func(r *recordedRun, key, b string) {
+		out, err := r.c.GetBucketLifecycleConfiguration(r.ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: &b})
+		r.rec(key, out, err)
+	}
+	days := func(n int32) *types.LifecycleExpiration { return &types.LifecycleExpiration{Days: aws.Int32(n)} }
+	wholeBucket := types.LifecycleRule{ID: aws.String("wholebucket"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")}, Expiration: days(7)}
+	cases = append(cases,
+		recordedCase{lc + "test_delete_bucket_lifecycle_configuration", func(r *recordedRun) {
+			b := r.bucket()
+			getLC(r, "get-bucket-lifecycle-exc-1", b)
+			d, err := r.c.DeleteBucketLifecycle(r.ctx, &s3.DeleteBucketLifecycleInput{Bucket: &b})
+			r.rec("delete-bucket-lifecycle-no-bucket", d, err)
+			if err := putLC(r, b, wholeBucket); err != nil {
+				r.t.Fatal(err)
+			}
+			getLC(r, "get-bucket-lifecycle-conf", b)
+			r.c.DeleteBucketLifecycle(r.ctx, &s3.DeleteBucketLifecycleInput{Bucket: &b})
+			getLC(r, "get-bucket-lifecycle-exc-2", b)
+		}},
+		recordedCase{lc + "test_delete_lifecycle_configuration_on_bucket_deletion", func(r *recordedRun) {
+			b := r.bucket()
+			if err := putLC(r, b, wholeBucket); err != nil {
+				r.t.Fatal(err)
+			}
+			getLC(r, "get-bucket-lifecycle-conf", b)
+			r.c.DeleteBucket(r.ctx, &s3.DeleteBucketInput{Bucket: &b})
+			mustCreate(r.t, r.c, b)
+			getLC(r, "get-bucket-lifecycle-exc", b)
+		}},
+		recordedCase{lc + "test_bucket_lifecycle_configuration_object_expiry", func(r *recordedRun) {
+			b := r.bucket()
+			putLC(r, b, types.LifecycleRule{ID: aws.String("rule_number_one"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")}, Expiration: days(7)})
+			getLC(r, "get-bucket-lifecycle-conf", b)
+			k := aws.String("test-object-expiry")
+			mustPut(r.t, r.c, b, *k, "test")
+			h, err := r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k})
+			r.rec("head-object-expiry", h, err)
+			g, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: k})
+			r.rec("get-object-expiry", g, err)
+		}},
+		recordedCase{lc + "test_bucket_lifecycle_configuration_object_expiry_versioned", func(r *recordedRun) {
+			b := r.bucket()
+			setVersioning(r.t, r.c, b, "Enabled")
+			putLC(r, b, types.LifecycleRule{ID: aws.String("rule2"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{}, Expiration: days(7),
+				NoncurrentVersionExpiration: &types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)}})
+			getLC(r, "get-bucket-lifecycle-conf", b)
+			k := aws.String("test-object-expiry")
+			v1 := putV(r.t, r.c, b, *k, "test")
+			h, err := r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k})
+			r.rec("head-object-expiry", h, err)
+			v2 := putV(r.t, r.c, b, *k, "test")
+			h, err = r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k, VersionId: &v1})
+			r.rec("head-object-expiry-noncurrent", h, err)
+			h, err = r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k, VersionId: &v2})
+			r.rec("head-object-expiry-current-with-version-id", h, err)
+			h, err = r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k})
+			r.rec("head-object-expiry-current-without-version-id", h, err)
+		}},
+		recordedCase{lc + "test_object_expiry_after_bucket_lifecycle_configuration", func(r *recordedRun) {
+			b := r.bucket()
+			k := aws.String("test-object-expiry")
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test")})
+			r.rec("put-object-before", p, err)
+			putLC(r, b, types.LifecycleRule{ID: aws.String("rule3"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{}, Expiration: days(7)})
+			getLC(r, "get-bucket-lifecycle-conf", b)
+			h, err := r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k})
+			r.rec("head-object-expiry-before", h, err)
+			p, err = r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test")})
+			r.rec("put-object-after", p, err)
+			h, err = r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k})
+			r.rec("head-object-expiry-after", h, err)
+		}},
+		recordedCase{lc + "test_bucket_lifecycle_multiple_rules", func(r *recordedRun) {
+			b := r.bucket()
+			rule := func(id, prefix string) types.LifecycleRule {
+				return types.LifecycleRule{ID: &id, Status: "Enabled", Filter: &types.LifecycleRuleFilter{Prefix: &prefix}, Expiration: days(1)}
+			}
+			putLC(r, b, rule("rule_one", "testobject"), rule("rule_two", "test"), rule("rule_three", "t"))
+			getLC(r, "get-bucket-lifecycle-conf", b)
+			for key, obj := range map[string]string{"put-object-match-both-rules": "testobject", "put-object-match-rule-2": "test", "put-object-no-match": "no-match"} {
+				p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: &obj, Body: strings.NewReader("test")})
+				r.rec(key, p, err)
+			}
+		}},
+		recordedCase{lc + "test_bucket_lifecycle_configuration_date", func(r *recordedRun) {
+			b := r.bucket()
+			date := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+			putLC(r, b, types.LifecycleRule{ID: aws.String("rule_number_one"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{}, Expiration: &types.LifecycleExpiration{Date: &date}})
+			getLC(r, "get-bucket-lifecycle-conf", b)
+		}},
+		recordedCase{lc + "test_bucket_lifecycle_tag_rules", func(r *recordedRun) {
+			b := r.bucket()
+			one := types.Tag{Key: aws.String("testlifecycle"), Value: aws.String("positive")}
+			two := types.Tag{Key: aws.String("testlifecycletwo"), Value: aws.String("positive-two")}
+			putLC(r, b,
+				types.LifecycleRule{ID: aws.String("rule_one"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{Tag: &one}, Expiration: days(1)},
+				types.LifecycleRule{ID: aws.String("rule_two"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{And: &types.LifecycleRuleAndOperator{Tags: []types.Tag{one, two}}}, Expiration: days(1)})
+			getLC(r, "get-bucket-lifecycle-conf", b)
+			for _, tc := range []struct{ name, tagging string }{
+				{"match-both-rules", "testlifecycle=positive&testlifecycletwo=positive-two"},
+				{"match-rule-1", "testlifecycle=positive"},
+				{"no-match", "testlifecycle=negative"},
+				{"no-tags", ""},
+			} {
+				k := "test-" + tc.name
+				in := &s3.PutObjectInput{Bucket: &b, Key: &k, Body: strings.NewReader("test")}
+				if tc.tagging != "" {
+					in.Tagging = &tc.tagging
+				}
+				p, err := r.c.PutObject(r.ctx, in)
+				r.rec("put-object-"+tc.name, p, err)
+				g, err := r.c.GetObject(r.ctx, &s3.GetObjectInput{Bucket: &b, Key: &k})
+				r.rec("get-object-"+tc.name, g, err)
+			}
+		}},
+		recordedCase{lc + "test_lifecycle_expired_object_delete_marker", func(r *recordedRun) {
+			b := r.bucket()
+			putLC(r, b, types.LifecycleRule{ID: aws.String("rule-marker"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{},
+				Expiration: &types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)}})
+			getLC(r, "get-bucket-lifecycle-conf", b)
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: aws.String("k"), Body: strings.NewReader("test")})
+			r.rec("put-object", p, err)
+			h, err := r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: aws.String("k")})
+			r.rec("head-object", h, err)
+		}},
+		recordedCase{lc + "test_put_bucket_lifecycle_conf_exc", func(r *recordedRun) {
+			b := r.bucket()
+			try := func(key string, rule types.LifecycleRule) {
+				r.rec(key, nil, putLC(r, b, rule))
+			}
+			try("missing-id", types.LifecycleRule{Status: "Enabled", Filter: &types.LifecycleRuleFilter{}, Expiration: days(7)})
+			try("missing-filter", types.LifecycleRule{ID: aws.String("x"), Status: "Enabled", Expiration: days(7)})
+			try("missing-noncurrent-version-expiration-data", types.LifecycleRule{ID: aws.String("x"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{},
+				NoncurrentVersionExpiration: &types.NoncurrentVersionExpiration{}})
+			try("wrong-filter-and-plus-prefix", types.LifecycleRule{ID: aws.String("x"), Status: "Enabled", Expiration: days(7), Filter: &types.LifecycleRuleFilter{
+				Prefix: aws.String("a"), And: &types.LifecycleRuleAndOperator{Prefix: aws.String("b")}}})
+			try("wrong-filter-and-and-object-size", types.LifecycleRule{ID: aws.String("x"), Status: "Enabled", Expiration: days(7), Filter: &types.LifecycleRuleFilter{
+				ObjectSizeGreaterThan: aws.Int64(10), And: &types.LifecycleRuleAndOperator{Prefix: aws.String("b")}}})
+			notMidnight := time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC)
+			try("wrong-data-no-midnight", types.LifecycleRule{ID: aws.String("x"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{}, Expiration: &types.LifecycleExpiration{Date: &notMidnight}})
+			try("duplicate-tag-keys", types.LifecycleRule{ID: aws.String("x"), Status: "Enabled", Expiration: days(7), Filter: &types.LifecycleRuleFilter{
+				And: &types.LifecycleRuleAndOperator{Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("1")}, {Key: aws.String("k"), Value: aws.String("2")}}}}})
+			try("expired-delete-marker-and-days", types.LifecycleRule{ID: aws.String("x"), Status: "Enabled", Filter: &types.LifecycleRuleFilter{},
+				Expiration: &types.LifecycleExpiration{Days: aws.Int32(7), ExpiredObjectDeleteMarker: aws.Bool(true)}})
 		}},
 	)
 	const lb = "test_s3_list_operations.py::TestS3ListBuckets::"

@@ -126,9 +126,9 @@ func operations(s []api.Shape) []*api.Operation {
 		{Name: "PutPublicAccessBlock", Method: "PUT", RequestURI: "/{Bucket}?publicAccessBlock", Input: &s[476], NewInput: func() any { return new(PutPublicAccessBlockRequest) }, Invoke: invoke(Handler.PutPublicAccessBlock)},
 		{Name: "RestoreObject", Method: "POST", RequestURI: "/{Bucket}/{Key+}?restore", Input: &s[521], Output: &s[520], Errors: []*api.Shape{&s[386]}, NewInput: func() any { return new(RestoreObjectRequest) }, Invoke: invoke(Handler.RestoreObject)},
 		{Name: "SelectObjectContent", Method: "POST", RequestURI: "/{Bucket}/{Key+}?select&select-type=2", Input: &s[543], Output: &s[542], NewInput: func() any { return new(SelectObjectContentRequest) }, Invoke: invoke(Handler.SelectObjectContent)},
-		{Name: "UploadPart", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[598], Output: &s[597], NewInput: func() any { return new(UploadPartRequest) }, Invoke: invoke(Handler.UploadPart)},
-		{Name: "UploadPartCopy", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[596], Output: &s[595], NewInput: func() any { return new(UploadPartCopyRequest) }, Invoke: invoke(Handler.UploadPartCopy)},
-		{Name: "WriteGetObjectResponse", Method: "POST", RequestURI: "/WriteGetObjectResponse", Input: &s[606], NewInput: func() any { return new(WriteGetObjectResponseRequest) }, Invoke: invoke(Handler.WriteGetObjectResponse)},
+		{Name: "UploadPart", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[599], Output: &s[598], NewInput: func() any { return new(UploadPartRequest) }, Invoke: invoke(Handler.UploadPart)},
+		{Name: "UploadPartCopy", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[597], Output: &s[596], NewInput: func() any { return new(UploadPartCopyRequest) }, Invoke: invoke(Handler.UploadPartCopy)},
+		{Name: "WriteGetObjectResponse", Method: "POST", RequestURI: "/WriteGetObjectResponse", Input: &s[607], NewInput: func() any { return new(WriteGetObjectResponseRequest) }, Invoke: invoke(Handler.WriteGetObjectResponse)},
 	}
 }
 
@@ -1461,6 +1461,12 @@ const (
 	TierExpedited = "Expedited"
 )
 
+// Values of the "TransitionDefaultMinimumObjectSize" enum.
+const (
+	TransitionDefaultMinimumObjectSizeVariesByStorageClass  = "varies_by_storage_class"
+	TransitionDefaultMinimumObjectSizeAllStorageClasses128K = "all_storage_classes_128K"
+)
+
 // Values of the "TransitionStorageClass" enum.
 const (
 	TransitionStorageClassGLACIER            = "GLACIER"
@@ -2575,7 +2581,8 @@ type GetBucketInventoryConfigurationRequest struct {
 // GetBucketLifecycleConfigurationOutput is the "GetBucketLifecycleConfigurationOutput" structure of the model.
 type GetBucketLifecycleConfigurationOutput struct {
 	// Container for a lifecycle rule.
-	Rules []*LifecycleRule
+	Rules                              []*LifecycleRule
+	TransitionDefaultMinimumObjectSize *string
 }
 
 // GetBucketLifecycleConfigurationRequest is the "GetBucketLifecycleConfigurationRequest" structure of the model.
@@ -5703,7 +5710,7 @@ type WriteGetObjectResponseOutput struct{}
 
 // newSchema builds the shapes of the model, numbered in name order.
 func newSchema() []api.Shape {
-	s := make([]api.Shape, 608)
+	s := make([]api.Shape, 609)
 	newSchema0(s)
 	newSchema1(s)
 	newSchema2(s)
@@ -5964,7 +5971,7 @@ func newSchema0(s []api.Shape) {
 		{Name: "TaggingDirective", Ref: api.Ref{Shape: &s[574], Location: api.LocationHeader, LocationName: "x-amz-tagging-directive"}, Field: 21},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[545], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 22},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[565], Location: api.LocationHeader, LocationName: "x-amz-storage-class"}, Field: 23},
-		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[605], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 24},
+		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[606], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 24},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[533], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 25},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[534], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 26},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 27},
@@ -6061,7 +6068,7 @@ func newSchema0(s []api.Shape) {
 		{Name: "Metadata", Ref: api.Ref{Shape: &s[352], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 13},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[545], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 14},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[565], Location: api.LocationHeader, LocationName: "x-amz-storage-class"}, Field: 15},
-		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[605], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 16},
+		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[606], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 16},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[533], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 17},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[534], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 18},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 19},
@@ -6091,7 +6098,7 @@ func newSchema0(s []api.Shape) {
 	s[115] = api.Shape{Name: "DefaultRetention", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Mode", Ref: api.Ref{Shape: &s[402]}},
 		{Name: "Days", Ref: api.Ref{Shape: &s[113]}, Field: 1},
-		{Name: "Years", Ref: api.Ref{Shape: &s[607]}, Field: 2},
+		{Name: "Years", Ref: api.Ref{Shape: &s[608]}, Field: 2},
 	}, GoType: reflect.TypeFor[DefaultRetention]()}
 	s[116] = api.Shape{Name: "Delete", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Objects", Ref: api.Ref{Shape: &s[391], LocationName: "Object"}, Required: true},
@@ -6337,6 +6344,7 @@ func newSchema1(s []api.Shape) {
 	}, GoType: reflect.TypeFor[GetBucketInventoryConfigurationRequest]()}
 	s[197] = api.Shape{Name: "GetBucketLifecycleConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Rules", Ref: api.Ref{Shape: &s[312], LocationName: "Rule"}},
+		{Name: "TransitionDefaultMinimumObjectSize", Ref: api.Ref{Shape: &s[590], Location: api.LocationHeader, LocationName: "x-amz-transition-default-minimum-object-size"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketLifecycleConfigurationOutput]()}
 	s[198] = api.Shape{Name: "GetBucketLifecycleConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
@@ -6518,7 +6526,7 @@ func newSchema1(s []api.Shape) {
 		{Name: "ContentRange", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-Range"}, Field: 18},
 		{Name: "ContentType", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 19},
 		{Name: "Expires", Ref: api.Ref{Shape: &s[171], Location: api.LocationHeader, LocationName: "Expires"}, Field: 20},
-		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[605], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 21},
+		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[606], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 21},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[545], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 22},
 		{Name: "Metadata", Ref: api.Ref{Shape: &s[352], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 23},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[533], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 24},
@@ -6612,8 +6620,8 @@ func newSchema1(s []api.Shape) {
 		{Name: "DisplayName", Ref: api.Ref{Shape: &s[149]}},
 		{Name: "EmailAddress", Ref: api.Ref{Shape: &s[151]}, Field: 1},
 		{Name: "ID", Ref: api.Ref{Shape: &s[260]}, Field: 2},
-		{Name: "Type", Ref: api.Ref{Shape: &s[592], LocationName: "xsi:type", XMLAttribute: true}, Required: true, Field: 3},
-		{Name: "URI", Ref: api.Ref{Shape: &s[593]}, Field: 4},
+		{Name: "Type", Ref: api.Ref{Shape: &s[593], LocationName: "xsi:type", XMLAttribute: true}, Required: true, Field: 3},
+		{Name: "URI", Ref: api.Ref{Shape: &s[594]}, Field: 4},
 	}, GoType: reflect.TypeFor[Grantee](), XMLNamespace: &api.XMLNamespace{Prefix: "xsi", URI: "http://www.w3.org/2001/XMLSchema-instance"}}
 	s[252] = api.Shape{Name: "Grants", Type: api.TypeList, Member: &api.Ref{Shape: &s[245], LocationName: "Grant"}}
 	s[253] = api.Shape{Name: "HeadBucketOutput", Type: api.TypeStructure, Members: []api.Member{
@@ -6648,7 +6656,7 @@ func newSchema1(s []api.Shape) {
 		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 17},
 		{Name: "ContentType", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 18},
 		{Name: "Expires", Ref: api.Ref{Shape: &s[171], Location: api.LocationHeader, LocationName: "Expires"}, Field: 19},
-		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[605], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 20},
+		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[606], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 20},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[545], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 21},
 		{Name: "Metadata", Ref: api.Ref{Shape: &s[352], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 22},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[533], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 23},
@@ -6810,7 +6818,7 @@ func newSchema2(s []api.Shape) {
 		{Name: "Prefix", Ref: api.Ref{Shape: &s[438]}, Field: 2},
 		{Name: "Filter", Ref: api.Ref{Shape: &s[311]}, Field: 3},
 		{Name: "Status", Ref: api.Ref{Shape: &s[169]}, Required: true, Field: 4},
-		{Name: "Transitions", Ref: api.Ref{Shape: &s[590], LocationName: "Transition"}, Field: 5},
+		{Name: "Transitions", Ref: api.Ref{Shape: &s[591], LocationName: "Transition"}, Field: 5},
 		{Name: "NoncurrentVersionTransitions", Ref: api.Ref{Shape: &s[380], LocationName: "NoncurrentVersionTransition"}, Field: 6},
 		{Name: "NoncurrentVersionExpiration", Ref: api.Ref{Shape: &s[378]}, Field: 7},
 		{Name: "AbortIncompleteMultipartUpload", Ref: api.Ref{Shape: &s[1]}, Field: 8},
@@ -6895,7 +6903,7 @@ func newSchema2(s []api.Shape) {
 	s[325] = api.Shape{Name: "ListMultipartUploadsOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Bucket", Ref: api.Ref{Shape: &s[43]}},
 		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[301]}, Field: 1},
-		{Name: "UploadIdMarker", Ref: api.Ref{Shape: &s[594]}, Field: 2},
+		{Name: "UploadIdMarker", Ref: api.Ref{Shape: &s[595]}, Field: 2},
 		{Name: "NextKeyMarker", Ref: api.Ref{Shape: &s[369]}, Field: 3},
 		{Name: "Prefix", Ref: api.Ref{Shape: &s[438]}, Field: 4},
 		{Name: "Delimiter", Ref: api.Ref{Shape: &s[145]}, Field: 5},
@@ -6914,14 +6922,14 @@ func newSchema2(s []api.Shape) {
 		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[301], Location: api.LocationQueryString, LocationName: "key-marker"}, Field: 3},
 		{Name: "MaxUploads", Ref: api.Ref{Shape: &s[350], Location: api.LocationQueryString, LocationName: "max-uploads"}, Field: 4},
 		{Name: "Prefix", Ref: api.Ref{Shape: &s[438], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 5},
-		{Name: "UploadIdMarker", Ref: api.Ref{Shape: &s[594], Location: api.LocationQueryString, LocationName: "upload-id-marker"}, Field: 6},
+		{Name: "UploadIdMarker", Ref: api.Ref{Shape: &s[595], Location: api.LocationQueryString, LocationName: "upload-id-marker"}, Field: 6},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 7},
 		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
 	}, GoType: reflect.TypeFor[ListMultipartUploadsRequest]()}
 	s[327] = api.Shape{Name: "ListObjectVersionsOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[295]}},
 		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[301]}, Field: 1},
-		{Name: "VersionIdMarker", Ref: api.Ref{Shape: &s[602]}, Field: 2},
+		{Name: "VersionIdMarker", Ref: api.Ref{Shape: &s[603]}, Field: 2},
 		{Name: "NextKeyMarker", Ref: api.Ref{Shape: &s[369]}, Field: 3},
 		{Name: "NextVersionIdMarker", Ref: api.Ref{Shape: &s[374]}, Field: 4},
 		{Name: "Versions", Ref: api.Ref{Shape: &s[414], LocationName: "Version"}, Field: 5},
@@ -6941,7 +6949,7 @@ func newSchema2(s []api.Shape) {
 		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[301], Location: api.LocationQueryString, LocationName: "key-marker"}, Field: 3},
 		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[348], Location: api.LocationQueryString, LocationName: "max-keys"}, Field: 4},
 		{Name: "Prefix", Ref: api.Ref{Shape: &s[438], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 5},
-		{Name: "VersionIdMarker", Ref: api.Ref{Shape: &s[602], Location: api.LocationQueryString, LocationName: "version-id-marker"}, Field: 6},
+		{Name: "VersionIdMarker", Ref: api.Ref{Shape: &s[603], Location: api.LocationQueryString, LocationName: "version-id-marker"}, Field: 6},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 7},
 		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
 		{Name: "OptionalObjectAttributes", Ref: api.Ref{Shape: &s[417], Location: api.LocationHeader, LocationName: "x-amz-optional-object-attributes"}, Field: 9},
@@ -7106,12 +7114,12 @@ func newSchema2(s []api.Shape) {
 	s[377] = api.Shape{Name: "NoSuchUpload", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 404}, GoType: reflect.TypeFor[NoSuchUpload]()}
 	s[378] = api.Shape{Name: "NoncurrentVersionExpiration", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "NoncurrentDays", Ref: api.Ref{Shape: &s[113]}},
-		{Name: "NewerNoncurrentVersions", Ref: api.Ref{Shape: &s[601]}, Field: 1},
+		{Name: "NewerNoncurrentVersions", Ref: api.Ref{Shape: &s[602]}, Field: 1},
 	}, GoType: reflect.TypeFor[NoncurrentVersionExpiration]()}
 	s[379] = api.Shape{Name: "NoncurrentVersionTransition", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "NoncurrentDays", Ref: api.Ref{Shape: &s[113]}},
-		{Name: "StorageClass", Ref: api.Ref{Shape: &s[591]}, Field: 1},
-		{Name: "NewerNoncurrentVersions", Ref: api.Ref{Shape: &s[601]}, Field: 2},
+		{Name: "StorageClass", Ref: api.Ref{Shape: &s[592]}, Field: 1},
+		{Name: "NewerNoncurrentVersions", Ref: api.Ref{Shape: &s[602]}, Field: 2},
 	}, GoType: reflect.TypeFor[NoncurrentVersionTransition]()}
 	s[380] = api.Shape{Name: "NoncurrentVersionTransitionList", Type: api.TypeList, Member: &api.Ref{Shape: &s[379]}, Flattened: true}
 	s[381] = api.Shape{Name: "NotificationConfiguration", Type: api.TypeStructure, Members: []api.Member{
@@ -7397,14 +7405,14 @@ func newSchema3(s []api.Shape) {
 		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
 		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
 		{Name: "MFA", Ref: api.Ref{Shape: &s[341], Location: api.LocationHeader, LocationName: "x-amz-mfa"}, Field: 3},
-		{Name: "VersioningConfiguration", Ref: api.Ref{Shape: &s[603], LocationName: "VersioningConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 4},
+		{Name: "VersioningConfiguration", Ref: api.Ref{Shape: &s[604], LocationName: "VersioningConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 4},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 5},
 	}, Payload: "VersioningConfiguration", GoType: reflect.TypeFor[PutBucketVersioningRequest]()}
 	s[463] = api.Shape{Name: "PutBucketWebsiteRequest", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
 		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
-		{Name: "WebsiteConfiguration", Ref: api.Ref{Shape: &s[604], LocationName: "WebsiteConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
+		{Name: "WebsiteConfiguration", Ref: api.Ref{Shape: &s[605], LocationName: "WebsiteConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "WebsiteConfiguration", GoType: reflect.TypeFor[PutBucketWebsiteRequest]()}
 	s[464] = api.Shape{Name: "PutObjectAclOutput", Type: api.TypeStructure, Members: []api.Member{
@@ -7492,7 +7500,7 @@ func newSchema3(s []api.Shape) {
 		{Name: "Metadata", Ref: api.Ref{Shape: &s[352], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 21},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[545], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 22},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[565], Location: api.LocationHeader, LocationName: "x-amz-storage-class"}, Field: 23},
-		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[605], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 24},
+		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[606], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 24},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[533], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 25},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[534], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 26},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 27},
@@ -7690,7 +7698,7 @@ func newSchema3(s []api.Shape) {
 		{Name: "CannedACL", Ref: api.Ref{Shape: &s[389]}, Field: 3},
 		{Name: "AccessControlList", Ref: api.Ref{Shape: &s[252]}, Field: 4},
 		{Name: "Tagging", Ref: api.Ref{Shape: &s[573]}, Field: 5},
-		{Name: "UserMetadata", Ref: api.Ref{Shape: &s[599]}, Field: 6},
+		{Name: "UserMetadata", Ref: api.Ref{Shape: &s[600]}, Field: 6},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[565]}, Field: 7},
 	}, GoType: reflect.TypeFor[S3Location]()}
 	s[533] = api.Shape{Name: "SSECustomerAlgorithm", Type: api.TypeString}
@@ -7792,7 +7800,7 @@ func newSchema3(s []api.Shape) {
 	s[569] = api.Shape{Name: "Suffix", Type: api.TypeString}
 	s[570] = api.Shape{Name: "Tag", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Key", Ref: api.Ref{Shape: &s[392]}, Required: true},
-		{Name: "Value", Ref: api.Ref{Shape: &s[600]}, Required: true, Field: 1},
+		{Name: "Value", Ref: api.Ref{Shape: &s[601]}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[Tag]()}
 	s[571] = api.Shape{Name: "TagCount", Type: api.TypeInteger}
 	s[572] = api.Shape{Name: "TagSet", Type: api.TypeList, Member: &api.Ref{Shape: &s[570], LocationName: "Tag"}}
@@ -7836,14 +7844,15 @@ func newSchema3(s []api.Shape) {
 	s[589] = api.Shape{Name: "Transition", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Date", Ref: api.Ref{Shape: &s[112]}},
 		{Name: "Days", Ref: api.Ref{Shape: &s[113]}, Field: 1},
-		{Name: "StorageClass", Ref: api.Ref{Shape: &s[591]}, Field: 2},
+		{Name: "StorageClass", Ref: api.Ref{Shape: &s[592]}, Field: 2},
 	}, GoType: reflect.TypeFor[Transition]()}
-	s[590] = api.Shape{Name: "TransitionList", Type: api.TypeList, Member: &api.Ref{Shape: &s[589]}, Flattened: true}
-	s[591] = api.Shape{Name: "TransitionStorageClass", Type: api.TypeString, Enum: []string{"GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "GLACIER_IR"}}
-	s[592] = api.Shape{Name: "Type", Type: api.TypeString, Enum: []string{"CanonicalUser", "AmazonCustomerByEmail", "Group"}}
-	s[593] = api.Shape{Name: "URI", Type: api.TypeString}
-	s[594] = api.Shape{Name: "UploadIdMarker", Type: api.TypeString}
-	s[595] = api.Shape{Name: "UploadPartCopyOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[590] = api.Shape{Name: "TransitionDefaultMinimumObjectSize", Type: api.TypeString, Enum: []string{"varies_by_storage_class", "all_storage_classes_128K"}}
+	s[591] = api.Shape{Name: "TransitionList", Type: api.TypeList, Member: &api.Ref{Shape: &s[589]}, Flattened: true}
+	s[592] = api.Shape{Name: "TransitionStorageClass", Type: api.TypeString, Enum: []string{"GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "GLACIER_IR"}}
+	s[593] = api.Shape{Name: "Type", Type: api.TypeString, Enum: []string{"CanonicalUser", "AmazonCustomerByEmail", "Group"}}
+	s[594] = api.Shape{Name: "URI", Type: api.TypeString}
+	s[595] = api.Shape{Name: "UploadIdMarker", Type: api.TypeString}
+	s[596] = api.Shape{Name: "UploadPartCopyOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "CopySourceVersionId", Ref: api.Ref{Shape: &s[102], Location: api.LocationHeader, LocationName: "x-amz-copy-source-version-id"}},
 		{Name: "CopyPartResult", Ref: api.Ref{Shape: &s[92]}, Field: 1},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[545], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 2},
@@ -7853,7 +7862,7 @@ func newSchema3(s []api.Shape) {
 		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 6},
 		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[506], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 7},
 	}, Payload: "CopyPartResult", GoType: reflect.TypeFor[UploadPartCopyOutput]()}
-	s[596] = api.Shape{Name: "UploadPartCopyRequest", Type: api.TypeStructure, Members: []api.Member{
+	s[597] = api.Shape{Name: "UploadPartCopyRequest", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "CopySource", Ref: api.Ref{Shape: &s[93], Location: api.LocationHeader, LocationName: "x-amz-copy-source"}, Required: true, Field: 1},
 		{Name: "CopySourceIfMatch", Ref: api.Ref{Shape: &s[94], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-match"}, Field: 2},
@@ -7874,7 +7883,7 @@ func newSchema3(s []api.Shape) {
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 17},
 		{Name: "ExpectedSourceBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-source-expected-bucket-owner"}, Field: 18},
 	}, GoType: reflect.TypeFor[UploadPartCopyRequest]()}
-	s[597] = api.Shape{Name: "UploadPartOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[598] = api.Shape{Name: "UploadPartOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[545], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}},
 		{Name: "ETag", Ref: api.Ref{Shape: &s[150], Location: api.LocationHeader, LocationName: "ETag"}, Field: 1},
 		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 2},
@@ -7887,7 +7896,7 @@ func newSchema3(s []api.Shape) {
 		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 9},
 		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[506], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 10},
 	}, GoType: reflect.TypeFor[UploadPartOutput]()}
-	s[598] = api.Shape{Name: "UploadPartRequest", Type: api.TypeStructure, Members: []api.Member{
+	s[599] = api.Shape{Name: "UploadPartRequest", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Body", Ref: api.Ref{Shape: &s[29], Streaming: true}},
 		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
 		{Name: "ContentLength", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 2},
@@ -7906,25 +7915,25 @@ func newSchema3(s []api.Shape) {
 		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 15},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 16},
 	}, Payload: "Body", GoType: reflect.TypeFor[UploadPartRequest]()}
-	s[599] = api.Shape{Name: "UserMetadata", Type: api.TypeList, Member: &api.Ref{Shape: &s[354], LocationName: "MetadataEntry"}}
 }
 
 func newSchema4(s []api.Shape) {
-	s[600] = api.Shape{Name: "Value", Type: api.TypeString}
-	s[601] = api.Shape{Name: "VersionCount", Type: api.TypeInteger}
-	s[602] = api.Shape{Name: "VersionIdMarker", Type: api.TypeString}
-	s[603] = api.Shape{Name: "VersioningConfiguration", Type: api.TypeStructure, Members: []api.Member{
+	s[600] = api.Shape{Name: "UserMetadata", Type: api.TypeList, Member: &api.Ref{Shape: &s[354], LocationName: "MetadataEntry"}}
+	s[601] = api.Shape{Name: "Value", Type: api.TypeString}
+	s[602] = api.Shape{Name: "VersionCount", Type: api.TypeInteger}
+	s[603] = api.Shape{Name: "VersionIdMarker", Type: api.TypeString}
+	s[604] = api.Shape{Name: "VersioningConfiguration", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "MFADelete", Ref: api.Ref{Shape: &s[342], LocationName: "MfaDelete"}},
 		{Name: "Status", Ref: api.Ref{Shape: &s[46]}, Field: 1},
 	}, GoType: reflect.TypeFor[VersioningConfiguration]()}
-	s[604] = api.Shape{Name: "WebsiteConfiguration", Type: api.TypeStructure, Members: []api.Member{
+	s[605] = api.Shape{Name: "WebsiteConfiguration", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "ErrorDocument", Ref: api.Ref{Shape: &s[160]}},
 		{Name: "IndexDocument", Ref: api.Ref{Shape: &s[265]}, Field: 1},
 		{Name: "RedirectAllRequestsTo", Ref: api.Ref{Shape: &s[489]}, Field: 2},
 		{Name: "RoutingRules", Ref: api.Ref{Shape: &s[528]}, Field: 3},
 	}, GoType: reflect.TypeFor[WebsiteConfiguration]()}
-	s[605] = api.Shape{Name: "WebsiteRedirectLocation", Type: api.TypeString}
-	s[606] = api.Shape{Name: "WriteGetObjectResponseRequest", Type: api.TypeStructure, Members: []api.Member{
+	s[606] = api.Shape{Name: "WebsiteRedirectLocation", Type: api.TypeString}
+	s[607] = api.Shape{Name: "WriteGetObjectResponseRequest", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "RequestRoute", Ref: api.Ref{Shape: &s[510], Location: api.LocationHeader, LocationName: "x-amz-request-route", HostLabel: true}, Required: true},
 		{Name: "RequestToken", Ref: api.Ref{Shape: &s[511], Location: api.LocationHeader, LocationName: "x-amz-request-token"}, Required: true, Field: 1},
 		{Name: "Body", Ref: api.Ref{Shape: &s[29], Streaming: true}, Field: 2},
@@ -7966,5 +7975,5 @@ func newSchema4(s []api.Shape) {
 		{Name: "VersionId", Ref: api.Ref{Shape: &s[413], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-version-id"}, Field: 38},
 		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-server-side-encryption-bucket-key-enabled"}, Field: 39},
 	}, Payload: "Body", GoType: reflect.TypeFor[WriteGetObjectResponseRequest]()}
-	s[607] = api.Shape{Name: "Years", Type: api.TypeInteger}
+	s[608] = api.Shape{Name: "Years", Type: api.TypeInteger}
 }
