@@ -141,41 +141,44 @@ func testImage(t testing.TB, host string) string {
 	t.Helper()
 	d := &testDockerd
 	d.imgOnce.Do(func() {
-		boot, err := os.ReadFile(filepath.Join(goFunction(t), "bootstrap"))
-		if err != nil {
-			d.imgErr = err
-			return
-		}
-		var buf bytes.Buffer
-		tw := tar.NewWriter(&buf)
-		for _, dir := range []string{"var/", "var/runtime/", "var/task/", "tmp/"} {
-			_ = tw.WriteHeader(&tar.Header{Name: dir, Typeflag: tar.TypeDir, Mode: 0o755})
-		}
-		_ = tw.WriteHeader(&tar.Header{Name: "var/runtime/bootstrap", Typeflag: tar.TypeReg, Mode: 0o755, Size: int64(len(boot))})
-		_, _ = tw.Write(boot)
-		_ = tw.Close()
-		cli, err := client.New(client.WithHost(host))
-		if err != nil {
-			d.imgErr = err
-			return
-		}
-		defer cli.Close()
 		ref := "fogbank-test/gofn:" + randHex(4)
-		res, err := cli.ImageImport(context.Background(), client.ImageImportSource{Source: &buf, SourceName: "-"}, ref, client.ImageImportOptions{
-			Changes: []string{`ENTRYPOINT ["/var/runtime/bootstrap"]`, `CMD ["function.handler"]`, `WORKDIR /var/task`, `ENV PATH=/var/runtime:/usr/bin:/bin`},
-		})
-		if err != nil {
-			d.imgErr = err
-			return
+		if d.imgErr = importTestImage(t, host, ref); d.imgErr == nil {
+			d.img = ref
 		}
-		_, _ = io.Copy(io.Discard, res)
-		_ = res.Close()
-		d.img = ref
 	})
 	if d.imgErr != nil {
 		t.Fatalf("importing the test image: %v%s", d.imgErr, dockerdLog())
 	}
 	return d.img
+}
+
+// importTestImage imports the test function as a FROM-scratch image tagged ref, with extra
+// Dockerfile instructions (ENV …) after the usual ENTRYPOINT, CMD, WORKDIR and PATH.
+func importTestImage(t testing.TB, host, ref string, extra ...string) error {
+	boot, err := os.ReadFile(filepath.Join(goFunction(t), "bootstrap"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, dir := range []string{"var/", "var/runtime/", "var/task/", "tmp/"} {
+		_ = tw.WriteHeader(&tar.Header{Name: dir, Typeflag: tar.TypeDir, Mode: 0o755})
+	}
+	_ = tw.WriteHeader(&tar.Header{Name: "var/runtime/bootstrap", Typeflag: tar.TypeReg, Mode: 0o755, Size: int64(len(boot))})
+	_, _ = tw.Write(boot)
+	_ = tw.Close()
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	changes := append([]string{`ENTRYPOINT ["/var/runtime/bootstrap"]`, `CMD ["function.handler"]`, `WORKDIR /var/task`, `ENV PATH=/var/runtime:/usr/bin:/bin`}, extra...)
+	res, err := cli.ImageImport(context.Background(), client.ImageImportSource{Source: &buf, SourceName: "-"}, ref, client.ImageImportOptions{Changes: changes})
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, res)
+	return res.Close()
 }
 
 // newContainerEngine is newEngine for image functions: after Close, no container the engine
@@ -419,6 +422,27 @@ func TestImageWithoutContainerEngine(t *testing.T) {
 func ContainerHostForTest(t *testing.T) string { return containerHost(t) }
 
 func ImageForTest(t *testing.T, host string) string { return testImage(t, host) }
+
+// ImportImageForTest tags, as ref, an image of the test function whose environment has
+// FLAVOR=flavor (a re-import under the same ref moves the tag to a new image).
+func ImportImageForTest(t *testing.T, host, ref, flavor string) {
+	t.Helper()
+	if err := importTestImage(t, host, ref, "ENV FLAVOR="+flavor); err != nil {
+		t.Fatal(err)
+	}
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := cli.ImageInspect(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = cli.ImageRemove(context.Background(), info.ID, client.ImageRemoveOptions{Force: true})
+		_ = cli.Close()
+	})
+}
 
 func ContainersForTest(t *testing.T, host, fnARN string) []string {
 	return containersOf(t, host, fnLabel, fnARN)

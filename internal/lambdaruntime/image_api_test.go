@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -97,5 +98,55 @@ func TestImageFunctionThroughTheAPI(t *testing.T) {
 	}
 	if left := lambdaruntime.ContainersForTest(t, host, arn); len(left) > 0 {
 		t.Fatalf("containers left after DeleteFunction: %v", left)
+	}
+}
+
+// TestImageTagsArePinned: a function runs the image its tag named when the code was set, as AWS
+// runs the digest it resolved: moving the tag changes nothing until UpdateFunctionCode, and a
+// published version keeps its image after that.
+func TestImageTagsArePinned(t *testing.T) {
+	host := lambdaruntime.ContainerHostForTest(t)
+	ref := fmt.Sprintf("fogbank-test/pinned-%d:latest", time.Now().UnixNano())
+	lambdaruntime.ImportImageForTest(t, host, ref, "a")
+	t.Setenv("DOCKER_HOST", host)
+	srv := fogbanktest.Start(t)
+	c := lambda.NewFromConfig(srv.AWSConfig())
+	ctx := context.Background()
+	created, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("pinned"), PackageType: types.PackageTypeImage,
+		Role: aws.String("arn:aws:iam::000000000000:role/lambda-role"), Code: &types.FunctionCode{ImageUri: aws.String(ref)}, Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(t, time.Second)
+	flavor := func(qualifier string) string {
+		t.Helper()
+		out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("pinned"), Qualifier: aws.String(qualifier), Payload: []byte(`{"op":"env"}`)})
+		if err != nil || out.FunctionError != nil {
+			t.Fatalf("invoke %s: %v %s", qualifier, err, out.Payload)
+		}
+		var env map[string]string
+		_ = json.Unmarshal(out.Payload, &env)
+		return env["FLAVOR"]
+	}
+	if got := flavor("$LATEST"); got != "a" {
+		t.Fatalf("FLAVOR = %q, want a", got)
+	}
+	lambdaruntime.ImportImageForTest(t, host, ref, "b") // the tag now names another image
+	if got := flavor("$LATEST"); got != "a" {
+		t.Fatalf("after re-tagging, FLAVOR = %q: the function followed the tag", got)
+	}
+	up, err := c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("pinned"), ImageUri: aws.String(ref)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(up.CodeSha256) == aws.ToString(created.CodeSha256) {
+		t.Fatalf("CodeSha256 unchanged by the new image: %s", aws.ToString(up.CodeSha256))
+	}
+	srv.Advance(t, time.Second)
+	if got := flavor("$LATEST"); got != "b" {
+		t.Fatalf("after UpdateFunctionCode, FLAVOR = %q, want b", got)
+	}
+	if got := flavor("1"); got != "a" {
+		t.Fatalf("version 1 runs FLAVOR %q, want a (its own image)", got)
 	}
 }
