@@ -271,11 +271,8 @@ func (s *Service) DeleteBucketEncryption(ctx context.Context, in *s3api.DeleteBu
 func (s *Service) PutBucketWebsite(ctx context.Context, in *s3api.PutBucketWebsiteRequest) (*s3api.PutBucketWebsiteOutput, error) {
 	err := s.setConfig(ctx, str(in.Bucket), func(c *bucketConfig) error {
 		w := in.WebsiteConfiguration
-		if w == nil || (w.IndexDocument == nil && w.RedirectAllRequestsTo == nil) {
-			return errInvalidArgument("A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty")
-		}
-		if w.IndexDocument != nil && (str(w.IndexDocument.Suffix) == "" || strings.Contains(str(w.IndexDocument.Suffix), "/")) {
-			return errInvalidArgument("The IndexDocument Suffix is not well formed")
+		if err := checkWebsite(w); err != nil {
+			return err
 		}
 		c.Website = w
 		return nil
@@ -284,6 +281,48 @@ func (s *Service) PutBucketWebsite(ctx context.Context, in *s3api.PutBucketWebsi
 		return nil, err
 	}
 	return &s3api.PutBucketWebsiteOutput{}, nil
+}
+
+// checkWebsite applies AWS's rules to a website configuration, with its
+// messages (as recorded).
+func checkWebsite(w *s3api.WebsiteConfiguration) error {
+	if w == nil {
+		return errMalformedXML()
+	}
+	if w.RedirectAllRequestsTo != nil {
+		if w.IndexDocument != nil || w.ErrorDocument != nil || len(w.RoutingRules) > 0 {
+			return errInvalidArgument("RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.")
+		}
+		return checkProtocol(w.RedirectAllRequestsTo.Protocol)
+	}
+	if w.IndexDocument == nil {
+		return errInvalidArgument("A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty")
+	}
+	if sfx := str(w.IndexDocument.Suffix); sfx == "" || strings.Contains(sfx, "/") {
+		return errInvalidArgument("The IndexDocument Suffix is not well formed")
+	}
+	for _, r := range w.RoutingRules {
+		if r == nil || r.Redirect == nil {
+			return errMalformedXML()
+		}
+		if c := r.Condition; c != nil && c.HttpErrorCodeReturnedEquals == nil && c.KeyPrefixEquals == nil {
+			return s3err("InvalidRequest", 400, "Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.")
+		}
+		if r.Redirect.ReplaceKeyPrefixWith != nil && r.Redirect.ReplaceKeyWith != nil {
+			return s3err("InvalidRequest", 400, "You can only define ReplaceKeyPrefix or ReplaceKey but not both.")
+		}
+		if err := checkProtocol(r.Redirect.Protocol); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkProtocol(p *string) error {
+	if p != nil && *p != "http" && *p != "https" {
+		return s3err("InvalidRequest", 400, "Invalid protocol, protocol can be http or https. If not defined the protocol will be selected automatically.")
+	}
+	return nil
 }
 
 func (s *Service) GetBucketWebsite(ctx context.Context, in *s3api.GetBucketWebsiteRequest) (*s3api.GetBucketWebsiteOutput, error) {

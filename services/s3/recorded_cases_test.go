@@ -1098,6 +1098,74 @@ func recordedCases() []recordedCase {
 				Expiration: &types.LifecycleExpiration{Days: aws.Int32(7), ExpiredObjectDeleteMarker: aws.Bool(true)}})
 		}},
 	)
+	const web = "test_s3.py::TestS3StaticWebsiteHosting::"
+	cases = append(cases,
+		recordedCase{web + "test_crud_website_configuration", func(r *recordedRun) {
+			b := r.bucket()
+			g, err := r.c.GetBucketWebsite(r.ctx, &s3.GetBucketWebsiteInput{Bucket: &b})
+			r.rec("get-no-such-website-config", g, err)
+			d, err := r.c.DeleteBucketWebsite(r.ctx, &s3.DeleteBucketWebsiteInput{Bucket: &b})
+			r.rec("del-no-such-website-config", d, err)
+			p, err := r.c.PutBucketWebsite(r.ctx, &s3.PutBucketWebsiteInput{Bucket: &b, WebsiteConfiguration: &types.WebsiteConfiguration{
+				IndexDocument: &types.IndexDocument{Suffix: aws.String("index.html")}}})
+			r.rec("put-website-config", p, err)
+			g, err = r.c.GetBucketWebsite(r.ctx, &s3.GetBucketWebsiteInput{Bucket: &b})
+			r.rec("get-website-config", g, err)
+		}},
+		recordedCase{web + "test_validate_website_configuration", func(r *recordedRun) {
+			b := r.bucket()
+			index := &types.IndexDocument{Suffix: aws.String("index.html")}
+			for i, w := range []types.WebsiteConfiguration{
+				{IndexDocument: &types.IndexDocument{Suffix: aws.String("/index.html")}},
+				{IndexDocument: &types.IndexDocument{Suffix: aws.String("")}},
+				{IndexDocument: index, RedirectAllRequestsTo: &types.RedirectAllRequestsTo{HostName: aws.String("test.com")}},
+				{ErrorDocument: &types.ErrorDocument{Key: aws.String("error.html")}},
+				{IndexDocument: index, RoutingRules: []types.RoutingRule{{Redirect: &types.Redirect{Protocol: "protocol"}}}},
+				{IndexDocument: index, RoutingRules: []types.RoutingRule{{Redirect: &types.Redirect{ReplaceKeyPrefixWith: aws.String("a"), ReplaceKeyWith: aws.String("b")}}}},
+				{IndexDocument: index, RoutingRules: []types.RoutingRule{{Condition: &types.Condition{}, Redirect: &types.Redirect{HostName: aws.String("test.com")}}}},
+			} {
+				p, err := r.c.PutBucketWebsite(r.ctx, &s3.PutBucketWebsiteInput{Bucket: &b, WebsiteConfiguration: &w})
+				r.rec(fmt.Sprintf("invalid-website-conf-%d", i), p, err)
+			}
+			r.skipKey("invalid-website-conf-7", "the malformed configuration LocalStack sent is not in the recording")
+		}},
+		recordedCase{ts + "test_get_bucket_versioning_order", func(r *recordedRun) {
+			b := r.bucket()
+			l, err := r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+			r.rec("list_object_versions_before", l, err)
+			p, err := r.c.PutBucketVersioning(r.ctx, &s3.PutBucketVersioningInput{Bucket: &b, VersioningConfiguration: &types.VersioningConfiguration{Status: "Enabled"}})
+			r.rec("put_bucket_versioning", p, err)
+			g, err := r.c.GetBucketVersioning(r.ctx, &s3.GetBucketVersioningInput{Bucket: &b})
+			r.rec("get_bucket_versioning", g, err)
+			for _, k := range []string{"test", "test", "test2"} {
+				mustPut(r.t, r.c, b, k, "body")
+			}
+			l, err = r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+			r.rec("list_object_versions", l, err)
+		}},
+		recordedCase{ts + "test_delete_keys_in_versioned_bucket", func(r *recordedRun) {
+			b := r.bucket()
+			setVersioning(r.t, r.c, b, "Enabled")
+			k := aws.String("test-key-versioned")
+			v1 := putV(r.t, r.c, b, *k, "something")
+			v2 := putV(r.t, r.c, b, *k, "something-v2")
+			l2, err := r.c.ListObjectsV2(r.ctx, &s3.ListObjectsV2Input{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+			r.rec("list-objects-v2", l2, err)
+			d, err := r.c.DeleteObjects(r.ctx, &s3.DeleteObjectsInput{Bucket: &b, Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: k}}}})
+			r.rec("delete-object", d, err)
+			marker := d.Deleted[0].DeleteMarkerVersionId
+			lv, err := r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+			r.rec("list-object-version", lv, err)
+			d, err = r.c.DeleteObjects(r.ctx, &s3.DeleteObjectsInput{Bucket: &b, Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: k, VersionId: &v1}, {Key: k, VersionId: &v2}}}})
+			r.rec("delete-object-version", d, err)
+			l2, err = r.c.ListObjectsV2(r.ctx, &s3.ListObjectsV2Input{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+			r.rec("list-objects-v2-after-delete", l2, err)
+			lv, err = r.c.ListObjectVersions(r.ctx, &s3.ListObjectVersionsInput{Bucket: &b, EncodingType: types.EncodingTypeUrl})
+			r.rec("list-object-version-after-delete", lv, err)
+			d, err = r.c.DeleteObjects(r.ctx, &s3.DeleteObjectsInput{Bucket: &b, Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: k, VersionId: marker}}}})
+			r.rec("delete-object-delete-marker", d, err)
+		}},
+	)
 	const lb = "test_s3_list_operations.py::TestS3ListBuckets::"
 	cases = append(cases,
 		recordedCase{lb + "test_list_buckets_with_max_buckets", func(r *recordedRun) {
