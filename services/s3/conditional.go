@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -109,22 +110,27 @@ func parseCopySource(src string) (bucket, key, versionID string, err error) {
 	return bucket, key, versionID, nil
 }
 
-// writeCondition is a conditional write's check (PutObject and
-// CompleteMultipartUpload; the model this API was generated from has no
-// members for them, so the headers are read from the request): If-None-Match
-// "*" fails with 412 when the key exists; If-Match fails with 412 when the
-// current ETag differs and with NoSuchKey when there is no object.
-func writeCondition(ctx context.Context) func(old *object) error {
+// writeCondition is a conditional write's check (PutObject, CopyObject's
+// destination and CompleteMultipartUpload; the model this API was generated
+// from has no members for them, so the headers are read from the request):
+// If-None-Match "*" fails with 412 when the key exists; If-Match fails with
+// 412 when the current ETag differs and with NoSuchKey when there is no
+// object. As recorded, If-None-Match other than "*", If-Match "*", and both
+// at once are NotImplemented (501), refused before anything is read.
+func writeCondition(ctx context.Context) (func(old *object) error, error) {
 	r := call(ctx).Request
 	if r == nil {
-		return nil
+		return nil, nil
 	}
 	ifNone, ifMatch := r.Header.Get("If-None-Match"), r.Header.Get("If-Match")
-	if ifNone == "" && ifMatch == "" {
-		return nil
+	switch {
+	case ifNone == "" && ifMatch == "":
+		return nil, nil
+	case ifNone != "" && ifMatch != "", ifNone != "" && ifNone != "*", ifMatch == "*":
+		return nil, s3err("NotImplemented", http.StatusNotImplemented, "A header you provided implies functionality that is not implemented")
 	}
 	return func(old *object) error {
-		if ifNone != "" && old != nil && etagIn(old.ETag, ifNone) {
+		if ifNone != "" && old != nil {
 			return errPreconditionFailed()
 		}
 		if ifMatch != "" {
@@ -136,5 +142,5 @@ func writeCondition(ctx context.Context) func(old *object) error {
 			}
 		}
 		return nil
-	}
+	}, nil
 }

@@ -45,6 +45,17 @@ type uploadRecord struct {
 	Initiated time.Time `json:"initiated"`
 	// Object holds the metadata the object will get (Blob, Size, ETag unset).
 	Object object `json:"object"`
+	// KeySeq is the Seq of the key's current object when the upload began
+	// (0: none), to detect a write in between (conditional completes).
+	KeySeq uint64 `json:"keySeq,omitempty"`
+}
+
+// seqOf is the Seq of a current object, 0 for none.
+func seqOf(o *object) uint64 {
+	if o == nil {
+		return 0
+	}
+	return o.Seq
 }
 
 type partRecord struct {
@@ -86,7 +97,11 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in *s3api.CreateMul
 	if err != nil {
 		return nil, err
 	}
-	u := &upload{uploadRecord: uploadRecord{ID: newID(), Bucket: bucket, Key: key, Initiated: s.now(),
+	var keySeq uint64
+	if st, _ := s.keyVersions(bucket, key); st.cur != nil && !st.cur.DeleteMarker {
+		keySeq = st.cur.Seq
+	}
+	u := &upload{uploadRecord: uploadRecord{ID: newID(), Bucket: bucket, Key: key, Initiated: s.now(), KeySeq: keySeq,
 		Object: object{Bucket: bucket, Key: key, Metadata: in.Metadata, StorageClass: str(in.StorageClass),
 			Content: contentHeaders{Type: str(in.ContentType), Encoding: str(in.ContentEncoding),
 				Disposition: str(in.ContentDisposition), Language: str(in.ContentLanguage),
@@ -108,7 +123,7 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in *s3api.CreateMul
 	s.mu.Lock()
 	s.mu.uploads[u.ID] = u
 	s.mu.Unlock()
-	return &s3api.CreateMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, UploadId: ptr(u.ID)}, nil
+	return &s3api.CreateMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, UploadId: ptr(u.ID), ServerSideEncryption: ptr(sseAlgorithm)}, nil
 }
 
 // findUpload returns the upload for bucket/key/id, or NoSuchUpload.
@@ -328,6 +343,25 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	if in.MultipartUpload == nil || len(in.MultipartUpload.Parts) == 0 {
 		return nil, s3err("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema")
 	}
+	cond, err := writeCondition(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if cond != nil {
+		// A conditional complete also fails when the key was written or
+		// deleted since the upload began (ConditionalRequestConflict, 409,
+		// as recorded): the precondition is checked first.
+		pre, keySeq := cond, u.KeySeq
+		cond = func(old *object) error {
+			if err := pre(old); err != nil {
+				return err
+			}
+			if seqOf(old) != keySeq {
+				return s3err("ConditionalRequestConflict", 409, "The conditional request cannot succeed due to a conflicting operation against this resource.")
+			}
+			return nil
+		}
+	}
 	u.wmu.Lock()
 	defer u.wmu.Unlock()
 	if u.gone {
@@ -399,7 +433,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	for _, p := range all {
 		extra = append(extra, store.Op{Key: partRecordKey(u.ID, p.Number), Delete: true})
 	}
-	if err := s.putVersion(ctx, bucket, key, &o, extra, writeCondition(ctx)); err != nil {
+	if err := s.putVersion(ctx, bucket, key, &o, extra, cond); err != nil {
 		s.blobs.remove(w.id)
 		return nil, err
 	}

@@ -183,6 +183,10 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if err := checkStorageClass(in.StorageClass); err != nil {
 		return nil, err
 	}
+	cond, err := writeCondition(ctx)
+	if err != nil {
+		return nil, err
+	}
 	tags, err := parseTaggingHeader(in.Tagging)
 	if err != nil {
 		return nil, err
@@ -215,7 +219,7 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if o.Content.Type == "" {
 		o.Content.Type = "binary/octet-stream"
 	}
-	if err := s.putVersion(ctx, bucket, key, o, nil, writeCondition(ctx)); err != nil {
+	if err := s.putVersion(ctx, bucket, key, o, nil, cond); err != nil {
 		s.blobs.remove(w.id)
 		return nil, err
 	}
@@ -399,6 +403,10 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	if err != nil {
 		return nil, err
 	}
+	cond, err := writeCondition(ctx)
+	if err != nil {
+		return nil, err
+	}
 	objACL, err := parseACL(aclHeaders{canned: in.ACL, fullControl: in.GrantFullControl, read: in.GrantRead,
 		readACP: in.GrantReadACP, writeACP: in.GrantWriteACP}, dst.Config.ownership())
 	if err != nil {
@@ -467,7 +475,7 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	}
 	o.ACL = objACL
 	o.NoncurrentSince = nil
-	if err := s.putVersion(ctx, bucket, key, &o, nil, nil); err != nil {
+	if err := s.putVersion(ctx, bucket, key, &o, nil, cond); err != nil {
 		s.blobs.remove(blob)
 		return nil, err
 	}

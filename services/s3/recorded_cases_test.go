@@ -1166,6 +1166,99 @@ func recordedCases() []recordedCase {
 			r.rec("delete-object-delete-marker", d, err)
 		}},
 	)
+	const wp = api + "TestS3ObjectWritePrecondition::"
+	const pk = "test-precondition"
+	putIf := func(r *recordedRun, key, b, body string, ifMatch, ifNone *string) {
+		k := pk
+		if key == "" {
+			return
+		}
+		out, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: &k, Body: strings.NewReader(body), IfMatch: ifMatch, IfNoneMatch: ifNone})
+		r.rec(key, out, err)
+	}
+	del := func(r *recordedRun, key, b string) {
+		out, err := r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &b, Key: aws.String(pk)})
+		r.rec(key, out, err)
+	}
+	// mpu starts an upload of one part "test" and returns its completion.
+	mpu := func(r *recordedRun, key, b string) func(string, *string, *string) {
+		k := aws.String(pk)
+		m, err := r.c.CreateMultipartUpload(r.ctx, &s3.CreateMultipartUploadInput{Bucket: &b, Key: k})
+		r.rec(key, m, err)
+		p, err := r.c.UploadPart(r.ctx, &s3.UploadPartInput{Bucket: &b, Key: k, UploadId: m.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("test")})
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		return func(key string, ifMatch, ifNone *string) {
+			out, err := r.c.CompleteMultipartUpload(r.ctx, &s3.CompleteMultipartUploadInput{Bucket: &b, Key: k, UploadId: m.UploadId, IfMatch: ifMatch, IfNoneMatch: ifNone,
+				MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: p.ETag}}}})
+			r.rec(key, out, err)
+		}
+	}
+	star := aws.String("*")
+	cases = append(cases,
+		recordedCase{wp + "test_put_object_if_none_match", func(r *recordedRun) {
+			b := r.bucket()
+			putIf(r, "put-obj", b, "", nil, nil)
+			putIf(r, "put-obj-if-none-match", b, "", nil, star)
+			del(r, "del-obj", b)
+			putIf(r, "put-obj-after-del", b, "", nil, star)
+		}},
+		recordedCase{wp + "test_put_object_if_none_match_validation", func(r *recordedRun) {
+			b := r.bucket()
+			putIf(r, "put-obj", b, "", nil, nil)
+			putIf(r, "put-obj-if-none-match-bad-value", b, "", nil, aws.String(`"abcdef"`))
+		}},
+		recordedCase{wp + "test_put_object_if_match", func(r *recordedRun) {
+			b := r.bucket()
+			k := aws.String(pk)
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test")})
+			r.rec("put-obj", p, err)
+			putIf(r, "put-obj-if-match-wrong-etag", b, "", aws.String(`"abcdef"`), nil)
+			putIf(r, "put-obj-overwrite", b, "", p.ETag, nil)
+			del(r, "del-obj", b)
+			putIf(r, "put-obj-if-match-key-not-exists", b, "", p.ETag, nil)
+			putIf(r, "put-obj-after-del", b, "", nil, nil)
+		}},
+		recordedCase{wp + "test_put_object_if_match_validation", func(r *recordedRun) {
+			b := r.bucket()
+			k := aws.String("test-precondition-validation")
+			try := func(key string, v string) {
+				out, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader(""), IfMatch: &v})
+				r.rec(key, out, err)
+			}
+			try("put-obj-if-match-star-value", "*")
+			try("put-obj-if-match-bad-value", "abcdef")
+			try("put-obj-if-match-bad-value-2", `"abcdef"`)
+		}},
+		recordedCase{wp + "test_put_object_if_match_and_if_none_match_validation", func(r *recordedRun) {
+			b := r.bucket()
+			putIf(r, "put-obj-both-precondition", b, "", aws.String(`"abcdef"`), star)
+		}},
+		recordedCase{wp + "test_multipart_if_none_match_with_delete", func(r *recordedRun) {
+			b := r.bucket()
+			putIf(r, "put-obj", b, "", nil, nil)
+			complete := mpu(r, "create-multipart", b)
+			complete("complete-multipart-if-none-match", nil, star)
+			del(r, "del-obj", b)
+			complete("complete-multipart-after-del", nil, star)
+			complete = mpu(r, "create-multipart-again", b)
+			complete("complete-multipart-after-del-restart", nil, star)
+		}},
+		recordedCase{wp + "test_multipart_if_match_with_put", func(r *recordedRun) {
+			b := r.bucket()
+			k := aws.String(pk)
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test")})
+			r.rec("put-obj", p, err)
+			complete := mpu(r, "create-multipart", b)
+			during, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test2")})
+			r.rec("put-obj-during", during, err)
+			complete("complete-multipart-if-match-put-before", p.ETag, nil)
+			complete("complete-multipart-if-match-put-during", during.ETag, nil)
+			complete = mpu(r, "create-multipart-again", b)
+			complete("complete-multipart-if-match-put-before-restart", during.ETag, nil)
+		}},
+	)
 	const lb = "test_s3_list_operations.py::TestS3ListBuckets::"
 	cases = append(cases,
 		recordedCase{lb + "test_list_buckets_with_max_buckets", func(r *recordedRun) {
