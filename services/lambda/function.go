@@ -117,12 +117,18 @@ func settleConfig(c *lambdaapi.FunctionConfiguration) bool {
 func (f *function) busy() *api.Error {
 	c := f.Latest.Config
 	if api.ToString(c.State) == lambdaapi.StatePending {
-		return conflict("The operation cannot be performed at this time. The function is currently in the following state: Pending")
+		return pendingConflict()
 	}
 	if api.ToString(c.LastUpdateStatus) == lambdaapi.LastUpdateStatusInProgress {
 		return updateInProgress(f.arn())
 	}
 	return nil
+}
+
+// pendingConflict is AWS's answer to an operation on a function still
+// being created.
+func pendingConflict() *api.Error {
+	return conflict("The operation cannot be performed at this time. The function is currently in the following state: Pending")
 }
 
 // prepare builds what the engine runs for every version of f.

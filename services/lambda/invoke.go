@@ -28,7 +28,10 @@ type invocation struct {
 	tail     bool
 }
 
-// resolve finds what an invoke of name/qualifier runs.
+// resolve finds what an invoke of name/qualifier runs. A version still
+// Pending (the pendingFor after CreateFunction, on the service clock) is
+// refused as AWS refuses it, so scripts that skip the function-active waiter
+// meet here what they would meet on AWS.
 func (s *Service) resolve(ctx context.Context, name, qualifier *string) (fnRef, *function, *fnVersion, error) {
 	r, err := ref(ctx, name, qualifier)
 	if err != nil {
@@ -41,6 +44,9 @@ func (s *Service) resolve(ctx context.Context, name, qualifier *string) (fnRef, 
 	v, e := s.target(f, r)
 	if e != nil {
 		return r, nil, nil, e
+	}
+	if api.ToString(v.Config.State) == lambdaapi.StatePending {
+		return r, nil, nil, pendingConflict()
 	}
 	return r, f, v, nil
 }

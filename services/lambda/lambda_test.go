@@ -144,6 +144,14 @@ func TestFunctionLifecycle(t *testing.T) {
 	}
 	_, err = c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("life"), Description: aws.String("x")})
 	wantErr(t, err, "ResourceConflictException", 409, "The operation cannot be performed at this time. The function is currently in the following state: Pending")
+	// Invokes too, of every kind, until the function is Active (the SDK
+	// waiters wait it out).
+	for _, it := range []types.InvocationType{types.InvocationTypeRequestResponse, types.InvocationTypeEvent, types.InvocationTypeDryRun} {
+		_, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("life"), InvocationType: it})
+		wantErr(t, err, "ResourceConflictException", 409, "The operation cannot be performed at this time. The function is currently in the following state: Pending")
+	}
+	_, err = c.InvokeWithResponseStream(ctx, &lambda.InvokeWithResponseStreamInput{FunctionName: aws.String("life")})
+	wantErr(t, err, "ResourceConflictException", 409, "The operation cannot be performed at this time. The function is currently in the following state: Pending")
 
 	srv.Advance(t, time.Second)
 	got, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("life")})

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -197,6 +198,13 @@ func TestFunctionURL(t *testing.T) {
 		ev = decodeEcho(t, b).Event
 		if ev.Body == nil || *ev.Body != "AAEC/w==" || !ev.IsBase64Encoded {
 			t.Errorf("binary body: %+v", ev)
+		}
+		// test_lambda_url_form_payload: a multipart form arrives base64.
+		form := "\r\n--4efd\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nnot a file\r\n--4efd--\r\n"
+		_, b = fetch(t, "POST", u+"echo", []byte(form), map[string]string{"Content-Type": "multipart/form-data; boundary=4efd"})
+		ev = decodeEcho(t, b).Event
+		if ev.Body == nil || *ev.Body != base64.StdEncoding.EncodeToString([]byte(form)) || !ev.IsBase64Encoded {
+			t.Errorf("form body: %+v", ev)
 		}
 	})
 	t.Run("response mapping", func(t *testing.T) {
