@@ -199,7 +199,7 @@ func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 	inv := invocation{f: f, v: v, payload: payload}
 
 	if api.ToString(cfg.InvokeMode) == lambdaapi.InvokeModeRESPONSESTREAM {
-		sw := &urlStream{w: w}
+		sw := &urlStream{w: w, cors: cfg.Cors != nil}
 		res, err := s.runAcquired(r.Context(), inv, requestID, sw)
 		if sw.started || (err == nil && res.FunctionError == "") {
 			// A handler that did not stream: its answer is the body as
@@ -210,11 +210,11 @@ func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 			sw.finish()
 			return
 		}
-		writeURLResult(w, res, err)
+		writeURLResult(w, res, err, false)
 		return
 	}
 	res, err := s.runAcquired(r.Context(), inv, requestID, nil)
-	writeURLResult(w, res, err)
+	writeURLResult(w, res, err, cfg.Cors != nil)
 }
 
 // authorizeURL applies the URL's AuthType. AWS_IAM needs a SigV4-signed
@@ -470,8 +470,10 @@ func (c *statusCode) valid() bool { return c != nil && *c >= 100 && *c <= 599 }
 // interprets it: a function error (or a response it cannot read) is 502, a
 // throttle 429; a JSON object with statusCode is the response's status,
 // headers, cookies and body; any other value is a 200 application/json body
-// (a JSON string is the body's text).
-func writeURLResult(w http.ResponseWriter, res lambdaruntime.Result, err error) {
+// (a JSON string is the body's text). With cors (the URL has a CORS
+// configuration) the function's own Access-Control-* headers are dropped:
+// the configuration's apply, as AWS documents.
+func writeURLResult(w http.ResponseWriter, res lambdaruntime.Result, err error, cors bool) {
 	if err != nil {
 		var ae *api.Error
 		if errors.As(err, &ae) && ae.Code == "TooManyRequestsException" {
@@ -494,6 +496,9 @@ func writeURLResult(w http.ResponseWriter, res lambdaruntime.Result, err error) 
 		return
 	}
 	for k, vs := range hdr {
+		if cors && isCORSHeader(k) {
+			continue
+		}
 		for _, v := range vs {
 			w.Header().Add(k, v)
 		}
@@ -600,6 +605,12 @@ func corsHeaders(h http.Header, r *http.Request, c *lambdaapi.Cors) {
 	h.Add("Vary", "Origin")
 }
 
+// isCORSHeader reports whether a response header is one a URL's CORS
+// configuration decides.
+func isCORSHeader(k string) bool {
+	return strings.HasPrefix(strings.ToLower(k), "access-control-")
+}
+
 // allowOrigin is the Access-Control-Allow-Origin value for origin, "" when
 // the configuration does not allow it.
 func allowOrigin(c *lambdaapi.Cors, origin string) string {
@@ -633,6 +644,7 @@ func methodAllowed(c *lambdaapi.Cors, m string) bool {
 // a 200 application/octet-stream response.
 type urlStream struct {
 	w       http.ResponseWriter
+	cors    bool // the URL's CORS configuration overrides the function's headers
 	buf     bytes.Buffer
 	started bool
 }
@@ -699,6 +711,9 @@ func (u *urlStream) couldBePrelude() bool {
 func (u *urlStream) head(ur *urlResponse) {
 	h := u.w.Header()
 	for k, v := range ur.Headers {
+		if u.cors && isCORSHeader(k) {
+			continue
+		}
 		h.Set(k, v)
 	}
 	for _, c := range ur.Cookies {

@@ -9,7 +9,7 @@ def handler(event, context):
     if path.startswith("/echo"):
         return {
             "statusCode": 200,
-            "headers": {"content-type": "application/json", "x-seen": "1"},
+            "headers": {"content-type": "application/json", "x-seen": "1", "access-control-allow-origin": "https://fn.example"},
             "cookies": ["a=1; Path=/", "b=2"],
             "body": json.dumps({"event": event, "version": context.function_version, "requestId": context.aws_request_id}),
         }
