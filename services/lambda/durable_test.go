@@ -119,6 +119,17 @@ func TestRestartAndInProcessInvoke(t *testing.T) {
 	if _, err := c.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("keep"), Name: aws.String("a"), FunctionVersion: aws.String("1")}); err != nil {
 		t.Fatal(err)
 	}
+	// A function URL keeps its id across the restart (its address follows
+	// the server's).
+	uc, err := c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("keep"), Qualifier: aws.String("a"), AuthType: types.FunctionUrlAuthTypeNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("keep"), Qualifier: aws.String("a"), StatementId: aws.String("url"),
+		Action: aws.String("lambda:InvokeFunctionUrl"), Principal: aws.String("*"), FunctionUrlAuthType: types.FunctionUrlAuthTypeNone}); err != nil {
+		t.Fatal(err)
+	}
+	urlID := strings.TrimSuffix(strings.TrimPrefix(aws.ToString(uc.FunctionUrl), srv.URL()+"/_fogbank/lambda-url/"), "/")
 	if err := srv.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -128,6 +139,10 @@ func TestRestartAndInProcessInvoke(t *testing.T) {
 	g, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("keep"), Qualifier: aws.String("a")})
 	if err != nil || aws.ToString(g.Configuration.Version) != "1" || g.Configuration.State != types.StateActive {
 		t.Fatalf("after restart: %v %+v", err, g)
+	}
+	resp, body := fetch(t, "POST", srv.URL()+"/_fogbank/lambda-url/"+urlID+"/", []byte(`{"op":"echo"}`), map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"version":"1"`) {
+		t.Errorf("function URL after restart: %d %s", resp.StatusCode, body)
 	}
 	path := filepath.Join(t.TempDir(), "ran")
 	id, err := svc.InvokeAsync(ctx, arn("keep")+":a", []byte(`{"op":"touch","path":"`+path+`"}`))
