@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fogbank/fogbank/internal/api"
@@ -141,6 +143,22 @@ func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.EscapedPath(), urlPathPrefix)
 	id, rawPath, _ := strings.Cut(rest, "/")
 	rawPath = "/" + rawPath
+	if s.env.Logger != nil {
+		// One log line per request, as the API pipeline writes for API
+		// calls (URL requests do not go through it).
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		w = sw
+		defer func() {
+			level := slog.LevelInfo
+			if sw.status >= 500 {
+				level = slog.LevelWarn
+			}
+			s.env.Logger.Log(r.Context(), level, "request", "operation", "InvokeFunctionUrl",
+				"url_id", id, "method", r.Method, "path", rawPath, "status", sw.code(),
+				"duration", time.Since(start), "request_id", w.Header().Get("X-Amzn-Requestid"))
+		}()
+	}
 
 	s.mu.RLock()
 	ref, ok := s.mu.urls[id]
@@ -744,6 +762,38 @@ func (u *urlStream) finish() {
 	if !u.started {
 		_ = u.plain()
 	}
+}
+
+// statusWriter remembers the status written, for the log line; it passes
+// flushes on, as streamed responses need them.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) Flush() { flush(w.ResponseWriter) }
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
 }
 
 func flush(w http.ResponseWriter) {
