@@ -341,6 +341,10 @@ func (s *Service) fanOut(ctx context.Context, t *topic, notes []*note) ([]*dedup
 				s.mu.Unlock()
 				return nil, err
 			}
+			if err := s.archiveLocked(&b, t, n, now); err != nil {
+				s.mu.Unlock()
+				return nil, err
+			}
 		}
 	}
 	for _, sa := range t.subs {

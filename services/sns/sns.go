@@ -153,7 +153,7 @@ func (s *Service) Reset(ctx context.Context) error {
 	s.resetMemory()
 	s.mu.Unlock()
 	var b store.Batch
-	for _, kind := range []string{kindTopic, kindSub, kindApp, kindEndpoint, kindSMS, kindOutbox, kindDedup} {
+	for _, kind := range []string{kindTopic, kindSub, kindApp, kindEndpoint, kindSMS, kindOutbox, kindDedup, kindArchive} {
 		p := store.KeyPrefix("sns", kind)
 		err := s.env.Store.Scan(ctx, p, store.PrefixEnd(p), func(k, _ []byte) error {
 			b.Delete(append([]byte(nil), k...))

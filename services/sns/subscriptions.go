@@ -32,6 +32,8 @@ type subscription struct {
 	// Base is scheme://host of the Subscribe request, for the links
 	// (SubscribeURL, UnsubscribeURL, SigningCertURL) in what is delivered.
 	Base string
+	// ReplayStatus is reported once a ReplayPolicy was set (archive.go).
+	ReplayStatus string `json:",omitempty"`
 	// Authenticated is ConfirmationWasAuthenticated; AuthOnUnsubscribe is
 	// set by ConfirmSubscription's AuthenticateOnUnsubscribe, after which
 	// only a signed Unsubscribe (not the UnsubscribeURL) removes it.
@@ -177,6 +179,31 @@ func (s *Service) Subscribe(ctx context.Context, in *snsapi.SubscribeInput) (*sn
 		attrs["FilterPolicyScope"] = "MessageAttributes"
 	}
 
+	sub, existing, err := s.createSub(ctx, t, proto, endpoint, attrs, api.ToBool(in.ReturnSubscriptionArn))
+	if err != nil || existing != nil {
+		return existing, err
+	}
+	// After the lifecycle lock: a replay calls the sqs peer and updates the
+	// subscription (which takes the lock again).
+	if sub.Attrs["ReplayPolicy"] != "" {
+		if err := s.replay(ctx, sub); err != nil {
+			return nil, err
+		}
+	}
+	if sub.Pending && (proto == "http" || proto == "https") {
+		if err := s.sendConfirmation(ctx, sub); err != nil {
+			s.env.Logger.Warn("sns: scheduling subscription confirmation", "subscription", sub.ARN, "err", err)
+		}
+	}
+	if sub.Pending && !api.ToBool(in.ReturnSubscriptionArn) {
+		return &snsapi.SubscribeResponse{SubscriptionArn: api.String("pending confirmation")}, nil
+	}
+	return &snsapi.SubscribeResponse{SubscriptionArn: api.String(sub.ARN)}, nil
+}
+
+// createSub makes the subscription durable, or returns the answer for an
+// existing one (existing != nil). It holds lifecycle.
+func (s *Service) createSub(ctx context.Context, t *topic, proto, endpoint string, attrs map[string]string, returnARN bool) (*subscription, *snsapi.SubscribeResponse, error) {
 	s.lifecycle.Lock()
 	defer s.lifecycle.Unlock()
 	s.mu.RLock()
@@ -194,12 +221,12 @@ func (s *Service) Subscribe(ctx context.Context, in *snsapi.SubscribeInput) (*sn
 		pending := old.Pending
 		s.mu.RUnlock()
 		if !same {
-			return nil, invalidParam("Attributes Reason: Subscription already exists with different attributes")
+			return nil, nil, invalidParam("Attributes Reason: Subscription already exists with different attributes")
 		}
-		if pending && !api.ToBool(in.ReturnSubscriptionArn) {
-			return &snsapi.SubscribeResponse{SubscriptionArn: api.String("pending confirmation")}, nil
+		if pending && !returnARN {
+			return nil, &snsapi.SubscribeResponse{SubscriptionArn: api.String("pending confirmation")}, nil
 		}
-		return &snsapi.SubscribeResponse{SubscriptionArn: api.String(sa)}, nil
+		return nil, &snsapi.SubscribeResponse{SubscriptionArn: api.String(sa)}, nil
 	}
 	s.mu.RUnlock()
 
@@ -216,33 +243,25 @@ func (s *Service) Subscribe(ctx context.Context, in *snsapi.SubscribeInput) (*sn
 	sub.compile()
 	var b store.Batch
 	if err := putJSON(&b, subKey(sub.ARN), sub); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var box []outboxEntry
 	if sub.Pending && (proto == "email" || proto == "email-json") {
 		e, err := s.addOutbox(&b, s.confirmationOutbox(sub, t))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		box = append(box, e)
 	}
 	if err := s.apply(ctx, &b); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.mu.Lock()
 	s.mu.subs[sub.ARN] = sub
 	t.subs = append(t.subs, sub.ARN)
 	s.mu.Unlock()
 	s.installOutbox(box)
-	if sub.Pending && (proto == "http" || proto == "https") {
-		if err := s.sendConfirmation(ctx, sub); err != nil {
-			s.env.Logger.Warn("sns: scheduling subscription confirmation", "subscription", sub.ARN, "err", err)
-		}
-	}
-	if sub.Pending && !api.ToBool(in.ReturnSubscriptionArn) {
-		return &snsapi.SubscribeResponse{SubscriptionArn: api.String("pending confirmation")}, nil
-	}
-	return &snsapi.SubscribeResponse{SubscriptionArn: api.String(sub.ARN)}, nil
+	return sub, nil, nil
 }
 
 func normalizePhone(p string) string {
@@ -293,6 +312,8 @@ func (s *Service) checkSubAttr(name, v string, t *topic, proto, endpoint string,
 			return nil
 		}
 		return jsonError("DeliveryPolicy", v)
+	case "ReplayPolicy":
+		return checkReplayPolicy(v, t, proto)
 	}
 	return nil
 }
@@ -584,6 +605,9 @@ func (s *Service) GetSubscriptionAttributes(ctx context.Context, in *snsapi.GetS
 		// test_set_subscription_filter_policy_scope).
 		delete(out, "FilterPolicyScope")
 	}
+	if sub.ReplayStatus != "" {
+		out["ReplayStatus"] = sub.ReplayStatus
+	}
 	out["ConfirmationWasAuthenticated"] = boolStr(sub.Authenticated)
 	out["Endpoint"] = sub.Endpoint
 	out["Owner"] = sub.Account
@@ -652,6 +676,11 @@ func (s *Service) SetSubscriptionAttributes(ctx context.Context, in *snsapi.SetS
 	})
 	if err != nil {
 		return nil, err
+	}
+	if name == "ReplayPolicy" && v != "" {
+		if err := s.replay(ctx, sub); err != nil {
+			return nil, err
+		}
 	}
 	return &snsapi.SetSubscriptionAttributesOutput{}, nil
 }

@@ -3,6 +3,7 @@ package sns
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -30,6 +31,9 @@ type topic struct {
 	Created              time.Time
 	// Deleted counts subscriptions deleted, for SubscriptionsDeleted.
 	Deleted int `json:",omitempty"`
+	// ArchiveStart is BeginningArchiveTime: when an ArchivePolicy was
+	// first set (zero without one).
+	ArchiveStart time.Time `json:",omitzero"`
 
 	// subs are the topic's subscription ARNs (derived from subscriptions).
 	subs []string
@@ -79,6 +83,16 @@ func (t *topic) init(now time.Time) {
 	}
 	t.dedup = map[string]dedupEntry{}
 	t.seq = uint64(now.UnixNano())
+}
+
+// noteArchive keeps BeginningArchiveTime in step with the ArchivePolicy.
+func (t *topic) noteArchive(now time.Time) {
+	switch {
+	case archiveDays(t.Attrs["ArchivePolicy"]) == 0:
+		t.ArchiveStart = time.Time{}
+	case t.ArchiveStart.IsZero():
+		t.ArchiveStart = now.UTC()
+	}
 }
 
 // topicAttrNames are the attributes SetTopicAttributes and CreateTopic accept.
@@ -170,6 +184,7 @@ func (s *Service) CreateTopic(ctx context.Context, in *snsapi.CreateTopicInput) 
 	s.mu.RUnlock()
 	t := &topic{ARN: arn, Account: c.Account, Region: c.Region, Name: name, Fifo: fifo, Attrs: attrs, Created: s.now()}
 	t.Tags = mergeTags(nil, in.Tags)
+	t.noteArchive(s.now())
 	if in.DataProtectionPolicy != nil {
 		t.DataProtectionPolicy = *in.DataProtectionPolicy
 	} else if v, ok := in.Attributes["DataProtectionPolicy"]; ok {
@@ -202,6 +217,9 @@ func checkTopicAttr(name, v string, fifo bool) error {
 	case "ArchivePolicy", "FifoThroughputScope":
 		if !fifo {
 			return invalidParam("Attributes Reason: %s can only be set for FIFO topics", name)
+		}
+		if name == "ArchivePolicy" {
+			return checkArchivePolicy(v)
 		}
 	case "SignatureVersion":
 		if v != "1" && v != "2" {
@@ -260,6 +278,13 @@ func (s *Service) DeleteTopic(ctx context.Context, in *snsapi.DeleteTopicInput) 
 		b.Delete(dedupKey(t.ARN, id))
 	}
 	s.mu.RUnlock()
+	ap := store.KeyPrefix("sns", kindArchive, t.ARN)
+	if err := s.env.Store.Scan(ctx, ap, store.PrefixEnd(ap), func(k, _ []byte) error {
+		b.Delete(append([]byte(nil), k...))
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("sns: listing archived messages: %w", err)
+	}
 	b.Delete(topicKey(t.ARN))
 	for _, sa := range subs {
 		b.Delete(subKey(sa))
@@ -394,6 +419,9 @@ func (s *Service) GetTopicAttributes(ctx context.Context, in *snsapi.GetTopicAtt
 	out["SubscriptionsConfirmed"] = strconv.Itoa(confirmed)
 	out["SubscriptionsPending"] = strconv.Itoa(pending)
 	out["SubscriptionsDeleted"] = strconv.Itoa(t.Deleted)
+	if !t.ArchiveStart.IsZero() {
+		out["BeginningArchiveTime"] = t.ArchiveStart.UTC().Format(time.RFC3339Nano)
+	}
 	if t.Fifo {
 		out["FifoTopic"] = "true"
 		if out["ContentBasedDeduplication"] == "" {
@@ -422,11 +450,12 @@ func (s *Service) SetTopicAttributes(ctx context.Context, in *snsapi.SetTopicAtt
 		switch {
 		case name == "DataProtectionPolicy":
 			t.DataProtectionPolicy = v
-		case v == "" && name != "DisplayName":
+		case v == "" && name != "DisplayName", name == "ArchivePolicy" && v == "{}":
 			delete(t.Attrs, name)
 		default:
 			t.Attrs[name] = v
 		}
+		t.noteArchive(s.now())
 	})
 	if err != nil {
 		return nil, err
@@ -460,7 +489,7 @@ func (s *Service) updateTopic(ctx context.Context, t *topic, change func(*topic)
 		return err
 	}
 	s.mu.Lock()
-	t.Attrs, t.Tags, t.DataProtectionPolicy = cp.Attrs, cp.Tags, cp.DataProtectionPolicy
+	t.Attrs, t.Tags, t.DataProtectionPolicy, t.ArchiveStart = cp.Attrs, cp.Tags, cp.DataProtectionPolicy, cp.ArchiveStart
 	s.mu.Unlock()
 	return nil
 }
