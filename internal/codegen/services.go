@@ -58,7 +58,8 @@ var Services = []ServiceSpec{
 
 // s3Supplement is what S3's model gained after v1.55.8: ListBuckets
 // pagination and filters (October 2024) and the buckets' ARNs, as the
-// current model defines them; and the 204 that AWS answers
+// current model defines them; the CRC64NVME checksum and checksum type
+// (December 2024); and the 204 that AWS answers
 // PutBucketTagging and PutBucketPolicy with (recorded in
 // shared/conformance/aws-recorded/s3), where the model says 200.
 const s3Supplement = `{
@@ -84,6 +85,28 @@ const s3Supplement = `{
    "BucketArn": {"shape": "BucketArn", "location": "header", "locationName": "x-amz-bucket-arn"}}},
   "CreateBucketOutput": {"type": "structure", "members": {
    "BucketArn": {"shape": "BucketArn", "location": "header", "locationName": "x-amz-bucket-arn"}}},
+  "ChecksumCRC64NVME": {"type": "string"},
+  "ChecksumType": {"type": "string", "enum": ["COMPOSITE", "FULL_OBJECT"]},
+  "PutObjectOutput": {"type": "structure", "members": {
+   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME", "location": "header", "locationName": "x-amz-checksum-crc64nvme"},
+   "ChecksumType": {"shape": "ChecksumType", "location": "header", "locationName": "x-amz-checksum-type"}}},
+  "GetObjectOutput": {"type": "structure", "members": {
+   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME", "location": "header", "locationName": "x-amz-checksum-crc64nvme"},
+   "ChecksumType": {"shape": "ChecksumType", "location": "header", "locationName": "x-amz-checksum-type"}}},
+  "HeadObjectOutput": {"type": "structure", "members": {
+   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME", "location": "header", "locationName": "x-amz-checksum-crc64nvme"},
+   "ChecksumType": {"shape": "ChecksumType", "location": "header", "locationName": "x-amz-checksum-type"}}},
+  "UploadPartOutput": {"type": "structure", "members": {
+   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME", "location": "header", "locationName": "x-amz-checksum-crc64nvme"}}},
+  "CompleteMultipartUploadOutput": {"type": "structure", "members": {
+   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME"},
+   "ChecksumType": {"shape": "ChecksumType"}}},
+  "CopyObjectResult": {"type": "structure", "members": {
+   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME"},
+   "ChecksumType": {"shape": "ChecksumType"}}},
+  "Checksum": {"type": "structure", "members": {
+   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME"},
+   "ChecksumType": {"shape": "ChecksumType"}}},
   "TransitionDefaultMinimumObjectSize": {"type": "string", "enum": ["varies_by_storage_class", "all_storage_classes_128K"]},
   "GetBucketLifecycleConfigurationOutput": {"type": "structure", "members": {
    "TransitionDefaultMinimumObjectSize": {"shape": "TransitionDefaultMinimumObjectSize", "location": "header", "locationName": "x-amz-transition-default-minimum-object-size"}}}

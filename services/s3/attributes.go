@@ -62,7 +62,8 @@ func (s *Service) GetObjectAttributes(ctx context.Context, in *s3api.GetObjectAt
 	}
 	if want["Checksum"] && o.ChecksumAlgorithm != "" {
 		ck := &s3api.Checksum{}
-		setChecksum(o.ChecksumAlgorithm, o.Checksum, &ck.ChecksumCRC32, &ck.ChecksumCRC32C, &ck.ChecksumSHA1, &ck.ChecksumSHA256)
+		setChecksum(o.ChecksumAlgorithm, o.Checksum, &ck.ChecksumCRC32, &ck.ChecksumCRC32C, &ck.ChecksumSHA1, &ck.ChecksumSHA256, &ck.ChecksumCRC64NVME)
+		ck.ChecksumType = checksumType(o.ChecksumAlgorithm)
 		out.Checksum = ck
 	}
 	if want["ObjectParts"] {

@@ -16,7 +16,8 @@ import (
 // x-amz-trailer. The server computes it while the body streams to its
 // file, refuses a mismatch with BadDigest (nothing stored), keeps it with
 // the object and returns it on PUT and, with ChecksumMode ENABLED, on GET
-// and HEAD.
+// and HEAD. A PUT without a checksum gets a CRC64NVME, and a completed
+// multipart upload a full-object CRC64NVME, as AWS computes them by default.
 
 // crc64NVME is CRC-64/NVME (reflected polynomial 0x9a6c9329ac4bc9b5, as
 // hash/crc64 wants it; init and xorout all ones, which crc64 does).
@@ -70,9 +71,20 @@ func errChecksumMismatch(alg string) error {
 	return s3err("BadDigest", 400, "The "+alg+" you specified did not match the calculated checksum.")
 }
 
+// checksumType is x-amz-checksum-type of an object with a checksum: every
+// checksum kept here is of the whole object.
+func checksumType(alg string) *string {
+	if alg == "" {
+		return nil
+	}
+	return ptr("FULL_OBJECT")
+}
+
 // setChecksum puts value into the output member for alg.
-func setChecksum(alg, value string, crc32p, crc32cp, sha1p, sha256p **string) {
+func setChecksum(alg, value string, crc32p, crc32cp, sha1p, sha256p, crc64p **string) {
 	switch alg {
+	case "CRC64NVME":
+		*crc64p = ptr(value)
 	case "CRC32":
 		*crc32p = ptr(value)
 	case "CRC32C":

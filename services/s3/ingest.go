@@ -23,7 +23,10 @@ type ingested struct {
 // aws-chunked decoding, the MD5 (for the ETag and Content-MD5) and any
 // additional checksum are computed on the way. A mismatch removes the file
 // and answers BadDigest; a short body answers IncompleteBody.
-func (s *Service) ingest(ctx context.Context, rc io.ReadCloser, contentMD5 *string) (ingested, error) {
+//
+// With defaultCRC, a body that carries no checksum gets a CRC64NVME, as
+// AWS computes one for every new object (PutObject).
+func (s *Service) ingest(ctx context.Context, rc io.ReadCloser, contentMD5 *string, defaultCRC bool) (ingested, error) {
 	var want []byte
 	if contentMD5 != nil {
 		d, err := base64.StdEncoding.DecodeString(*contentMD5)
@@ -49,6 +52,9 @@ func (s *Service) ingest(ctx context.Context, rc io.ReadCloser, contentMD5 *stri
 		body = chunked
 	}
 	ck, hasCk := requestedChecksum(hdr)
+	if !hasCk && defaultCRC {
+		ck, hasCk = checksumRequest{alg: "CRC64NVME"}, true
+	}
 	var ckh hash.Hash
 	if hasCk {
 		ckh = newChecksum(ck.alg)

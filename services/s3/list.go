@@ -51,10 +51,14 @@ func (s *Service) list(bucket, prefix, delimiter, after string, maxKeys int) (li
 			return true
 		}
 		o := b.objects[k]
-		l.contents = append(l.contents, &s3api.Object{
+		e := &s3api.Object{
 			Key: ptr(o.Key), LastModified: ptr(o.LastModified), ETag: ptr(o.ETag),
 			Size: ptr(o.Size), StorageClass: ptr(storageClass(o)),
-		})
+		}
+		if o.ChecksumAlgorithm != "" {
+			e.ChecksumAlgorithm = []string{o.ChecksumAlgorithm}
+		}
+		l.contents = append(l.contents, e)
 		l.next = k
 		return true
 	}, func(k string) bool {

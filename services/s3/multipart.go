@@ -157,7 +157,7 @@ func (s *Service) UploadPart(ctx context.Context, in *s3api.UploadPartRequest) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := s.ingest(ctx, in.Body, in.ContentMD5)
+	w, err := s.ingest(ctx, in.Body, in.ContentMD5, false)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (s *Service) UploadPart(ctx context.Context, in *s3api.UploadPartRequest) (
 		return nil, err
 	}
 	out := &s3api.UploadPartOutput{ETag: ptr(`"` + p.MD5 + `"`)}
-	setChecksum(w.ckAlg, w.ck, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+	setChecksum(w.ckAlg, w.ck, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumCRC64NVME)
 	return out, nil
 }
 
@@ -416,13 +416,16 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 		d, _ := hex.DecodeString(p.MD5)
 		sums.Write(d)
 	}
-	w, err := s.blobs.write(io.MultiReader(readers...))
+	// The object gets the full-object CRC64NVME AWS computes by default.
+	crc := newChecksum("CRC64NVME")
+	w, err := s.blobs.write(io.TeeReader(io.MultiReader(readers...), crc))
 	if err != nil {
 		return nil, fmt.Errorf("joining parts: %w", err)
 	}
 	o := u.Object
 	o.Blob, o.Size, o.LastModified = w.id, w.size, s.now()
 	o.ETag = `"` + hex.EncodeToString(sums.Sum(nil)) + "-" + strconv.Itoa(len(parts)) + `"`
+	o.ChecksumAlgorithm, o.Checksum = "CRC64NVME", encodeSum(crc)
 	extra := []store.Op{{Key: uploadRecordKey(u.ID), Delete: true}}
 	s.mu.RLock()
 	all := make([]*partRecord, 0, len(u.parts))
@@ -440,7 +443,8 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	s.dropUploadLocked(u, all)
 	s.notify(ctx, created("CompleteMultipartUpload", &o))
 	return &s3api.CompleteMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, ETag: ptr(o.ETag),
-		Location: ptr("/" + bucket + "/" + key), VersionId: writtenVersion(&o), ServerSideEncryption: ptr(sseAlgorithm)}, nil
+		Location: ptr("/" + bucket + "/" + key), VersionId: writtenVersion(&o), ServerSideEncryption: ptr(sseAlgorithm),
+		ChecksumCRC64NVME: ptr(o.Checksum), ChecksumType: checksumType(o.ChecksumAlgorithm)}, nil
 }
 
 // dropUploadLocked forgets a completed or aborted upload and removes its

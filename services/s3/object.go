@@ -196,7 +196,7 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if err != nil {
 		return nil, err
 	}
-	w, err := s.ingest(ctx, in.Body, in.ContentMD5)
+	w, err := s.ingest(ctx, in.Body, in.ContentMD5, true)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,8 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	s.notify(ctx, created("Put", o))
 	out := &s3api.PutObjectOutput{ETag: ptr(o.ETag), VersionId: writtenVersion(o), ServerSideEncryption: ptr(sseAlgorithm),
 		Expiration: s.expirationHeader(bucket, o)}
-	setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+	setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumCRC64NVME)
+	out.ChecksumType = checksumType(o.ChecksumAlgorithm)
 	return out, nil
 }
 
@@ -258,7 +259,8 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
 	out.Body = f
 	if str(in.ChecksumMode) == "ENABLED" && in.Range == nil {
-		setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+		setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumCRC64NVME)
+		out.ChecksumType = checksumType(o.ChecksumAlgorithm)
 	}
 	if r := str(in.Range); r != "" {
 		start, end, ok, err := parseRange(r, o.Size)
@@ -304,7 +306,8 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 	}
 	setContent(&out.ContentType, &out.ContentEncoding, &out.ContentDisposition, &out.ContentLanguage, &out.CacheControl, &out.Expires, o.Content)
 	if str(in.ChecksumMode) == "ENABLED" {
-		setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256)
+		setChecksum(o.ChecksumAlgorithm, o.Checksum, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumCRC64NVME)
+		out.ChecksumType = checksumType(o.ChecksumAlgorithm)
 	}
 	return out, nil
 }
@@ -481,7 +484,7 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	}
 	s.notify(ctx, created("Copy", &o))
 	return &s3api.CopyObjectOutput{
-		CopyObjectResult:     &s3api.CopyObjectResult{ETag: ptr(o.ETag), LastModified: ptr(o.LastModified)},
+		CopyObjectResult:     copyResult(&o),
 		VersionId:            writtenVersion(&o),
 		CopySourceVersionId:  versionHeader(src),
 		ServerSideEncryption: ptr(sseAlgorithm),
@@ -549,4 +552,11 @@ func (s *Service) notifyRemoved(ctx context.Context, bucket, key, asked string, 
 		vid = ""
 	}
 	s.notify(ctx, event{name: name, bucket: bucket, key: key, versionID: vid, version: "2.1"})
+}
+
+// copyResult is CopyObject's result: the copy keeps the source's checksum.
+func copyResult(o *object) *s3api.CopyObjectResult {
+	r := &s3api.CopyObjectResult{ETag: ptr(o.ETag), LastModified: ptr(o.LastModified), ChecksumType: checksumType(o.ChecksumAlgorithm)}
+	setChecksum(o.ChecksumAlgorithm, o.Checksum, &r.ChecksumCRC32, &r.ChecksumCRC32C, &r.ChecksumSHA1, &r.ChecksumSHA256, &r.ChecksumCRC64NVME)
+	return r
 }
