@@ -278,6 +278,9 @@ func (s *Service) putEventConfig(ctx context.Context, name, qualifier *string, r
 			}
 		}
 	}
+	if e := s.checkDestinations(dest); e != nil {
+		return nil, e
+	}
 	var out *lambdaapi.FunctionEventInvokeConfig
 	_, err = s.change(ctx, r, func(f *function) *api.Error {
 		if e := eventTarget(f, r); e != nil {
