@@ -423,7 +423,7 @@ func TestLambdaMissingDeadLetters(t *testing.T) {
 
 type outbox struct {
 	Messages []struct {
-		Protocol, Endpoint, Type, Message, Subject, SubscribeUrl, SubscriptionArn string
+		Protocol, Endpoint, Type, Message, Subject, SubscribeUrl, SubscriptionArn, From string
 	} `json:"messages"`
 }
 
@@ -443,7 +443,7 @@ func (e *env) outbox() outbox {
 
 func TestOutboxEmailSMS(t *testing.T) {
 	e := newEnv(t)
-	topic := e.topic("mail", nil)
+	topic := e.topic("mail", map[string]string{"DisplayName": "Shop"})
 	e.subscribe(topic, "email", "a@example.com", nil)
 	e.subscribe(topic, "sms", "+15551234567", nil)
 	o := e.outbox()
@@ -464,6 +464,9 @@ func TestOutboxEmailSMS(t *testing.T) {
 		got = append(got, m.Protocol+":"+m.Endpoint+":"+m.Message)
 	}
 	want := []string{"sms:+15551234567:before confirm", "email:a@example.com:after confirm", "sms:+15551234567:after confirm", "sms:+15559876543:direct sms"}
+	if o.Messages[2].From != "Shop <no-reply@sns.amazonaws.com>" || o.Messages[2].Subject != "Hi" {
+		t.Errorf("email %+v", o.Messages[2])
+	}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("outbox\n got %v\nwant %v", got, want)
 	}

@@ -25,6 +25,9 @@ type outboxEntry struct {
 	SubscriptionArn string            `json:"subscriptionArn,omitempty"`
 	MessageID       string            `json:"messageId"`
 	Subject         string            `json:"subject,omitempty"`
+	// From is an email's sender: the topic's DisplayName (AWS's "From"
+	// name), else "AWS Notifications", at no-reply@sns.amazonaws.com.
+	From string `json:"from,omitempty"`
 	Message         string            `json:"message"`
 	SubscribeURL    string            `json:"subscribeUrl,omitempty"`
 	Attributes      map[string]string `json:"attributes,omitempty"`
@@ -61,7 +64,7 @@ func (s *Service) confirmationOutbox(sub *subscription, t *topic) outboxEntry {
 	}
 	return outboxEntry{Protocol: sub.Protocol, Endpoint: sub.Endpoint, Type: "SubscriptionConfirmation",
 		TopicArn: t.ARN, SubscriptionArn: sub.ARN, MessageID: newUUID(), Subject: "AWS Notification - Subscription Confirmation",
-		Message: msg, SubscribeURL: link, Timestamp: timestamp(s.now())}
+		Message: msg, SubscribeURL: link, Timestamp: timestamp(s.now()), From: s.emailFrom(t.ARN)}
 }
 
 func (s *Service) notificationOutbox(sub *subscription, n *note) outboxEntry {
@@ -81,6 +84,9 @@ func (s *Service) notificationOutbox(sub *subscription, n *note) outboxEntry {
 	}
 	if sub.Protocol == "email" && e.Subject == "" {
 		e.Subject = "AWS Notification Message"
+	}
+	if sub.Protocol == "email" || sub.Protocol == "email-json" {
+		e.From = s.emailFrom(n.TopicARN)
 	}
 	if len(n.Attrs) > 0 {
 		e.Attributes = map[string]string{}
@@ -155,4 +161,18 @@ func (s *Service) serveDeliveries(w http.ResponseWriter, _ *http.Request) {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"deliveries": out})
+}
+
+// emailFrom is the From of emails for a topic.
+func (s *Service) emailFrom(topicARN string) string {
+	s.mu.RLock()
+	name := ""
+	if t := s.mu.topics[topicARN]; t != nil {
+		name = t.Attrs["DisplayName"]
+	}
+	s.mu.RUnlock()
+	if name == "" {
+		name = "AWS Notifications"
+	}
+	return name + " <no-reply@sns.amazonaws.com>"
 }
