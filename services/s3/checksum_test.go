@@ -88,3 +88,28 @@ func TestAWSChunked(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultCRC64NVME: an object PUT without a checksum, and a completed
+// multipart upload, get AWS's default CRC64NVME, which GET answers (and
+// aws-sdk-go-v2 validates) with ChecksumMode ENABLED.
+func TestDefaultCRC64NVME(t *testing.T) {
+	ctx := context.Background()
+	c := newClient(t)
+	mustCreate(t, c, "crc64")
+	body := "123456789"
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("crc64"), Key: aws.String("k"), Body: strings.NewReader(body)},
+		func(o *s3.Options) { o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired })
+	if err != nil {
+		t.Fatal(err)
+	}
+	get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("crc64"), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(get.Body) // the SDK validates the checksum while reading
+	get.Body.Close()
+	// CRC-64/NVME of "123456789" is 0xae8b14860a799888.
+	if err != nil || string(b) != body || aws.ToString(get.ChecksumCRC64NVME) != "rosUhgp5mIg=" || get.ChecksumType != types.ChecksumTypeFullObject {
+		t.Errorf("GetObject: %v %q crc64nvme=%q type=%q", err, b, aws.ToString(get.ChecksumCRC64NVME), get.ChecksumType)
+	}
+}
