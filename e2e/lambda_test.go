@@ -320,3 +320,97 @@ func TestLambdaFunctionURLBoto3(t *testing.T) {
 		t.Errorf("host form: %+v", h)
 	}
 }
+
+// lambdaFailing fails every run, noting it in the file its event names.
+const lambdaFailing = `
+def handler(event, context):
+    with open(event["log"], "a") as f:
+        f.write("run\n")
+    raise Exception("intentional failure")
+`
+
+// lambdaRetryBoto3 sets MaximumRetryAttempts 1 and an OnFailure SQS
+// destination with boto3, invokes the failing function asynchronously, and
+// moves the server clock (POST /_fogbank/clock) until the invocation record
+// reaches the queue: a retry a minute after the first run, then the record.
+const lambdaRetryBoto3 = `
+import json, os, sys, time, urllib.request, boto3
+zip_path, base, log = sys.argv[1], sys.argv[2], sys.argv[3]
+lam, sqs = boto3.client("lambda"), boto3.client("sqs")
+q = sqs.create_queue(QueueName="failures")["QueueUrl"]
+q_arn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+lam.create_function(FunctionName="failing", Runtime="python3.11", Role="arn:aws:iam::000000000000:role/r",
+    Handler="handler.handler", Code={"ZipFile": open(zip_path, "rb").read()})
+lam.get_waiter("function_active_v2").wait(FunctionName="failing")
+lam.put_function_event_invoke_config(FunctionName="failing", MaximumRetryAttempts=1,
+    DestinationConfig={"OnFailure": {"Destination": q_arn}})
+status = lam.invoke(FunctionName="failing", InvocationType="Event", Payload=json.dumps({"log": log}))["StatusCode"]
+
+def runs():
+    try:
+        return open(log).read().count("\n")
+    except FileNotFoundError:
+        return 0
+
+def advance(d):
+    req = urllib.request.Request(base + "/_fogbank/clock", data=json.dumps({"advance": d}).encode(),
+        headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+
+deadline = time.time() + 30
+while runs() < 1 and time.time() < deadline:
+    time.sleep(0.05)
+res = {"status": status, "first": runs(), "early": len(sqs.receive_message(QueueUrl=q).get("Messages", []))}
+record = None
+for _ in range(24):  # at most four minutes of clock
+    advance("10s")
+    msgs = sqs.receive_message(QueueUrl=q, MessageAttributeNames=["All"]).get("Messages", [])
+    if msgs:
+        record = json.loads(msgs[0]["Body"])
+        break
+res["runs"] = runs()
+res["record"] = record
+print(json.dumps(res))
+`
+
+func TestLambdaRetryDestinationBoto3(t *testing.T) {
+	require(t, "boto3", checkBoto3(""))
+	s := startServer(t, ServerOptions{})
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "fn.zip")
+	writeZip(t, zipPath, lambdaFailing)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	stdout, stderr, err := run(ctx, clientEnv(s.URL, testCreds), "", "python3", "-c", lambdaRetryBoto3, zipPath, s.URL, filepath.Join(dir, "runs"))
+	if err != nil {
+		t.Fatalf("boto3: %v\n%s", err, stderr)
+	}
+	var res struct {
+		Status, First, Early, Runs int
+		Record                     *struct {
+			Version        string
+			RequestContext struct {
+				Condition              string
+				ApproximateInvokeCount int
+				FunctionArn            string
+			}
+			ResponseContext struct{ FunctionError string }
+			ResponsePayload struct{ ErrorMessage string }
+		}
+	}
+	if err := json.Unmarshal(stdout, &res); err != nil {
+		t.Fatalf("output %s: %v", stdout, err)
+	}
+	if res.Status != 202 || res.First != 1 || res.Early != 0 || res.Runs != 2 {
+		t.Errorf("runs: %+v", res)
+	}
+	r := res.Record
+	if r == nil {
+		t.Fatalf("no invocation record reached the queue: %s", stdout)
+	}
+	if r.Version != "1.0" || r.RequestContext.Condition != "RetriesExhausted" || r.RequestContext.ApproximateInvokeCount != 2 ||
+		!strings.HasSuffix(r.RequestContext.FunctionArn, ":function:failing:$LATEST") || r.ResponseContext.FunctionError != "Unhandled" ||
+		r.ResponsePayload.ErrorMessage != "intentional failure" {
+		t.Errorf("record: %s", stdout)
+	}
+}
