@@ -75,6 +75,7 @@ func main() {
 		}
 		fs = append(fs, n)
 	}
+	load := loadavg()
 	var ts []*target
 	if *fogbankBin != "" {
 		dir, err := os.MkdirTemp("", "snsbench-data-")
@@ -113,7 +114,7 @@ func main() {
 		}
 		t.proc.Stop()
 	}
-	section := report(ts, fs, *workers, *commit)
+	section := report(ts, fs, *workers, *commit, load)
 	if *out == "" {
 		fmt.Print(section)
 		return
@@ -248,13 +249,13 @@ func latency(t *target) error {
 	return nil
 }
 
-func report(ts []*target, fs []int, workers int, commit string) string {
+func report(ts []*target, fs []int, workers int, commit, load string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## SNS\n\n")
-	fmt.Fprintf(&b, "`bench/cmd/snsbench` (%s, %d CPUs, %s; commit %s). Publish throughput: Publish calls answered per second by %d aws-sdk-go-v2 workers, "+
+	fmt.Fprintf(&b, "`bench/cmd/snsbench` (%s, %d CPUs, %s, load average %s before the run; commit %s). Publish throughput: Publish calls answered per second by %d aws-sdk-go-v2 workers, "+
 		"to a topic with N raw SQS subscriptions (each publish is N deliveries; Fogbank makes them durable in the queues before Publish answers). "+
 		"Latency: one publisher, Publish sent → message returned by ReceiveMessage polled in a loop, one subscription.\n\n",
-		time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, commit, workers)
+		time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, load, commit, workers)
 	b.WriteString("| server |")
 	for _, n := range fs {
 		fmt.Fprintf(&b, " fan-out %d (publishes/s) |", n)
@@ -305,4 +306,18 @@ func replaceSection(old, section string) string {
 		old += "\n"
 	}
 	return old + "\n" + section
+}
+
+// loadavg is the machine's 1-minute load average, so a reader can tell a
+// busy machine's numbers from a quiet one's.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "unknown"
+	}
+	return f[0]
 }
