@@ -17,21 +17,21 @@ import (
 
 // outboxEntry is one recorded message.
 type outboxEntry struct {
-	Seq             uint64            `json:"seq"`
-	Protocol        string            `json:"protocol"`
-	Endpoint        string            `json:"endpoint"`
-	Type            string            `json:"type"` // Notification, SubscriptionConfirmation
-	TopicArn        string            `json:"topicArn,omitempty"`
-	SubscriptionArn string            `json:"subscriptionArn,omitempty"`
-	MessageID       string            `json:"messageId"`
-	Subject         string            `json:"subject,omitempty"`
+	Seq             uint64 `json:"seq"`
+	Protocol        string `json:"protocol"`
+	Endpoint        string `json:"endpoint"`
+	Type            string `json:"type"` // Notification, SubscriptionConfirmation
+	TopicArn        string `json:"topicArn,omitempty"`
+	SubscriptionArn string `json:"subscriptionArn,omitempty"`
+	MessageID       string `json:"messageId"`
+	Subject         string `json:"subject,omitempty"`
 	// From is an email's sender: the topic's DisplayName (AWS's "From"
 	// name), else "AWS Notifications", at no-reply@sns.amazonaws.com.
-	From string `json:"from,omitempty"`
-	Message         string            `json:"message"`
-	SubscribeURL    string            `json:"subscribeUrl,omitempty"`
-	Attributes      map[string]string `json:"attributes,omitempty"`
-	Timestamp       string            `json:"timestamp"`
+	From         string            `json:"from,omitempty"`
+	Message      string            `json:"message"`
+	SubscribeURL string            `json:"subscribeUrl,omitempty"`
+	Attributes   map[string]string `json:"attributes,omitempty"`
+	Timestamp    string            `json:"timestamp"`
 }
 
 // addOutbox numbers e and adds its record to b; once b is durable the
