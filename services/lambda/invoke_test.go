@@ -280,30 +280,22 @@ func TestConcurrencyLimits(t *testing.T) {
 	}
 	invoke(t, c, &lambda.InvokeInput{FunctionName: aws.String("cap")}) // warm
 	// One slow invoke holds the only slot; a second at the same time is throttled.
+	// The holder creates a file once it runs, so the second invoke is sent
+	// while the slot is surely taken (no timing involved but the hold's
+	// length, which only has to outlast one invoke round trip).
 	var wg sync.WaitGroup
 	wg.Add(1)
-	started := make(chan struct{})
+	held := filepath.Join(t.TempDir(), "held")
 	go func() {
 		defer wg.Done()
-		close(started)
-		_, _ = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("cap"), Payload: []byte(`{"op":"sleep","ms":1500}`)})
+		_, _ = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("cap"), Payload: []byte(`{"op":"hold","ms":2000,"path":"` + held + `"}`)})
 	}()
-	<-started
+	waitFor(t, func() bool { _, err := os.Stat(held); return err == nil })
 	// Without the SDK's retries, which would wait the throttle out.
 	once := lambda.NewFromConfig(srv.AWSConfig(), func(o *lambda.Options) { o.RetryMaxAttempts = 1 })
-	throttledSeen := false
-	deadline := time.Now().Add(5 * time.Second)
-	for !throttledSeen && time.Now().Before(deadline) {
-		_, err := once.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("cap")})
-		if err != nil {
-			wantErr(t, err, "TooManyRequestsException", 429, "Rate Exceeded.")
-			throttledSeen = true
-		}
-	}
+	_, err = once.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("cap")})
+	wantErr(t, err, "TooManyRequestsException", 429, "Rate Exceeded.")
 	wg.Wait()
-	if !throttledSeen {
-		t.Error("a second concurrent invoke was never throttled")
-	}
 }
 
 func TestProvisionedConcurrency(t *testing.T) {
