@@ -16,14 +16,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
 )
 
-// asyncHandler notes each run in the file the event names, then fails when
-// asked to.
+// asyncHandler sleeps and notes each run in the file the event names when
+// asked to, then fails when asked to.
 const asyncHandler = `
-import json
+import json, time
 def handler(event, context):
+    if event.get("sleep"):
+        time.sleep(event["sleep"])
     p = event.get("log")
     if p:
         with open(p, "a") as f:
@@ -380,5 +383,100 @@ func TestDestinationValidation(t *testing.T) {
 	create(t, srv, c, "other")
 	if err := put(&types.DestinationConfig{OnSuccess: &types.OnSuccess{Destination: aws.String(arn("other"))}}, aws.Int32(2), aws.Int32(21600)); err != nil {
 		t.Errorf("put_destination_other_lambda: %v", err)
+	}
+}
+
+// TestAsyncAliasTimeoutSNSDeadLetter: an alias's event invoke configuration
+// applies to invokes through the alias — its OnSuccess record names the
+// alias and the version that ran — and a timed-out run is a failure: with
+// MaximumRetryAttempts 0 and no OnFailure destination the event goes at
+// once to the version's dead-letter topic, whose raw SQS subscriber sees
+// the payload and AWS's attributes.
+func TestAsyncAliasTimeoutSNSDeadLetter(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newClient(t)
+	qc := sqs.NewFromConfig(srv.AWSConfig())
+	sc := sns.NewFromConfig(srv.AWSConfig())
+	okURL, okARN := newQueue(t, qc, "alias-success")
+	subURL, subARN := newQueue(t, qc, "dlq-subscriber")
+	topic, err := sc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("dlq")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(subARN),
+		Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
+		t.Fatal(err)
+	}
+	asyncFunction(t, srv, c, "slow", func(in *lambda.CreateFunctionInput) {
+		in.Timeout = aws.Int32(1)
+		in.DeadLetterConfig = &types.DeadLetterConfig{TargetArn: topic.TopicArn}
+	})
+	v, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("slow")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("slow"), Name: aws.String("live"), FunctionVersion: v.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("slow"), Qualifier: aws.String("live"),
+		MaximumRetryAttempts: aws.Int32(0), DestinationConfig: &types.DestinationConfig{OnSuccess: &types.OnSuccess{Destination: aws.String(okARN)}}}); err != nil {
+		t.Fatal(err)
+	}
+	invoke(t, c, &lambda.InvokeInput{FunctionName: aws.String("slow"), Qualifier: aws.String("live"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{"x":1}`)})
+	r := decodeRecord(t, aws.ToString(receiveOne(t, qc, okURL).Body))
+	if r.RequestContext.FunctionArn != arn("slow")+":live" || r.ResponseContext.ExecutedVersion != "1" || r.RequestContext.Condition != "Success" {
+		t.Errorf("alias record: %+v", r)
+	}
+
+	payload := `{"sleep":3}`
+	invoke(t, c, &lambda.InvokeInput{FunctionName: aws.String("slow"), Qualifier: aws.String("live"), InvocationType: types.InvocationTypeEvent, Payload: []byte(payload)})
+	m := receiveOne(t, qc, subURL)
+	if aws.ToString(m.Body) != payload {
+		t.Errorf("dead-lettered body %q, want %q", aws.ToString(m.Body), payload)
+	}
+	attrs := map[string]string{}
+	for k, a := range m.MessageAttributes {
+		attrs[k] = aws.ToString(a.DataType) + " " + aws.ToString(a.StringValue)
+	}
+	if attrs["ErrorCode"] != "Number 200" || !strings.Contains(attrs["ErrorMessage"], "Task timed out after") || len(attrs["RequestID"]) != len("String ")+36 {
+		t.Errorf("attributes: %v", attrs)
+	}
+	if !queueEmpty(t, qc, okURL) {
+		t.Error("a timed-out run was reported as a success")
+	}
+}
+
+// TestAsyncRetrySurvivesRestart: an event waiting for its retry when the
+// server stops is retried after it starts again on its data directory, and
+// its record still reaches the destination.
+func TestAsyncRetrySurvivesRestart(t *testing.T) {
+	ctx := context.Background()
+	dataDir := t.TempDir()
+	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory, o.DataDir = false, dataDir })
+	srv := fogbanktest.Start(t, durable)
+	c := lambda.NewFromConfig(srv.AWSConfig())
+	qc := sqs.NewFromConfig(srv.AWSConfig())
+	failURL, failARN := newQueue(t, qc, "after-restart")
+	asyncFunction(t, srv, c, "persistent")
+	if _, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("persistent"),
+		MaximumRetryAttempts: aws.Int32(1), DestinationConfig: &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String(failARN)}}}); err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(t.TempDir(), "runs")
+	invoke(t, c, &lambda.InvokeInput{FunctionName: aws.String("persistent"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{"fail":true,"log":"` + log + `"}`)})
+	waitFor(t, func() bool { return runs(log) == 1 })
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv = fogbanktest.Start(t, durable)
+	qc = sqs.NewFromConfig(srv.AWSConfig())
+	// The retry is due a minute after the first run (or the first run is
+	// repeated at once when the stop came before its retry was stored: at
+	// least once).
+	advanceUntil(t, srv, 10*time.Second, 5*time.Minute, func() bool { return runs(log) >= 2 })
+	srv.Advance(t, 3*time.Minute)
+	r := decodeRecord(t, aws.ToString(receiveOne(t, qc, failURL).Body))
+	if r.RequestContext.Condition != "RetriesExhausted" || r.RequestContext.ApproximateInvokeCount != 2 {
+		t.Errorf("record after restart: %+v", r)
 	}
 }
