@@ -16,8 +16,8 @@ func GenerateServices(ctx context.Context, specs []ServiceSpec, load ModelLoader
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", spec.Name, err)
 		}
-		if spec.Supplement != "" {
-			if err := m.Supplement(spec.Supplement); err != nil {
+		if spec.Newer != nil {
+			if err := m.takeNewer(spec.Newer); err != nil {
 				return nil, fmt.Errorf("%s: %w", spec.Name, err)
 			}
 		}

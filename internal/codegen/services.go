@@ -20,9 +20,9 @@ type ServiceSpec struct {
 	// Variants are extra schemas over the same Go types for protocols whose
 	// serialization traits the model has lost (see Variant).
 	Variants []Variant
-	// Supplement adds to the model what AWS added after ModelsVersion was
-	// frozen (see Model.Supplement); "" for none.
-	Supplement string
+	// Newer takes what AWS added after ModelsVersion was frozen from a
+	// newer official model (see Newer); nil for none.
+	Newer *Newer
 }
 
 // Variant describes a protocol served from an older model's traits. The
@@ -45,7 +45,7 @@ var Services = []ServiceSpec{
 	{Name: "iam", Model: "iam/2010-05-08"},
 	{Name: "lambda", Model: "lambda/2015-03-31"},
 	{Name: "logs", Model: "logs/2014-03-28"},
-	{Name: "s3", Model: "s3/2006-03-01", Supplement: s3Supplement},
+	{Name: "s3", Model: "s3/2006-03-01", Newer: s3Newer},
 	{Name: "sfn", Model: "states/2016-11-23"},
 	{Name: "sns", Model: "sns/2010-03-31"},
 	// SQS's current model is JSON only; AWS serves query on the same
@@ -56,59 +56,35 @@ var Services = []ServiceSpec{
 	{Name: "sts", Model: "sts/2011-06-15"},
 }
 
-// s3Supplement is what S3's model gained after v1.55.8: ListBuckets
-// pagination and filters (October 2024) and the buckets' ARNs, as the
-// current model defines them; the CRC64NVME checksum and checksum type
-// (December 2024); and the 204 that AWS answers
-// PutBucketTagging and PutBucketPolicy with (recorded in
-// shared/conformance/aws-recorded/s3), where the model says 200.
-const s3Supplement = `{
- "operations": {"ListBuckets": {"input": {"shape": "ListBucketsRequest"}},
-  "PutBucketTagging": {"http": {"responseCode": 204}},
-  "PutBucketPolicy": {"http": {"responseCode": 204}}},
- "shapes": {
-  "MaxBuckets": {"type": "integer", "max": 10000, "min": 1},
-  "BucketRegion": {"type": "string", "max": 20, "min": 0},
-  "ListBucketsRequest": {"type": "structure", "members": {
-   "MaxBuckets": {"shape": "MaxBuckets", "location": "querystring", "locationName": "max-buckets"},
-   "ContinuationToken": {"shape": "Token", "location": "querystring", "locationName": "continuation-token"},
-   "Prefix": {"shape": "Prefix", "location": "querystring", "locationName": "prefix"},
-   "BucketRegion": {"shape": "BucketRegion", "location": "querystring", "locationName": "bucket-region"}}},
-  "ListBucketsOutput": {"type": "structure", "members": {
-   "ContinuationToken": {"shape": "NextToken"},
-   "Prefix": {"shape": "Prefix"}}},
-  "BucketArn": {"type": "string", "max": 128, "min": 1},
-  "Bucket": {"type": "structure", "members": {
-   "BucketRegion": {"shape": "BucketRegion"},
-   "BucketArn": {"shape": "BucketArn"}}},
-  "HeadBucketOutput": {"type": "structure", "members": {
-   "BucketArn": {"shape": "BucketArn", "location": "header", "locationName": "x-amz-bucket-arn"}}},
-  "CreateBucketOutput": {"type": "structure", "members": {
-   "BucketArn": {"shape": "BucketArn", "location": "header", "locationName": "x-amz-bucket-arn"}}},
-  "ChecksumCRC64NVME": {"type": "string"},
-  "ChecksumType": {"type": "string", "enum": ["COMPOSITE", "FULL_OBJECT"]},
-  "PutObjectOutput": {"type": "structure", "members": {
-   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME", "location": "header", "locationName": "x-amz-checksum-crc64nvme"},
-   "ChecksumType": {"shape": "ChecksumType", "location": "header", "locationName": "x-amz-checksum-type"}}},
-  "GetObjectOutput": {"type": "structure", "members": {
-   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME", "location": "header", "locationName": "x-amz-checksum-crc64nvme"},
-   "ChecksumType": {"shape": "ChecksumType", "location": "header", "locationName": "x-amz-checksum-type"}}},
-  "HeadObjectOutput": {"type": "structure", "members": {
-   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME", "location": "header", "locationName": "x-amz-checksum-crc64nvme"},
-   "ChecksumType": {"shape": "ChecksumType", "location": "header", "locationName": "x-amz-checksum-type"}}},
-  "UploadPartOutput": {"type": "structure", "members": {
-   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME", "location": "header", "locationName": "x-amz-checksum-crc64nvme"}}},
-  "CompleteMultipartUploadOutput": {"type": "structure", "members": {
-   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME"},
-   "ChecksumType": {"shape": "ChecksumType"}}},
-  "CopyObjectResult": {"type": "structure", "members": {
-   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME"},
-   "ChecksumType": {"shape": "ChecksumType"}}},
-  "Checksum": {"type": "structure", "members": {
-   "ChecksumCRC64NVME": {"shape": "ChecksumCRC64NVME"},
-   "ChecksumType": {"shape": "ChecksumType"}}},
-  "TransitionDefaultMinimumObjectSize": {"type": "string", "enum": ["varies_by_storage_class", "all_storage_classes_128K"]},
-  "GetBucketLifecycleConfigurationOutput": {"type": "structure", "members": {
-   "TransitionDefaultMinimumObjectSize": {"shape": "TransitionDefaultMinimumObjectSize", "location": "header", "locationName": "x-amz-transition-default-minimum-object-size"}}}
- }
-}`
+// s3Newer is what S3's model gained after v1.55.8: ListBuckets pagination
+// and filters (October 2024), the buckets' ARNs, the lifecycle's transition
+// default, the CRC64NVME checksum and checksum type (December 2024); and the 204 that AWS answers PutBucketTagging and
+// PutBucketPolicy with (recorded in shared/conformance/aws-recorded/s3), where
+// both models say 200.
+var s3Newer = &Newer{
+	File: "botocore-1.43.11/s3-2006-03-01.json.gz",
+	Take: []string{
+		"ListBuckets.input",
+		"ListBucketsOutput.ContinuationToken",
+		"ListBucketsOutput.Prefix",
+		"Bucket.BucketRegion",
+		"Bucket.BucketArn",
+		"HeadBucketOutput.BucketArn",
+		"CreateBucketOutput.BucketArn",
+		"GetBucketLifecycleConfigurationOutput.TransitionDefaultMinimumObjectSize",
+		"PutObjectOutput.ChecksumCRC64NVME",
+		"PutObjectOutput.ChecksumType",
+		"GetObjectOutput.ChecksumCRC64NVME",
+		"GetObjectOutput.ChecksumType",
+		"HeadObjectOutput.ChecksumCRC64NVME",
+		"HeadObjectOutput.ChecksumType",
+		"UploadPartOutput.ChecksumCRC64NVME",
+		"CompleteMultipartUploadOutput.ChecksumCRC64NVME",
+		"CompleteMultipartUploadOutput.ChecksumType",
+		"CopyObjectResult.ChecksumCRC64NVME",
+		"CopyObjectResult.ChecksumType",
+		"Checksum.ChecksumCRC64NVME",
+		"Checksum.ChecksumType",
+	},
+	ResponseCodes: map[string]int{"PutBucketTagging": 204, "PutBucketPolicy": 204},
+}

@@ -23,108 +23,108 @@ var Service = newService()
 
 func newService() *api.Service {
 	s := newSchema()
-	svc := &api.Service{Name: "s3", ServiceID: "S3", EndpointPrefix: "s3", SigningName: "s3", APIVersion: "2006-03-01", Protocols: []string{"rest-xml"}, Operations: operations(s), Errors: map[string]*api.Shape{"BucketAlreadyExists": &s[32], "BucketAlreadyOwnedByYou": &s[33], "InvalidObjectState": &s[279], "NoSuchBucket": &s[377], "NoSuchKey": &s[378], "NoSuchUpload": &s[379], "ObjectAlreadyInActiveTierError": &s[388], "ObjectNotInActiveTierError": &s[407]}}
+	svc := &api.Service{Name: "s3", ServiceID: "S3", EndpointPrefix: "s3", SigningName: "s3", APIVersion: "2006-03-01", Protocols: []string{"rest-xml"}, Operations: operations(s), Errors: map[string]*api.Shape{"BucketAlreadyExists": &s[32], "BucketAlreadyOwnedByYou": &s[33], "InvalidObjectState": &s[278], "NoSuchBucket": &s[376], "NoSuchKey": &s[377], "NoSuchUpload": &s[378], "ObjectAlreadyInActiveTierError": &s[387], "ObjectNotInActiveTierError": &s[406]}}
 	svc.Index()
 	return svc
 }
 
 func operations(s []api.Shape) []*api.Operation {
 	return []*api.Operation{
-		{Name: "AbortMultipartUpload", Method: "DELETE", RequestURI: "/{Bucket}/{Key+}", ResponseCode: 204, Input: &s[3], Output: &s[2], Errors: []*api.Shape{&s[379]}, NewInput: func() any { return new(AbortMultipartUploadRequest) }, Invoke: invoke(Handler.AbortMultipartUpload)},
-		{Name: "CompleteMultipartUpload", Method: "POST", RequestURI: "/{Bucket}/{Key+}", Input: &s[76], Output: &s[75], NewInput: func() any { return new(CompleteMultipartUploadRequest) }, Invoke: invoke(Handler.CompleteMultipartUpload)},
-		{Name: "CopyObject", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[92], Output: &s[91], Errors: []*api.Shape{&s[407]}, NewInput: func() any { return new(CopyObjectRequest) }, Invoke: invoke(Handler.CopyObject)},
-		{Name: "CreateBucket", Method: "PUT", RequestURI: "/{Bucket}", Input: &s[107], Output: &s[106], Errors: []*api.Shape{&s[32], &s[33]}, NewInput: func() any { return new(CreateBucketRequest) }, Invoke: invoke(Handler.CreateBucket)},
-		{Name: "CreateMultipartUpload", Method: "POST", RequestURI: "/{Bucket}/{Key+}?uploads", Input: &s[109], Output: &s[108], NewInput: func() any { return new(CreateMultipartUploadRequest) }, Invoke: invoke(Handler.CreateMultipartUpload)},
-		{Name: "CreateSession", Method: "GET", RequestURI: "/{Bucket}?session", Input: &s[111], Output: &s[110], Errors: []*api.Shape{&s[377]}, NewInput: func() any { return new(CreateSessionRequest) }, Invoke: invoke(Handler.CreateSession)},
-		{Name: "DeleteBucket", Method: "DELETE", RequestURI: "/{Bucket}", ResponseCode: 204, Input: &s[129], NewInput: func() any { return new(DeleteBucketRequest) }, Invoke: invoke(Handler.DeleteBucket)},
-		{Name: "DeleteBucketAnalyticsConfiguration", Method: "DELETE", RequestURI: "/{Bucket}?analytics", ResponseCode: 204, Input: &s[119], NewInput: func() any { return new(DeleteBucketAnalyticsConfigurationRequest) }, Invoke: invoke(Handler.DeleteBucketAnalyticsConfiguration)},
-		{Name: "DeleteBucketCors", Method: "DELETE", RequestURI: "/{Bucket}?cors", ResponseCode: 204, Input: &s[120], NewInput: func() any { return new(DeleteBucketCorsRequest) }, Invoke: invoke(Handler.DeleteBucketCors)},
-		{Name: "DeleteBucketEncryption", Method: "DELETE", RequestURI: "/{Bucket}?encryption", ResponseCode: 204, Input: &s[121], NewInput: func() any { return new(DeleteBucketEncryptionRequest) }, Invoke: invoke(Handler.DeleteBucketEncryption)},
-		{Name: "DeleteBucketIntelligentTieringConfiguration", Method: "DELETE", RequestURI: "/{Bucket}?intelligent-tiering", ResponseCode: 204, Input: &s[122], NewInput: func() any { return new(DeleteBucketIntelligentTieringConfigurationRequest) }, Invoke: invoke(Handler.DeleteBucketIntelligentTieringConfiguration)},
-		{Name: "DeleteBucketInventoryConfiguration", Method: "DELETE", RequestURI: "/{Bucket}?inventory", ResponseCode: 204, Input: &s[123], NewInput: func() any { return new(DeleteBucketInventoryConfigurationRequest) }, Invoke: invoke(Handler.DeleteBucketInventoryConfiguration)},
-		{Name: "DeleteBucketLifecycle", Method: "DELETE", RequestURI: "/{Bucket}?lifecycle", ResponseCode: 204, Input: &s[124], NewInput: func() any { return new(DeleteBucketLifecycleRequest) }, Invoke: invoke(Handler.DeleteBucketLifecycle)},
-		{Name: "DeleteBucketMetricsConfiguration", Method: "DELETE", RequestURI: "/{Bucket}?metrics", ResponseCode: 204, Input: &s[125], NewInput: func() any { return new(DeleteBucketMetricsConfigurationRequest) }, Invoke: invoke(Handler.DeleteBucketMetricsConfiguration)},
-		{Name: "DeleteBucketOwnershipControls", Method: "DELETE", RequestURI: "/{Bucket}?ownershipControls", ResponseCode: 204, Input: &s[126], NewInput: func() any { return new(DeleteBucketOwnershipControlsRequest) }, Invoke: invoke(Handler.DeleteBucketOwnershipControls)},
-		{Name: "DeleteBucketPolicy", Method: "DELETE", RequestURI: "/{Bucket}?policy", ResponseCode: 204, Input: &s[127], NewInput: func() any { return new(DeleteBucketPolicyRequest) }, Invoke: invoke(Handler.DeleteBucketPolicy)},
-		{Name: "DeleteBucketReplication", Method: "DELETE", RequestURI: "/{Bucket}?replication", ResponseCode: 204, Input: &s[128], NewInput: func() any { return new(DeleteBucketReplicationRequest) }, Invoke: invoke(Handler.DeleteBucketReplication)},
-		{Name: "DeleteBucketTagging", Method: "DELETE", RequestURI: "/{Bucket}?tagging", ResponseCode: 204, Input: &s[130], NewInput: func() any { return new(DeleteBucketTaggingRequest) }, Invoke: invoke(Handler.DeleteBucketTagging)},
-		{Name: "DeleteBucketWebsite", Method: "DELETE", RequestURI: "/{Bucket}?website", ResponseCode: 204, Input: &s[131], NewInput: func() any { return new(DeleteBucketWebsiteRequest) }, Invoke: invoke(Handler.DeleteBucketWebsite)},
-		{Name: "DeleteObject", Method: "DELETE", RequestURI: "/{Bucket}/{Key+}", ResponseCode: 204, Input: &s[139], Output: &s[138], NewInput: func() any { return new(DeleteObjectRequest) }, Invoke: invoke(Handler.DeleteObject)},
-		{Name: "DeleteObjectTagging", Method: "DELETE", RequestURI: "/{Bucket}/{Key+}?tagging", ResponseCode: 204, Input: &s[141], Output: &s[140], NewInput: func() any { return new(DeleteObjectTaggingRequest) }, Invoke: invoke(Handler.DeleteObjectTagging)},
-		{Name: "DeleteObjects", Method: "POST", RequestURI: "/{Bucket}?delete", Input: &s[143], Output: &s[142], NewInput: func() any { return new(DeleteObjectsRequest) }, Invoke: invoke(Handler.DeleteObjects)},
-		{Name: "DeletePublicAccessBlock", Method: "DELETE", RequestURI: "/{Bucket}?publicAccessBlock", ResponseCode: 204, Input: &s[144], NewInput: func() any { return new(DeletePublicAccessBlockRequest) }, Invoke: invoke(Handler.DeletePublicAccessBlock)},
-		{Name: "GetBucketAccelerateConfiguration", Method: "GET", RequestURI: "/{Bucket}?accelerate", Input: &s[186], Output: &s[185], NewInput: func() any { return new(GetBucketAccelerateConfigurationRequest) }, Invoke: invoke(Handler.GetBucketAccelerateConfiguration)},
-		{Name: "GetBucketAcl", Method: "GET", RequestURI: "/{Bucket}?acl", Input: &s[188], Output: &s[187], NewInput: func() any { return new(GetBucketAclRequest) }, Invoke: invoke(Handler.GetBucketAcl)},
-		{Name: "GetBucketAnalyticsConfiguration", Method: "GET", RequestURI: "/{Bucket}?analytics", Input: &s[190], Output: &s[189], NewInput: func() any { return new(GetBucketAnalyticsConfigurationRequest) }, Invoke: invoke(Handler.GetBucketAnalyticsConfiguration)},
-		{Name: "GetBucketCors", Method: "GET", RequestURI: "/{Bucket}?cors", Input: &s[192], Output: &s[191], NewInput: func() any { return new(GetBucketCorsRequest) }, Invoke: invoke(Handler.GetBucketCors)},
-		{Name: "GetBucketEncryption", Method: "GET", RequestURI: "/{Bucket}?encryption", Input: &s[194], Output: &s[193], NewInput: func() any { return new(GetBucketEncryptionRequest) }, Invoke: invoke(Handler.GetBucketEncryption)},
-		{Name: "GetBucketIntelligentTieringConfiguration", Method: "GET", RequestURI: "/{Bucket}?intelligent-tiering", Input: &s[196], Output: &s[195], NewInput: func() any { return new(GetBucketIntelligentTieringConfigurationRequest) }, Invoke: invoke(Handler.GetBucketIntelligentTieringConfiguration)},
-		{Name: "GetBucketInventoryConfiguration", Method: "GET", RequestURI: "/{Bucket}?inventory", Input: &s[198], Output: &s[197], NewInput: func() any { return new(GetBucketInventoryConfigurationRequest) }, Invoke: invoke(Handler.GetBucketInventoryConfiguration)},
-		{Name: "GetBucketLifecycle", Method: "GET", RequestURI: "/{Bucket}?lifecycle", Input: &s[202], Output: &s[201], NewInput: func() any { return new(GetBucketLifecycleRequest) }, Invoke: invoke(Handler.GetBucketLifecycle)},
-		{Name: "GetBucketLifecycleConfiguration", Method: "GET", RequestURI: "/{Bucket}?lifecycle", Input: &s[200], Output: &s[199], NewInput: func() any { return new(GetBucketLifecycleConfigurationRequest) }, Invoke: invoke(Handler.GetBucketLifecycleConfiguration)},
-		{Name: "GetBucketLocation", Method: "GET", RequestURI: "/{Bucket}?location", Input: &s[204], Output: &s[203], NewInput: func() any { return new(GetBucketLocationRequest) }, Invoke: invoke(Handler.GetBucketLocation)},
-		{Name: "GetBucketLogging", Method: "GET", RequestURI: "/{Bucket}?logging", Input: &s[206], Output: &s[205], NewInput: func() any { return new(GetBucketLoggingRequest) }, Invoke: invoke(Handler.GetBucketLogging)},
-		{Name: "GetBucketMetricsConfiguration", Method: "GET", RequestURI: "/{Bucket}?metrics", Input: &s[208], Output: &s[207], NewInput: func() any { return new(GetBucketMetricsConfigurationRequest) }, Invoke: invoke(Handler.GetBucketMetricsConfiguration)},
-		{Name: "GetBucketNotification", Method: "GET", RequestURI: "/{Bucket}?notification", Input: &s[209], Output: &s[384], NewInput: func() any { return new(GetBucketNotificationConfigurationRequest) }, Invoke: invoke(Handler.GetBucketNotification)},
-		{Name: "GetBucketNotificationConfiguration", Method: "GET", RequestURI: "/{Bucket}?notification", Input: &s[209], Output: &s[383], NewInput: func() any { return new(GetBucketNotificationConfigurationRequest) }, Invoke: invoke(Handler.GetBucketNotificationConfiguration)},
-		{Name: "GetBucketOwnershipControls", Method: "GET", RequestURI: "/{Bucket}?ownershipControls", Input: &s[211], Output: &s[210], NewInput: func() any { return new(GetBucketOwnershipControlsRequest) }, Invoke: invoke(Handler.GetBucketOwnershipControls)},
-		{Name: "GetBucketPolicy", Method: "GET", RequestURI: "/{Bucket}?policy", Input: &s[213], Output: &s[212], NewInput: func() any { return new(GetBucketPolicyRequest) }, Invoke: invoke(Handler.GetBucketPolicy)},
-		{Name: "GetBucketPolicyStatus", Method: "GET", RequestURI: "/{Bucket}?policyStatus", Input: &s[215], Output: &s[214], NewInput: func() any { return new(GetBucketPolicyStatusRequest) }, Invoke: invoke(Handler.GetBucketPolicyStatus)},
-		{Name: "GetBucketReplication", Method: "GET", RequestURI: "/{Bucket}?replication", Input: &s[217], Output: &s[216], NewInput: func() any { return new(GetBucketReplicationRequest) }, Invoke: invoke(Handler.GetBucketReplication)},
-		{Name: "GetBucketRequestPayment", Method: "GET", RequestURI: "/{Bucket}?requestPayment", Input: &s[219], Output: &s[218], NewInput: func() any { return new(GetBucketRequestPaymentRequest) }, Invoke: invoke(Handler.GetBucketRequestPayment)},
-		{Name: "GetBucketTagging", Method: "GET", RequestURI: "/{Bucket}?tagging", Input: &s[221], Output: &s[220], NewInput: func() any { return new(GetBucketTaggingRequest) }, Invoke: invoke(Handler.GetBucketTagging)},
-		{Name: "GetBucketVersioning", Method: "GET", RequestURI: "/{Bucket}?versioning", Input: &s[223], Output: &s[222], NewInput: func() any { return new(GetBucketVersioningRequest) }, Invoke: invoke(Handler.GetBucketVersioning)},
-		{Name: "GetBucketWebsite", Method: "GET", RequestURI: "/{Bucket}?website", Input: &s[225], Output: &s[224], NewInput: func() any { return new(GetBucketWebsiteRequest) }, Invoke: invoke(Handler.GetBucketWebsite)},
-		{Name: "GetObject", Method: "GET", RequestURI: "/{Bucket}/{Key+}", Input: &s[236], Output: &s[235], Errors: []*api.Shape{&s[378], &s[279]}, NewInput: func() any { return new(GetObjectRequest) }, Invoke: invoke(Handler.GetObject)},
-		{Name: "GetObjectAcl", Method: "GET", RequestURI: "/{Bucket}/{Key+}?acl", Input: &s[227], Output: &s[226], Errors: []*api.Shape{&s[378]}, NewInput: func() any { return new(GetObjectAclRequest) }, Invoke: invoke(Handler.GetObjectAcl)},
-		{Name: "GetObjectAttributes", Method: "GET", RequestURI: "/{Bucket}/{Key+}?attributes", Input: &s[230], Output: &s[228], Errors: []*api.Shape{&s[378]}, NewInput: func() any { return new(GetObjectAttributesRequest) }, Invoke: invoke(Handler.GetObjectAttributes)},
-		{Name: "GetObjectLegalHold", Method: "GET", RequestURI: "/{Bucket}/{Key+}?legal-hold", Input: &s[232], Output: &s[231], NewInput: func() any { return new(GetObjectLegalHoldRequest) }, Invoke: invoke(Handler.GetObjectLegalHold)},
-		{Name: "GetObjectLockConfiguration", Method: "GET", RequestURI: "/{Bucket}?object-lock", Input: &s[234], Output: &s[233], NewInput: func() any { return new(GetObjectLockConfigurationRequest) }, Invoke: invoke(Handler.GetObjectLockConfiguration)},
-		{Name: "GetObjectRetention", Method: "GET", RequestURI: "/{Bucket}/{Key+}?retention", Input: &s[239], Output: &s[238], NewInput: func() any { return new(GetObjectRetentionRequest) }, Invoke: invoke(Handler.GetObjectRetention)},
-		{Name: "GetObjectTagging", Method: "GET", RequestURI: "/{Bucket}/{Key+}?tagging", Input: &s[241], Output: &s[240], NewInput: func() any { return new(GetObjectTaggingRequest) }, Invoke: invoke(Handler.GetObjectTagging)},
-		{Name: "GetObjectTorrent", Method: "GET", RequestURI: "/{Bucket}/{Key+}?torrent", Input: &s[243], Output: &s[242], NewInput: func() any { return new(GetObjectTorrentRequest) }, Invoke: invoke(Handler.GetObjectTorrent)},
-		{Name: "GetPublicAccessBlock", Method: "GET", RequestURI: "/{Bucket}?publicAccessBlock", Input: &s[245], Output: &s[244], NewInput: func() any { return new(GetPublicAccessBlockRequest) }, Invoke: invoke(Handler.GetPublicAccessBlock)},
-		{Name: "HeadBucket", Method: "HEAD", RequestURI: "/{Bucket}", Input: &s[256], Output: &s[255], Errors: []*api.Shape{&s[377]}, NewInput: func() any { return new(HeadBucketRequest) }, Invoke: invoke(Handler.HeadBucket)},
-		{Name: "HeadObject", Method: "HEAD", RequestURI: "/{Bucket}/{Key+}", Input: &s[258], Output: &s[257], Errors: []*api.Shape{&s[378]}, NewInput: func() any { return new(HeadObjectRequest) }, Invoke: invoke(Handler.HeadObject)},
-		{Name: "ListBucketAnalyticsConfigurations", Method: "GET", RequestURI: "/{Bucket}?analytics", Input: &s[316], Output: &s[315], NewInput: func() any { return new(ListBucketAnalyticsConfigurationsRequest) }, Invoke: invoke(Handler.ListBucketAnalyticsConfigurations)},
-		{Name: "ListBucketIntelligentTieringConfigurations", Method: "GET", RequestURI: "/{Bucket}?intelligent-tiering", Input: &s[318], Output: &s[317], NewInput: func() any { return new(ListBucketIntelligentTieringConfigurationsRequest) }, Invoke: invoke(Handler.ListBucketIntelligentTieringConfigurations)},
-		{Name: "ListBucketInventoryConfigurations", Method: "GET", RequestURI: "/{Bucket}?inventory", Input: &s[320], Output: &s[319], NewInput: func() any { return new(ListBucketInventoryConfigurationsRequest) }, Invoke: invoke(Handler.ListBucketInventoryConfigurations)},
-		{Name: "ListBucketMetricsConfigurations", Method: "GET", RequestURI: "/{Bucket}?metrics", Input: &s[322], Output: &s[321], NewInput: func() any { return new(ListBucketMetricsConfigurationsRequest) }, Invoke: invoke(Handler.ListBucketMetricsConfigurations)},
-		{Name: "ListBuckets", Method: "GET", RequestURI: "/", Input: &s[324], Output: &s[323], NewInput: func() any { return new(ListBucketsRequest) }, Invoke: invoke(Handler.ListBuckets)},
-		{Name: "ListDirectoryBuckets", Method: "GET", RequestURI: "/", Input: &s[326], Output: &s[325], NewInput: func() any { return new(ListDirectoryBucketsRequest) }, Invoke: invoke(Handler.ListDirectoryBuckets)},
-		{Name: "ListMultipartUploads", Method: "GET", RequestURI: "/{Bucket}?uploads", Input: &s[328], Output: &s[327], NewInput: func() any { return new(ListMultipartUploadsRequest) }, Invoke: invoke(Handler.ListMultipartUploads)},
-		{Name: "ListObjectVersions", Method: "GET", RequestURI: "/{Bucket}?versions", Input: &s[330], Output: &s[329], NewInput: func() any { return new(ListObjectVersionsRequest) }, Invoke: invoke(Handler.ListObjectVersions)},
-		{Name: "ListObjects", Method: "GET", RequestURI: "/{Bucket}", Input: &s[332], Output: &s[331], Errors: []*api.Shape{&s[377]}, NewInput: func() any { return new(ListObjectsRequest) }, Invoke: invoke(Handler.ListObjects)},
-		{Name: "ListObjectsV2", Method: "GET", RequestURI: "/{Bucket}?list-type=2", Input: &s[334], Output: &s[333], Errors: []*api.Shape{&s[377]}, NewInput: func() any { return new(ListObjectsV2Request) }, Invoke: invoke(Handler.ListObjectsV2)},
-		{Name: "ListParts", Method: "GET", RequestURI: "/{Bucket}/{Key+}", Input: &s[336], Output: &s[335], NewInput: func() any { return new(ListPartsRequest) }, Invoke: invoke(Handler.ListParts)},
-		{Name: "PutBucketAccelerateConfiguration", Method: "PUT", RequestURI: "/{Bucket}?accelerate", Input: &s[446], NewInput: func() any { return new(PutBucketAccelerateConfigurationRequest) }, Invoke: invoke(Handler.PutBucketAccelerateConfiguration)},
-		{Name: "PutBucketAcl", Method: "PUT", RequestURI: "/{Bucket}?acl", Input: &s[447], NewInput: func() any { return new(PutBucketAclRequest) }, Invoke: invoke(Handler.PutBucketAcl)},
-		{Name: "PutBucketAnalyticsConfiguration", Method: "PUT", RequestURI: "/{Bucket}?analytics", Input: &s[448], NewInput: func() any { return new(PutBucketAnalyticsConfigurationRequest) }, Invoke: invoke(Handler.PutBucketAnalyticsConfiguration)},
-		{Name: "PutBucketCors", Method: "PUT", RequestURI: "/{Bucket}?cors", Input: &s[449], NewInput: func() any { return new(PutBucketCorsRequest) }, Invoke: invoke(Handler.PutBucketCors)},
-		{Name: "PutBucketEncryption", Method: "PUT", RequestURI: "/{Bucket}?encryption", Input: &s[450], NewInput: func() any { return new(PutBucketEncryptionRequest) }, Invoke: invoke(Handler.PutBucketEncryption)},
-		{Name: "PutBucketIntelligentTieringConfiguration", Method: "PUT", RequestURI: "/{Bucket}?intelligent-tiering", Input: &s[451], NewInput: func() any { return new(PutBucketIntelligentTieringConfigurationRequest) }, Invoke: invoke(Handler.PutBucketIntelligentTieringConfiguration)},
-		{Name: "PutBucketInventoryConfiguration", Method: "PUT", RequestURI: "/{Bucket}?inventory", Input: &s[452], NewInput: func() any { return new(PutBucketInventoryConfigurationRequest) }, Invoke: invoke(Handler.PutBucketInventoryConfiguration)},
-		{Name: "PutBucketLifecycle", Method: "PUT", RequestURI: "/{Bucket}?lifecycle", Input: &s[454], NewInput: func() any { return new(PutBucketLifecycleRequest) }, Invoke: invoke(Handler.PutBucketLifecycle)},
-		{Name: "PutBucketLifecycleConfiguration", Method: "PUT", RequestURI: "/{Bucket}?lifecycle", Input: &s[453], NewInput: func() any { return new(PutBucketLifecycleConfigurationRequest) }, Invoke: invoke(Handler.PutBucketLifecycleConfiguration)},
-		{Name: "PutBucketLogging", Method: "PUT", RequestURI: "/{Bucket}?logging", Input: &s[455], NewInput: func() any { return new(PutBucketLoggingRequest) }, Invoke: invoke(Handler.PutBucketLogging)},
-		{Name: "PutBucketMetricsConfiguration", Method: "PUT", RequestURI: "/{Bucket}?metrics", Input: &s[456], NewInput: func() any { return new(PutBucketMetricsConfigurationRequest) }, Invoke: invoke(Handler.PutBucketMetricsConfiguration)},
-		{Name: "PutBucketNotification", Method: "PUT", RequestURI: "/{Bucket}?notification", Input: &s[458], NewInput: func() any { return new(PutBucketNotificationRequest) }, Invoke: invoke(Handler.PutBucketNotification)},
-		{Name: "PutBucketNotificationConfiguration", Method: "PUT", RequestURI: "/{Bucket}?notification", Input: &s[457], NewInput: func() any { return new(PutBucketNotificationConfigurationRequest) }, Invoke: invoke(Handler.PutBucketNotificationConfiguration)},
-		{Name: "PutBucketOwnershipControls", Method: "PUT", RequestURI: "/{Bucket}?ownershipControls", Input: &s[459], NewInput: func() any { return new(PutBucketOwnershipControlsRequest) }, Invoke: invoke(Handler.PutBucketOwnershipControls)},
-		{Name: "PutBucketPolicy", Method: "PUT", RequestURI: "/{Bucket}?policy", ResponseCode: 204, Input: &s[460], NewInput: func() any { return new(PutBucketPolicyRequest) }, Invoke: invoke(Handler.PutBucketPolicy)},
-		{Name: "PutBucketReplication", Method: "PUT", RequestURI: "/{Bucket}?replication", Input: &s[461], NewInput: func() any { return new(PutBucketReplicationRequest) }, Invoke: invoke(Handler.PutBucketReplication)},
-		{Name: "PutBucketRequestPayment", Method: "PUT", RequestURI: "/{Bucket}?requestPayment", Input: &s[462], NewInput: func() any { return new(PutBucketRequestPaymentRequest) }, Invoke: invoke(Handler.PutBucketRequestPayment)},
-		{Name: "PutBucketTagging", Method: "PUT", RequestURI: "/{Bucket}?tagging", ResponseCode: 204, Input: &s[463], NewInput: func() any { return new(PutBucketTaggingRequest) }, Invoke: invoke(Handler.PutBucketTagging)},
-		{Name: "PutBucketVersioning", Method: "PUT", RequestURI: "/{Bucket}?versioning", Input: &s[464], NewInput: func() any { return new(PutBucketVersioningRequest) }, Invoke: invoke(Handler.PutBucketVersioning)},
-		{Name: "PutBucketWebsite", Method: "PUT", RequestURI: "/{Bucket}?website", Input: &s[465], NewInput: func() any { return new(PutBucketWebsiteRequest) }, Invoke: invoke(Handler.PutBucketWebsite)},
-		{Name: "PutObject", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[473], Output: &s[472], NewInput: func() any { return new(PutObjectRequest) }, Invoke: invoke(Handler.PutObject)},
-		{Name: "PutObjectAcl", Method: "PUT", RequestURI: "/{Bucket}/{Key+}?acl", Input: &s[467], Output: &s[466], Errors: []*api.Shape{&s[378]}, NewInput: func() any { return new(PutObjectAclRequest) }, Invoke: invoke(Handler.PutObjectAcl)},
-		{Name: "PutObjectLegalHold", Method: "PUT", RequestURI: "/{Bucket}/{Key+}?legal-hold", Input: &s[469], Output: &s[468], NewInput: func() any { return new(PutObjectLegalHoldRequest) }, Invoke: invoke(Handler.PutObjectLegalHold)},
-		{Name: "PutObjectLockConfiguration", Method: "PUT", RequestURI: "/{Bucket}?object-lock", Input: &s[471], Output: &s[470], NewInput: func() any { return new(PutObjectLockConfigurationRequest) }, Invoke: invoke(Handler.PutObjectLockConfiguration)},
-		{Name: "PutObjectRetention", Method: "PUT", RequestURI: "/{Bucket}/{Key+}?retention", Input: &s[475], Output: &s[474], NewInput: func() any { return new(PutObjectRetentionRequest) }, Invoke: invoke(Handler.PutObjectRetention)},
-		{Name: "PutObjectTagging", Method: "PUT", RequestURI: "/{Bucket}/{Key+}?tagging", Input: &s[477], Output: &s[476], NewInput: func() any { return new(PutObjectTaggingRequest) }, Invoke: invoke(Handler.PutObjectTagging)},
-		{Name: "PutPublicAccessBlock", Method: "PUT", RequestURI: "/{Bucket}?publicAccessBlock", Input: &s[478], NewInput: func() any { return new(PutPublicAccessBlockRequest) }, Invoke: invoke(Handler.PutPublicAccessBlock)},
-		{Name: "RestoreObject", Method: "POST", RequestURI: "/{Bucket}/{Key+}?restore", Input: &s[523], Output: &s[522], Errors: []*api.Shape{&s[388]}, NewInput: func() any { return new(RestoreObjectRequest) }, Invoke: invoke(Handler.RestoreObject)},
+		{Name: "AbortMultipartUpload", Method: "DELETE", RequestURI: "/{Bucket}/{Key+}", ResponseCode: 204, Input: &s[3], Output: &s[2], Errors: []*api.Shape{&s[378]}, NewInput: func() any { return new(AbortMultipartUploadRequest) }, Invoke: invoke(Handler.AbortMultipartUpload)},
+		{Name: "CompleteMultipartUpload", Method: "POST", RequestURI: "/{Bucket}/{Key+}", Input: &s[75], Output: &s[74], NewInput: func() any { return new(CompleteMultipartUploadRequest) }, Invoke: invoke(Handler.CompleteMultipartUpload)},
+		{Name: "CopyObject", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[91], Output: &s[90], Errors: []*api.Shape{&s[406]}, NewInput: func() any { return new(CopyObjectRequest) }, Invoke: invoke(Handler.CopyObject)},
+		{Name: "CreateBucket", Method: "PUT", RequestURI: "/{Bucket}", Input: &s[106], Output: &s[105], Errors: []*api.Shape{&s[32], &s[33]}, NewInput: func() any { return new(CreateBucketRequest) }, Invoke: invoke(Handler.CreateBucket)},
+		{Name: "CreateMultipartUpload", Method: "POST", RequestURI: "/{Bucket}/{Key+}?uploads", Input: &s[108], Output: &s[107], NewInput: func() any { return new(CreateMultipartUploadRequest) }, Invoke: invoke(Handler.CreateMultipartUpload)},
+		{Name: "CreateSession", Method: "GET", RequestURI: "/{Bucket}?session", Input: &s[110], Output: &s[109], Errors: []*api.Shape{&s[376]}, NewInput: func() any { return new(CreateSessionRequest) }, Invoke: invoke(Handler.CreateSession)},
+		{Name: "DeleteBucket", Method: "DELETE", RequestURI: "/{Bucket}", ResponseCode: 204, Input: &s[128], NewInput: func() any { return new(DeleteBucketRequest) }, Invoke: invoke(Handler.DeleteBucket)},
+		{Name: "DeleteBucketAnalyticsConfiguration", Method: "DELETE", RequestURI: "/{Bucket}?analytics", ResponseCode: 204, Input: &s[118], NewInput: func() any { return new(DeleteBucketAnalyticsConfigurationRequest) }, Invoke: invoke(Handler.DeleteBucketAnalyticsConfiguration)},
+		{Name: "DeleteBucketCors", Method: "DELETE", RequestURI: "/{Bucket}?cors", ResponseCode: 204, Input: &s[119], NewInput: func() any { return new(DeleteBucketCorsRequest) }, Invoke: invoke(Handler.DeleteBucketCors)},
+		{Name: "DeleteBucketEncryption", Method: "DELETE", RequestURI: "/{Bucket}?encryption", ResponseCode: 204, Input: &s[120], NewInput: func() any { return new(DeleteBucketEncryptionRequest) }, Invoke: invoke(Handler.DeleteBucketEncryption)},
+		{Name: "DeleteBucketIntelligentTieringConfiguration", Method: "DELETE", RequestURI: "/{Bucket}?intelligent-tiering", ResponseCode: 204, Input: &s[121], NewInput: func() any { return new(DeleteBucketIntelligentTieringConfigurationRequest) }, Invoke: invoke(Handler.DeleteBucketIntelligentTieringConfiguration)},
+		{Name: "DeleteBucketInventoryConfiguration", Method: "DELETE", RequestURI: "/{Bucket}?inventory", ResponseCode: 204, Input: &s[122], NewInput: func() any { return new(DeleteBucketInventoryConfigurationRequest) }, Invoke: invoke(Handler.DeleteBucketInventoryConfiguration)},
+		{Name: "DeleteBucketLifecycle", Method: "DELETE", RequestURI: "/{Bucket}?lifecycle", ResponseCode: 204, Input: &s[123], NewInput: func() any { return new(DeleteBucketLifecycleRequest) }, Invoke: invoke(Handler.DeleteBucketLifecycle)},
+		{Name: "DeleteBucketMetricsConfiguration", Method: "DELETE", RequestURI: "/{Bucket}?metrics", ResponseCode: 204, Input: &s[124], NewInput: func() any { return new(DeleteBucketMetricsConfigurationRequest) }, Invoke: invoke(Handler.DeleteBucketMetricsConfiguration)},
+		{Name: "DeleteBucketOwnershipControls", Method: "DELETE", RequestURI: "/{Bucket}?ownershipControls", ResponseCode: 204, Input: &s[125], NewInput: func() any { return new(DeleteBucketOwnershipControlsRequest) }, Invoke: invoke(Handler.DeleteBucketOwnershipControls)},
+		{Name: "DeleteBucketPolicy", Method: "DELETE", RequestURI: "/{Bucket}?policy", ResponseCode: 204, Input: &s[126], NewInput: func() any { return new(DeleteBucketPolicyRequest) }, Invoke: invoke(Handler.DeleteBucketPolicy)},
+		{Name: "DeleteBucketReplication", Method: "DELETE", RequestURI: "/{Bucket}?replication", ResponseCode: 204, Input: &s[127], NewInput: func() any { return new(DeleteBucketReplicationRequest) }, Invoke: invoke(Handler.DeleteBucketReplication)},
+		{Name: "DeleteBucketTagging", Method: "DELETE", RequestURI: "/{Bucket}?tagging", ResponseCode: 204, Input: &s[129], NewInput: func() any { return new(DeleteBucketTaggingRequest) }, Invoke: invoke(Handler.DeleteBucketTagging)},
+		{Name: "DeleteBucketWebsite", Method: "DELETE", RequestURI: "/{Bucket}?website", ResponseCode: 204, Input: &s[130], NewInput: func() any { return new(DeleteBucketWebsiteRequest) }, Invoke: invoke(Handler.DeleteBucketWebsite)},
+		{Name: "DeleteObject", Method: "DELETE", RequestURI: "/{Bucket}/{Key+}", ResponseCode: 204, Input: &s[138], Output: &s[137], NewInput: func() any { return new(DeleteObjectRequest) }, Invoke: invoke(Handler.DeleteObject)},
+		{Name: "DeleteObjectTagging", Method: "DELETE", RequestURI: "/{Bucket}/{Key+}?tagging", ResponseCode: 204, Input: &s[140], Output: &s[139], NewInput: func() any { return new(DeleteObjectTaggingRequest) }, Invoke: invoke(Handler.DeleteObjectTagging)},
+		{Name: "DeleteObjects", Method: "POST", RequestURI: "/{Bucket}?delete", Input: &s[142], Output: &s[141], NewInput: func() any { return new(DeleteObjectsRequest) }, Invoke: invoke(Handler.DeleteObjects)},
+		{Name: "DeletePublicAccessBlock", Method: "DELETE", RequestURI: "/{Bucket}?publicAccessBlock", ResponseCode: 204, Input: &s[143], NewInput: func() any { return new(DeletePublicAccessBlockRequest) }, Invoke: invoke(Handler.DeletePublicAccessBlock)},
+		{Name: "GetBucketAccelerateConfiguration", Method: "GET", RequestURI: "/{Bucket}?accelerate", Input: &s[185], Output: &s[184], NewInput: func() any { return new(GetBucketAccelerateConfigurationRequest) }, Invoke: invoke(Handler.GetBucketAccelerateConfiguration)},
+		{Name: "GetBucketAcl", Method: "GET", RequestURI: "/{Bucket}?acl", Input: &s[187], Output: &s[186], NewInput: func() any { return new(GetBucketAclRequest) }, Invoke: invoke(Handler.GetBucketAcl)},
+		{Name: "GetBucketAnalyticsConfiguration", Method: "GET", RequestURI: "/{Bucket}?analytics", Input: &s[189], Output: &s[188], NewInput: func() any { return new(GetBucketAnalyticsConfigurationRequest) }, Invoke: invoke(Handler.GetBucketAnalyticsConfiguration)},
+		{Name: "GetBucketCors", Method: "GET", RequestURI: "/{Bucket}?cors", Input: &s[191], Output: &s[190], NewInput: func() any { return new(GetBucketCorsRequest) }, Invoke: invoke(Handler.GetBucketCors)},
+		{Name: "GetBucketEncryption", Method: "GET", RequestURI: "/{Bucket}?encryption", Input: &s[193], Output: &s[192], NewInput: func() any { return new(GetBucketEncryptionRequest) }, Invoke: invoke(Handler.GetBucketEncryption)},
+		{Name: "GetBucketIntelligentTieringConfiguration", Method: "GET", RequestURI: "/{Bucket}?intelligent-tiering", Input: &s[195], Output: &s[194], NewInput: func() any { return new(GetBucketIntelligentTieringConfigurationRequest) }, Invoke: invoke(Handler.GetBucketIntelligentTieringConfiguration)},
+		{Name: "GetBucketInventoryConfiguration", Method: "GET", RequestURI: "/{Bucket}?inventory", Input: &s[197], Output: &s[196], NewInput: func() any { return new(GetBucketInventoryConfigurationRequest) }, Invoke: invoke(Handler.GetBucketInventoryConfiguration)},
+		{Name: "GetBucketLifecycle", Method: "GET", RequestURI: "/{Bucket}?lifecycle", Input: &s[201], Output: &s[200], NewInput: func() any { return new(GetBucketLifecycleRequest) }, Invoke: invoke(Handler.GetBucketLifecycle)},
+		{Name: "GetBucketLifecycleConfiguration", Method: "GET", RequestURI: "/{Bucket}?lifecycle", Input: &s[199], Output: &s[198], NewInput: func() any { return new(GetBucketLifecycleConfigurationRequest) }, Invoke: invoke(Handler.GetBucketLifecycleConfiguration)},
+		{Name: "GetBucketLocation", Method: "GET", RequestURI: "/{Bucket}?location", Input: &s[203], Output: &s[202], NewInput: func() any { return new(GetBucketLocationRequest) }, Invoke: invoke(Handler.GetBucketLocation)},
+		{Name: "GetBucketLogging", Method: "GET", RequestURI: "/{Bucket}?logging", Input: &s[205], Output: &s[204], NewInput: func() any { return new(GetBucketLoggingRequest) }, Invoke: invoke(Handler.GetBucketLogging)},
+		{Name: "GetBucketMetricsConfiguration", Method: "GET", RequestURI: "/{Bucket}?metrics", Input: &s[207], Output: &s[206], NewInput: func() any { return new(GetBucketMetricsConfigurationRequest) }, Invoke: invoke(Handler.GetBucketMetricsConfiguration)},
+		{Name: "GetBucketNotification", Method: "GET", RequestURI: "/{Bucket}?notification", Input: &s[208], Output: &s[383], NewInput: func() any { return new(GetBucketNotificationConfigurationRequest) }, Invoke: invoke(Handler.GetBucketNotification)},
+		{Name: "GetBucketNotificationConfiguration", Method: "GET", RequestURI: "/{Bucket}?notification", Input: &s[208], Output: &s[382], NewInput: func() any { return new(GetBucketNotificationConfigurationRequest) }, Invoke: invoke(Handler.GetBucketNotificationConfiguration)},
+		{Name: "GetBucketOwnershipControls", Method: "GET", RequestURI: "/{Bucket}?ownershipControls", Input: &s[210], Output: &s[209], NewInput: func() any { return new(GetBucketOwnershipControlsRequest) }, Invoke: invoke(Handler.GetBucketOwnershipControls)},
+		{Name: "GetBucketPolicy", Method: "GET", RequestURI: "/{Bucket}?policy", Input: &s[212], Output: &s[211], NewInput: func() any { return new(GetBucketPolicyRequest) }, Invoke: invoke(Handler.GetBucketPolicy)},
+		{Name: "GetBucketPolicyStatus", Method: "GET", RequestURI: "/{Bucket}?policyStatus", Input: &s[214], Output: &s[213], NewInput: func() any { return new(GetBucketPolicyStatusRequest) }, Invoke: invoke(Handler.GetBucketPolicyStatus)},
+		{Name: "GetBucketReplication", Method: "GET", RequestURI: "/{Bucket}?replication", Input: &s[216], Output: &s[215], NewInput: func() any { return new(GetBucketReplicationRequest) }, Invoke: invoke(Handler.GetBucketReplication)},
+		{Name: "GetBucketRequestPayment", Method: "GET", RequestURI: "/{Bucket}?requestPayment", Input: &s[218], Output: &s[217], NewInput: func() any { return new(GetBucketRequestPaymentRequest) }, Invoke: invoke(Handler.GetBucketRequestPayment)},
+		{Name: "GetBucketTagging", Method: "GET", RequestURI: "/{Bucket}?tagging", Input: &s[220], Output: &s[219], NewInput: func() any { return new(GetBucketTaggingRequest) }, Invoke: invoke(Handler.GetBucketTagging)},
+		{Name: "GetBucketVersioning", Method: "GET", RequestURI: "/{Bucket}?versioning", Input: &s[222], Output: &s[221], NewInput: func() any { return new(GetBucketVersioningRequest) }, Invoke: invoke(Handler.GetBucketVersioning)},
+		{Name: "GetBucketWebsite", Method: "GET", RequestURI: "/{Bucket}?website", Input: &s[224], Output: &s[223], NewInput: func() any { return new(GetBucketWebsiteRequest) }, Invoke: invoke(Handler.GetBucketWebsite)},
+		{Name: "GetObject", Method: "GET", RequestURI: "/{Bucket}/{Key+}", Input: &s[235], Output: &s[234], Errors: []*api.Shape{&s[377], &s[278]}, NewInput: func() any { return new(GetObjectRequest) }, Invoke: invoke(Handler.GetObject)},
+		{Name: "GetObjectAcl", Method: "GET", RequestURI: "/{Bucket}/{Key+}?acl", Input: &s[226], Output: &s[225], Errors: []*api.Shape{&s[377]}, NewInput: func() any { return new(GetObjectAclRequest) }, Invoke: invoke(Handler.GetObjectAcl)},
+		{Name: "GetObjectAttributes", Method: "GET", RequestURI: "/{Bucket}/{Key+}?attributes", Input: &s[229], Output: &s[227], Errors: []*api.Shape{&s[377]}, NewInput: func() any { return new(GetObjectAttributesRequest) }, Invoke: invoke(Handler.GetObjectAttributes)},
+		{Name: "GetObjectLegalHold", Method: "GET", RequestURI: "/{Bucket}/{Key+}?legal-hold", Input: &s[231], Output: &s[230], NewInput: func() any { return new(GetObjectLegalHoldRequest) }, Invoke: invoke(Handler.GetObjectLegalHold)},
+		{Name: "GetObjectLockConfiguration", Method: "GET", RequestURI: "/{Bucket}?object-lock", Input: &s[233], Output: &s[232], NewInput: func() any { return new(GetObjectLockConfigurationRequest) }, Invoke: invoke(Handler.GetObjectLockConfiguration)},
+		{Name: "GetObjectRetention", Method: "GET", RequestURI: "/{Bucket}/{Key+}?retention", Input: &s[238], Output: &s[237], NewInput: func() any { return new(GetObjectRetentionRequest) }, Invoke: invoke(Handler.GetObjectRetention)},
+		{Name: "GetObjectTagging", Method: "GET", RequestURI: "/{Bucket}/{Key+}?tagging", Input: &s[240], Output: &s[239], NewInput: func() any { return new(GetObjectTaggingRequest) }, Invoke: invoke(Handler.GetObjectTagging)},
+		{Name: "GetObjectTorrent", Method: "GET", RequestURI: "/{Bucket}/{Key+}?torrent", Input: &s[242], Output: &s[241], NewInput: func() any { return new(GetObjectTorrentRequest) }, Invoke: invoke(Handler.GetObjectTorrent)},
+		{Name: "GetPublicAccessBlock", Method: "GET", RequestURI: "/{Bucket}?publicAccessBlock", Input: &s[244], Output: &s[243], NewInput: func() any { return new(GetPublicAccessBlockRequest) }, Invoke: invoke(Handler.GetPublicAccessBlock)},
+		{Name: "HeadBucket", Method: "HEAD", RequestURI: "/{Bucket}", Input: &s[255], Output: &s[254], Errors: []*api.Shape{&s[376]}, NewInput: func() any { return new(HeadBucketRequest) }, Invoke: invoke(Handler.HeadBucket)},
+		{Name: "HeadObject", Method: "HEAD", RequestURI: "/{Bucket}/{Key+}", Input: &s[257], Output: &s[256], Errors: []*api.Shape{&s[377]}, NewInput: func() any { return new(HeadObjectRequest) }, Invoke: invoke(Handler.HeadObject)},
+		{Name: "ListBucketAnalyticsConfigurations", Method: "GET", RequestURI: "/{Bucket}?analytics", Input: &s[315], Output: &s[314], NewInput: func() any { return new(ListBucketAnalyticsConfigurationsRequest) }, Invoke: invoke(Handler.ListBucketAnalyticsConfigurations)},
+		{Name: "ListBucketIntelligentTieringConfigurations", Method: "GET", RequestURI: "/{Bucket}?intelligent-tiering", Input: &s[317], Output: &s[316], NewInput: func() any { return new(ListBucketIntelligentTieringConfigurationsRequest) }, Invoke: invoke(Handler.ListBucketIntelligentTieringConfigurations)},
+		{Name: "ListBucketInventoryConfigurations", Method: "GET", RequestURI: "/{Bucket}?inventory", Input: &s[319], Output: &s[318], NewInput: func() any { return new(ListBucketInventoryConfigurationsRequest) }, Invoke: invoke(Handler.ListBucketInventoryConfigurations)},
+		{Name: "ListBucketMetricsConfigurations", Method: "GET", RequestURI: "/{Bucket}?metrics", Input: &s[321], Output: &s[320], NewInput: func() any { return new(ListBucketMetricsConfigurationsRequest) }, Invoke: invoke(Handler.ListBucketMetricsConfigurations)},
+		{Name: "ListBuckets", Method: "GET", RequestURI: "/", Input: &s[323], Output: &s[322], NewInput: func() any { return new(ListBucketsRequest) }, Invoke: invoke(Handler.ListBuckets)},
+		{Name: "ListDirectoryBuckets", Method: "GET", RequestURI: "/", Input: &s[325], Output: &s[324], NewInput: func() any { return new(ListDirectoryBucketsRequest) }, Invoke: invoke(Handler.ListDirectoryBuckets)},
+		{Name: "ListMultipartUploads", Method: "GET", RequestURI: "/{Bucket}?uploads", Input: &s[327], Output: &s[326], NewInput: func() any { return new(ListMultipartUploadsRequest) }, Invoke: invoke(Handler.ListMultipartUploads)},
+		{Name: "ListObjectVersions", Method: "GET", RequestURI: "/{Bucket}?versions", Input: &s[329], Output: &s[328], NewInput: func() any { return new(ListObjectVersionsRequest) }, Invoke: invoke(Handler.ListObjectVersions)},
+		{Name: "ListObjects", Method: "GET", RequestURI: "/{Bucket}", Input: &s[331], Output: &s[330], Errors: []*api.Shape{&s[376]}, NewInput: func() any { return new(ListObjectsRequest) }, Invoke: invoke(Handler.ListObjects)},
+		{Name: "ListObjectsV2", Method: "GET", RequestURI: "/{Bucket}?list-type=2", Input: &s[333], Output: &s[332], Errors: []*api.Shape{&s[376]}, NewInput: func() any { return new(ListObjectsV2Request) }, Invoke: invoke(Handler.ListObjectsV2)},
+		{Name: "ListParts", Method: "GET", RequestURI: "/{Bucket}/{Key+}", Input: &s[335], Output: &s[334], NewInput: func() any { return new(ListPartsRequest) }, Invoke: invoke(Handler.ListParts)},
+		{Name: "PutBucketAccelerateConfiguration", Method: "PUT", RequestURI: "/{Bucket}?accelerate", Input: &s[445], NewInput: func() any { return new(PutBucketAccelerateConfigurationRequest) }, Invoke: invoke(Handler.PutBucketAccelerateConfiguration)},
+		{Name: "PutBucketAcl", Method: "PUT", RequestURI: "/{Bucket}?acl", Input: &s[446], NewInput: func() any { return new(PutBucketAclRequest) }, Invoke: invoke(Handler.PutBucketAcl)},
+		{Name: "PutBucketAnalyticsConfiguration", Method: "PUT", RequestURI: "/{Bucket}?analytics", Input: &s[447], NewInput: func() any { return new(PutBucketAnalyticsConfigurationRequest) }, Invoke: invoke(Handler.PutBucketAnalyticsConfiguration)},
+		{Name: "PutBucketCors", Method: "PUT", RequestURI: "/{Bucket}?cors", Input: &s[448], NewInput: func() any { return new(PutBucketCorsRequest) }, Invoke: invoke(Handler.PutBucketCors)},
+		{Name: "PutBucketEncryption", Method: "PUT", RequestURI: "/{Bucket}?encryption", Input: &s[449], NewInput: func() any { return new(PutBucketEncryptionRequest) }, Invoke: invoke(Handler.PutBucketEncryption)},
+		{Name: "PutBucketIntelligentTieringConfiguration", Method: "PUT", RequestURI: "/{Bucket}?intelligent-tiering", Input: &s[450], NewInput: func() any { return new(PutBucketIntelligentTieringConfigurationRequest) }, Invoke: invoke(Handler.PutBucketIntelligentTieringConfiguration)},
+		{Name: "PutBucketInventoryConfiguration", Method: "PUT", RequestURI: "/{Bucket}?inventory", Input: &s[451], NewInput: func() any { return new(PutBucketInventoryConfigurationRequest) }, Invoke: invoke(Handler.PutBucketInventoryConfiguration)},
+		{Name: "PutBucketLifecycle", Method: "PUT", RequestURI: "/{Bucket}?lifecycle", Input: &s[453], NewInput: func() any { return new(PutBucketLifecycleRequest) }, Invoke: invoke(Handler.PutBucketLifecycle)},
+		{Name: "PutBucketLifecycleConfiguration", Method: "PUT", RequestURI: "/{Bucket}?lifecycle", Input: &s[452], NewInput: func() any { return new(PutBucketLifecycleConfigurationRequest) }, Invoke: invoke(Handler.PutBucketLifecycleConfiguration)},
+		{Name: "PutBucketLogging", Method: "PUT", RequestURI: "/{Bucket}?logging", Input: &s[454], NewInput: func() any { return new(PutBucketLoggingRequest) }, Invoke: invoke(Handler.PutBucketLogging)},
+		{Name: "PutBucketMetricsConfiguration", Method: "PUT", RequestURI: "/{Bucket}?metrics", Input: &s[455], NewInput: func() any { return new(PutBucketMetricsConfigurationRequest) }, Invoke: invoke(Handler.PutBucketMetricsConfiguration)},
+		{Name: "PutBucketNotification", Method: "PUT", RequestURI: "/{Bucket}?notification", Input: &s[457], NewInput: func() any { return new(PutBucketNotificationRequest) }, Invoke: invoke(Handler.PutBucketNotification)},
+		{Name: "PutBucketNotificationConfiguration", Method: "PUT", RequestURI: "/{Bucket}?notification", Input: &s[456], NewInput: func() any { return new(PutBucketNotificationConfigurationRequest) }, Invoke: invoke(Handler.PutBucketNotificationConfiguration)},
+		{Name: "PutBucketOwnershipControls", Method: "PUT", RequestURI: "/{Bucket}?ownershipControls", Input: &s[458], NewInput: func() any { return new(PutBucketOwnershipControlsRequest) }, Invoke: invoke(Handler.PutBucketOwnershipControls)},
+		{Name: "PutBucketPolicy", Method: "PUT", RequestURI: "/{Bucket}?policy", ResponseCode: 204, Input: &s[459], NewInput: func() any { return new(PutBucketPolicyRequest) }, Invoke: invoke(Handler.PutBucketPolicy)},
+		{Name: "PutBucketReplication", Method: "PUT", RequestURI: "/{Bucket}?replication", Input: &s[460], NewInput: func() any { return new(PutBucketReplicationRequest) }, Invoke: invoke(Handler.PutBucketReplication)},
+		{Name: "PutBucketRequestPayment", Method: "PUT", RequestURI: "/{Bucket}?requestPayment", Input: &s[461], NewInput: func() any { return new(PutBucketRequestPaymentRequest) }, Invoke: invoke(Handler.PutBucketRequestPayment)},
+		{Name: "PutBucketTagging", Method: "PUT", RequestURI: "/{Bucket}?tagging", ResponseCode: 204, Input: &s[462], NewInput: func() any { return new(PutBucketTaggingRequest) }, Invoke: invoke(Handler.PutBucketTagging)},
+		{Name: "PutBucketVersioning", Method: "PUT", RequestURI: "/{Bucket}?versioning", Input: &s[463], NewInput: func() any { return new(PutBucketVersioningRequest) }, Invoke: invoke(Handler.PutBucketVersioning)},
+		{Name: "PutBucketWebsite", Method: "PUT", RequestURI: "/{Bucket}?website", Input: &s[464], NewInput: func() any { return new(PutBucketWebsiteRequest) }, Invoke: invoke(Handler.PutBucketWebsite)},
+		{Name: "PutObject", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[472], Output: &s[471], NewInput: func() any { return new(PutObjectRequest) }, Invoke: invoke(Handler.PutObject)},
+		{Name: "PutObjectAcl", Method: "PUT", RequestURI: "/{Bucket}/{Key+}?acl", Input: &s[466], Output: &s[465], Errors: []*api.Shape{&s[377]}, NewInput: func() any { return new(PutObjectAclRequest) }, Invoke: invoke(Handler.PutObjectAcl)},
+		{Name: "PutObjectLegalHold", Method: "PUT", RequestURI: "/{Bucket}/{Key+}?legal-hold", Input: &s[468], Output: &s[467], NewInput: func() any { return new(PutObjectLegalHoldRequest) }, Invoke: invoke(Handler.PutObjectLegalHold)},
+		{Name: "PutObjectLockConfiguration", Method: "PUT", RequestURI: "/{Bucket}?object-lock", Input: &s[470], Output: &s[469], NewInput: func() any { return new(PutObjectLockConfigurationRequest) }, Invoke: invoke(Handler.PutObjectLockConfiguration)},
+		{Name: "PutObjectRetention", Method: "PUT", RequestURI: "/{Bucket}/{Key+}?retention", Input: &s[474], Output: &s[473], NewInput: func() any { return new(PutObjectRetentionRequest) }, Invoke: invoke(Handler.PutObjectRetention)},
+		{Name: "PutObjectTagging", Method: "PUT", RequestURI: "/{Bucket}/{Key+}?tagging", Input: &s[476], Output: &s[475], NewInput: func() any { return new(PutObjectTaggingRequest) }, Invoke: invoke(Handler.PutObjectTagging)},
+		{Name: "PutPublicAccessBlock", Method: "PUT", RequestURI: "/{Bucket}?publicAccessBlock", Input: &s[477], NewInput: func() any { return new(PutPublicAccessBlockRequest) }, Invoke: invoke(Handler.PutPublicAccessBlock)},
+		{Name: "RestoreObject", Method: "POST", RequestURI: "/{Bucket}/{Key+}?restore", Input: &s[522], Output: &s[521], Errors: []*api.Shape{&s[387]}, NewInput: func() any { return new(RestoreObjectRequest) }, Invoke: invoke(Handler.RestoreObject)},
 		{Name: "SelectObjectContent", Method: "POST", RequestURI: "/{Bucket}/{Key+}?select&select-type=2", Input: &s[545], Output: &s[544], NewInput: func() any { return new(SelectObjectContentRequest) }, Invoke: invoke(Handler.SelectObjectContent)},
 		{Name: "UploadPart", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[601], Output: &s[600], NewInput: func() any { return new(UploadPartRequest) }, Invoke: invoke(Handler.UploadPart)},
 		{Name: "UploadPartCopy", Method: "PUT", RequestURI: "/{Bucket}/{Key+}", Input: &s[599], Output: &s[598], NewInput: func() any { return new(UploadPartCopyRequest) }, Invoke: invoke(Handler.UploadPartCopy)},
@@ -1606,8 +1606,10 @@ type Bucket struct {
 	Name *string
 	// Date the bucket was created.
 	CreationDate *time.Time
+	// BucketRegion indicates the Amazon Web Services region where the bucket is located.
 	BucketRegion *string
-	BucketArn    *string
+	// The Amazon Resource Name (ARN) of the S3 bucket.
+	BucketArn *string
 }
 
 // BucketAlreadyExists is the "BucketAlreadyExists" error structure of the model.
@@ -1720,9 +1722,11 @@ type Checksum struct {
 	// The base64-encoded, 160-bit SHA-1 digest of the object.
 	ChecksumSHA1 *string
 	// The base64-encoded, 256-bit SHA-256 digest of the object.
-	ChecksumSHA256    *string
+	ChecksumSHA256 *string
+	// The Base64 encoded, 64-bit CRC64NVME checksum of the object.
 	ChecksumCRC64NVME *string
-	ChecksumType      *string
+	// The checksum type that is used to calculate the object’s checksum value.
+	ChecksumType *string
 }
 
 // CloudFunctionConfiguration is the "CloudFunctionConfiguration" structure of the model.
@@ -1774,10 +1778,12 @@ type CompleteMultipartUploadOutput struct {
 	// If present, indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used for the object.
 	SSEKMSKeyId *string
 	// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
-	BucketKeyEnabled  *bool
-	RequestCharged    *string
+	BucketKeyEnabled *bool
+	RequestCharged   *string
+	// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent.
 	ChecksumCRC64NVME *string
-	ChecksumType      *string
+	// The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects.
+	ChecksumType *string
 }
 
 // CompleteMultipartUploadRequest is the "CompleteMultipartUploadRequest" structure of the model.
@@ -1974,9 +1980,11 @@ type CopyObjectResult struct {
 	// The base64-encoded, 160-bit SHA-1 digest of the object.
 	ChecksumSHA1 *string
 	// The base64-encoded, 256-bit SHA-256 digest of the object.
-	ChecksumSHA256    *string
+	ChecksumSHA256 *string
+	// The Base64 encoded, 64-bit CRC64NVME checksum of the object.
 	ChecksumCRC64NVME *string
-	ChecksumType      *string
+	// The checksum type that is used to calculate the object’s checksum value.
+	ChecksumType *string
 }
 
 // CopyPartResult is the "CopyPartResult" structure of the model.
@@ -2012,7 +2020,8 @@ type CreateBucketConfiguration struct {
 // CreateBucketOutput is the "CreateBucketOutput" structure of the model.
 type CreateBucketOutput struct {
 	// A forward slash followed by the name of the bucket.
-	Location  *string
+	Location *string
+	// The Amazon Resource Name (ARN) of the S3 bucket.
 	BucketArn *string
 }
 
@@ -2593,7 +2602,8 @@ type GetBucketInventoryConfigurationRequest struct {
 // GetBucketLifecycleConfigurationOutput is the "GetBucketLifecycleConfigurationOutput" structure of the model.
 type GetBucketLifecycleConfigurationOutput struct {
 	// Container for a lifecycle rule.
-	Rules                              []*LifecycleRule
+	Rules []*LifecycleRule
+	// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
 	TransitionDefaultMinimumObjectSize *string
 }
 
@@ -2981,8 +2991,10 @@ type GetObjectOutput struct {
 	ObjectLockRetainUntilDate *time.Time
 	// Indicates whether this object has an active legal hold.
 	ObjectLockLegalHoldStatus *string
-	ChecksumCRC64NVME         *string
-	ChecksumType              *string
+	// The Base64 encoded, 64-bit CRC64NVME checksum of the object.
+	ChecksumCRC64NVME *string
+	// The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects.
+	ChecksumType *string
 }
 
 // GetObjectRequest is the "GetObjectRequest" structure of the model.
@@ -3146,7 +3158,8 @@ type HeadBucketOutput struct {
 	BucketRegion *string
 	// Indicates whether the bucket name used in the request is an access point alias.
 	AccessPointAlias *bool
-	BucketArn        *string
+	// The Amazon Resource Name (ARN) of the S3 bucket.
+	BucketArn *string
 }
 
 // HeadBucketRequest is the "HeadBucketRequest" structure of the model.
@@ -3226,8 +3239,10 @@ type HeadObjectOutput struct {
 	ObjectLockRetainUntilDate *time.Time
 	// Specifies whether a legal hold is in effect for this object.
 	ObjectLockLegalHoldStatus *string
-	ChecksumCRC64NVME         *string
-	ChecksumType              *string
+	// The Base64 encoded, 64-bit CRC64NVME checksum of the object.
+	ChecksumCRC64NVME *string
+	// The checksum type, which determines how part-level checksums are combined to create an object-level checksum for multipart objects.
+	ChecksumType *string
 }
 
 // HeadObjectRequest is the "HeadObjectRequest" structure of the model.
@@ -3610,17 +3625,23 @@ type ListBucketsOutput struct {
 	// The list of buckets owned by the requester.
 	Buckets []*Bucket
 	// The owner of the buckets listed.
-	Owner             *Owner
+	Owner *Owner
+	// ContinuationToken is included in the response when there are more buckets that can be listed with pagination.
 	ContinuationToken *string
-	Prefix            *string
+	// If Prefix was sent with the request, it is included in the response.
+	Prefix *string
 }
 
 // ListBucketsRequest is the "ListBucketsRequest" structure of the model.
 type ListBucketsRequest struct {
-	MaxBuckets        *int32
+	// Maximum number of buckets to be returned in response.
+	MaxBuckets *int32
+	// ContinuationToken indicates to Amazon S3 that the list is being continued on this bucket with a token.
 	ContinuationToken *string
-	Prefix            *string
-	BucketRegion      *string
+	// Limits the response to bucket names that begin with the specified bucket name prefix.
+	Prefix *string
+	// Limits the response to buckets that are located in the specified Amazon Web Services Region.
+	BucketRegion *string
 }
 
 // ListDirectoryBucketsOutput is the "ListDirectoryBucketsOutput" structure of the model.
@@ -4698,10 +4719,12 @@ type PutObjectOutput struct {
 	// If present, indicates the Amazon Web Services KMS Encryption Context to use for object encryption.
 	SSEKMSEncryptionContext *string
 	// Indicates whether the uploaded object uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
-	BucketKeyEnabled  *bool
-	RequestCharged    *string
+	BucketKeyEnabled *bool
+	RequestCharged   *string
+	// The Base64 encoded, 64-bit CRC64NVME checksum of the object.
 	ChecksumCRC64NVME *string
-	ChecksumType      *string
+	// This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects.
+	ChecksumType *string
 }
 
 // PutObjectRequest is the "PutObjectRequest" structure of the model.
@@ -5470,8 +5493,9 @@ type UploadPartOutput struct {
 	// If present, indicates the ID of the Key Management Service (KMS) symmetric encryption customer managed key that was used for the object.
 	SSEKMSKeyId *string
 	// Indicates whether the multipart upload uses an S3 Bucket Key for server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
-	BucketKeyEnabled  *bool
-	RequestCharged    *string
+	BucketKeyEnabled *bool
+	RequestCharged   *string
+	// The Base64 encoded, 64-bit CRC64NVME checksum of the part.
 	ChecksumCRC64NVME *string
 }
 
@@ -5741,16 +5765,16 @@ func newSchema() []api.Shape {
 func newSchema0(s []api.Shape) {
 	s[0] = api.Shape{Name: "AbortDate", Type: api.TypeTimestamp}
 	s[1] = api.Shape{Name: "AbortIncompleteMultipartUpload", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "DaysAfterInitiation", Ref: api.Ref{Shape: &s[116]}},
+		{Name: "DaysAfterInitiation", Ref: api.Ref{Shape: &s[115]}},
 	}, GoType: reflect.TypeFor[AbortIncompleteMultipartUpload]()}
 	s[2] = api.Shape{Name: "AbortMultipartUploadOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
 	}, GoType: reflect.TypeFor[AbortMultipartUploadOutput]()}
 	s[3] = api.Shape{Name: "AbortMultipartUploadRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "UploadId", Ref: api.Ref{Shape: &s[369], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 2},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "UploadId", Ref: api.Ref{Shape: &s[368], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 2},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, GoType: reflect.TypeFor[AbortMultipartUploadRequest]()}
 	s[4] = api.Shape{Name: "AbortRuleId", Type: api.TypeString}
@@ -5759,11 +5783,11 @@ func newSchema0(s []api.Shape) {
 	}, GoType: reflect.TypeFor[AccelerateConfiguration]()}
 	s[6] = api.Shape{Name: "AcceptRanges", Type: api.TypeString}
 	s[7] = api.Shape{Name: "AccessControlPolicy", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Grants", Ref: api.Ref{Shape: &s[254], LocationName: "AccessControlList"}},
-		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}, Field: 1},
+		{Name: "Grants", Ref: api.Ref{Shape: &s[253], LocationName: "AccessControlList"}},
+		{Name: "Owner", Ref: api.Ref{Shape: &s[421]}, Field: 1},
 	}, GoType: reflect.TypeFor[AccessControlPolicy]()}
 	s[8] = api.Shape{Name: "AccessControlTranslation", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Owner", Ref: api.Ref{Shape: &s[423]}, Required: true},
+		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}, Required: true},
 	}, GoType: reflect.TypeFor[AccessControlTranslation]()}
 	s[9] = api.Shape{Name: "AccessKeyIdValue", Type: api.TypeString}
 	s[10] = api.Shape{Name: "AccessPointAlias", Type: api.TypeBoolean}
@@ -5777,7 +5801,7 @@ func newSchema0(s []api.Shape) {
 	s[18] = api.Shape{Name: "AllowedOrigin", Type: api.TypeString}
 	s[19] = api.Shape{Name: "AllowedOrigins", Type: api.TypeList, Member: &api.Ref{Shape: &s[18]}, Flattened: true}
 	s[20] = api.Shape{Name: "AnalyticsAndOperator", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tags", Ref: api.Ref{Shape: &s[574], LocationName: "Tag", Flattened: true}, Field: 1},
 	}, GoType: reflect.TypeFor[AnalyticsAndOperator]()}
 	s[21] = api.Shape{Name: "AnalyticsConfiguration", Type: api.TypeStructure, Members: []api.Member{
@@ -5790,7 +5814,7 @@ func newSchema0(s []api.Shape) {
 		{Name: "S3BucketDestination", Ref: api.Ref{Shape: &s[26]}, Required: true},
 	}, GoType: reflect.TypeFor[AnalyticsExportDestination]()}
 	s[24] = api.Shape{Name: "AnalyticsFilter", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tag", Ref: api.Ref{Shape: &s[572]}, Field: 1},
 		{Name: "And", Ref: api.Ref{Shape: &s[20]}, Field: 2},
 	}, GoType: reflect.TypeFor[AnalyticsFilter]()}
@@ -5798,201 +5822,200 @@ func newSchema0(s []api.Shape) {
 	s[26] = api.Shape{Name: "AnalyticsS3BucketDestination", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Format", Ref: api.Ref{Shape: &s[27]}, Required: true},
 		{Name: "BucketAccountId", Ref: api.Ref{Shape: &s[12]}, Field: 1},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43]}, Required: true, Field: 2},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Field: 3},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42]}, Required: true, Field: 2},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Field: 3},
 	}, GoType: reflect.TypeFor[AnalyticsS3BucketDestination]()}
 	s[27] = api.Shape{Name: "AnalyticsS3ExportFileFormat", Type: api.TypeString, Enum: []string{"CSV"}}
 	s[28] = api.Shape{Name: "ArchiveStatus", Type: api.TypeString, Enum: []string{"ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"}}
 	s[29] = api.Shape{Name: "Body", Type: api.TypeBlob}
 	s[30] = api.Shape{Name: "Bucket", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Name", Ref: api.Ref{Shape: &s[43]}},
-		{Name: "CreationDate", Ref: api.Ref{Shape: &s[112]}, Field: 1},
-		{Name: "BucketRegion", Ref: api.Ref{Shape: &s[44]}, Field: 2},
-		{Name: "BucketArn", Ref: api.Ref{Shape: &s[34]}, Field: 3},
+		{Name: "Name", Ref: api.Ref{Shape: &s[42]}},
+		{Name: "CreationDate", Ref: api.Ref{Shape: &s[111]}, Field: 1},
+		{Name: "BucketRegion", Ref: api.Ref{Shape: &s[43]}, Field: 2},
+		{Name: "BucketArn", Ref: api.Ref{Shape: &s[534]}, Field: 3},
 	}, GoType: reflect.TypeFor[Bucket]()}
 	s[31] = api.Shape{Name: "BucketAccelerateStatus", Type: api.TypeString, Enum: []string{"Enabled", "Suspended"}}
 	s[32] = api.Shape{Name: "BucketAlreadyExists", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 409}, GoType: reflect.TypeFor[BucketAlreadyExists]()}
 	s[33] = api.Shape{Name: "BucketAlreadyOwnedByYou", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 409}, GoType: reflect.TypeFor[BucketAlreadyOwnedByYou]()}
-	s[34] = api.Shape{Name: "BucketArn", Type: api.TypeString, Min: 1, HasMin: true, Max: 128, HasMax: true}
-	s[35] = api.Shape{Name: "BucketCannedACL", Type: api.TypeString, Enum: []string{"private", "public-read", "public-read-write", "authenticated-read"}}
-	s[36] = api.Shape{Name: "BucketInfo", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "DataRedundancy", Ref: api.Ref{Shape: &s[113]}},
-		{Name: "Type", Ref: api.Ref{Shape: &s[45]}, Field: 1},
+	s[34] = api.Shape{Name: "BucketCannedACL", Type: api.TypeString, Enum: []string{"private", "public-read", "public-read-write", "authenticated-read"}}
+	s[35] = api.Shape{Name: "BucketInfo", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "DataRedundancy", Ref: api.Ref{Shape: &s[112]}},
+		{Name: "Type", Ref: api.Ref{Shape: &s[44]}, Field: 1},
 	}, GoType: reflect.TypeFor[BucketInfo]()}
-	s[37] = api.Shape{Name: "BucketKeyEnabled", Type: api.TypeBoolean}
-	s[38] = api.Shape{Name: "BucketLifecycleConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Rules", Ref: api.Ref{Shape: &s[314], LocationName: "Rule"}, Required: true},
+	s[36] = api.Shape{Name: "BucketKeyEnabled", Type: api.TypeBoolean}
+	s[37] = api.Shape{Name: "BucketLifecycleConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Rules", Ref: api.Ref{Shape: &s[313], LocationName: "Rule"}, Required: true},
 	}, GoType: reflect.TypeFor[BucketLifecycleConfiguration]()}
-	s[39] = api.Shape{Name: "BucketLocationConstraint", Type: api.TypeString, Enum: []string{"af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ca-central-1", "cn-north-1", "cn-northwest-1", "EU", "eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2"}}
-	s[40] = api.Shape{Name: "BucketLocationName", Type: api.TypeString}
-	s[41] = api.Shape{Name: "BucketLoggingStatus", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "LoggingEnabled", Ref: api.Ref{Shape: &s[342]}},
+	s[38] = api.Shape{Name: "BucketLocationConstraint", Type: api.TypeString, Enum: []string{"af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ca-central-1", "cn-north-1", "cn-northwest-1", "EU", "eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2"}}
+	s[39] = api.Shape{Name: "BucketLocationName", Type: api.TypeString}
+	s[40] = api.Shape{Name: "BucketLoggingStatus", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "LoggingEnabled", Ref: api.Ref{Shape: &s[341]}},
 	}, GoType: reflect.TypeFor[BucketLoggingStatus]()}
-	s[42] = api.Shape{Name: "BucketLogsPermission", Type: api.TypeString, Enum: []string{"FULL_CONTROL", "READ", "WRITE"}}
-	s[43] = api.Shape{Name: "BucketName", Type: api.TypeString}
-	s[44] = api.Shape{Name: "BucketRegion", Type: api.TypeString, Min: 0, HasMin: true, Max: 20, HasMax: true}
-	s[45] = api.Shape{Name: "BucketType", Type: api.TypeString, Enum: []string{"Directory"}}
-	s[46] = api.Shape{Name: "BucketVersioningStatus", Type: api.TypeString, Enum: []string{"Enabled", "Suspended"}}
-	s[47] = api.Shape{Name: "Buckets", Type: api.TypeList, Member: &api.Ref{Shape: &s[30], LocationName: "Bucket"}}
-	s[48] = api.Shape{Name: "BypassGovernanceRetention", Type: api.TypeBoolean}
-	s[49] = api.Shape{Name: "BytesProcessed", Type: api.TypeLong}
-	s[50] = api.Shape{Name: "BytesReturned", Type: api.TypeLong}
-	s[51] = api.Shape{Name: "BytesScanned", Type: api.TypeLong}
-	s[52] = api.Shape{Name: "CORSConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "CORSRules", Ref: api.Ref{Shape: &s[54], LocationName: "CORSRule"}, Required: true},
+	s[41] = api.Shape{Name: "BucketLogsPermission", Type: api.TypeString, Enum: []string{"FULL_CONTROL", "READ", "WRITE"}}
+	s[42] = api.Shape{Name: "BucketName", Type: api.TypeString}
+	s[43] = api.Shape{Name: "BucketRegion", Type: api.TypeString}
+	s[44] = api.Shape{Name: "BucketType", Type: api.TypeString, Enum: []string{"Directory"}}
+	s[45] = api.Shape{Name: "BucketVersioningStatus", Type: api.TypeString, Enum: []string{"Enabled", "Suspended"}}
+	s[46] = api.Shape{Name: "Buckets", Type: api.TypeList, Member: &api.Ref{Shape: &s[30], LocationName: "Bucket"}}
+	s[47] = api.Shape{Name: "BypassGovernanceRetention", Type: api.TypeBoolean}
+	s[48] = api.Shape{Name: "BytesProcessed", Type: api.TypeLong}
+	s[49] = api.Shape{Name: "BytesReturned", Type: api.TypeLong}
+	s[50] = api.Shape{Name: "BytesScanned", Type: api.TypeLong}
+	s[51] = api.Shape{Name: "CORSConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "CORSRules", Ref: api.Ref{Shape: &s[53], LocationName: "CORSRule"}, Required: true},
 	}, GoType: reflect.TypeFor[CORSConfiguration]()}
-	s[53] = api.Shape{Name: "CORSRule", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ID", Ref: api.Ref{Shape: &s[262]}},
+	s[52] = api.Shape{Name: "CORSRule", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ID", Ref: api.Ref{Shape: &s[261]}},
 		{Name: "AllowedHeaders", Ref: api.Ref{Shape: &s[15], LocationName: "AllowedHeader"}, Field: 1},
 		{Name: "AllowedMethods", Ref: api.Ref{Shape: &s[17], LocationName: "AllowedMethod"}, Required: true, Field: 2},
 		{Name: "AllowedOrigins", Ref: api.Ref{Shape: &s[19], LocationName: "AllowedOrigin"}, Required: true, Field: 3},
-		{Name: "ExposeHeaders", Ref: api.Ref{Shape: &s[175], LocationName: "ExposeHeader"}, Field: 4},
-		{Name: "MaxAgeSeconds", Ref: api.Ref{Shape: &s[347]}, Field: 5},
+		{Name: "ExposeHeaders", Ref: api.Ref{Shape: &s[174], LocationName: "ExposeHeader"}, Field: 4},
+		{Name: "MaxAgeSeconds", Ref: api.Ref{Shape: &s[346]}, Field: 5},
 	}, GoType: reflect.TypeFor[CORSRule]()}
-	s[54] = api.Shape{Name: "CORSRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[53]}, Flattened: true}
-	s[55] = api.Shape{Name: "CSVInput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "FileHeaderInfo", Ref: api.Ref{Shape: &s[180]}},
-		{Name: "Comments", Ref: api.Ref{Shape: &s[72]}, Field: 1},
-		{Name: "QuoteEscapeCharacter", Ref: api.Ref{Shape: &s[485]}, Field: 2},
-		{Name: "RecordDelimiter", Ref: api.Ref{Shape: &s[488]}, Field: 3},
-		{Name: "FieldDelimiter", Ref: api.Ref{Shape: &s[179]}, Field: 4},
-		{Name: "QuoteCharacter", Ref: api.Ref{Shape: &s[484]}, Field: 5},
+	s[53] = api.Shape{Name: "CORSRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[52]}, Flattened: true}
+	s[54] = api.Shape{Name: "CSVInput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "FileHeaderInfo", Ref: api.Ref{Shape: &s[179]}},
+		{Name: "Comments", Ref: api.Ref{Shape: &s[71]}, Field: 1},
+		{Name: "QuoteEscapeCharacter", Ref: api.Ref{Shape: &s[484]}, Field: 2},
+		{Name: "RecordDelimiter", Ref: api.Ref{Shape: &s[487]}, Field: 3},
+		{Name: "FieldDelimiter", Ref: api.Ref{Shape: &s[178]}, Field: 4},
+		{Name: "QuoteCharacter", Ref: api.Ref{Shape: &s[483]}, Field: 5},
 		{Name: "AllowQuotedRecordDelimiter", Ref: api.Ref{Shape: &s[13]}, Field: 6},
 	}, GoType: reflect.TypeFor[CSVInput]()}
-	s[56] = api.Shape{Name: "CSVOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "QuoteFields", Ref: api.Ref{Shape: &s[486]}},
-		{Name: "QuoteEscapeCharacter", Ref: api.Ref{Shape: &s[485]}, Field: 1},
-		{Name: "RecordDelimiter", Ref: api.Ref{Shape: &s[488]}, Field: 2},
-		{Name: "FieldDelimiter", Ref: api.Ref{Shape: &s[179]}, Field: 3},
-		{Name: "QuoteCharacter", Ref: api.Ref{Shape: &s[484]}, Field: 4},
+	s[55] = api.Shape{Name: "CSVOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "QuoteFields", Ref: api.Ref{Shape: &s[485]}},
+		{Name: "QuoteEscapeCharacter", Ref: api.Ref{Shape: &s[484]}, Field: 1},
+		{Name: "RecordDelimiter", Ref: api.Ref{Shape: &s[487]}, Field: 2},
+		{Name: "FieldDelimiter", Ref: api.Ref{Shape: &s[178]}, Field: 3},
+		{Name: "QuoteCharacter", Ref: api.Ref{Shape: &s[483]}, Field: 4},
 	}, GoType: reflect.TypeFor[CSVOutput]()}
-	s[57] = api.Shape{Name: "CacheControl", Type: api.TypeString}
-	s[58] = api.Shape{Name: "Checksum", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61]}},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62]}, Field: 1},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65]}, Field: 2},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66]}, Field: 3},
-		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[63]}, Field: 4},
-		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[67]}, Field: 5},
+	s[56] = api.Shape{Name: "CacheControl", Type: api.TypeString}
+	s[57] = api.Shape{Name: "Checksum", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60]}},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61]}, Field: 1},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64]}, Field: 2},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65]}, Field: 3},
+		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[62]}, Field: 4},
+		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[66]}, Field: 5},
 	}, GoType: reflect.TypeFor[Checksum]()}
-	s[59] = api.Shape{Name: "ChecksumAlgorithm", Type: api.TypeString, Enum: []string{"CRC32", "CRC32C", "SHA1", "SHA256"}}
-	s[60] = api.Shape{Name: "ChecksumAlgorithmList", Type: api.TypeList, Member: &api.Ref{Shape: &s[59]}, Flattened: true}
-	s[61] = api.Shape{Name: "ChecksumCRC32", Type: api.TypeString}
-	s[62] = api.Shape{Name: "ChecksumCRC32C", Type: api.TypeString}
-	s[63] = api.Shape{Name: "ChecksumCRC64NVME", Type: api.TypeString}
-	s[64] = api.Shape{Name: "ChecksumMode", Type: api.TypeString, Enum: []string{"ENABLED"}}
-	s[65] = api.Shape{Name: "ChecksumSHA1", Type: api.TypeString}
-	s[66] = api.Shape{Name: "ChecksumSHA256", Type: api.TypeString}
-	s[67] = api.Shape{Name: "ChecksumType", Type: api.TypeString, Enum: []string{"COMPOSITE", "FULL_OBJECT"}}
-	s[68] = api.Shape{Name: "CloudFunction", Type: api.TypeString}
-	s[69] = api.Shape{Name: "CloudFunctionConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Id", Ref: api.Ref{Shape: &s[386]}},
-		{Name: "Event", Ref: api.Ref{Shape: &s[165]}, Field: 1},
-		{Name: "Events", Ref: api.Ref{Shape: &s[167], LocationName: "Event"}, Field: 2},
-		{Name: "CloudFunction", Ref: api.Ref{Shape: &s[68]}, Field: 3},
-		{Name: "InvocationRole", Ref: api.Ref{Shape: &s[70]}, Field: 4},
+	s[58] = api.Shape{Name: "ChecksumAlgorithm", Type: api.TypeString, Enum: []string{"CRC32", "CRC32C", "SHA1", "SHA256"}}
+	s[59] = api.Shape{Name: "ChecksumAlgorithmList", Type: api.TypeList, Member: &api.Ref{Shape: &s[58]}, Flattened: true}
+	s[60] = api.Shape{Name: "ChecksumCRC32", Type: api.TypeString}
+	s[61] = api.Shape{Name: "ChecksumCRC32C", Type: api.TypeString}
+	s[62] = api.Shape{Name: "ChecksumCRC64NVME", Type: api.TypeString}
+	s[63] = api.Shape{Name: "ChecksumMode", Type: api.TypeString, Enum: []string{"ENABLED"}}
+	s[64] = api.Shape{Name: "ChecksumSHA1", Type: api.TypeString}
+	s[65] = api.Shape{Name: "ChecksumSHA256", Type: api.TypeString}
+	s[66] = api.Shape{Name: "ChecksumType", Type: api.TypeString, Enum: []string{"COMPOSITE", "FULL_OBJECT"}}
+	s[67] = api.Shape{Name: "CloudFunction", Type: api.TypeString}
+	s[68] = api.Shape{Name: "CloudFunctionConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Id", Ref: api.Ref{Shape: &s[385]}},
+		{Name: "Event", Ref: api.Ref{Shape: &s[164]}, Field: 1},
+		{Name: "Events", Ref: api.Ref{Shape: &s[166], LocationName: "Event"}, Field: 2},
+		{Name: "CloudFunction", Ref: api.Ref{Shape: &s[67]}, Field: 3},
+		{Name: "InvocationRole", Ref: api.Ref{Shape: &s[69]}, Field: 4},
 	}, GoType: reflect.TypeFor[CloudFunctionConfiguration]()}
-	s[70] = api.Shape{Name: "CloudFunctionInvocationRole", Type: api.TypeString}
-	s[71] = api.Shape{Name: "Code", Type: api.TypeString}
-	s[72] = api.Shape{Name: "Comments", Type: api.TypeString}
-	s[73] = api.Shape{Name: "CommonPrefix", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+	s[69] = api.Shape{Name: "CloudFunctionInvocationRole", Type: api.TypeString}
+	s[70] = api.Shape{Name: "Code", Type: api.TypeString}
+	s[71] = api.Shape{Name: "Comments", Type: api.TypeString}
+	s[72] = api.Shape{Name: "CommonPrefix", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 	}, GoType: reflect.TypeFor[CommonPrefix]()}
-	s[74] = api.Shape{Name: "CommonPrefixList", Type: api.TypeList, Member: &api.Ref{Shape: &s[73]}, Flattened: true}
-	s[75] = api.Shape{Name: "CompleteMultipartUploadOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Location", Ref: api.Ref{Shape: &s[337]}},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43]}, Field: 1},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}, Field: 2},
-		{Name: "Expiration", Ref: api.Ref{Shape: &s[170], Location: api.LocationHeader, LocationName: "x-amz-expiration"}, Field: 3},
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152]}, Field: 4},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61]}, Field: 5},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62]}, Field: 6},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65]}, Field: 7},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66]}, Field: 8},
+	s[73] = api.Shape{Name: "CommonPrefixList", Type: api.TypeList, Member: &api.Ref{Shape: &s[72]}, Flattened: true}
+	s[74] = api.Shape{Name: "CompleteMultipartUploadOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Location", Ref: api.Ref{Shape: &s[336]}},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42]}, Field: 1},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}, Field: 2},
+		{Name: "Expiration", Ref: api.Ref{Shape: &s[169], Location: api.LocationHeader, LocationName: "x-amz-expiration"}, Field: 3},
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151]}, Field: 4},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60]}, Field: 5},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61]}, Field: 6},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64]}, Field: 7},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65]}, Field: 8},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 9},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 10},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 10},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 11},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 12},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 13},
-		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[63]}, Field: 14},
-		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[67]}, Field: 15},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 12},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 13},
+		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[62]}, Field: 14},
+		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[66]}, Field: 15},
 	}, GoType: reflect.TypeFor[CompleteMultipartUploadOutput]()}
-	s[76] = api.Shape{Name: "CompleteMultipartUploadRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "MultipartUpload", Ref: api.Ref{Shape: &s[77], LocationName: "CompleteMultipartUpload", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
-		{Name: "UploadId", Ref: api.Ref{Shape: &s[369], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 3},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 4},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 5},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 6},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 7},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
+	s[75] = api.Shape{Name: "CompleteMultipartUploadRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "MultipartUpload", Ref: api.Ref{Shape: &s[76], LocationName: "CompleteMultipartUpload", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
+		{Name: "UploadId", Ref: api.Ref{Shape: &s[368], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 3},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 4},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 5},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 6},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 7},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 9},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 10},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[536], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 11},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 12},
 	}, Payload: "MultipartUpload", GoType: reflect.TypeFor[CompleteMultipartUploadRequest]()}
-	s[77] = api.Shape{Name: "CompletedMultipartUpload", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Parts", Ref: api.Ref{Shape: &s[79], LocationName: "Part"}},
+	s[76] = api.Shape{Name: "CompletedMultipartUpload", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Parts", Ref: api.Ref{Shape: &s[78], LocationName: "Part"}},
 	}, GoType: reflect.TypeFor[CompletedMultipartUpload]()}
-	s[78] = api.Shape{Name: "CompletedPart", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152]}},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61]}, Field: 1},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62]}, Field: 2},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65]}, Field: 3},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66]}, Field: 4},
-		{Name: "PartNumber", Ref: api.Ref{Shape: &s[429]}, Field: 5},
+	s[77] = api.Shape{Name: "CompletedPart", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151]}},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60]}, Field: 1},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61]}, Field: 2},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64]}, Field: 3},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65]}, Field: 4},
+		{Name: "PartNumber", Ref: api.Ref{Shape: &s[428]}, Field: 5},
 	}, GoType: reflect.TypeFor[CompletedPart]()}
-	s[79] = api.Shape{Name: "CompletedPartList", Type: api.TypeList, Member: &api.Ref{Shape: &s[78]}, Flattened: true}
-	s[80] = api.Shape{Name: "CompressionType", Type: api.TypeString, Enum: []string{"NONE", "GZIP", "BZIP2"}}
-	s[81] = api.Shape{Name: "Condition", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "HttpErrorCodeReturnedEquals", Ref: api.Ref{Shape: &s[260]}},
-		{Name: "KeyPrefixEquals", Ref: api.Ref{Shape: &s[304]}, Field: 1},
+	s[78] = api.Shape{Name: "CompletedPartList", Type: api.TypeList, Member: &api.Ref{Shape: &s[77]}, Flattened: true}
+	s[79] = api.Shape{Name: "CompressionType", Type: api.TypeString, Enum: []string{"NONE", "GZIP", "BZIP2"}}
+	s[80] = api.Shape{Name: "Condition", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "HttpErrorCodeReturnedEquals", Ref: api.Ref{Shape: &s[259]}},
+		{Name: "KeyPrefixEquals", Ref: api.Ref{Shape: &s[303]}, Field: 1},
 	}, GoType: reflect.TypeFor[Condition]()}
-	s[82] = api.Shape{Name: "ConfirmRemoveSelfBucketAccess", Type: api.TypeBoolean}
-	s[83] = api.Shape{Name: "ContentDisposition", Type: api.TypeString}
-	s[84] = api.Shape{Name: "ContentEncoding", Type: api.TypeString}
-	s[85] = api.Shape{Name: "ContentLanguage", Type: api.TypeString}
-	s[86] = api.Shape{Name: "ContentLength", Type: api.TypeLong}
-	s[87] = api.Shape{Name: "ContentMD5", Type: api.TypeString}
-	s[88] = api.Shape{Name: "ContentRange", Type: api.TypeString}
-	s[89] = api.Shape{Name: "ContentType", Type: api.TypeString}
-	s[90] = api.Shape{Name: "ContinuationEvent", Type: api.TypeStructure, GoType: reflect.TypeFor[ContinuationEvent]()}
-	s[91] = api.Shape{Name: "CopyObjectOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "CopyObjectResult", Ref: api.Ref{Shape: &s[93]}},
-		{Name: "Expiration", Ref: api.Ref{Shape: &s[170], Location: api.LocationHeader, LocationName: "x-amz-expiration"}, Field: 1},
-		{Name: "CopySourceVersionId", Ref: api.Ref{Shape: &s[104], Location: api.LocationHeader, LocationName: "x-amz-copy-source-version-id"}, Field: 2},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 3},
+	s[81] = api.Shape{Name: "ConfirmRemoveSelfBucketAccess", Type: api.TypeBoolean}
+	s[82] = api.Shape{Name: "ContentDisposition", Type: api.TypeString}
+	s[83] = api.Shape{Name: "ContentEncoding", Type: api.TypeString}
+	s[84] = api.Shape{Name: "ContentLanguage", Type: api.TypeString}
+	s[85] = api.Shape{Name: "ContentLength", Type: api.TypeLong}
+	s[86] = api.Shape{Name: "ContentMD5", Type: api.TypeString}
+	s[87] = api.Shape{Name: "ContentRange", Type: api.TypeString}
+	s[88] = api.Shape{Name: "ContentType", Type: api.TypeString}
+	s[89] = api.Shape{Name: "ContinuationEvent", Type: api.TypeStructure, GoType: reflect.TypeFor[ContinuationEvent]()}
+	s[90] = api.Shape{Name: "CopyObjectOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "CopyObjectResult", Ref: api.Ref{Shape: &s[92]}},
+		{Name: "Expiration", Ref: api.Ref{Shape: &s[169], Location: api.LocationHeader, LocationName: "x-amz-expiration"}, Field: 1},
+		{Name: "CopySourceVersionId", Ref: api.Ref{Shape: &s[103], Location: api.LocationHeader, LocationName: "x-amz-copy-source-version-id"}, Field: 2},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 3},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 4},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 5},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 6},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 7},
 		{Name: "SSEKMSEncryptionContext", Ref: api.Ref{Shape: &s[539], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-context"}, Field: 8},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 9},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 10},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 9},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 10},
 	}, Payload: "CopyObjectResult", GoType: reflect.TypeFor[CopyObjectOutput]()}
-	s[92] = api.Shape{Name: "CopyObjectRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ACL", Ref: api.Ref{Shape: &s[391], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
-		{Name: "CacheControl", Ref: api.Ref{Shape: &s[57], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 2},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-checksum-algorithm"}, Field: 3},
-		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 4},
-		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 5},
-		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 6},
-		{Name: "ContentType", Ref: api.Ref{Shape: &s[89], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 7},
-		{Name: "CopySource", Ref: api.Ref{Shape: &s[95], Location: api.LocationHeader, LocationName: "x-amz-copy-source"}, Required: true, Field: 8},
-		{Name: "CopySourceIfMatch", Ref: api.Ref{Shape: &s[96], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-match"}, Field: 9},
-		{Name: "CopySourceIfModifiedSince", Ref: api.Ref{Shape: &s[97], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-modified-since"}, Field: 10},
-		{Name: "CopySourceIfNoneMatch", Ref: api.Ref{Shape: &s[98], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-none-match"}, Field: 11},
-		{Name: "CopySourceIfUnmodifiedSince", Ref: api.Ref{Shape: &s[99], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-unmodified-since"}, Field: 12},
-		{Name: "Expires", Ref: api.Ref{Shape: &s[173], Location: api.LocationHeader, LocationName: "Expires"}, Field: 13},
-		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 14},
-		{Name: "GrantRead", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 15},
-		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[250], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 16},
-		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[252], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 17},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 18},
-		{Name: "Metadata", Ref: api.Ref{Shape: &s[354], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 19},
-		{Name: "MetadataDirective", Ref: api.Ref{Shape: &s[355], Location: api.LocationHeader, LocationName: "x-amz-metadata-directive"}, Field: 20},
+	s[91] = api.Shape{Name: "CopyObjectRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ACL", Ref: api.Ref{Shape: &s[390], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
+		{Name: "CacheControl", Ref: api.Ref{Shape: &s[56], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 2},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-checksum-algorithm"}, Field: 3},
+		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[82], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 4},
+		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 5},
+		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 6},
+		{Name: "ContentType", Ref: api.Ref{Shape: &s[88], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 7},
+		{Name: "CopySource", Ref: api.Ref{Shape: &s[94], Location: api.LocationHeader, LocationName: "x-amz-copy-source"}, Required: true, Field: 8},
+		{Name: "CopySourceIfMatch", Ref: api.Ref{Shape: &s[95], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-match"}, Field: 9},
+		{Name: "CopySourceIfModifiedSince", Ref: api.Ref{Shape: &s[96], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-modified-since"}, Field: 10},
+		{Name: "CopySourceIfNoneMatch", Ref: api.Ref{Shape: &s[97], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-none-match"}, Field: 11},
+		{Name: "CopySourceIfUnmodifiedSince", Ref: api.Ref{Shape: &s[98], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-unmodified-since"}, Field: 12},
+		{Name: "Expires", Ref: api.Ref{Shape: &s[172], Location: api.LocationHeader, LocationName: "Expires"}, Field: 13},
+		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[247], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 14},
+		{Name: "GrantRead", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 15},
+		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 16},
+		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[251], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 17},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 18},
+		{Name: "Metadata", Ref: api.Ref{Shape: &s[353], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 19},
+		{Name: "MetadataDirective", Ref: api.Ref{Shape: &s[354], Location: api.LocationHeader, LocationName: "x-amz-metadata-directive"}, Field: 20},
 		{Name: "TaggingDirective", Ref: api.Ref{Shape: &s[576], Location: api.LocationHeader, LocationName: "x-amz-tagging-directive"}, Field: 21},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 22},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567], Location: api.LocationHeader, LocationName: "x-amz-storage-class"}, Field: 23},
@@ -6002,97 +6025,97 @@ func newSchema0(s []api.Shape) {
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 27},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 28},
 		{Name: "SSEKMSEncryptionContext", Ref: api.Ref{Shape: &s[539], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-context"}, Field: 29},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 30},
-		{Name: "CopySourceSSECustomerAlgorithm", Ref: api.Ref{Shape: &s[101], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-algorithm"}, Field: 31},
-		{Name: "CopySourceSSECustomerKey", Ref: api.Ref{Shape: &s[102], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-key"}, Field: 32},
-		{Name: "CopySourceSSECustomerKeyMD5", Ref: api.Ref{Shape: &s[103], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-key-MD5"}, Field: 33},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 34},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 30},
+		{Name: "CopySourceSSECustomerAlgorithm", Ref: api.Ref{Shape: &s[100], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-algorithm"}, Field: 31},
+		{Name: "CopySourceSSECustomerKey", Ref: api.Ref{Shape: &s[101], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-key"}, Field: 32},
+		{Name: "CopySourceSSECustomerKeyMD5", Ref: api.Ref{Shape: &s[102], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-key-MD5"}, Field: 33},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 34},
 		{Name: "Tagging", Ref: api.Ref{Shape: &s[577], Location: api.LocationHeader, LocationName: "x-amz-tagging"}, Field: 35},
-		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 36},
-		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[402], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 37},
-		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 38},
+		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 36},
+		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 37},
+		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[399], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 38},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 39},
 		{Name: "ExpectedSourceBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-source-expected-bucket-owner"}, Field: 40},
 	}, GoType: reflect.TypeFor[CopyObjectRequest]()}
-	s[93] = api.Shape{Name: "CopyObjectResult", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152]}},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308]}, Field: 1},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61]}, Field: 2},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62]}, Field: 3},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65]}, Field: 4},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66]}, Field: 5},
-		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[63]}, Field: 6},
-		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[67]}, Field: 7},
+	s[92] = api.Shape{Name: "CopyObjectResult", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151]}},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307]}, Field: 1},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60]}, Field: 2},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61]}, Field: 3},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64]}, Field: 4},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65]}, Field: 5},
+		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[62]}, Field: 6},
+		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[66]}, Field: 7},
 	}, GoType: reflect.TypeFor[CopyObjectResult]()}
-	s[94] = api.Shape{Name: "CopyPartResult", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152]}},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308]}, Field: 1},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61]}, Field: 2},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62]}, Field: 3},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65]}, Field: 4},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66]}, Field: 5},
+	s[93] = api.Shape{Name: "CopyPartResult", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151]}},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307]}, Field: 1},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60]}, Field: 2},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61]}, Field: 3},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64]}, Field: 4},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65]}, Field: 5},
 	}, GoType: reflect.TypeFor[CopyPartResult]()}
-	s[95] = api.Shape{Name: "CopySource", Type: api.TypeString, Pattern: "\\/.+\\/.+"}
-	s[96] = api.Shape{Name: "CopySourceIfMatch", Type: api.TypeString}
-	s[97] = api.Shape{Name: "CopySourceIfModifiedSince", Type: api.TypeTimestamp}
-	s[98] = api.Shape{Name: "CopySourceIfNoneMatch", Type: api.TypeString}
-	s[99] = api.Shape{Name: "CopySourceIfUnmodifiedSince", Type: api.TypeTimestamp}
-	s[100] = api.Shape{Name: "CopySourceRange", Type: api.TypeString}
-	s[101] = api.Shape{Name: "CopySourceSSECustomerAlgorithm", Type: api.TypeString}
-	s[102] = api.Shape{Name: "CopySourceSSECustomerKey", Type: api.TypeString, Sensitive: true}
-	s[103] = api.Shape{Name: "CopySourceSSECustomerKeyMD5", Type: api.TypeString}
-	s[104] = api.Shape{Name: "CopySourceVersionId", Type: api.TypeString}
-	s[105] = api.Shape{Name: "CreateBucketConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "LocationConstraint", Ref: api.Ref{Shape: &s[39]}},
-		{Name: "Location", Ref: api.Ref{Shape: &s[338]}, Field: 1},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[36]}, Field: 2},
+	s[94] = api.Shape{Name: "CopySource", Type: api.TypeString, Pattern: "\\/.+\\/.+"}
+	s[95] = api.Shape{Name: "CopySourceIfMatch", Type: api.TypeString}
+	s[96] = api.Shape{Name: "CopySourceIfModifiedSince", Type: api.TypeTimestamp}
+	s[97] = api.Shape{Name: "CopySourceIfNoneMatch", Type: api.TypeString}
+	s[98] = api.Shape{Name: "CopySourceIfUnmodifiedSince", Type: api.TypeTimestamp}
+	s[99] = api.Shape{Name: "CopySourceRange", Type: api.TypeString}
+	s[100] = api.Shape{Name: "CopySourceSSECustomerAlgorithm", Type: api.TypeString}
+	s[101] = api.Shape{Name: "CopySourceSSECustomerKey", Type: api.TypeString, Sensitive: true}
+	s[102] = api.Shape{Name: "CopySourceSSECustomerKeyMD5", Type: api.TypeString}
+	s[103] = api.Shape{Name: "CopySourceVersionId", Type: api.TypeString}
+	s[104] = api.Shape{Name: "CreateBucketConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "LocationConstraint", Ref: api.Ref{Shape: &s[38]}},
+		{Name: "Location", Ref: api.Ref{Shape: &s[337]}, Field: 1},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[35]}, Field: 2},
 	}, GoType: reflect.TypeFor[CreateBucketConfiguration]()}
-	s[106] = api.Shape{Name: "CreateBucketOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Location", Ref: api.Ref{Shape: &s[337], Location: api.LocationHeader, LocationName: "Location"}},
-		{Name: "BucketArn", Ref: api.Ref{Shape: &s[34], Location: api.LocationHeader, LocationName: "x-amz-bucket-arn"}, Field: 1},
+	s[105] = api.Shape{Name: "CreateBucketOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Location", Ref: api.Ref{Shape: &s[336], Location: api.LocationHeader, LocationName: "Location"}},
+		{Name: "BucketArn", Ref: api.Ref{Shape: &s[534], Location: api.LocationHeader, LocationName: "x-amz-bucket-arn"}, Field: 1},
 	}, GoType: reflect.TypeFor[CreateBucketOutput]()}
-	s[107] = api.Shape{Name: "CreateBucketRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ACL", Ref: api.Ref{Shape: &s[35], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
-		{Name: "CreateBucketConfiguration", Ref: api.Ref{Shape: &s[105], LocationName: "CreateBucketConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
-		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 3},
-		{Name: "GrantRead", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 4},
-		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[250], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 5},
-		{Name: "GrantWrite", Ref: api.Ref{Shape: &s[251], Location: api.LocationHeader, LocationName: "x-amz-grant-write"}, Field: 6},
-		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[252], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 7},
-		{Name: "ObjectLockEnabledForBucket", Ref: api.Ref{Shape: &s[398], Location: api.LocationHeader, LocationName: "x-amz-bucket-object-lock-enabled"}, Field: 8},
-		{Name: "ObjectOwnership", Ref: api.Ref{Shape: &s[408], Location: api.LocationHeader, LocationName: "x-amz-object-ownership"}, Field: 9},
+	s[106] = api.Shape{Name: "CreateBucketRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ACL", Ref: api.Ref{Shape: &s[34], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
+		{Name: "CreateBucketConfiguration", Ref: api.Ref{Shape: &s[104], LocationName: "CreateBucketConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
+		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[247], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 3},
+		{Name: "GrantRead", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 4},
+		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 5},
+		{Name: "GrantWrite", Ref: api.Ref{Shape: &s[250], Location: api.LocationHeader, LocationName: "x-amz-grant-write"}, Field: 6},
+		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[251], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 7},
+		{Name: "ObjectLockEnabledForBucket", Ref: api.Ref{Shape: &s[397], Location: api.LocationHeader, LocationName: "x-amz-bucket-object-lock-enabled"}, Field: 8},
+		{Name: "ObjectOwnership", Ref: api.Ref{Shape: &s[407], Location: api.LocationHeader, LocationName: "x-amz-object-ownership"}, Field: 9},
 	}, Payload: "CreateBucketConfiguration", GoType: reflect.TypeFor[CreateBucketRequest]()}
-	s[108] = api.Shape{Name: "CreateMultipartUploadOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[107] = api.Shape{Name: "CreateMultipartUploadOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "AbortDate", Ref: api.Ref{Shape: &s[0], Location: api.LocationHeader, LocationName: "x-amz-abort-date"}},
 		{Name: "AbortRuleId", Ref: api.Ref{Shape: &s[4], Location: api.LocationHeader, LocationName: "x-amz-abort-rule-id"}, Field: 1},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], LocationName: "Bucket"}, Field: 2},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}, Field: 3},
-		{Name: "UploadId", Ref: api.Ref{Shape: &s[369]}, Field: 4},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], LocationName: "Bucket"}, Field: 2},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}, Field: 3},
+		{Name: "UploadId", Ref: api.Ref{Shape: &s[368]}, Field: 4},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 5},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 6},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 7},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 8},
 		{Name: "SSEKMSEncryptionContext", Ref: api.Ref{Shape: &s[539], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-context"}, Field: 9},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 10},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 11},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-checksum-algorithm"}, Field: 12},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 10},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 11},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-checksum-algorithm"}, Field: 12},
 	}, GoType: reflect.TypeFor[CreateMultipartUploadOutput]()}
-	s[109] = api.Shape{Name: "CreateMultipartUploadRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ACL", Ref: api.Ref{Shape: &s[391], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
-		{Name: "CacheControl", Ref: api.Ref{Shape: &s[57], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 2},
-		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 3},
-		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 4},
-		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 5},
-		{Name: "ContentType", Ref: api.Ref{Shape: &s[89], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 6},
-		{Name: "Expires", Ref: api.Ref{Shape: &s[173], Location: api.LocationHeader, LocationName: "Expires"}, Field: 7},
-		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 8},
-		{Name: "GrantRead", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 9},
-		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[250], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 10},
-		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[252], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 11},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 12},
-		{Name: "Metadata", Ref: api.Ref{Shape: &s[354], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 13},
+	s[108] = api.Shape{Name: "CreateMultipartUploadRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ACL", Ref: api.Ref{Shape: &s[390], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
+		{Name: "CacheControl", Ref: api.Ref{Shape: &s[56], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 2},
+		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[82], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 3},
+		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 4},
+		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 5},
+		{Name: "ContentType", Ref: api.Ref{Shape: &s[88], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 6},
+		{Name: "Expires", Ref: api.Ref{Shape: &s[172], Location: api.LocationHeader, LocationName: "Expires"}, Field: 7},
+		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[247], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 8},
+		{Name: "GrantRead", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 9},
+		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 10},
+		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[251], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 11},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 12},
+		{Name: "Metadata", Ref: api.Ref{Shape: &s[353], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 13},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 14},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567], Location: api.LocationHeader, LocationName: "x-amz-storage-class"}, Field: 15},
 		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[608], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 16},
@@ -6101,1436 +6124,1436 @@ func newSchema0(s []api.Shape) {
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 19},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 20},
 		{Name: "SSEKMSEncryptionContext", Ref: api.Ref{Shape: &s[539], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-context"}, Field: 21},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 22},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 23},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 22},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 23},
 		{Name: "Tagging", Ref: api.Ref{Shape: &s[577], Location: api.LocationHeader, LocationName: "x-amz-tagging"}, Field: 24},
-		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 25},
-		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[402], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 26},
-		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 27},
+		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 25},
+		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 26},
+		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[399], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 27},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 28},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-checksum-algorithm"}, Field: 29},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-checksum-algorithm"}, Field: 29},
 	}, GoType: reflect.TypeFor[CreateMultipartUploadRequest]()}
-	s[110] = api.Shape{Name: "CreateSessionOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[109] = api.Shape{Name: "CreateSessionOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Credentials", Ref: api.Ref{Shape: &s[553], LocationName: "Credentials"}, Required: true},
 	}, GoType: reflect.TypeFor[CreateSessionOutput]()}
-	s[111] = api.Shape{Name: "CreateSessionRequest", Type: api.TypeStructure, Members: []api.Member{
+	s[110] = api.Shape{Name: "CreateSessionRequest", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "SessionMode", Ref: api.Ref{Shape: &s[555], Location: api.LocationHeader, LocationName: "x-amz-create-session-mode"}},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[CreateSessionRequest]()}
-	s[112] = api.Shape{Name: "CreationDate", Type: api.TypeTimestamp}
-	s[113] = api.Shape{Name: "DataRedundancy", Type: api.TypeString, Enum: []string{"SingleAvailabilityZone"}}
-	s[114] = api.Shape{Name: "Date", Type: api.TypeTimestamp, TimestampFormat: "iso8601"}
-	s[115] = api.Shape{Name: "Days", Type: api.TypeInteger}
-	s[116] = api.Shape{Name: "DaysAfterInitiation", Type: api.TypeInteger}
-	s[117] = api.Shape{Name: "DefaultRetention", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Mode", Ref: api.Ref{Shape: &s[404]}},
-		{Name: "Days", Ref: api.Ref{Shape: &s[115]}, Field: 1},
+	s[111] = api.Shape{Name: "CreationDate", Type: api.TypeTimestamp}
+	s[112] = api.Shape{Name: "DataRedundancy", Type: api.TypeString, Enum: []string{"SingleAvailabilityZone"}}
+	s[113] = api.Shape{Name: "Date", Type: api.TypeTimestamp, TimestampFormat: "iso8601"}
+	s[114] = api.Shape{Name: "Days", Type: api.TypeInteger}
+	s[115] = api.Shape{Name: "DaysAfterInitiation", Type: api.TypeInteger}
+	s[116] = api.Shape{Name: "DefaultRetention", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Mode", Ref: api.Ref{Shape: &s[403]}},
+		{Name: "Days", Ref: api.Ref{Shape: &s[114]}, Field: 1},
 		{Name: "Years", Ref: api.Ref{Shape: &s[610]}, Field: 2},
 	}, GoType: reflect.TypeFor[DefaultRetention]()}
-	s[118] = api.Shape{Name: "Delete", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Objects", Ref: api.Ref{Shape: &s[393], LocationName: "Object"}, Required: true},
-		{Name: "Quiet", Ref: api.Ref{Shape: &s[483]}, Field: 1},
+	s[117] = api.Shape{Name: "Delete", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Objects", Ref: api.Ref{Shape: &s[392], LocationName: "Object"}, Required: true},
+		{Name: "Quiet", Ref: api.Ref{Shape: &s[482]}, Field: 1},
 	}, GoType: reflect.TypeFor[Delete]()}
-	s[119] = api.Shape{Name: "DeleteBucketAnalyticsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[118] = api.Shape{Name: "DeleteBucketAnalyticsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "Id", Ref: api.Ref{Shape: &s[25], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 	}, GoType: reflect.TypeFor[DeleteBucketAnalyticsConfigurationRequest]()}
-	s[120] = api.Shape{Name: "DeleteBucketCorsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[119] = api.Shape{Name: "DeleteBucketCorsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketCorsRequest]()}
-	s[121] = api.Shape{Name: "DeleteBucketEncryptionRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[120] = api.Shape{Name: "DeleteBucketEncryptionRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketEncryptionRequest]()}
-	s[122] = api.Shape{Name: "DeleteBucketIntelligentTieringConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Id", Ref: api.Ref{Shape: &s[277], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
+	s[121] = api.Shape{Name: "DeleteBucketIntelligentTieringConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Id", Ref: api.Ref{Shape: &s[276], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketIntelligentTieringConfigurationRequest]()}
-	s[123] = api.Shape{Name: "DeleteBucketInventoryConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Id", Ref: api.Ref{Shape: &s[287], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
+	s[122] = api.Shape{Name: "DeleteBucketInventoryConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Id", Ref: api.Ref{Shape: &s[286], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 	}, GoType: reflect.TypeFor[DeleteBucketInventoryConfigurationRequest]()}
-	s[124] = api.Shape{Name: "DeleteBucketLifecycleRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[123] = api.Shape{Name: "DeleteBucketLifecycleRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketLifecycleRequest]()}
-	s[125] = api.Shape{Name: "DeleteBucketMetricsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Id", Ref: api.Ref{Shape: &s[364], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
+	s[124] = api.Shape{Name: "DeleteBucketMetricsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Id", Ref: api.Ref{Shape: &s[363], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 	}, GoType: reflect.TypeFor[DeleteBucketMetricsConfigurationRequest]()}
-	s[126] = api.Shape{Name: "DeleteBucketOwnershipControlsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[125] = api.Shape{Name: "DeleteBucketOwnershipControlsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketOwnershipControlsRequest]()}
-	s[127] = api.Shape{Name: "DeleteBucketPolicyRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[126] = api.Shape{Name: "DeleteBucketPolicyRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketPolicyRequest]()}
-	s[128] = api.Shape{Name: "DeleteBucketReplicationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[127] = api.Shape{Name: "DeleteBucketReplicationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketReplicationRequest]()}
-	s[129] = api.Shape{Name: "DeleteBucketRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[128] = api.Shape{Name: "DeleteBucketRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketRequest]()}
-	s[130] = api.Shape{Name: "DeleteBucketTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[129] = api.Shape{Name: "DeleteBucketTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketTaggingRequest]()}
-	s[131] = api.Shape{Name: "DeleteBucketWebsiteRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[130] = api.Shape{Name: "DeleteBucketWebsiteRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeleteBucketWebsiteRequest]()}
-	s[132] = api.Shape{Name: "DeleteMarker", Type: api.TypeBoolean}
-	s[133] = api.Shape{Name: "DeleteMarkerEntry", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415]}, Field: 2},
-		{Name: "IsLatest", Ref: api.Ref{Shape: &s[294]}, Field: 3},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308]}, Field: 4},
+	s[131] = api.Shape{Name: "DeleteMarker", Type: api.TypeBoolean}
+	s[132] = api.Shape{Name: "DeleteMarkerEntry", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Owner", Ref: api.Ref{Shape: &s[421]}},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414]}, Field: 2},
+		{Name: "IsLatest", Ref: api.Ref{Shape: &s[293]}, Field: 3},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307]}, Field: 4},
 	}, GoType: reflect.TypeFor[DeleteMarkerEntry]()}
-	s[134] = api.Shape{Name: "DeleteMarkerReplication", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Status", Ref: api.Ref{Shape: &s[135]}},
+	s[133] = api.Shape{Name: "DeleteMarkerReplication", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Status", Ref: api.Ref{Shape: &s[134]}},
 	}, GoType: reflect.TypeFor[DeleteMarkerReplication]()}
-	s[135] = api.Shape{Name: "DeleteMarkerReplicationStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[136] = api.Shape{Name: "DeleteMarkerVersionId", Type: api.TypeString}
-	s[137] = api.Shape{Name: "DeleteMarkers", Type: api.TypeList, Member: &api.Ref{Shape: &s[133]}, Flattened: true}
-	s[138] = api.Shape{Name: "DeleteObjectOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[132], Location: api.LocationHeader, LocationName: "x-amz-delete-marker"}},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 1},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 2},
+	s[134] = api.Shape{Name: "DeleteMarkerReplicationStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[135] = api.Shape{Name: "DeleteMarkerVersionId", Type: api.TypeString}
+	s[136] = api.Shape{Name: "DeleteMarkers", Type: api.TypeList, Member: &api.Ref{Shape: &s[132]}, Flattened: true}
+	s[137] = api.Shape{Name: "DeleteObjectOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[131], Location: api.LocationHeader, LocationName: "x-amz-delete-marker"}},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 1},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 2},
 	}, GoType: reflect.TypeFor[DeleteObjectOutput]()}
-	s[139] = api.Shape{Name: "DeleteObjectRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "MFA", Ref: api.Ref{Shape: &s[343], Location: api.LocationHeader, LocationName: "x-amz-mfa"}, Field: 2},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 3},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 4},
-		{Name: "BypassGovernanceRetention", Ref: api.Ref{Shape: &s[48], Location: api.LocationHeader, LocationName: "x-amz-bypass-governance-retention"}, Field: 5},
+	s[138] = api.Shape{Name: "DeleteObjectRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "MFA", Ref: api.Ref{Shape: &s[342], Location: api.LocationHeader, LocationName: "x-amz-mfa"}, Field: 2},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 3},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 4},
+		{Name: "BypassGovernanceRetention", Ref: api.Ref{Shape: &s[47], Location: api.LocationHeader, LocationName: "x-amz-bypass-governance-retention"}, Field: 5},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 6},
 	}, GoType: reflect.TypeFor[DeleteObjectRequest]()}
-	s[140] = api.Shape{Name: "DeleteObjectTaggingOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}},
+	s[139] = api.Shape{Name: "DeleteObjectTaggingOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}},
 	}, GoType: reflect.TypeFor[DeleteObjectTaggingOutput]()}
-	s[141] = api.Shape{Name: "DeleteObjectTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
+	s[140] = api.Shape{Name: "DeleteObjectTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 3},
 	}, GoType: reflect.TypeFor[DeleteObjectTaggingRequest]()}
-	s[142] = api.Shape{Name: "DeleteObjectsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Deleted", Ref: api.Ref{Shape: &s[146]}},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 1},
-		{Name: "Errors", Ref: api.Ref{Shape: &s[164], LocationName: "Error"}, Field: 2},
+	s[141] = api.Shape{Name: "DeleteObjectsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Deleted", Ref: api.Ref{Shape: &s[145]}},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 1},
+		{Name: "Errors", Ref: api.Ref{Shape: &s[163], LocationName: "Error"}, Field: 2},
 	}, GoType: reflect.TypeFor[DeleteObjectsOutput]()}
-	s[143] = api.Shape{Name: "DeleteObjectsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Delete", Ref: api.Ref{Shape: &s[118], LocationName: "Delete", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 1},
-		{Name: "MFA", Ref: api.Ref{Shape: &s[343], Location: api.LocationHeader, LocationName: "x-amz-mfa"}, Field: 2},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
-		{Name: "BypassGovernanceRetention", Ref: api.Ref{Shape: &s[48], Location: api.LocationHeader, LocationName: "x-amz-bypass-governance-retention"}, Field: 4},
+	s[142] = api.Shape{Name: "DeleteObjectsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Delete", Ref: api.Ref{Shape: &s[117], LocationName: "Delete", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 1},
+		{Name: "MFA", Ref: api.Ref{Shape: &s[342], Location: api.LocationHeader, LocationName: "x-amz-mfa"}, Field: 2},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
+		{Name: "BypassGovernanceRetention", Ref: api.Ref{Shape: &s[47], Location: api.LocationHeader, LocationName: "x-amz-bypass-governance-retention"}, Field: 4},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 5},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 6},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 6},
 	}, Payload: "Delete", GoType: reflect.TypeFor[DeleteObjectsRequest]()}
-	s[144] = api.Shape{Name: "DeletePublicAccessBlockRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[143] = api.Shape{Name: "DeletePublicAccessBlockRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[DeletePublicAccessBlockRequest]()}
-	s[145] = api.Shape{Name: "DeletedObject", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415]}, Field: 1},
-		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[132]}, Field: 2},
-		{Name: "DeleteMarkerVersionId", Ref: api.Ref{Shape: &s[136]}, Field: 3},
+	s[144] = api.Shape{Name: "DeletedObject", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414]}, Field: 1},
+		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[131]}, Field: 2},
+		{Name: "DeleteMarkerVersionId", Ref: api.Ref{Shape: &s[135]}, Field: 3},
 	}, GoType: reflect.TypeFor[DeletedObject]()}
-	s[146] = api.Shape{Name: "DeletedObjects", Type: api.TypeList, Member: &api.Ref{Shape: &s[145]}, Flattened: true}
-	s[147] = api.Shape{Name: "Delimiter", Type: api.TypeString}
-	s[148] = api.Shape{Name: "Description", Type: api.TypeString}
-	s[149] = api.Shape{Name: "Destination", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43]}, Required: true},
+	s[145] = api.Shape{Name: "DeletedObjects", Type: api.TypeList, Member: &api.Ref{Shape: &s[144]}, Flattened: true}
+	s[146] = api.Shape{Name: "Delimiter", Type: api.TypeString}
+	s[147] = api.Shape{Name: "Description", Type: api.TypeString}
+	s[148] = api.Shape{Name: "Destination", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42]}, Required: true},
 		{Name: "Account", Ref: api.Ref{Shape: &s[12]}, Field: 1},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567]}, Field: 2},
 		{Name: "AccessControlTranslation", Ref: api.Ref{Shape: &s[8]}, Field: 3},
-		{Name: "EncryptionConfiguration", Ref: api.Ref{Shape: &s[157]}, Field: 4},
-		{Name: "ReplicationTime", Ref: api.Ref{Shape: &s[505]}, Field: 5},
-		{Name: "Metrics", Ref: api.Ref{Shape: &s[359]}, Field: 6},
+		{Name: "EncryptionConfiguration", Ref: api.Ref{Shape: &s[156]}, Field: 4},
+		{Name: "ReplicationTime", Ref: api.Ref{Shape: &s[504]}, Field: 5},
+		{Name: "Metrics", Ref: api.Ref{Shape: &s[358]}, Field: 6},
 	}, GoType: reflect.TypeFor[Destination]()}
+	s[149] = api.Shape{Name: "DirectoryBucketToken", Type: api.TypeString, Min: 0, HasMin: true, Max: 1024, HasMax: true}
 }
 
 func newSchema1(s []api.Shape) {
-	s[150] = api.Shape{Name: "DirectoryBucketToken", Type: api.TypeString, Min: 0, HasMin: true, Max: 1024, HasMax: true}
-	s[151] = api.Shape{Name: "DisplayName", Type: api.TypeString}
-	s[152] = api.Shape{Name: "ETag", Type: api.TypeString}
-	s[153] = api.Shape{Name: "EmailAddress", Type: api.TypeString}
-	s[154] = api.Shape{Name: "EnableRequestProgress", Type: api.TypeBoolean}
-	s[155] = api.Shape{Name: "EncodingType", Type: api.TypeString, Enum: []string{"url"}}
-	s[156] = api.Shape{Name: "Encryption", Type: api.TypeStructure, Members: []api.Member{
+	s[150] = api.Shape{Name: "DisplayName", Type: api.TypeString}
+	s[151] = api.Shape{Name: "ETag", Type: api.TypeString}
+	s[152] = api.Shape{Name: "EmailAddress", Type: api.TypeString}
+	s[153] = api.Shape{Name: "EnableRequestProgress", Type: api.TypeBoolean}
+	s[154] = api.Shape{Name: "EncodingType", Type: api.TypeString, Enum: []string{"url"}}
+	s[155] = api.Shape{Name: "Encryption", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "EncryptionType", Ref: api.Ref{Shape: &s[547]}, Required: true},
 		{Name: "KMSKeyId", Ref: api.Ref{Shape: &s[540]}, Field: 1},
-		{Name: "KMSContext", Ref: api.Ref{Shape: &s[301]}, Field: 2},
+		{Name: "KMSContext", Ref: api.Ref{Shape: &s[300]}, Field: 2},
 	}, GoType: reflect.TypeFor[Encryption]()}
-	s[157] = api.Shape{Name: "EncryptionConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ReplicaKmsKeyID", Ref: api.Ref{Shape: &s[495]}},
+	s[156] = api.Shape{Name: "EncryptionConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ReplicaKmsKeyID", Ref: api.Ref{Shape: &s[494]}},
 	}, GoType: reflect.TypeFor[EncryptionConfiguration]()}
-	s[158] = api.Shape{Name: "End", Type: api.TypeLong}
-	s[159] = api.Shape{Name: "EndEvent", Type: api.TypeStructure, GoType: reflect.TypeFor[EndEvent]()}
-	s[160] = api.Shape{Name: "Error", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415]}, Field: 1},
-		{Name: "Code", Ref: api.Ref{Shape: &s[71]}, Field: 2},
-		{Name: "Message", Ref: api.Ref{Shape: &s[353]}, Field: 3},
+	s[157] = api.Shape{Name: "End", Type: api.TypeLong}
+	s[158] = api.Shape{Name: "EndEvent", Type: api.TypeStructure, GoType: reflect.TypeFor[EndEvent]()}
+	s[159] = api.Shape{Name: "Error", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414]}, Field: 1},
+		{Name: "Code", Ref: api.Ref{Shape: &s[70]}, Field: 2},
+		{Name: "Message", Ref: api.Ref{Shape: &s[352]}, Field: 3},
 	}, GoType: reflect.TypeFor[Error]()}
-	s[161] = api.Shape{Name: "ErrorCode", Type: api.TypeString}
-	s[162] = api.Shape{Name: "ErrorDocument", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}, Required: true},
+	s[160] = api.Shape{Name: "ErrorCode", Type: api.TypeString}
+	s[161] = api.Shape{Name: "ErrorDocument", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}, Required: true},
 	}, GoType: reflect.TypeFor[ErrorDocument]()}
-	s[163] = api.Shape{Name: "ErrorMessage", Type: api.TypeString}
-	s[164] = api.Shape{Name: "Errors", Type: api.TypeList, Member: &api.Ref{Shape: &s[160]}, Flattened: true}
-	s[165] = api.Shape{Name: "Event", Type: api.TypeString, Enum: []string{"s3:ReducedRedundancyLostObject", "s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:*", "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed", "s3:Replication:*", "s3:Replication:OperationFailedReplication", "s3:Replication:OperationNotTracked", "s3:Replication:OperationMissedThreshold", "s3:Replication:OperationReplicatedAfterThreshold", "s3:ObjectRestore:Delete", "s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectAcl:Put", "s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated", "s3:ObjectTagging:*", "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete"}}
-	s[166] = api.Shape{Name: "EventBridgeConfiguration", Type: api.TypeStructure, GoType: reflect.TypeFor[EventBridgeConfiguration]()}
-	s[167] = api.Shape{Name: "EventList", Type: api.TypeList, Member: &api.Ref{Shape: &s[165]}, Flattened: true}
-	s[168] = api.Shape{Name: "ExistingObjectReplication", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Status", Ref: api.Ref{Shape: &s[169]}, Required: true},
+	s[162] = api.Shape{Name: "ErrorMessage", Type: api.TypeString}
+	s[163] = api.Shape{Name: "Errors", Type: api.TypeList, Member: &api.Ref{Shape: &s[159]}, Flattened: true}
+	s[164] = api.Shape{Name: "Event", Type: api.TypeString, Enum: []string{"s3:ReducedRedundancyLostObject", "s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:*", "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed", "s3:Replication:*", "s3:Replication:OperationFailedReplication", "s3:Replication:OperationNotTracked", "s3:Replication:OperationMissedThreshold", "s3:Replication:OperationReplicatedAfterThreshold", "s3:ObjectRestore:Delete", "s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectAcl:Put", "s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated", "s3:ObjectTagging:*", "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete"}}
+	s[165] = api.Shape{Name: "EventBridgeConfiguration", Type: api.TypeStructure, GoType: reflect.TypeFor[EventBridgeConfiguration]()}
+	s[166] = api.Shape{Name: "EventList", Type: api.TypeList, Member: &api.Ref{Shape: &s[164]}, Flattened: true}
+	s[167] = api.Shape{Name: "ExistingObjectReplication", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Status", Ref: api.Ref{Shape: &s[168]}, Required: true},
 	}, GoType: reflect.TypeFor[ExistingObjectReplication]()}
-	s[169] = api.Shape{Name: "ExistingObjectReplicationStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[170] = api.Shape{Name: "Expiration", Type: api.TypeString}
-	s[171] = api.Shape{Name: "ExpirationStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[172] = api.Shape{Name: "ExpiredObjectDeleteMarker", Type: api.TypeBoolean}
-	s[173] = api.Shape{Name: "Expires", Type: api.TypeTimestamp}
-	s[174] = api.Shape{Name: "ExposeHeader", Type: api.TypeString}
-	s[175] = api.Shape{Name: "ExposeHeaders", Type: api.TypeList, Member: &api.Ref{Shape: &s[174]}, Flattened: true}
-	s[176] = api.Shape{Name: "Expression", Type: api.TypeString}
-	s[177] = api.Shape{Name: "ExpressionType", Type: api.TypeString, Enum: []string{"SQL"}}
-	s[178] = api.Shape{Name: "FetchOwner", Type: api.TypeBoolean}
-	s[179] = api.Shape{Name: "FieldDelimiter", Type: api.TypeString}
-	s[180] = api.Shape{Name: "FileHeaderInfo", Type: api.TypeString, Enum: []string{"USE", "IGNORE", "NONE"}}
-	s[181] = api.Shape{Name: "FilterRule", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Name", Ref: api.Ref{Shape: &s[183]}},
-		{Name: "Value", Ref: api.Ref{Shape: &s[184]}, Field: 1},
+	s[168] = api.Shape{Name: "ExistingObjectReplicationStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[169] = api.Shape{Name: "Expiration", Type: api.TypeString}
+	s[170] = api.Shape{Name: "ExpirationStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[171] = api.Shape{Name: "ExpiredObjectDeleteMarker", Type: api.TypeBoolean}
+	s[172] = api.Shape{Name: "Expires", Type: api.TypeTimestamp}
+	s[173] = api.Shape{Name: "ExposeHeader", Type: api.TypeString}
+	s[174] = api.Shape{Name: "ExposeHeaders", Type: api.TypeList, Member: &api.Ref{Shape: &s[173]}, Flattened: true}
+	s[175] = api.Shape{Name: "Expression", Type: api.TypeString}
+	s[176] = api.Shape{Name: "ExpressionType", Type: api.TypeString, Enum: []string{"SQL"}}
+	s[177] = api.Shape{Name: "FetchOwner", Type: api.TypeBoolean}
+	s[178] = api.Shape{Name: "FieldDelimiter", Type: api.TypeString}
+	s[179] = api.Shape{Name: "FileHeaderInfo", Type: api.TypeString, Enum: []string{"USE", "IGNORE", "NONE"}}
+	s[180] = api.Shape{Name: "FilterRule", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Name", Ref: api.Ref{Shape: &s[182]}},
+		{Name: "Value", Ref: api.Ref{Shape: &s[183]}, Field: 1},
 	}, GoType: reflect.TypeFor[FilterRule]()}
-	s[182] = api.Shape{Name: "FilterRuleList", Type: api.TypeList, Member: &api.Ref{Shape: &s[181]}, Flattened: true}
-	s[183] = api.Shape{Name: "FilterRuleName", Type: api.TypeString, Enum: []string{"prefix", "suffix"}}
-	s[184] = api.Shape{Name: "FilterRuleValue", Type: api.TypeString}
-	s[185] = api.Shape{Name: "GetBucketAccelerateConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[181] = api.Shape{Name: "FilterRuleList", Type: api.TypeList, Member: &api.Ref{Shape: &s[180]}, Flattened: true}
+	s[182] = api.Shape{Name: "FilterRuleName", Type: api.TypeString, Enum: []string{"prefix", "suffix"}}
+	s[183] = api.Shape{Name: "FilterRuleValue", Type: api.TypeString}
+	s[184] = api.Shape{Name: "GetBucketAccelerateConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Status", Ref: api.Ref{Shape: &s[31]}},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 1},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketAccelerateConfigurationOutput]()}
-	s[186] = api.Shape{Name: "GetBucketAccelerateConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[185] = api.Shape{Name: "GetBucketAccelerateConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 2},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 2},
 	}, GoType: reflect.TypeFor[GetBucketAccelerateConfigurationRequest]()}
-	s[187] = api.Shape{Name: "GetBucketAclOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}},
-		{Name: "Grants", Ref: api.Ref{Shape: &s[254], LocationName: "AccessControlList"}, Field: 1},
+	s[186] = api.Shape{Name: "GetBucketAclOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Owner", Ref: api.Ref{Shape: &s[421]}},
+		{Name: "Grants", Ref: api.Ref{Shape: &s[253], LocationName: "AccessControlList"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketAclOutput]()}
-	s[188] = api.Shape{Name: "GetBucketAclRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[187] = api.Shape{Name: "GetBucketAclRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketAclRequest]()}
-	s[189] = api.Shape{Name: "GetBucketAnalyticsConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[188] = api.Shape{Name: "GetBucketAnalyticsConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "AnalyticsConfiguration", Ref: api.Ref{Shape: &s[21]}},
 	}, Payload: "AnalyticsConfiguration", GoType: reflect.TypeFor[GetBucketAnalyticsConfigurationOutput]()}
-	s[190] = api.Shape{Name: "GetBucketAnalyticsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[189] = api.Shape{Name: "GetBucketAnalyticsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "Id", Ref: api.Ref{Shape: &s[25], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 	}, GoType: reflect.TypeFor[GetBucketAnalyticsConfigurationRequest]()}
-	s[191] = api.Shape{Name: "GetBucketCorsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "CORSRules", Ref: api.Ref{Shape: &s[54], LocationName: "CORSRule"}},
+	s[190] = api.Shape{Name: "GetBucketCorsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "CORSRules", Ref: api.Ref{Shape: &s[53], LocationName: "CORSRule"}},
 	}, GoType: reflect.TypeFor[GetBucketCorsOutput]()}
-	s[192] = api.Shape{Name: "GetBucketCorsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[191] = api.Shape{Name: "GetBucketCorsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketCorsRequest]()}
-	s[193] = api.Shape{Name: "GetBucketEncryptionOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[192] = api.Shape{Name: "GetBucketEncryptionOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "ServerSideEncryptionConfiguration", Ref: api.Ref{Shape: &s[549]}},
 	}, Payload: "ServerSideEncryptionConfiguration", GoType: reflect.TypeFor[GetBucketEncryptionOutput]()}
-	s[194] = api.Shape{Name: "GetBucketEncryptionRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[193] = api.Shape{Name: "GetBucketEncryptionRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketEncryptionRequest]()}
-	s[195] = api.Shape{Name: "GetBucketIntelligentTieringConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "IntelligentTieringConfiguration", Ref: api.Ref{Shape: &s[273]}},
+	s[194] = api.Shape{Name: "GetBucketIntelligentTieringConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "IntelligentTieringConfiguration", Ref: api.Ref{Shape: &s[272]}},
 	}, Payload: "IntelligentTieringConfiguration", GoType: reflect.TypeFor[GetBucketIntelligentTieringConfigurationOutput]()}
-	s[196] = api.Shape{Name: "GetBucketIntelligentTieringConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Id", Ref: api.Ref{Shape: &s[277], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
+	s[195] = api.Shape{Name: "GetBucketIntelligentTieringConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Id", Ref: api.Ref{Shape: &s[276], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketIntelligentTieringConfigurationRequest]()}
-	s[197] = api.Shape{Name: "GetBucketInventoryConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "InventoryConfiguration", Ref: api.Ref{Shape: &s[280]}},
+	s[196] = api.Shape{Name: "GetBucketInventoryConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "InventoryConfiguration", Ref: api.Ref{Shape: &s[279]}},
 	}, Payload: "InventoryConfiguration", GoType: reflect.TypeFor[GetBucketInventoryConfigurationOutput]()}
-	s[198] = api.Shape{Name: "GetBucketInventoryConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Id", Ref: api.Ref{Shape: &s[287], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
+	s[197] = api.Shape{Name: "GetBucketInventoryConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Id", Ref: api.Ref{Shape: &s[286], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 	}, GoType: reflect.TypeFor[GetBucketInventoryConfigurationRequest]()}
-	s[199] = api.Shape{Name: "GetBucketLifecycleConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Rules", Ref: api.Ref{Shape: &s[314], LocationName: "Rule"}},
+	s[198] = api.Shape{Name: "GetBucketLifecycleConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Rules", Ref: api.Ref{Shape: &s[313], LocationName: "Rule"}},
 		{Name: "TransitionDefaultMinimumObjectSize", Ref: api.Ref{Shape: &s[592], Location: api.LocationHeader, LocationName: "x-amz-transition-default-minimum-object-size"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketLifecycleConfigurationOutput]()}
-	s[200] = api.Shape{Name: "GetBucketLifecycleConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[199] = api.Shape{Name: "GetBucketLifecycleConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketLifecycleConfigurationRequest]()}
-	s[201] = api.Shape{Name: "GetBucketLifecycleOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Rules", Ref: api.Ref{Shape: &s[532], LocationName: "Rule"}},
+	s[200] = api.Shape{Name: "GetBucketLifecycleOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Rules", Ref: api.Ref{Shape: &s[531], LocationName: "Rule"}},
 	}, GoType: reflect.TypeFor[GetBucketLifecycleOutput]()}
-	s[202] = api.Shape{Name: "GetBucketLifecycleRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[201] = api.Shape{Name: "GetBucketLifecycleRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketLifecycleRequest]()}
-	s[203] = api.Shape{Name: "GetBucketLocationOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "LocationConstraint", Ref: api.Ref{Shape: &s[39]}},
+	s[202] = api.Shape{Name: "GetBucketLocationOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "LocationConstraint", Ref: api.Ref{Shape: &s[38]}},
 	}, GoType: reflect.TypeFor[GetBucketLocationOutput]()}
-	s[204] = api.Shape{Name: "GetBucketLocationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[203] = api.Shape{Name: "GetBucketLocationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketLocationRequest]()}
-	s[205] = api.Shape{Name: "GetBucketLoggingOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "LoggingEnabled", Ref: api.Ref{Shape: &s[342]}},
+	s[204] = api.Shape{Name: "GetBucketLoggingOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "LoggingEnabled", Ref: api.Ref{Shape: &s[341]}},
 	}, GoType: reflect.TypeFor[GetBucketLoggingOutput]()}
-	s[206] = api.Shape{Name: "GetBucketLoggingRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[205] = api.Shape{Name: "GetBucketLoggingRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketLoggingRequest]()}
-	s[207] = api.Shape{Name: "GetBucketMetricsConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "MetricsConfiguration", Ref: api.Ref{Shape: &s[361]}},
+	s[206] = api.Shape{Name: "GetBucketMetricsConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "MetricsConfiguration", Ref: api.Ref{Shape: &s[360]}},
 	}, Payload: "MetricsConfiguration", GoType: reflect.TypeFor[GetBucketMetricsConfigurationOutput]()}
-	s[208] = api.Shape{Name: "GetBucketMetricsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Id", Ref: api.Ref{Shape: &s[364], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
+	s[207] = api.Shape{Name: "GetBucketMetricsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Id", Ref: api.Ref{Shape: &s[363], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 	}, GoType: reflect.TypeFor[GetBucketMetricsConfigurationRequest]()}
-	s[209] = api.Shape{Name: "GetBucketNotificationConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[208] = api.Shape{Name: "GetBucketNotificationConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketNotificationConfigurationRequest]()}
-	s[210] = api.Shape{Name: "GetBucketOwnershipControlsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "OwnershipControls", Ref: api.Ref{Shape: &s[424]}},
+	s[209] = api.Shape{Name: "GetBucketOwnershipControlsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "OwnershipControls", Ref: api.Ref{Shape: &s[423]}},
 	}, Payload: "OwnershipControls", GoType: reflect.TypeFor[GetBucketOwnershipControlsOutput]()}
-	s[211] = api.Shape{Name: "GetBucketOwnershipControlsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[210] = api.Shape{Name: "GetBucketOwnershipControlsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketOwnershipControlsRequest]()}
-	s[212] = api.Shape{Name: "GetBucketPolicyOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Policy", Ref: api.Ref{Shape: &s[438]}},
+	s[211] = api.Shape{Name: "GetBucketPolicyOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Policy", Ref: api.Ref{Shape: &s[437]}},
 	}, Payload: "Policy", GoType: reflect.TypeFor[GetBucketPolicyOutput]()}
-	s[213] = api.Shape{Name: "GetBucketPolicyRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[212] = api.Shape{Name: "GetBucketPolicyRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketPolicyRequest]()}
-	s[214] = api.Shape{Name: "GetBucketPolicyStatusOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "PolicyStatus", Ref: api.Ref{Shape: &s[439]}},
+	s[213] = api.Shape{Name: "GetBucketPolicyStatusOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "PolicyStatus", Ref: api.Ref{Shape: &s[438]}},
 	}, Payload: "PolicyStatus", GoType: reflect.TypeFor[GetBucketPolicyStatusOutput]()}
-	s[215] = api.Shape{Name: "GetBucketPolicyStatusRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[214] = api.Shape{Name: "GetBucketPolicyStatusRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketPolicyStatusRequest]()}
-	s[216] = api.Shape{Name: "GetBucketReplicationOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ReplicationConfiguration", Ref: api.Ref{Shape: &s[498]}},
+	s[215] = api.Shape{Name: "GetBucketReplicationOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ReplicationConfiguration", Ref: api.Ref{Shape: &s[497]}},
 	}, Payload: "ReplicationConfiguration", GoType: reflect.TypeFor[GetBucketReplicationOutput]()}
-	s[217] = api.Shape{Name: "GetBucketReplicationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[216] = api.Shape{Name: "GetBucketReplicationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketReplicationRequest]()}
-	s[218] = api.Shape{Name: "GetBucketRequestPaymentOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Payer", Ref: api.Ref{Shape: &s[436]}},
+	s[217] = api.Shape{Name: "GetBucketRequestPaymentOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Payer", Ref: api.Ref{Shape: &s[435]}},
 	}, GoType: reflect.TypeFor[GetBucketRequestPaymentOutput]()}
-	s[219] = api.Shape{Name: "GetBucketRequestPaymentRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[218] = api.Shape{Name: "GetBucketRequestPaymentRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketRequestPaymentRequest]()}
-	s[220] = api.Shape{Name: "GetBucketTaggingOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[219] = api.Shape{Name: "GetBucketTaggingOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "TagSet", Ref: api.Ref{Shape: &s[574]}, Required: true},
 	}, GoType: reflect.TypeFor[GetBucketTaggingOutput]()}
-	s[221] = api.Shape{Name: "GetBucketTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[220] = api.Shape{Name: "GetBucketTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketTaggingRequest]()}
-	s[222] = api.Shape{Name: "GetBucketVersioningOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Status", Ref: api.Ref{Shape: &s[46]}},
-		{Name: "MFADelete", Ref: api.Ref{Shape: &s[345], LocationName: "MfaDelete"}, Field: 1},
+	s[221] = api.Shape{Name: "GetBucketVersioningOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Status", Ref: api.Ref{Shape: &s[45]}},
+		{Name: "MFADelete", Ref: api.Ref{Shape: &s[344], LocationName: "MfaDelete"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketVersioningOutput]()}
-	s[223] = api.Shape{Name: "GetBucketVersioningRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[222] = api.Shape{Name: "GetBucketVersioningRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketVersioningRequest]()}
-	s[224] = api.Shape{Name: "GetBucketWebsiteOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "RedirectAllRequestsTo", Ref: api.Ref{Shape: &s[491]}},
-		{Name: "IndexDocument", Ref: api.Ref{Shape: &s[267]}, Field: 1},
-		{Name: "ErrorDocument", Ref: api.Ref{Shape: &s[162]}, Field: 2},
-		{Name: "RoutingRules", Ref: api.Ref{Shape: &s[530]}, Field: 3},
+	s[223] = api.Shape{Name: "GetBucketWebsiteOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "RedirectAllRequestsTo", Ref: api.Ref{Shape: &s[490]}},
+		{Name: "IndexDocument", Ref: api.Ref{Shape: &s[266]}, Field: 1},
+		{Name: "ErrorDocument", Ref: api.Ref{Shape: &s[161]}, Field: 2},
+		{Name: "RoutingRules", Ref: api.Ref{Shape: &s[529]}, Field: 3},
 	}, GoType: reflect.TypeFor[GetBucketWebsiteOutput]()}
-	s[225] = api.Shape{Name: "GetBucketWebsiteRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[224] = api.Shape{Name: "GetBucketWebsiteRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetBucketWebsiteRequest]()}
-	s[226] = api.Shape{Name: "GetObjectAclOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}},
-		{Name: "Grants", Ref: api.Ref{Shape: &s[254], LocationName: "AccessControlList"}, Field: 1},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 2},
+	s[225] = api.Shape{Name: "GetObjectAclOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Owner", Ref: api.Ref{Shape: &s[421]}},
+		{Name: "Grants", Ref: api.Ref{Shape: &s[253], LocationName: "AccessControlList"}, Field: 1},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 2},
 	}, GoType: reflect.TypeFor[GetObjectAclOutput]()}
-	s[227] = api.Shape{Name: "GetObjectAclRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
+	s[226] = api.Shape{Name: "GetObjectAclRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, GoType: reflect.TypeFor[GetObjectAclRequest]()}
-	s[228] = api.Shape{Name: "GetObjectAttributesOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[132], Location: api.LocationHeader, LocationName: "x-amz-delete-marker"}},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308], Location: api.LocationHeader, LocationName: "Last-Modified"}, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 2},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 3},
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152]}, Field: 4},
-		{Name: "Checksum", Ref: api.Ref{Shape: &s[58]}, Field: 5},
-		{Name: "ObjectParts", Ref: api.Ref{Shape: &s[229]}, Field: 6},
+	s[227] = api.Shape{Name: "GetObjectAttributesOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[131], Location: api.LocationHeader, LocationName: "x-amz-delete-marker"}},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307], Location: api.LocationHeader, LocationName: "Last-Modified"}, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 2},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 3},
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151]}, Field: 4},
+		{Name: "Checksum", Ref: api.Ref{Shape: &s[57]}, Field: 5},
+		{Name: "ObjectParts", Ref: api.Ref{Shape: &s[228]}, Field: 6},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567]}, Field: 7},
-		{Name: "ObjectSize", Ref: api.Ref{Shape: &s[410]}, Field: 8},
+		{Name: "ObjectSize", Ref: api.Ref{Shape: &s[409]}, Field: 8},
 	}, GoType: reflect.TypeFor[GetObjectAttributesOutput]()}
-	s[229] = api.Shape{Name: "GetObjectAttributesParts", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "TotalPartsCount", Ref: api.Ref{Shape: &s[434], LocationName: "PartsCount"}},
-		{Name: "PartNumberMarker", Ref: api.Ref{Shape: &s[430]}, Field: 1},
-		{Name: "NextPartNumberMarker", Ref: api.Ref{Shape: &s[373]}, Field: 2},
-		{Name: "MaxParts", Ref: api.Ref{Shape: &s[351]}, Field: 3},
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}, Field: 4},
-		{Name: "Parts", Ref: api.Ref{Shape: &s[435], LocationName: "Part"}, Field: 5},
+	s[228] = api.Shape{Name: "GetObjectAttributesParts", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "TotalPartsCount", Ref: api.Ref{Shape: &s[433], LocationName: "PartsCount"}},
+		{Name: "PartNumberMarker", Ref: api.Ref{Shape: &s[429]}, Field: 1},
+		{Name: "NextPartNumberMarker", Ref: api.Ref{Shape: &s[372]}, Field: 2},
+		{Name: "MaxParts", Ref: api.Ref{Shape: &s[350]}, Field: 3},
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}, Field: 4},
+		{Name: "Parts", Ref: api.Ref{Shape: &s[434], LocationName: "Part"}, Field: 5},
 	}, GoType: reflect.TypeFor[GetObjectAttributesParts]()}
-	s[230] = api.Shape{Name: "GetObjectAttributesRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
-		{Name: "MaxParts", Ref: api.Ref{Shape: &s[351], Location: api.LocationHeader, LocationName: "x-amz-max-parts"}, Field: 3},
-		{Name: "PartNumberMarker", Ref: api.Ref{Shape: &s[430], Location: api.LocationHeader, LocationName: "x-amz-part-number-marker"}, Field: 4},
+	s[229] = api.Shape{Name: "GetObjectAttributesRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
+		{Name: "MaxParts", Ref: api.Ref{Shape: &s[350], Location: api.LocationHeader, LocationName: "x-amz-max-parts"}, Field: 3},
+		{Name: "PartNumberMarker", Ref: api.Ref{Shape: &s[429], Location: api.LocationHeader, LocationName: "x-amz-part-number-marker"}, Field: 4},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 5},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[536], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 6},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 7},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 9},
-		{Name: "ObjectAttributes", Ref: api.Ref{Shape: &s[390], Location: api.LocationHeader, LocationName: "x-amz-object-attributes"}, Required: true, Field: 10},
+		{Name: "ObjectAttributes", Ref: api.Ref{Shape: &s[389], Location: api.LocationHeader, LocationName: "x-amz-object-attributes"}, Required: true, Field: 10},
 	}, GoType: reflect.TypeFor[GetObjectAttributesRequest]()}
-	s[231] = api.Shape{Name: "GetObjectLegalHoldOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "LegalHold", Ref: api.Ref{Shape: &s[399], LocationName: "LegalHold"}},
+	s[230] = api.Shape{Name: "GetObjectLegalHoldOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "LegalHold", Ref: api.Ref{Shape: &s[398], LocationName: "LegalHold"}},
 	}, Payload: "LegalHold", GoType: reflect.TypeFor[GetObjectLegalHoldOutput]()}
-	s[232] = api.Shape{Name: "GetObjectLegalHoldRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
+	s[231] = api.Shape{Name: "GetObjectLegalHoldRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, GoType: reflect.TypeFor[GetObjectLegalHoldRequest]()}
-	s[233] = api.Shape{Name: "GetObjectLockConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ObjectLockConfiguration", Ref: api.Ref{Shape: &s[396]}},
+	s[232] = api.Shape{Name: "GetObjectLockConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ObjectLockConfiguration", Ref: api.Ref{Shape: &s[395]}},
 	}, Payload: "ObjectLockConfiguration", GoType: reflect.TypeFor[GetObjectLockConfigurationOutput]()}
-	s[234] = api.Shape{Name: "GetObjectLockConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[233] = api.Shape{Name: "GetObjectLockConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetObjectLockConfigurationRequest]()}
-	s[235] = api.Shape{Name: "GetObjectOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[234] = api.Shape{Name: "GetObjectOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Body", Ref: api.Ref{Shape: &s[29], Streaming: true}},
-		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[132], Location: api.LocationHeader, LocationName: "x-amz-delete-marker"}, Field: 1},
+		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[131], Location: api.LocationHeader, LocationName: "x-amz-delete-marker"}, Field: 1},
 		{Name: "AcceptRanges", Ref: api.Ref{Shape: &s[6], Location: api.LocationHeader, LocationName: "accept-ranges"}, Field: 2},
-		{Name: "Expiration", Ref: api.Ref{Shape: &s[170], Location: api.LocationHeader, LocationName: "x-amz-expiration"}, Field: 3},
-		{Name: "Restore", Ref: api.Ref{Shape: &s[520], Location: api.LocationHeader, LocationName: "x-amz-restore"}, Field: 4},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308], Location: api.LocationHeader, LocationName: "Last-Modified"}, Field: 5},
-		{Name: "ContentLength", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 6},
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152], Location: api.LocationHeader, LocationName: "ETag"}, Field: 7},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 8},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 9},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 10},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 11},
-		{Name: "MissingMeta", Ref: api.Ref{Shape: &s[367], Location: api.LocationHeader, LocationName: "x-amz-missing-meta"}, Field: 12},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 13},
-		{Name: "CacheControl", Ref: api.Ref{Shape: &s[57], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 14},
-		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 15},
-		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 16},
-		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 17},
-		{Name: "ContentRange", Ref: api.Ref{Shape: &s[88], Location: api.LocationHeader, LocationName: "Content-Range"}, Field: 18},
-		{Name: "ContentType", Ref: api.Ref{Shape: &s[89], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 19},
-		{Name: "Expires", Ref: api.Ref{Shape: &s[173], Location: api.LocationHeader, LocationName: "Expires"}, Field: 20},
+		{Name: "Expiration", Ref: api.Ref{Shape: &s[169], Location: api.LocationHeader, LocationName: "x-amz-expiration"}, Field: 3},
+		{Name: "Restore", Ref: api.Ref{Shape: &s[519], Location: api.LocationHeader, LocationName: "x-amz-restore"}, Field: 4},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307], Location: api.LocationHeader, LocationName: "Last-Modified"}, Field: 5},
+		{Name: "ContentLength", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 6},
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151], Location: api.LocationHeader, LocationName: "ETag"}, Field: 7},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 8},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 9},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 10},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 11},
+		{Name: "MissingMeta", Ref: api.Ref{Shape: &s[366], Location: api.LocationHeader, LocationName: "x-amz-missing-meta"}, Field: 12},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 13},
+		{Name: "CacheControl", Ref: api.Ref{Shape: &s[56], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 14},
+		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[82], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 15},
+		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 16},
+		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 17},
+		{Name: "ContentRange", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-Range"}, Field: 18},
+		{Name: "ContentType", Ref: api.Ref{Shape: &s[88], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 19},
+		{Name: "Expires", Ref: api.Ref{Shape: &s[172], Location: api.LocationHeader, LocationName: "Expires"}, Field: 20},
 		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[608], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 21},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 22},
-		{Name: "Metadata", Ref: api.Ref{Shape: &s[354], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 23},
+		{Name: "Metadata", Ref: api.Ref{Shape: &s[353], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 23},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 24},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 25},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 26},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 27},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 27},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567], Location: api.LocationHeader, LocationName: "x-amz-storage-class"}, Field: 28},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 29},
-		{Name: "ReplicationStatus", Ref: api.Ref{Shape: &s[504], Location: api.LocationHeader, LocationName: "x-amz-replication-status"}, Field: 30},
-		{Name: "PartsCount", Ref: api.Ref{Shape: &s[434], Location: api.LocationHeader, LocationName: "x-amz-mp-parts-count"}, Field: 31},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 29},
+		{Name: "ReplicationStatus", Ref: api.Ref{Shape: &s[503], Location: api.LocationHeader, LocationName: "x-amz-replication-status"}, Field: 30},
+		{Name: "PartsCount", Ref: api.Ref{Shape: &s[433], Location: api.LocationHeader, LocationName: "x-amz-mp-parts-count"}, Field: 31},
 		{Name: "TagCount", Ref: api.Ref{Shape: &s[573], Location: api.LocationHeader, LocationName: "x-amz-tagging-count"}, Field: 32},
-		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 33},
-		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[402], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 34},
-		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 35},
-		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[63], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc64nvme"}, Field: 36},
-		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[67], Location: api.LocationHeader, LocationName: "x-amz-checksum-type"}, Field: 37},
+		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 33},
+		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 34},
+		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[399], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 35},
+		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc64nvme"}, Field: 36},
+		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-type"}, Field: 37},
 	}, Payload: "Body", GoType: reflect.TypeFor[GetObjectOutput]()}
-	s[236] = api.Shape{Name: "GetObjectRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "IfMatch", Ref: api.Ref{Shape: &s[263], Location: api.LocationHeader, LocationName: "If-Match"}, Field: 1},
-		{Name: "IfModifiedSince", Ref: api.Ref{Shape: &s[264], Location: api.LocationHeader, LocationName: "If-Modified-Since"}, Field: 2},
-		{Name: "IfNoneMatch", Ref: api.Ref{Shape: &s[265], Location: api.LocationHeader, LocationName: "If-None-Match"}, Field: 3},
-		{Name: "IfUnmodifiedSince", Ref: api.Ref{Shape: &s[266], Location: api.LocationHeader, LocationName: "If-Unmodified-Since"}, Field: 4},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 5},
-		{Name: "Range", Ref: api.Ref{Shape: &s[487], Location: api.LocationHeader, LocationName: "Range"}, Field: 6},
-		{Name: "ResponseCacheControl", Ref: api.Ref{Shape: &s[514], Location: api.LocationQueryString, LocationName: "response-cache-control"}, Field: 7},
-		{Name: "ResponseContentDisposition", Ref: api.Ref{Shape: &s[515], Location: api.LocationQueryString, LocationName: "response-content-disposition"}, Field: 8},
-		{Name: "ResponseContentEncoding", Ref: api.Ref{Shape: &s[516], Location: api.LocationQueryString, LocationName: "response-content-encoding"}, Field: 9},
-		{Name: "ResponseContentLanguage", Ref: api.Ref{Shape: &s[517], Location: api.LocationQueryString, LocationName: "response-content-language"}, Field: 10},
-		{Name: "ResponseContentType", Ref: api.Ref{Shape: &s[518], Location: api.LocationQueryString, LocationName: "response-content-type"}, Field: 11},
-		{Name: "ResponseExpires", Ref: api.Ref{Shape: &s[519], Location: api.LocationQueryString, LocationName: "response-expires"}, Field: 12},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 13},
+	s[235] = api.Shape{Name: "GetObjectRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "IfMatch", Ref: api.Ref{Shape: &s[262], Location: api.LocationHeader, LocationName: "If-Match"}, Field: 1},
+		{Name: "IfModifiedSince", Ref: api.Ref{Shape: &s[263], Location: api.LocationHeader, LocationName: "If-Modified-Since"}, Field: 2},
+		{Name: "IfNoneMatch", Ref: api.Ref{Shape: &s[264], Location: api.LocationHeader, LocationName: "If-None-Match"}, Field: 3},
+		{Name: "IfUnmodifiedSince", Ref: api.Ref{Shape: &s[265], Location: api.LocationHeader, LocationName: "If-Unmodified-Since"}, Field: 4},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 5},
+		{Name: "Range", Ref: api.Ref{Shape: &s[486], Location: api.LocationHeader, LocationName: "Range"}, Field: 6},
+		{Name: "ResponseCacheControl", Ref: api.Ref{Shape: &s[513], Location: api.LocationQueryString, LocationName: "response-cache-control"}, Field: 7},
+		{Name: "ResponseContentDisposition", Ref: api.Ref{Shape: &s[514], Location: api.LocationQueryString, LocationName: "response-content-disposition"}, Field: 8},
+		{Name: "ResponseContentEncoding", Ref: api.Ref{Shape: &s[515], Location: api.LocationQueryString, LocationName: "response-content-encoding"}, Field: 9},
+		{Name: "ResponseContentLanguage", Ref: api.Ref{Shape: &s[516], Location: api.LocationQueryString, LocationName: "response-content-language"}, Field: 10},
+		{Name: "ResponseContentType", Ref: api.Ref{Shape: &s[517], Location: api.LocationQueryString, LocationName: "response-content-type"}, Field: 11},
+		{Name: "ResponseExpires", Ref: api.Ref{Shape: &s[518], Location: api.LocationQueryString, LocationName: "response-expires"}, Field: 12},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 13},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 14},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[536], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 15},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 16},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 17},
-		{Name: "PartNumber", Ref: api.Ref{Shape: &s[429], Location: api.LocationQueryString, LocationName: "partNumber"}, Field: 18},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 17},
+		{Name: "PartNumber", Ref: api.Ref{Shape: &s[428], Location: api.LocationQueryString, LocationName: "partNumber"}, Field: 18},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 19},
-		{Name: "ChecksumMode", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-checksum-mode"}, Field: 20},
+		{Name: "ChecksumMode", Ref: api.Ref{Shape: &s[63], Location: api.LocationHeader, LocationName: "x-amz-checksum-mode"}, Field: 20},
 	}, GoType: reflect.TypeFor[GetObjectRequest]()}
-	s[237] = api.Shape{Name: "GetObjectResponseStatusCode", Type: api.TypeInteger}
-	s[238] = api.Shape{Name: "GetObjectRetentionOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Retention", Ref: api.Ref{Shape: &s[403], LocationName: "Retention"}},
+	s[236] = api.Shape{Name: "GetObjectResponseStatusCode", Type: api.TypeInteger}
+	s[237] = api.Shape{Name: "GetObjectRetentionOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Retention", Ref: api.Ref{Shape: &s[402], LocationName: "Retention"}},
 	}, Payload: "Retention", GoType: reflect.TypeFor[GetObjectRetentionOutput]()}
-	s[239] = api.Shape{Name: "GetObjectRetentionRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
+	s[238] = api.Shape{Name: "GetObjectRetentionRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, GoType: reflect.TypeFor[GetObjectRetentionRequest]()}
-	s[240] = api.Shape{Name: "GetObjectTaggingOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}},
+	s[239] = api.Shape{Name: "GetObjectTaggingOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}},
 		{Name: "TagSet", Ref: api.Ref{Shape: &s[574]}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[GetObjectTaggingOutput]()}
-	s[241] = api.Shape{Name: "GetObjectTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
+	s[240] = api.Shape{Name: "GetObjectTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 3},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 4},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 4},
 	}, GoType: reflect.TypeFor[GetObjectTaggingRequest]()}
-	s[242] = api.Shape{Name: "GetObjectTorrentOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[241] = api.Shape{Name: "GetObjectTorrentOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Body", Ref: api.Ref{Shape: &s[29], Streaming: true}},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 1},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 1},
 	}, Payload: "Body", GoType: reflect.TypeFor[GetObjectTorrentOutput]()}
-	s[243] = api.Shape{Name: "GetObjectTorrentRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 2},
+	s[242] = api.Shape{Name: "GetObjectTorrentRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 2},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 3},
 	}, GoType: reflect.TypeFor[GetObjectTorrentRequest]()}
-	s[244] = api.Shape{Name: "GetPublicAccessBlockOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "PublicAccessBlockConfiguration", Ref: api.Ref{Shape: &s[445]}},
+	s[243] = api.Shape{Name: "GetPublicAccessBlockOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "PublicAccessBlockConfiguration", Ref: api.Ref{Shape: &s[444]}},
 	}, Payload: "PublicAccessBlockConfiguration", GoType: reflect.TypeFor[GetPublicAccessBlockOutput]()}
-	s[245] = api.Shape{Name: "GetPublicAccessBlockRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[244] = api.Shape{Name: "GetPublicAccessBlockRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[GetPublicAccessBlockRequest]()}
-	s[246] = api.Shape{Name: "GlacierJobParameters", Type: api.TypeStructure, Members: []api.Member{
+	s[245] = api.Shape{Name: "GlacierJobParameters", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Tier", Ref: api.Ref{Shape: &s[583]}, Required: true},
 	}, GoType: reflect.TypeFor[GlacierJobParameters]()}
-	s[247] = api.Shape{Name: "Grant", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Grantee", Ref: api.Ref{Shape: &s[253]}},
-		{Name: "Permission", Ref: api.Ref{Shape: &s[437]}, Field: 1},
+	s[246] = api.Shape{Name: "Grant", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Grantee", Ref: api.Ref{Shape: &s[252]}},
+		{Name: "Permission", Ref: api.Ref{Shape: &s[436]}, Field: 1},
 	}, GoType: reflect.TypeFor[Grant]()}
-	s[248] = api.Shape{Name: "GrantFullControl", Type: api.TypeString}
-	s[249] = api.Shape{Name: "GrantRead", Type: api.TypeString}
-	s[250] = api.Shape{Name: "GrantReadACP", Type: api.TypeString}
-	s[251] = api.Shape{Name: "GrantWrite", Type: api.TypeString}
-	s[252] = api.Shape{Name: "GrantWriteACP", Type: api.TypeString}
-	s[253] = api.Shape{Name: "Grantee", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "DisplayName", Ref: api.Ref{Shape: &s[151]}},
-		{Name: "EmailAddress", Ref: api.Ref{Shape: &s[153]}, Field: 1},
-		{Name: "ID", Ref: api.Ref{Shape: &s[262]}, Field: 2},
+	s[247] = api.Shape{Name: "GrantFullControl", Type: api.TypeString}
+	s[248] = api.Shape{Name: "GrantRead", Type: api.TypeString}
+	s[249] = api.Shape{Name: "GrantReadACP", Type: api.TypeString}
+	s[250] = api.Shape{Name: "GrantWrite", Type: api.TypeString}
+	s[251] = api.Shape{Name: "GrantWriteACP", Type: api.TypeString}
+	s[252] = api.Shape{Name: "Grantee", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "DisplayName", Ref: api.Ref{Shape: &s[150]}},
+		{Name: "EmailAddress", Ref: api.Ref{Shape: &s[152]}, Field: 1},
+		{Name: "ID", Ref: api.Ref{Shape: &s[261]}, Field: 2},
 		{Name: "Type", Ref: api.Ref{Shape: &s[595], LocationName: "xsi:type", XMLAttribute: true}, Required: true, Field: 3},
 		{Name: "URI", Ref: api.Ref{Shape: &s[596]}, Field: 4},
 	}, GoType: reflect.TypeFor[Grantee](), XMLNamespace: &api.XMLNamespace{Prefix: "xsi", URI: "http://www.w3.org/2001/XMLSchema-instance"}}
-	s[254] = api.Shape{Name: "Grants", Type: api.TypeList, Member: &api.Ref{Shape: &s[247], LocationName: "Grant"}}
-	s[255] = api.Shape{Name: "HeadBucketOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "BucketLocationType", Ref: api.Ref{Shape: &s[341], Location: api.LocationHeader, LocationName: "x-amz-bucket-location-type"}},
-		{Name: "BucketLocationName", Ref: api.Ref{Shape: &s[40], Location: api.LocationHeader, LocationName: "x-amz-bucket-location-name"}, Field: 1},
-		{Name: "BucketRegion", Ref: api.Ref{Shape: &s[492], Location: api.LocationHeader, LocationName: "x-amz-bucket-region"}, Field: 2},
+	s[253] = api.Shape{Name: "Grants", Type: api.TypeList, Member: &api.Ref{Shape: &s[246], LocationName: "Grant"}}
+	s[254] = api.Shape{Name: "HeadBucketOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "BucketLocationType", Ref: api.Ref{Shape: &s[340], Location: api.LocationHeader, LocationName: "x-amz-bucket-location-type"}},
+		{Name: "BucketLocationName", Ref: api.Ref{Shape: &s[39], Location: api.LocationHeader, LocationName: "x-amz-bucket-location-name"}, Field: 1},
+		{Name: "BucketRegion", Ref: api.Ref{Shape: &s[491], Location: api.LocationHeader, LocationName: "x-amz-bucket-region"}, Field: 2},
 		{Name: "AccessPointAlias", Ref: api.Ref{Shape: &s[10], Location: api.LocationHeader, LocationName: "x-amz-access-point-alias"}, Field: 3},
-		{Name: "BucketArn", Ref: api.Ref{Shape: &s[34], Location: api.LocationHeader, LocationName: "x-amz-bucket-arn"}, Field: 4},
+		{Name: "BucketArn", Ref: api.Ref{Shape: &s[534], Location: api.LocationHeader, LocationName: "x-amz-bucket-arn"}, Field: 4},
 	}, GoType: reflect.TypeFor[HeadBucketOutput]()}
-	s[256] = api.Shape{Name: "HeadBucketRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[255] = api.Shape{Name: "HeadBucketRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 1},
 	}, GoType: reflect.TypeFor[HeadBucketRequest]()}
-	s[257] = api.Shape{Name: "HeadObjectOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[132], Location: api.LocationHeader, LocationName: "x-amz-delete-marker"}},
+	s[256] = api.Shape{Name: "HeadObjectOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[131], Location: api.LocationHeader, LocationName: "x-amz-delete-marker"}},
 		{Name: "AcceptRanges", Ref: api.Ref{Shape: &s[6], Location: api.LocationHeader, LocationName: "accept-ranges"}, Field: 1},
-		{Name: "Expiration", Ref: api.Ref{Shape: &s[170], Location: api.LocationHeader, LocationName: "x-amz-expiration"}, Field: 2},
-		{Name: "Restore", Ref: api.Ref{Shape: &s[520], Location: api.LocationHeader, LocationName: "x-amz-restore"}, Field: 3},
+		{Name: "Expiration", Ref: api.Ref{Shape: &s[169], Location: api.LocationHeader, LocationName: "x-amz-expiration"}, Field: 2},
+		{Name: "Restore", Ref: api.Ref{Shape: &s[519], Location: api.LocationHeader, LocationName: "x-amz-restore"}, Field: 3},
 		{Name: "ArchiveStatus", Ref: api.Ref{Shape: &s[28], Location: api.LocationHeader, LocationName: "x-amz-archive-status"}, Field: 4},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308], Location: api.LocationHeader, LocationName: "Last-Modified"}, Field: 5},
-		{Name: "ContentLength", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 6},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 7},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 8},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 9},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 10},
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152], Location: api.LocationHeader, LocationName: "ETag"}, Field: 11},
-		{Name: "MissingMeta", Ref: api.Ref{Shape: &s[367], Location: api.LocationHeader, LocationName: "x-amz-missing-meta"}, Field: 12},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 13},
-		{Name: "CacheControl", Ref: api.Ref{Shape: &s[57], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 14},
-		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 15},
-		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 16},
-		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 17},
-		{Name: "ContentType", Ref: api.Ref{Shape: &s[89], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 18},
-		{Name: "Expires", Ref: api.Ref{Shape: &s[173], Location: api.LocationHeader, LocationName: "Expires"}, Field: 19},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307], Location: api.LocationHeader, LocationName: "Last-Modified"}, Field: 5},
+		{Name: "ContentLength", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 6},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 7},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 8},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 9},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 10},
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151], Location: api.LocationHeader, LocationName: "ETag"}, Field: 11},
+		{Name: "MissingMeta", Ref: api.Ref{Shape: &s[366], Location: api.LocationHeader, LocationName: "x-amz-missing-meta"}, Field: 12},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 13},
+		{Name: "CacheControl", Ref: api.Ref{Shape: &s[56], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 14},
+		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[82], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 15},
+		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 16},
+		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 17},
+		{Name: "ContentType", Ref: api.Ref{Shape: &s[88], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 18},
+		{Name: "Expires", Ref: api.Ref{Shape: &s[172], Location: api.LocationHeader, LocationName: "Expires"}, Field: 19},
 		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[608], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 20},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 21},
-		{Name: "Metadata", Ref: api.Ref{Shape: &s[354], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 22},
+		{Name: "Metadata", Ref: api.Ref{Shape: &s[353], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 22},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 23},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 24},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 25},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 26},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 26},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567], Location: api.LocationHeader, LocationName: "x-amz-storage-class"}, Field: 27},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 28},
-		{Name: "ReplicationStatus", Ref: api.Ref{Shape: &s[504], Location: api.LocationHeader, LocationName: "x-amz-replication-status"}, Field: 29},
-		{Name: "PartsCount", Ref: api.Ref{Shape: &s[434], Location: api.LocationHeader, LocationName: "x-amz-mp-parts-count"}, Field: 30},
-		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 31},
-		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[402], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 32},
-		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 33},
-		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[63], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc64nvme"}, Field: 34},
-		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[67], Location: api.LocationHeader, LocationName: "x-amz-checksum-type"}, Field: 35},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 28},
+		{Name: "ReplicationStatus", Ref: api.Ref{Shape: &s[503], Location: api.LocationHeader, LocationName: "x-amz-replication-status"}, Field: 29},
+		{Name: "PartsCount", Ref: api.Ref{Shape: &s[433], Location: api.LocationHeader, LocationName: "x-amz-mp-parts-count"}, Field: 30},
+		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 31},
+		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 32},
+		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[399], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 33},
+		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc64nvme"}, Field: 34},
+		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-type"}, Field: 35},
 	}, GoType: reflect.TypeFor[HeadObjectOutput]()}
-	s[258] = api.Shape{Name: "HeadObjectRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "IfMatch", Ref: api.Ref{Shape: &s[263], Location: api.LocationHeader, LocationName: "If-Match"}, Field: 1},
-		{Name: "IfModifiedSince", Ref: api.Ref{Shape: &s[264], Location: api.LocationHeader, LocationName: "If-Modified-Since"}, Field: 2},
-		{Name: "IfNoneMatch", Ref: api.Ref{Shape: &s[265], Location: api.LocationHeader, LocationName: "If-None-Match"}, Field: 3},
-		{Name: "IfUnmodifiedSince", Ref: api.Ref{Shape: &s[266], Location: api.LocationHeader, LocationName: "If-Unmodified-Since"}, Field: 4},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 5},
-		{Name: "Range", Ref: api.Ref{Shape: &s[487], Location: api.LocationHeader, LocationName: "Range"}, Field: 6},
-		{Name: "ResponseCacheControl", Ref: api.Ref{Shape: &s[514], Location: api.LocationQueryString, LocationName: "response-cache-control"}, Field: 7},
-		{Name: "ResponseContentDisposition", Ref: api.Ref{Shape: &s[515], Location: api.LocationQueryString, LocationName: "response-content-disposition"}, Field: 8},
-		{Name: "ResponseContentEncoding", Ref: api.Ref{Shape: &s[516], Location: api.LocationQueryString, LocationName: "response-content-encoding"}, Field: 9},
-		{Name: "ResponseContentLanguage", Ref: api.Ref{Shape: &s[517], Location: api.LocationQueryString, LocationName: "response-content-language"}, Field: 10},
-		{Name: "ResponseContentType", Ref: api.Ref{Shape: &s[518], Location: api.LocationQueryString, LocationName: "response-content-type"}, Field: 11},
-		{Name: "ResponseExpires", Ref: api.Ref{Shape: &s[519], Location: api.LocationQueryString, LocationName: "response-expires"}, Field: 12},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 13},
+	s[257] = api.Shape{Name: "HeadObjectRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "IfMatch", Ref: api.Ref{Shape: &s[262], Location: api.LocationHeader, LocationName: "If-Match"}, Field: 1},
+		{Name: "IfModifiedSince", Ref: api.Ref{Shape: &s[263], Location: api.LocationHeader, LocationName: "If-Modified-Since"}, Field: 2},
+		{Name: "IfNoneMatch", Ref: api.Ref{Shape: &s[264], Location: api.LocationHeader, LocationName: "If-None-Match"}, Field: 3},
+		{Name: "IfUnmodifiedSince", Ref: api.Ref{Shape: &s[265], Location: api.LocationHeader, LocationName: "If-Unmodified-Since"}, Field: 4},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 5},
+		{Name: "Range", Ref: api.Ref{Shape: &s[486], Location: api.LocationHeader, LocationName: "Range"}, Field: 6},
+		{Name: "ResponseCacheControl", Ref: api.Ref{Shape: &s[513], Location: api.LocationQueryString, LocationName: "response-cache-control"}, Field: 7},
+		{Name: "ResponseContentDisposition", Ref: api.Ref{Shape: &s[514], Location: api.LocationQueryString, LocationName: "response-content-disposition"}, Field: 8},
+		{Name: "ResponseContentEncoding", Ref: api.Ref{Shape: &s[515], Location: api.LocationQueryString, LocationName: "response-content-encoding"}, Field: 9},
+		{Name: "ResponseContentLanguage", Ref: api.Ref{Shape: &s[516], Location: api.LocationQueryString, LocationName: "response-content-language"}, Field: 10},
+		{Name: "ResponseContentType", Ref: api.Ref{Shape: &s[517], Location: api.LocationQueryString, LocationName: "response-content-type"}, Field: 11},
+		{Name: "ResponseExpires", Ref: api.Ref{Shape: &s[518], Location: api.LocationQueryString, LocationName: "response-expires"}, Field: 12},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 13},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 14},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[536], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 15},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 16},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 17},
-		{Name: "PartNumber", Ref: api.Ref{Shape: &s[429], Location: api.LocationQueryString, LocationName: "partNumber"}, Field: 18},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 17},
+		{Name: "PartNumber", Ref: api.Ref{Shape: &s[428], Location: api.LocationQueryString, LocationName: "partNumber"}, Field: 18},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 19},
-		{Name: "ChecksumMode", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-checksum-mode"}, Field: 20},
+		{Name: "ChecksumMode", Ref: api.Ref{Shape: &s[63], Location: api.LocationHeader, LocationName: "x-amz-checksum-mode"}, Field: 20},
 	}, GoType: reflect.TypeFor[HeadObjectRequest]()}
-	s[259] = api.Shape{Name: "HostName", Type: api.TypeString}
-	s[260] = api.Shape{Name: "HttpErrorCodeReturnedEquals", Type: api.TypeString}
-	s[261] = api.Shape{Name: "HttpRedirectCode", Type: api.TypeString}
-	s[262] = api.Shape{Name: "ID", Type: api.TypeString}
-	s[263] = api.Shape{Name: "IfMatch", Type: api.TypeString}
-	s[264] = api.Shape{Name: "IfModifiedSince", Type: api.TypeTimestamp}
-	s[265] = api.Shape{Name: "IfNoneMatch", Type: api.TypeString}
-	s[266] = api.Shape{Name: "IfUnmodifiedSince", Type: api.TypeTimestamp}
-	s[267] = api.Shape{Name: "IndexDocument", Type: api.TypeStructure, Members: []api.Member{
+	s[258] = api.Shape{Name: "HostName", Type: api.TypeString}
+	s[259] = api.Shape{Name: "HttpErrorCodeReturnedEquals", Type: api.TypeString}
+	s[260] = api.Shape{Name: "HttpRedirectCode", Type: api.TypeString}
+	s[261] = api.Shape{Name: "ID", Type: api.TypeString}
+	s[262] = api.Shape{Name: "IfMatch", Type: api.TypeString}
+	s[263] = api.Shape{Name: "IfModifiedSince", Type: api.TypeTimestamp}
+	s[264] = api.Shape{Name: "IfNoneMatch", Type: api.TypeString}
+	s[265] = api.Shape{Name: "IfUnmodifiedSince", Type: api.TypeTimestamp}
+	s[266] = api.Shape{Name: "IndexDocument", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Suffix", Ref: api.Ref{Shape: &s[571]}, Required: true},
 	}, GoType: reflect.TypeFor[IndexDocument]()}
-	s[268] = api.Shape{Name: "Initiated", Type: api.TypeTimestamp}
-	s[269] = api.Shape{Name: "Initiator", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ID", Ref: api.Ref{Shape: &s[262]}},
-		{Name: "DisplayName", Ref: api.Ref{Shape: &s[151]}, Field: 1},
+	s[267] = api.Shape{Name: "Initiated", Type: api.TypeTimestamp}
+	s[268] = api.Shape{Name: "Initiator", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ID", Ref: api.Ref{Shape: &s[261]}},
+		{Name: "DisplayName", Ref: api.Ref{Shape: &s[150]}, Field: 1},
 	}, GoType: reflect.TypeFor[Initiator]()}
-	s[270] = api.Shape{Name: "InputSerialization", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "CSV", Ref: api.Ref{Shape: &s[55]}},
-		{Name: "CompressionType", Ref: api.Ref{Shape: &s[80]}, Field: 1},
-		{Name: "JSON", Ref: api.Ref{Shape: &s[298]}, Field: 2},
-		{Name: "Parquet", Ref: api.Ref{Shape: &s[427]}, Field: 3},
+	s[269] = api.Shape{Name: "InputSerialization", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "CSV", Ref: api.Ref{Shape: &s[54]}},
+		{Name: "CompressionType", Ref: api.Ref{Shape: &s[79]}, Field: 1},
+		{Name: "JSON", Ref: api.Ref{Shape: &s[297]}, Field: 2},
+		{Name: "Parquet", Ref: api.Ref{Shape: &s[426]}, Field: 3},
 	}, GoType: reflect.TypeFor[InputSerialization]()}
-	s[271] = api.Shape{Name: "IntelligentTieringAccessTier", Type: api.TypeString, Enum: []string{"ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"}}
-	s[272] = api.Shape{Name: "IntelligentTieringAndOperator", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+	s[270] = api.Shape{Name: "IntelligentTieringAccessTier", Type: api.TypeString, Enum: []string{"ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"}}
+	s[271] = api.Shape{Name: "IntelligentTieringAndOperator", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tags", Ref: api.Ref{Shape: &s[574], LocationName: "Tag", Flattened: true}, Field: 1},
 	}, GoType: reflect.TypeFor[IntelligentTieringAndOperator]()}
-	s[273] = api.Shape{Name: "IntelligentTieringConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Id", Ref: api.Ref{Shape: &s[277]}, Required: true},
-		{Name: "Filter", Ref: api.Ref{Shape: &s[276]}, Field: 1},
-		{Name: "Status", Ref: api.Ref{Shape: &s[278]}, Required: true, Field: 2},
+	s[272] = api.Shape{Name: "IntelligentTieringConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Id", Ref: api.Ref{Shape: &s[276]}, Required: true},
+		{Name: "Filter", Ref: api.Ref{Shape: &s[275]}, Field: 1},
+		{Name: "Status", Ref: api.Ref{Shape: &s[277]}, Required: true, Field: 2},
 		{Name: "Tierings", Ref: api.Ref{Shape: &s[585], LocationName: "Tiering"}, Required: true, Field: 3},
 	}, GoType: reflect.TypeFor[IntelligentTieringConfiguration]()}
-	s[274] = api.Shape{Name: "IntelligentTieringConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[273]}, Flattened: true}
-	s[275] = api.Shape{Name: "IntelligentTieringDays", Type: api.TypeInteger}
-	s[276] = api.Shape{Name: "IntelligentTieringFilter", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+	s[273] = api.Shape{Name: "IntelligentTieringConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[272]}, Flattened: true}
+	s[274] = api.Shape{Name: "IntelligentTieringDays", Type: api.TypeInteger}
+	s[275] = api.Shape{Name: "IntelligentTieringFilter", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tag", Ref: api.Ref{Shape: &s[572]}, Field: 1},
-		{Name: "And", Ref: api.Ref{Shape: &s[272]}, Field: 2},
+		{Name: "And", Ref: api.Ref{Shape: &s[271]}, Field: 2},
 	}, GoType: reflect.TypeFor[IntelligentTieringFilter]()}
-	s[277] = api.Shape{Name: "IntelligentTieringId", Type: api.TypeString}
-	s[278] = api.Shape{Name: "IntelligentTieringStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[279] = api.Shape{Name: "InvalidObjectState", Type: api.TypeStructure, Members: []api.Member{
+	s[276] = api.Shape{Name: "IntelligentTieringId", Type: api.TypeString}
+	s[277] = api.Shape{Name: "IntelligentTieringStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[278] = api.Shape{Name: "InvalidObjectState", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567]}},
-		{Name: "AccessTier", Ref: api.Ref{Shape: &s[271]}, Field: 1},
+		{Name: "AccessTier", Ref: api.Ref{Shape: &s[270]}, Field: 1},
 	}, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 403}, GoType: reflect.TypeFor[InvalidObjectState]()}
-	s[280] = api.Shape{Name: "InventoryConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Destination", Ref: api.Ref{Shape: &s[282]}, Required: true},
-		{Name: "IsEnabled", Ref: api.Ref{Shape: &s[293]}, Required: true, Field: 1},
-		{Name: "Filter", Ref: api.Ref{Shape: &s[284]}, Field: 2},
-		{Name: "Id", Ref: api.Ref{Shape: &s[287]}, Required: true, Field: 3},
-		{Name: "IncludedObjectVersions", Ref: api.Ref{Shape: &s[288]}, Required: true, Field: 4},
-		{Name: "OptionalFields", Ref: api.Ref{Shape: &s[290]}, Field: 5},
-		{Name: "Schedule", Ref: api.Ref{Shape: &s[292]}, Required: true, Field: 6},
+	s[279] = api.Shape{Name: "InventoryConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Destination", Ref: api.Ref{Shape: &s[281]}, Required: true},
+		{Name: "IsEnabled", Ref: api.Ref{Shape: &s[292]}, Required: true, Field: 1},
+		{Name: "Filter", Ref: api.Ref{Shape: &s[283]}, Field: 2},
+		{Name: "Id", Ref: api.Ref{Shape: &s[286]}, Required: true, Field: 3},
+		{Name: "IncludedObjectVersions", Ref: api.Ref{Shape: &s[287]}, Required: true, Field: 4},
+		{Name: "OptionalFields", Ref: api.Ref{Shape: &s[289]}, Field: 5},
+		{Name: "Schedule", Ref: api.Ref{Shape: &s[291]}, Required: true, Field: 6},
 	}, GoType: reflect.TypeFor[InventoryConfiguration]()}
-	s[281] = api.Shape{Name: "InventoryConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[280]}, Flattened: true}
-	s[282] = api.Shape{Name: "InventoryDestination", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "S3BucketDestination", Ref: api.Ref{Shape: &s[291]}, Required: true},
+	s[280] = api.Shape{Name: "InventoryConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[279]}, Flattened: true}
+	s[281] = api.Shape{Name: "InventoryDestination", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "S3BucketDestination", Ref: api.Ref{Shape: &s[290]}, Required: true},
 	}, GoType: reflect.TypeFor[InventoryDestination]()}
-	s[283] = api.Shape{Name: "InventoryEncryption", Type: api.TypeStructure, Members: []api.Member{
+	s[282] = api.Shape{Name: "InventoryEncryption", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "SSES3", Ref: api.Ref{Shape: &s[541], LocationName: "SSE-S3"}},
 		{Name: "SSEKMS", Ref: api.Ref{Shape: &s[538], LocationName: "SSE-KMS"}, Field: 1},
 	}, GoType: reflect.TypeFor[InventoryEncryption]()}
-	s[284] = api.Shape{Name: "InventoryFilter", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Required: true},
+	s[283] = api.Shape{Name: "InventoryFilter", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Required: true},
 	}, GoType: reflect.TypeFor[InventoryFilter]()}
-	s[285] = api.Shape{Name: "InventoryFormat", Type: api.TypeString, Enum: []string{"CSV", "ORC", "Parquet"}}
-	s[286] = api.Shape{Name: "InventoryFrequency", Type: api.TypeString, Enum: []string{"Daily", "Weekly"}}
-	s[287] = api.Shape{Name: "InventoryId", Type: api.TypeString}
-	s[288] = api.Shape{Name: "InventoryIncludedObjectVersions", Type: api.TypeString, Enum: []string{"All", "Current"}}
-	s[289] = api.Shape{Name: "InventoryOptionalField", Type: api.TypeString, Enum: []string{"Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded", "ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "IntelligentTieringAccessTier", "BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner"}}
-	s[290] = api.Shape{Name: "InventoryOptionalFields", Type: api.TypeList, Member: &api.Ref{Shape: &s[289], LocationName: "Field"}}
-	s[291] = api.Shape{Name: "InventoryS3BucketDestination", Type: api.TypeStructure, Members: []api.Member{
+	s[284] = api.Shape{Name: "InventoryFormat", Type: api.TypeString, Enum: []string{"CSV", "ORC", "Parquet"}}
+	s[285] = api.Shape{Name: "InventoryFrequency", Type: api.TypeString, Enum: []string{"Daily", "Weekly"}}
+	s[286] = api.Shape{Name: "InventoryId", Type: api.TypeString}
+	s[287] = api.Shape{Name: "InventoryIncludedObjectVersions", Type: api.TypeString, Enum: []string{"All", "Current"}}
+	s[288] = api.Shape{Name: "InventoryOptionalField", Type: api.TypeString, Enum: []string{"Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded", "ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "IntelligentTieringAccessTier", "BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner"}}
+	s[289] = api.Shape{Name: "InventoryOptionalFields", Type: api.TypeList, Member: &api.Ref{Shape: &s[288], LocationName: "Field"}}
+	s[290] = api.Shape{Name: "InventoryS3BucketDestination", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "AccountId", Ref: api.Ref{Shape: &s[12]}},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43]}, Required: true, Field: 1},
-		{Name: "Format", Ref: api.Ref{Shape: &s[285]}, Required: true, Field: 2},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Field: 3},
-		{Name: "Encryption", Ref: api.Ref{Shape: &s[283]}, Field: 4},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42]}, Required: true, Field: 1},
+		{Name: "Format", Ref: api.Ref{Shape: &s[284]}, Required: true, Field: 2},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Field: 3},
+		{Name: "Encryption", Ref: api.Ref{Shape: &s[282]}, Field: 4},
 	}, GoType: reflect.TypeFor[InventoryS3BucketDestination]()}
-	s[292] = api.Shape{Name: "InventorySchedule", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Frequency", Ref: api.Ref{Shape: &s[286]}, Required: true},
+	s[291] = api.Shape{Name: "InventorySchedule", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Frequency", Ref: api.Ref{Shape: &s[285]}, Required: true},
 	}, GoType: reflect.TypeFor[InventorySchedule]()}
-	s[293] = api.Shape{Name: "IsEnabled", Type: api.TypeBoolean}
-	s[294] = api.Shape{Name: "IsLatest", Type: api.TypeBoolean}
-	s[295] = api.Shape{Name: "IsPublic", Type: api.TypeBoolean}
-	s[296] = api.Shape{Name: "IsRestoreInProgress", Type: api.TypeBoolean}
-	s[297] = api.Shape{Name: "IsTruncated", Type: api.TypeBoolean}
-	s[298] = api.Shape{Name: "JSONInput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Type", Ref: api.Ref{Shape: &s[300]}},
+	s[292] = api.Shape{Name: "IsEnabled", Type: api.TypeBoolean}
+	s[293] = api.Shape{Name: "IsLatest", Type: api.TypeBoolean}
+	s[294] = api.Shape{Name: "IsPublic", Type: api.TypeBoolean}
+	s[295] = api.Shape{Name: "IsRestoreInProgress", Type: api.TypeBoolean}
+	s[296] = api.Shape{Name: "IsTruncated", Type: api.TypeBoolean}
+	s[297] = api.Shape{Name: "JSONInput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Type", Ref: api.Ref{Shape: &s[299]}},
 	}, GoType: reflect.TypeFor[JSONInput]()}
-	s[299] = api.Shape{Name: "JSONOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "RecordDelimiter", Ref: api.Ref{Shape: &s[488]}},
+	s[298] = api.Shape{Name: "JSONOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "RecordDelimiter", Ref: api.Ref{Shape: &s[487]}},
 	}, GoType: reflect.TypeFor[JSONOutput]()}
+	s[299] = api.Shape{Name: "JSONType", Type: api.TypeString, Enum: []string{"DOCUMENT", "LINES"}}
 }
 
 func newSchema2(s []api.Shape) {
-	s[300] = api.Shape{Name: "JSONType", Type: api.TypeString, Enum: []string{"DOCUMENT", "LINES"}}
-	s[301] = api.Shape{Name: "KMSContext", Type: api.TypeString}
-	s[302] = api.Shape{Name: "KeyCount", Type: api.TypeInteger}
-	s[303] = api.Shape{Name: "KeyMarker", Type: api.TypeString}
-	s[304] = api.Shape{Name: "KeyPrefixEquals", Type: api.TypeString}
-	s[305] = api.Shape{Name: "LambdaFunctionArn", Type: api.TypeString}
-	s[306] = api.Shape{Name: "LambdaFunctionConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Id", Ref: api.Ref{Shape: &s[386]}},
-		{Name: "LambdaFunctionArn", Ref: api.Ref{Shape: &s[305], LocationName: "CloudFunction"}, Required: true, Field: 1},
-		{Name: "Events", Ref: api.Ref{Shape: &s[167], LocationName: "Event"}, Required: true, Field: 2},
-		{Name: "Filter", Ref: api.Ref{Shape: &s[385]}, Field: 3},
+	s[300] = api.Shape{Name: "KMSContext", Type: api.TypeString}
+	s[301] = api.Shape{Name: "KeyCount", Type: api.TypeInteger}
+	s[302] = api.Shape{Name: "KeyMarker", Type: api.TypeString}
+	s[303] = api.Shape{Name: "KeyPrefixEquals", Type: api.TypeString}
+	s[304] = api.Shape{Name: "LambdaFunctionArn", Type: api.TypeString}
+	s[305] = api.Shape{Name: "LambdaFunctionConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Id", Ref: api.Ref{Shape: &s[385]}},
+		{Name: "LambdaFunctionArn", Ref: api.Ref{Shape: &s[304], LocationName: "CloudFunction"}, Required: true, Field: 1},
+		{Name: "Events", Ref: api.Ref{Shape: &s[166], LocationName: "Event"}, Required: true, Field: 2},
+		{Name: "Filter", Ref: api.Ref{Shape: &s[384]}, Field: 3},
 	}, GoType: reflect.TypeFor[LambdaFunctionConfiguration]()}
-	s[307] = api.Shape{Name: "LambdaFunctionConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[306]}, Flattened: true}
-	s[308] = api.Shape{Name: "LastModified", Type: api.TypeTimestamp}
-	s[309] = api.Shape{Name: "LifecycleConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Rules", Ref: api.Ref{Shape: &s[532], LocationName: "Rule"}, Required: true},
+	s[306] = api.Shape{Name: "LambdaFunctionConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[305]}, Flattened: true}
+	s[307] = api.Shape{Name: "LastModified", Type: api.TypeTimestamp}
+	s[308] = api.Shape{Name: "LifecycleConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Rules", Ref: api.Ref{Shape: &s[531], LocationName: "Rule"}, Required: true},
 	}, GoType: reflect.TypeFor[LifecycleConfiguration]()}
-	s[310] = api.Shape{Name: "LifecycleExpiration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Date", Ref: api.Ref{Shape: &s[114]}},
-		{Name: "Days", Ref: api.Ref{Shape: &s[115]}, Field: 1},
-		{Name: "ExpiredObjectDeleteMarker", Ref: api.Ref{Shape: &s[172]}, Field: 2},
+	s[309] = api.Shape{Name: "LifecycleExpiration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Date", Ref: api.Ref{Shape: &s[113]}},
+		{Name: "Days", Ref: api.Ref{Shape: &s[114]}, Field: 1},
+		{Name: "ExpiredObjectDeleteMarker", Ref: api.Ref{Shape: &s[171]}, Field: 2},
 	}, GoType: reflect.TypeFor[LifecycleExpiration]()}
-	s[311] = api.Shape{Name: "LifecycleRule", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Expiration", Ref: api.Ref{Shape: &s[310]}},
-		{Name: "ID", Ref: api.Ref{Shape: &s[262]}, Field: 1},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Field: 2},
-		{Name: "Filter", Ref: api.Ref{Shape: &s[313]}, Field: 3},
-		{Name: "Status", Ref: api.Ref{Shape: &s[171]}, Required: true, Field: 4},
+	s[310] = api.Shape{Name: "LifecycleRule", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Expiration", Ref: api.Ref{Shape: &s[309]}},
+		{Name: "ID", Ref: api.Ref{Shape: &s[261]}, Field: 1},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Field: 2},
+		{Name: "Filter", Ref: api.Ref{Shape: &s[312]}, Field: 3},
+		{Name: "Status", Ref: api.Ref{Shape: &s[170]}, Required: true, Field: 4},
 		{Name: "Transitions", Ref: api.Ref{Shape: &s[593], LocationName: "Transition"}, Field: 5},
-		{Name: "NoncurrentVersionTransitions", Ref: api.Ref{Shape: &s[382], LocationName: "NoncurrentVersionTransition"}, Field: 6},
-		{Name: "NoncurrentVersionExpiration", Ref: api.Ref{Shape: &s[380]}, Field: 7},
+		{Name: "NoncurrentVersionTransitions", Ref: api.Ref{Shape: &s[381], LocationName: "NoncurrentVersionTransition"}, Field: 6},
+		{Name: "NoncurrentVersionExpiration", Ref: api.Ref{Shape: &s[379]}, Field: 7},
 		{Name: "AbortIncompleteMultipartUpload", Ref: api.Ref{Shape: &s[1]}, Field: 8},
 	}, GoType: reflect.TypeFor[LifecycleRule]()}
-	s[312] = api.Shape{Name: "LifecycleRuleAndOperator", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+	s[311] = api.Shape{Name: "LifecycleRuleAndOperator", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tags", Ref: api.Ref{Shape: &s[574], LocationName: "Tag", Flattened: true}, Field: 1},
-		{Name: "ObjectSizeGreaterThan", Ref: api.Ref{Shape: &s[411]}, Field: 2},
-		{Name: "ObjectSizeLessThan", Ref: api.Ref{Shape: &s[412]}, Field: 3},
+		{Name: "ObjectSizeGreaterThan", Ref: api.Ref{Shape: &s[410]}, Field: 2},
+		{Name: "ObjectSizeLessThan", Ref: api.Ref{Shape: &s[411]}, Field: 3},
 	}, GoType: reflect.TypeFor[LifecycleRuleAndOperator]()}
-	s[313] = api.Shape{Name: "LifecycleRuleFilter", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+	s[312] = api.Shape{Name: "LifecycleRuleFilter", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tag", Ref: api.Ref{Shape: &s[572]}, Field: 1},
-		{Name: "ObjectSizeGreaterThan", Ref: api.Ref{Shape: &s[411]}, Field: 2},
-		{Name: "ObjectSizeLessThan", Ref: api.Ref{Shape: &s[412]}, Field: 3},
-		{Name: "And", Ref: api.Ref{Shape: &s[312]}, Field: 4},
+		{Name: "ObjectSizeGreaterThan", Ref: api.Ref{Shape: &s[410]}, Field: 2},
+		{Name: "ObjectSizeLessThan", Ref: api.Ref{Shape: &s[411]}, Field: 3},
+		{Name: "And", Ref: api.Ref{Shape: &s[311]}, Field: 4},
 	}, GoType: reflect.TypeFor[LifecycleRuleFilter]()}
-	s[314] = api.Shape{Name: "LifecycleRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[311]}, Flattened: true}
-	s[315] = api.Shape{Name: "ListBucketAnalyticsConfigurationsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}},
+	s[313] = api.Shape{Name: "LifecycleRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[310]}, Flattened: true}
+	s[314] = api.Shape{Name: "ListBucketAnalyticsConfigurationsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586]}, Field: 1},
-		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[374]}, Field: 2},
+		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[373]}, Field: 2},
 		{Name: "AnalyticsConfigurationList", Ref: api.Ref{Shape: &s[22], LocationName: "AnalyticsConfiguration"}, Field: 3},
 	}, GoType: reflect.TypeFor[ListBucketAnalyticsConfigurationsOutput]()}
-	s[316] = api.Shape{Name: "ListBucketAnalyticsConfigurationsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[315] = api.Shape{Name: "ListBucketAnalyticsConfigurationsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586], Location: api.LocationQueryString, LocationName: "continuation-token"}, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 	}, GoType: reflect.TypeFor[ListBucketAnalyticsConfigurationsRequest]()}
-	s[317] = api.Shape{Name: "ListBucketIntelligentTieringConfigurationsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}},
+	s[316] = api.Shape{Name: "ListBucketIntelligentTieringConfigurationsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586]}, Field: 1},
-		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[374]}, Field: 2},
-		{Name: "IntelligentTieringConfigurationList", Ref: api.Ref{Shape: &s[274], LocationName: "IntelligentTieringConfiguration"}, Field: 3},
+		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[373]}, Field: 2},
+		{Name: "IntelligentTieringConfigurationList", Ref: api.Ref{Shape: &s[273], LocationName: "IntelligentTieringConfiguration"}, Field: 3},
 	}, GoType: reflect.TypeFor[ListBucketIntelligentTieringConfigurationsOutput]()}
-	s[318] = api.Shape{Name: "ListBucketIntelligentTieringConfigurationsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[317] = api.Shape{Name: "ListBucketIntelligentTieringConfigurationsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586], Location: api.LocationQueryString, LocationName: "continuation-token"}, Field: 1},
 	}, GoType: reflect.TypeFor[ListBucketIntelligentTieringConfigurationsRequest]()}
-	s[319] = api.Shape{Name: "ListBucketInventoryConfigurationsOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[318] = api.Shape{Name: "ListBucketInventoryConfigurationsOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586]}},
-		{Name: "InventoryConfigurationList", Ref: api.Ref{Shape: &s[281], LocationName: "InventoryConfiguration"}, Field: 1},
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}, Field: 2},
-		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[374]}, Field: 3},
+		{Name: "InventoryConfigurationList", Ref: api.Ref{Shape: &s[280], LocationName: "InventoryConfiguration"}, Field: 1},
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}, Field: 2},
+		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[373]}, Field: 3},
 	}, GoType: reflect.TypeFor[ListBucketInventoryConfigurationsOutput]()}
-	s[320] = api.Shape{Name: "ListBucketInventoryConfigurationsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[319] = api.Shape{Name: "ListBucketInventoryConfigurationsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586], Location: api.LocationQueryString, LocationName: "continuation-token"}, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 	}, GoType: reflect.TypeFor[ListBucketInventoryConfigurationsRequest]()}
-	s[321] = api.Shape{Name: "ListBucketMetricsConfigurationsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}},
+	s[320] = api.Shape{Name: "ListBucketMetricsConfigurationsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586]}, Field: 1},
-		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[374]}, Field: 2},
-		{Name: "MetricsConfigurationList", Ref: api.Ref{Shape: &s[362], LocationName: "MetricsConfiguration"}, Field: 3},
+		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[373]}, Field: 2},
+		{Name: "MetricsConfigurationList", Ref: api.Ref{Shape: &s[361], LocationName: "MetricsConfiguration"}, Field: 3},
 	}, GoType: reflect.TypeFor[ListBucketMetricsConfigurationsOutput]()}
-	s[322] = api.Shape{Name: "ListBucketMetricsConfigurationsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[321] = api.Shape{Name: "ListBucketMetricsConfigurationsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586], Location: api.LocationQueryString, LocationName: "continuation-token"}, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 	}, GoType: reflect.TypeFor[ListBucketMetricsConfigurationsRequest]()}
-	s[323] = api.Shape{Name: "ListBucketsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Buckets", Ref: api.Ref{Shape: &s[47]}},
-		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}, Field: 1},
-		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[374]}, Field: 2},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Field: 3},
+	s[322] = api.Shape{Name: "ListBucketsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Buckets", Ref: api.Ref{Shape: &s[46]}},
+		{Name: "Owner", Ref: api.Ref{Shape: &s[421]}, Field: 1},
+		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[373]}, Field: 2},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Field: 3},
 	}, GoType: reflect.TypeFor[ListBucketsOutput]()}
-	s[324] = api.Shape{Name: "ListBucketsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "MaxBuckets", Ref: api.Ref{Shape: &s[348], Location: api.LocationQueryString, LocationName: "max-buckets"}},
+	s[323] = api.Shape{Name: "ListBucketsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "MaxBuckets", Ref: api.Ref{Shape: &s[347], Location: api.LocationQueryString, LocationName: "max-buckets"}},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586], Location: api.LocationQueryString, LocationName: "continuation-token"}, Field: 1},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 2},
-		{Name: "BucketRegion", Ref: api.Ref{Shape: &s[44], Location: api.LocationQueryString, LocationName: "bucket-region"}, Field: 3},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 2},
+		{Name: "BucketRegion", Ref: api.Ref{Shape: &s[43], Location: api.LocationQueryString, LocationName: "bucket-region"}, Field: 3},
 	}, GoType: reflect.TypeFor[ListBucketsRequest]()}
-	s[325] = api.Shape{Name: "ListDirectoryBucketsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Buckets", Ref: api.Ref{Shape: &s[47]}},
-		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[150]}, Field: 1},
+	s[324] = api.Shape{Name: "ListDirectoryBucketsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Buckets", Ref: api.Ref{Shape: &s[46]}},
+		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[149]}, Field: 1},
 	}, GoType: reflect.TypeFor[ListDirectoryBucketsOutput]()}
-	s[326] = api.Shape{Name: "ListDirectoryBucketsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[150], Location: api.LocationQueryString, LocationName: "continuation-token"}},
-		{Name: "MaxDirectoryBuckets", Ref: api.Ref{Shape: &s[349], Location: api.LocationQueryString, LocationName: "max-directory-buckets"}, Field: 1},
+	s[325] = api.Shape{Name: "ListDirectoryBucketsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[149], Location: api.LocationQueryString, LocationName: "continuation-token"}},
+		{Name: "MaxDirectoryBuckets", Ref: api.Ref{Shape: &s[348], Location: api.LocationQueryString, LocationName: "max-directory-buckets"}, Field: 1},
 	}, GoType: reflect.TypeFor[ListDirectoryBucketsRequest]()}
-	s[327] = api.Shape{Name: "ListMultipartUploadsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43]}},
-		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[303]}, Field: 1},
+	s[326] = api.Shape{Name: "ListMultipartUploadsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42]}},
+		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[302]}, Field: 1},
 		{Name: "UploadIdMarker", Ref: api.Ref{Shape: &s[597]}, Field: 2},
-		{Name: "NextKeyMarker", Ref: api.Ref{Shape: &s[371]}, Field: 3},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Field: 4},
-		{Name: "Delimiter", Ref: api.Ref{Shape: &s[147]}, Field: 5},
-		{Name: "NextUploadIdMarker", Ref: api.Ref{Shape: &s[375]}, Field: 6},
-		{Name: "MaxUploads", Ref: api.Ref{Shape: &s[352]}, Field: 7},
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}, Field: 8},
-		{Name: "Uploads", Ref: api.Ref{Shape: &s[370], LocationName: "Upload"}, Field: 9},
-		{Name: "CommonPrefixes", Ref: api.Ref{Shape: &s[74]}, Field: 10},
-		{Name: "EncodingType", Ref: api.Ref{Shape: &s[155]}, Field: 11},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 12},
+		{Name: "NextKeyMarker", Ref: api.Ref{Shape: &s[370]}, Field: 3},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Field: 4},
+		{Name: "Delimiter", Ref: api.Ref{Shape: &s[146]}, Field: 5},
+		{Name: "NextUploadIdMarker", Ref: api.Ref{Shape: &s[374]}, Field: 6},
+		{Name: "MaxUploads", Ref: api.Ref{Shape: &s[351]}, Field: 7},
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}, Field: 8},
+		{Name: "Uploads", Ref: api.Ref{Shape: &s[369], LocationName: "Upload"}, Field: 9},
+		{Name: "CommonPrefixes", Ref: api.Ref{Shape: &s[73]}, Field: 10},
+		{Name: "EncodingType", Ref: api.Ref{Shape: &s[154]}, Field: 11},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 12},
 	}, GoType: reflect.TypeFor[ListMultipartUploadsOutput]()}
-	s[328] = api.Shape{Name: "ListMultipartUploadsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Delimiter", Ref: api.Ref{Shape: &s[147], Location: api.LocationQueryString, LocationName: "delimiter"}, Field: 1},
-		{Name: "EncodingType", Ref: api.Ref{Shape: &s[155], Location: api.LocationQueryString, LocationName: "encoding-type"}, Field: 2},
-		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[303], Location: api.LocationQueryString, LocationName: "key-marker"}, Field: 3},
-		{Name: "MaxUploads", Ref: api.Ref{Shape: &s[352], Location: api.LocationQueryString, LocationName: "max-uploads"}, Field: 4},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 5},
+	s[327] = api.Shape{Name: "ListMultipartUploadsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Delimiter", Ref: api.Ref{Shape: &s[146], Location: api.LocationQueryString, LocationName: "delimiter"}, Field: 1},
+		{Name: "EncodingType", Ref: api.Ref{Shape: &s[154], Location: api.LocationQueryString, LocationName: "encoding-type"}, Field: 2},
+		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[302], Location: api.LocationQueryString, LocationName: "key-marker"}, Field: 3},
+		{Name: "MaxUploads", Ref: api.Ref{Shape: &s[351], Location: api.LocationQueryString, LocationName: "max-uploads"}, Field: 4},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 5},
 		{Name: "UploadIdMarker", Ref: api.Ref{Shape: &s[597], Location: api.LocationQueryString, LocationName: "upload-id-marker"}, Field: 6},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 7},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
 	}, GoType: reflect.TypeFor[ListMultipartUploadsRequest]()}
-	s[329] = api.Shape{Name: "ListObjectVersionsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}},
-		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[303]}, Field: 1},
+	s[328] = api.Shape{Name: "ListObjectVersionsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}},
+		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[302]}, Field: 1},
 		{Name: "VersionIdMarker", Ref: api.Ref{Shape: &s[605]}, Field: 2},
-		{Name: "NextKeyMarker", Ref: api.Ref{Shape: &s[371]}, Field: 3},
-		{Name: "NextVersionIdMarker", Ref: api.Ref{Shape: &s[376]}, Field: 4},
-		{Name: "Versions", Ref: api.Ref{Shape: &s[416], LocationName: "Version"}, Field: 5},
-		{Name: "DeleteMarkers", Ref: api.Ref{Shape: &s[137], LocationName: "DeleteMarker"}, Field: 6},
-		{Name: "Name", Ref: api.Ref{Shape: &s[43]}, Field: 7},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Field: 8},
-		{Name: "Delimiter", Ref: api.Ref{Shape: &s[147]}, Field: 9},
-		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[350]}, Field: 10},
-		{Name: "CommonPrefixes", Ref: api.Ref{Shape: &s[74]}, Field: 11},
-		{Name: "EncodingType", Ref: api.Ref{Shape: &s[155]}, Field: 12},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 13},
+		{Name: "NextKeyMarker", Ref: api.Ref{Shape: &s[370]}, Field: 3},
+		{Name: "NextVersionIdMarker", Ref: api.Ref{Shape: &s[375]}, Field: 4},
+		{Name: "Versions", Ref: api.Ref{Shape: &s[415], LocationName: "Version"}, Field: 5},
+		{Name: "DeleteMarkers", Ref: api.Ref{Shape: &s[136], LocationName: "DeleteMarker"}, Field: 6},
+		{Name: "Name", Ref: api.Ref{Shape: &s[42]}, Field: 7},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Field: 8},
+		{Name: "Delimiter", Ref: api.Ref{Shape: &s[146]}, Field: 9},
+		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[349]}, Field: 10},
+		{Name: "CommonPrefixes", Ref: api.Ref{Shape: &s[73]}, Field: 11},
+		{Name: "EncodingType", Ref: api.Ref{Shape: &s[154]}, Field: 12},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 13},
 	}, GoType: reflect.TypeFor[ListObjectVersionsOutput]()}
-	s[330] = api.Shape{Name: "ListObjectVersionsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Delimiter", Ref: api.Ref{Shape: &s[147], Location: api.LocationQueryString, LocationName: "delimiter"}, Field: 1},
-		{Name: "EncodingType", Ref: api.Ref{Shape: &s[155], Location: api.LocationQueryString, LocationName: "encoding-type"}, Field: 2},
-		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[303], Location: api.LocationQueryString, LocationName: "key-marker"}, Field: 3},
-		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[350], Location: api.LocationQueryString, LocationName: "max-keys"}, Field: 4},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 5},
+	s[329] = api.Shape{Name: "ListObjectVersionsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Delimiter", Ref: api.Ref{Shape: &s[146], Location: api.LocationQueryString, LocationName: "delimiter"}, Field: 1},
+		{Name: "EncodingType", Ref: api.Ref{Shape: &s[154], Location: api.LocationQueryString, LocationName: "encoding-type"}, Field: 2},
+		{Name: "KeyMarker", Ref: api.Ref{Shape: &s[302], Location: api.LocationQueryString, LocationName: "key-marker"}, Field: 3},
+		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[349], Location: api.LocationQueryString, LocationName: "max-keys"}, Field: 4},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 5},
 		{Name: "VersionIdMarker", Ref: api.Ref{Shape: &s[605], Location: api.LocationQueryString, LocationName: "version-id-marker"}, Field: 6},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 7},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
-		{Name: "OptionalObjectAttributes", Ref: api.Ref{Shape: &s[419], Location: api.LocationHeader, LocationName: "x-amz-optional-object-attributes"}, Field: 9},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
+		{Name: "OptionalObjectAttributes", Ref: api.Ref{Shape: &s[418], Location: api.LocationHeader, LocationName: "x-amz-optional-object-attributes"}, Field: 9},
 	}, GoType: reflect.TypeFor[ListObjectVersionsRequest]()}
-	s[331] = api.Shape{Name: "ListObjectsOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}},
-		{Name: "Marker", Ref: api.Ref{Shape: &s[346]}, Field: 1},
-		{Name: "NextMarker", Ref: api.Ref{Shape: &s[372]}, Field: 2},
-		{Name: "Contents", Ref: api.Ref{Shape: &s[395]}, Field: 3},
-		{Name: "Name", Ref: api.Ref{Shape: &s[43]}, Field: 4},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Field: 5},
-		{Name: "Delimiter", Ref: api.Ref{Shape: &s[147]}, Field: 6},
-		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[350]}, Field: 7},
-		{Name: "CommonPrefixes", Ref: api.Ref{Shape: &s[74]}, Field: 8},
-		{Name: "EncodingType", Ref: api.Ref{Shape: &s[155]}, Field: 9},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 10},
+	s[330] = api.Shape{Name: "ListObjectsOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}},
+		{Name: "Marker", Ref: api.Ref{Shape: &s[345]}, Field: 1},
+		{Name: "NextMarker", Ref: api.Ref{Shape: &s[371]}, Field: 2},
+		{Name: "Contents", Ref: api.Ref{Shape: &s[394]}, Field: 3},
+		{Name: "Name", Ref: api.Ref{Shape: &s[42]}, Field: 4},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Field: 5},
+		{Name: "Delimiter", Ref: api.Ref{Shape: &s[146]}, Field: 6},
+		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[349]}, Field: 7},
+		{Name: "CommonPrefixes", Ref: api.Ref{Shape: &s[73]}, Field: 8},
+		{Name: "EncodingType", Ref: api.Ref{Shape: &s[154]}, Field: 9},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 10},
 	}, GoType: reflect.TypeFor[ListObjectsOutput]()}
-	s[332] = api.Shape{Name: "ListObjectsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Delimiter", Ref: api.Ref{Shape: &s[147], Location: api.LocationQueryString, LocationName: "delimiter"}, Field: 1},
-		{Name: "EncodingType", Ref: api.Ref{Shape: &s[155], Location: api.LocationQueryString, LocationName: "encoding-type"}, Field: 2},
-		{Name: "Marker", Ref: api.Ref{Shape: &s[346], Location: api.LocationQueryString, LocationName: "marker"}, Field: 3},
-		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[350], Location: api.LocationQueryString, LocationName: "max-keys"}, Field: 4},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 5},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 6},
+	s[331] = api.Shape{Name: "ListObjectsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Delimiter", Ref: api.Ref{Shape: &s[146], Location: api.LocationQueryString, LocationName: "delimiter"}, Field: 1},
+		{Name: "EncodingType", Ref: api.Ref{Shape: &s[154], Location: api.LocationQueryString, LocationName: "encoding-type"}, Field: 2},
+		{Name: "Marker", Ref: api.Ref{Shape: &s[345], Location: api.LocationQueryString, LocationName: "marker"}, Field: 3},
+		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[349], Location: api.LocationQueryString, LocationName: "max-keys"}, Field: 4},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 5},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 6},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 7},
-		{Name: "OptionalObjectAttributes", Ref: api.Ref{Shape: &s[419], Location: api.LocationHeader, LocationName: "x-amz-optional-object-attributes"}, Field: 8},
+		{Name: "OptionalObjectAttributes", Ref: api.Ref{Shape: &s[418], Location: api.LocationHeader, LocationName: "x-amz-optional-object-attributes"}, Field: 8},
 	}, GoType: reflect.TypeFor[ListObjectsRequest]()}
-	s[333] = api.Shape{Name: "ListObjectsV2Output", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}},
-		{Name: "Contents", Ref: api.Ref{Shape: &s[395]}, Field: 1},
-		{Name: "Name", Ref: api.Ref{Shape: &s[43]}, Field: 2},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Field: 3},
-		{Name: "Delimiter", Ref: api.Ref{Shape: &s[147]}, Field: 4},
-		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[350]}, Field: 5},
-		{Name: "CommonPrefixes", Ref: api.Ref{Shape: &s[74]}, Field: 6},
-		{Name: "EncodingType", Ref: api.Ref{Shape: &s[155]}, Field: 7},
-		{Name: "KeyCount", Ref: api.Ref{Shape: &s[302]}, Field: 8},
+	s[332] = api.Shape{Name: "ListObjectsV2Output", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}},
+		{Name: "Contents", Ref: api.Ref{Shape: &s[394]}, Field: 1},
+		{Name: "Name", Ref: api.Ref{Shape: &s[42]}, Field: 2},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Field: 3},
+		{Name: "Delimiter", Ref: api.Ref{Shape: &s[146]}, Field: 4},
+		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[349]}, Field: 5},
+		{Name: "CommonPrefixes", Ref: api.Ref{Shape: &s[73]}, Field: 6},
+		{Name: "EncodingType", Ref: api.Ref{Shape: &s[154]}, Field: 7},
+		{Name: "KeyCount", Ref: api.Ref{Shape: &s[301]}, Field: 8},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586]}, Field: 9},
-		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[374]}, Field: 10},
+		{Name: "NextContinuationToken", Ref: api.Ref{Shape: &s[373]}, Field: 10},
 		{Name: "StartAfter", Ref: api.Ref{Shape: &s[564]}, Field: 11},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 12},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 12},
 	}, GoType: reflect.TypeFor[ListObjectsV2Output]()}
-	s[334] = api.Shape{Name: "ListObjectsV2Request", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Delimiter", Ref: api.Ref{Shape: &s[147], Location: api.LocationQueryString, LocationName: "delimiter"}, Field: 1},
-		{Name: "EncodingType", Ref: api.Ref{Shape: &s[155], Location: api.LocationQueryString, LocationName: "encoding-type"}, Field: 2},
-		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[350], Location: api.LocationQueryString, LocationName: "max-keys"}, Field: 3},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 4},
+	s[333] = api.Shape{Name: "ListObjectsV2Request", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Delimiter", Ref: api.Ref{Shape: &s[146], Location: api.LocationQueryString, LocationName: "delimiter"}, Field: 1},
+		{Name: "EncodingType", Ref: api.Ref{Shape: &s[154], Location: api.LocationQueryString, LocationName: "encoding-type"}, Field: 2},
+		{Name: "MaxKeys", Ref: api.Ref{Shape: &s[349], Location: api.LocationQueryString, LocationName: "max-keys"}, Field: 3},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439], Location: api.LocationQueryString, LocationName: "prefix"}, Field: 4},
 		{Name: "ContinuationToken", Ref: api.Ref{Shape: &s[586], Location: api.LocationQueryString, LocationName: "continuation-token"}, Field: 5},
-		{Name: "FetchOwner", Ref: api.Ref{Shape: &s[178], Location: api.LocationQueryString, LocationName: "fetch-owner"}, Field: 6},
+		{Name: "FetchOwner", Ref: api.Ref{Shape: &s[177], Location: api.LocationQueryString, LocationName: "fetch-owner"}, Field: 6},
 		{Name: "StartAfter", Ref: api.Ref{Shape: &s[564], Location: api.LocationQueryString, LocationName: "start-after"}, Field: 7},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 8},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 9},
-		{Name: "OptionalObjectAttributes", Ref: api.Ref{Shape: &s[419], Location: api.LocationHeader, LocationName: "x-amz-optional-object-attributes"}, Field: 10},
+		{Name: "OptionalObjectAttributes", Ref: api.Ref{Shape: &s[418], Location: api.LocationHeader, LocationName: "x-amz-optional-object-attributes"}, Field: 10},
 	}, GoType: reflect.TypeFor[ListObjectsV2Request]()}
-	s[335] = api.Shape{Name: "ListPartsOutput", Type: api.TypeStructure, Members: []api.Member{
+	s[334] = api.Shape{Name: "ListPartsOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "AbortDate", Ref: api.Ref{Shape: &s[0], Location: api.LocationHeader, LocationName: "x-amz-abort-date"}},
 		{Name: "AbortRuleId", Ref: api.Ref{Shape: &s[4], Location: api.LocationHeader, LocationName: "x-amz-abort-rule-id"}, Field: 1},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43]}, Field: 2},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}, Field: 3},
-		{Name: "UploadId", Ref: api.Ref{Shape: &s[369]}, Field: 4},
-		{Name: "PartNumberMarker", Ref: api.Ref{Shape: &s[430]}, Field: 5},
-		{Name: "NextPartNumberMarker", Ref: api.Ref{Shape: &s[373]}, Field: 6},
-		{Name: "MaxParts", Ref: api.Ref{Shape: &s[351]}, Field: 7},
-		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[297]}, Field: 8},
-		{Name: "Parts", Ref: api.Ref{Shape: &s[433], LocationName: "Part"}, Field: 9},
-		{Name: "Initiator", Ref: api.Ref{Shape: &s[269]}, Field: 10},
-		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}, Field: 11},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42]}, Field: 2},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}, Field: 3},
+		{Name: "UploadId", Ref: api.Ref{Shape: &s[368]}, Field: 4},
+		{Name: "PartNumberMarker", Ref: api.Ref{Shape: &s[429]}, Field: 5},
+		{Name: "NextPartNumberMarker", Ref: api.Ref{Shape: &s[372]}, Field: 6},
+		{Name: "MaxParts", Ref: api.Ref{Shape: &s[350]}, Field: 7},
+		{Name: "IsTruncated", Ref: api.Ref{Shape: &s[296]}, Field: 8},
+		{Name: "Parts", Ref: api.Ref{Shape: &s[432], LocationName: "Part"}, Field: 9},
+		{Name: "Initiator", Ref: api.Ref{Shape: &s[268]}, Field: 10},
+		{Name: "Owner", Ref: api.Ref{Shape: &s[421]}, Field: 11},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567]}, Field: 12},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 13},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59]}, Field: 14},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 13},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58]}, Field: 14},
 	}, GoType: reflect.TypeFor[ListPartsOutput]()}
-	s[336] = api.Shape{Name: "ListPartsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "MaxParts", Ref: api.Ref{Shape: &s[351], Location: api.LocationQueryString, LocationName: "max-parts"}, Field: 2},
-		{Name: "PartNumberMarker", Ref: api.Ref{Shape: &s[430], Location: api.LocationQueryString, LocationName: "part-number-marker"}, Field: 3},
-		{Name: "UploadId", Ref: api.Ref{Shape: &s[369], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 4},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 5},
+	s[335] = api.Shape{Name: "ListPartsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "MaxParts", Ref: api.Ref{Shape: &s[350], Location: api.LocationQueryString, LocationName: "max-parts"}, Field: 2},
+		{Name: "PartNumberMarker", Ref: api.Ref{Shape: &s[429], Location: api.LocationQueryString, LocationName: "part-number-marker"}, Field: 3},
+		{Name: "UploadId", Ref: api.Ref{Shape: &s[368], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 4},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 5},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 6},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 7},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[536], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 8},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 9},
 	}, GoType: reflect.TypeFor[ListPartsRequest]()}
-	s[337] = api.Shape{Name: "Location", Type: api.TypeString}
-	s[338] = api.Shape{Name: "LocationInfo", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Type", Ref: api.Ref{Shape: &s[341]}},
-		{Name: "Name", Ref: api.Ref{Shape: &s[339]}, Field: 1},
+	s[336] = api.Shape{Name: "Location", Type: api.TypeString}
+	s[337] = api.Shape{Name: "LocationInfo", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Type", Ref: api.Ref{Shape: &s[340]}},
+		{Name: "Name", Ref: api.Ref{Shape: &s[338]}, Field: 1},
 	}, GoType: reflect.TypeFor[LocationInfo]()}
-	s[339] = api.Shape{Name: "LocationNameAsString", Type: api.TypeString}
-	s[340] = api.Shape{Name: "LocationPrefix", Type: api.TypeString}
-	s[341] = api.Shape{Name: "LocationType", Type: api.TypeString, Enum: []string{"AvailabilityZone"}}
-	s[342] = api.Shape{Name: "LoggingEnabled", Type: api.TypeStructure, Members: []api.Member{
+	s[338] = api.Shape{Name: "LocationNameAsString", Type: api.TypeString}
+	s[339] = api.Shape{Name: "LocationPrefix", Type: api.TypeString}
+	s[340] = api.Shape{Name: "LocationType", Type: api.TypeString, Enum: []string{"AvailabilityZone"}}
+	s[341] = api.Shape{Name: "LoggingEnabled", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "TargetBucket", Ref: api.Ref{Shape: &s[578]}, Required: true},
 		{Name: "TargetGrants", Ref: api.Ref{Shape: &s[580]}, Field: 1},
 		{Name: "TargetPrefix", Ref: api.Ref{Shape: &s[582]}, Required: true, Field: 2},
 		{Name: "TargetObjectKeyFormat", Ref: api.Ref{Shape: &s[581]}, Field: 3},
 	}, GoType: reflect.TypeFor[LoggingEnabled]()}
-	s[343] = api.Shape{Name: "MFA", Type: api.TypeString}
-	s[344] = api.Shape{Name: "MFADelete", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[345] = api.Shape{Name: "MFADeleteStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[346] = api.Shape{Name: "Marker", Type: api.TypeString}
-	s[347] = api.Shape{Name: "MaxAgeSeconds", Type: api.TypeInteger}
-	s[348] = api.Shape{Name: "MaxBuckets", Type: api.TypeInteger, Min: 1, HasMin: true, Max: 10000, HasMax: true}
-	s[349] = api.Shape{Name: "MaxDirectoryBuckets", Type: api.TypeInteger, Min: 0, HasMin: true, Max: 1000, HasMax: true}
-	s[350] = api.Shape{Name: "MaxKeys", Type: api.TypeInteger}
-	s[351] = api.Shape{Name: "MaxParts", Type: api.TypeInteger}
-	s[352] = api.Shape{Name: "MaxUploads", Type: api.TypeInteger}
-	s[353] = api.Shape{Name: "Message", Type: api.TypeString}
-	s[354] = api.Shape{Name: "Metadata", Type: api.TypeMap, Key: &api.Ref{Shape: &s[357]}, Value: &api.Ref{Shape: &s[358]}}
-	s[355] = api.Shape{Name: "MetadataDirective", Type: api.TypeString, Enum: []string{"COPY", "REPLACE"}}
-	s[356] = api.Shape{Name: "MetadataEntry", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Name", Ref: api.Ref{Shape: &s[357]}},
-		{Name: "Value", Ref: api.Ref{Shape: &s[358]}, Field: 1},
+	s[342] = api.Shape{Name: "MFA", Type: api.TypeString}
+	s[343] = api.Shape{Name: "MFADelete", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[344] = api.Shape{Name: "MFADeleteStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[345] = api.Shape{Name: "Marker", Type: api.TypeString}
+	s[346] = api.Shape{Name: "MaxAgeSeconds", Type: api.TypeInteger}
+	s[347] = api.Shape{Name: "MaxBuckets", Type: api.TypeInteger, Min: 1, HasMin: true, Max: 10000, HasMax: true}
+	s[348] = api.Shape{Name: "MaxDirectoryBuckets", Type: api.TypeInteger, Min: 0, HasMin: true, Max: 1000, HasMax: true}
+	s[349] = api.Shape{Name: "MaxKeys", Type: api.TypeInteger}
+	s[350] = api.Shape{Name: "MaxParts", Type: api.TypeInteger}
+	s[351] = api.Shape{Name: "MaxUploads", Type: api.TypeInteger}
+	s[352] = api.Shape{Name: "Message", Type: api.TypeString}
+	s[353] = api.Shape{Name: "Metadata", Type: api.TypeMap, Key: &api.Ref{Shape: &s[356]}, Value: &api.Ref{Shape: &s[357]}}
+	s[354] = api.Shape{Name: "MetadataDirective", Type: api.TypeString, Enum: []string{"COPY", "REPLACE"}}
+	s[355] = api.Shape{Name: "MetadataEntry", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Name", Ref: api.Ref{Shape: &s[356]}},
+		{Name: "Value", Ref: api.Ref{Shape: &s[357]}, Field: 1},
 	}, GoType: reflect.TypeFor[MetadataEntry]()}
-	s[357] = api.Shape{Name: "MetadataKey", Type: api.TypeString}
-	s[358] = api.Shape{Name: "MetadataValue", Type: api.TypeString}
-	s[359] = api.Shape{Name: "Metrics", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Status", Ref: api.Ref{Shape: &s[365]}, Required: true},
-		{Name: "EventThreshold", Ref: api.Ref{Shape: &s[507]}, Field: 1},
+	s[356] = api.Shape{Name: "MetadataKey", Type: api.TypeString}
+	s[357] = api.Shape{Name: "MetadataValue", Type: api.TypeString}
+	s[358] = api.Shape{Name: "Metrics", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Status", Ref: api.Ref{Shape: &s[364]}, Required: true},
+		{Name: "EventThreshold", Ref: api.Ref{Shape: &s[506]}, Field: 1},
 	}, GoType: reflect.TypeFor[Metrics]()}
-	s[360] = api.Shape{Name: "MetricsAndOperator", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+	s[359] = api.Shape{Name: "MetricsAndOperator", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tags", Ref: api.Ref{Shape: &s[574], LocationName: "Tag", Flattened: true}, Field: 1},
 		{Name: "AccessPointArn", Ref: api.Ref{Shape: &s[11]}, Field: 2},
 	}, GoType: reflect.TypeFor[MetricsAndOperator]()}
-	s[361] = api.Shape{Name: "MetricsConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Id", Ref: api.Ref{Shape: &s[364]}, Required: true},
-		{Name: "Filter", Ref: api.Ref{Shape: &s[363]}, Field: 1},
+	s[360] = api.Shape{Name: "MetricsConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Id", Ref: api.Ref{Shape: &s[363]}, Required: true},
+		{Name: "Filter", Ref: api.Ref{Shape: &s[362]}, Field: 1},
 	}, GoType: reflect.TypeFor[MetricsConfiguration]()}
-	s[362] = api.Shape{Name: "MetricsConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[361]}, Flattened: true}
-	s[363] = api.Shape{Name: "MetricsFilter", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+	s[361] = api.Shape{Name: "MetricsConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[360]}, Flattened: true}
+	s[362] = api.Shape{Name: "MetricsFilter", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tag", Ref: api.Ref{Shape: &s[572]}, Field: 1},
 		{Name: "AccessPointArn", Ref: api.Ref{Shape: &s[11]}, Field: 2},
-		{Name: "And", Ref: api.Ref{Shape: &s[360]}, Field: 3},
+		{Name: "And", Ref: api.Ref{Shape: &s[359]}, Field: 3},
 	}, GoType: reflect.TypeFor[MetricsFilter]()}
-	s[364] = api.Shape{Name: "MetricsId", Type: api.TypeString}
-	s[365] = api.Shape{Name: "MetricsStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[366] = api.Shape{Name: "Minutes", Type: api.TypeInteger}
-	s[367] = api.Shape{Name: "MissingMeta", Type: api.TypeInteger}
-	s[368] = api.Shape{Name: "MultipartUpload", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "UploadId", Ref: api.Ref{Shape: &s[369]}},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}, Field: 1},
-		{Name: "Initiated", Ref: api.Ref{Shape: &s[268]}, Field: 2},
+	s[363] = api.Shape{Name: "MetricsId", Type: api.TypeString}
+	s[364] = api.Shape{Name: "MetricsStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[365] = api.Shape{Name: "Minutes", Type: api.TypeInteger}
+	s[366] = api.Shape{Name: "MissingMeta", Type: api.TypeInteger}
+	s[367] = api.Shape{Name: "MultipartUpload", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "UploadId", Ref: api.Ref{Shape: &s[368]}},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}, Field: 1},
+		{Name: "Initiated", Ref: api.Ref{Shape: &s[267]}, Field: 2},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567]}, Field: 3},
-		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}, Field: 4},
-		{Name: "Initiator", Ref: api.Ref{Shape: &s[269]}, Field: 5},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59]}, Field: 6},
+		{Name: "Owner", Ref: api.Ref{Shape: &s[421]}, Field: 4},
+		{Name: "Initiator", Ref: api.Ref{Shape: &s[268]}, Field: 5},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58]}, Field: 6},
 	}, GoType: reflect.TypeFor[MultipartUpload]()}
-	s[369] = api.Shape{Name: "MultipartUploadId", Type: api.TypeString}
-	s[370] = api.Shape{Name: "MultipartUploadList", Type: api.TypeList, Member: &api.Ref{Shape: &s[368]}, Flattened: true}
-	s[371] = api.Shape{Name: "NextKeyMarker", Type: api.TypeString}
-	s[372] = api.Shape{Name: "NextMarker", Type: api.TypeString}
-	s[373] = api.Shape{Name: "NextPartNumberMarker", Type: api.TypeInteger}
-	s[374] = api.Shape{Name: "NextToken", Type: api.TypeString}
-	s[375] = api.Shape{Name: "NextUploadIdMarker", Type: api.TypeString}
-	s[376] = api.Shape{Name: "NextVersionIdMarker", Type: api.TypeString}
-	s[377] = api.Shape{Name: "NoSuchBucket", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 404}, GoType: reflect.TypeFor[NoSuchBucket]()}
-	s[378] = api.Shape{Name: "NoSuchKey", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 404}, GoType: reflect.TypeFor[NoSuchKey]()}
-	s[379] = api.Shape{Name: "NoSuchUpload", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 404}, GoType: reflect.TypeFor[NoSuchUpload]()}
-	s[380] = api.Shape{Name: "NoncurrentVersionExpiration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "NoncurrentDays", Ref: api.Ref{Shape: &s[115]}},
+	s[368] = api.Shape{Name: "MultipartUploadId", Type: api.TypeString}
+	s[369] = api.Shape{Name: "MultipartUploadList", Type: api.TypeList, Member: &api.Ref{Shape: &s[367]}, Flattened: true}
+	s[370] = api.Shape{Name: "NextKeyMarker", Type: api.TypeString}
+	s[371] = api.Shape{Name: "NextMarker", Type: api.TypeString}
+	s[372] = api.Shape{Name: "NextPartNumberMarker", Type: api.TypeInteger}
+	s[373] = api.Shape{Name: "NextToken", Type: api.TypeString}
+	s[374] = api.Shape{Name: "NextUploadIdMarker", Type: api.TypeString}
+	s[375] = api.Shape{Name: "NextVersionIdMarker", Type: api.TypeString}
+	s[376] = api.Shape{Name: "NoSuchBucket", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 404}, GoType: reflect.TypeFor[NoSuchBucket]()}
+	s[377] = api.Shape{Name: "NoSuchKey", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 404}, GoType: reflect.TypeFor[NoSuchKey]()}
+	s[378] = api.Shape{Name: "NoSuchUpload", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 404}, GoType: reflect.TypeFor[NoSuchUpload]()}
+	s[379] = api.Shape{Name: "NoncurrentVersionExpiration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "NoncurrentDays", Ref: api.Ref{Shape: &s[114]}},
 		{Name: "NewerNoncurrentVersions", Ref: api.Ref{Shape: &s[604]}, Field: 1},
 	}, GoType: reflect.TypeFor[NoncurrentVersionExpiration]()}
-	s[381] = api.Shape{Name: "NoncurrentVersionTransition", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "NoncurrentDays", Ref: api.Ref{Shape: &s[115]}},
+	s[380] = api.Shape{Name: "NoncurrentVersionTransition", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "NoncurrentDays", Ref: api.Ref{Shape: &s[114]}},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[594]}, Field: 1},
 		{Name: "NewerNoncurrentVersions", Ref: api.Ref{Shape: &s[604]}, Field: 2},
 	}, GoType: reflect.TypeFor[NoncurrentVersionTransition]()}
-	s[382] = api.Shape{Name: "NoncurrentVersionTransitionList", Type: api.TypeList, Member: &api.Ref{Shape: &s[381]}, Flattened: true}
-	s[383] = api.Shape{Name: "NotificationConfiguration", Type: api.TypeStructure, Members: []api.Member{
+	s[381] = api.Shape{Name: "NoncurrentVersionTransitionList", Type: api.TypeList, Member: &api.Ref{Shape: &s[380]}, Flattened: true}
+	s[382] = api.Shape{Name: "NotificationConfiguration", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "TopicConfigurations", Ref: api.Ref{Shape: &s[590], LocationName: "TopicConfiguration"}},
-		{Name: "QueueConfigurations", Ref: api.Ref{Shape: &s[482], LocationName: "QueueConfiguration"}, Field: 1},
-		{Name: "LambdaFunctionConfigurations", Ref: api.Ref{Shape: &s[307], LocationName: "CloudFunctionConfiguration"}, Field: 2},
-		{Name: "EventBridgeConfiguration", Ref: api.Ref{Shape: &s[166]}, Field: 3},
+		{Name: "QueueConfigurations", Ref: api.Ref{Shape: &s[481], LocationName: "QueueConfiguration"}, Field: 1},
+		{Name: "LambdaFunctionConfigurations", Ref: api.Ref{Shape: &s[306], LocationName: "CloudFunctionConfiguration"}, Field: 2},
+		{Name: "EventBridgeConfiguration", Ref: api.Ref{Shape: &s[165]}, Field: 3},
 	}, GoType: reflect.TypeFor[NotificationConfiguration]()}
-	s[384] = api.Shape{Name: "NotificationConfigurationDeprecated", Type: api.TypeStructure, Members: []api.Member{
+	s[383] = api.Shape{Name: "NotificationConfigurationDeprecated", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "TopicConfiguration", Ref: api.Ref{Shape: &s[589]}},
-		{Name: "QueueConfiguration", Ref: api.Ref{Shape: &s[481]}, Field: 1},
-		{Name: "CloudFunctionConfiguration", Ref: api.Ref{Shape: &s[69]}, Field: 2},
+		{Name: "QueueConfiguration", Ref: api.Ref{Shape: &s[480]}, Field: 1},
+		{Name: "CloudFunctionConfiguration", Ref: api.Ref{Shape: &s[68]}, Field: 2},
 	}, GoType: reflect.TypeFor[NotificationConfigurationDeprecated]()}
-	s[385] = api.Shape{Name: "NotificationConfigurationFilter", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Key", Ref: api.Ref{Shape: &s[533], LocationName: "S3Key"}},
+	s[384] = api.Shape{Name: "NotificationConfigurationFilter", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Key", Ref: api.Ref{Shape: &s[532], LocationName: "S3Key"}},
 	}, GoType: reflect.TypeFor[NotificationConfigurationFilter]()}
-	s[386] = api.Shape{Name: "NotificationId", Type: api.TypeString}
-	s[387] = api.Shape{Name: "Object", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308]}, Field: 1},
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152]}, Field: 2},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[60]}, Field: 3},
+	s[385] = api.Shape{Name: "NotificationId", Type: api.TypeString}
+	s[386] = api.Shape{Name: "Object", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307]}, Field: 1},
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151]}, Field: 2},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59]}, Field: 3},
 		{Name: "Size", Ref: api.Ref{Shape: &s[558]}, Field: 4},
-		{Name: "StorageClass", Ref: api.Ref{Shape: &s[413]}, Field: 5},
-		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}, Field: 6},
-		{Name: "RestoreStatus", Ref: api.Ref{Shape: &s[527]}, Field: 7},
+		{Name: "StorageClass", Ref: api.Ref{Shape: &s[412]}, Field: 5},
+		{Name: "Owner", Ref: api.Ref{Shape: &s[421]}, Field: 6},
+		{Name: "RestoreStatus", Ref: api.Ref{Shape: &s[526]}, Field: 7},
 	}, GoType: reflect.TypeFor[Object]()}
-	s[388] = api.Shape{Name: "ObjectAlreadyInActiveTierError", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 403}, GoType: reflect.TypeFor[ObjectAlreadyInActiveTierError]()}
-	s[389] = api.Shape{Name: "ObjectAttributes", Type: api.TypeString, Enum: []string{"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"}}
-	s[390] = api.Shape{Name: "ObjectAttributesList", Type: api.TypeList, Member: &api.Ref{Shape: &s[389]}}
-	s[391] = api.Shape{Name: "ObjectCannedACL", Type: api.TypeString, Enum: []string{"private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"}}
-	s[392] = api.Shape{Name: "ObjectIdentifier", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}, Required: true},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415]}, Field: 1},
+	s[387] = api.Shape{Name: "ObjectAlreadyInActiveTierError", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 403}, GoType: reflect.TypeFor[ObjectAlreadyInActiveTierError]()}
+	s[388] = api.Shape{Name: "ObjectAttributes", Type: api.TypeString, Enum: []string{"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"}}
+	s[389] = api.Shape{Name: "ObjectAttributesList", Type: api.TypeList, Member: &api.Ref{Shape: &s[388]}}
+	s[390] = api.Shape{Name: "ObjectCannedACL", Type: api.TypeString, Enum: []string{"private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"}}
+	s[391] = api.Shape{Name: "ObjectIdentifier", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}, Required: true},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414]}, Field: 1},
 	}, GoType: reflect.TypeFor[ObjectIdentifier]()}
-	s[393] = api.Shape{Name: "ObjectIdentifierList", Type: api.TypeList, Member: &api.Ref{Shape: &s[392]}, Flattened: true}
-	s[394] = api.Shape{Name: "ObjectKey", Type: api.TypeString, Min: 1, HasMin: true}
-	s[395] = api.Shape{Name: "ObjectList", Type: api.TypeList, Member: &api.Ref{Shape: &s[387]}, Flattened: true}
-	s[396] = api.Shape{Name: "ObjectLockConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ObjectLockEnabled", Ref: api.Ref{Shape: &s[397]}},
-		{Name: "Rule", Ref: api.Ref{Shape: &s[405]}, Field: 1},
+	s[392] = api.Shape{Name: "ObjectIdentifierList", Type: api.TypeList, Member: &api.Ref{Shape: &s[391]}, Flattened: true}
+	s[393] = api.Shape{Name: "ObjectKey", Type: api.TypeString, Min: 1, HasMin: true}
+	s[394] = api.Shape{Name: "ObjectList", Type: api.TypeList, Member: &api.Ref{Shape: &s[386]}, Flattened: true}
+	s[395] = api.Shape{Name: "ObjectLockConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ObjectLockEnabled", Ref: api.Ref{Shape: &s[396]}},
+		{Name: "Rule", Ref: api.Ref{Shape: &s[404]}, Field: 1},
 	}, GoType: reflect.TypeFor[ObjectLockConfiguration]()}
-	s[397] = api.Shape{Name: "ObjectLockEnabled", Type: api.TypeString, Enum: []string{"Enabled"}}
-	s[398] = api.Shape{Name: "ObjectLockEnabledForBucket", Type: api.TypeBoolean}
-	s[399] = api.Shape{Name: "ObjectLockLegalHold", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Status", Ref: api.Ref{Shape: &s[400]}},
+	s[396] = api.Shape{Name: "ObjectLockEnabled", Type: api.TypeString, Enum: []string{"Enabled"}}
+	s[397] = api.Shape{Name: "ObjectLockEnabledForBucket", Type: api.TypeBoolean}
+	s[398] = api.Shape{Name: "ObjectLockLegalHold", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Status", Ref: api.Ref{Shape: &s[399]}},
 	}, GoType: reflect.TypeFor[ObjectLockLegalHold]()}
-	s[400] = api.Shape{Name: "ObjectLockLegalHoldStatus", Type: api.TypeString, Enum: []string{"ON", "OFF"}}
-	s[401] = api.Shape{Name: "ObjectLockMode", Type: api.TypeString, Enum: []string{"GOVERNANCE", "COMPLIANCE"}}
-	s[402] = api.Shape{Name: "ObjectLockRetainUntilDate", Type: api.TypeTimestamp, TimestampFormat: "iso8601"}
-	s[403] = api.Shape{Name: "ObjectLockRetention", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Mode", Ref: api.Ref{Shape: &s[404]}},
-		{Name: "RetainUntilDate", Ref: api.Ref{Shape: &s[114]}, Field: 1},
+	s[399] = api.Shape{Name: "ObjectLockLegalHoldStatus", Type: api.TypeString, Enum: []string{"ON", "OFF"}}
+	s[400] = api.Shape{Name: "ObjectLockMode", Type: api.TypeString, Enum: []string{"GOVERNANCE", "COMPLIANCE"}}
+	s[401] = api.Shape{Name: "ObjectLockRetainUntilDate", Type: api.TypeTimestamp, TimestampFormat: "iso8601"}
+	s[402] = api.Shape{Name: "ObjectLockRetention", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Mode", Ref: api.Ref{Shape: &s[403]}},
+		{Name: "RetainUntilDate", Ref: api.Ref{Shape: &s[113]}, Field: 1},
 	}, GoType: reflect.TypeFor[ObjectLockRetention]()}
-	s[404] = api.Shape{Name: "ObjectLockRetentionMode", Type: api.TypeString, Enum: []string{"GOVERNANCE", "COMPLIANCE"}}
-	s[405] = api.Shape{Name: "ObjectLockRule", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "DefaultRetention", Ref: api.Ref{Shape: &s[117]}},
+	s[403] = api.Shape{Name: "ObjectLockRetentionMode", Type: api.TypeString, Enum: []string{"GOVERNANCE", "COMPLIANCE"}}
+	s[404] = api.Shape{Name: "ObjectLockRule", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "DefaultRetention", Ref: api.Ref{Shape: &s[116]}},
 	}, GoType: reflect.TypeFor[ObjectLockRule]()}
-	s[406] = api.Shape{Name: "ObjectLockToken", Type: api.TypeString}
-	s[407] = api.Shape{Name: "ObjectNotInActiveTierError", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 403}, GoType: reflect.TypeFor[ObjectNotInActiveTierError]()}
-	s[408] = api.Shape{Name: "ObjectOwnership", Type: api.TypeString, Enum: []string{"BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"}}
-	s[409] = api.Shape{Name: "ObjectPart", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "PartNumber", Ref: api.Ref{Shape: &s[429]}},
+	s[405] = api.Shape{Name: "ObjectLockToken", Type: api.TypeString}
+	s[406] = api.Shape{Name: "ObjectNotInActiveTierError", Type: api.TypeStructure, Exception: true, Error: api.ErrorTrait{HTTPStatusCode: 403}, GoType: reflect.TypeFor[ObjectNotInActiveTierError]()}
+	s[407] = api.Shape{Name: "ObjectOwnership", Type: api.TypeString, Enum: []string{"BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"}}
+	s[408] = api.Shape{Name: "ObjectPart", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "PartNumber", Ref: api.Ref{Shape: &s[428]}},
 		{Name: "Size", Ref: api.Ref{Shape: &s[558]}, Field: 1},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61]}, Field: 2},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62]}, Field: 3},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65]}, Field: 4},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66]}, Field: 5},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60]}, Field: 2},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61]}, Field: 3},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64]}, Field: 4},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65]}, Field: 5},
 	}, GoType: reflect.TypeFor[ObjectPart]()}
-	s[410] = api.Shape{Name: "ObjectSize", Type: api.TypeLong}
-	s[411] = api.Shape{Name: "ObjectSizeGreaterThanBytes", Type: api.TypeLong}
-	s[412] = api.Shape{Name: "ObjectSizeLessThanBytes", Type: api.TypeLong}
-	s[413] = api.Shape{Name: "ObjectStorageClass", Type: api.TypeString, Enum: []string{"STANDARD", "REDUCED_REDUNDANCY", "GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE"}}
-	s[414] = api.Shape{Name: "ObjectVersion", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152]}},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[60]}, Field: 1},
+	s[409] = api.Shape{Name: "ObjectSize", Type: api.TypeLong}
+	s[410] = api.Shape{Name: "ObjectSizeGreaterThanBytes", Type: api.TypeLong}
+	s[411] = api.Shape{Name: "ObjectSizeLessThanBytes", Type: api.TypeLong}
+	s[412] = api.Shape{Name: "ObjectStorageClass", Type: api.TypeString, Enum: []string{"STANDARD", "REDUCED_REDUNDANCY", "GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE"}}
+	s[413] = api.Shape{Name: "ObjectVersion", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151]}},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59]}, Field: 1},
 		{Name: "Size", Ref: api.Ref{Shape: &s[558]}, Field: 2},
-		{Name: "StorageClass", Ref: api.Ref{Shape: &s[417]}, Field: 3},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}, Field: 4},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415]}, Field: 5},
-		{Name: "IsLatest", Ref: api.Ref{Shape: &s[294]}, Field: 6},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308]}, Field: 7},
-		{Name: "Owner", Ref: api.Ref{Shape: &s[422]}, Field: 8},
-		{Name: "RestoreStatus", Ref: api.Ref{Shape: &s[527]}, Field: 9},
+		{Name: "StorageClass", Ref: api.Ref{Shape: &s[416]}, Field: 3},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}, Field: 4},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414]}, Field: 5},
+		{Name: "IsLatest", Ref: api.Ref{Shape: &s[293]}, Field: 6},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307]}, Field: 7},
+		{Name: "Owner", Ref: api.Ref{Shape: &s[421]}, Field: 8},
+		{Name: "RestoreStatus", Ref: api.Ref{Shape: &s[526]}, Field: 9},
 	}, GoType: reflect.TypeFor[ObjectVersion]()}
-	s[415] = api.Shape{Name: "ObjectVersionId", Type: api.TypeString}
-	s[416] = api.Shape{Name: "ObjectVersionList", Type: api.TypeList, Member: &api.Ref{Shape: &s[414]}, Flattened: true}
-	s[417] = api.Shape{Name: "ObjectVersionStorageClass", Type: api.TypeString, Enum: []string{"STANDARD"}}
-	s[418] = api.Shape{Name: "OptionalObjectAttributes", Type: api.TypeString, Enum: []string{"RestoreStatus"}}
-	s[419] = api.Shape{Name: "OptionalObjectAttributesList", Type: api.TypeList, Member: &api.Ref{Shape: &s[418]}}
-	s[420] = api.Shape{Name: "OutputLocation", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "S3", Ref: api.Ref{Shape: &s[534]}},
+	s[414] = api.Shape{Name: "ObjectVersionId", Type: api.TypeString}
+	s[415] = api.Shape{Name: "ObjectVersionList", Type: api.TypeList, Member: &api.Ref{Shape: &s[413]}, Flattened: true}
+	s[416] = api.Shape{Name: "ObjectVersionStorageClass", Type: api.TypeString, Enum: []string{"STANDARD"}}
+	s[417] = api.Shape{Name: "OptionalObjectAttributes", Type: api.TypeString, Enum: []string{"RestoreStatus"}}
+	s[418] = api.Shape{Name: "OptionalObjectAttributesList", Type: api.TypeList, Member: &api.Ref{Shape: &s[417]}}
+	s[419] = api.Shape{Name: "OutputLocation", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "S3", Ref: api.Ref{Shape: &s[533]}},
 	}, GoType: reflect.TypeFor[OutputLocation]()}
-	s[421] = api.Shape{Name: "OutputSerialization", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "CSV", Ref: api.Ref{Shape: &s[56]}},
-		{Name: "JSON", Ref: api.Ref{Shape: &s[299]}, Field: 1},
+	s[420] = api.Shape{Name: "OutputSerialization", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "CSV", Ref: api.Ref{Shape: &s[55]}},
+		{Name: "JSON", Ref: api.Ref{Shape: &s[298]}, Field: 1},
 	}, GoType: reflect.TypeFor[OutputSerialization]()}
-	s[422] = api.Shape{Name: "Owner", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "DisplayName", Ref: api.Ref{Shape: &s[151]}},
-		{Name: "ID", Ref: api.Ref{Shape: &s[262]}, Field: 1},
+	s[421] = api.Shape{Name: "Owner", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "DisplayName", Ref: api.Ref{Shape: &s[150]}},
+		{Name: "ID", Ref: api.Ref{Shape: &s[261]}, Field: 1},
 	}, GoType: reflect.TypeFor[Owner]()}
-	s[423] = api.Shape{Name: "OwnerOverride", Type: api.TypeString, Enum: []string{"Destination"}}
-	s[424] = api.Shape{Name: "OwnershipControls", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Rules", Ref: api.Ref{Shape: &s[426], LocationName: "Rule"}, Required: true},
+	s[422] = api.Shape{Name: "OwnerOverride", Type: api.TypeString, Enum: []string{"Destination"}}
+	s[423] = api.Shape{Name: "OwnershipControls", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Rules", Ref: api.Ref{Shape: &s[425], LocationName: "Rule"}, Required: true},
 	}, GoType: reflect.TypeFor[OwnershipControls]()}
-	s[425] = api.Shape{Name: "OwnershipControlsRule", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ObjectOwnership", Ref: api.Ref{Shape: &s[408]}, Required: true},
+	s[424] = api.Shape{Name: "OwnershipControlsRule", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ObjectOwnership", Ref: api.Ref{Shape: &s[407]}, Required: true},
 	}, GoType: reflect.TypeFor[OwnershipControlsRule]()}
-	s[426] = api.Shape{Name: "OwnershipControlsRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[425]}, Flattened: true}
-	s[427] = api.Shape{Name: "ParquetInput", Type: api.TypeStructure, GoType: reflect.TypeFor[ParquetInput]()}
-	s[428] = api.Shape{Name: "Part", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "PartNumber", Ref: api.Ref{Shape: &s[429]}},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308]}, Field: 1},
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152]}, Field: 2},
+	s[425] = api.Shape{Name: "OwnershipControlsRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[424]}, Flattened: true}
+	s[426] = api.Shape{Name: "ParquetInput", Type: api.TypeStructure, GoType: reflect.TypeFor[ParquetInput]()}
+	s[427] = api.Shape{Name: "Part", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "PartNumber", Ref: api.Ref{Shape: &s[428]}},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307]}, Field: 1},
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151]}, Field: 2},
 		{Name: "Size", Ref: api.Ref{Shape: &s[558]}, Field: 3},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61]}, Field: 4},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62]}, Field: 5},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65]}, Field: 6},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66]}, Field: 7},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60]}, Field: 4},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61]}, Field: 5},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64]}, Field: 6},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65]}, Field: 7},
 	}, GoType: reflect.TypeFor[Part]()}
-	s[429] = api.Shape{Name: "PartNumber", Type: api.TypeInteger}
-	s[430] = api.Shape{Name: "PartNumberMarker", Type: api.TypeInteger}
-	s[431] = api.Shape{Name: "PartitionDateSource", Type: api.TypeString, Enum: []string{"EventTime", "DeliveryTime"}}
-	s[432] = api.Shape{Name: "PartitionedPrefix", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "PartitionDateSource", Ref: api.Ref{Shape: &s[431]}},
+	s[428] = api.Shape{Name: "PartNumber", Type: api.TypeInteger}
+	s[429] = api.Shape{Name: "PartNumberMarker", Type: api.TypeInteger}
+	s[430] = api.Shape{Name: "PartitionDateSource", Type: api.TypeString, Enum: []string{"EventTime", "DeliveryTime"}}
+	s[431] = api.Shape{Name: "PartitionedPrefix", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "PartitionDateSource", Ref: api.Ref{Shape: &s[430]}},
 	}, GoType: reflect.TypeFor[PartitionedPrefix](), LocationName: "PartitionedPrefix"}
-	s[433] = api.Shape{Name: "Parts", Type: api.TypeList, Member: &api.Ref{Shape: &s[428]}, Flattened: true}
-	s[434] = api.Shape{Name: "PartsCount", Type: api.TypeInteger}
-	s[435] = api.Shape{Name: "PartsList", Type: api.TypeList, Member: &api.Ref{Shape: &s[409]}, Flattened: true}
-	s[436] = api.Shape{Name: "Payer", Type: api.TypeString, Enum: []string{"Requester", "BucketOwner"}}
-	s[437] = api.Shape{Name: "Permission", Type: api.TypeString, Enum: []string{"FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"}}
-	s[438] = api.Shape{Name: "Policy", Type: api.TypeString}
-	s[439] = api.Shape{Name: "PolicyStatus", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "IsPublic", Ref: api.Ref{Shape: &s[295], LocationName: "IsPublic"}},
+	s[432] = api.Shape{Name: "Parts", Type: api.TypeList, Member: &api.Ref{Shape: &s[427]}, Flattened: true}
+	s[433] = api.Shape{Name: "PartsCount", Type: api.TypeInteger}
+	s[434] = api.Shape{Name: "PartsList", Type: api.TypeList, Member: &api.Ref{Shape: &s[408]}, Flattened: true}
+	s[435] = api.Shape{Name: "Payer", Type: api.TypeString, Enum: []string{"Requester", "BucketOwner"}}
+	s[436] = api.Shape{Name: "Permission", Type: api.TypeString, Enum: []string{"FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"}}
+	s[437] = api.Shape{Name: "Policy", Type: api.TypeString}
+	s[438] = api.Shape{Name: "PolicyStatus", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "IsPublic", Ref: api.Ref{Shape: &s[294], LocationName: "IsPublic"}},
 	}, GoType: reflect.TypeFor[PolicyStatus]()}
-	s[440] = api.Shape{Name: "Prefix", Type: api.TypeString}
-	s[441] = api.Shape{Name: "Priority", Type: api.TypeInteger}
-	s[442] = api.Shape{Name: "Progress", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "BytesScanned", Ref: api.Ref{Shape: &s[51]}},
-		{Name: "BytesProcessed", Ref: api.Ref{Shape: &s[49]}, Field: 1},
-		{Name: "BytesReturned", Ref: api.Ref{Shape: &s[50]}, Field: 2},
+	s[439] = api.Shape{Name: "Prefix", Type: api.TypeString}
+	s[440] = api.Shape{Name: "Priority", Type: api.TypeInteger}
+	s[441] = api.Shape{Name: "Progress", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "BytesScanned", Ref: api.Ref{Shape: &s[50]}},
+		{Name: "BytesProcessed", Ref: api.Ref{Shape: &s[48]}, Field: 1},
+		{Name: "BytesReturned", Ref: api.Ref{Shape: &s[49]}, Field: 2},
 	}, GoType: reflect.TypeFor[Progress]()}
-	s[443] = api.Shape{Name: "ProgressEvent", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Details", Ref: api.Ref{Shape: &s[442], EventPayload: true}},
+	s[442] = api.Shape{Name: "ProgressEvent", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Details", Ref: api.Ref{Shape: &s[441], EventPayload: true}},
 	}, GoType: reflect.TypeFor[ProgressEvent]()}
-	s[444] = api.Shape{Name: "Protocol", Type: api.TypeString, Enum: []string{"http", "https"}}
-	s[445] = api.Shape{Name: "PublicAccessBlockConfiguration", Type: api.TypeStructure, Members: []api.Member{
+	s[443] = api.Shape{Name: "Protocol", Type: api.TypeString, Enum: []string{"http", "https"}}
+	s[444] = api.Shape{Name: "PublicAccessBlockConfiguration", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "BlockPublicAcls", Ref: api.Ref{Shape: &s[556], LocationName: "BlockPublicAcls"}},
 		{Name: "IgnorePublicAcls", Ref: api.Ref{Shape: &s[556], LocationName: "IgnorePublicAcls"}, Field: 1},
 		{Name: "BlockPublicPolicy", Ref: api.Ref{Shape: &s[556], LocationName: "BlockPublicPolicy"}, Field: 2},
 		{Name: "RestrictPublicBuckets", Ref: api.Ref{Shape: &s[556], LocationName: "RestrictPublicBuckets"}, Field: 3},
 	}, GoType: reflect.TypeFor[PublicAccessBlockConfiguration]()}
-	s[446] = api.Shape{Name: "PutBucketAccelerateConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[445] = api.Shape{Name: "PutBucketAccelerateConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "AccelerateConfiguration", Ref: api.Ref{Shape: &s[5], LocationName: "AccelerateConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 3},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 3},
 	}, Payload: "AccelerateConfiguration", GoType: reflect.TypeFor[PutBucketAccelerateConfigurationRequest]()}
-	s[447] = api.Shape{Name: "PutBucketAclRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ACL", Ref: api.Ref{Shape: &s[35], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
+	s[446] = api.Shape{Name: "PutBucketAclRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ACL", Ref: api.Ref{Shape: &s[34], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
 		{Name: "AccessControlPolicy", Ref: api.Ref{Shape: &s[7], LocationName: "AccessControlPolicy", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 1},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 2},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 3},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 4},
-		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 5},
-		{Name: "GrantRead", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 6},
-		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[250], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 7},
-		{Name: "GrantWrite", Ref: api.Ref{Shape: &s[251], Location: api.LocationHeader, LocationName: "x-amz-grant-write"}, Field: 8},
-		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[252], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 9},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 2},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 3},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 4},
+		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[247], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 5},
+		{Name: "GrantRead", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 6},
+		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 7},
+		{Name: "GrantWrite", Ref: api.Ref{Shape: &s[250], Location: api.LocationHeader, LocationName: "x-amz-grant-write"}, Field: 8},
+		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[251], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 9},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 10},
 	}, Payload: "AccessControlPolicy", GoType: reflect.TypeFor[PutBucketAclRequest]()}
-	s[448] = api.Shape{Name: "PutBucketAnalyticsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+	s[447] = api.Shape{Name: "PutBucketAnalyticsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
 		{Name: "Id", Ref: api.Ref{Shape: &s[25], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
 		{Name: "AnalyticsConfiguration", Ref: api.Ref{Shape: &s[21], LocationName: "AnalyticsConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 2},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 3},
 	}, Payload: "AnalyticsConfiguration", GoType: reflect.TypeFor[PutBucketAnalyticsConfigurationRequest]()}
-	s[449] = api.Shape{Name: "PutBucketCorsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "CORSConfiguration", Ref: api.Ref{Shape: &s[52], LocationName: "CORSConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 1},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 2},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 3},
+	s[448] = api.Shape{Name: "PutBucketCorsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "CORSConfiguration", Ref: api.Ref{Shape: &s[51], LocationName: "CORSConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 1},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 2},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "CORSConfiguration", GoType: reflect.TypeFor[PutBucketCorsRequest]()}
-}
-
-func newSchema3(s []api.Shape) {
-	s[450] = api.Shape{Name: "PutBucketEncryptionRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+	s[449] = api.Shape{Name: "PutBucketEncryptionRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
 		{Name: "ServerSideEncryptionConfiguration", Ref: api.Ref{Shape: &s[549], LocationName: "ServerSideEncryptionConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "ServerSideEncryptionConfiguration", GoType: reflect.TypeFor[PutBucketEncryptionRequest]()}
-	s[451] = api.Shape{Name: "PutBucketIntelligentTieringConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Id", Ref: api.Ref{Shape: &s[277], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
-		{Name: "IntelligentTieringConfiguration", Ref: api.Ref{Shape: &s[273], LocationName: "IntelligentTieringConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 2},
+}
+
+func newSchema3(s []api.Shape) {
+	s[450] = api.Shape{Name: "PutBucketIntelligentTieringConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Id", Ref: api.Ref{Shape: &s[276], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
+		{Name: "IntelligentTieringConfiguration", Ref: api.Ref{Shape: &s[272], LocationName: "IntelligentTieringConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 2},
 	}, Payload: "IntelligentTieringConfiguration", GoType: reflect.TypeFor[PutBucketIntelligentTieringConfigurationRequest]()}
-	s[452] = api.Shape{Name: "PutBucketInventoryConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Id", Ref: api.Ref{Shape: &s[287], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
-		{Name: "InventoryConfiguration", Ref: api.Ref{Shape: &s[280], LocationName: "InventoryConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 2},
+	s[451] = api.Shape{Name: "PutBucketInventoryConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Id", Ref: api.Ref{Shape: &s[286], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
+		{Name: "InventoryConfiguration", Ref: api.Ref{Shape: &s[279], LocationName: "InventoryConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 2},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 3},
 	}, Payload: "InventoryConfiguration", GoType: reflect.TypeFor[PutBucketInventoryConfigurationRequest]()}
-	s[453] = api.Shape{Name: "PutBucketLifecycleConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 1},
-		{Name: "LifecycleConfiguration", Ref: api.Ref{Shape: &s[38], LocationName: "LifecycleConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
+	s[452] = api.Shape{Name: "PutBucketLifecycleConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 1},
+		{Name: "LifecycleConfiguration", Ref: api.Ref{Shape: &s[37], LocationName: "LifecycleConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 3},
 	}, Payload: "LifecycleConfiguration", GoType: reflect.TypeFor[PutBucketLifecycleConfigurationRequest]()}
-	s[454] = api.Shape{Name: "PutBucketLifecycleRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
-		{Name: "LifecycleConfiguration", Ref: api.Ref{Shape: &s[309], LocationName: "LifecycleConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 3},
+	s[453] = api.Shape{Name: "PutBucketLifecycleRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+		{Name: "LifecycleConfiguration", Ref: api.Ref{Shape: &s[308], LocationName: "LifecycleConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "LifecycleConfiguration", GoType: reflect.TypeFor[PutBucketLifecycleRequest]()}
-	s[455] = api.Shape{Name: "PutBucketLoggingRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "BucketLoggingStatus", Ref: api.Ref{Shape: &s[41], LocationName: "BucketLoggingStatus", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 1},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 2},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 3},
+	s[454] = api.Shape{Name: "PutBucketLoggingRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "BucketLoggingStatus", Ref: api.Ref{Shape: &s[40], LocationName: "BucketLoggingStatus", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 1},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 2},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "BucketLoggingStatus", GoType: reflect.TypeFor[PutBucketLoggingRequest]()}
-	s[456] = api.Shape{Name: "PutBucketMetricsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Id", Ref: api.Ref{Shape: &s[364], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
-		{Name: "MetricsConfiguration", Ref: api.Ref{Shape: &s[361], LocationName: "MetricsConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 2},
+	s[455] = api.Shape{Name: "PutBucketMetricsConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Id", Ref: api.Ref{Shape: &s[363], Location: api.LocationQueryString, LocationName: "id"}, Required: true, Field: 1},
+		{Name: "MetricsConfiguration", Ref: api.Ref{Shape: &s[360], LocationName: "MetricsConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 2},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 3},
 	}, Payload: "MetricsConfiguration", GoType: reflect.TypeFor[PutBucketMetricsConfigurationRequest]()}
-	s[457] = api.Shape{Name: "PutBucketNotificationConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "NotificationConfiguration", Ref: api.Ref{Shape: &s[383], LocationName: "NotificationConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 1},
+	s[456] = api.Shape{Name: "PutBucketNotificationConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "NotificationConfiguration", Ref: api.Ref{Shape: &s[382], LocationName: "NotificationConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
 		{Name: "SkipDestinationValidation", Ref: api.Ref{Shape: &s[559], Location: api.LocationHeader, LocationName: "x-amz-skip-destination-validation"}, Field: 3},
 	}, Payload: "NotificationConfiguration", GoType: reflect.TypeFor[PutBucketNotificationConfigurationRequest]()}
-	s[458] = api.Shape{Name: "PutBucketNotificationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
-		{Name: "NotificationConfiguration", Ref: api.Ref{Shape: &s[384], LocationName: "NotificationConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
+	s[457] = api.Shape{Name: "PutBucketNotificationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+		{Name: "NotificationConfiguration", Ref: api.Ref{Shape: &s[383], LocationName: "NotificationConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "NotificationConfiguration", GoType: reflect.TypeFor[PutBucketNotificationRequest]()}
-	s[459] = api.Shape{Name: "PutBucketOwnershipControlsRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+	s[458] = api.Shape{Name: "PutBucketOwnershipControlsRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 2},
-		{Name: "OwnershipControls", Ref: api.Ref{Shape: &s[424], LocationName: "OwnershipControls", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
+		{Name: "OwnershipControls", Ref: api.Ref{Shape: &s[423], LocationName: "OwnershipControls", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
 	}, Payload: "OwnershipControls", GoType: reflect.TypeFor[PutBucketOwnershipControlsRequest]()}
-	s[460] = api.Shape{Name: "PutBucketPolicyRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
-		{Name: "ConfirmRemoveSelfBucketAccess", Ref: api.Ref{Shape: &s[82], Location: api.LocationHeader, LocationName: "x-amz-confirm-remove-self-bucket-access"}, Field: 3},
-		{Name: "Policy", Ref: api.Ref{Shape: &s[438]}, Required: true, Field: 4},
+	s[459] = api.Shape{Name: "PutBucketPolicyRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+		{Name: "ConfirmRemoveSelfBucketAccess", Ref: api.Ref{Shape: &s[81], Location: api.LocationHeader, LocationName: "x-amz-confirm-remove-self-bucket-access"}, Field: 3},
+		{Name: "Policy", Ref: api.Ref{Shape: &s[437]}, Required: true, Field: 4},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 5},
 	}, Payload: "Policy", GoType: reflect.TypeFor[PutBucketPolicyRequest]()}
-	s[461] = api.Shape{Name: "PutBucketReplicationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
-		{Name: "ReplicationConfiguration", Ref: api.Ref{Shape: &s[498], LocationName: "ReplicationConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
-		{Name: "Token", Ref: api.Ref{Shape: &s[406], Location: api.LocationHeader, LocationName: "x-amz-bucket-object-lock-token"}, Field: 4},
+	s[460] = api.Shape{Name: "PutBucketReplicationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+		{Name: "ReplicationConfiguration", Ref: api.Ref{Shape: &s[497], LocationName: "ReplicationConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
+		{Name: "Token", Ref: api.Ref{Shape: &s[405], Location: api.LocationHeader, LocationName: "x-amz-bucket-object-lock-token"}, Field: 4},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 5},
 	}, Payload: "ReplicationConfiguration", GoType: reflect.TypeFor[PutBucketReplicationRequest]()}
-	s[462] = api.Shape{Name: "PutBucketRequestPaymentRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
-		{Name: "RequestPaymentConfiguration", Ref: api.Ref{Shape: &s[510], LocationName: "RequestPaymentConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
+	s[461] = api.Shape{Name: "PutBucketRequestPaymentRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+		{Name: "RequestPaymentConfiguration", Ref: api.Ref{Shape: &s[509], LocationName: "RequestPaymentConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "RequestPaymentConfiguration", GoType: reflect.TypeFor[PutBucketRequestPaymentRequest]()}
-	s[463] = api.Shape{Name: "PutBucketTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+	s[462] = api.Shape{Name: "PutBucketTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
 		{Name: "Tagging", Ref: api.Ref{Shape: &s[575], LocationName: "Tagging", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "Tagging", GoType: reflect.TypeFor[PutBucketTaggingRequest]()}
-	s[464] = api.Shape{Name: "PutBucketVersioningRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
-		{Name: "MFA", Ref: api.Ref{Shape: &s[343], Location: api.LocationHeader, LocationName: "x-amz-mfa"}, Field: 3},
+	s[463] = api.Shape{Name: "PutBucketVersioningRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+		{Name: "MFA", Ref: api.Ref{Shape: &s[342], Location: api.LocationHeader, LocationName: "x-amz-mfa"}, Field: 3},
 		{Name: "VersioningConfiguration", Ref: api.Ref{Shape: &s[606], LocationName: "VersioningConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 4},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 5},
 	}, Payload: "VersioningConfiguration", GoType: reflect.TypeFor[PutBucketVersioningRequest]()}
-	s[465] = api.Shape{Name: "PutBucketWebsiteRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+	s[464] = api.Shape{Name: "PutBucketWebsiteRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
 		{Name: "WebsiteConfiguration", Ref: api.Ref{Shape: &s[607], LocationName: "WebsiteConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "WebsiteConfiguration", GoType: reflect.TypeFor[PutBucketWebsiteRequest]()}
-	s[466] = api.Shape{Name: "PutObjectAclOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
+	s[465] = api.Shape{Name: "PutObjectAclOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
 	}, GoType: reflect.TypeFor[PutObjectAclOutput]()}
-	s[467] = api.Shape{Name: "PutObjectAclRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ACL", Ref: api.Ref{Shape: &s[391], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
+	s[466] = api.Shape{Name: "PutObjectAclRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ACL", Ref: api.Ref{Shape: &s[390], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
 		{Name: "AccessControlPolicy", Ref: api.Ref{Shape: &s[7], LocationName: "AccessControlPolicy", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 1},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 2},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 3},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 4},
-		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 5},
-		{Name: "GrantRead", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 6},
-		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[250], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 7},
-		{Name: "GrantWrite", Ref: api.Ref{Shape: &s[251], Location: api.LocationHeader, LocationName: "x-amz-grant-write"}, Field: 8},
-		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[252], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 9},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 10},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 11},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 12},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 2},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 3},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 4},
+		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[247], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 5},
+		{Name: "GrantRead", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 6},
+		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 7},
+		{Name: "GrantWrite", Ref: api.Ref{Shape: &s[250], Location: api.LocationHeader, LocationName: "x-amz-grant-write"}, Field: 8},
+		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[251], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 9},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 10},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 11},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 12},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 13},
 	}, Payload: "AccessControlPolicy", GoType: reflect.TypeFor[PutObjectAclRequest]()}
-	s[468] = api.Shape{Name: "PutObjectLegalHoldOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
+	s[467] = api.Shape{Name: "PutObjectLegalHoldOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
 	}, GoType: reflect.TypeFor[PutObjectLegalHoldOutput]()}
-	s[469] = api.Shape{Name: "PutObjectLegalHoldRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "LegalHold", Ref: api.Ref{Shape: &s[399], LocationName: "LegalHold", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 4},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 5},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 6},
+	s[468] = api.Shape{Name: "PutObjectLegalHoldRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "LegalHold", Ref: api.Ref{Shape: &s[398], LocationName: "LegalHold", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 4},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 5},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 6},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 7},
 	}, Payload: "LegalHold", GoType: reflect.TypeFor[PutObjectLegalHoldRequest]()}
-	s[470] = api.Shape{Name: "PutObjectLockConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
+	s[469] = api.Shape{Name: "PutObjectLockConfigurationOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
 	}, GoType: reflect.TypeFor[PutObjectLockConfigurationOutput]()}
-	s[471] = api.Shape{Name: "PutObjectLockConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ObjectLockConfiguration", Ref: api.Ref{Shape: &s[396], LocationName: "ObjectLockConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 1},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 2},
-		{Name: "Token", Ref: api.Ref{Shape: &s[406], Location: api.LocationHeader, LocationName: "x-amz-bucket-object-lock-token"}, Field: 3},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 4},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 5},
+	s[470] = api.Shape{Name: "PutObjectLockConfigurationRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ObjectLockConfiguration", Ref: api.Ref{Shape: &s[395], LocationName: "ObjectLockConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 1},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 2},
+		{Name: "Token", Ref: api.Ref{Shape: &s[405], Location: api.LocationHeader, LocationName: "x-amz-bucket-object-lock-token"}, Field: 3},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 4},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 5},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 6},
 	}, Payload: "ObjectLockConfiguration", GoType: reflect.TypeFor[PutObjectLockConfigurationRequest]()}
-	s[472] = api.Shape{Name: "PutObjectOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Expiration", Ref: api.Ref{Shape: &s[170], Location: api.LocationHeader, LocationName: "x-amz-expiration"}},
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152], Location: api.LocationHeader, LocationName: "ETag"}, Field: 1},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 2},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 3},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 4},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 5},
+	s[471] = api.Shape{Name: "PutObjectOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Expiration", Ref: api.Ref{Shape: &s[169], Location: api.LocationHeader, LocationName: "x-amz-expiration"}},
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151], Location: api.LocationHeader, LocationName: "ETag"}, Field: 1},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 2},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 3},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 4},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 5},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 6},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 7},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}, Field: 7},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 8},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 9},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 10},
 		{Name: "SSEKMSEncryptionContext", Ref: api.Ref{Shape: &s[539], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-context"}, Field: 11},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 12},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 13},
-		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[63], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc64nvme"}, Field: 14},
-		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[67], Location: api.LocationHeader, LocationName: "x-amz-checksum-type"}, Field: 15},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 12},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 13},
+		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc64nvme"}, Field: 14},
+		{Name: "ChecksumType", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-type"}, Field: 15},
 	}, GoType: reflect.TypeFor[PutObjectOutput]()}
-	s[473] = api.Shape{Name: "PutObjectRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ACL", Ref: api.Ref{Shape: &s[391], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
+	s[472] = api.Shape{Name: "PutObjectRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ACL", Ref: api.Ref{Shape: &s[390], Location: api.LocationHeader, LocationName: "x-amz-acl"}},
 		{Name: "Body", Ref: api.Ref{Shape: &s[29], Streaming: true}, Field: 1},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 2},
-		{Name: "CacheControl", Ref: api.Ref{Shape: &s[57], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 3},
-		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 4},
-		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 5},
-		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 6},
-		{Name: "ContentLength", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 7},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 8},
-		{Name: "ContentType", Ref: api.Ref{Shape: &s[89], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 9},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 10},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 11},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 12},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 13},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 14},
-		{Name: "Expires", Ref: api.Ref{Shape: &s[173], Location: api.LocationHeader, LocationName: "Expires"}, Field: 15},
-		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 16},
-		{Name: "GrantRead", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 17},
-		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[250], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 18},
-		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[252], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 19},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 20},
-		{Name: "Metadata", Ref: api.Ref{Shape: &s[354], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 21},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 2},
+		{Name: "CacheControl", Ref: api.Ref{Shape: &s[56], Location: api.LocationHeader, LocationName: "Cache-Control"}, Field: 3},
+		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[82], Location: api.LocationHeader, LocationName: "Content-Disposition"}, Field: 4},
+		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "Content-Encoding"}, Field: 5},
+		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "Content-Language"}, Field: 6},
+		{Name: "ContentLength", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 7},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 8},
+		{Name: "ContentType", Ref: api.Ref{Shape: &s[88], Location: api.LocationHeader, LocationName: "Content-Type"}, Field: 9},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 10},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 11},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 12},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 13},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 14},
+		{Name: "Expires", Ref: api.Ref{Shape: &s[172], Location: api.LocationHeader, LocationName: "Expires"}, Field: 15},
+		{Name: "GrantFullControl", Ref: api.Ref{Shape: &s[247], Location: api.LocationHeader, LocationName: "x-amz-grant-full-control"}, Field: 16},
+		{Name: "GrantRead", Ref: api.Ref{Shape: &s[248], Location: api.LocationHeader, LocationName: "x-amz-grant-read"}, Field: 17},
+		{Name: "GrantReadACP", Ref: api.Ref{Shape: &s[249], Location: api.LocationHeader, LocationName: "x-amz-grant-read-acp"}, Field: 18},
+		{Name: "GrantWriteACP", Ref: api.Ref{Shape: &s[251], Location: api.LocationHeader, LocationName: "x-amz-grant-write-acp"}, Field: 19},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 20},
+		{Name: "Metadata", Ref: api.Ref{Shape: &s[353], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 21},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 22},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567], Location: api.LocationHeader, LocationName: "x-amz-storage-class"}, Field: 23},
 		{Name: "WebsiteRedirectLocation", Ref: api.Ref{Shape: &s[608], Location: api.LocationHeader, LocationName: "x-amz-website-redirect-location"}, Field: 24},
@@ -7539,201 +7562,202 @@ func newSchema3(s []api.Shape) {
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 27},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 28},
 		{Name: "SSEKMSEncryptionContext", Ref: api.Ref{Shape: &s[539], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-context"}, Field: 29},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 30},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 31},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 30},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 31},
 		{Name: "Tagging", Ref: api.Ref{Shape: &s[577], Location: api.LocationHeader, LocationName: "x-amz-tagging"}, Field: 32},
-		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 33},
-		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[402], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 34},
-		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 35},
+		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-object-lock-mode"}, Field: 33},
+		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-object-lock-retain-until-date"}, Field: 34},
+		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[399], Location: api.LocationHeader, LocationName: "x-amz-object-lock-legal-hold"}, Field: 35},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 36},
 	}, Payload: "Body", GoType: reflect.TypeFor[PutObjectRequest]()}
-	s[474] = api.Shape{Name: "PutObjectRetentionOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
+	s[473] = api.Shape{Name: "PutObjectRetentionOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
 	}, GoType: reflect.TypeFor[PutObjectRetentionOutput]()}
-	s[475] = api.Shape{Name: "PutObjectRetentionRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "Retention", Ref: api.Ref{Shape: &s[403], LocationName: "Retention", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 4},
-		{Name: "BypassGovernanceRetention", Ref: api.Ref{Shape: &s[48], Location: api.LocationHeader, LocationName: "x-amz-bypass-governance-retention"}, Field: 5},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 6},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 7},
+	s[474] = api.Shape{Name: "PutObjectRetentionRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "Retention", Ref: api.Ref{Shape: &s[402], LocationName: "Retention", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 2},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 3},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 4},
+		{Name: "BypassGovernanceRetention", Ref: api.Ref{Shape: &s[47], Location: api.LocationHeader, LocationName: "x-amz-bypass-governance-retention"}, Field: 5},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 6},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 7},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 8},
 	}, Payload: "Retention", GoType: reflect.TypeFor[PutObjectRetentionRequest]()}
-	s[476] = api.Shape{Name: "PutObjectTaggingOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-version-id"}},
+	s[475] = api.Shape{Name: "PutObjectTaggingOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-version-id"}},
 	}, GoType: reflect.TypeFor[PutObjectTaggingOutput]()}
-	s[477] = api.Shape{Name: "PutObjectTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 3},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 4},
+	s[476] = api.Shape{Name: "PutObjectTaggingRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 3},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 4},
 		{Name: "Tagging", Ref: api.Ref{Shape: &s[575], LocationName: "Tagging", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 5},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 6},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 7},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 7},
 	}, Payload: "Tagging", GoType: reflect.TypeFor[PutObjectTaggingRequest]()}
-	s[478] = api.Shape{Name: "PutPublicAccessBlockRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
-		{Name: "PublicAccessBlockConfiguration", Ref: api.Ref{Shape: &s[445], LocationName: "PublicAccessBlockConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
+	s[477] = api.Shape{Name: "PutPublicAccessBlockRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 1},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 2},
+		{Name: "PublicAccessBlockConfiguration", Ref: api.Ref{Shape: &s[444], LocationName: "PublicAccessBlockConfiguration", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Required: true, Field: 3},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 4},
 	}, Payload: "PublicAccessBlockConfiguration", GoType: reflect.TypeFor[PutPublicAccessBlockRequest]()}
-	s[479] = api.Shape{Name: "QueueArn", Type: api.TypeString}
-	s[480] = api.Shape{Name: "QueueConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Id", Ref: api.Ref{Shape: &s[386]}},
-		{Name: "QueueArn", Ref: api.Ref{Shape: &s[479], LocationName: "Queue"}, Required: true, Field: 1},
-		{Name: "Events", Ref: api.Ref{Shape: &s[167], LocationName: "Event"}, Required: true, Field: 2},
-		{Name: "Filter", Ref: api.Ref{Shape: &s[385]}, Field: 3},
+	s[478] = api.Shape{Name: "QueueArn", Type: api.TypeString}
+	s[479] = api.Shape{Name: "QueueConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Id", Ref: api.Ref{Shape: &s[385]}},
+		{Name: "QueueArn", Ref: api.Ref{Shape: &s[478], LocationName: "Queue"}, Required: true, Field: 1},
+		{Name: "Events", Ref: api.Ref{Shape: &s[166], LocationName: "Event"}, Required: true, Field: 2},
+		{Name: "Filter", Ref: api.Ref{Shape: &s[384]}, Field: 3},
 	}, GoType: reflect.TypeFor[QueueConfiguration]()}
-	s[481] = api.Shape{Name: "QueueConfigurationDeprecated", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Id", Ref: api.Ref{Shape: &s[386]}},
-		{Name: "Event", Ref: api.Ref{Shape: &s[165]}, Field: 1},
-		{Name: "Events", Ref: api.Ref{Shape: &s[167], LocationName: "Event"}, Field: 2},
-		{Name: "Queue", Ref: api.Ref{Shape: &s[479]}, Field: 3},
+	s[480] = api.Shape{Name: "QueueConfigurationDeprecated", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Id", Ref: api.Ref{Shape: &s[385]}},
+		{Name: "Event", Ref: api.Ref{Shape: &s[164]}, Field: 1},
+		{Name: "Events", Ref: api.Ref{Shape: &s[166], LocationName: "Event"}, Field: 2},
+		{Name: "Queue", Ref: api.Ref{Shape: &s[478]}, Field: 3},
 	}, GoType: reflect.TypeFor[QueueConfigurationDeprecated]()}
-	s[482] = api.Shape{Name: "QueueConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[480]}, Flattened: true}
-	s[483] = api.Shape{Name: "Quiet", Type: api.TypeBoolean}
-	s[484] = api.Shape{Name: "QuoteCharacter", Type: api.TypeString}
-	s[485] = api.Shape{Name: "QuoteEscapeCharacter", Type: api.TypeString}
-	s[486] = api.Shape{Name: "QuoteFields", Type: api.TypeString, Enum: []string{"ALWAYS", "ASNEEDED"}}
-	s[487] = api.Shape{Name: "Range", Type: api.TypeString}
-	s[488] = api.Shape{Name: "RecordDelimiter", Type: api.TypeString}
-	s[489] = api.Shape{Name: "RecordsEvent", Type: api.TypeStructure, Members: []api.Member{
+	s[481] = api.Shape{Name: "QueueConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[479]}, Flattened: true}
+	s[482] = api.Shape{Name: "Quiet", Type: api.TypeBoolean}
+	s[483] = api.Shape{Name: "QuoteCharacter", Type: api.TypeString}
+	s[484] = api.Shape{Name: "QuoteEscapeCharacter", Type: api.TypeString}
+	s[485] = api.Shape{Name: "QuoteFields", Type: api.TypeString, Enum: []string{"ALWAYS", "ASNEEDED"}}
+	s[486] = api.Shape{Name: "Range", Type: api.TypeString}
+	s[487] = api.Shape{Name: "RecordDelimiter", Type: api.TypeString}
+	s[488] = api.Shape{Name: "RecordsEvent", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Payload", Ref: api.Ref{Shape: &s[29], EventPayload: true}},
 	}, GoType: reflect.TypeFor[RecordsEvent]()}
-	s[490] = api.Shape{Name: "Redirect", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "HostName", Ref: api.Ref{Shape: &s[259]}},
-		{Name: "HttpRedirectCode", Ref: api.Ref{Shape: &s[261]}, Field: 1},
-		{Name: "Protocol", Ref: api.Ref{Shape: &s[444]}, Field: 2},
-		{Name: "ReplaceKeyPrefixWith", Ref: api.Ref{Shape: &s[493]}, Field: 3},
-		{Name: "ReplaceKeyWith", Ref: api.Ref{Shape: &s[494]}, Field: 4},
+	s[489] = api.Shape{Name: "Redirect", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "HostName", Ref: api.Ref{Shape: &s[258]}},
+		{Name: "HttpRedirectCode", Ref: api.Ref{Shape: &s[260]}, Field: 1},
+		{Name: "Protocol", Ref: api.Ref{Shape: &s[443]}, Field: 2},
+		{Name: "ReplaceKeyPrefixWith", Ref: api.Ref{Shape: &s[492]}, Field: 3},
+		{Name: "ReplaceKeyWith", Ref: api.Ref{Shape: &s[493]}, Field: 4},
 	}, GoType: reflect.TypeFor[Redirect]()}
-	s[491] = api.Shape{Name: "RedirectAllRequestsTo", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "HostName", Ref: api.Ref{Shape: &s[259]}, Required: true},
-		{Name: "Protocol", Ref: api.Ref{Shape: &s[444]}, Field: 1},
+	s[490] = api.Shape{Name: "RedirectAllRequestsTo", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "HostName", Ref: api.Ref{Shape: &s[258]}, Required: true},
+		{Name: "Protocol", Ref: api.Ref{Shape: &s[443]}, Field: 1},
 	}, GoType: reflect.TypeFor[RedirectAllRequestsTo]()}
-	s[492] = api.Shape{Name: "Region", Type: api.TypeString, Min: 0, HasMin: true, Max: 20, HasMax: true}
-	s[493] = api.Shape{Name: "ReplaceKeyPrefixWith", Type: api.TypeString}
-	s[494] = api.Shape{Name: "ReplaceKeyWith", Type: api.TypeString}
-	s[495] = api.Shape{Name: "ReplicaKmsKeyID", Type: api.TypeString}
-	s[496] = api.Shape{Name: "ReplicaModifications", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Status", Ref: api.Ref{Shape: &s[497]}, Required: true},
+	s[491] = api.Shape{Name: "Region", Type: api.TypeString, Min: 0, HasMin: true, Max: 20, HasMax: true}
+	s[492] = api.Shape{Name: "ReplaceKeyPrefixWith", Type: api.TypeString}
+	s[493] = api.Shape{Name: "ReplaceKeyWith", Type: api.TypeString}
+	s[494] = api.Shape{Name: "ReplicaKmsKeyID", Type: api.TypeString}
+	s[495] = api.Shape{Name: "ReplicaModifications", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Status", Ref: api.Ref{Shape: &s[496]}, Required: true},
 	}, GoType: reflect.TypeFor[ReplicaModifications]()}
-	s[497] = api.Shape{Name: "ReplicaModificationsStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[498] = api.Shape{Name: "ReplicationConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Role", Ref: api.Ref{Shape: &s[528]}, Required: true},
-		{Name: "Rules", Ref: api.Ref{Shape: &s[503], LocationName: "Rule"}, Required: true, Field: 1},
+	s[496] = api.Shape{Name: "ReplicaModificationsStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[497] = api.Shape{Name: "ReplicationConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Role", Ref: api.Ref{Shape: &s[527]}, Required: true},
+		{Name: "Rules", Ref: api.Ref{Shape: &s[502], LocationName: "Rule"}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[ReplicationConfiguration]()}
-	s[499] = api.Shape{Name: "ReplicationRule", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ID", Ref: api.Ref{Shape: &s[262]}},
-		{Name: "Priority", Ref: api.Ref{Shape: &s[441]}, Field: 1},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Field: 2},
-		{Name: "Filter", Ref: api.Ref{Shape: &s[501]}, Field: 3},
-		{Name: "Status", Ref: api.Ref{Shape: &s[502]}, Required: true, Field: 4},
+	s[498] = api.Shape{Name: "ReplicationRule", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "ID", Ref: api.Ref{Shape: &s[261]}},
+		{Name: "Priority", Ref: api.Ref{Shape: &s[440]}, Field: 1},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Field: 2},
+		{Name: "Filter", Ref: api.Ref{Shape: &s[500]}, Field: 3},
+		{Name: "Status", Ref: api.Ref{Shape: &s[501]}, Required: true, Field: 4},
 		{Name: "SourceSelectionCriteria", Ref: api.Ref{Shape: &s[560]}, Field: 5},
-		{Name: "ExistingObjectReplication", Ref: api.Ref{Shape: &s[168]}, Field: 6},
-		{Name: "Destination", Ref: api.Ref{Shape: &s[149]}, Required: true, Field: 7},
-		{Name: "DeleteMarkerReplication", Ref: api.Ref{Shape: &s[134]}, Field: 8},
+		{Name: "ExistingObjectReplication", Ref: api.Ref{Shape: &s[167]}, Field: 6},
+		{Name: "Destination", Ref: api.Ref{Shape: &s[148]}, Required: true, Field: 7},
+		{Name: "DeleteMarkerReplication", Ref: api.Ref{Shape: &s[133]}, Field: 8},
 	}, GoType: reflect.TypeFor[ReplicationRule]()}
-	s[500] = api.Shape{Name: "ReplicationRuleAndOperator", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+	s[499] = api.Shape{Name: "ReplicationRuleAndOperator", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tags", Ref: api.Ref{Shape: &s[574], LocationName: "Tag", Flattened: true}, Field: 1},
 	}, GoType: reflect.TypeFor[ReplicationRuleAndOperator]()}
-	s[501] = api.Shape{Name: "ReplicationRuleFilter", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}},
+	s[500] = api.Shape{Name: "ReplicationRuleFilter", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}},
 		{Name: "Tag", Ref: api.Ref{Shape: &s[572]}, Field: 1},
-		{Name: "And", Ref: api.Ref{Shape: &s[500]}, Field: 2},
+		{Name: "And", Ref: api.Ref{Shape: &s[499]}, Field: 2},
 	}, GoType: reflect.TypeFor[ReplicationRuleFilter]()}
-	s[502] = api.Shape{Name: "ReplicationRuleStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[503] = api.Shape{Name: "ReplicationRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[499]}, Flattened: true}
-	s[504] = api.Shape{Name: "ReplicationStatus", Type: api.TypeString, Enum: []string{"COMPLETE", "PENDING", "FAILED", "REPLICA", "COMPLETED"}}
-	s[505] = api.Shape{Name: "ReplicationTime", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Status", Ref: api.Ref{Shape: &s[506]}, Required: true},
-		{Name: "Time", Ref: api.Ref{Shape: &s[507]}, Required: true, Field: 1},
+	s[501] = api.Shape{Name: "ReplicationRuleStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[502] = api.Shape{Name: "ReplicationRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[498]}, Flattened: true}
+	s[503] = api.Shape{Name: "ReplicationStatus", Type: api.TypeString, Enum: []string{"COMPLETE", "PENDING", "FAILED", "REPLICA", "COMPLETED"}}
+	s[504] = api.Shape{Name: "ReplicationTime", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Status", Ref: api.Ref{Shape: &s[505]}, Required: true},
+		{Name: "Time", Ref: api.Ref{Shape: &s[506]}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[ReplicationTime]()}
-	s[506] = api.Shape{Name: "ReplicationTimeStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
-	s[507] = api.Shape{Name: "ReplicationTimeValue", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Minutes", Ref: api.Ref{Shape: &s[366]}},
+	s[505] = api.Shape{Name: "ReplicationTimeStatus", Type: api.TypeString, Enum: []string{"Enabled", "Disabled"}}
+	s[506] = api.Shape{Name: "ReplicationTimeValue", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Minutes", Ref: api.Ref{Shape: &s[365]}},
 	}, GoType: reflect.TypeFor[ReplicationTimeValue]()}
-	s[508] = api.Shape{Name: "RequestCharged", Type: api.TypeString, Enum: []string{"requester"}}
-	s[509] = api.Shape{Name: "RequestPayer", Type: api.TypeString, Enum: []string{"requester"}}
-	s[510] = api.Shape{Name: "RequestPaymentConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Payer", Ref: api.Ref{Shape: &s[436]}, Required: true},
+	s[507] = api.Shape{Name: "RequestCharged", Type: api.TypeString, Enum: []string{"requester"}}
+	s[508] = api.Shape{Name: "RequestPayer", Type: api.TypeString, Enum: []string{"requester"}}
+	s[509] = api.Shape{Name: "RequestPaymentConfiguration", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Payer", Ref: api.Ref{Shape: &s[435]}, Required: true},
 	}, GoType: reflect.TypeFor[RequestPaymentConfiguration]()}
-	s[511] = api.Shape{Name: "RequestProgress", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Enabled", Ref: api.Ref{Shape: &s[154]}},
+	s[510] = api.Shape{Name: "RequestProgress", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Enabled", Ref: api.Ref{Shape: &s[153]}},
 	}, GoType: reflect.TypeFor[RequestProgress]()}
-	s[512] = api.Shape{Name: "RequestRoute", Type: api.TypeString}
-	s[513] = api.Shape{Name: "RequestToken", Type: api.TypeString}
-	s[514] = api.Shape{Name: "ResponseCacheControl", Type: api.TypeString}
-	s[515] = api.Shape{Name: "ResponseContentDisposition", Type: api.TypeString}
-	s[516] = api.Shape{Name: "ResponseContentEncoding", Type: api.TypeString}
-	s[517] = api.Shape{Name: "ResponseContentLanguage", Type: api.TypeString}
-	s[518] = api.Shape{Name: "ResponseContentType", Type: api.TypeString}
-	s[519] = api.Shape{Name: "ResponseExpires", Type: api.TypeTimestamp, TimestampFormat: "rfc822"}
-	s[520] = api.Shape{Name: "Restore", Type: api.TypeString}
-	s[521] = api.Shape{Name: "RestoreExpiryDate", Type: api.TypeTimestamp}
-	s[522] = api.Shape{Name: "RestoreObjectOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
-		{Name: "RestoreOutputPath", Ref: api.Ref{Shape: &s[524], Location: api.LocationHeader, LocationName: "x-amz-restore-output-path"}, Field: 1},
+	s[511] = api.Shape{Name: "RequestRoute", Type: api.TypeString}
+	s[512] = api.Shape{Name: "RequestToken", Type: api.TypeString}
+	s[513] = api.Shape{Name: "ResponseCacheControl", Type: api.TypeString}
+	s[514] = api.Shape{Name: "ResponseContentDisposition", Type: api.TypeString}
+	s[515] = api.Shape{Name: "ResponseContentEncoding", Type: api.TypeString}
+	s[516] = api.Shape{Name: "ResponseContentLanguage", Type: api.TypeString}
+	s[517] = api.Shape{Name: "ResponseContentType", Type: api.TypeString}
+	s[518] = api.Shape{Name: "ResponseExpires", Type: api.TypeTimestamp, TimestampFormat: "rfc822"}
+	s[519] = api.Shape{Name: "Restore", Type: api.TypeString}
+	s[520] = api.Shape{Name: "RestoreExpiryDate", Type: api.TypeTimestamp}
+	s[521] = api.Shape{Name: "RestoreObjectOutput", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}},
+		{Name: "RestoreOutputPath", Ref: api.Ref{Shape: &s[523], Location: api.LocationHeader, LocationName: "x-amz-restore-output-path"}, Field: 1},
 	}, GoType: reflect.TypeFor[RestoreObjectOutput]()}
-	s[523] = api.Shape{Name: "RestoreObjectRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
-		{Name: "RestoreRequest", Ref: api.Ref{Shape: &s[525], LocationName: "RestoreRequest", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 3},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 4},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 5},
+	s[522] = api.Shape{Name: "RestoreObjectRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationQueryString, LocationName: "versionId"}, Field: 2},
+		{Name: "RestoreRequest", Ref: api.Ref{Shape: &s[524], LocationName: "RestoreRequest", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}, Field: 3},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 4},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 5},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 6},
 	}, Payload: "RestoreRequest", GoType: reflect.TypeFor[RestoreObjectRequest]()}
-	s[524] = api.Shape{Name: "RestoreOutputPath", Type: api.TypeString}
-	s[525] = api.Shape{Name: "RestoreRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Days", Ref: api.Ref{Shape: &s[115]}},
-		{Name: "GlacierJobParameters", Ref: api.Ref{Shape: &s[246]}, Field: 1},
-		{Name: "Type", Ref: api.Ref{Shape: &s[526]}, Field: 2},
+	s[523] = api.Shape{Name: "RestoreOutputPath", Type: api.TypeString}
+	s[524] = api.Shape{Name: "RestoreRequest", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Days", Ref: api.Ref{Shape: &s[114]}},
+		{Name: "GlacierJobParameters", Ref: api.Ref{Shape: &s[245]}, Field: 1},
+		{Name: "Type", Ref: api.Ref{Shape: &s[525]}, Field: 2},
 		{Name: "Tier", Ref: api.Ref{Shape: &s[583]}, Field: 3},
-		{Name: "Description", Ref: api.Ref{Shape: &s[148]}, Field: 4},
+		{Name: "Description", Ref: api.Ref{Shape: &s[147]}, Field: 4},
 		{Name: "SelectParameters", Ref: api.Ref{Shape: &s[546]}, Field: 5},
-		{Name: "OutputLocation", Ref: api.Ref{Shape: &s[420]}, Field: 6},
+		{Name: "OutputLocation", Ref: api.Ref{Shape: &s[419]}, Field: 6},
 	}, GoType: reflect.TypeFor[RestoreRequest]()}
-	s[526] = api.Shape{Name: "RestoreRequestType", Type: api.TypeString, Enum: []string{"SELECT"}}
-	s[527] = api.Shape{Name: "RestoreStatus", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "IsRestoreInProgress", Ref: api.Ref{Shape: &s[296]}},
-		{Name: "RestoreExpiryDate", Ref: api.Ref{Shape: &s[521]}, Field: 1},
+	s[525] = api.Shape{Name: "RestoreRequestType", Type: api.TypeString, Enum: []string{"SELECT"}}
+	s[526] = api.Shape{Name: "RestoreStatus", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "IsRestoreInProgress", Ref: api.Ref{Shape: &s[295]}},
+		{Name: "RestoreExpiryDate", Ref: api.Ref{Shape: &s[520]}, Field: 1},
 	}, GoType: reflect.TypeFor[RestoreStatus]()}
-	s[528] = api.Shape{Name: "Role", Type: api.TypeString}
-	s[529] = api.Shape{Name: "RoutingRule", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Condition", Ref: api.Ref{Shape: &s[81]}},
-		{Name: "Redirect", Ref: api.Ref{Shape: &s[490]}, Required: true, Field: 1},
+	s[527] = api.Shape{Name: "Role", Type: api.TypeString}
+	s[528] = api.Shape{Name: "RoutingRule", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Condition", Ref: api.Ref{Shape: &s[80]}},
+		{Name: "Redirect", Ref: api.Ref{Shape: &s[489]}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[RoutingRule]()}
-	s[530] = api.Shape{Name: "RoutingRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[529], LocationName: "RoutingRule"}}
-	s[531] = api.Shape{Name: "Rule", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Expiration", Ref: api.Ref{Shape: &s[310]}},
-		{Name: "ID", Ref: api.Ref{Shape: &s[262]}, Field: 1},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[440]}, Required: true, Field: 2},
-		{Name: "Status", Ref: api.Ref{Shape: &s[171]}, Required: true, Field: 3},
+	s[529] = api.Shape{Name: "RoutingRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[528], LocationName: "RoutingRule"}}
+	s[530] = api.Shape{Name: "Rule", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "Expiration", Ref: api.Ref{Shape: &s[309]}},
+		{Name: "ID", Ref: api.Ref{Shape: &s[261]}, Field: 1},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[439]}, Required: true, Field: 2},
+		{Name: "Status", Ref: api.Ref{Shape: &s[170]}, Required: true, Field: 3},
 		{Name: "Transition", Ref: api.Ref{Shape: &s[591]}, Field: 4},
-		{Name: "NoncurrentVersionTransition", Ref: api.Ref{Shape: &s[381]}, Field: 5},
-		{Name: "NoncurrentVersionExpiration", Ref: api.Ref{Shape: &s[380]}, Field: 6},
+		{Name: "NoncurrentVersionTransition", Ref: api.Ref{Shape: &s[380]}, Field: 5},
+		{Name: "NoncurrentVersionExpiration", Ref: api.Ref{Shape: &s[379]}, Field: 6},
 		{Name: "AbortIncompleteMultipartUpload", Ref: api.Ref{Shape: &s[1]}, Field: 7},
 	}, GoType: reflect.TypeFor[Rule]()}
-	s[532] = api.Shape{Name: "Rules", Type: api.TypeList, Member: &api.Ref{Shape: &s[531]}, Flattened: true}
-	s[533] = api.Shape{Name: "S3KeyFilter", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "FilterRules", Ref: api.Ref{Shape: &s[182], LocationName: "FilterRule"}},
+	s[531] = api.Shape{Name: "Rules", Type: api.TypeList, Member: &api.Ref{Shape: &s[530]}, Flattened: true}
+	s[532] = api.Shape{Name: "S3KeyFilter", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "FilterRules", Ref: api.Ref{Shape: &s[181], LocationName: "FilterRule"}},
 	}, GoType: reflect.TypeFor[S3KeyFilter]()}
-	s[534] = api.Shape{Name: "S3Location", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "BucketName", Ref: api.Ref{Shape: &s[43]}, Required: true},
-		{Name: "Prefix", Ref: api.Ref{Shape: &s[340]}, Required: true, Field: 1},
-		{Name: "Encryption", Ref: api.Ref{Shape: &s[156]}, Field: 2},
-		{Name: "CannedACL", Ref: api.Ref{Shape: &s[391]}, Field: 3},
-		{Name: "AccessControlList", Ref: api.Ref{Shape: &s[254]}, Field: 4},
+	s[533] = api.Shape{Name: "S3Location", Type: api.TypeStructure, Members: []api.Member{
+		{Name: "BucketName", Ref: api.Ref{Shape: &s[42]}, Required: true},
+		{Name: "Prefix", Ref: api.Ref{Shape: &s[339]}, Required: true, Field: 1},
+		{Name: "Encryption", Ref: api.Ref{Shape: &s[155]}, Field: 2},
+		{Name: "CannedACL", Ref: api.Ref{Shape: &s[390]}, Field: 3},
+		{Name: "AccessControlList", Ref: api.Ref{Shape: &s[253]}, Field: 4},
 		{Name: "Tagging", Ref: api.Ref{Shape: &s[575]}, Field: 5},
 		{Name: "UserMetadata", Ref: api.Ref{Shape: &s[602]}, Field: 6},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567]}, Field: 7},
 	}, GoType: reflect.TypeFor[S3Location]()}
+	s[534] = api.Shape{Name: "S3RegionalOrS3ExpressBucketArnString", Type: api.TypeString, Min: 1, HasMin: true, Max: 128, HasMax: true, Pattern: "arn:[^:]+:(s3|s3express):.*"}
 	s[535] = api.Shape{Name: "SSECustomerAlgorithm", Type: api.TypeString}
 	s[536] = api.Shape{Name: "SSECustomerKey", Type: api.TypeString, Sensitive: true}
 	s[537] = api.Shape{Name: "SSECustomerKeyMD5", Type: api.TypeString}
@@ -7745,37 +7769,37 @@ func newSchema3(s []api.Shape) {
 	s[541] = api.Shape{Name: "SSES3", Type: api.TypeStructure, GoType: reflect.TypeFor[SSES3](), LocationName: "SSE-S3"}
 	s[542] = api.Shape{Name: "ScanRange", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Start", Ref: api.Ref{Shape: &s[563]}},
-		{Name: "End", Ref: api.Ref{Shape: &s[158]}, Field: 1},
+		{Name: "End", Ref: api.Ref{Shape: &s[157]}, Field: 1},
 	}, GoType: reflect.TypeFor[ScanRange]()}
 	s[543] = api.Shape{Name: "SelectObjectContentEventStream", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Records", Ref: api.Ref{Shape: &s[489]}},
+		{Name: "Records", Ref: api.Ref{Shape: &s[488]}},
 		{Name: "Stats", Ref: api.Ref{Shape: &s[566]}, Field: 1},
-		{Name: "Progress", Ref: api.Ref{Shape: &s[443]}, Field: 2},
-		{Name: "Cont", Ref: api.Ref{Shape: &s[90]}, Field: 3},
-		{Name: "End", Ref: api.Ref{Shape: &s[159]}, Field: 4},
+		{Name: "Progress", Ref: api.Ref{Shape: &s[442]}, Field: 2},
+		{Name: "Cont", Ref: api.Ref{Shape: &s[89]}, Field: 3},
+		{Name: "End", Ref: api.Ref{Shape: &s[158]}, Field: 4},
 	}, GoType: reflect.TypeFor[SelectObjectContentEventStream](), EventStream: true}
 	s[544] = api.Shape{Name: "SelectObjectContentOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Payload", Ref: api.Ref{Shape: &s[543]}},
 	}, Payload: "Payload", GoType: reflect.TypeFor[SelectObjectContentOutput]()}
 	s[545] = api.Shape{Name: "SelectObjectContentRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 1},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 2},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[536], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 3},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 4},
-		{Name: "Expression", Ref: api.Ref{Shape: &s[176]}, Required: true, Field: 5},
-		{Name: "ExpressionType", Ref: api.Ref{Shape: &s[177]}, Required: true, Field: 6},
-		{Name: "RequestProgress", Ref: api.Ref{Shape: &s[511]}, Field: 7},
-		{Name: "InputSerialization", Ref: api.Ref{Shape: &s[270]}, Required: true, Field: 8},
-		{Name: "OutputSerialization", Ref: api.Ref{Shape: &s[421]}, Required: true, Field: 9},
+		{Name: "Expression", Ref: api.Ref{Shape: &s[175]}, Required: true, Field: 5},
+		{Name: "ExpressionType", Ref: api.Ref{Shape: &s[176]}, Required: true, Field: 6},
+		{Name: "RequestProgress", Ref: api.Ref{Shape: &s[510]}, Field: 7},
+		{Name: "InputSerialization", Ref: api.Ref{Shape: &s[269]}, Required: true, Field: 8},
+		{Name: "OutputSerialization", Ref: api.Ref{Shape: &s[420]}, Required: true, Field: 9},
 		{Name: "ScanRange", Ref: api.Ref{Shape: &s[542]}, Field: 10},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 11},
 	}, GoType: reflect.TypeFor[SelectObjectContentRequest](), LocationName: "SelectObjectContentRequest", XMLNamespace: &api.XMLNamespace{URI: "http://s3.amazonaws.com/doc/2006-03-01/"}}
 	s[546] = api.Shape{Name: "SelectParameters", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "InputSerialization", Ref: api.Ref{Shape: &s[270]}, Required: true},
-		{Name: "ExpressionType", Ref: api.Ref{Shape: &s[177]}, Required: true, Field: 1},
-		{Name: "Expression", Ref: api.Ref{Shape: &s[176]}, Required: true, Field: 2},
-		{Name: "OutputSerialization", Ref: api.Ref{Shape: &s[421]}, Required: true, Field: 3},
+		{Name: "InputSerialization", Ref: api.Ref{Shape: &s[269]}, Required: true},
+		{Name: "ExpressionType", Ref: api.Ref{Shape: &s[176]}, Required: true, Field: 1},
+		{Name: "Expression", Ref: api.Ref{Shape: &s[175]}, Required: true, Field: 2},
+		{Name: "OutputSerialization", Ref: api.Ref{Shape: &s[420]}, Required: true, Field: 3},
 	}, GoType: reflect.TypeFor[SelectParameters]()}
 	s[547] = api.Shape{Name: "ServerSideEncryption", Type: api.TypeString, Enum: []string{"AES256", "aws:kms", "aws:kms:dsse"}}
 	s[548] = api.Shape{Name: "ServerSideEncryptionByDefault", Type: api.TypeStructure, Members: []api.Member{
@@ -7787,7 +7811,7 @@ func newSchema3(s []api.Shape) {
 	}, GoType: reflect.TypeFor[ServerSideEncryptionConfiguration]()}
 	s[550] = api.Shape{Name: "ServerSideEncryptionRule", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "ApplyServerSideEncryptionByDefault", Ref: api.Ref{Shape: &s[548]}},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37]}, Field: 1},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36]}, Field: 1},
 	}, GoType: reflect.TypeFor[ServerSideEncryptionRule]()}
 	s[551] = api.Shape{Name: "ServerSideEncryptionRules", Type: api.TypeList, Member: &api.Ref{Shape: &s[550]}, Flattened: true}
 	s[552] = api.Shape{Name: "SessionCredentialValue", Type: api.TypeString, Sensitive: true}
@@ -7805,7 +7829,7 @@ func newSchema3(s []api.Shape) {
 	s[559] = api.Shape{Name: "SkipValidation", Type: api.TypeBoolean}
 	s[560] = api.Shape{Name: "SourceSelectionCriteria", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "SseKmsEncryptedObjects", Ref: api.Ref{Shape: &s[561]}},
-		{Name: "ReplicaModifications", Ref: api.Ref{Shape: &s[496]}, Field: 1},
+		{Name: "ReplicaModifications", Ref: api.Ref{Shape: &s[495]}, Field: 1},
 	}, GoType: reflect.TypeFor[SourceSelectionCriteria]()}
 	s[561] = api.Shape{Name: "SseKmsEncryptedObjects", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Status", Ref: api.Ref{Shape: &s[562]}, Required: true},
@@ -7814,9 +7838,9 @@ func newSchema3(s []api.Shape) {
 	s[563] = api.Shape{Name: "Start", Type: api.TypeLong}
 	s[564] = api.Shape{Name: "StartAfter", Type: api.TypeString}
 	s[565] = api.Shape{Name: "Stats", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "BytesScanned", Ref: api.Ref{Shape: &s[51]}},
-		{Name: "BytesProcessed", Ref: api.Ref{Shape: &s[49]}, Field: 1},
-		{Name: "BytesReturned", Ref: api.Ref{Shape: &s[50]}, Field: 2},
+		{Name: "BytesScanned", Ref: api.Ref{Shape: &s[50]}},
+		{Name: "BytesProcessed", Ref: api.Ref{Shape: &s[48]}, Field: 1},
+		{Name: "BytesReturned", Ref: api.Ref{Shape: &s[49]}, Field: 2},
 	}, GoType: reflect.TypeFor[Stats]()}
 	s[566] = api.Shape{Name: "StatsEvent", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Details", Ref: api.Ref{Shape: &s[565], EventPayload: true}},
@@ -7832,7 +7856,7 @@ func newSchema3(s []api.Shape) {
 	s[570] = api.Shape{Name: "StorageClassAnalysisSchemaVersion", Type: api.TypeString, Enum: []string{"V_1"}}
 	s[571] = api.Shape{Name: "Suffix", Type: api.TypeString}
 	s[572] = api.Shape{Name: "Tag", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Key", Ref: api.Ref{Shape: &s[394]}, Required: true},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393]}, Required: true},
 		{Name: "Value", Ref: api.Ref{Shape: &s[603]}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[Tag]()}
 	s[573] = api.Shape{Name: "TagCount", Type: api.TypeInteger}
@@ -7844,39 +7868,39 @@ func newSchema3(s []api.Shape) {
 	s[577] = api.Shape{Name: "TaggingHeader", Type: api.TypeString}
 	s[578] = api.Shape{Name: "TargetBucket", Type: api.TypeString}
 	s[579] = api.Shape{Name: "TargetGrant", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Grantee", Ref: api.Ref{Shape: &s[253]}},
-		{Name: "Permission", Ref: api.Ref{Shape: &s[42]}, Field: 1},
+		{Name: "Grantee", Ref: api.Ref{Shape: &s[252]}},
+		{Name: "Permission", Ref: api.Ref{Shape: &s[41]}, Field: 1},
 	}, GoType: reflect.TypeFor[TargetGrant]()}
 	s[580] = api.Shape{Name: "TargetGrants", Type: api.TypeList, Member: &api.Ref{Shape: &s[579], LocationName: "Grant"}}
 	s[581] = api.Shape{Name: "TargetObjectKeyFormat", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "SimplePrefix", Ref: api.Ref{Shape: &s[557], LocationName: "SimplePrefix"}},
-		{Name: "PartitionedPrefix", Ref: api.Ref{Shape: &s[432], LocationName: "PartitionedPrefix"}, Field: 1},
+		{Name: "PartitionedPrefix", Ref: api.Ref{Shape: &s[431], LocationName: "PartitionedPrefix"}, Field: 1},
 	}, GoType: reflect.TypeFor[TargetObjectKeyFormat]()}
 	s[582] = api.Shape{Name: "TargetPrefix", Type: api.TypeString}
 	s[583] = api.Shape{Name: "Tier", Type: api.TypeString, Enum: []string{"Standard", "Bulk", "Expedited"}}
 	s[584] = api.Shape{Name: "Tiering", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Days", Ref: api.Ref{Shape: &s[275]}, Required: true},
-		{Name: "AccessTier", Ref: api.Ref{Shape: &s[271]}, Required: true, Field: 1},
+		{Name: "Days", Ref: api.Ref{Shape: &s[274]}, Required: true},
+		{Name: "AccessTier", Ref: api.Ref{Shape: &s[270]}, Required: true, Field: 1},
 	}, GoType: reflect.TypeFor[Tiering]()}
 	s[585] = api.Shape{Name: "TieringList", Type: api.TypeList, Member: &api.Ref{Shape: &s[584]}, Flattened: true}
 	s[586] = api.Shape{Name: "Token", Type: api.TypeString}
 	s[587] = api.Shape{Name: "TopicArn", Type: api.TypeString}
 	s[588] = api.Shape{Name: "TopicConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Id", Ref: api.Ref{Shape: &s[386]}},
+		{Name: "Id", Ref: api.Ref{Shape: &s[385]}},
 		{Name: "TopicArn", Ref: api.Ref{Shape: &s[587], LocationName: "Topic"}, Required: true, Field: 1},
-		{Name: "Events", Ref: api.Ref{Shape: &s[167], LocationName: "Event"}, Required: true, Field: 2},
-		{Name: "Filter", Ref: api.Ref{Shape: &s[385]}, Field: 3},
+		{Name: "Events", Ref: api.Ref{Shape: &s[166], LocationName: "Event"}, Required: true, Field: 2},
+		{Name: "Filter", Ref: api.Ref{Shape: &s[384]}, Field: 3},
 	}, GoType: reflect.TypeFor[TopicConfiguration]()}
 	s[589] = api.Shape{Name: "TopicConfigurationDeprecated", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Id", Ref: api.Ref{Shape: &s[386]}},
-		{Name: "Events", Ref: api.Ref{Shape: &s[167], LocationName: "Event"}, Field: 1},
-		{Name: "Event", Ref: api.Ref{Shape: &s[165]}, Field: 2},
+		{Name: "Id", Ref: api.Ref{Shape: &s[385]}},
+		{Name: "Events", Ref: api.Ref{Shape: &s[166], LocationName: "Event"}, Field: 1},
+		{Name: "Event", Ref: api.Ref{Shape: &s[164]}, Field: 2},
 		{Name: "Topic", Ref: api.Ref{Shape: &s[587]}, Field: 3},
 	}, GoType: reflect.TypeFor[TopicConfigurationDeprecated]()}
 	s[590] = api.Shape{Name: "TopicConfigurationList", Type: api.TypeList, Member: &api.Ref{Shape: &s[588]}, Flattened: true}
 	s[591] = api.Shape{Name: "Transition", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Date", Ref: api.Ref{Shape: &s[114]}},
-		{Name: "Days", Ref: api.Ref{Shape: &s[115]}, Field: 1},
+		{Name: "Date", Ref: api.Ref{Shape: &s[113]}},
+		{Name: "Days", Ref: api.Ref{Shape: &s[114]}, Field: 1},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[594]}, Field: 2},
 	}, GoType: reflect.TypeFor[Transition]()}
 	s[592] = api.Shape{Name: "TransitionDefaultMinimumObjectSize", Type: api.TypeString, Enum: []string{"varies_by_storage_class", "all_storage_classes_128K"}}
@@ -7886,33 +7910,33 @@ func newSchema3(s []api.Shape) {
 	s[596] = api.Shape{Name: "URI", Type: api.TypeString}
 	s[597] = api.Shape{Name: "UploadIdMarker", Type: api.TypeString}
 	s[598] = api.Shape{Name: "UploadPartCopyOutput", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "CopySourceVersionId", Ref: api.Ref{Shape: &s[104], Location: api.LocationHeader, LocationName: "x-amz-copy-source-version-id"}},
-		{Name: "CopyPartResult", Ref: api.Ref{Shape: &s[94]}, Field: 1},
+		{Name: "CopySourceVersionId", Ref: api.Ref{Shape: &s[103], Location: api.LocationHeader, LocationName: "x-amz-copy-source-version-id"}},
+		{Name: "CopyPartResult", Ref: api.Ref{Shape: &s[93]}, Field: 1},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}, Field: 2},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 3},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 4},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 5},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 6},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 7},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 6},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 7},
 	}, Payload: "CopyPartResult", GoType: reflect.TypeFor[UploadPartCopyOutput]()}
 	s[599] = api.Shape{Name: "UploadPartCopyRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
-		{Name: "CopySource", Ref: api.Ref{Shape: &s[95], Location: api.LocationHeader, LocationName: "x-amz-copy-source"}, Required: true, Field: 1},
-		{Name: "CopySourceIfMatch", Ref: api.Ref{Shape: &s[96], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-match"}, Field: 2},
-		{Name: "CopySourceIfModifiedSince", Ref: api.Ref{Shape: &s[97], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-modified-since"}, Field: 3},
-		{Name: "CopySourceIfNoneMatch", Ref: api.Ref{Shape: &s[98], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-none-match"}, Field: 4},
-		{Name: "CopySourceIfUnmodifiedSince", Ref: api.Ref{Shape: &s[99], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-unmodified-since"}, Field: 5},
-		{Name: "CopySourceRange", Ref: api.Ref{Shape: &s[100], Location: api.LocationHeader, LocationName: "x-amz-copy-source-range"}, Field: 6},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 7},
-		{Name: "PartNumber", Ref: api.Ref{Shape: &s[429], Location: api.LocationQueryString, LocationName: "partNumber"}, Required: true, Field: 8},
-		{Name: "UploadId", Ref: api.Ref{Shape: &s[369], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 9},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true},
+		{Name: "CopySource", Ref: api.Ref{Shape: &s[94], Location: api.LocationHeader, LocationName: "x-amz-copy-source"}, Required: true, Field: 1},
+		{Name: "CopySourceIfMatch", Ref: api.Ref{Shape: &s[95], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-match"}, Field: 2},
+		{Name: "CopySourceIfModifiedSince", Ref: api.Ref{Shape: &s[96], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-modified-since"}, Field: 3},
+		{Name: "CopySourceIfNoneMatch", Ref: api.Ref{Shape: &s[97], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-none-match"}, Field: 4},
+		{Name: "CopySourceIfUnmodifiedSince", Ref: api.Ref{Shape: &s[98], Location: api.LocationHeader, LocationName: "x-amz-copy-source-if-unmodified-since"}, Field: 5},
+		{Name: "CopySourceRange", Ref: api.Ref{Shape: &s[99], Location: api.LocationHeader, LocationName: "x-amz-copy-source-range"}, Field: 6},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 7},
+		{Name: "PartNumber", Ref: api.Ref{Shape: &s[428], Location: api.LocationQueryString, LocationName: "partNumber"}, Required: true, Field: 8},
+		{Name: "UploadId", Ref: api.Ref{Shape: &s[368], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 9},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 10},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[536], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 11},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 12},
-		{Name: "CopySourceSSECustomerAlgorithm", Ref: api.Ref{Shape: &s[101], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-algorithm"}, Field: 13},
-		{Name: "CopySourceSSECustomerKey", Ref: api.Ref{Shape: &s[102], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-key"}, Field: 14},
-		{Name: "CopySourceSSECustomerKeyMD5", Ref: api.Ref{Shape: &s[103], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-key-MD5"}, Field: 15},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 16},
+		{Name: "CopySourceSSECustomerAlgorithm", Ref: api.Ref{Shape: &s[100], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-algorithm"}, Field: 13},
+		{Name: "CopySourceSSECustomerKey", Ref: api.Ref{Shape: &s[101], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-key"}, Field: 14},
+		{Name: "CopySourceSSECustomerKeyMD5", Ref: api.Ref{Shape: &s[102], Location: api.LocationHeader, LocationName: "x-amz-copy-source-server-side-encryption-customer-key-MD5"}, Field: 15},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 16},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 17},
 		{Name: "ExpectedSourceBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-source-expected-bucket-owner"}, Field: 18},
 	}, GoType: reflect.TypeFor[UploadPartCopyRequest]()}
@@ -7921,93 +7945,93 @@ func newSchema3(s []api.Shape) {
 func newSchema4(s []api.Shape) {
 	s[600] = api.Shape{Name: "UploadPartOutput", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption"}},
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152], Location: api.LocationHeader, LocationName: "ETag"}, Field: 1},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 2},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 3},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 4},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 5},
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151], Location: api.LocationHeader, LocationName: "ETag"}, Field: 1},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 2},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 3},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 4},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 5},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 6},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 7},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-aws-kms-key-id"}, Field: 8},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 9},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 10},
-		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[63], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc64nvme"}, Field: 11},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-bucket-key-enabled"}, Field: 9},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-request-charged"}, Field: 10},
+		{Name: "ChecksumCRC64NVME", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc64nvme"}, Field: 11},
 	}, GoType: reflect.TypeFor[UploadPartOutput]()}
 	s[601] = api.Shape{Name: "UploadPartRequest", Type: api.TypeStructure, Members: []api.Member{
 		{Name: "Body", Ref: api.Ref{Shape: &s[29], Streaming: true}},
-		{Name: "Bucket", Ref: api.Ref{Shape: &s[43], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
-		{Name: "ContentLength", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 2},
-		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 3},
-		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[59], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 4},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 5},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 6},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 7},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 8},
-		{Name: "Key", Ref: api.Ref{Shape: &s[394], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 9},
-		{Name: "PartNumber", Ref: api.Ref{Shape: &s[429], Location: api.LocationQueryString, LocationName: "partNumber"}, Required: true, Field: 10},
-		{Name: "UploadId", Ref: api.Ref{Shape: &s[369], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 11},
+		{Name: "Bucket", Ref: api.Ref{Shape: &s[42], Location: api.LocationURI, LocationName: "Bucket"}, Required: true, Field: 1},
+		{Name: "ContentLength", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 2},
+		{Name: "ContentMD5", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-MD5"}, Field: 3},
+		{Name: "ChecksumAlgorithm", Ref: api.Ref{Shape: &s[58], Location: api.LocationHeader, LocationName: "x-amz-sdk-checksum-algorithm"}, Field: 4},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32"}, Field: 5},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-checksum-crc32c"}, Field: 6},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha1"}, Field: 7},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-checksum-sha256"}, Field: 8},
+		{Name: "Key", Ref: api.Ref{Shape: &s[393], Location: api.LocationURI, LocationName: "Key"}, Required: true, Field: 9},
+		{Name: "PartNumber", Ref: api.Ref{Shape: &s[428], Location: api.LocationQueryString, LocationName: "partNumber"}, Required: true, Field: 10},
+		{Name: "UploadId", Ref: api.Ref{Shape: &s[368], Location: api.LocationQueryString, LocationName: "uploadId"}, Required: true, Field: 11},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-algorithm"}, Field: 12},
 		{Name: "SSECustomerKey", Ref: api.Ref{Shape: &s[536], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key"}, Field: 13},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-server-side-encryption-customer-key-MD5"}, Field: 14},
-		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[509], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 15},
+		{Name: "RequestPayer", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-request-payer"}, Field: 15},
 		{Name: "ExpectedBucketOwner", Ref: api.Ref{Shape: &s[12], Location: api.LocationHeader, LocationName: "x-amz-expected-bucket-owner"}, Field: 16},
 	}, Payload: "Body", GoType: reflect.TypeFor[UploadPartRequest]()}
-	s[602] = api.Shape{Name: "UserMetadata", Type: api.TypeList, Member: &api.Ref{Shape: &s[356], LocationName: "MetadataEntry"}}
+	s[602] = api.Shape{Name: "UserMetadata", Type: api.TypeList, Member: &api.Ref{Shape: &s[355], LocationName: "MetadataEntry"}}
 	s[603] = api.Shape{Name: "Value", Type: api.TypeString}
 	s[604] = api.Shape{Name: "VersionCount", Type: api.TypeInteger}
 	s[605] = api.Shape{Name: "VersionIdMarker", Type: api.TypeString}
 	s[606] = api.Shape{Name: "VersioningConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "MFADelete", Ref: api.Ref{Shape: &s[344], LocationName: "MfaDelete"}},
-		{Name: "Status", Ref: api.Ref{Shape: &s[46]}, Field: 1},
+		{Name: "MFADelete", Ref: api.Ref{Shape: &s[343], LocationName: "MfaDelete"}},
+		{Name: "Status", Ref: api.Ref{Shape: &s[45]}, Field: 1},
 	}, GoType: reflect.TypeFor[VersioningConfiguration]()}
 	s[607] = api.Shape{Name: "WebsiteConfiguration", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "ErrorDocument", Ref: api.Ref{Shape: &s[162]}},
-		{Name: "IndexDocument", Ref: api.Ref{Shape: &s[267]}, Field: 1},
-		{Name: "RedirectAllRequestsTo", Ref: api.Ref{Shape: &s[491]}, Field: 2},
-		{Name: "RoutingRules", Ref: api.Ref{Shape: &s[530]}, Field: 3},
+		{Name: "ErrorDocument", Ref: api.Ref{Shape: &s[161]}},
+		{Name: "IndexDocument", Ref: api.Ref{Shape: &s[266]}, Field: 1},
+		{Name: "RedirectAllRequestsTo", Ref: api.Ref{Shape: &s[490]}, Field: 2},
+		{Name: "RoutingRules", Ref: api.Ref{Shape: &s[529]}, Field: 3},
 	}, GoType: reflect.TypeFor[WebsiteConfiguration]()}
 	s[608] = api.Shape{Name: "WebsiteRedirectLocation", Type: api.TypeString}
 	s[609] = api.Shape{Name: "WriteGetObjectResponseRequest", Type: api.TypeStructure, Members: []api.Member{
-		{Name: "RequestRoute", Ref: api.Ref{Shape: &s[512], Location: api.LocationHeader, LocationName: "x-amz-request-route", HostLabel: true}, Required: true},
-		{Name: "RequestToken", Ref: api.Ref{Shape: &s[513], Location: api.LocationHeader, LocationName: "x-amz-request-token"}, Required: true, Field: 1},
+		{Name: "RequestRoute", Ref: api.Ref{Shape: &s[511], Location: api.LocationHeader, LocationName: "x-amz-request-route", HostLabel: true}, Required: true},
+		{Name: "RequestToken", Ref: api.Ref{Shape: &s[512], Location: api.LocationHeader, LocationName: "x-amz-request-token"}, Required: true, Field: 1},
 		{Name: "Body", Ref: api.Ref{Shape: &s[29], Streaming: true}, Field: 2},
-		{Name: "StatusCode", Ref: api.Ref{Shape: &s[237], Location: api.LocationHeader, LocationName: "x-amz-fwd-status"}, Field: 3},
-		{Name: "ErrorCode", Ref: api.Ref{Shape: &s[161], Location: api.LocationHeader, LocationName: "x-amz-fwd-error-code"}, Field: 4},
-		{Name: "ErrorMessage", Ref: api.Ref{Shape: &s[163], Location: api.LocationHeader, LocationName: "x-amz-fwd-error-message"}, Field: 5},
+		{Name: "StatusCode", Ref: api.Ref{Shape: &s[236], Location: api.LocationHeader, LocationName: "x-amz-fwd-status"}, Field: 3},
+		{Name: "ErrorCode", Ref: api.Ref{Shape: &s[160], Location: api.LocationHeader, LocationName: "x-amz-fwd-error-code"}, Field: 4},
+		{Name: "ErrorMessage", Ref: api.Ref{Shape: &s[162], Location: api.LocationHeader, LocationName: "x-amz-fwd-error-message"}, Field: 5},
 		{Name: "AcceptRanges", Ref: api.Ref{Shape: &s[6], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-accept-ranges"}, Field: 6},
-		{Name: "CacheControl", Ref: api.Ref{Shape: &s[57], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Cache-Control"}, Field: 7},
-		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Disposition"}, Field: 8},
-		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Encoding"}, Field: 9},
-		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Language"}, Field: 10},
-		{Name: "ContentLength", Ref: api.Ref{Shape: &s[86], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 11},
-		{Name: "ContentRange", Ref: api.Ref{Shape: &s[88], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Range"}, Field: 12},
-		{Name: "ContentType", Ref: api.Ref{Shape: &s[89], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Type"}, Field: 13},
-		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-checksum-crc32"}, Field: 14},
-		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[62], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-checksum-crc32c"}, Field: 15},
-		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-checksum-sha1"}, Field: 16},
-		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[66], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-checksum-sha256"}, Field: 17},
-		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[132], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-delete-marker"}, Field: 18},
-		{Name: "ETag", Ref: api.Ref{Shape: &s[152], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-ETag"}, Field: 19},
-		{Name: "Expires", Ref: api.Ref{Shape: &s[173], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Expires"}, Field: 20},
-		{Name: "Expiration", Ref: api.Ref{Shape: &s[170], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-expiration"}, Field: 21},
-		{Name: "LastModified", Ref: api.Ref{Shape: &s[308], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Last-Modified"}, Field: 22},
-		{Name: "MissingMeta", Ref: api.Ref{Shape: &s[367], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-missing-meta"}, Field: 23},
-		{Name: "Metadata", Ref: api.Ref{Shape: &s[354], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 24},
-		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-object-lock-mode"}, Field: 25},
-		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-object-lock-legal-hold"}, Field: 26},
-		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[402], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-object-lock-retain-until-date"}, Field: 27},
-		{Name: "PartsCount", Ref: api.Ref{Shape: &s[434], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-mp-parts-count"}, Field: 28},
-		{Name: "ReplicationStatus", Ref: api.Ref{Shape: &s[504], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-replication-status"}, Field: 29},
-		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[508], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-request-charged"}, Field: 30},
-		{Name: "Restore", Ref: api.Ref{Shape: &s[520], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-restore"}, Field: 31},
+		{Name: "CacheControl", Ref: api.Ref{Shape: &s[56], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Cache-Control"}, Field: 7},
+		{Name: "ContentDisposition", Ref: api.Ref{Shape: &s[82], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Disposition"}, Field: 8},
+		{Name: "ContentEncoding", Ref: api.Ref{Shape: &s[83], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Encoding"}, Field: 9},
+		{Name: "ContentLanguage", Ref: api.Ref{Shape: &s[84], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Language"}, Field: 10},
+		{Name: "ContentLength", Ref: api.Ref{Shape: &s[85], Location: api.LocationHeader, LocationName: "Content-Length"}, Field: 11},
+		{Name: "ContentRange", Ref: api.Ref{Shape: &s[87], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Range"}, Field: 12},
+		{Name: "ContentType", Ref: api.Ref{Shape: &s[88], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Content-Type"}, Field: 13},
+		{Name: "ChecksumCRC32", Ref: api.Ref{Shape: &s[60], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-checksum-crc32"}, Field: 14},
+		{Name: "ChecksumCRC32C", Ref: api.Ref{Shape: &s[61], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-checksum-crc32c"}, Field: 15},
+		{Name: "ChecksumSHA1", Ref: api.Ref{Shape: &s[64], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-checksum-sha1"}, Field: 16},
+		{Name: "ChecksumSHA256", Ref: api.Ref{Shape: &s[65], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-checksum-sha256"}, Field: 17},
+		{Name: "DeleteMarker", Ref: api.Ref{Shape: &s[131], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-delete-marker"}, Field: 18},
+		{Name: "ETag", Ref: api.Ref{Shape: &s[151], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-ETag"}, Field: 19},
+		{Name: "Expires", Ref: api.Ref{Shape: &s[172], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Expires"}, Field: 20},
+		{Name: "Expiration", Ref: api.Ref{Shape: &s[169], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-expiration"}, Field: 21},
+		{Name: "LastModified", Ref: api.Ref{Shape: &s[307], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-Last-Modified"}, Field: 22},
+		{Name: "MissingMeta", Ref: api.Ref{Shape: &s[366], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-missing-meta"}, Field: 23},
+		{Name: "Metadata", Ref: api.Ref{Shape: &s[353], Location: api.LocationHeaders, LocationName: "x-amz-meta-"}, Field: 24},
+		{Name: "ObjectLockMode", Ref: api.Ref{Shape: &s[400], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-object-lock-mode"}, Field: 25},
+		{Name: "ObjectLockLegalHoldStatus", Ref: api.Ref{Shape: &s[399], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-object-lock-legal-hold"}, Field: 26},
+		{Name: "ObjectLockRetainUntilDate", Ref: api.Ref{Shape: &s[401], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-object-lock-retain-until-date"}, Field: 27},
+		{Name: "PartsCount", Ref: api.Ref{Shape: &s[433], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-mp-parts-count"}, Field: 28},
+		{Name: "ReplicationStatus", Ref: api.Ref{Shape: &s[503], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-replication-status"}, Field: 29},
+		{Name: "RequestCharged", Ref: api.Ref{Shape: &s[507], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-request-charged"}, Field: 30},
+		{Name: "Restore", Ref: api.Ref{Shape: &s[519], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-restore"}, Field: 31},
 		{Name: "ServerSideEncryption", Ref: api.Ref{Shape: &s[547], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-server-side-encryption"}, Field: 32},
 		{Name: "SSECustomerAlgorithm", Ref: api.Ref{Shape: &s[535], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-server-side-encryption-customer-algorithm"}, Field: 33},
 		{Name: "SSEKMSKeyId", Ref: api.Ref{Shape: &s[540], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-server-side-encryption-aws-kms-key-id"}, Field: 34},
 		{Name: "SSECustomerKeyMD5", Ref: api.Ref{Shape: &s[537], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-server-side-encryption-customer-key-MD5"}, Field: 35},
 		{Name: "StorageClass", Ref: api.Ref{Shape: &s[567], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-storage-class"}, Field: 36},
 		{Name: "TagCount", Ref: api.Ref{Shape: &s[573], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-tagging-count"}, Field: 37},
-		{Name: "VersionId", Ref: api.Ref{Shape: &s[415], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-version-id"}, Field: 38},
-		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[37], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-server-side-encryption-bucket-key-enabled"}, Field: 39},
+		{Name: "VersionId", Ref: api.Ref{Shape: &s[414], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-version-id"}, Field: 38},
+		{Name: "BucketKeyEnabled", Ref: api.Ref{Shape: &s[36], Location: api.LocationHeader, LocationName: "x-amz-fwd-header-x-amz-server-side-encryption-bucket-key-enabled"}, Field: 39},
 	}, Payload: "Body", GoType: reflect.TypeFor[WriteGetObjectResponseRequest]()}
 	s[610] = api.Shape{Name: "Years", Type: api.TypeInteger}
 }
