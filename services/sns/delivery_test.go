@@ -175,10 +175,8 @@ func (ep *endpoint) messages(typ string) ([]map[string]string, []http.Header) {
 }
 
 // waitFor polls cond (deliveries run on other goroutines); it is not a
-// timing assertion: the deadline is generous.
-// waitFor polls cond until it holds. The deadline is generous, not a timing
-// assertion: a Python function cold-starting boto3 under -race on a loaded
-// 2-core CI machine took more than 10 s.
+// timing assertion: the deadline is generous (a Python function cold-starting boto3 under -race on a loaded
+// 2-core CI machine took more than 10 s).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
