@@ -362,7 +362,7 @@ while runs() < 1 and time.time() < deadline:
     time.sleep(0.05)
 res = {"status": status, "first": runs(), "early": len(sqs.receive_message(QueueUrl=q).get("Messages", []))}
 record = None
-for _ in range(24):  # at most four minutes of clock
+for _ in range(60):  # at most ten minutes of clock
     advance("10s")
     msgs = sqs.receive_message(QueueUrl=q, MessageAttributeNames=["All"]).get("Messages", [])
     if msgs:

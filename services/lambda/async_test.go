@@ -51,8 +51,10 @@ func runs(path string) int {
 }
 
 // advanceUntil moves the clock on in steps until cond holds, at most by
-// limit: the first attempt runs on its own goroutine, so its retry timer is
-// armed a moment after the function's side effect shows.
+// limit. The first attempt of an event runs on its own goroutine, so its
+// retry timer is armed some real time after the function's side effect
+// shows (the runtime still has to report the error): the steps leave the
+// server a moment each, and the limit leaves room for a slow machine.
 func advanceUntil(t *testing.T, srv *fogbanktest.Server, step, limit time.Duration, cond func() bool) {
 	t.Helper()
 	for moved := time.Duration(0); !cond(); moved += step {
@@ -60,6 +62,7 @@ func advanceUntil(t *testing.T, srv *fogbanktest.Server, step, limit time.Durati
 			t.Fatalf("condition not met within %v of clock", limit)
 		}
 		srv.Advance(t, step)
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -75,6 +78,23 @@ func newQueue(t *testing.T, c *sqs.Client, name string) (url, arn string) {
 		t.Fatal(err)
 	}
 	return *q.QueueUrl, a.Attributes["QueueArn"]
+}
+
+// rawTopic makes a topic with a raw-delivery SQS subscriber: the queue
+// receives what is published as it is, attributes included.
+func rawTopic(t *testing.T, sc *sns.Client, qc *sqs.Client, name string) (topicARN, queueURL string) {
+	t.Helper()
+	ctx := context.Background()
+	url, qARN := newQueue(t, qc, name+"-subscriber")
+	topic, err := sc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(qARN),
+		Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
+		t.Fatal(err)
+	}
+	return *topic.TopicArn, url
 }
 
 // receiveOne waits for one message on the queue.
@@ -176,7 +196,7 @@ func TestAsyncRetriesAndDestinations(t *testing.T) {
 	if !queueEmpty(t, qc, failURL) {
 		t.Fatal("failure recorded while a retry was left")
 	}
-	advanceUntil(t, srv, 5*time.Second, 2*time.Minute, func() bool { return runs(log) == 2 })
+	advanceUntil(t, srv, 5*time.Second, 10*time.Minute, func() bool { return runs(log) == 2 })
 	m := receiveOne(t, qc, failURL)
 	r := decodeRecord(t, aws.ToString(m.Body))
 	if r.RequestContext.Condition != "RetriesExhausted" || r.RequestContext.ApproximateInvokeCount != 2 ||
@@ -224,7 +244,7 @@ func TestAsyncDefaultRetriesDeadLetter(t *testing.T) {
 	payload := `{"fail":true,"log":"` + log + `"}`
 	invoke(t, c, &lambda.InvokeInput{FunctionName: aws.String("doomed"), InvocationType: types.InvocationTypeEvent, Payload: []byte(payload)})
 	waitFor(t, func() bool { return runs(log) == 1 })
-	advanceUntil(t, srv, 5*time.Second, 2*time.Minute, func() bool { return runs(log) == 2 })
+	advanceUntil(t, srv, 5*time.Second, 10*time.Minute, func() bool { return runs(log) == 2 })
 	srv.Advance(t, 110*time.Second)
 	if n := runs(log); n != 2 {
 		t.Fatalf("second retry before two minutes: %d runs", n)
@@ -260,19 +280,11 @@ func TestAsyncMaxEventAge(t *testing.T) {
 	srv, c := newClient(t)
 	qc := sqs.NewFromConfig(srv.AWSConfig())
 	sc := sns.NewFromConfig(srv.AWSConfig())
-	subURL, subARN := newQueue(t, qc, "subscriber")
-	topic, err := sc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("failures")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(subARN),
-		Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
-		t.Fatal(err)
-	}
+	topicARN, subURL := rawTopic(t, sc, qc, "failures")
 	asyncFunction(t, srv, c, "old")
 	if _, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("old"),
 		MaximumEventAgeInSeconds: aws.Int32(60),
-		DestinationConfig:        &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: topic.TopicArn}}}); err != nil {
+		DestinationConfig:        &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String(topicARN)}}}); err != nil {
 		t.Fatal(err)
 	}
 	log := filepath.Join(t.TempDir(), "runs")
@@ -398,18 +410,10 @@ func TestAsyncAliasTimeoutSNSDeadLetter(t *testing.T) {
 	qc := sqs.NewFromConfig(srv.AWSConfig())
 	sc := sns.NewFromConfig(srv.AWSConfig())
 	okURL, okARN := newQueue(t, qc, "alias-success")
-	subURL, subARN := newQueue(t, qc, "dlq-subscriber")
-	topic, err := sc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("dlq")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(subARN),
-		Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
-		t.Fatal(err)
-	}
+	topicARN, subURL := rawTopic(t, sc, qc, "dlq")
 	asyncFunction(t, srv, c, "slow", func(in *lambda.CreateFunctionInput) {
 		in.Timeout = aws.Int32(1)
-		in.DeadLetterConfig = &types.DeadLetterConfig{TargetArn: topic.TopicArn}
+		in.DeadLetterConfig = &types.DeadLetterConfig{TargetArn: aws.String(topicARN)}
 	})
 	v, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("slow")})
 	if err != nil {
@@ -473,7 +477,7 @@ func TestAsyncRetrySurvivesRestart(t *testing.T) {
 	// The retry is due a minute after the first run (or the first run is
 	// repeated at once when the stop came before its retry was stored: at
 	// least once).
-	advanceUntil(t, srv, 10*time.Second, 5*time.Minute, func() bool { return runs(log) >= 2 })
+	advanceUntil(t, srv, 10*time.Second, 10*time.Minute, func() bool { return runs(log) >= 2 })
 	srv.Advance(t, 3*time.Minute)
 	r := decodeRecord(t, aws.ToString(receiveOne(t, qc, failURL).Body))
 	if r.RequestContext.Condition != "RetriesExhausted" || r.RequestContext.ApproximateInvokeCount != 2 {
