@@ -305,7 +305,8 @@ func (h eventHandler) Retry(j *delivery.Job, err error) (time.Duration, bool) {
 }
 
 // Dead implements delivery.Handler: the failure goes to the OnFailure
-// destination, else to the function's dead-letter queue.
+// destination and to the function's dead-letter queue (AWS: destinations
+// work "in addition to or instead of" a dead-letter queue).
 func (h eventHandler) Dead(ctx context.Context, j *delivery.Job, err error) error {
 	s := h.s
 	e, derr := decodeEvent(j)
@@ -326,9 +327,7 @@ func (h eventHandler) Dead(ctx context.Context, j *delivery.Job, err error) erro
 		s.env.Logger.Info("lambda: asynchronous invoke failed", "function", f.arn(), "requestId", e.RequestID,
 			"condition", e.Condition, "attempts", e.Invokes, "err", err)
 	}
-	if s.sendOutcome(ctx, f, e, e.Condition) {
-		return nil
-	}
+	s.sendOutcome(ctx, f, e, e.Condition)
 	return s.deadLetter(ctx, f, e)
 }
 

@@ -163,14 +163,18 @@ func decodeRecord(t *testing.T, body string) invocationRecord {
 // test_assess_lambda_destination_invocation, test_retries): a failing Event
 // invoke with MaximumRetryAttempts 1 runs again a minute later, not before,
 // and its record reaches the OnFailure queue as RetriesExhausted after two
-// runs; a succeeding one reaches the OnSuccess queue at once.
+// runs (and the event itself the dead-letter queue, beside it); a
+// succeeding one reaches the OnSuccess queue at once.
 func TestAsyncRetriesAndDestinations(t *testing.T) {
 	ctx := context.Background()
 	srv, c := newClient(t)
 	qc := sqs.NewFromConfig(srv.AWSConfig())
 	failURL, failARN := newQueue(t, qc, "on-failure")
 	okURL, okARN := newQueue(t, qc, "on-success")
-	asyncFunction(t, srv, c, "flaky")
+	dlqURL, dlqARN := newQueue(t, qc, "flaky-dlq")
+	asyncFunction(t, srv, c, "flaky", func(in *lambda.CreateFunctionInput) {
+		in.DeadLetterConfig = &types.DeadLetterConfig{TargetArn: aws.String(dlqARN)}
+	})
 	cfg, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("flaky"),
 		MaximumRetryAttempts: aws.Int32(1),
 		DestinationConfig: &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String(failARN)},
@@ -208,6 +212,9 @@ func TestAsyncRetriesAndDestinations(t *testing.T) {
 	if r.ResponsePayload["requestId"] != nil && r.ResponsePayload["requestId"] != r.RequestContext.RequestID {
 		t.Errorf("request ids differ: %s", aws.ToString(m.Body))
 	}
+	if m := receiveOne(t, qc, dlqURL); aws.ToString(m.Body) != payload {
+		t.Errorf("dead-letter queue beside the destination: %q", aws.ToString(m.Body))
+	}
 	srv.Advance(t, 10*time.Minute)
 	if n := runs(log); n != 2 {
 		t.Errorf("ran %d times, want 2", n)
@@ -226,8 +233,8 @@ func TestAsyncRetriesAndDestinations(t *testing.T) {
 // test_lambda_destination_default_retries): without a configuration an
 // event runs three times (after one, then two more minutes); an EventBridge
 // OnFailure destination cannot take the record (no such bus here, as for a
-// missing target on AWS), so the original payload goes to the function's
-// dead-letter queue with RequestID, ErrorCode and ErrorMessage.
+// missing target on AWS: logged), and the original payload goes to the
+// function's dead-letter queue with RequestID, ErrorCode and ErrorMessage.
 func TestAsyncDefaultRetriesDeadLetter(t *testing.T) {
 	ctx := context.Background()
 	srv, c := newClient(t)

@@ -17,10 +17,11 @@ import (
 
 // Destinations and dead-letter queues: where an asynchronous invoke's
 // outcome goes. A success goes to the OnSuccess destination; an event given
-// up on (retries exhausted, too old) goes to the OnFailure destination, and
-// when there is none, or sending to it failed, its original payload goes to
-// the function's DeadLetterConfig target with AWS's RequestID, ErrorCode
-// and ErrorMessage attributes. Targets are reached in-process through the
+// up on (retries exhausted, too old) goes to the OnFailure destination as a
+// record, and its original payload to the function's DeadLetterConfig
+// target with AWS's RequestID, ErrorCode and ErrorMessage attributes — both,
+// when both are set, as AWS documents destinations working "in addition to
+// or instead of" a dead-letter queue. Targets are reached in-process through the
 // interfaces below, looked up at send time; a target that does not exist
 // (or EventBridge, not a service here yet) fails the send, which is logged,
 // as AWS logs a destination it cannot reach.
@@ -93,7 +94,7 @@ func (s *Service) record(e *asyncEvent, condition string) []byte {
 }
 
 // sendOutcome sends e's record to the destination configured for its
-// outcome; it reports whether one took it.
+// outcome; it reports whether one took it (a failed send is logged).
 func (s *Service) sendOutcome(ctx context.Context, f *function, e *asyncEvent, condition string) bool {
 	_, _, c := s.eventLimits(f, e.Qualifier)
 	if c == nil || c.DestinationConfig == nil {
