@@ -316,3 +316,55 @@ func TestSNSOutboxEmailSMS(t *testing.T) {
 		}
 	})
 }
+
+// TestSNSCrash kills the durable server (SIGKILL) while an HTTP delivery is
+// waiting for its retry, and after a publish to a queue was acknowledged;
+// restarted on the same data directory, the queue has the message and the
+// retry is made when the clock reaches it (a restart loses no delivery).
+func TestSNSCrash(t *testing.T) {
+	c := anyClient(t, "sns")
+	require(t, c.Name, c.check("sqs"))
+	dir := t.TempDir()
+	s := crashLaunch(t, dir)
+	if r := c.Call(t, s, "sns", "ListTopics", nil); r.Err != nil && r.Err.Code == "NotImplemented" {
+		t.Skipf("this fogbank binary does not serve SNS yet (%v)", r.Err)
+	}
+	topic := str(c.Call(t, s, "sns", "CreateTopic", map[string]any{"Name": "durable"}).OK(t), "TopicArn")
+	qURL, qARN := snsQueue(t, c, s, "kept")
+	c.Call(t, s, "sns", "Subscribe", map[string]any{"TopicArn": topic, "Protocol": "sqs", "Endpoint": qARN,
+		"Attributes": map[string]string{"RawMessageDelivery": "true"}}).OK(t)
+	ep := newSNSEndpoint(t, true)
+	c.Call(t, s, "sns", "Subscribe", map[string]any{"TopicArn": topic, "Protocol": "http", "Endpoint": ep.srv.URL}).OK(t)
+	eventually(t, "confirmation", func() bool {
+		out := c.Call(t, s, "sns", "GetTopicAttributes", map[string]any{"TopicArn": topic}).OK(t)
+		return str(out, "Attributes.SubscriptionsConfirmed") == "2"
+	})
+	id := str(c.Call(t, s, "sns", "Publish", map[string]any{"TopicArn": topic, "Message": "survivor"}).OK(t), "MessageId")
+	eventually(t, "the failed first attempt, its retry scheduled", func() bool {
+		_, body := s.Do(t, "GET", "/_fogbank/sns/deliveries", nil, nil)
+		var d struct{ Deliveries []struct{ Attempts int } }
+		return json.Unmarshal(body, &d) == nil && len(d.Deliveries) == 1 && d.Deliveries[0].Attempts == 1
+	})
+	if err := s.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-s.done
+	ep.mu.Lock()
+	ep.failing = false
+	ep.mu.Unlock()
+
+	s = crashLaunch(t, dir)
+	// The restarted server has another port: the queue URL names it.
+	qURL = s.URL + qURL[strings.Index(qURL[len("http://"):], "/")+len("http://"):]
+	got := snsReceive(t, c, s, qURL)
+	if len(got) != 1 || got[0]["Body"] != "survivor" {
+		t.Fatalf("queue after the crash: %v", got)
+	}
+	if resp, body := s.Do(t, "POST", "/_fogbank/clock", nil, []byte(`{"advance":"20s"}`)); resp.StatusCode != 200 {
+		t.Fatalf("advance: %d %s", resp.StatusCode, body)
+	}
+	eventually(t, "the retry after the crash", func() bool { return ep.count("Notification") == 2 })
+	if n := ep.last("Notification"); n["MessageId"] != id || n["Message"] != "survivor" {
+		t.Fatalf("retried %v", n)
+	}
+}
