@@ -94,11 +94,11 @@ func (s *Service) record(e *asyncEvent, condition string) []byte {
 }
 
 // sendOutcome sends e's record to the destination configured for its
-// outcome; it reports whether one took it (a failed send is logged).
-func (s *Service) sendOutcome(ctx context.Context, f *function, e *asyncEvent, condition string) bool {
+// outcome, if any; a failed send is logged.
+func (s *Service) sendOutcome(ctx context.Context, f *function, e *asyncEvent, condition string) {
 	_, _, c := s.eventLimits(f, e.Qualifier)
 	if c == nil || c.DestinationConfig == nil {
-		return false
+		return
 	}
 	var target string
 	if condition == "Success" {
@@ -109,16 +109,14 @@ func (s *Service) sendOutcome(ctx context.Context, f *function, e *asyncEvent, c
 		target = api.ToString(c.DestinationConfig.OnFailure.Destination)
 	}
 	if target == "" {
-		return false
+		return
 	}
 	if err := s.sendTo(ctx, f, target, s.record(e, condition), nil); err != nil {
 		if s.env.Logger != nil {
 			s.env.Logger.Warn("lambda: destination delivery failed", "function", f.arn(), "requestId", e.RequestID,
 				"destination", target, "err", err)
 		}
-		return false
 	}
-	return true
 }
 
 // deadLetter sends e's original payload to the function's dead-letter
