@@ -652,3 +652,30 @@ func TestHTTPThrottlePolicy(t *testing.T) {
 	}
 	waitFor(t, "all deliveries", func() bool { n, _ := ep.messages("Notification"); return len(n) == 3 })
 }
+
+// TestPendingSubscriptionExpires: AWS deletes a subscription left pending
+// for 48 hours; a confirmed one stays.
+func TestPendingSubscriptionExpires(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("expiring", nil)
+	pending := e.subscribe(topic, "email", "late@example.com", nil)
+	confirmed := e.subscribe(topic, "email", "quick@example.com", nil)
+	link := e.outbox().Messages[1].SubscribeUrl
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	e.srv.Advance(t, 47*time.Hour)
+	if _, err := e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(pending)}); err != nil {
+		t.Fatalf("deleted before 48 hours: %v", err)
+	}
+	e.srv.Advance(t, time.Hour)
+	waitFor(t, "the pending subscription's deletion", func() bool {
+		_, err := e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(pending)})
+		return err != nil
+	})
+	if _, err := e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(confirmed)}); err != nil {
+		t.Fatalf("confirmed subscription: %v", err)
+	}
+}

@@ -145,6 +145,9 @@ func (s *Service) serveDeliveries(w http.ResponseWriter, _ *http.Request) {
 	}
 	out := []entry{}
 	for _, j := range s.jobs.Pending() {
+		if j.Kind != jobKind {
+			continue
+		}
 		var p jobPayload
 		if json.Unmarshal(j.Payload, &p) != nil {
 			continue

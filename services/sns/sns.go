@@ -102,6 +102,7 @@ func New(env service.Env) (service.Service, error) {
 	s.httpc = &http.Client{Timeout: 15 * time.Second}
 	s.jobs = delivery.New(delivery.Config{Store: env.Store, Clock: env.Clock, Logger: env.Logger, Prefix: "sns"})
 	s.jobs.Handle(jobKind, jobHandler{s})
+	s.jobs.Handle(expireKind, expirer{s})
 	if err := s.load(context.Background()); err != nil {
 		return nil, fmt.Errorf("sns: %w", err)
 	}

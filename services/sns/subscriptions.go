@@ -9,9 +9,11 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/fogbank/fogbank/internal/api"
 	snsapi "github.com/fogbank/fogbank/internal/api/sns"
+	"github.com/fogbank/fogbank/internal/delivery"
 	"github.com/fogbank/fogbank/internal/eventpattern"
 	"github.com/fogbank/fogbank/internal/store"
 )
@@ -32,6 +34,9 @@ type subscription struct {
 	// Base is scheme://host of the Subscribe request, for the links
 	// (SubscribeURL, UnsubscribeURL, SigningCertURL) in what is delivered.
 	Base string
+	// Created is when the subscription was made (a pending one is deleted
+	// 48 hours later).
+	Created time.Time `json:",omitzero"`
 	// ReplayStatus is reported once a ReplayPolicy was set (archive.go).
 	ReplayStatus string `json:",omitempty"`
 	// Authenticated is ConfirmationWasAuthenticated; AuthOnUnsubscribe is
@@ -190,6 +195,13 @@ func (s *Service) Subscribe(ctx context.Context, in *snsapi.SubscribeInput) (*sn
 			return nil, err
 		}
 	}
+	if sub.Pending {
+		// AWS deletes a subscription still pending after 48 hours; the
+		// deadline is a durable job, so a restart keeps it.
+		if err := s.jobs.Submit(ctx, delivery.Job{Kind: expireKind, Payload: []byte(sub.ARN), Next: sub.Created.Add(pendingLifetime)}); err != nil {
+			s.env.Logger.Warn("sns: scheduling the expiry of a pending subscription", "subscription", sub.ARN, "err", err)
+		}
+	}
 	if sub.Pending && (proto == "http" || proto == "https") {
 		if err := s.sendConfirmation(ctx, sub); err != nil {
 			s.env.Logger.Warn("sns: scheduling subscription confirmation", "subscription", sub.ARN, "err", err)
@@ -232,7 +244,7 @@ func (s *Service) createSub(ctx context.Context, t *topic, proto, endpoint strin
 
 	sub := &subscription{
 		ARN: t.ARN + ":" + newUUID(), TopicARN: t.ARN, Account: t.Account, Region: t.Region,
-		Protocol: proto, Endpoint: endpoint, Attrs: attrs, Token: newToken(), Base: baseURL(ctx),
+		Protocol: proto, Endpoint: endpoint, Attrs: attrs, Token: newToken(), Base: baseURL(ctx), Created: s.now().UTC(),
 	}
 	switch proto {
 	case "http", "https", "email", "email-json":
@@ -737,3 +749,34 @@ func unsigned(ctx context.Context) bool {
 	}
 	return c.Request.Header.Get("Authorization") == "" && c.Request.URL.Query().Get("X-Amz-Signature") == ""
 }
+
+// pendingLifetime is how long a subscription may stay pending: AWS deletes
+// unconfirmed subscriptions after 48 hours (since May 2023).
+const pendingLifetime = 48 * time.Hour
+
+// expireKind is the delivery-queue kind of a pending subscription's
+// deadline; its payload is the subscription ARN.
+const expireKind = "sns-expire"
+
+// expirer deletes a subscription still pending at its deadline.
+type expirer struct{ s *Service }
+
+// Deliver implements delivery.Handler.
+func (x expirer) Deliver(ctx context.Context, j *delivery.Job) error {
+	arn := string(j.Payload)
+	x.s.mu.RLock()
+	sub := x.s.mu.subs[arn]
+	pending := sub != nil && sub.Pending
+	x.s.mu.RUnlock()
+	if !pending {
+		return nil
+	}
+	return x.s.unsubscribe(ctx, arn)
+}
+
+// Retry implements delivery.Handler: a failed deletion is tried again
+// a minute later.
+func (expirer) Retry(*delivery.Job, error) (time.Duration, bool) { return time.Minute, true }
+
+// Dead implements delivery.Handler (never reached: Retry always retries).
+func (expirer) Dead(context.Context, *delivery.Job, error) error { return nil }
