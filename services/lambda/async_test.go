@@ -3,6 +3,7 @@ package lambda_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -490,4 +491,58 @@ func TestAsyncRetrySurvivesRestart(t *testing.T) {
 	if r.RequestContext.Condition != "RetriesExhausted" || r.RequestContext.ApproximateInvokeCount != 2 {
 		t.Errorf("record after restart: %+v", r)
 	}
+}
+
+// BenchmarkEventInvoke measures Event invokes of a Go no-op function
+// through aws-sdk-go-v2: how fast they are acknowledged (each made durable
+// as a delivery job first) and how fast the queue runs them to their
+// OnSuccess destination (an SQS queue), end to end.
+//
+//	go test ./services/lambda -run '^$' -bench EventInvoke -benchtime 500x
+func BenchmarkEventInvoke(b *testing.B) {
+	ctx := context.Background()
+	srv := fogbanktestStart(b)
+	c := lambda.NewFromConfig(srv.AWSConfig())
+	qc := sqs.NewFromConfig(srv.AWSConfig())
+	q, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("records")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	qa, err := qc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{"QueueArn"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt := benchRuntimes(b)[0]
+	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("events"), Runtime: types.Runtime(rt.runtime),
+		Role: aws.String(role), Handler: aws.String(rt.handler), Code: &types.FunctionCode{ZipFile: zipOf(b, rt.files)}}); err != nil {
+		b.Fatal(err)
+	}
+	srv.Advance(b, time.Second)
+	if _, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("events"),
+		DestinationConfig: &types.DestinationConfig{OnSuccess: &types.OnSuccess{Destination: aws.String(qa.Attributes["QueueArn"])}}}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		if _, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("events"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{}`)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	acked := time.Since(start)
+	for {
+		a, err := qc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{"ApproximateNumberOfMessages"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if a.Attributes["ApproximateNumberOfMessages"] == fmt.Sprint(b.N) {
+			break
+		}
+		if time.Since(start) > time.Minute {
+			b.Fatalf("%s of %d records after a minute", a.Attributes["ApproximateNumberOfMessages"], b.N)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	b.ReportMetric(float64(b.N)/acked.Seconds(), "acks/s")
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
 }
