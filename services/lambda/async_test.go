@@ -19,6 +19,8 @@ import (
 
 	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
+	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/store/pebblestore"
 )
 
 // asyncHandler sleeps and notes each run in the file the event names when
@@ -545,4 +547,51 @@ func BenchmarkEventInvoke(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/acked.Seconds(), "acks/s")
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
+}
+
+// TestLegacyQueuedEventRuns: an event the earlier queue wrote
+// (lambda/~event/<id>) before an upgrade is resubmitted at start, runs, and
+// its old record is gone afterwards.
+func TestLegacyQueuedEventRuns(t *testing.T) {
+	ctx := context.Background()
+	dataDir := t.TempDir()
+	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory, o.DataDir = false, dataDir })
+	srv := fogbanktest.Start(t, durable)
+	asyncFunction(t, srv, lambda.NewFromConfig(srv.AWSConfig()), "upgraded")
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(t.TempDir(), "runs")
+	old, _ := json.Marshal(map[string]any{"id": "00000000000000000001-legacy", "account": "000000000000", "region": "us-east-1",
+		"name": "upgraded", "version": "$LATEST", "payload": []byte(`{"log":"` + log + `"}`), "requestId": "legacy"})
+	legacyKey := store.Key("lambda", "~event", "00000000000000000001-legacy")
+	st, err := pebblestore.Open(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b store.Batch
+	b.Put(legacyKey, old)
+	if err := st.Apply(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv = fogbanktest.Start(t, durable)
+	waitFor(t, func() bool { return runs(log) == 1 })
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err = pebblestore.Open(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	found := false
+	if err := st.Scan(ctx, legacyKey, store.PrefixEnd(legacyKey), func(_, _ []byte) error { found = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if found {
+		t.Error("the legacy record is still there")
+	}
 }
