@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
@@ -73,13 +74,19 @@ func destinations(n *s3api.NotificationConfiguration) []destination {
 	}
 	var out []destination
 	for _, q := range n.QueueConfigurations {
-		out = append(out, destination{"Queue", str(q.QueueArn), str(q.Id), q.Events, q.Filter})
+		if q != nil {
+			out = append(out, destination{"Queue", str(q.QueueArn), str(q.Id), q.Events, q.Filter})
+		}
 	}
 	for _, t := range n.TopicConfigurations {
-		out = append(out, destination{"Topic", str(t.TopicArn), str(t.Id), t.Events, t.Filter})
+		if t != nil {
+			out = append(out, destination{"Topic", str(t.TopicArn), str(t.Id), t.Events, t.Filter})
+		}
 	}
 	for _, l := range n.LambdaFunctionConfigurations {
-		out = append(out, destination{"CloudFunction", str(l.LambdaFunctionArn), str(l.Id), l.Events, l.Filter})
+		if l != nil {
+			out = append(out, destination{"CloudFunction", str(l.LambdaFunctionArn), str(l.Id), l.Events, l.Filter})
+		}
 	}
 	return out
 }
@@ -95,6 +102,10 @@ func (s *Service) PutBucketNotificationConfiguration(ctx context.Context, in *s3
 	n := in.NotificationConfiguration
 	if n == nil {
 		n = &s3api.NotificationConfiguration{}
+	}
+	if slices.Contains(n.QueueConfigurations, nil) || slices.Contains(n.TopicConfigurations, nil) ||
+		slices.Contains(n.LambdaFunctionConfigurations, nil) {
+		return nil, errMalformedXML()
 	}
 	for _, d := range destinations(n) {
 		parts := strings.Split(d.arn, ":")
