@@ -442,9 +442,10 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 		return nil, errInvalidArgument("Unknown metadata directive.")
 	}
 	// A copy onto itself must name something AWS counts as a change: the
-	// metadata (REPLACE), a storage class (even the same one, as
-	// recorded), the website redirect or the encryption.
-	changes := directive == "REPLACE" || in.StorageClass != nil ||
+	// metadata (REPLACE), a storage class other than the one the object was
+	// given (STANDARD counts as a change for an object written without
+	// one, as recorded), the website redirect or the encryption.
+	changes := directive == "REPLACE" || in.StorageClass != nil && *in.StorageClass != src.StorageClass ||
 		in.WebsiteRedirectLocation != nil || in.ServerSideEncryption != nil
 	if srcBucket == bucket && srcKey == key && srcVersion == "" && !changes {
 		return nil, s3err("InvalidRequest", 400, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")

@@ -1259,6 +1259,71 @@ func recordedCases() []recordedCase {
 			complete("complete-multipart-if-match-put-before-restart", during.ETag, nil)
 		}},
 	)
+	head := func(r *recordedRun, key, b, k string) {
+		out, err := r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: &k})
+		r.rec(key, out, err)
+	}
+	copyObj := func(r *recordedRun, key string, in *s3.CopyObjectInput) {
+		out, err := r.c.CopyObject(r.ctx, in)
+		r.rec(key, out, err)
+	}
+	attrs := func(r *recordedRun, key, b, k string) {
+		out, err := r.c.GetObjectAttributes(r.ctx, &s3.GetObjectAttributesInput{Bucket: &b, Key: &k, ObjectAttributes: []types.ObjectAttributes{"StorageClass"}})
+		r.rec(key, out, err)
+	}
+	const jsonBody = `{"key": "value"}`
+	cases = append(cases,
+		recordedCase{ts + "test_s3_copy_metadata_replace", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: aws.String("src"), Body: strings.NewReader(jsonBody),
+				ContentType: aws.String("application/json"), ContentLanguage: aws.String("en-US"), Metadata: map[string]string{"key": "value"}})
+			r.rec("put_object", p, err)
+			head(r, "head_object", b, "src")
+			copyObj(r, "copy_object", &s3.CopyObjectInput{Bucket: &b, Key: aws.String("dest"), CopySource: aws.String(b + "/src"),
+				MetadataDirective: types.MetadataDirectiveReplace, ContentType: aws.String("image/jpg"), Metadata: map[string]string{"another-key": "value"}})
+			head(r, "head_object_copy", b, "dest")
+		}},
+		recordedCase{ts + "test_s3_copy_content_type_and_metadata", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: aws.String("src"), Body: strings.NewReader(jsonBody),
+				ContentType: aws.String("application/json"), Metadata: map[string]string{"key": "value"}})
+			r.rec("put_object", p, err)
+			head(r, "head_object", b, "src")
+			copyObj(r, "copy_object", &s3.CopyObjectInput{Bucket: &b, Key: aws.String("dest"), CopySource: aws.String(b + "/src")})
+			head(r, "head_object_copy", b, "dest")
+			copyObj(r, "copy_object_second", &s3.CopyObjectInput{Bucket: &b, Key: aws.String("dest2"), CopySource: aws.String(b + "/dest")})
+			head(r, "head_object_second_copy", b, "dest2")
+		}},
+		recordedCase{ts + "test_s3_copy_metadata_directive_copy", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: aws.String("src"), Body: strings.NewReader("test"),
+				ContentLanguage: aws.String("en-US"), Metadata: map[string]string{"key": "value"}})
+			r.rec("put-object", p, err)
+			head(r, "head-object", b, "src")
+			copyObj(r, "copy-object", &s3.CopyObjectInput{Bucket: &b, Key: aws.String("dest"), CopySource: aws.String(b + "/src"),
+				MetadataDirective: types.MetadataDirectiveCopy, Metadata: map[string]string{"ignored": "yes"}})
+			head(r, "head-object-copy", b, "dest")
+		}},
+		recordedCase{ts + "test_s3_copy_object_in_place_storage_class", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: aws.String("k"), Body: strings.NewReader("test")})
+			r.rec("put-object", p, err)
+			head(r, "head-object", b, "k")
+			attrs(r, "object-attrs", b, "k")
+			copyObj(r, "copy-object-in-place-with-storage-class", &s3.CopyObjectInput{Bucket: &b, Key: aws.String("k"), CopySource: aws.String(b + "/k"), StorageClass: types.StorageClassStandard})
+			attrs(r, "object-attrs-after-copy", b, "k")
+		}},
+		recordedCase{ts + "test_s3_copy_object_storage_class", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: aws.String("k"), Body: strings.NewReader("test"), StorageClass: types.StorageClassStandardIa})
+			r.rec("put-object", p, err)
+			head(r, "head-object", b, "k")
+			attrs(r, "object-attrs", b, "k")
+			copyObj(r, "copy-object-in-place-with-storage-class", &s3.CopyObjectInput{Bucket: &b, Key: aws.String("k"), CopySource: aws.String(b + "/k"), StorageClass: types.StorageClassStandard})
+			attrs(r, "object-attrs-after-copy", b, "k")
+			copyObj(r, "exc-invalid-request-storage-class", &s3.CopyObjectInput{Bucket: &b, Key: aws.String("k"), CopySource: aws.String(b + "/k"), StorageClass: types.StorageClassStandard})
+		}},
+	)
 	const lb = "test_s3_list_operations.py::TestS3ListBuckets::"
 	cases = append(cases,
 		recordedCase{lb + "test_list_buckets_with_max_buckets", func(r *recordedRun) {
