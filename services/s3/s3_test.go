@@ -430,6 +430,17 @@ func TestRestart(t *testing.T) {
 	v1 := putV(t, c, "versions", "k", "v1")
 	putV(t, c, "versions", "k", "v2")
 	putV(t, c, "versions", "k", "v3")
+	// Bucket settings are part of the bucket's record and survive too.
+	if _, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("versions"), Tagging: tagSet("env", "test")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String("versions"), CORSConfiguration: &types.CORSConfiguration{
+		CORSRules: []types.CORSRule{{AllowedMethods: []string{"GET"}, AllowedOrigins: []string{"*"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("versions"), Key: aws.String("k"), VersionId: &v1, Tagging: tagSet("old", "yes")}); err != nil {
+		t.Fatal(err)
+	}
 	mpu, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("keep"), Key: aws.String("mp")})
 	if err != nil {
 		t.Fatal(err)
@@ -463,6 +474,18 @@ func TestRestart(t *testing.T) {
 	}
 	if body, _ := getBody(t, c, "versions", "k", ""); body != "v4" {
 		t.Errorf("current after restart = %q", body)
+	}
+	if v, _ := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("versions")}); v.Status != "Enabled" {
+		t.Errorf("versioning after restart = %q", v.Status)
+	}
+	if tg, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("versions")}); err != nil || tagString(tg.TagSet) != "env=test;" {
+		t.Errorf("bucket tags after restart: %v", err)
+	}
+	if cr, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("versions")}); err != nil || len(cr.CORSRules) != 1 {
+		t.Errorf("CORS after restart: %v", err)
+	}
+	if ot, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String("versions"), Key: aws.String("k"), VersionId: &v1}); err != nil || tagString(ot.TagSet) != "old=yes;" {
+		t.Errorf("version tags after restart: %v", err)
 	}
 	// The upload in progress survives and completes.
 	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("keep"), Key: aws.String("mp"),
