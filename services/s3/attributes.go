@@ -46,6 +46,9 @@ func classHeader(o *object) *string {
 // AWS answers it here), Checksum, ObjectParts (the part count of a
 // multipart object), StorageClass, ObjectSize.
 func (s *Service) GetObjectAttributes(ctx context.Context, in *s3api.GetObjectAttributesRequest) (*s3api.GetObjectAttributesOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	o, err := s.lookupVersion(str(in.Bucket), str(in.Key), str(in.VersionId))
 	if err != nil {
 		return nil, err

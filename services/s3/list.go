@@ -162,6 +162,9 @@ func maxKeysOf(p *int32) (int, error) {
 // ListObjectsV2 pages with opaque continuation tokens (the base64 of the
 // key or common prefix the page ended at).
 func (s *Service) ListObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Request) (*s3api.ListObjectsV2Output, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	if err := checkEncodingType(in.EncodingType); err != nil {
 		return nil, err
 	}
@@ -205,6 +208,9 @@ func (s *Service) ListObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Requ
 // ListObjects (version 1) pages by marker; NextMarker is returned only
 // with a delimiter, as in AWS (clients use the last key otherwise).
 func (s *Service) ListObjects(ctx context.Context, in *s3api.ListObjectsRequest) (*s3api.ListObjectsOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	if err := checkEncodingType(in.EncodingType); err != nil {
 		return nil, err
 	}
@@ -267,6 +273,9 @@ func urlEncode(p **string) {
 // version-id-marker (the last entry returned; the next page starts after
 // it). A key-marker alone skips every version of that key.
 func (s *Service) ListObjectVersions(ctx context.Context, in *s3api.ListObjectVersionsRequest) (*s3api.ListObjectVersionsOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	if err := checkEncodingType(in.EncodingType); err != nil {
 		return nil, err
 	}

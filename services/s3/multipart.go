@@ -77,6 +77,9 @@ func errNoSuchUpload() error {
 
 // CreateMultipartUpload starts an upload with the object's metadata.
 func (s *Service) CreateMultipartUpload(ctx context.Context, in *s3api.CreateMultipartUploadRequest) (*s3api.CreateMultipartUploadOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	bucket, key := str(in.Bucket), str(in.Key)
 	if err := checkKey(key); err != nil {
 		return nil, err
@@ -210,6 +213,9 @@ func partNumber(p *int32) (int32, error) {
 
 // UploadPartCopy makes (a byte range of) an existing object a part.
 func (s *Service) UploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyRequest) (*s3api.UploadPartCopyOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	n, err := partNumber(in.PartNumber)
 	if err != nil {
 		return nil, err
@@ -335,6 +341,9 @@ func (s *Service) ListMultipartUploads(ctx context.Context, in *s3api.ListMultip
 // object. Errors are AWS's: InvalidPartOrder, InvalidPart (missing or ETag
 // mismatch), EntityTooSmall (a part but the last under 5 MiB).
 func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.CompleteMultipartUploadRequest) (*s3api.CompleteMultipartUploadOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	bucket, key := str(in.Bucket), str(in.Key)
 	u, err := s.findUpload(bucket, key, str(in.UploadId))
 	if err != nil {
@@ -461,6 +470,9 @@ func (s *Service) dropUploadLocked(u *upload, parts []*partRecord) {
 
 // AbortMultipartUpload deletes an upload and its parts.
 func (s *Service) AbortMultipartUpload(ctx context.Context, in *s3api.AbortMultipartUploadRequest) (*s3api.AbortMultipartUploadOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	u, err := s.findUpload(str(in.Bucket), str(in.Key), str(in.UploadId))
 	if err != nil {
 		return nil, err
@@ -499,6 +511,9 @@ func (s *Service) abort(ctx context.Context, u *upload) error {
 
 // ListParts lists an upload's parts by number, paged by PartNumberMarker.
 func (s *Service) ListParts(ctx context.Context, in *s3api.ListPartsRequest) (*s3api.ListPartsOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	u, err := s.findUpload(str(in.Bucket), str(in.Key), str(in.UploadId))
 	if err != nil {
 		return nil, err

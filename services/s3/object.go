@@ -329,6 +329,9 @@ func setContent(typ, enc, disp, lang, cc **string, exp **time.Time, c contentHea
 // DeleteObject deletes a key (a delete marker in a versioned bucket) or
 // one version; a missing key or version is success, as in AWS.
 func (s *Service) DeleteObject(ctx context.Context, in *s3api.DeleteObjectRequest) (*s3api.DeleteObjectOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	res, err := s.deleteObject(ctx, str(in.Bucket), str(in.Key), str(in.VersionId))
 	if err != nil {
 		return nil, err
@@ -346,6 +349,9 @@ func (s *Service) DeleteObject(ctx context.Context, in *s3api.DeleteObjectReques
 
 // DeleteObjects deletes up to 1000 keys, reporting each (unless Quiet).
 func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequest) (*s3api.DeleteObjectsOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	bucket := str(in.Bucket)
 	if _, err := s.bucketInfo(bucket); err != nil {
 		return nil, err
@@ -394,6 +400,9 @@ func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequ
 // source; with REPLACE from the request. Copying an object onto itself
 // needs REPLACE.
 func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (*s3api.CopyObjectOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	bucket, key := str(in.Bucket), str(in.Key)
 	if err := checkKey(key); err != nil {
 		return nil, err

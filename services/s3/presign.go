@@ -14,8 +14,9 @@ const maxPresignExpiry = 7 * 24 * time.Hour
 // X-Amz-Expires in the query) against the service clock: past it, AWS
 // answers AccessDenied "Request has expired" (403). The router parses the
 // credential but has no clock, and presigned URLs are S3's, so S3 checks it
-// in the operations such URLs are made for (object GET, HEAD, PUT, part
-// upload). Signatures themselves are not verified yet.
+// in the operations such URLs are made for: object reads, writes, copies,
+// deletes, tagging and attributes, multipart uploads, and listings.
+// Signatures themselves are not verified yet.
 func (s *Service) checkPresigned(ctx context.Context) error {
 	r := call(ctx).Request
 	if r == nil || r.URL.RawQuery == "" {

@@ -71,8 +71,27 @@ func TestPresignedExpiry(t *testing.T) {
 	if st, _ := fetch(); st != 200 {
 		t.Fatalf("fresh URL: %d", st)
 	}
+	// A presigned DELETE made now expires too (every object operation
+	// checks, not only GET/HEAD/PUT).
+	del, err := s3.NewPresignClient(c).PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("exp"), Key: aws.String("k")},
+		s3.WithPresignExpires(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv.Advance(t, 2*time.Minute)
 	if st, body := fetch(); st != 403 || !strings.Contains(body, "<Code>AccessDenied</Code><Message>Request has expired</Message>") {
 		t.Errorf("expired URL: %d %s", st, body)
+	}
+	req, _ := http.NewRequest(http.MethodDelete, del.URL, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("expired presigned DELETE: %d", resp.StatusCode)
+	}
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("exp"), Key: aws.String("k")}); err != nil {
+		t.Errorf("an expired DELETE deleted the object: %v", err)
 	}
 }

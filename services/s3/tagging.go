@@ -162,6 +162,9 @@ func pickVersion(st keyState, versionID string) (*object, int, error) {
 
 // PutObjectTagging replaces a version's tags.
 func (s *Service) PutObjectTagging(ctx context.Context, in *s3api.PutObjectTaggingRequest) (*s3api.PutObjectTaggingOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	tags, err := tagsOf(in.Tagging)
 	if err != nil {
 		return nil, err
@@ -179,6 +182,9 @@ func (s *Service) PutObjectTagging(ctx context.Context, in *s3api.PutObjectTaggi
 
 // GetObjectTagging answers a version's tags (an empty set if none).
 func (s *Service) GetObjectTagging(ctx context.Context, in *s3api.GetObjectTaggingRequest) (*s3api.GetObjectTaggingOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	st, err := s.keyVersions(str(in.Bucket), str(in.Key))
 	if err != nil {
 		return nil, err
@@ -195,6 +201,9 @@ func (s *Service) GetObjectTagging(ctx context.Context, in *s3api.GetObjectTaggi
 
 // DeleteObjectTagging removes a version's tags.
 func (s *Service) DeleteObjectTagging(ctx context.Context, in *s3api.DeleteObjectTaggingRequest) (*s3api.DeleteObjectTaggingOutput, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return nil, err
+	}
 	o, err := s.retag(ctx, str(in.Bucket), str(in.Key), str(in.VersionId), nil)
 	if err != nil {
 		return nil, err
