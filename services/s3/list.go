@@ -139,6 +139,18 @@ func storageClass(o *object) string {
 	return o.StorageClass
 }
 
+// listStart is every object listing's prologue: presigned-URL expiry, the
+// encoding type, and the page size.
+func (s *Service) listStart(ctx context.Context, enc *string, max *int32) (int, error) {
+	if err := s.checkPresigned(ctx); err != nil {
+		return 0, err
+	}
+	if err := checkEncodingType(enc); err != nil {
+		return 0, err
+	}
+	return maxKeysOf(max)
+}
+
 // checkEncodingType refuses an encoding-type other than "url", the one
 // S3 knows (as recorded for every listing).
 func checkEncodingType(e *string) error {
@@ -162,13 +174,7 @@ func maxKeysOf(p *int32) (int, error) {
 // ListObjectsV2 pages with opaque continuation tokens (the base64 of the
 // key or common prefix the page ended at).
 func (s *Service) ListObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Request) (*s3api.ListObjectsV2Output, error) {
-	if err := s.checkPresigned(ctx); err != nil {
-		return nil, err
-	}
-	if err := checkEncodingType(in.EncodingType); err != nil {
-		return nil, err
-	}
-	maxKeys, err := maxKeysOf(in.MaxKeys)
+	maxKeys, err := s.listStart(ctx, in.EncodingType, in.MaxKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -208,13 +214,7 @@ func (s *Service) ListObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Requ
 // ListObjects (version 1) pages by marker; NextMarker is returned only
 // with a delimiter, as in AWS (clients use the last key otherwise).
 func (s *Service) ListObjects(ctx context.Context, in *s3api.ListObjectsRequest) (*s3api.ListObjectsOutput, error) {
-	if err := s.checkPresigned(ctx); err != nil {
-		return nil, err
-	}
-	if err := checkEncodingType(in.EncodingType); err != nil {
-		return nil, err
-	}
-	maxKeys, err := maxKeysOf(in.MaxKeys)
+	maxKeys, err := s.listStart(ctx, in.EncodingType, in.MaxKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -273,13 +273,7 @@ func urlEncode(p **string) {
 // version-id-marker (the last entry returned; the next page starts after
 // it). A key-marker alone skips every version of that key.
 func (s *Service) ListObjectVersions(ctx context.Context, in *s3api.ListObjectVersionsRequest) (*s3api.ListObjectVersionsOutput, error) {
-	if err := s.checkPresigned(ctx); err != nil {
-		return nil, err
-	}
-	if err := checkEncodingType(in.EncodingType); err != nil {
-		return nil, err
-	}
-	maxKeys, err := maxKeysOf(in.MaxKeys)
+	maxKeys, err := s.listStart(ctx, in.EncodingType, in.MaxKeys)
 	if err != nil {
 		return nil, err
 	}
