@@ -18,6 +18,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/fogbank/fogbank/bench/internal/benchkit"
 )
 
 // Proc is a running server.
@@ -77,6 +79,37 @@ func Moto() (*Proc, error) {
 	}
 	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	return start(cmd, "http://127.0.0.1:"+strconv.Itoa(port), "/moto-api/", false, 60*time.Second)
+}
+
+// Server is one server a service benchmark measures, under the name its
+// report gives it.
+type Server struct {
+	Name  string // "fogbank durable", "fogbank --memory" or "moto"
+	Moto  bool   // moto is slow: benchmarks give it longer phases or skip cells
+	Start func() (*Proc, error)
+}
+
+// Lineup is the servers every service benchmark compares, in the order its
+// report lists them: Fogbank durable (its default mode: every acknowledged
+// write on disk), Fogbank --memory, and moto when withMoto. An empty bin
+// leaves Fogbank out. extra flags go to both Fogbank modes. Each Start of
+// the durable server gets a fresh data directory below dataDir, so a
+// restarted server begins empty, as a fresh --memory one does.
+func Lineup(bin, dataDir string, withMoto bool, extra ...string) []Server {
+	var ss []Server
+	if bin != "" {
+		n := 0
+		ss = append(ss,
+			Server{Name: "fogbank durable", Start: func() (*Proc, error) {
+				n++
+				return FogbankDurable(bin, fmt.Sprintf("%s/data-%d", dataDir, n), extra...)
+			}},
+			Server{Name: "fogbank --memory", Start: func() (*Proc, error) { return Fogbank(bin, extra...) }})
+	}
+	if withMoto {
+		ss = append(ss, Server{Name: "moto", Moto: true, Start: Moto})
+	}
+	return ss
 }
 
 // MotoAvailable reports why moto cannot run here, or nil.
@@ -142,46 +175,16 @@ func (p *Proc) waitReady(url string, want200 bool, limit time.Duration) error {
 func (p *Proc) Pid() int { return p.cmd.Process.Pid }
 
 // RSS is the server's resident set size in bytes (VmRSS), or -1.
-func (p *Proc) RSS() int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.Pid()))
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return -1
-}
+func (p *Proc) RSS() int64 { return benchkit.StatusBytes(p.Pid(), "VmRSS") }
+
+// HWM is the server's peak resident set size since it started (VmHWM) in
+// bytes, or -1: what a single large request cost at most.
+func (p *Proc) HWM() int64 { return benchkit.StatusBytes(p.Pid(), "VmHWM") }
 
 // CPUTime is the CPU time (user + system, all threads) the server has used so
 // far, at the kernel's tick resolution (usually 10 ms), or -1. Unlike a
 // request rate, CPU per request hardly depends on what else the machine runs.
-func (p *Proc) CPUTime() time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.Pid()))
-	if err != nil {
-		return -1
-	}
-	// The command name (field 2) may hold spaces: count fields after its ")".
-	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 {
-		return -1
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return -1
-	}
-	// f[0] is field 3 (state); utime and stime are fields 14 and 15.
-	ut, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return -1
-	}
-	const ticksPerSecond = 100 // USER_HZ, 100 on every Linux architecture Go supports here
-	return time.Duration(ut+st) * time.Second / ticksPerSecond
-}
+func (p *Proc) CPUTime() time.Duration { return benchkit.CPUTime(p.Pid()) }
 
 // Log returns what the server has printed so far (the last 8 KiB).
 func (p *Proc) Log() string {
