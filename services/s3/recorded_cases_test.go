@@ -1324,6 +1324,12 @@ func recordedCases() []recordedCase {
 			copyObj(r, "exc-invalid-request-storage-class", &s3.CopyObjectInput{Bucket: &b, Key: aws.String("k"), CopySource: aws.String(b + "/k"), StorageClass: types.StorageClassStandard})
 		}},
 	)
+	cases = append(cases, recordedCase{"test_s3_notifications_sns.py::TestS3NotificationsToSns::test_bucket_not_exist", func(r *recordedRun) {
+		out, err := r.c.PutBucketNotificationConfiguration(r.ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("rec-no-such-bucket"),
+			NotificationConfiguration: &types.NotificationConfiguration{TopicConfigurations: []types.TopicConfiguration{{
+				TopicArn: aws.String("arn:aws:sns:us-east-1:000000000000:t"), Events: []types.Event{"s3:ObjectCreated:*"}}}}})
+		r.rec("bucket_not_exists", out, err)
+	}})
 	const lb = "test_s3_list_operations.py::TestS3ListBuckets::"
 	cases = append(cases,
 		recordedCase{lb + "test_list_buckets_with_max_buckets", func(r *recordedRun) {
