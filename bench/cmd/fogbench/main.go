@@ -22,7 +22,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +29,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fogbank/fogbank/bench/internal/benchkit"
 	"github.com/fogbank/fogbank/bench/peer"
 )
 
@@ -56,17 +56,13 @@ func main() {
 	if *bin == "" {
 		log.Fatal("fogbench: -bin is required")
 	}
-	var ws []int
-	for _, f := range strings.Split(*workers, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			log.Fatalf("fogbench: bad -workers %q", *workers)
-		}
-		ws = append(ws, n)
+	ws, err := benchkit.Counts(*workers)
+	if err != nil {
+		log.Fatalf("fogbench: -workers: %v", err)
 	}
 
 	extraArgs = strings.Fields(*args)
-	r := report{loadavg: loadavg()}
+	r := report{loadavg: benchkit.LoadAvg()}
 	r.throughput(*bin, ws, *duration, *reps, *moto)
 	r.startup(*bin, *starts, *moto)
 
@@ -346,13 +342,7 @@ func (r *report) startup(bin string, runs int, withMoto bool) {
 }
 
 func summarize(name string, ts []time.Duration, rss int64, note string) startRow {
-	slices.Sort(ts)
-	return startRow{server: name, runs: len(ts), median: ts[len(ts)/2], min: ts[0], max: ts[len(ts)-1], rss: rss, note: note}
-}
-
-// spread is "median (min–max)".
-func spread(xs []float64) string {
-	return fmt.Sprintf("%.2f (%.2f–%.2f)", median(xs), slices.Min(xs), slices.Max(xs))
+	return startRow{server: name, runs: len(ts), median: benchkit.Median(ts), min: slices.Min(ts), max: slices.Max(ts), rss: rss, note: note}
 }
 
 // summary is the median rate and median CPU per request of rs, and their
@@ -365,21 +355,15 @@ func summary(rs []run) run {
 		cpus = append(cpus, float64(r.cpu))
 		bad += r.bad
 	}
-	return run{rate: median(rates), cpu: time.Duration(median(cpus)), bad: bad}
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
+	return run{rate: benchkit.Median(rates), cpu: time.Duration(benchkit.Median(cpus)), bad: bad}
 }
 
 func (r *report) write(w io.Writer, bin, commit string) {
 	fmt.Fprintf(w, "# Fogbank benchmarks\n\n")
-	fmt.Fprintf(w, "Made by `bash bench/run.sh` on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(w, "- machine: %d cores (nproc), %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(w, "Made by `bash bench/run.sh` on %s.\n\n", benchkit.Stamp())
+	fmt.Fprintf(w, "- machine: %s\n", benchkit.Machine())
 	fmt.Fprintf(w, "- fogbank: %s\n", describe(bin, commit))
-	fmt.Fprintf(w, "- load average before / after the run: %s / %s (a shared machine makes absolute rates noisy; ratios less so)\n\n", r.loadavg, loadavg())
+	fmt.Fprintf(w, "- load average before / after the run: %s / %s (a shared machine makes absolute rates noisy; ratios less so)\n\n", r.loadavg, benchkit.LoadAvg())
 
 	fmt.Fprintf(w, "## Router + codec throughput\n\n")
 	fmt.Fprintf(w, "STS GetCallerIdentity over the query protocol: pre-built raw HTTP requests, keep-alive, from N\n")
@@ -406,7 +390,7 @@ func (r *report) write(w io.Writer, bin, commit string) {
 			}
 		}
 		fmt.Fprintf(w, "| %d | %.0f | %.0f | %s | %.0f | %s | %s | %s |\n", t.workers, t.fogbank.rate, t.bare.rate,
-			spread(t.ratios), t.quiet.rate, spread(t.quietRatios), moto, strings.Join(notes, "; "))
+			benchkit.Spread(t.ratios), t.quiet.rate, benchkit.Spread(t.quietRatios), moto, strings.Join(notes, "; "))
 	}
 
 	fmt.Fprintf(w, "\n### Server CPU per request\n\n")
@@ -419,10 +403,7 @@ func (r *report) write(w io.Writer, bin, commit string) {
 		if t.moto.cpu > 0 {
 			moto = us(t.moto.cpu)
 		}
-		eff := "—"
-		if t.fogbank.cpu > 0 {
-			eff = fmt.Sprintf("%.2f", float64(t.bare.cpu)/float64(t.fogbank.cpu))
-		}
+		eff := benchkit.RatioCell(float64(t.bare.cpu), float64(t.fogbank.cpu))
 		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", t.workers, us(t.fogbank.cpu), us(t.quiet.cpu), us(t.bare.cpu), eff, moto)
 	}
 	fmt.Fprintf(w, "\n## Start to healthy, idle memory\n\n")
@@ -434,16 +415,6 @@ func (r *report) write(w io.Writer, bin, commit string) {
 		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.1f MiB | %s |\n", s.server, s.runs,
 			ms(s.median), ms(s.min), ms(s.max), float64(s.rss)/(1<<20), s.note)
 	}
-}
-
-// loadavg is the 1, 5 and 15 minute load averages.
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 func us(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Nanoseconds())/1000) }
