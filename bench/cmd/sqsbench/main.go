@@ -28,12 +28,12 @@ import (
 	"io"
 	"log"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/smithy-go"
 
+	"github.com/fogbank/fogbank/bench/internal/benchkit"
 	"github.com/fogbank/fogbank/bench/peer"
 )
 
@@ -55,30 +55,26 @@ func main() {
 		out        = flag.String("out", "", "append the report to this file (default stdout)")
 	)
 	flag.Parse()
-	ws, err := ints(*workers)
+	ws, err := benchkit.Counts(*workers)
 	if err != nil {
 		log.Fatalf("sqsbench: -workers: %v", err)
 	}
 	extra := strings.Fields(*args)
 
-	rep := &report{loadBefore: loadavg(), commit: *commit, workers: ws}
+	rep := &report{loadBefore: benchkit.LoadAvg(), commit: *commit, workers: ws}
 	if !*memOnly {
 		var ts []*target
-		if *fogbankBin != "" {
-			dir, err := os.MkdirTemp("", "sqsbench-data-")
-			if err != nil {
-				log.Fatal(err)
-			}
-			defer os.RemoveAll(dir)
-			ts = append(ts, startTarget("fogbank durable", *duration, func() (*peer.Proc, error) {
-				return peer.FogbankDurable(*fogbankBin, dir, extra...)
-			}))
-			ts = append(ts, startTarget("fogbank --memory", *duration, func() (*peer.Proc, error) {
-				return peer.Fogbank(*fogbankBin, extra...)
-			}))
+		dir, err := os.MkdirTemp("", "sqsbench-data-")
+		if err != nil {
+			log.Fatal(err)
 		}
-		if *withMoto {
-			t := startTarget("moto", *motoDur, peer.Moto)
+		defer os.RemoveAll(dir)
+		for _, s := range peer.Lineup(*fogbankBin, dir, *withMoto, extra...) {
+			if !s.Moto {
+				ts = append(ts, startTarget(s.Name, *duration, s.Start))
+				continue
+			}
+			t := startTarget(s.Name, *motoDur, s.Start)
 			t.maxWorkers = *motoMax
 			// One moto ReceiveMessage of 10 takes about a quarter of a
 			// second, and its calls run one at a time: 16 workers need
@@ -169,7 +165,7 @@ func startTarget(name string, d time.Duration, start func() (*peer.Proc, error))
 	t := &target{name: name, dur: d}
 	p, err := start()
 	if err != nil {
-		t.skip = "did not start: " + firstLine(err.Error())
+		t.skip = "did not start: " + benchkit.FirstLine(err.Error())
 		log.Printf("sqsbench: %s %s", name, t.skip)
 		return t
 	}
@@ -183,7 +179,7 @@ func startTarget(name string, d time.Duration, start func() (*peer.Proc, error))
 		if errors.As(err, &ae) {
 			t.skip = "SQS not served: " + ae.ErrorCode() + ": " + ae.ErrorMessage()
 		} else {
-			t.skip = "SQS not served: " + firstLine(err.Error())
+			t.skip = "SQS not served: " + benchkit.FirstLine(err.Error())
 		}
 		log.Printf("sqsbench: %s: %s", name, t.skip)
 	}
@@ -202,14 +198,14 @@ type cell struct {
 func (c cell) notes() string {
 	var ns []string
 	if c.setupErr != nil {
-		return firstLine(c.setupErr.Error())
+		return benchkit.FirstLine(c.setupErr.Error())
 	}
 	for _, p := range []struct {
 		name string
 		r    result
 	}{{"send", c.send}, {"batch", c.batch}, {"receive", c.recv}} {
 		if p.r.errs > 0 {
-			ns = append(ns, fmt.Sprintf("%s: %d errors (%s)", p.name, p.r.errs, firstLine(fmt.Sprint(p.r.lastErr))))
+			ns = append(ns, fmt.Sprintf("%s: %d errors (%s)", p.name, p.r.errs, benchkit.FirstLine(fmt.Sprint(p.r.lastErr))))
 		}
 	}
 	return strings.Join(ns, "; ")
@@ -244,34 +240,4 @@ func runCell(t *target, mode string, n int) cell {
 	c.sent = c.send.total + c.batch.total
 	c.recv = drain(n, c.sent, max(2*t.dur, t.minDrain), cpu, d.receiveDelete)
 	return c
-}
-
-func ints(s string) ([]int, error) {
-	var ns []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("bad count %q", f)
-		}
-		ns = append(ns, n)
-	}
-	return ns, nil
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 160 {
-		s = s[:160] + "…"
-	}
-	return s
-}
-
-// loadavg is the 1, 5 and 15 minute load averages.
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }

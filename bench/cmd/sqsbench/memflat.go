@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fogbank/fogbank/bench/internal/benchkit"
 	"github.com/fogbank/fogbank/bench/peer"
 )
 
@@ -45,7 +46,7 @@ func memFlat(bin, dir string, durable bool, n int, extra []string) memRun {
 		p, err = peer.Fogbank(bin, extra...)
 	}
 	if err != nil {
-		r.skip = "did not start: " + firstLine(err.Error())
+		r.skip = "did not start: " + benchkit.FirstLine(err.Error())
 		return r
 	}
 	defer p.Stop()
@@ -53,7 +54,7 @@ func memFlat(bin, dir string, durable bool, n int, extra []string) memRun {
 	defer cancel()
 	q, err := createQueue(ctx, newSQSClient(p.URL, 1), "memflat")
 	if err != nil {
-		r.skip = "SQS not served: " + firstLine(err.Error())
+		r.skip = "SQS not served: " + benchkit.FirstLine(err.Error())
 		return r
 	}
 	const producers, consumers, backlog = 16, 16, 20000

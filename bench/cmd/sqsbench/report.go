@@ -1,13 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"io"
-	"runtime"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/fogbank/fogbank/bench/internal/benchkit"
 )
 
 type report struct {
@@ -58,13 +57,13 @@ func (t *target) find(mode string, n int) (cell, bool) {
 	return m, true
 }
 
+// medianOf is the run of one phase with the median rate.
 func medianOf(cs []cell, phase func(cell) result) result {
 	rs := make([]result, len(cs))
 	for i, c := range cs {
 		rs[i] = phase(c)
 	}
-	slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.rate(), b.rate()) })
-	return rs[len(rs)/2]
+	return benchkit.MedianBy(rs, result.rate)
 }
 
 // findAny is find, also returning a cell that could not be measured.
@@ -88,12 +87,11 @@ func (r *report) byName(name string) *target {
 
 func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "\n## SQS throughput and memory\n\n")
-	fmt.Fprintf(w, "Made by `bench/cmd/sqsbench` (from `bash bench/run.sh`) on %s: %d cores (nproc), %s/%s, %s",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(w, "Made by `bench/cmd/sqsbench` (from `bash bench/run.sh`) on %s: %s", benchkit.Stamp(), benchkit.Machine())
 	if r.commit != "" {
 		fmt.Fprintf(w, ", fogbank commit %s", r.commit)
 	}
-	fmt.Fprintf(w, "; load average before / after: %s / %s.\n\n", r.loadBefore, loadavg())
+	fmt.Fprintf(w, "; load average before / after: %s / %s.\n\n", r.loadBefore, benchkit.LoadAvg())
 	if len(r.targets) > 0 {
 		r.writeThroughput(w)
 	}
@@ -174,11 +172,7 @@ func (r *report) writeThroughput(w io.Writer) {
 				for _, name := range ratioCols {
 					c, _ := r.byName(name).find(mode, n)
 					nc, _ := noop.find(mode, n)
-					if nc.rates()[op] > 0 {
-						fmt.Fprintf(w, " %.2f |", c.rates()[op]/nc.rates()[op])
-					} else {
-						fmt.Fprintf(w, " — |")
-					}
+					fmt.Fprintf(w, " %s |", benchkit.RatioCell(c.rates()[op], nc.rates()[op]))
 				}
 				fmt.Fprintf(w, " %s |\n", strings.Join(notes, "; "))
 			}
@@ -287,7 +281,7 @@ func (r *report) writeTargets(w io.Writer) {
 			}
 		}
 		fmt.Fprintf(w, "  - moto, best of either client in this run: %.0f / %.0f / %.0f → Fogbank is %.0f× / %.0f× / %.0f×\n",
-			m[0], m[1], m[2], ratio(best[0], m[0]), ratio(best[1], m[1]), ratio(best[2], m[2]))
+			m[0], m[1], m[2], benchkit.Ratio(best[0], m[0]), benchkit.Ratio(best[1], m[1]), benchkit.Ratio(best[2], m[2]))
 	}
 	for _, p := range issuePeers[:1] {
 		k := p.rate
@@ -302,13 +296,6 @@ func (r *report) writeTargets(w io.Writer) {
 			p.name, k[0]/1000, k[1]/1000, k[2]/1000, best[0]/k[0], best[1]/k[1], best[2]/k[2], verdict)
 	}
 	fmt.Fprintln(w)
-}
-
-func ratio(a, b float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return a / b
 }
 
 func (r *report) writeMemflat(w io.Writer) {
@@ -327,7 +314,7 @@ func (r *report) writeMemflat(w io.Writer) {
 		}
 		note := ""
 		if m.errs > 0 {
-			note = fmt.Sprintf("%d errors (%s)", m.errs, firstLine(fmt.Sprint(m.lastErr)))
+			note = fmt.Sprintf("%d errors (%s)", m.errs, benchkit.FirstLine(fmt.Sprint(m.lastErr)))
 		}
 		if m.consumed < int64(m.want) {
 			note = strings.TrimPrefix(note+fmt.Sprintf("; stopped at the %v limit", memFlatLimit), "; ")
