@@ -4,6 +4,7 @@ package services
 import (
 	"github.com/fogbank/fogbank/internal/service"
 	"github.com/fogbank/fogbank/services/lambda"
+	"github.com/fogbank/fogbank/services/logs"
 	"github.com/fogbank/fogbank/services/s3"
 	"github.com/fogbank/fogbank/services/sns"
 	"github.com/fogbank/fogbank/services/sqs"
@@ -17,6 +18,7 @@ func All() []service.Info {
 	return []service.Info{
 		sts.Info,
 		sqs.Info,
+		logs.Info,
 		lambda.Info,
 		sns.Info,
 		s3.Info,
