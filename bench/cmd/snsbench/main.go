@@ -22,10 +22,6 @@ import (
 	"log"
 	"net/http"
 	"os"
-	"regexp"
-	"runtime"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,6 +36,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/fogbank/fogbank/bench/internal/benchkit"
 	"github.com/fogbank/fogbank/bench/peer"
 )
 
@@ -67,31 +64,23 @@ func main() {
 		out        = flag.String("out", "", "RESULTS.md to update (default stdout)")
 	)
 	flag.Parse()
-	var fs []int
-	for _, f := range strings.Split(*fanouts, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil {
-			log.Fatalf("snsbench: -fanout: %v", err)
-		}
-		fs = append(fs, n)
+	fs, err := benchkit.Counts(*fanouts)
+	if err != nil {
+		log.Fatalf("snsbench: -fanout: %v", err)
 	}
-	load := loadavg()
+	load := benchkit.LoadAvg1()
+	dir, err := os.MkdirTemp("", "snsbench-data-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
 	var ts []*target
-	if *fogbankBin != "" {
-		dir, err := os.MkdirTemp("", "snsbench-data-")
-		if err != nil {
-			log.Fatal(err)
+	for _, s := range peer.Lineup(*fogbankBin, dir, *withMoto, "--log-level", "error") {
+		if s.Moto {
+			ts = append(ts, start(s.Name, *motoDur, *motoSamp, s.Start))
+		} else {
+			ts = append(ts, start(s.Name, *duration, *samples, s.Start))
 		}
-		defer os.RemoveAll(dir)
-		ts = append(ts, start("fogbank durable", *duration, *samples, func() (*peer.Proc, error) {
-			return peer.FogbankDurable(*fogbankBin, dir, "--log-level", "error")
-		}))
-		ts = append(ts, start("fogbank --memory", *duration, *samples, func() (*peer.Proc, error) {
-			return peer.Fogbank(*fogbankBin, "--log-level", "error")
-		}))
-	}
-	if *withMoto {
-		ts = append(ts, start("moto", *motoDur, *motoSamp, peer.Moto))
 	}
 	for _, t := range ts {
 		if t.proc == nil {
@@ -119,9 +108,8 @@ func main() {
 		fmt.Print(section)
 		return
 	}
-	old, _ := os.ReadFile(*out)
-	if err := os.WriteFile(*out, []byte(replaceSection(string(old), section)), 0o644); err != nil {
-		log.Fatal(err)
+	if err := benchkit.WriteSection(*out, section); err != nil {
+		log.Fatalf("snsbench: %v", err)
 	}
 }
 
@@ -243,19 +231,17 @@ func latency(t *target) error {
 			}
 		}
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	t.p50 = ds[len(ds)/2]
-	t.p99 = ds[min(len(ds)-1, len(ds)*99/100)]
+	t.p50, t.p99 = benchkit.Percentile(ds, 50), benchkit.Percentile(ds, 99)
 	return nil
 }
 
 func report(ts []*target, fs []int, workers int, commit, load string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## SNS\n\n")
-	fmt.Fprintf(&b, "`bench/cmd/snsbench` (%s, %d CPUs, %s, load average %s before the run; commit %s). Publish throughput: Publish calls answered per second by %d aws-sdk-go-v2 workers, "+
+	fmt.Fprintf(&b, "`bench/cmd/snsbench` (%s, %s, load average %s before the run; commit %s). Publish throughput: Publish calls answered per second by %d aws-sdk-go-v2 workers, "+
 		"to a topic with N raw SQS subscriptions (each publish is N deliveries; Fogbank makes them durable in the queues before Publish answers). "+
 		"Latency: one publisher, Publish sent → message returned by ReceiveMessage polled in a loop, one subscription.\n\n",
-		time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, load, commit, workers)
+		time.Now().UTC().Format("2006-01-02"), benchkit.CPUs(), load, commit, workers)
 	b.WriteString("| server |")
 	for _, n := range fs {
 		fmt.Fprintf(&b, " fan-out %d (publishes/s) |", n)
@@ -289,35 +275,3 @@ func report(ts []*target, fs []int, workers int, commit, load string) string {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
-
-var sectionRE = regexp.MustCompile(`(?ms)^## SNS\n.*?(\z|^## )`)
-
-// replaceSection puts section in place of the file's "## SNS" section (up
-// to the next "## " heading), or appends it.
-func replaceSection(old, section string) string {
-	if loc := sectionRE.FindStringSubmatchIndex(old); loc != nil {
-		end := loc[1]
-		if loc[3] > loc[2] { // stopped at the next heading: keep it
-			end = loc[2]
-		}
-		return old[:loc[0]] + section + "\n" + old[end:]
-	}
-	if old != "" && !strings.HasSuffix(old, "\n") {
-		old += "\n"
-	}
-	return old + "\n" + section
-}
-
-// loadavg is the machine's 1-minute load average, so a reader can tell a
-// busy machine's numbers from a quiet one's.
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return "unknown"
-	}
-	return f[0]
-}
