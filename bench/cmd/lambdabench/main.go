@@ -23,7 +23,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,6 +33,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/fogbank/fogbank/bench/internal/benchkit"
 	"github.com/fogbank/fogbank/bench/peer"
 )
 
@@ -60,7 +60,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("lambdabench: %v", err)
 	}
-	loadBefore := loadavg()
+	loadBefore := benchkit.LoadAvg()
 	srv, err := peer.Fogbank(*bin, "--log-level", "error")
 	if err != nil {
 		log.Fatalf("lambdabench: starting fogbank: %v", err)
@@ -96,12 +96,12 @@ func main() {
 		rows = append(rows, r)
 		log.Printf("lambdabench: %s done", c.label)
 	}
-	report := render(rows, *commit, loadBefore, loadavg(), *colds, *warmN, *duration)
+	report := render(rows, *commit, loadBefore, benchkit.LoadAvg(), *colds, *warmN, *duration)
 	if *out == "" {
 		fmt.Print(report)
 		return
 	}
-	if err := replaceSection(*out, "## Lambda", report); err != nil {
+	if err := benchkit.WriteSection(*out, report); err != nil {
 		log.Fatalf("lambdabench: %v", err)
 	}
 	fmt.Print(report)
@@ -230,7 +230,7 @@ func measureCold(ctx context.Context, c *lambda.Client, rc runtimeCase, n int, r
 			return fmt.Errorf("DeleteFunction: %w", err)
 		}
 	}
-	r.createToFirst, r.cold = median(total), median(first)
+	r.createToFirst, r.cold = benchkit.Median(total), benchkit.Median(first)
 	return nil
 }
 
@@ -250,8 +250,7 @@ func measureWarm(ctx context.Context, c *lambda.Client, name string, n int, r *r
 		}
 		lat = append(lat, time.Since(t))
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	r.warmP50, r.warmP99 = lat[len(lat)/2], lat[len(lat)*99/100]
+	r.warmP50, r.warmP99 = benchkit.Percentile(lat, 50), benchkit.Percentile(lat, 99)
 	// The server-side share: what the REPORT line says the handler took, from a Tail invoke.
 	var inside []time.Duration
 	for i := 0; i < 50; i++ {
@@ -266,7 +265,7 @@ func measureWarm(ctx context.Context, c *lambda.Client, name string, n int, r *r
 		}
 	}
 	if len(inside) > 0 {
-		r.warmServer = median(inside)
+		r.warmServer = benchkit.Median(inside)
 	}
 	return nil
 }
@@ -319,19 +318,13 @@ func throughput(ctx context.Context, c *lambda.Client, name string, callers int,
 	return float64(count.Load()) / time.Since(start).Seconds(), nil
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
-
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
 
 func render(rows []row, commit, loadBefore, loadAfter string, colds, warmN int, dur time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Lambda\n\n")
 	fmt.Fprintf(&b, "`lambdabench` (bench/cmd/lambdabench) at %s, %s, through aws-sdk-go-v2 against the fogbank binary (`serve --memory`), functions run as local processes by internal/lambdaruntime. Load average before/after: %s / %s (2 cores shared with other developers' builds and tests).\n\n",
-		commit, time.Now().UTC().Format("2006-01-02 15:04 UTC"), loadBefore, loadAfter)
+		commit, benchkit.Stamp(), loadBefore, loadAfter)
 	fmt.Fprintf(&b, "| function | create → first response | first invoke (cold env) | warm invoke p50 | warm p99 | warm, not the handler | invokes/s, 1 caller | invokes/s, 16 callers |\n")
 	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
@@ -374,42 +367,6 @@ func reportDuration(b64 string) (time.Duration, bool) {
 		return 0, false
 	}
 	return time.Duration(v * float64(time.Millisecond)), true
-}
-
-// replaceSection swaps the section starting at heading (up to the next "## " heading) in path
-// for body, or appends body when the file has no such section.
-func replaceSection(path, heading, body string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	s := string(old)
-	start := -1
-	if strings.HasPrefix(s, heading+"\n") {
-		start = 0
-	} else if i := strings.Index(s, "\n"+heading+"\n"); i >= 0 {
-		start = i + 1
-	}
-	if start < 0 {
-		if s != "" && !strings.HasSuffix(s, "\n") {
-			s += "\n"
-		}
-		return os.WriteFile(path, []byte(s+"\n"+body), 0o644)
-	}
-	end := len(s)
-	if j := strings.Index(s[start+len(heading):], "\n## "); j >= 0 {
-		end = start + len(heading) + j + 1
-	}
-	return os.WriteFile(path, []byte(s[:start]+body+s[end:]), 0o644)
-}
-
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 func decodeB64(s string) (string, error) {
