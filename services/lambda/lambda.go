@@ -138,6 +138,7 @@ func (s *Service) Start(context.Context) error {
 		WorkDir:  filepath.Join(s.codeRoot, "run"),
 		Endpoint: s.endpoint,
 		Logger:   s.env.Logger,
+		Sink:     s.newLogSink(), // function output to CloudWatch Logs (logsink.go)
 	})
 	s.startAsync()
 	return nil
