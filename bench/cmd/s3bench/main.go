@@ -22,17 +22,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"net/http"
 	"os"
-	"regexp"
-	"runtime"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,6 +41,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/fogbank/fogbank/bench/internal/benchkit"
 	"github.com/fogbank/fogbank/bench/peer"
 )
 
@@ -76,7 +72,7 @@ func (r result) String() string {
 		return r.note
 	}
 	if r.ops == 0 {
-		return "failed: " + firstLine(fmt.Sprint(r.lastErr))
+		return "failed: " + benchkit.FirstLine(fmt.Sprint(r.lastErr))
 	}
 	s := fmt.Sprintf("%.1f MiB/s (%.0f req/s)", float64(r.bytes)/mib/r.elapsed.Seconds(), float64(r.ops)/r.elapsed.Seconds())
 	if r.errs > 0 {
@@ -112,28 +108,19 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	var ts []*target
-	if *fogbankBin != "" {
-		n := 0
-		durable := func() (*peer.Proc, error) {
-			n++
-			return peer.FogbankDurable(*fogbankBin, fmt.Sprintf("%s/data-%d", dir, n), "--log-level", "error")
-		}
-		ts = append(ts, &target{name: "fogbank durable", start: durable},
-			&target{name: "fogbank --memory", start: func() (*peer.Proc, error) { return peer.Fogbank(*fogbankBin, "--log-level", "error") }})
-	}
-	if *withMoto {
-		ts = append(ts, &target{name: "moto", start: peer.Moto, moto: true})
+	for _, s := range peer.Lineup(*fogbankBin, dir, *withMoto, "--log-level", "error") {
+		ts = append(ts, &target{name: s.Name, start: s.Start, moto: s.Moto})
 	}
 	body := make([]byte, 100*mib)
 	for i := range body {
 		body[i] = byte(i*7 + i>>11)
 	}
-	load := loadavg()
+	load := benchkit.LoadAvg()
 	for _, t := range ts {
 		t.cells = map[string]result{}
 		p, err := t.start()
 		if err != nil {
-			t.err = "did not start: " + firstLine(err.Error())
+			t.err = "did not start: " + benchkit.FirstLine(err.Error())
 			log.Printf("%s: %s", t.name, t.err)
 			continue
 		}
@@ -146,7 +133,7 @@ func main() {
 		p.Stop()
 		// Peak RSS needs a server that has done nothing else.
 		if p, err := t.start(); err != nil {
-			t.rss = "did not start: " + firstLine(err.Error())
+			t.rss = "did not start: " + benchkit.FirstLine(err.Error())
 		} else {
 			t.rss = peakRSS(p, t.moto)
 			p.Stop()
@@ -158,11 +145,7 @@ func main() {
 		fmt.Print(section)
 		return
 	}
-	old, err := os.ReadFile(*out)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(*out, []byte(replaceSection(string(old), section)), 0o644); err != nil {
+	if err := benchkit.WriteSection(*out, section); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -293,36 +276,21 @@ func peakRSS(p *peer.Proc, moto bool) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("rss")}); err != nil {
-		return "failed: " + firstLine(err.Error())
+		return "failed: " + benchkit.FirstLine(err.Error())
 	}
-	before := hwm(p.Pid())
+	before := p.HWM()
 	start := time.Now()
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("rss"), Key: aws.String("one-gib"),
 		Body: io.NewSectionReader(generated{gib}, 0, gib), ContentLength: aws.Int64(gib)})
 	took := time.Since(start)
-	peak := hwm(p.Pid())
+	peak := p.HWM()
 	if err != nil {
-		return fmt.Sprintf("upload failed after %.0f s (%s); peak %s", took.Seconds(), firstLine(err.Error()), mibs(peak))
+		return fmt.Sprintf("upload failed after %.0f s (%s); peak %s", took.Seconds(), benchkit.FirstLine(err.Error()), mibs(peak))
 	}
 	return fmt.Sprintf("%s (%s before; upload %.1f s)", mibs(peak), mibs(before), took.Seconds())
 }
 
 func mibs(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/mib) }
-
-// hwm is VmHWM of pid in bytes, or -1.
-func hwm(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return -1
-}
 
 // listing fills a bucket with n keys (32 writers, empty bodies) and times
 // ListObjectsV2: pages of 1,000 from the middle (StartAfter), and a full
@@ -333,7 +301,7 @@ func listing(url string, n int) string {
 	defer cancel()
 	b := aws.String("listing")
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b}); err != nil {
-		return "failed: " + firstLine(err.Error())
+		return "failed: " + benchkit.FirstLine(err.Error())
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -358,40 +326,39 @@ func listing(url string, n int) string {
 	wg.Wait()
 	fillTook := time.Since(fill)
 	if err, _ := failed.Load().(error); err != nil {
-		return "fill failed: " + firstLine(err.Error())
+		return "fill failed: " + benchkit.FirstLine(err.Error())
 	}
 	var pages []time.Duration
 	for i := range 20 {
 		start := time.Now()
 		if _, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: b, StartAfter: aws.String(fmt.Sprintf("dir-%03d/", 40+i))}); err != nil {
-			return "list failed: " + firstLine(err.Error())
+			return "list failed: " + benchkit.FirstLine(err.Error())
 		}
 		pages = append(pages, time.Since(start))
 	}
-	sort.Slice(pages, func(i, j int) bool { return pages[i] < pages[j] })
 	start := time.Now()
 	total, npages := 0, 0
 	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: b})
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
-			return "walk failed: " + firstLine(err.Error())
+			return "walk failed: " + benchkit.FirstLine(err.Error())
 		}
 		total += len(out.Contents)
 		npages++
 	}
 	walk := time.Since(start)
 	return fmt.Sprintf("one page of 1,000 from the middle: p50 %.1f ms; all %d keys in %d pages: %.2f s (filled at %.0f PUT/s)",
-		float64(pages[len(pages)/2].Microseconds())/1000, total, npages, walk.Seconds(), float64(n)/fillTook.Seconds())
+		float64(benchkit.Median(pages).Microseconds())/1000, total, npages, walk.Seconds(), float64(n)/fillTook.Seconds())
 }
 
 func report(ts []*target, commit, load string, d time.Duration, listKeys int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## S3\n\n")
-	fmt.Fprintf(&b, "`bench/cmd/s3bench` (%s, %d CPUs, %s; commit %s; load average before: %s, 2 cores shared with other developers' builds and tests). "+
+	fmt.Fprintf(&b, "`bench/cmd/s3bench` (%s, %s; commit %s; load average before: %s, 2 cores shared with other developers' builds and tests). "+
 		"aws-sdk-go-v2 clients (path style, UNSIGNED-PAYLOAD, no client-side checksum); small-object phases of %s, "+
 		"100 MiB phases one request per client; GET reads what PUT wrote. Fogbank durable fsyncs each body and its record before answering.\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, commit, load, d)
+		benchkit.Stamp(), benchkit.CPUs(), commit, load, d)
 	b.WriteString("| server | op |")
 	for _, sz := range sizes {
 		for _, n := range []int{1, 16} {
@@ -431,39 +398,4 @@ func report(ts []*target, commit, load string, d time.Duration, listKeys int) st
 		}
 	}
 	return b.String()
-}
-
-var sectionRE = regexp.MustCompile(`(?ms)^## S3\n.*?(\z|^## )`)
-
-// replaceSection puts section in place of the file's "## S3" section (up
-// to the next "## " heading), or appends it.
-func replaceSection(old, section string) string {
-	if loc := sectionRE.FindStringSubmatchIndex(old); loc != nil {
-		end := loc[1]
-		if loc[3] > loc[2] { // stopped at the next heading: keep it
-			end = loc[2]
-		}
-		return old[:loc[0]] + section + "\n" + old[end:]
-	}
-	if old != "" && !strings.HasSuffix(old, "\n") {
-		old += "\n"
-	}
-	return old + "\n" + section
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 160 {
-		s = s[:160] + "…"
-	}
-	return s
-}
-
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }
