@@ -89,6 +89,11 @@ type Options struct {
 	// AWS's internal model calls it, as API Gateway does: the shape
 	// "CreateRestApiRequest" prints as "createRestApiInput.name".
 	QualifyWithInput bool
+	// Code, if set, is the code of constraint violations instead of the
+	// protocol's ValidationException: CloudWatch Logs reports them as
+	// InvalidParameterException with the same message (recorded: logs
+	// test_get_log_events_limit_validation).
+	Code string
 }
 
 // Validator checks inputs against their shapes. Its zero value is ready to use;
@@ -230,6 +235,9 @@ func (c *checker) result() error {
 	err := api.NewValidationError("%s", b.String())
 	if c.opts.Protocol == "query" || c.opts.Protocol == "ec2" {
 		err.Code = err.QueryCode
+	}
+	if c.opts.Code != "" {
+		err.Code = c.opts.Code
 	}
 	return err
 }
