@@ -33,6 +33,7 @@ import (
 	"github.com/fogbank/fogbank/internal/clock"
 	"github.com/fogbank/fogbank/internal/service"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/validate"
 )
 
 // Info is CloudWatch Logs' descriptor, listed in internal/services/all.go.
@@ -99,10 +100,11 @@ type Service struct {
 }
 
 var (
-	_ logsapi.Handler  = (*Service)(nil)
-	_ service.Resetter = (*Service)(nil)
-	_ service.Starter  = (*Service)(nil)
-	_ service.Stopper  = (*Service)(nil)
+	_ logsapi.Handler            = (*Service)(nil)
+	_ service.Resetter           = (*Service)(nil)
+	_ service.Starter            = (*Service)(nil)
+	_ service.Stopper            = (*Service)(nil)
+	_ service.ValidationOptioner = (*Service)(nil)
 )
 
 // New builds the service and loads its groups and streams from the store.
@@ -393,3 +395,11 @@ func (s *Service) expireStream(ctx context.Context, g *group, name string, st *s
 
 // errStop ends a Scan early.
 var errStop = fmt.Errorf("stop")
+
+// ValidationOptions implements service.ValidationOptioner: Logs reports a
+// value outside the model's constraints (a limit over 10000) as
+// InvalidParameterException, with the usual "1 validation error detected"
+// message (recorded: test_get_log_events_limit_validation).
+func (s *Service) ValidationOptions() validate.Options {
+	return validate.Options{Code: "InvalidParameterException"}
+}
