@@ -102,3 +102,13 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+func TestAWSConfig(t *testing.T) {
+	cfg := AWSConfig("http://127.0.0.1:1", 16)
+	if cfg.BaseEndpoint == nil || *cfg.BaseEndpoint != "http://127.0.0.1:1" || cfg.Region != "us-east-1" {
+		t.Errorf("endpoint %v, region %q", cfg.BaseEndpoint, cfg.Region)
+	}
+	if cfg.Retryer().MaxAttempts() != 3 {
+		t.Errorf("retryer: %d attempts, want the standard 3", cfg.Retryer().MaxAttempts())
+	}
+}
