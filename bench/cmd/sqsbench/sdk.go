@@ -3,16 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/fogbank/fogbank/bench/internal/benchkit"
 )
 
 // body is every message's body: 100 bytes, as small messages are what a
@@ -20,26 +17,10 @@ import (
 var body = fmt.Sprintf("%-100s", "fogbench message body")
 
 // newSQSClient is an aws-sdk-go-v2 SQS client (JSON protocol) for endpoint,
-// as an application would configure it for n concurrent callers: the
-// standard retryer (on fast loopback about 1% of calls fail client-side with
-// "use of closed network connection" when retries are off, LIBRARIES.md)
-// without its client-side retry quota, and at least n idle connections per
-// host so that workers do not reconnect.
+// configured as an application with n concurrent callers would be
+// (benchkit.AWSConfig).
 func newSQSClient(endpoint string, n int) *sqs.Client {
-	hc := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
-		tr.MaxIdleConns = 2 * n
-		tr.MaxIdleConnsPerHost = 2 * n
-	})
-	cfg := aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(endpoint),
-		HTTPClient:   hc,
-		Retryer: func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) { o.RateLimiter = ratelimit.None })
-		},
-	}
-	return sqs.NewFromConfig(cfg)
+	return sqs.NewFromConfig(benchkit.AWSConfig(endpoint, n))
 }
 
 // createQueue creates a standard queue named name and returns its URL.
