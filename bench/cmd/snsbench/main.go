@@ -20,7 +20,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -28,10 +27,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -124,20 +119,10 @@ func start(name string, d time.Duration, samples int, f func() (*peer.Proc, erro
 	return t
 }
 
+// clients are SNS and SQS clients for url with n concurrent callers
+// (benchkit.AWSConfig).
 func clients(url string, n int) (*sns.Client, *sqs.Client) {
-	hc := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
-		tr.MaxIdleConns = 2 * n
-		tr.MaxIdleConnsPerHost = 2 * n
-	})
-	cfg := aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(url),
-		HTTPClient:   hc,
-		Retryer: func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) { o.RateLimiter = ratelimit.None })
-		},
-	}
+	cfg := benchkit.AWSConfig(url, n)
 	return sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
 }
 
