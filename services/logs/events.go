@@ -2,7 +2,6 @@ package logs
 
 import (
 	"bytes"
-	"container/heap"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -137,6 +136,7 @@ func (s *Service) appendEvents(ctx context.Context, g *group, st *stream, times 
 	next.Last = max(next.Last, times[hi-1])
 	next.LastIngest = now
 	next.Stored += added
+	next.Count += int64(hi - lo)
 	rec, err := json.Marshal(&next)
 	s.mu.Unlock()
 	if err != nil {
@@ -185,6 +185,13 @@ func (s *Service) GetLogEvents(ctx context.Context, in *logsapi.GetLogEventsRequ
 	s.mu.RLock()
 	st := g.streams[api.ToString(in.LogStreamName)]
 	cut := s.cutoff(g.Retention)
+	var last, span int64
+	if st != nil {
+		last = st.Last
+		// The first backward window is sized to hold about twice the
+		// limit at the stream's average density.
+		span = 2 * (st.Last - st.First + 1) * int64(pageLimit(in.Limit, defaultLimit)) / max(st.Count, 1)
+	}
 	s.mu.RUnlock()
 	if st == nil {
 		return nil, streamNotFound()
@@ -214,7 +221,7 @@ func (s *Service) GetLogEvents(ctx context.Context, in *logsapi.GetLogEventsRequ
 		}
 	}
 	limit := pageLimit(in.Limit, defaultLimit)
-	evs, err := s.scanStream(ctx, g, st.Name, lo, hi, limit, forward)
+	evs, err := s.scanStream(ctx, g, st.Name, lo, hi, limit, forward, last, span)
 	if err != nil {
 		return nil, err
 	}
@@ -245,50 +252,89 @@ func (s *Service) GetLogEvents(ctx context.Context, in *logsapi.GetLogEventsRequ
 
 // scanStream returns up to limit events of a stream in [lo, hi), in
 // ascending order: the first ones if forward, else the last ones. The reply
-// is also bounded by maxResponseBytes.
-func (s *Service) scanStream(ctx context.Context, g *group, name string, lo, hi pos, limit int, forward bool) ([]event, error) {
+// is also bounded by maxResponseBytes. The store scans only forward, so a
+// backward read scans windows back from the stream's last event (last),
+// the first span ms wide and each four times wider than the one before,
+// until it has limit events: reading the tail of a long stream touches only
+// its end.
+func (s *Service) scanStream(ctx context.Context, g *group, name string, lo, hi pos, limit int, forward bool, last, span int64) ([]event, error) {
 	if !lo.less(hi) {
 		return nil, nil
+	}
+	if forward {
+		return s.scanRange(ctx, g, name, lo, hi, limit, maxResponseBytes)
+	}
+	whi := hi
+	if end := (pos{ts: last + 1}); end.less(whi) {
+		whi = end
+	}
+	var evs []event
+	for span = max(span, 1); lo.less(whi); span *= 4 {
+		wlo := lo
+		if whi.ts-span > lo.ts {
+			wlo = pos{ts: whi.ts - span}
+		}
+		chunk, err := s.scanRange(ctx, g, name, wlo, whi, math.MaxInt, math.MaxInt)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(chunk, evs...)
+		if len(evs) >= limit {
+			break
+		}
+		whi = wlo
+	}
+	if len(evs) > limit {
+		evs = evs[len(evs)-limit:]
+	}
+	size := 0
+	for i := len(evs) - 1; i >= 0; i-- {
+		size += len(evs[i].msg) + eventOverhead
+		if size > maxResponseBytes {
+			evs = evs[i+1:]
+			break
+		}
+	}
+	return evs, nil
+}
+
+// scanRange returns the first limit events of [lo, hi), stopping once they
+// reach maxBytes.
+func (s *Service) scanRange(ctx context.Context, g *group, name string, lo, hi pos, limit, maxBytes int) ([]event, error) {
+	var evs []event
+	size := 0
+	err := s.eachEvent(ctx, g, name, lo, hi, func(e event) bool {
+		evs = append(evs, e)
+		size += len(e.msg) + eventOverhead
+		return len(evs) < limit && size < maxBytes
+	})
+	return evs, err
+}
+
+// eachEvent calls fn for the events of [lo, hi) in order until it returns
+// false.
+func (s *Service) eachEvent(ctx context.Context, g *group, name string, lo, hi pos, fn func(event) bool) error {
+	if !lo.less(hi) {
+		return nil
 	}
 	prefix := streamEventsPrefix(g, name)
 	start := append(append([]byte(nil), prefix...), lo.String()...)
 	end := append(append([]byte(nil), prefix...), hi.String()...)
-	var evs []event
-	size := 0
 	err := s.env.Store.Scan(ctx, start, end, func(k, v []byte) error {
 		p, ok := parsePos(k[len(prefix):])
 		if !ok {
 			return nil
 		}
 		ing, msg := decodeEvent(v)
-		evs = append(evs, event{name, p, ing, msg})
-		size += len(msg) + eventOverhead
-		if forward && (len(evs) >= limit || size >= maxResponseBytes) {
+		if !fn(event{name, p, ing, msg}) {
 			return errStop
-		}
-		if !forward && len(evs) > 2*limit {
-			// Keep memory bounded while scanning toward the end.
-			evs = append(evs[:0], evs[len(evs)-limit:]...)
 		}
 		return nil
 	})
 	if err != nil && err != errStop {
-		return nil, fmt.Errorf("logs: reading events: %w", err)
+		return fmt.Errorf("logs: reading events: %w", err)
 	}
-	if !forward {
-		if len(evs) > limit {
-			evs = evs[len(evs)-limit:]
-		}
-		size = 0
-		for i := len(evs) - 1; i >= 0; i-- {
-			size += len(evs[i].msg) + eventOverhead
-			if size > maxResponseBytes {
-				evs = evs[i+1:]
-				break
-			}
-		}
-	}
-	return evs, nil
+	return nil
 }
 
 // FilterLogEvents searches a group's streams and returns matching events
@@ -350,30 +396,38 @@ func (s *Service) FilterLogEvents(ctx context.Context, in *logsapi.FilterLogEven
 		lo = pos{after.p.ts, 0}
 	}
 	limit := pageLimit(in.Limit, defaultLimit)
-	h := &eventHeap{}
+	// The first limit matches in merge order are all that is kept: the
+	// list is cut back whenever it doubles.
+	var matches []event
+	trim := func() {
+		sort.Slice(matches, func(i, j int) bool { return eventLess(matches[i], matches[j]) })
+		if len(matches) > limit+1 {
+			matches = matches[:limit+1]
+		}
+	}
 	for _, n := range names {
-		evs, err := s.scanStream(ctx, g, n, lo, hi, math.MaxInt32, true)
+		err := s.eachEvent(ctx, g, n, lo, hi, func(e event) bool {
+			if (after == nil || afterCursor(e, after.p, after.stream)) && match(e.msg) {
+				matches = append(matches, e)
+				if len(matches) > 2*limit+2 {
+					trim()
+				}
+			}
+			return true
+		})
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range evs {
-			if after != nil && !afterCursor(e, after.p, after.stream) {
-				continue
-			}
-			if match(e.msg) {
-				heap.Push(h, e)
-			}
-		}
 	}
+	trim()
 	out := &logsapi.FilterLogEventsResponse{Events: []*logsapi.FilteredLogEvent{}, SearchedLogStreams: []*logsapi.SearchedLogStream{}}
 	size := 0
-	for h.Len() > 0 {
-		if len(out.Events) == limit || size >= maxResponseBytes {
-			last := out.Events[len(out.Events)-1]
-			out.NextToken = encodeToken(filterToken(*last.Timestamp, lastSeq(out), *last.LogStreamName))
+	for i, e := range matches {
+		if i == limit || size >= maxResponseBytes {
+			last := matches[i-1]
+			out.NextToken = encodeToken(filterToken(last.p.ts, last.p.seq, last.stream))
 			break
 		}
-		e := heap.Pop(h).(event)
 		size += len(e.msg) + eventOverhead
 		out.Events = append(out.Events, &logsapi.FilteredLogEvent{
 			LogStreamName: api.String(e.stream), Timestamp: api.Int64(e.p.ts), Message: api.String(e.msg),
@@ -384,13 +438,6 @@ func (s *Service) FilterLogEvents(ctx context.Context, in *logsapi.FilterLogEven
 		out.SearchedLogStreams = append(out.SearchedLogStreams, &logsapi.SearchedLogStream{LogStreamName: api.String(n), SearchedCompletely: api.Bool(true)})
 	}
 	return out, nil
-}
-
-// lastSeq recovers the sequence number of the last event from its id.
-func lastSeq(out *logsapi.FilterLogEventsResponse) uint64 {
-	id := *out.Events[len(out.Events)-1].EventId
-	n, _ := strconv.ParseUint(strings.TrimLeft(id[20:], "0"), 10, 64)
-	return n
 }
 
 func filterToken(ts int64, seq uint64, stream string) string {
@@ -420,19 +467,6 @@ func eventLess(a, b event) bool {
 
 func afterCursor(e event, p pos, stream string) bool {
 	return eventLess(event{stream: stream, p: p}, e)
-}
-
-type eventHeap []event
-
-func (h eventHeap) Len() int           { return len(h) }
-func (h eventHeap) Less(i, j int) bool { return eventLess(h[i], h[j]) }
-func (h eventHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *eventHeap) Push(x any)        { *h = append(*h, x.(event)) }
-func (h *eventHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return e
 }
 
 // AppendLines writes lines to a stream of a group as events stamped at,

@@ -25,6 +25,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -80,6 +81,7 @@ type streamRec struct {
 	Last       int64  `json:"last,omitempty"`
 	LastIngest int64  `json:"lastIngest,omitempty"`
 	Stored     int64  `json:"stored"`
+	Count      int64  `json:"count"` // events stored: sizes GetLogEvents' backward windows
 	// Seq is the last sequence number given to an event of this stream; it
 	// orders events with equal timestamps in arrival order.
 	Seq uint64 `json:"seq"`
@@ -207,16 +209,12 @@ type pos struct {
 func (p pos) String() string { return fmt.Sprintf("%016x%016x", uint64(p.ts), p.seq) }
 
 func parsePos(b []byte) (pos, bool) {
-	var p pos
-	var ts uint64
 	if len(b) != 32 {
-		return p, false
+		return pos{}, false
 	}
-	if _, err := fmt.Sscanf(string(b), "%016x%016x", &ts, &p.seq); err != nil {
-		return p, false
-	}
-	p.ts = int64(ts)
-	return p, true
+	ts, err1 := strconv.ParseUint(string(b[:16]), 16, 64)
+	seq, err2 := strconv.ParseUint(string(b[16:]), 16, 64)
+	return pos{int64(ts), seq}, err1 == nil && err2 == nil
 }
 
 func (p pos) less(q pos) bool { return p.ts < q.ts || p.ts == q.ts && p.seq < q.seq }
@@ -383,6 +381,7 @@ func (s *Service) expireStream(ctx context.Context, g *group, name string, st *s
 		return nil
 	}
 	st.Stored = max(0, st.Stored-freed)
+	st.Count = max(0, st.Count-int64(b.Len()))
 	st.First = first
 	rec, _ := json.Marshal(st)
 	s.mu.Unlock()

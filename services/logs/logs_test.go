@@ -24,9 +24,9 @@ type env struct {
 	ctx context.Context
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, opts ...fogbanktest.Option) *env {
 	t.Helper()
-	srv := fogbanktest.Start(t)
+	srv := fogbanktest.Start(t, opts...)
 	return &env{t: t, srv: srv, c: cwl.NewFromConfig(srv.AWSConfig()), ctx: context.Background()}
 }
 
@@ -486,4 +486,40 @@ func TestTags(t *testing.T) {
 	if code, _ := errCode(err); code != "ResourceNotFoundException" {
 		t.Errorf("missing: %v", err)
 	}
+}
+
+// TestGetLogEventsTailSpread reads the tail of a stream whose events spread
+// over days, so the backward read needs several widening windows.
+func TestGetLogEventsTailSpread(t *testing.T) {
+	e := newEnv(t)
+	e.group("g", "s")
+	start := time.Now().Add(-13 * 24 * time.Hour).UnixMilli()
+	for i := range 40 {
+		e.put("g", "s", start+int64(i)*8*3600*1000, fmt.Sprint(i))
+	}
+	get := func(tok *string) *cwl.GetLogEventsOutput {
+		out, err := e.c.GetLogEvents(e.ctx, &cwl.GetLogEventsInput{LogGroupName: aws.String("g"), LogStreamName: aws.String("s"), Limit: aws.Int32(3), NextToken: tok})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	tail := get(nil)
+	back := get(tail.NextBackwardToken)
+	if got := strings.Join(outMsgs(tail.Events), ",") + "|" + strings.Join(outMsgs(back.Events), ","); got != "37,38,39|34,35,36" {
+		t.Errorf("tail|back = %s", got)
+	}
+	// Backward to the start: then the same token again.
+	tok := back.NextBackwardToken
+	for range 20 {
+		out := get(tok)
+		if len(out.Events) == 0 {
+			if *out.NextBackwardToken != *tok {
+				t.Errorf("at start: token changed")
+			}
+			return
+		}
+		tok = out.NextBackwardToken
+	}
+	t.Error("never reached the start")
 }
