@@ -78,26 +78,100 @@ func (s *Service) storeCode(ctx context.Context, zipFile []byte, bucket, key, ve
 	if total > maxUnzipped {
 		return storedCode{}, invalidParam("Unzipped size must be smaller than %d bytes", maxUnzipped)
 	}
+	if err := s.unpack(zr, dir); err != nil {
+		if errors.Is(err, errTooBig) {
+			return storedCode{}, invalidParam("Unzipped size must be smaller than %d bytes", maxUnzipped)
+		}
+		if errors.Is(err, errBadZip) {
+			return storedCode{}, invalidParam("Could not unzip uploaded file. Please check your file, then try to upload again.")
+		}
+		return storedCode{}, api.AsError(err)
+	}
+	if err := writeDurably(filepath.Join(s.codeRoot, "code", sc.hex+".zip"), data); err != nil {
+		return storedCode{}, api.AsError(fmt.Errorf("lambda: keeping the zip: %w", err))
+	}
+	return sc, nil
+}
+
+// errBadZip marks an archive that cannot be extracted.
+var errBadZip = errors.New("bad zip")
+
+// unpack extracts zr into dir through a temporary directory renamed into
+// place, so dir is either absent or complete (after a process crash).
+func (s *Service) unpack(zr *zip.Reader, dir string) error {
 	tmp, err := os.MkdirTemp(filepath.Join(s.codeRoot, "code"), ".unzip-")
 	if err != nil {
-		return storedCode{}, api.AsError(fmt.Errorf("lambda: unzipping: %w", err))
+		return fmt.Errorf("lambda: unzipping: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	if err := unzip(zr, tmp); err != nil {
 		if errors.Is(err, errTooBig) {
-			return storedCode{}, invalidParam("Unzipped size must be smaller than %d bytes", maxUnzipped)
+			return err
 		}
-		return storedCode{}, invalidParam("Could not unzip uploaded file. Please check your file, then try to upload again.")
-	}
-	if err := os.WriteFile(filepath.Join(s.codeRoot, "code", sc.hex+".zip"), data, 0o644); err != nil {
-		return storedCode{}, api.AsError(fmt.Errorf("lambda: keeping the zip: %w", err))
+		return fmt.Errorf("%w: %w", errBadZip, err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		if _, serr := os.Stat(dir); serr != nil { // not a concurrent upload of the same zip
-			return storedCode{}, api.AsError(fmt.Errorf("lambda: unzipping: %w", err))
+			return fmt.Errorf("lambda: unzipping: %w", err)
 		}
 	}
-	return sc, nil
+	return nil
+}
+
+// writeDurably writes data to path the way every acknowledged write is
+// made: to a temporary file that is fsynced, renamed over path, and the
+// directory fsynced, so a crash leaves either no file or all of it. The zip
+// is the deployment package's one durable copy; its unpacked directory is
+// a cache that ensureUnpacked remakes.
+func writeDurably(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".zip-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// ensureUnpacked remakes the unpacked directory of the zip with hex SHA-256
+// hexSha when it is missing (a data dir copied without it, or a crash
+// between the zip's fsync and the directory's rename); an image function's
+// code has no zip, and nothing is done.
+func (s *Service) ensureUnpacked(hexSha string) error {
+	dir := s.codeDir(hexSha)
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	zr, err := zip.OpenReader(filepath.Join(s.codeRoot, "code", hexSha+".zip"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("lambda: reopening code %s: %w", hexSha, err)
+	}
+	defer zr.Close()
+	return s.unpack(&zr.Reader, dir)
 }
 
 var errTooBig = errors.New("unzipped size over the limit")

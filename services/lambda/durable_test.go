@@ -133,6 +133,17 @@ func TestRestartAndInProcessInvoke(t *testing.T) {
 	if err := srv.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// The zip is the durable copy of the code; its unpacked directory is a
+	// cache, remade at start when it is gone.
+	unpacked, _ := filepath.Glob(filepath.Join(dir, "lambda", "code", "[0-9a-f]*[0-9a-f]"))
+	if len(unpacked) == 0 {
+		t.Fatalf("no unpacked code under %s", dir)
+	}
+	for _, d := range unpacked {
+		if err := os.RemoveAll(d); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	srv = fogbanktest.Start(t, opts)
 	c = lambda.NewFromConfig(srv.AWSConfig())

@@ -135,6 +135,11 @@ func pendingConflict() *api.Error {
 func (s *Service) prepare(f *function) {
 	for _, v := range append([]*fnVersion{f.Latest}, f.Versions...) {
 		v.rt = s.runtimeFunction(f, v)
+		for _, sha := range append([]string{v.Sha}, v.LayerShas...) {
+			if err := s.ensureUnpacked(sha); err != nil {
+				s.env.Logger.Warn("lambda: code not available", "function", f.arn(), "err", err)
+			}
+		}
 	}
 }
 
