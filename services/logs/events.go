@@ -74,7 +74,10 @@ func (s *Service) PutLogEvents(ctx context.Context, in *logsapi.PutLogEventsRequ
 	if err != nil {
 		return nil, err
 	}
-	out := &logsapi.PutLogEventsResponse{NextSequenceToken: api.String(seqToken(st.Seq))}
+	s.mu.RLock()
+	seq := st.Seq
+	s.mu.RUnlock()
+	out := &logsapi.PutLogEventsResponse{NextSequenceToken: api.String(seqToken(seq))}
 	if rej != (logsapi.RejectedLogEventsInfo{}) {
 		out.RejectedLogEventsInfo = &rej
 	}

@@ -523,3 +523,47 @@ func TestGetLogEventsTailSpread(t *testing.T) {
 	}
 	t.Error("never reached the start")
 }
+
+// TestConcurrentPuts puts from several clients at once to one stream (all
+// events at one timestamp): every event is stored once, storedBytes counts
+// them all, and each client's events keep their order.
+func TestConcurrentPuts(t *testing.T) {
+	e := newEnv(t)
+	e.group("g", "s")
+	ts := time.Now().UnixMilli()
+	const writers, batches = 4, 10
+	errs := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			for b := range batches {
+				_, err := e.c.PutLogEvents(e.ctx, &cwl.PutLogEventsInput{LogGroupName: aws.String("g"), LogStreamName: aws.String("s"),
+					LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(ts), Message: aws.String(fmt.Sprintf("%d-%02d", w, b))}}})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ge, err := e.c.GetLogEvents(e.ctx, &cwl.GetLogEventsInput{LogGroupName: aws.String("g"), LogStreamName: aws.String("s"), StartFromHead: aws.Bool(true)})
+	if err != nil || len(ge.Events) != writers*batches {
+		t.Fatalf("got %d events: %v", len(ge.Events), err)
+	}
+	last := map[byte]string{}
+	for _, m := range outMsgs(ge.Events) {
+		if m <= last[m[0]] {
+			t.Errorf("writer %c out of order: %s after %s", m[0], m, last[m[0]])
+		}
+		last[m[0]] = m
+	}
+	ds, _ := e.c.DescribeLogStreams(e.ctx, &cwl.DescribeLogStreamsInput{LogGroupName: aws.String("g")})
+	if *ds.LogStreams[0].StoredBytes != writers*batches*4 {
+		t.Errorf("storedBytes %d", *ds.LogStreams[0].StoredBytes)
+	}
+}
