@@ -2,7 +2,10 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -115,4 +118,65 @@ func eventMessages(out map[string]any) string {
 		msgs = append(msgs, fmt.Sprint(m["message"]))
 	}
 	return strings.Join(msgs, "|")
+}
+
+// printHandler prints its event's msg, for the function-logs test.
+const printHandler = `
+def handler(event, context):
+    print("function says:", event.get("msg"))
+    return "ok"
+`
+
+// TestLambdaLogsCLIv2 creates and invokes a Python function with the AWS CLI
+// v2 and reads its output back with `aws logs tail /aws/lambda/<name>` and
+// `aws logs filter-log-events`: START, the print, END and REPORT.
+func TestLambdaLogsCLIv2(t *testing.T) {
+	require(t, "aws-cli-v2", checkCLIv2(""))
+	s := startServer(t, ServerOptions{})
+	env := clientEnv(s.URL, testCreds)
+	dir := t.TempDir()
+	aws := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		stdout, stderr, err := run(ctx, env, dir, awsCLIv2, append([]string{"--endpoint-url", s.URL}, args...)...)
+		if err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
+		}
+		return string(stdout)
+	}
+	writeZip(t, filepath.Join(dir, "fn.zip"), printHandler)
+	aws("lambda", "create-function", "--function-name", "logged", "--runtime", "python3.11",
+		"--role", "arn:aws:iam::000000000000:role/r", "--handler", "handler.handler", "--zip-file", "fileb://fn.zip")
+	aws("lambda", "wait", "function-active-v2", "--function-name", "logged")
+	aws("lambda", "invoke", "--function-name", "logged", "--cli-binary-format", "raw-in-base64-out",
+		"--payload", `{"msg":"hello logs"}`, "out.json")
+
+	// The output reaches Logs asynchronously: wait (bounded) for REPORT.
+	var tail string
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		tail = aws("logs", "tail", "/aws/lambda/logged", "--since", "1h")
+		if strings.Contains(tail, "REPORT RequestId:") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	for _, want := range []string{"START RequestId:", "function says: hello logs", "END RequestId:", "REPORT RequestId:"} {
+		if !strings.Contains(tail, want) {
+			t.Errorf("aws logs tail lacks %q:\n%s", want, tail)
+		}
+	}
+	var out map[string]any
+	if err := json.Unmarshal([]byte(aws("logs", "filter-log-events", "--log-group-name", "/aws/lambda/logged", "--filter-pattern", `"function says"`)), &out); err != nil {
+		t.Fatal(err)
+	}
+	evs, _ := out["events"].([]any)
+	if len(evs) != 1 {
+		t.Fatalf("filter-log-events: %v", out)
+	}
+	stream := str(evs[0].(map[string]any), "logStreamName")
+	if !regexp.MustCompile(`^\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}$`).MatchString(stream) {
+		t.Errorf("log stream name %q", stream)
+	}
 }
