@@ -27,6 +27,25 @@ type Error struct {
 	Value any
 	// Header holds extra response headers (e.g. Retry-After).
 	Header http.Header
+	// Detail lists members the error document carries besides those of its
+	// shape, in order, for errors whose members the model does not declare
+	// (S3's NoSuchBucket carries <BucketName>, InvalidArgument
+	// <ArgumentName> and <ArgumentValue>). XML codecs write each as
+	// <Name>Value</Name> after the shape's members; JSON codecs ignore them.
+	Detail []ErrorDetail
+}
+
+// ErrorDetail is one extra member of an error document: an XML element name
+// and its text.
+type ErrorDetail struct {
+	Name, Value string
+}
+
+// With returns e with the member name=value appended to its Detail, so an
+// error can be built in one expression: errNoSuchKey().With("Key", key).
+func (e *Error) With(name, value string) *Error {
+	e.Detail = append(e.Detail, ErrorDetail{Name: name, Value: value})
+	return e
 }
 
 func (e *Error) Error() string {

@@ -99,6 +99,7 @@ func (Codec) EncodeError(w http.ResponseWriter, c *api.Call, e *api.Error) {
 	buf = append(buf, ">"...)
 	buf = xmlenc.AppendErrorHead(buf, e, e.CodeFor(Protocol))
 	buf = appendErrorMembers(buf, e)
+	buf = xmlenc.AppendErrorDetail(buf, e)
 	if c.Service != nil && (c.Service.Name == "sqs" || c.Service.ServiceID == "SQS") {
 		buf = append(buf, "<Detail/>"...)
 	}

@@ -116,7 +116,7 @@ func (Codec) EncodeError(w http.ResponseWriter, c *api.Call, e *api.Error) {
 			rest.EncodeHeaders(h, e.Shape, reflect.ValueOf(e.Value))
 		}()
 	}
-	members := errorMembers(e)
+	members := xmlenc.AppendErrorDetail(errorMembers(e), e)
 	s3 := isS3(c.Service)
 	buf := make([]byte, 0, 384)
 	buf = append(buf, xmlHeader...)

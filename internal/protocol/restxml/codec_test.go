@@ -241,6 +241,19 @@ func TestEncodeError(t *testing.T) {
 				`<Key>k&amp;1</Key><RequestId>req-1</RequestId><HostId>fogbank/req-1</HostId></Error>`,
 		},
 		{
+			name: "s3 detail members in order", svc: s3, method: "PUT",
+			err: (&api.Error{Code: "InvalidArgument", Status: 400, Sender: true, Message: "Invalid id"}).
+				With("ArgumentName", "x-amz-grant-read").With("ArgumentValue", "id=<1>").With("bad name", "dropped"),
+			want: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidArgument</Code><Message>Invalid id</Message>` +
+				`<ArgumentName>x-amz-grant-read</ArgumentName><ArgumentValue>id=&lt;1&gt;</ArgumentValue><RequestId>req-1</RequestId><HostId>fogbank/req-1</HostId></Error>`,
+		},
+		{
+			name: "s3 shape members then detail", svc: s3, method: "GET",
+			err: (&api.Error{Code: "NoSuchKey", Status: 404, Sender: true, Message: "m", Shape: nsk, Value: &noSuchKey{Key: api.String("k")}}).With("VersionId", "v1"),
+			want: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>m</Message>` +
+				`<Key>k</Key><VersionId>v1</VersionId><RequestId>req-1</RequestId><HostId>fogbank/req-1</HostId></Error>`,
+		},
+		{
 			name: "s3 head has no body", svc: s3, method: "HEAD",
 			err:  &api.Error{Code: "NotFound", Status: 404, Sender: true, Message: "Not Found"},
 			want: "",
