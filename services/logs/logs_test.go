@@ -221,6 +221,14 @@ func TestErrors(t *testing.T) {
 				LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(now), Message: aws.String(big)}, {Timestamp: aws.Int64(now), Message: aws.String("b")}}})
 			return err
 		}, "InvalidParameterException", "Upload too large: 1048603 bytes exceeds limit of 1048576"},
+		{"over 10,000 events", func() error {
+			evs := make([]types.InputLogEvent, 10001)
+			for i := range evs {
+				evs[i] = types.InputLogEvent{Timestamp: aws.Int64(now), Message: aws.String("m")}
+			}
+			_, err := e.c.PutLogEvents(e.ctx, &cwl.PutLogEventsInput{LogGroupName: aws.String("g"), LogStreamName: aws.String("s"), LogEvents: evs})
+			return err
+		}, "InvalidParameterException", ""},
 		{"invalid token", func() error {
 			_, err := e.c.GetLogEvents(e.ctx, &cwl.GetLogEventsInput{LogGroupName: aws.String("g"), LogStreamName: aws.String("s"), NextToken: aws.String("invalid")})
 			return err
