@@ -9,10 +9,11 @@ import (
 )
 
 // logAppender is what Lambda needs of CloudWatch Logs (services/logs): append
-// lines to a stream, creating the group and stream on first write, as AWS
-// does for a function's /aws/lambda/<name> group.
+// lines, each with the time it was written, to a stream, creating the group
+// and stream on first write, as AWS does for a function's /aws/lambda/<name>
+// group.
 type logAppender interface {
-	AppendLines(ctx context.Context, account, region, group, stream string, at time.Time, lines []string) error
+	AppendLines(ctx context.Context, account, region, group, stream string, times []time.Time, lines []string) error
 }
 
 // maxQueuedLogLines bounds the lines waiting for Logs; beyond it lines are
@@ -105,9 +106,36 @@ func (k *logSink) flush(ctx context.Context) {
 	if la == nil {
 		return
 	}
+	// One call per stream for everything queued: a chatty function's many
+	// small writes become one durable batch, in order.
+	var order []streamKey
+	merged := map[streamKey]*streamLines{}
 	for _, b := range q {
-		if err := la.AppendLines(ctx, b.account, b.region, b.group, b.stream, b.at, b.lines); err != nil && k.s.env.Logger != nil {
-			k.s.env.Logger.Warn("lambda: writing function output to CloudWatch Logs", "group", b.group, "stream", b.stream, "err", err)
+		sk := streamKey{b.account, b.region, b.group, b.stream}
+		m := merged[sk]
+		if m == nil {
+			m = &streamLines{}
+			merged[sk] = m
+			order = append(order, sk)
+		}
+		for _, l := range b.lines {
+			m.times = append(m.times, b.at)
+			m.lines = append(m.lines, l)
 		}
 	}
+	for _, sk := range order {
+		m := merged[sk]
+		err := la.AppendLines(ctx, sk.account, sk.region, sk.group, sk.stream, m.times, m.lines)
+		if err != nil && k.s.env.Logger != nil {
+			k.s.env.Logger.Warn("lambda: writing function output to CloudWatch Logs", "group", sk.group, "stream", sk.stream, "err", err)
+		}
+	}
+}
+
+// streamKey names a log stream; streamLines are the lines queued for it.
+type streamKey struct{ account, region, group, stream string }
+
+type streamLines struct {
+	times []time.Time
+	lines []string
 }

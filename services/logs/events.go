@@ -472,11 +472,18 @@ func afterCursor(e event, p pos, stream string) bool {
 	return eventLess(event{stream: stream, p: p}, e)
 }
 
-// AppendLines writes lines to a stream of a group as events stamped at,
-// creating the group and the stream if they do not exist: how Lambda's
-// function output arrives (services/lambda/logsink.go). Lines are split into
-// batches within PutLogEvents' limits.
-func (s *Service) AppendLines(ctx context.Context, account, region, groupName, streamName string, at time.Time, lines []string) error {
+// AppendLines writes lines to a stream of a group as events, line i stamped
+// times[i] (non-decreasing), creating the group and the stream if they do
+// not exist: how Lambda's function output arrives
+// (services/lambda/logsink.go). Lines are split into batches within
+// PutLogEvents' limits; a line over the batch limit is truncated.
+func (s *Service) AppendLines(ctx context.Context, account, region, groupName, streamName string, times []time.Time, lines []string) error {
+	if len(times) != len(lines) {
+		return fmt.Errorf("logs: AppendLines: %d times for %d lines", len(times), len(lines))
+	}
+	if len(lines) == 0 {
+		return nil
+	}
 	g, err := s.createGroup(ctx, &group{Name: groupName, Account: account, Region: region, Created: s.nowMS(),
 		Class: "STANDARD", streams: map[string]*stream{}}, true)
 	if err != nil {
@@ -486,7 +493,6 @@ func (s *Service) AppendLines(ctx context.Context, account, region, groupName, s
 	if err != nil {
 		return err
 	}
-	ts := at.UnixMilli()
 	for len(lines) > 0 {
 		n, size := 0, 0
 		for n < len(lines) && n < 10000 && size+len(lines[n])+eventOverhead <= maxBatchBytes {
@@ -497,16 +503,19 @@ func (s *Service) AppendLines(ctx context.Context, account, region, groupName, s
 			lines[0] = lines[0][:maxBatchBytes-eventOverhead]
 			continue
 		}
-		times := make([]int64, n)
+		ts := make([]int64, n)
 		msgs := make([]string, n)
 		for i := range n {
-			times[i] = ts
+			ts[i] = times[i].UnixMilli()
+			if i > 0 && ts[i] < ts[i-1] {
+				ts[i] = ts[i-1]
+			}
 			msgs[i] = string(bytes.ToValidUTF8([]byte(lines[i]), []byte("\uFFFD")))
 		}
-		if _, err := s.appendEvents(ctx, g, st, times, msgs); err != nil {
+		if _, err := s.appendEvents(ctx, g, st, ts, msgs); err != nil {
 			return err
 		}
-		lines = lines[n:]
+		lines, times = lines[n:], times[n:]
 	}
 	return nil
 }
