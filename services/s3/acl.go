@@ -43,7 +43,7 @@ func parseACL(h aclHeaders, ownership string) (*acl, error) {
 	hasGrants := h.fullControl != nil || h.read != nil || h.readACP != nil || h.write != nil || h.writeACP != nil
 	if h.canned != nil {
 		if !cannedACLs[*h.canned] {
-			return nil, errInvalidArgument("")
+			return nil, errInvalidArgument("", "x-amz-acl", *h.canned)
 		}
 		if hasGrants {
 			return nil, s3err("InvalidRequest", 400, "Specifying both Canned ACLs and Header Grants is not allowed")
@@ -51,16 +51,17 @@ func parseACL(h aclHeaders, ownership string) (*acl, error) {
 		a.Canned = *h.canned
 	}
 	for _, g := range []struct {
-		perm string
-		h    *string
-	}{{"FULL_CONTROL", h.fullControl}, {"READ", h.read}, {"READ_ACP", h.readACP}, {"WRITE", h.write}, {"WRITE_ACP", h.writeACP}} {
+		perm, header string
+		h            *string
+	}{{"FULL_CONTROL", "x-amz-grant-full-control", h.fullControl}, {"READ", "x-amz-grant-read", h.read}, {"READ_ACP", "x-amz-grant-read-acp", h.readACP},
+		{"WRITE", "x-amz-grant-write", h.write}, {"WRITE_ACP", "x-amz-grant-write-acp", h.writeACP}} {
 		if g.h == nil {
 			continue
 		}
 		for _, part := range strings.Split(*g.h, ",") {
 			k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 			if !ok {
-				return nil, errInvalidArgument("Argument format not recognized")
+				return nil, errInvalidArgument("Argument format not recognized", g.header, strings.TrimSpace(part))
 			}
 			v = strings.Trim(v, `"`)
 			ge := &s3api.Grantee{}
@@ -72,9 +73,9 @@ func parseACL(h aclHeaders, ownership string) (*acl, error) {
 			case "emailaddress":
 				ge.Type, ge.EmailAddress = ptr("AmazonCustomerByEmail"), ptr(v)
 			default:
-				return nil, errInvalidArgument("Argument format not recognized")
+				return nil, errInvalidArgument("Argument format not recognized", g.header, strings.TrimSpace(part))
 			}
-			if err := checkGrantee(ge); err != nil {
+			if err := checkGrantee(ge, true); err != nil {
 				return nil, err
 			}
 			a.Grants = append(a.Grants, &s3api.Grant{Grantee: ge, Permission: ptr(g.perm)})
@@ -107,7 +108,7 @@ func parseACL(h aclHeaders, ownership string) (*acl, error) {
 			default:
 				return nil, errMalformedACL()
 			}
-			if err := checkGrantee(g.Grantee); err != nil {
+			if err := checkGrantee(g.Grantee, false); err != nil {
 				return nil, err
 			}
 		}
@@ -136,13 +137,21 @@ func errMalformedACL() error {
 }
 
 // checkGrantee refuses what AWS refuses in a grantee: a group that is not
-// one of S3's, a canonical id that is not 64 hex digits.
-func checkGrantee(g *s3api.Grantee) error {
+// one of S3's, a canonical id that is not 64 hex digits. The error names the
+// argument as AWS does: the grant header's "uri"/"id" key, or the
+// AccessControlPolicy's "Group/URI"/"CanonicalUser/ID".
+func checkGrantee(g *s3api.Grantee, fromHeader bool) error {
+	name := func(header, body string) string {
+		if fromHeader {
+			return header
+		}
+		return body
+	}
 	if g.URI != nil {
 		switch *g.URI {
 		case allUsersURI, authUsersURI, logDeliveryURI:
 		default:
-			return errInvalidArgument("Invalid group uri")
+			return errInvalidArgument("Invalid group uri", name("uri", "Group/URI"), *g.URI)
 		}
 	}
 	if g.ID != nil {
@@ -153,7 +162,7 @@ func checkGrantee(g *s3api.Grantee) error {
 			ok = c >= '0' && c <= '9' || c >= 'a' && c <= 'f'
 		}
 		if !ok {
-			return errInvalidArgument("Invalid id")
+			return errInvalidArgument("Invalid id", name("id", "CanonicalUser/ID"), id)
 		}
 	}
 	return nil
@@ -194,7 +203,7 @@ func (s *Service) PutBucketAcl(ctx context.Context, in *s3api.PutBucketAclReques
 			return err
 		}
 		if a == nil {
-			return s3err("MissingSecurityHeader", 400, "Your request was missing a required header")
+			return s3err("MissingSecurityHeader", 400, "Your request was missing a required header").With("MissingHeaderName", "x-amz-acl")
 		}
 		c.ACL = a
 		return nil
@@ -226,14 +235,14 @@ func (s *Service) PutObjectAcl(ctx context.Context, in *s3api.PutObjectAclReques
 		return nil, err
 	}
 	if a == nil {
-		return nil, s3err("MissingSecurityHeader", 400, "Your request was missing a required header")
+		return nil, s3err("MissingSecurityHeader", 400, "Your request was missing a required header").With("MissingHeaderName", "x-amz-acl")
 	}
 	if vid != "" && !validVersionID(vid) {
-		return nil, errInvalidVersionID()
+		return nil, errInvalidVersionID(vid)
 	}
 	var done *object
 	_, err = s.mutate(ctx, bucket, key, func(_ string, st keyState) (change, error) {
-		o, i, err := pickVersion(st, vid)
+		o, i, err := pickVersion(ctx, st, key, vid)
 		if err != nil {
 			return change{}, err
 		}
@@ -259,14 +268,14 @@ func (s *Service) GetObjectAcl(ctx context.Context, in *s3api.GetObjectAclReques
 		return nil, err
 	}
 	if v := str(in.VersionId); v != "" && !validVersionID(v) {
-		return nil, errInvalidVersionID()
+		return nil, errInvalidVersionID(v)
 	}
 	if in.VersionId == nil && st.cur != nil && st.cur.DeleteMarker {
 		// GET of the current version's ACL is NoSuchKey under a delete
 		// marker (PUT, and GET by the marker's id, are MethodNotAllowed).
 		return nil, errDeleteMarker(st.cur)
 	}
-	o, _, err := pickVersion(st, str(in.VersionId))
+	o, _, err := pickVersion(ctx, st, str(in.Key), str(in.VersionId))
 	if err != nil {
 		return nil, err
 	}

@@ -23,13 +23,13 @@ func checkStorageClass(c *string) error {
 	if c == nil || *c == "" || storageClasses[*c] {
 		return nil
 	}
-	return s3err("InvalidStorageClass", http.StatusBadRequest, "The storage class you specified is not valid")
+	return s3err("InvalidStorageClass", http.StatusBadRequest, "The storage class you specified is not valid").With("StorageClassRequested", *c)
 }
 
 func archived(o *object) bool { return o.StorageClass == "GLACIER" || o.StorageClass == "DEEP_ARCHIVE" }
 
 func errArchived(o *object) error {
-	e := s3err("InvalidObjectState", http.StatusForbidden, "The operation is not valid for the object's storage class")
+	e := s3err("InvalidObjectState", http.StatusForbidden, "The operation is not valid for the object's storage class").With("StorageClass", o.StorageClass)
 	e.Header = http.Header{"X-Amz-Storage-Class": {o.StorageClass}}
 	return e
 }

@@ -92,7 +92,7 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 	c := call(ctx)
 	name := str(in.Bucket)
 	if !validBucketName(name) {
-		return nil, errInvalidBucketName()
+		return nil, errInvalidBucketName(name)
 	}
 	region := c.Region
 	var lc string
@@ -104,7 +104,7 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 		return nil, errIllegalLocation()
 	case lc == "us-east-1" && region == "us-east-1":
 		// us-east-1 is named by no constraint; naming it is refused.
-		return nil, s3err("InvalidLocationConstraint", 400, "The specified location-constraint is not valid")
+		return nil, s3err("InvalidLocationConstraint", 400, "The specified location-constraint is not valid").With("LocationConstraint", lc)
 	case lc != "" && lc != region:
 		return nil, s3err("IllegalLocationConstraintException", 400,
 			fmt.Sprintf("The %s location constraint is incompatible for the region specific endpoint this request was sent to.", lc))
@@ -113,7 +113,7 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 	var cfg bucketConfig
 	if in.ObjectOwnership != nil {
 		if !objectOwnerships[*in.ObjectOwnership] {
-			return nil, errInvalidArgument("Invalid x-amz-object-ownership header: " + *in.ObjectOwnership)
+			return nil, errInvalidArgumentName("Invalid x-amz-object-ownership header: "+*in.ObjectOwnership, "x-amz-object-ownership")
 		}
 		cfg.Ownership = &s3api.OwnershipControls{Rules: []*s3api.OwnershipControlsRule{{ObjectOwnership: in.ObjectOwnership}}}
 	}
@@ -136,7 +136,7 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 		if region == "us-east-1" && old.Region == "us-east-1" {
 			return &s3api.CreateBucketOutput{Location: ptr("/" + name), BucketArn: ptr(bucketARN(name))}, nil
 		}
-		return nil, s3api.NewBucketAlreadyOwnedByYou("Your previous request to create the named bucket succeeded and you already own it.")
+		return nil, s3api.NewBucketAlreadyOwnedByYou("Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", name)
 	}
 	b := &bucket{
 		bucketRecord: bucketRecord{Name: name, Account: c.Account, Region: region, Created: s.now(), Config: cfg},
@@ -179,13 +179,13 @@ func (s *Service) ListBuckets(ctx context.Context, in *s3api.ListBucketsRequest)
 	c := call(ctx)
 	prefix, region := str(in.Prefix), str(in.BucketRegion)
 	if region != "" && !knownRegion(region) {
-		return nil, errInvalidArgument("Argument value " + region + " is not a valid AWS Region")
+		return nil, errInvalidArgumentName("Argument value "+region+" is not a valid AWS Region", "bucket-region")
 	}
 	after := ""
 	if t := str(in.ContinuationToken); t != "" { // an empty token is the first page, as recorded
 		k, err := base64.RawURLEncoding.DecodeString(t)
 		if err != nil {
-			return nil, errInvalidArgument("The continuation token provided is incorrect")
+			return nil, errInvalidArgumentName("The continuation token provided is incorrect", "continuation-token")
 		}
 		after = string(k)
 	}
@@ -219,13 +219,13 @@ func (s *Service) DeleteBucket(ctx context.Context, in *s3api.DeleteBucketReques
 	empty := b != nil && len(b.objects) == 0 && len(b.older) == 0
 	s.mu.RUnlock()
 	if b == nil {
-		return nil, errNoSuchBucket()
+		return nil, errNoSuchBucket(name)
 	}
 	if !empty {
 		if b.Versioning != "" {
-			return nil, s3err("BucketNotEmpty", 409, "The bucket you tried to delete is not empty. You must delete all versions in the bucket.")
+			return nil, s3err("BucketNotEmpty", 409, "The bucket you tried to delete is not empty. You must delete all versions in the bucket.").With("BucketName", name)
 		}
-		return nil, errBucketNotEmpty()
+		return nil, errBucketNotEmpty(name)
 	}
 	var batch store.Batch
 	batch.Delete(bucketRecordKey(name))
@@ -290,7 +290,7 @@ func (s *Service) updateBucket(ctx context.Context, name string, f func(r *bucke
 	}
 	s.mu.RUnlock()
 	if b == nil {
-		return errNoSuchBucket()
+		return errNoSuchBucket(name)
 	}
 	if err := f(&r); err != nil {
 		return err
@@ -316,7 +316,7 @@ func (s *Service) bucketInfo(name string) (bucketRecord, error) {
 	defer s.mu.RUnlock()
 	b := s.mu.buckets[name]
 	if b == nil {
-		return bucketRecord{}, errNoSuchBucket()
+		return bucketRecord{}, errNoSuchBucket(name)
 	}
 	return b.bucketRecord, nil
 }

@@ -7,28 +7,44 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fogbank/fogbank/internal/api"
 )
 
 // preconditions applies RFC 7232 as S3 does: If-Match and
 // If-Unmodified-Since fail with 412; If-None-Match and If-Modified-Since
 // answer 304. If-Match takes precedence over If-Unmodified-Since and
 // If-None-Match over If-Modified-Since. Dates compare at second precision,
-// the precision of Last-Modified on the wire.
-func preconditions(o *object, ifMatch, ifNoneMatch *string, ifModSince, ifUnmodSince *time.Time) error {
+// the precision of Last-Modified on the wire. copySource is true for the
+// x-amz-copy-source-If-* headers of a copy, where every failure is a 412
+// naming the x-amz-copy-source- header.
+func preconditions(o *object, ifMatch, ifNoneMatch *string, ifModSince, ifUnmodSince *time.Time, copySource bool) error {
 	lm := o.LastModified.Truncate(time.Second)
+	failed := func(header string) error {
+		if copySource {
+			return errPreconditionFailed("x-amz-copy-source-" + header)
+		}
+		return errPreconditionFailed(header)
+	}
+	notModified := func(header string) error {
+		if copySource {
+			return failed(header)
+		}
+		return errNotModified()
+	}
 	if ifMatch != nil {
 		if !etagIn(o.ETag, *ifMatch) {
-			return errPreconditionFailed()
+			return failed("If-Match")
 		}
 	} else if ifUnmodSince != nil && lm.After(*ifUnmodSince) {
-		return errPreconditionFailed()
+		return failed("If-Unmodified-Since")
 	}
 	if ifNoneMatch != nil {
 		if etagIn(o.ETag, *ifNoneMatch) {
-			return errNotModified()
+			return notModified("If-None-Match")
 		}
 	} else if ifModSince != nil && !lm.After(*ifModSince) {
-		return errNotModified()
+		return notModified("If-Modified-Since")
 	}
 	return nil
 }
@@ -65,7 +81,7 @@ func parseRange(h string, size int64) (start, end int64, ok bool, err error) {
 			return 0, 0, false, nil
 		}
 		if n == 0 || size == 0 {
-			return 0, 0, false, errInvalidRange()
+			return 0, 0, false, errInvalidRange(h, size)
 		}
 		if n > size {
 			n = size
@@ -83,7 +99,7 @@ func parseRange(h string, size int64) (start, end int64, ok bool, err error) {
 			}
 		}
 		if s >= size {
-			return 0, 0, false, errInvalidRange()
+			return 0, 0, false, errInvalidRange(h, size)
 		}
 		if e >= size {
 			e = size - 1
@@ -105,7 +121,7 @@ func parseCopySource(src string) (bucket, key, versionID string, err error) {
 	}
 	bucket, key, found := strings.Cut(src, "/")
 	if !found || bucket == "" || key == "" {
-		return "", "", "", errInvalidArgument("Invalid copy source object key")
+		return "", "", "", errInvalidArgument("Invalid copy source object key", "x-amz-copy-source", src)
 	}
 	return bucket, key, versionID, nil
 }
@@ -117,7 +133,8 @@ func parseCopySource(src string) (bucket, key, versionID string, err error) {
 // 412 when the current ETag differs and with NoSuchKey when there is no
 // object. As recorded, If-None-Match other than "*", If-Match "*", and both
 // at once are NotImplemented (501), refused before anything is read.
-func writeCondition(ctx context.Context) (func(old *object) error, error) {
+// key is the key written, which NoSuchKey names.
+func writeCondition(ctx context.Context, key string) (func(old *object) error, error) {
 	r := call(ctx).Request
 	if r == nil {
 		return nil, nil
@@ -126,21 +143,32 @@ func writeCondition(ctx context.Context) (func(old *object) error, error) {
 	switch {
 	case ifNone == "" && ifMatch == "":
 		return nil, nil
-	case ifNone != "" && ifMatch != "", ifNone != "" && ifNone != "*", ifMatch == "*":
-		return nil, s3err("NotImplemented", http.StatusNotImplemented, "A header you provided implies functionality that is not implemented")
+	case ifNone != "" && ifMatch != "":
+		return nil, errConditionNotImplemented("If-Match,If-None-Match", "Multiple conditional request headers present in the request")
+	case ifNone != "" && ifNone != "*":
+		return nil, errConditionNotImplemented("If-None-Match", "We don't accept the provided value of If-None-Match header for this API")
+	case ifMatch == "*":
+		return nil, errConditionNotImplemented("If-Match", "We don't accept the provided value of If-Match header for this API")
 	}
 	return func(old *object) error {
 		if ifNone != "" && old != nil {
-			return errPreconditionFailed()
+			return errPreconditionFailed("If-None-Match")
 		}
 		if ifMatch != "" {
 			if old == nil {
-				return errNoSuchKey()
+				return errNoSuchKey(key)
 			}
 			if !etagIn(old.ETag, ifMatch) {
-				return errPreconditionFailed()
+				return errPreconditionFailed("If-Match")
 			}
 		}
 		return nil
 	}, nil
+}
+
+// errConditionNotImplemented is the 501 of a conditional write S3 does not
+// take, naming the header and why.
+func errConditionNotImplemented(header, why string) *api.Error {
+	return s3err("NotImplemented", http.StatusNotImplemented, "A header you provided implies functionality that is not implemented").
+		With("Header", header).With("additionalMessage", why)
 }

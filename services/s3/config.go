@@ -3,7 +3,6 @@ package s3
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"strings"
 
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
@@ -63,7 +62,7 @@ func (s *Service) GetBucketPolicy(ctx context.Context, in *s3api.GetBucketPolicy
 		return nil, err
 	}
 	if b.Config.Policy == "" {
-		return nil, s3err("NoSuchBucketPolicy", http.StatusNotFound, "The bucket policy does not exist")
+		return nil, errNoSuchConfig("NoSuchBucketPolicy", "The bucket policy does not exist", str(in.Bucket))
 	}
 	return &s3api.GetBucketPolicyOutput{Policy: ptr(b.Config.Policy)}, nil
 }
@@ -82,7 +81,7 @@ func (s *Service) GetBucketPolicyStatus(ctx context.Context, in *s3api.GetBucket
 		return nil, err
 	}
 	if b.Config.Policy == "" {
-		return nil, s3err("NoSuchBucketPolicy", http.StatusNotFound, "The bucket policy does not exist")
+		return nil, errNoSuchConfig("NoSuchBucketPolicy", "The bucket policy does not exist", str(in.Bucket))
 	}
 	var doc struct {
 		Statement []struct {
@@ -144,7 +143,7 @@ func (s *Service) GetBucketOwnershipControls(ctx context.Context, in *s3api.GetB
 		return nil, err
 	}
 	if b.Config.OwnershipDeleted {
-		return nil, s3err("OwnershipControlsNotFoundError", http.StatusNotFound, "The bucket ownership controls were not found")
+		return nil, errNoSuchConfig("OwnershipControlsNotFoundError", "The bucket ownership controls were not found", str(in.Bucket))
 	}
 	return &s3api.GetBucketOwnershipControlsOutput{OwnershipControls: &s3api.OwnershipControls{
 		Rules: []*s3api.OwnershipControlsRule{{ObjectOwnership: ptr(b.Config.ownership())}}}}, nil
@@ -194,7 +193,7 @@ func (s *Service) GetPublicAccessBlock(ctx context.Context, in *s3api.GetPublicA
 	switch {
 	case p != nil:
 	case b.Config.PABDeleted:
-		return nil, s3err("NoSuchPublicAccessBlockConfiguration", http.StatusNotFound, "The public access block configuration was not found")
+		return nil, errNoSuchConfig("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found", str(in.Bucket))
 	default:
 		p = &s3api.PublicAccessBlockConfiguration{BlockPublicAcls: ptr(true), IgnorePublicAcls: ptr(true), BlockPublicPolicy: ptr(true), RestrictPublicBuckets: ptr(true)}
 	}
@@ -229,7 +228,7 @@ func (s *Service) PutBucketEncryption(ctx context.Context, in *s3api.PutBucketEn
 				return errMalformedXML()
 			}
 			if d.KMSMasterKeyID != nil && !strings.HasPrefix(alg, "aws:kms") {
-				return errInvalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse")
+				return errInvalidArgumentName("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault")
 			}
 		}
 		c.Encryption = e
@@ -291,15 +290,15 @@ func checkWebsite(w *s3api.WebsiteConfiguration) error {
 	}
 	if w.RedirectAllRequestsTo != nil {
 		if w.IndexDocument != nil || w.ErrorDocument != nil || len(w.RoutingRules) > 0 {
-			return errInvalidArgument("RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.")
+			return errInvalidArgument("RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.", "RedirectAllRequestsTo", "not null")
 		}
 		return checkProtocol(w.RedirectAllRequestsTo.Protocol)
 	}
 	if w.IndexDocument == nil {
-		return errInvalidArgument("A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty")
+		return errInvalidArgument("A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty", "IndexDocument", "null")
 	}
 	if sfx := str(w.IndexDocument.Suffix); sfx == "" || strings.Contains(sfx, "/") {
-		return errInvalidArgument("The IndexDocument Suffix is not well formed")
+		return errInvalidArgument("The IndexDocument Suffix is not well formed", "IndexDocument", sfx)
 	}
 	for _, r := range w.RoutingRules {
 		if r == nil || r.Redirect == nil {
@@ -332,7 +331,7 @@ func (s *Service) GetBucketWebsite(ctx context.Context, in *s3api.GetBucketWebsi
 	}
 	w := b.Config.Website
 	if w == nil {
-		return nil, s3err("NoSuchWebsiteConfiguration", http.StatusNotFound, "The specified bucket does not have a website configuration")
+		return nil, errNoSuchConfig("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration", str(in.Bucket))
 	}
 	return &s3api.GetBucketWebsiteOutput{IndexDocument: w.IndexDocument, ErrorDocument: w.ErrorDocument,
 		RedirectAllRequestsTo: w.RedirectAllRequestsTo, RoutingRules: w.RoutingRules}, nil
@@ -422,7 +421,7 @@ func (s *Service) PutBucketLogging(ctx context.Context, in *s3api.PutBucketLoggi
 	}
 	if le != nil {
 		if _, err := s.bucketInfo(str(le.TargetBucket)); err != nil {
-			return nil, s3err("InvalidTargetBucketForLogging", 400, "The target bucket for logging does not exist")
+			return nil, s3err("InvalidTargetBucketForLogging", 400, "The target bucket for logging does not exist").With("TargetBucket", str(le.TargetBucket))
 		}
 	}
 	if err := s.setConfig(ctx, str(in.Bucket), func(c *bucketConfig) error { c.Logging = le; return nil }); err != nil {

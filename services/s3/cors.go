@@ -61,7 +61,7 @@ func (s *Service) GetBucketCors(ctx context.Context, in *s3api.GetBucketCorsRequ
 		return nil, err
 	}
 	if len(b.Config.CORS) == 0 {
-		return nil, s3err("NoSuchCORSConfiguration", http.StatusNotFound, "The CORS configuration does not exist")
+		return nil, errNoSuchConfig("NoSuchCORSConfiguration", "The CORS configuration does not exist", str(in.Bucket))
 	}
 	return &s3api.GetBucketCorsOutput{CORSRules: b.Config.CORS}, nil
 }

@@ -31,7 +31,7 @@ func (s *Service) ingest(ctx context.Context, rc io.ReadCloser, contentMD5 *stri
 	if contentMD5 != nil {
 		d, err := base64.StdEncoding.DecodeString(*contentMD5)
 		if err != nil || len(d) != md5.Size {
-			return ingested{}, errInvalidDigest()
+			return ingested{}, errInvalidDigest(*contentMD5)
 		}
 		want = d
 	}
@@ -65,7 +65,7 @@ func (s *Service) ingest(ctx context.Context, rc io.ReadCloser, contentMD5 *stri
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return ingested{}, errIncompleteBody()
 	case errors.Is(err, errBadChunk):
-		return ingested{}, errInvalidArgument("The aws-chunked body is malformed")
+		return ingested{}, s3err("InvalidArgument", 400, "The aws-chunked body is malformed")
 	case err != nil:
 		return ingested{}, fmt.Errorf("storing body: %w", err)
 	}

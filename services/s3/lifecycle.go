@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,8 +23,8 @@ import (
 // HEAD of the current version without a version id (as recorded).
 // Transitions are accepted and stored; storage classes do not change.
 
-func errNoSuchLifecycle() error {
-	return s3err("NoSuchLifecycleConfiguration", http.StatusNotFound, "The lifecycle configuration does not exist")
+func errNoSuchLifecycle(bucket string) error {
+	return errNoSuchConfig("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist", bucket)
 }
 
 // PutBucketLifecycleConfiguration validates and stores the rules, then
@@ -87,10 +88,10 @@ func checkLifecycle(rules []*s3api.LifecycleRule) error {
 		}
 		if id := str(r.ID); id != "" {
 			if len(id) > 255 {
-				return errInvalidArgument("ID length should not exceed allowed limit of 255")
+				return errInvalidArgument("ID length should not exceed allowed limit of 255", "ID", id)
 			}
 			if ids[id] {
-				return errInvalidArgument("RuleId must be unique. Found same ID for more than one rule")
+				return errInvalidArgument("RuleId must be unique. Found same ID for more than one rule", "ID", id)
 			}
 			ids[id] = true
 		}
@@ -112,13 +113,13 @@ func checkLifecycle(rules []*s3api.LifecycleRule) error {
 				return errMalformedXML()
 			}
 			if e.Days != nil && *e.Days <= 0 {
-				return errInvalidArgument("'Days' for Expiration action must be a positive integer")
+				return errInvalidArgument("'Days' for Expiration action must be a positive integer", "Days", strconv.Itoa(int(*e.Days)))
 			}
 			if e.Date != nil && !e.Date.UTC().Equal(e.Date.UTC().Truncate(24*time.Hour)) {
-				return errInvalidArgument("'Date' must be at midnight GMT")
+				return errInvalidArgument("'Date' must be at midnight GMT", "Date", e.Date.UTC().Format(time.RFC3339))
 			}
 			if e.ExpiredObjectDeleteMarker != nil && hasTagFilter(r) {
-				return errInvalidArgument("ExpiredObjectDeleteMarker cannot be specified with tags.")
+				return errInvalidArgument("ExpiredObjectDeleteMarker cannot be specified with tags.", "ExpiredObjectDeleteMarker", "true")
 			}
 		}
 		if nv := r.NoncurrentVersionExpiration; nv != nil {
@@ -126,15 +127,15 @@ func checkLifecycle(rules []*s3api.LifecycleRule) error {
 				return errMalformedXML()
 			}
 			if *nv.NoncurrentDays <= 0 {
-				return errInvalidArgument("'NoncurrentDays' in NoncurrentVersionExpiration action must be a positive integer")
+				return errInvalidArgument("'NoncurrentDays' in NoncurrentVersionExpiration action must be a positive integer", "NoncurrentDays", strconv.Itoa(int(*nv.NoncurrentDays)))
 			}
 			if nv.NewerNoncurrentVersions != nil && (*nv.NewerNoncurrentVersions <= 0 || *nv.NewerNoncurrentVersions > 100) {
-				return errInvalidArgument("'NewerNoncurrentVersions' in NoncurrentVersionExpiration action must be between 1 and 100")
+				return errInvalidArgument("'NewerNoncurrentVersions' in NoncurrentVersionExpiration action must be between 1 and 100", "NewerNoncurrentVersions", strconv.Itoa(int(*nv.NewerNoncurrentVersions)))
 			}
 		}
 		if a := r.AbortIncompleteMultipartUpload; a != nil {
 			if a.DaysAfterInitiation == nil || *a.DaysAfterInitiation <= 0 {
-				return errInvalidArgument("'DaysAfterInitiation' in AbortIncompleteMultipartUpload action must be a positive integer")
+				return errInvalidArgumentName("'DaysAfterInitiation' in AbortIncompleteMultipartUpload action must be a positive integer", "DaysAfterInitiation")
 			}
 			if hasTagFilter(r) {
 				return s3err("InvalidRequest", 400, "AbortIncompleteMultipartUpload cannot be specified with Tags.")
@@ -155,7 +156,7 @@ func (s *Service) GetBucketLifecycleConfiguration(ctx context.Context, in *s3api
 		return nil, err
 	}
 	if len(b.Config.Lifecycle) == 0 {
-		return nil, errNoSuchLifecycle()
+		return nil, errNoSuchLifecycle(str(in.Bucket))
 	}
 	return &s3api.GetBucketLifecycleConfigurationOutput{Rules: b.Config.Lifecycle, TransitionDefaultMinimumObjectSize: ptr("all_storage_classes_128K")}, nil
 }

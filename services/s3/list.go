@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
@@ -29,7 +30,7 @@ func (s *Service) list(bucket, prefix, delimiter, after string, maxKeys int) (li
 	defer s.mu.RUnlock()
 	b := s.mu.buckets[bucket]
 	if b == nil {
-		return listing{}, errNoSuchBucket()
+		return listing{}, errNoSuchBucket(bucket)
 	}
 	var l listing
 	n := 0
@@ -155,7 +156,7 @@ func (s *Service) listStart(ctx context.Context, enc *string, max *int32) (int, 
 // S3 knows (as recorded for every listing).
 func checkEncodingType(e *string) error {
 	if e != nil && *e != "url" {
-		return errInvalidArgument("Invalid Encoding Method specified in Request")
+		return errInvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", *e)
 	}
 	return nil
 }
@@ -166,7 +167,7 @@ func maxKeysOf(p *int32) (int, error) {
 		return 1000, nil
 	}
 	if *p < 0 {
-		return 0, errInvalidArgument("max-keys cannot be negative")
+		return 0, errInvalidArgument("max-keys cannot be negative", "max-keys", strconv.Itoa(int(*p)))
 	}
 	return min(int(*p), 1000), nil
 }
@@ -182,7 +183,7 @@ func (s *Service) ListObjectsV2(ctx context.Context, in *s3api.ListObjectsV2Requ
 	if t := in.ContinuationToken; t != nil {
 		k, derr := base64.RawURLEncoding.DecodeString(*t)
 		if derr != nil || *t == "" {
-			return nil, errInvalidArgument("The continuation token provided is incorrect")
+			return nil, errInvalidArgumentName("The continuation token provided is incorrect", "continuation-token")
 		}
 		after = string(k)
 	}
@@ -280,7 +281,7 @@ func (s *Service) ListObjectVersions(ctx context.Context, in *s3api.ListObjectVe
 	bucket, prefix, delimiter := str(in.Bucket), str(in.Prefix), str(in.Delimiter)
 	keyMarker, vidMarker := str(in.KeyMarker), str(in.VersionIdMarker)
 	if vidMarker != "" && keyMarker == "" {
-		return nil, errInvalidArgument("A version-id marker cannot be specified without a key marker.")
+		return nil, errInvalidArgument("A version-id marker cannot be specified without a key marker.", "version-id-marker", vidMarker)
 	}
 	type entry struct {
 		key string
@@ -290,7 +291,7 @@ func (s *Service) ListObjectVersions(ctx context.Context, in *s3api.ListObjectVe
 	b := s.mu.buckets[bucket]
 	if b == nil {
 		s.mu.RUnlock()
-		return nil, errNoSuchBucket()
+		return nil, errNoSuchBucket(bucket)
 	}
 	// Collect just enough keys for the page (and to know it is truncated):
 	// a common prefix is one entry, a key as many as its versions.

@@ -71,8 +71,8 @@ func partRecordKey(id string, n int32) []byte {
 	return store.Key("s3", kindPart, id, fmt.Sprintf("%05d", n))
 }
 
-func errNoSuchUpload() error {
-	return s3api.NewNoSuchUpload("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")
+func errNoSuchUpload(id string) error {
+	return s3api.NewNoSuchUpload("The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.").With("UploadId", id)
 }
 
 // CreateMultipartUpload starts an upload with the object's metadata.
@@ -134,11 +134,11 @@ func (s *Service) findUpload(bucket, key, id string) (*upload, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.mu.buckets[bucket] == nil {
-		return nil, errNoSuchBucket()
+		return nil, errNoSuchBucket(bucket)
 	}
 	u := s.mu.uploads[id]
 	if u == nil || u.Bucket != bucket || u.Key != key {
-		return nil, errNoSuchUpload()
+		return nil, errNoSuchUpload(id)
 	}
 	return u, nil
 }
@@ -186,7 +186,7 @@ func (s *Service) storePart(ctx context.Context, u *upload, n int32, w written) 
 	defer u.wmu.Unlock()
 	if u.gone {
 		s.blobs.remove(w.id)
-		return nil, errNoSuchUpload()
+		return nil, errNoSuchUpload(u.ID)
 	}
 	var b store.Batch
 	b.Put(partRecordKey(u.ID, n), v)
@@ -206,7 +206,11 @@ func (s *Service) storePart(ctx context.Context, u *upload, n int32, w written) 
 
 func partNumber(p *int32) (int32, error) {
 	if p == nil || *p < 1 || *p > 10000 {
-		return 0, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive")
+		v := ""
+		if p != nil {
+			v = strconv.Itoa(int(*p))
+		}
+		return 0, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", v)
 	}
 	return *p, nil
 }
@@ -232,8 +236,8 @@ func (s *Service) UploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyRe
 	if err != nil {
 		return nil, err
 	}
-	if err := preconditions(src, in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince); err != nil {
-		return nil, errPreconditionFailed()
+	if err := preconditions(src, in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince, true); err != nil {
+		return nil, err
 	}
 	f, err := s.blobs.open(src.Blob)
 	if err != nil {
@@ -244,7 +248,7 @@ func (s *Service) UploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyRe
 	if rng := str(in.CopySourceRange); rng != "" {
 		start, end, ok := parseCopyRange(rng)
 		if !ok || end >= src.Size {
-			return nil, errInvalidArgument(fmt.Sprintf("Range specified is not valid for source object of size: %d", src.Size))
+			return nil, errInvalidArgument(fmt.Sprintf("Range specified is not valid for source object of size: %d", src.Size), "x-amz-copy-source-range", rng)
 		}
 		if _, err := f.Seek(start, io.SeekStart); err != nil {
 			return nil, fmt.Errorf("seeking source body: %w", err)
@@ -279,7 +283,7 @@ func (s *Service) ListMultipartUploads(ctx context.Context, in *s3api.ListMultip
 	s.mu.RLock()
 	if s.mu.buckets[bucket] == nil {
 		s.mu.RUnlock()
-		return nil, errNoSuchBucket()
+		return nil, errNoSuchBucket(bucket)
 	}
 	var us []uploadRecord
 	for _, u := range s.mu.uploads {
@@ -352,11 +356,15 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	if in.MultipartUpload == nil || len(in.MultipartUpload.Parts) == 0 {
 		return nil, s3err("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema")
 	}
-	cond, err := writeCondition(ctx)
+	cond, err := writeCondition(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	if cond != nil {
+		condition := "If-Match"
+		if r := call(ctx).Request; r != nil && r.Header.Get("If-None-Match") != "" {
+			condition = "If-None-Match"
+		}
 		// A conditional complete also fails when the key was written or
 		// deleted since the upload began (ConditionalRequestConflict, 409,
 		// as recorded): the precondition is checked first.
@@ -366,7 +374,8 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 				return err
 			}
 			if seqOf(old) != keySeq {
-				return s3err("ConditionalRequestConflict", 409, "The conditional request cannot succeed due to a conflicting operation against this resource.")
+				return s3err("ConditionalRequestConflict", 409, "The conditional request cannot succeed due to a conflicting operation against this resource.").
+					With("Condition", condition).With("Key", key)
 			}
 			return nil
 		}
@@ -374,7 +383,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	u.wmu.Lock()
 	defer u.wmu.Unlock()
 	if u.gone {
-		return nil, errNoSuchUpload()
+		return nil, errNoSuchUpload(str(in.UploadId))
 	}
 	s.mu.RLock()
 	parts := make([]*partRecord, 0, len(in.MultipartUpload.Parts))
@@ -386,13 +395,15 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 			n = *cp.PartNumber
 		}
 		if n <= last {
-			perr = s3err("InvalidPartOrder", 400, "The list of parts was not in ascending order. Parts must be ordered by part number.")
+			perr = s3err("InvalidPartOrder", 400, "The list of parts was not in ascending order. Parts must be ordered by part number.").
+				With("UploadId", str(in.UploadId))
 			break
 		}
 		last = n
 		p := u.parts[n]
 		if p == nil || (cp.ETag != nil && !etagIn(`"`+p.MD5+`"`, *cp.ETag)) {
-			perr = s3err("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")
+			perr = s3err("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
+				With("UploadId", str(in.UploadId)).With("PartNumber", strconv.Itoa(int(n))).With("ETag", strings.Trim(str(cp.ETag), `"`))
 			break
 		}
 		parts = append(parts, p)
@@ -401,9 +412,12 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	if perr != nil {
 		return nil, perr
 	}
-	for _, p := range parts[:len(parts)-1] {
+	for i, p := range parts[:len(parts)-1] {
 		if p.Size < minPartSize {
-			return nil, s3err("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed size")
+			cp := in.MultipartUpload.Parts[i]
+			return nil, s3err("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed size").
+				With("ProposedSize", strconv.FormatInt(p.Size, 10)).With("MinSizeAllowed", strconv.Itoa(minPartSize)).
+				With("PartNumber", strconv.Itoa(int(*cp.PartNumber))).With("ETag", p.MD5)
 		}
 	}
 
@@ -489,7 +503,7 @@ func (s *Service) abort(ctx context.Context, u *upload) error {
 	u.wmu.Lock()
 	defer u.wmu.Unlock()
 	if u.gone {
-		return errNoSuchUpload()
+		return errNoSuchUpload(u.ID)
 	}
 	s.mu.RLock()
 	all := make([]*partRecord, 0, len(u.parts))

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
@@ -111,14 +112,14 @@ func (s *Service) PutBucketNotificationConfiguration(ctx context.Context, in *s3
 		parts := strings.Split(d.arn, ":")
 		service := map[string]string{"Queue": "sqs", "Topic": "sns", "CloudFunction": "lambda"}[d.kind]
 		if len(parts) < 6 || parts[0] != "arn" || parts[2] != service {
-			return nil, errInvalidArgument("The ARN could not be parsed")
+			return nil, errInvalidArgument("The ARN could not be parsed", d.kind, d.arn)
 		}
 		if len(d.events) == 0 {
 			return nil, errMalformedXML()
 		}
 		for _, e := range d.events {
 			if !notificationEvents[e] {
-				return nil, errInvalidArgument("The event is not supported for notifications")
+				return nil, errInvalidArgument("The event is not supported for notifications", "Event", e)
 			}
 		}
 		if d.filter != nil && d.filter.Key != nil {
@@ -129,10 +130,10 @@ func (s *Service) PutBucketNotificationConfiguration(ctx context.Context, in *s3
 				}
 				name := strings.ToLower(*r.Name)
 				if name != "prefix" && name != "suffix" {
-					return nil, errInvalidArgument("filter rule name must be either prefix or suffix")
+					return nil, errInvalidArgument("filter rule name must be either prefix or suffix", "FilterRule.Name", *r.Name)
 				}
 				if seen[name] {
-					return nil, errInvalidArgument("Cannot specify more than one ")
+					return nil, errInvalidArgument("Cannot specify more than one "+name+" rule in a filter.", "FilterRule.Name", *r.Name)
 				}
 				seen[name] = true
 				// AWS answers the names capitalized, whatever case was sent.
@@ -188,6 +189,9 @@ func (s *Service) validateDestinations(ctx context.Context, b bucketRecord, n *s
 		"Bucket": b.Name, "RequestId": call(ctx).RequestID, "HostId": "fogbank/" + call(ctx).RequestID,
 	})
 	var bad []string
+	// refused names each destination that failed and why, as AWS's error
+	// does (ArgumentName1, ArgumentValue1, ArgumentName2, …).
+	refused := s3err("InvalidArgument", 400, "Unable to validate the following destination configurations")
 	for _, d := range destinations(n) {
 		var reason string
 		switch d.kind {
@@ -215,11 +219,17 @@ func (s *Service) validateDestinations(ctx context.Context, b bucketRecord, n *s
 		}
 		if reason != "" {
 			bad = append(bad, d.arn+": "+reason)
+			name := d.arn
+			if d.kind == "CloudFunction" {
+				name += ", null" // as recorded
+			}
+			i := strconv.Itoa(len(bad))
+			refused.With("ArgumentName"+i, name).With("ArgumentValue"+i, reason)
 		}
 	}
 	if len(bad) > 0 {
 		s.env.Logger.Info("s3: notification destinations refused", "destinations", strings.Join(bad, "; "))
-		return errInvalidArgument("Unable to validate the following destination configurations")
+		return refused
 	}
 	return nil
 }

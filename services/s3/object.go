@@ -68,11 +68,11 @@ type contentHeaders struct {
 func checkKey(key string) error {
 	switch {
 	case key == "":
-		return errInvalidArgument("Key must not be empty")
+		return errInvalidArgumentName("Key must not be empty", "key")
 	case len(key) > maxKeyLen:
 		return errKeyTooLong()
 	case strings.IndexByte(key, 0) >= 0:
-		return errInvalidArgument("Object key contains a NUL character")
+		return errInvalidArgumentName("Object key contains a NUL character", "key")
 	}
 	return nil
 }
@@ -119,7 +119,7 @@ type deleteResult struct {
 // a bucket that was never versioned, else by a new delete marker.
 func (s *Service) deleteObject(ctx context.Context, bucket, key, versionID string) (deleteResult, error) {
 	if versionID != "" && !validVersionID(versionID) {
-		return deleteResult{}, errInvalidVersionID()
+		return deleteResult{}, errInvalidVersionID(versionID)
 	}
 	var res deleteResult
 	_, err := s.mutate(ctx, bucket, key, func(versioning string, st keyState) (change, error) {
@@ -150,11 +150,11 @@ func (s *Service) lookup(bucket, key string) (*object, error) {
 	defer s.mu.RUnlock()
 	b := s.mu.buckets[bucket]
 	if b == nil {
-		return nil, errNoSuchBucket()
+		return nil, errNoSuchBucket(bucket)
 	}
 	o := b.objects[key]
 	if o == nil {
-		return nil, errNoSuchKey()
+		return nil, errNoSuchKey(key)
 	}
 	if o.DeleteMarker {
 		return nil, errDeleteMarker(o)
@@ -183,7 +183,7 @@ func (s *Service) PutObject(ctx context.Context, in *s3api.PutObjectRequest) (*s
 	if err := checkStorageClass(in.StorageClass); err != nil {
 		return nil, err
 	}
-	cond, err := writeCondition(ctx)
+	cond, err := writeCondition(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,7 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	if archived(o) {
 		return nil, errArchived(o)
 	}
-	if err := preconditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince); err != nil {
+	if err := preconditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince, false); err != nil {
 		return nil, err
 	}
 	f, err := s.blobs.open(o.Blob)
@@ -295,7 +295,7 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 	if err != nil {
 		return nil, err
 	}
-	if err := preconditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince); err != nil {
+	if err := preconditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince, false); err != nil {
 		return nil, err
 	}
 	out := &s3api.HeadObjectOutput{
@@ -415,7 +415,7 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	if err != nil {
 		return nil, err
 	}
-	cond, err := writeCondition(ctx)
+	cond, err := writeCondition(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -432,23 +432,20 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 			return nil, err
 		}
 	default:
-		return nil, errInvalidArgument("Unknown tagging directive.")
+		return nil, errInvalidArgument("Unknown tagging directive.", "x-amz-tagging-directive", str(in.TaggingDirective))
 	}
 	src, err := s.copySource(srcBucket, srcKey, srcVersion)
 	if err != nil {
 		return nil, err
 	}
-	if err := preconditions(src, in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince); err != nil {
-		if ae := (*api.Error)(nil); errors.As(err, &ae) && ae.Status == 304 {
-			return nil, errPreconditionFailed()
-		}
+	if err := preconditions(src, in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince, true); err != nil {
 		return nil, err
 	}
 	directive := str(in.MetadataDirective)
 	switch directive {
 	case "", "COPY", "REPLACE":
 	default:
-		return nil, errInvalidArgument("Unknown metadata directive.")
+		return nil, errInvalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive)
 	}
 	// A copy onto itself must name something AWS counts as a change: the
 	// metadata (REPLACE), a storage class other than the one the object was
@@ -514,11 +511,11 @@ func (s *Service) lookupVersion(bucket, key, versionID string) (*object, error) 
 		return nil, err
 	}
 	if !validVersionID(versionID) {
-		return nil, errInvalidVersionID()
+		return nil, errInvalidVersionID(versionID)
 	}
 	o, _ := st.find(versionID)
 	if o == nil {
-		return nil, errNoSuchVersion()
+		return nil, errNoSuchVersion(key, versionID)
 	}
 	if o.DeleteMarker {
 		return nil, errMarkerByVersion(o)

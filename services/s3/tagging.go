@@ -51,15 +51,15 @@ func checkTags(tags []tag, forBucket bool) error {
 	for _, t := range tags {
 		switch {
 		case strings.HasPrefix(t.Key, "aws:") && forBucket:
-			return errInvalidTag("System tags cannot be added/updated by requester")
+			return errInvalidTag("System tags cannot be added/updated by requester").With("TagKey", t.Key)
 		case strings.HasPrefix(t.Key, "aws:"):
-			return errInvalidTag("Your TagKey cannot be prefixed with aws:")
+			return errInvalidTag("Your TagKey cannot be prefixed with aws:").With("TagKey", t.Key)
 		case t.Key == "" || utf8.RuneCountInString(t.Key) > 128 || !validTagText(t.Key):
-			return errInvalidTag("The TagKey you have provided is invalid")
+			return errInvalidTag("The TagKey you have provided is invalid").With("TagKey", t.Key)
 		case utf8.RuneCountInString(t.Value) > 256 || !validTagText(t.Value):
-			return errInvalidTag("The TagValue you have provided is invalid")
+			return errInvalidTag("The TagValue you have provided is invalid").With("TagKey", t.Key).With("TagValue", t.Value)
 		case seen[t.Key]:
-			return errInvalidTag("Cannot provide multiple Tags with the same key")
+			return errInvalidTag("Cannot provide multiple Tags with the same key").With("TagKey", t.Key)
 		}
 		seen[t.Key] = true
 	}
@@ -96,7 +96,7 @@ func parseTaggingHeader(h *string) ([]tag, error) {
 	if h == nil || *h == "" {
 		return nil, nil
 	}
-	bad := errInvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+	bad := errInvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", "x-amz-tagging", *h)
 	var tags []tag
 	seen := map[string]bool{}
 	for _, part := range strings.Split(*h, "&") {
@@ -125,11 +125,11 @@ func parseTaggingHeader(h *string) ([]tag, error) {
 // delete marker, current or named, is MethodNotAllowed.
 func (s *Service) retag(ctx context.Context, bucket, key, versionID string, tags []tag) (*object, error) {
 	if versionID != "" && !validVersionID(versionID) {
-		return nil, errInvalidVersionID()
+		return nil, errInvalidVersionID(versionID)
 	}
 	var done *object
 	_, err := s.mutate(ctx, bucket, key, func(_ string, st keyState) (change, error) {
-		o, i, err := pickVersion(st, versionID)
+		o, i, err := pickVersion(ctx, st, key, versionID)
 		if err != nil {
 			return change{}, err
 		}
@@ -143,19 +143,24 @@ func (s *Service) retag(ctx context.Context, bucket, key, versionID string, tags
 
 // pickVersion finds the version versionID ("" the current) of a key for
 // a sub-resource operation (tagging, ACL).
-func pickVersion(st keyState, versionID string) (*object, int, error) {
+// A delete marker is MethodNotAllowed, naming the request's method.
+func pickVersion(ctx context.Context, st keyState, key, versionID string) (*object, int, error) {
 	var o *object
 	i := 0
 	if versionID == "" {
 		o = st.cur
 		if o == nil {
-			return nil, 0, errNoSuchKey()
+			return nil, 0, errNoSuchKey(key)
 		}
 	} else if o, i = st.find(versionID); o == nil {
-		return nil, 0, errNoSuchVersion()
+		return nil, 0, errNoSuchVersion(key, versionID)
 	}
 	if o.DeleteMarker {
-		return nil, 0, s3err("MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource.")
+		method := ""
+		if r := call(ctx).Request; r != nil {
+			method = r.Method
+		}
+		return nil, 0, errMethodNotAllowed(method)
 	}
 	return o, i, nil
 }
@@ -190,9 +195,11 @@ func (s *Service) GetObjectTagging(ctx context.Context, in *s3api.GetObjectTaggi
 		return nil, err
 	}
 	if v := str(in.VersionId); v != "" && !validVersionID(v) {
-		return nil, errInvalidVersionID()
+		return nil, errInvalidVersionID(v)
 	}
-	o, _, err := pickVersion(st, str(in.VersionId))
+	// AWS's NoSuchKey here names the key as "bucket/key" (as recorded),
+	// unlike Put/DeleteObjectTagging's.
+	o, _, err := pickVersion(ctx, st, str(in.Bucket)+"/"+str(in.Key), str(in.VersionId))
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +248,7 @@ func (s *Service) GetBucketTagging(ctx context.Context, in *s3api.GetBucketTaggi
 		return nil, err
 	}
 	if len(b.Tags) == 0 {
-		return nil, s3err("NoSuchTagSet", http.StatusNotFound, "The TagSet does not exist")
+		return nil, errNoSuchConfig("NoSuchTagSet", "The TagSet does not exist", str(in.Bucket))
 	}
 	return &s3api.GetBucketTaggingOutput{TagSet: wireTags(b.Tags)}, nil
 }

@@ -56,8 +56,8 @@ func validVersionID(id string) bool {
 	return len(id) == 32 && versionCheck(id[:26]) == id[26:]
 }
 
-func errInvalidVersionID() *api.Error {
-	return errInvalidArgument("Invalid version id specified")
+func errInvalidVersionID(versionID string) *api.Error {
+	return errInvalidArgument("Invalid version id specified", "versionId", versionID)
 }
 
 func isNull(o *object) bool { return o.VersionID == "" || o.VersionID == nullVersion }
@@ -187,7 +187,7 @@ func (s *Service) mutate(ctx context.Context, bucket, key string, f func(version
 	}
 	s.mu.RUnlock()
 	if b == nil {
-		return keyState{}, errNoSuchBucket()
+		return keyState{}, errNoSuchBucket(bucket)
 	}
 	ch, err := f(versioning, old)
 	if err != nil {
@@ -270,7 +270,7 @@ func (s *Service) keyVersions(bucket, key string) (keyState, error) {
 	defer s.mu.RUnlock()
 	b := s.mu.buckets[bucket]
 	if b == nil {
-		return keyState{}, errNoSuchBucket()
+		return keyState{}, errNoSuchBucket(bucket)
 	}
 	return keyState{cur: b.objects[key], older: b.older[key]}, nil
 }
@@ -278,14 +278,14 @@ func (s *Service) keyVersions(bucket, key string) (keyState, error) {
 // errDeleteMarker is GET/HEAD of a key whose current version is a delete
 // marker: NoSuchKey, with the marker's headers.
 func errDeleteMarker(m *object) *api.Error {
-	e := errNoSuchKey()
+	e := errNoSuchKey(m.Key)
 	e.Header = http.Header{"X-Amz-Delete-Marker": {"true"}, "X-Amz-Version-Id": {wireVersion(m)}}
 	return e
 }
 
 // errMarkerByVersion is GET/HEAD naming a delete marker's version id.
 func errMarkerByVersion(m *object) *api.Error {
-	e := s3err("MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource.")
+	e := errMethodNotAllowed(http.MethodGet)
 	e.Header = http.Header{"X-Amz-Delete-Marker": {"true"}, "X-Amz-Version-Id": {wireVersion(m)},
 		"Last-Modified": {m.LastModified.UTC().Format(http.TimeFormat)}}
 	return e
