@@ -102,8 +102,11 @@ func (s *Service) CreateBucket(ctx context.Context, in *s3api.CreateBucketReques
 	switch {
 	case lc == "" && region != "us-east-1":
 		return nil, errIllegalLocation()
-	case lc == "us-east-1" && region == "us-east-1":
-		// us-east-1 is named by no constraint; naming it is refused.
+	case region == "us-east-1" && lc != "" && (lc == "us-east-1" || !knownRegion(lc) && lc != "EU"):
+		// us-east-1 is named by no constraint; naming it, or what is no
+		// region at all ("foo", "aws-global"), is refused there (as
+		// recorded); elsewhere a constraint other than the endpoint's
+		// region is IllegalLocationConstraintException.
 		return nil, s3err("InvalidLocationConstraint", 400, "The specified location-constraint is not valid").With("LocationConstraint", lc)
 	case lc != "" && lc != region:
 		return nil, s3err("IllegalLocationConstraintException", 400,

@@ -224,7 +224,7 @@ func TestRecorded(t *testing.T) {
 		t.Fatalf("skip.json: %v", err)
 	}
 	cases := map[string]recordedCase{}
-	for _, c := range recordedCases() {
+	for _, c := range append(recordedCases(), recordedErrorCases()...) {
 		if _, ok := want[c.id]; !ok {
 			t.Errorf("case %s has no recorded entry", c.id)
 		}

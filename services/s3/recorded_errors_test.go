@@ -1,0 +1,144 @@
+package s3_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// recordedErrorCases are recorded entries whose point is an error document:
+// its code, message and the members AWS adds (BucketName, Condition,
+// LocationConstraint, ArgumentName/Value, …), which recordedRun.rec reads
+// from the body the SDK received.
+func recordedErrorCases() []recordedCase {
+	const t3 = "test_s3.py::TestS3::"
+	const mp = "test_s3_api.py::TestS3Multipart::"
+	const wp = "test_s3_api.py::TestS3ObjectWritePrecondition::"
+	inRegion := func(region string) func(*s3.Options) { return func(o *s3.Options) { o.Region = region } }
+	create := func(r *recordedRun, key, region, name, constraint string) {
+		in := &s3.CreateBucketInput{Bucket: &name}
+		if constraint != "" {
+			in.CreateBucketConfiguration = &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(constraint)}
+		}
+		out, err := r.c.CreateBucket(r.ctx, in, inRegion(region))
+		r.rec(key, out, err)
+	}
+	cases := []recordedCase{
+		{t3 + "test_s3_uppercase_bucket_name", func(r *recordedRun) {
+			create(r, "uppercase-bucket", "us-east-1", "TestUpperCase-Bucket", "")
+		}},
+		{t3 + "test_create_bucket_with_existing_name", func(r *recordedRun) {
+			create(r, "create-first", "us-west-1", "rec-existing", "us-west-1")
+			delete(r.got, "create-first")
+			create(r, "create-bucket-us-west-1", "us-west-1", "rec-existing", "us-west-1")
+			create(r, "create-bucket-us-east-2", "us-east-2", "rec-existing", "us-east-2")
+		}},
+		{t3 + "test_create_bucket_with_eu_location_constraint_raises", func(r *recordedRun) {
+			create(r, "eu-location-constraint-error", "us-east-2", "rec-eu", "EU")
+		}},
+		{t3 + "test_s3_copy_object_wrong_format", func(r *recordedRun) {
+			b := r.bucket()
+			out, err := r.c.CopyObject(r.ctx, &s3.CopyObjectInput{Bucket: &b, Key: aws.String("k"), CopySource: aws.String("x-amz-copy-source")})
+			r.rec("copy-object-wrong-copy-source", out, err)
+		}},
+		{t3 + "test_delete_bucket_policy", func(r *recordedRun) {
+			b := r.bucket()
+			policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + b + `/*"}]}`
+			if _, err := r.c.PutBucketPolicy(r.ctx, &s3.PutBucketPolicyInput{Bucket: &b, Policy: &policy}); err != nil {
+				r.t.Fatal(err)
+			}
+			d, err := r.c.DeleteBucketPolicy(r.ctx, &s3.DeleteBucketPolicyInput{Bucket: &b})
+			r.rec("delete-bucket-policy", d, err)
+			g, err := r.c.GetBucketPolicy(r.ctx, &s3.GetBucketPolicyInput{Bucket: &b})
+			r.rec("get-bucket-policy-no-such-bucket-policy", g, err)
+		}},
+		{t3 + "test_bucket_does_not_exist", func(r *recordedRun) {
+			out, err := r.c.ListObjects(r.ctx, &s3.ListObjectsInput{Bucket: aws.String("rec-does-not-exist")})
+			r.rec("list_object", out, err)
+			// The same request addressed to rec-does-not-exist.s3.localhost
+			// (dialled to the server, as *.localhost does not resolve here).
+			u, _ := url.Parse(r.srv.URL())
+			_, port, _ := net.SplitHostPort(u.Host)
+			base := r.bodies.base
+			r.bodies.base = &http.Client{Transport: &http.Transport{
+				DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+					return (&net.Dialer{}).DialContext(ctx, network, u.Host)
+				},
+			}}
+			out, err = r.c.ListObjects(r.ctx, &s3.ListObjectsInput{Bucket: aws.String("rec-does-not-exist")}, func(o *s3.Options) {
+				o.BaseEndpoint, o.UsePathStyle = aws.String("http://s3.localhost:"+port), false
+			})
+			r.bodies.base = base
+			r.rec("list_object_vhost", out, err)
+		}},
+		{wp + "test_copy_object_if_none_match_in_place", func(r *recordedRun) {
+			b := r.bucket()
+			k := "test-precondition"
+			if _, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: &k, Body: strings.NewReader("data")}); err != nil {
+				r.t.Fatal(err)
+			}
+			out, err := r.c.CopyObject(r.ctx, &s3.CopyObjectInput{Bucket: &b, Key: &k, CopySource: aws.String(b + "/" + k),
+				MetadataDirective: types.MetadataDirectiveReplace, IfNoneMatch: aws.String("*")})
+			r.rec("copy-obj-if-none-match-fail", out, err)
+		}},
+	}
+	for _, lc := range []struct{ region, constraint, key string }{
+		{"us-east-1", "foo", "us-east-1-location-constraint-foo-error"},
+		{"us-east-1", "us-east-1", "us-east-1-location-constraint-us-east-1-error"},
+		{"eu-west-1", "bar", "eu-west-1-location-constraint-bar-error"},
+	} {
+		cases = append(cases, recordedCase{t3 + "test_create_bucket_with_invalid_location_constraint[" + lc.region + "-" + lc.constraint + "]", func(r *recordedRun) {
+			create(r, lc.key, lc.region, "rec-location", lc.constraint)
+		}})
+	}
+	for _, region := range []string{"us-east-1", "us-west-1"} {
+		cases = append(cases, recordedCase{t3 + "test_bucket_constraint_aws_global[" + region + "]", func(r *recordedRun) {
+			create(r, "aws-global-constraint", region, "rec-global", "aws-global")
+		}})
+	}
+	// UploadPartCopy whose x-amz-copy-source-If-* condition fails: 412
+	// naming the header.
+	past, future := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	for _, pc := range []struct {
+		test, key string
+		set       func(in *s3.UploadPartCopyInput, etag string)
+	}{
+		{"test_upload_part_copy_with_copy_source_if_match_failed", "upload-part-copy-source-if-match",
+			func(in *s3.UploadPartCopyInput, _ string) { in.CopySourceIfMatch = aws.String(`"00000000000000000000000000000000"`) }},
+		{"test_upload_part_copy_with_copy_source_if_none_match_failed", "upload-part-copy-source-if-none-match",
+			func(in *s3.UploadPartCopyInput, etag string) { in.CopySourceIfNoneMatch = &etag }},
+		{"test_upload_part_copy_with_if_modified_since_failed", "upload-part-copy-source-modified-since-match",
+			func(in *s3.UploadPartCopyInput, _ string) { in.CopySourceIfModifiedSince = &future }},
+		{"test_upload_part_copy_with_copy_source_if_unmodified_since_match_failed", "upload-part-copy-source-unmodified-since-match",
+			func(in *s3.UploadPartCopyInput, _ string) { in.CopySourceIfUnmodifiedSince = &past }},
+		{"test_upload_part_copy_with_copy_source_if_none_match_and_if_unmodified_since_match_failed", "upload-part-copy-source-unmodified-since-and-if-none-match",
+			func(in *s3.UploadPartCopyInput, etag string) {
+				in.CopySourceIfNoneMatch, in.CopySourceIfUnmodifiedSince = &etag, &past
+			}},
+	} {
+		cases = append(cases, recordedCase{mp + pc.test, func(r *recordedRun) {
+			b := r.bucket()
+			src, dst := "source-key", "dest-key"
+			p, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: &src, Body: strings.NewReader("source data")})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			m, err := r.c.CreateMultipartUpload(r.ctx, &s3.CreateMultipartUploadInput{Bucket: &b, Key: &dst})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			in := &s3.UploadPartCopyInput{Bucket: &b, Key: &dst, UploadId: m.UploadId, PartNumber: aws.Int32(1), CopySource: aws.String(b + "/" + src)}
+			pc.set(in, aws.ToString(p.ETag))
+			out, err := r.c.UploadPartCopy(r.ctx, in)
+			r.rec(pc.key, out, err)
+		}})
+	}
+	return cases
+}
