@@ -168,7 +168,7 @@ func (s *Service) UploadPart(ctx context.Context, in *s3api.UploadPartRequest) (
 	if err != nil {
 		return nil, err
 	}
-	out := &s3api.UploadPartOutput{ETag: ptr(`"` + p.MD5 + `"`)}
+	out := &s3api.UploadPartOutput{ETag: ptr(`"` + p.MD5 + `"`), ServerSideEncryption: ptr(sseAlgorithm)}
 	setChecksum(w.ckAlg, w.ck, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumSHA1, &out.ChecksumSHA256, &out.ChecksumCRC64NVME)
 	return out, nil
 }
@@ -263,7 +263,7 @@ func (s *Service) UploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyRe
 	if err != nil {
 		return nil, err
 	}
-	return &s3api.UploadPartCopyOutput{CopyPartResult: &s3api.CopyPartResult{ETag: ptr(`"` + p.MD5 + `"`), LastModified: ptr(p.LastModified)}}, nil
+	return &s3api.UploadPartCopyOutput{CopyPartResult: &s3api.CopyPartResult{ETag: ptr(`"` + p.MD5 + `"`), LastModified: ptr(p.LastModified)}, ServerSideEncryption: ptr(sseAlgorithm)}, nil
 }
 
 // ListMultipartUploads lists uploads in progress by key, then initiation
@@ -353,8 +353,11 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *s3api.Complet
 	if err != nil {
 		return nil, err
 	}
-	if in.MultipartUpload == nil || len(in.MultipartUpload.Parts) == 0 {
-		return nil, s3err("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema")
+	if in.MultipartUpload == nil {
+		return nil, errMalformedXML()
+	}
+	if len(in.MultipartUpload.Parts) == 0 {
+		return nil, s3err("InvalidRequest", 400, "You must specify at least one part")
 	}
 	cond, err := writeCondition(ctx, key)
 	if err != nil {

@@ -2,6 +2,7 @@ package s3_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -88,6 +89,86 @@ func recordedErrorCases() []recordedCase {
 				MetadataDirective: types.MetadataDirectiveReplace, IfNoneMatch: aws.String("*")})
 			r.rec("copy-obj-if-none-match-fail", out, err)
 		}},
+		{t3 + "test_multipart_complete_multipart_too_small", func(r *recordedRun) {
+			b, k := r.bucket(), aws.String("test-key")
+			m, err := r.c.CreateMultipartUpload(r.ctx, &s3.CreateMultipartUploadInput{Bucket: &b, Key: k})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			var parts []types.CompletedPart
+			for i := int32(1); i <= 2; i++ {
+				p, err := r.c.UploadPart(r.ctx, &s3.UploadPartInput{Bucket: &b, Key: k, UploadId: m.UploadId, PartNumber: aws.Int32(i), Body: strings.NewReader("data")})
+				r.rec(fmt.Sprintf("upload-part%d", i), p, err)
+				if err == nil {
+					parts = append(parts, types.CompletedPart{PartNumber: aws.Int32(i), ETag: p.ETag})
+				}
+			}
+			c, err := r.c.CompleteMultipartUpload(r.ctx, &s3.CompleteMultipartUploadInput{Bucket: &b, Key: k, UploadId: m.UploadId,
+				MultipartUpload: &types.CompletedMultipartUpload{}})
+			r.rec("complete-exc-no-parts", c, err)
+			c, err = r.c.CompleteMultipartUpload(r.ctx, &s3.CompleteMultipartUploadInput{Bucket: &b, Key: k, UploadId: m.UploadId,
+				MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+			r.rec("complete-exc-too-small", c, err)
+		}},
+		{t3 + "test_multipart_complete_multipart_wrong_part", func(r *recordedRun) {
+			b, k := r.bucket(), aws.String("test-key")
+			m, err := r.c.CreateMultipartUpload(r.ctx, &s3.CreateMultipartUploadInput{Bucket: &b, Key: k})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			p, err := r.c.UploadPart(r.ctx, &s3.UploadPartInput{Bucket: &b, Key: k, UploadId: m.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("data")})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			complete := func(key string, part types.CompletedPart) {
+				c, err := r.c.CompleteMultipartUpload(r.ctx, &s3.CompleteMultipartUploadInput{Bucket: &b, Key: k, UploadId: m.UploadId,
+					MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{part}}})
+				r.rec(key, c, err)
+			}
+			complete("complete-exc-wrong-part-number", types.CompletedPart{PartNumber: aws.Int32(2), ETag: p.ETag})
+			complete("complete-exc-wrong-etag", types.CompletedPart{PartNumber: aws.Int32(1), ETag: aws.String(`"d41d8cd98f00b204e9800998ecf8427e"`)})
+		}},
+		{wp + "test_multipart_if_none_match_with_put", func(r *recordedRun) {
+			b, k := r.bucket(), aws.String("test-precondition")
+			m, err := r.c.CreateMultipartUpload(r.ctx, &s3.CreateMultipartUploadInput{Bucket: &b, Key: k})
+			r.rec("create-multipart", m, err)
+			if err != nil {
+				return
+			}
+			p, err := r.c.UploadPart(r.ctx, &s3.UploadPartInput{Bucket: &b, Key: k, UploadId: m.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("data")})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			put, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("")})
+			r.rec("put-obj", put, err)
+			c, err := r.c.CompleteMultipartUpload(r.ctx, &s3.CompleteMultipartUploadInput{Bucket: &b, Key: k, UploadId: m.UploadId, IfNoneMatch: aws.String("*"),
+				MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: p.ETag}}}})
+			r.rec("complete-multipart-if-none-match-put-during", c, err)
+		}},
+		{"test_s3_api.py::TestS3BucketObjectTagging::test_put_bucket_tagging_none_value", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutBucketTagging(r.ctx, &s3.PutBucketTaggingInput{Bucket: &b, Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("tag1"), Value: aws.String("tag1")}}}})
+			r.rec("put-bucket-tags-origin", p, err)
+			p, err = r.c.PutBucketTagging(r.ctx, &s3.PutBucketTaggingInput{Bucket: &b, Tagging: &types.Tagging{TagSet: []types.Tag{}}})
+			r.rec("put-none-tag-set", p, err)
+			g, err := r.c.GetBucketTagging(r.ctx, &s3.GetBucketTaggingInput{Bucket: &b})
+			r.rec("no-such-tag-set", g, err)
+		}},
+		{"test_s3_api.py::TestS3BucketNotificationConfiguration::test_bucket_notification_with_missing_values_in_rule", func(r *recordedRun) {
+			b := r.bucket()
+			for key, rule := range map[string]types.FilterRule{
+				"invalid-rule-no-values": {},
+				"invalid-rule-no-value":  {Name: types.FilterRuleNamePrefix},
+				"invalid-rule-no-name":   {Value: aws.String("test")},
+			} {
+				_, err := r.c.PutBucketNotificationConfiguration(r.ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: &b,
+					NotificationConfiguration: &types.NotificationConfiguration{QueueConfigurations: []types.QueueConfiguration{{
+						QueueArn: aws.String("arn:aws:sqs:us-east-1:000000000000:my-queue"), Events: []types.Event{types.EventS3ObjectCreated},
+						Filter: &types.NotificationConfigurationFilter{Key: &types.S3KeyFilter{FilterRules: []types.FilterRule{rule}}},
+					}}}})
+				r.rec(key, nil, err)
+			}
+		}},
 	}
 	for _, lc := range []struct{ region, constraint, key string }{
 		{"us-east-1", "foo", "us-east-1-location-constraint-foo-error"},
@@ -111,7 +192,9 @@ func recordedErrorCases() []recordedCase {
 		set       func(in *s3.UploadPartCopyInput, etag string)
 	}{
 		{"test_upload_part_copy_with_copy_source_if_match_failed", "upload-part-copy-source-if-match",
-			func(in *s3.UploadPartCopyInput, _ string) { in.CopySourceIfMatch = aws.String(`"00000000000000000000000000000000"`) }},
+			func(in *s3.UploadPartCopyInput, _ string) {
+				in.CopySourceIfMatch = aws.String(`"00000000000000000000000000000000"`)
+			}},
 		{"test_upload_part_copy_with_copy_source_if_none_match_failed", "upload-part-copy-source-if-none-match",
 			func(in *s3.UploadPartCopyInput, etag string) { in.CopySourceIfNoneMatch = &etag }},
 		{"test_upload_part_copy_with_if_modified_since_failed", "upload-part-copy-source-modified-since-match",
