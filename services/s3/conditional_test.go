@@ -43,3 +43,49 @@ func TestConditionalWrite(t *testing.T) {
 		t.Fatalf("If-Match with the current ETag: %v", err)
 	}
 }
+
+// TestConditionalDelete: DeleteObject with If-Match deletes only the object
+// whose ETag matches; a mismatch (412) or a missing key (NoSuchKey) deletes
+// nothing, and the time and size conditions of directory buckets are
+// NotImplemented naming the header.
+func TestConditionalDelete(t *testing.T) {
+	ctx := context.Background()
+	c := newClient(t)
+	mustCreate(t, c, "cond-delete")
+	b, k := aws.String("cond-delete"), aws.String("k")
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("v1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		in     s3.DeleteObjectInput
+		code   string
+		status int
+	}{
+		{"wrong etag", s3.DeleteObjectInput{IfMatch: aws.String(`"0123"`)}, "PreconditionFailed", 412},
+		{"missing key", s3.DeleteObjectInput{Key: aws.String("nope"), IfMatch: put.ETag}, "NoSuchKey", 404},
+		{"size", s3.DeleteObjectInput{IfMatchSize: aws.Int64(2)}, "NotImplemented", 501},
+		{"matching etag", s3.DeleteObjectInput{IfMatch: put.ETag}, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.in
+			in.Bucket = b
+			if in.Key == nil {
+				in.Key = k
+			}
+			_, err := c.DeleteObject(ctx, &in)
+			if tt.code == "" && err != nil {
+				t.Fatal(err)
+			}
+			if tt.code != "" {
+				wantErr(t, err, tt.code, tt.status)
+			}
+			_, herr := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k})
+			if exists := herr == nil; exists != (tt.code != "") {
+				t.Fatalf("object exists = %v after %s", exists, tt.name)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -116,13 +117,27 @@ type deleteResult struct {
 }
 
 // deleteObject deletes a version (versionID set) or the key: for good in
-// a bucket that was never versioned, else by a new delete marker.
-func (s *Service) deleteObject(ctx context.Context, bucket, key, versionID string) (deleteResult, error) {
+// a bucket that was never versioned, else by a new delete marker. ifMatch,
+// when set, must match the ETag of the version deleted (412 otherwise;
+// NoSuchKey when there is none), checked under the key's lock.
+func (s *Service) deleteObject(ctx context.Context, bucket, key, versionID, ifMatch string) (deleteResult, error) {
 	if versionID != "" && !validVersionID(versionID) {
 		return deleteResult{}, errInvalidVersionID(versionID)
 	}
 	var res deleteResult
 	_, err := s.mutate(ctx, bucket, key, func(versioning string, st keyState) (change, error) {
+		if ifMatch != "" {
+			o := st.cur
+			if versionID != "" {
+				o, _ = st.find(versionID)
+			}
+			if o == nil || o.DeleteMarker {
+				return change{}, errNoSuchKey(key)
+			}
+			if !etagIn(o.ETag, ifMatch) {
+				return change{}, errPreconditionFailed("If-Match")
+			}
+		}
 		if versionID != "" {
 			res.versionID = versionID
 			o, i := st.find(versionID)
@@ -332,7 +347,19 @@ func (s *Service) DeleteObject(ctx context.Context, in *s3api.DeleteObjectReques
 	if err := s.checkPresigned(ctx); err != nil {
 		return nil, err
 	}
-	res, err := s.deleteObject(ctx, str(in.Bucket), str(in.Key), str(in.VersionId))
+	var ifMatch string
+	if r := call(ctx).Request; r != nil {
+		// Conditional deletes: If-Match is checked against the current
+		// version; the time and size conditions are directory-bucket
+		// features general purpose buckets refuse (as recorded).
+		for _, h := range []string{"x-amz-if-match-last-modified-time", "x-amz-if-match-size"} {
+			if r.Header.Get(h) != "" {
+				return nil, s3err("NotImplemented", http.StatusNotImplemented, "A header you provided implies functionality that is not implemented").With("Header", h)
+			}
+		}
+		ifMatch = r.Header.Get("If-Match")
+	}
+	res, err := s.deleteObject(ctx, str(in.Bucket), str(in.Key), str(in.VersionId), ifMatch)
 	if err != nil {
 		return nil, err
 	}
@@ -374,7 +401,7 @@ func (s *Service) DeleteObjects(ctx context.Context, in *s3api.DeleteObjectsRequ
 				continue
 			}
 		}
-		res, err := s.deleteObject(ctx, bucket, key, str(id.VersionId))
+		res, err := s.deleteObject(ctx, bucket, key, str(id.VersionId), "")
 		if err != nil {
 			var ae *api.Error
 			if !errors.As(err, &ae) {

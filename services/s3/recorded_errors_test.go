@@ -170,6 +170,34 @@ func recordedErrorCases() []recordedCase {
 			}
 		}},
 	}
+	// Conditional deletes of a general purpose bucket's object.
+	const dp = "test_s3_api.py::TestS3DeletePrecondition::"
+	for _, d := range []struct {
+		test, key string
+		set       func(in *s3.DeleteObjectInput)
+	}{
+		{"test_delete_object_if_match_non_express", "delete-obj-if-match",
+			func(in *s3.DeleteObjectInput) { in.IfMatch = aws.String(`"abcdef"`) }},
+		{"test_delete_object_if_match_modified_non_express", "delete-obj-if-match-last-modified",
+			func(in *s3.DeleteObjectInput) { in.IfMatchLastModifiedTime = aws.Time(time.Now()) }},
+		{"test_delete_object_if_match_size_non_express", "delete-obj-if-match-size",
+			func(in *s3.DeleteObjectInput) { in.IfMatchSize = aws.Int64(10) }},
+		{"test_delete_object_if_match_all_non_express", "delete-obj-if-match-all",
+			func(in *s3.DeleteObjectInput) {
+				in.IfMatch, in.IfMatchLastModifiedTime, in.IfMatchSize = aws.String(`"abcdef"`), aws.Time(time.Now()), aws.Int64(10)
+			}},
+	} {
+		cases = append(cases, recordedCase{dp + d.test, func(r *recordedRun) {
+			b, k := r.bucket(), aws.String("test-delete-precondition")
+			if _, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test-data")}); err != nil {
+				r.t.Fatal(err)
+			}
+			in := &s3.DeleteObjectInput{Bucket: &b, Key: k}
+			d.set(in)
+			out, err := r.c.DeleteObject(r.ctx, in)
+			r.rec(d.key, out, err)
+		}})
+	}
 	for _, lc := range []struct{ region, constraint, key string }{
 		{"us-east-1", "foo", "us-east-1-location-constraint-foo-error"},
 		{"us-east-1", "us-east-1", "us-east-1-location-constraint-us-east-1-error"},
