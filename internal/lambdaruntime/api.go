@@ -26,6 +26,10 @@ type Config struct {
 	// ("" = $DOCKER_HOST, else /var/run/docker.sock, $XDG_RUNTIME_DIR/podman/podman.sock,
 	// /run/podman/podman.sock: the first that answers).
 	ContainerHost string
+	// Now is the service clock, for what a user sees dated (the log stream
+	// name's date), so it follows POST /_fogbank/clock; nil = time.Now.
+	// Durations (timeouts, REPORT lines) are measured in real time.
+	Now func() time.Time
 }
 
 // Function is everything the engine needs to start an environment for one qualified function.
@@ -85,6 +89,9 @@ type Engine struct {
 
 // New returns an Engine; it starts nothing until the first Invoke or Prewarm.
 func New(cfg Config) *Engine {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	e := &Engine{cfg: cfg}
 	e.init()
 	return e

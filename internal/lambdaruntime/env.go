@@ -132,7 +132,7 @@ func (e *Engine) startEnv(ctx context.Context, p *pool, provisioned bool) (*env,
 	id := fmt.Sprintf("%d-%s", st.seq.Add(1), randHex(4))
 	ev := &env{
 		e: e, pool: p, fn: fn, id: id, provisioned: provisioned,
-		logStream: logStreamName(fn.Version),
+		logStream: logStreamName(e.cfg.Now(), fn.Version),
 		tmpDir:    filepath.Join(st.workDir, "env", id, "tmp"),
 		exited:    make(chan struct{}),
 		initDone:  make(chan struct{}),
@@ -690,8 +690,8 @@ func exitDoc(reqID, state string, oom bool) []byte {
 }
 
 // logStreamName is AWS's stream name: date/[version]32 hex digits.
-func logStreamName(version string) string {
-	return time.Now().UTC().Format("2006/01/02") + "/[" + version + "]" + randHex(16)
+func logStreamName(now time.Time, version string) string {
+	return now.UTC().Format("2006/01/02") + "/[" + version + "]" + randHex(16)
 }
 
 func randHex(n int) string {

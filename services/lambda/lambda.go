@@ -139,6 +139,7 @@ func (s *Service) Start(context.Context) error {
 		Endpoint: s.endpoint,
 		Logger:   s.env.Logger,
 		Sink:     s.newLogSink(), // function output to CloudWatch Logs (logsink.go)
+		Now:      s.env.Clock.Now,
 	})
 	s.startAsync()
 	return nil
