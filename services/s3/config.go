@@ -33,11 +33,46 @@ func (s *Service) setConfig(ctx context.Context, bucket string, f func(c *bucket
 	return s.updateBucket(ctx, bucket, func(r *bucketRecord) error { return f(&r.Config) })
 }
 
+// checkOwner applies x-amz-expected-bucket-owner: not an account id is
+// InvalidBucketOwnerAWSAccountID (400), another account's bucket
+// AccessDenied (403), as recorded for the bucket policy operations.
+func (s *Service) checkOwner(bucket string, expected *string) error {
+	if expected == nil {
+		return nil
+	}
+	if !isAccountID(*expected) {
+		return s3err("InvalidBucketOwnerAWSAccountID", 400, "The value of the expected bucket owner parameter must be an AWS Account ID... ["+*expected+"]")
+	}
+	b, err := s.bucketInfo(bucket)
+	if err != nil {
+		return err
+	}
+	if b.Account != *expected {
+		return s3err("AccessDenied", 403, "Access Denied")
+	}
+	return nil
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // ---- policy
 
 // PutBucketPolicy stores a policy after checking it is a JSON object with
 // a Statement, as AWS's first checks are (it is enforced when auth lands).
 func (s *Service) PutBucketPolicy(ctx context.Context, in *s3api.PutBucketPolicyRequest) (*s3api.PutBucketPolicyOutput, error) {
+	if err := s.checkOwner(str(in.Bucket), in.ExpectedBucketOwner); err != nil {
+		return nil, err
+	}
 	p := strings.TrimSpace(str(in.Policy))
 	err := s.setConfig(ctx, str(in.Bucket), func(c *bucketConfig) error {
 		var doc map[string]json.RawMessage
@@ -57,6 +92,9 @@ func (s *Service) PutBucketPolicy(ctx context.Context, in *s3api.PutBucketPolicy
 }
 
 func (s *Service) GetBucketPolicy(ctx context.Context, in *s3api.GetBucketPolicyRequest) (*s3api.GetBucketPolicyOutput, error) {
+	if err := s.checkOwner(str(in.Bucket), in.ExpectedBucketOwner); err != nil {
+		return nil, err
+	}
 	b, err := s.bucketInfo(str(in.Bucket))
 	if err != nil {
 		return nil, err
@@ -68,6 +106,9 @@ func (s *Service) GetBucketPolicy(ctx context.Context, in *s3api.GetBucketPolicy
 }
 
 func (s *Service) DeleteBucketPolicy(ctx context.Context, in *s3api.DeleteBucketPolicyRequest) (*s3api.DeleteBucketPolicyOutput, error) {
+	if err := s.checkOwner(str(in.Bucket), in.ExpectedBucketOwner); err != nil {
+		return nil, err
+	}
 	if err := s.setConfig(ctx, str(in.Bucket), func(c *bucketConfig) error { c.Policy = ""; return nil }); err != nil {
 		return nil, err
 	}

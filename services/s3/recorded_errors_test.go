@@ -170,6 +170,64 @@ func recordedErrorCases() []recordedCase {
 			}
 		}},
 	}
+	// x-amz-expected-bucket-owner on the bucket policy operations.
+	own, other := aws.String("000000000000"), aws.String("000000000002")
+	policyOf := func(b string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + b + `/*"}]}`)
+	}
+	getPolicy := func(r *recordedRun, key, b string, owner *string) {
+		g, err := r.c.GetBucketPolicy(r.ctx, &s3.GetBucketPolicyInput{Bucket: &b, ExpectedBucketOwner: owner})
+		if err != nil {
+			r.rec(key, g, err)
+			return
+		}
+		var doc any // boto3's snapshot shows the policy parsed
+		_ = jsonUnmarshal(aws.ToString(g.Policy), &doc)
+		r.got[key] = map[string]any{"Policy": doc, "ResponseMetadata": map[string]any{"HTTPStatusCode": float64(200)}}
+	}
+	cases = append(cases,
+		recordedCase{t3 + "test_get_bucket_policy", func(r *recordedRun) {
+			b := r.bucket()
+			getPolicy(r, "get-bucket-policy-no-such-bucket-policy", b, nil)
+			if _, err := r.c.PutBucketPolicy(r.ctx, &s3.PutBucketPolicyInput{Bucket: &b, Policy: policyOf(b)}); err != nil {
+				r.t.Fatal(err)
+			}
+			getPolicy(r, "get-bucket-policy", b, nil)
+			getPolicy(r, "get-bucket-policy-with-expected-bucket-owner", b, own)
+			getPolicy(r, "get-bucket-policy-with-expected-bucket-owner-error", b, other)
+		}},
+		recordedCase{t3 + "test_put_bucket_policy_expected_bucket_owner", func(r *recordedRun) {
+			b := r.bucket()
+			p, err := r.c.PutBucketPolicy(r.ctx, &s3.PutBucketPolicyInput{Bucket: &b, Policy: policyOf(b), ExpectedBucketOwner: other})
+			r.rec("put-bucket-policy-with-expected-bucket-owner-error", p, err)
+			p, err = r.c.PutBucketPolicy(r.ctx, &s3.PutBucketPolicyInput{Bucket: &b, Policy: policyOf(b), ExpectedBucketOwner: own})
+			r.rec("put-bucket-policy-with-expected-bucket-owner", p, err)
+		}},
+		recordedCase{t3 + "test_delete_bucket_policy_expected_bucket_owner", func(r *recordedRun) {
+			b := r.bucket()
+			if _, err := r.c.PutBucketPolicy(r.ctx, &s3.PutBucketPolicyInput{Bucket: &b, Policy: policyOf(b)}); err != nil {
+				r.t.Fatal(err)
+			}
+			d, err := r.c.DeleteBucketPolicy(r.ctx, &s3.DeleteBucketPolicyInput{Bucket: &b, ExpectedBucketOwner: other})
+			r.rec("delete-bucket-policy-with-expected-bucket-owner-error", d, err)
+			d, err = r.c.DeleteBucketPolicy(r.ctx, &s3.DeleteBucketPolicyInput{Bucket: &b, ExpectedBucketOwner: aws.String("invalid")})
+			r.rec("delete-bucket-policy-invalid-bucket-owner", d, err)
+			d, err = r.c.DeleteBucketPolicy(r.ctx, &s3.DeleteBucketPolicyInput{Bucket: &b, ExpectedBucketOwner: own})
+			r.rec("delete-bucket-policy-with-expected-bucket-owner", d, err)
+		}},
+	)
+	for _, id := range []string{"0000", "0000000000020", "abcd", "aa000000000$"} {
+		cases = append(cases,
+			recordedCase{t3 + "test_get_bucket_policy_invalid_account_id[" + id + "]", func(r *recordedRun) {
+				b := r.bucket()
+				getPolicy(r, "get-bucket-policy-invalid-bucket-owner", b, aws.String(id))
+			}},
+			recordedCase{t3 + "test_put_bucket_policy_invalid_account_id[" + id + "]", func(r *recordedRun) {
+				b := r.bucket()
+				p, err := r.c.PutBucketPolicy(r.ctx, &s3.PutBucketPolicyInput{Bucket: &b, Policy: policyOf(b), ExpectedBucketOwner: aws.String(id)})
+				r.rec("put-bucket-policy-invalid-bucket-owner", p, err)
+			}})
+	}
 	// Conditional deletes of a general purpose bucket's object.
 	const dp = "test_s3_api.py::TestS3DeletePrecondition::"
 	for _, d := range []struct {
