@@ -200,6 +200,92 @@ func recordedErrorCases() []recordedCase {
 			get("if_match_2", s3.GetObjectInput{IfMatch: aws.String(strings.Trim(etag, `"`))})
 			get("if_match_err_1", s3.GetObjectInput{IfMatch: aws.String(`"something-else"`)})
 		}},
+		{t3 + "test_multipart_key_validation", func(r *recordedRun) {
+			b := r.bucket()
+			m, err := r.c.CreateMultipartUpload(r.ctx, &s3.CreateMultipartUploadInput{Bucket: &b, Key: aws.String("test-key")})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			wrong := aws.String("wrong-key")
+			up, err := r.c.UploadPart(r.ctx, &s3.UploadPartInput{Bucket: &b, Key: wrong, UploadId: m.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("data")})
+			r.rec("upload-part-wrong-key-name", up, err)
+			c, err := r.c.CompleteMultipartUpload(r.ctx, &s3.CompleteMultipartUploadInput{Bucket: &b, Key: wrong, UploadId: m.UploadId,
+				MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: aws.String(`"8d777f385d3dfec8815d20f7496026dc"`)}}}})
+			r.rec("complete-multipart-wrong-key-name", c, err)
+			l, err := r.c.ListParts(r.ctx, &s3.ListPartsInput{Bucket: &b, Key: wrong, UploadId: m.UploadId})
+			r.rec("list-parts-wrong-key-name", l, err)
+			a, err := r.c.AbortMultipartUpload(r.ctx, &s3.AbortMultipartUploadInput{Bucket: &b, Key: wrong, UploadId: m.UploadId})
+			r.rec("abort-multipart-wrong-key-name", a, err)
+		}},
+		{wp + "test_copy_object_precondition_write_validation", func(r *recordedRun) {
+			b, k := r.bucket(), aws.String("test-precondition")
+			put, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("test")})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			cp := func(key string, ifMatch, ifNone *string) {
+				out, err := r.c.CopyObject(r.ctx, &s3.CopyObjectInput{Bucket: &b, Key: aws.String("copy-dest"), CopySource: aws.String(b + "/" + *k),
+					IfMatch: ifMatch, IfNoneMatch: ifNone})
+				r.rec(key, out, err)
+			}
+			cp("copy-obj-none-match-etag", nil, put.ETag)
+			cp("copy-obj-if-match-star", aws.String("*"), nil)
+			cp("copy-obj-both", put.ETag, aws.String("*"))
+		}},
+		{t3 + "test_s3_copy_object_src_not_exists", func(r *recordedRun) {
+			b, src := r.bucket(), aws.String("random-src-key")
+			cp := func(key, source string) *s3.CopyObjectOutput {
+				out, err := r.c.CopyObject(r.ctx, &s3.CopyObjectInput{Bucket: &b, Key: aws.String("dest-key"), CopySource: &source})
+				r.rec(key, out, err)
+				return out
+			}
+			cp("copy-object-src-bucket-not-exists", "rec-no-such-src-bucket/"+*src)
+			cp("copy-object-src-object-not-exists", b+"/"+*src)
+			setVersioning(r.t, r.c, b, "Enabled")
+			put, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: src, Body: strings.NewReader("")})
+			r.rec("put-obj-versioned", put, err)
+			del, err := r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &b, Key: src})
+			r.rec("del-obj-versioned", del, err)
+			if put == nil || del == nil {
+				return
+			}
+			cp("copy-object-src-delete-marker-current-version", b+"/"+*src)
+			cp("copy-object-src-target-delete-marker", b+"/"+*src+"?versionId="+aws.ToString(del.VersionId))
+			cp("copy-object-src-target-object-version", b+"/"+*src+"?versionId="+aws.ToString(put.VersionId))
+		}},
+		{"test_s3_notifications_sqs.py::TestS3NotificationsToSQS::test_multiple_invalid_sqs_arns", func(r *recordedRun) {
+			b := r.bucket()
+			put := func(key string, arns ...string) {
+				var qs []types.QueueConfiguration
+				for _, a := range arns {
+					qs = append(qs, types.QueueConfiguration{QueueArn: aws.String(a), Events: []types.Event{types.EventS3ObjectCreated}})
+				}
+				out, err := r.c.PutBucketNotificationConfiguration(r.ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: &b,
+					NotificationConfiguration: &types.NotificationConfiguration{QueueConfigurations: qs}})
+				r.rec(key, out, err)
+			}
+			missing, missing2 := "arn:aws:sqs:us-east-1:000000000000:my-queue", "arn:aws:sqs:us-east-1:000000000000:my-queue-2"
+			put("two-queue-arns-invalid", "invalid_arn", "invalid_arn_2")
+			put("one-queue-invalid-one-not-existent", missing, "invalid_arn_2")
+			put("multiple-queues-do-not-exist", missing, missing2)
+		}},
+		{"test_s3_notifications_lambda.py::TestS3NotificationsToLambda::test_invalid_lambda_arn", func(r *recordedRun) {
+			b := r.bucket()
+			put := func(key, arn string, skip bool) {
+				out, err := r.c.PutBucketNotificationConfiguration(r.ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: &b,
+					SkipDestinationValidation: aws.Bool(skip),
+					NotificationConfiguration: &types.NotificationConfiguration{LambdaFunctionConfigurations: []types.LambdaFunctionConfiguration{{
+						Id: aws.String("id123"), LambdaFunctionArn: aws.String(arn), Events: []types.Event{types.EventS3ObjectCreated}}}}})
+				r.rec(key, out, err)
+			}
+			fn := "arn:aws:lambda:us-east-1:000000000000:function:my-lambda"
+			put("invalid_not_skip", "invalid-queue", false)
+			put("invalid_skip", "invalid-queue", true)
+			put("lambda-does-not-exist", fn, false) // no Lambda runs beside S3 here
+			put("skip-put", fn, true)
+			g, err := r.c.GetBucketNotificationConfiguration(r.ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: &b})
+			r.rec("skip_destination_validation", g, err)
+		}},
 	}
 	// x-amz-expected-bucket-owner on the bucket policy operations.
 	own, other := aws.String("000000000000"), aws.String("000000000002")
