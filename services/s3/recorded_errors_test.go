@@ -287,6 +287,104 @@ func recordedErrorCases() []recordedCase {
 			r.rec("skip_destination_validation", g, err)
 		}},
 	}
+	// Conditional completes of a multipart upload whose key changes while
+	// the upload is in progress.
+	type mpu struct {
+		r    *recordedRun
+		b, k string
+	}
+	putTest := func(m mpu, key string) *s3.PutObjectOutput {
+		out, err := m.r.c.PutObject(m.r.ctx, &s3.PutObjectInput{Bucket: &m.b, Key: &m.k, Body: strings.NewReader("test")})
+		m.r.rec(key, out, err)
+		if err != nil {
+			m.r.t.Fatal(err)
+		}
+		return out
+	}
+	start := func(m mpu, key string) (*string, string) {
+		c, err := m.r.c.CreateMultipartUpload(m.r.ctx, &s3.CreateMultipartUploadInput{Bucket: &m.b, Key: &m.k})
+		m.r.rec(key, c, err)
+		if err != nil {
+			m.r.t.Fatal(err)
+		}
+		p, err := m.r.c.UploadPart(m.r.ctx, &s3.UploadPartInput{Bucket: &m.b, Key: &m.k, UploadId: c.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("test")})
+		if err != nil {
+			m.r.t.Fatal(err)
+		}
+		return c.UploadId, aws.ToString(p.ETag)
+	}
+	completeIf := func(m mpu, key string, id *string, part string, ifMatch *string) *s3.CompleteMultipartUploadOutput {
+		out, err := m.r.c.CompleteMultipartUpload(m.r.ctx, &s3.CompleteMultipartUploadInput{Bucket: &m.b, Key: &m.k, UploadId: id, IfMatch: ifMatch,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: &part}}}})
+		m.r.rec(key, out, err)
+		return out
+	}
+	cases = append(cases,
+		recordedCase{wp + "test_multipart_if_match_etag", func(r *recordedRun) {
+			m := mpu{r, r.bucket(), "test-precondition"}
+			put := putTest(m, "put-obj")
+			id, part := start(m, "create-multipart")
+			done := completeIf(m, "complete-multipart-if-match", id, part, put.ETag)
+			id, part = start(m, "create-multipart-overwrite")
+			completeIf(m, "complete-multipart-if-match-true-etag", id, part, put.ETag)
+			if done != nil {
+				completeIf(m, "complete-multipart-if-match-overwrite-multipart", id, part, done.ETag)
+			}
+		}},
+		recordedCase{wp + "test_multipart_if_match_with_delete", func(r *recordedRun) {
+			m := mpu{r, r.bucket(), "test-precondition"}
+			put := putTest(m, "put-obj")
+			id, part := start(m, "create-multipart")
+			d, err := r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &m.b, Key: &m.k})
+			r.rec("del-obj", d, err)
+			completeIf(m, "complete-multipart-after-del", id, part, put.ETag)
+			putTest(m, "put-obj-2")
+			completeIf(m, "complete-multipart-if-match-after-put", id, part, put.ETag)
+		}},
+		recordedCase{wp + "test_multipart_if_match_with_put_identical", func(r *recordedRun) {
+			m := mpu{r, r.bucket(), "test-precondition"}
+			put := putTest(m, "put-obj")
+			id, part := start(m, "create-multipart")
+			putTest(m, "put-obj-during")
+			completeIf(m, "complete-multipart-if-match-put-during", id, part, put.ETag)
+			id, part = start(m, "create-multipart-again")
+			completeIf(m, "complete-multipart-if-match-put-before-restart", id, part, put.ETag)
+		}},
+	)
+	// x-amz-copy-source-If-(Un)Modified-Since from a versioned source.
+	const cs = "test_s3_preconditions.py::TestS3CopySourcePreconditions::"
+	for _, modified := range []bool{true, false} {
+		test, okKey, failKey := "test_s3_copy_object_if_source_unmodified_since_versioned", "copy-if-unmodified-since", "copy-past-if-unmodified-since"
+		if modified {
+			test, okKey, failKey = "test_s3_copy_object_if_source_modified_since_versioned", "copy-if-modified-since", "copy-if-modified-since-last-modified"
+		}
+		cases = append(cases, recordedCase{cs + test, func(r *recordedRun) {
+			b, k := r.bucket(), aws.String("source-key")
+			setVersioning(r.t, r.c, b, "Enabled")
+			if _, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("data")}); err != nil {
+				r.t.Fatal(err)
+			}
+			h, err := r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k})
+			r.rec("head-object", h, err)
+			if err != nil {
+				return
+			}
+			lm := aws.ToTime(h.LastModified)
+			cp := func(key string, set func(in *s3.CopyObjectInput)) {
+				in := &s3.CopyObjectInput{Bucket: &b, Key: aws.String("dest-key"), CopySource: aws.String(b + "/" + *k)}
+				set(in)
+				out, err := r.c.CopyObject(r.ctx, in)
+				r.rec(key, out, err)
+			}
+			if modified {
+				cp(okKey, func(in *s3.CopyObjectInput) { in.CopySourceIfModifiedSince = aws.Time(lm.Add(-time.Hour)) })
+				cp(failKey, func(in *s3.CopyObjectInput) { in.CopySourceIfModifiedSince = &lm })
+			} else {
+				cp(okKey, func(in *s3.CopyObjectInput) { in.CopySourceIfUnmodifiedSince = &lm })
+				cp(failKey, func(in *s3.CopyObjectInput) { in.CopySourceIfUnmodifiedSince = aws.Time(lm.Add(-time.Hour)) })
+			}
+		}})
+	}
 	// x-amz-expected-bucket-owner on the bucket policy operations.
 	own, other := aws.String("000000000000"), aws.String("000000000002")
 	policyOf := func(b string) *string {
