@@ -18,8 +18,14 @@ import (
 // the precision of Last-Modified on the wire. copySource is true for the
 // x-amz-copy-source-If-* headers of a copy, where every failure is a 412
 // naming the x-amz-copy-source- header.
-func preconditions(o *object, ifMatch, ifNoneMatch *string, ifModSince, ifUnmodSince *time.Time, copySource bool) error {
+//
+// An If-Modified-Since later than now is ignored, as RFC 7232 has it and
+// AWS does (recorded).
+func preconditions(o *object, ifMatch, ifNoneMatch *string, ifModSince, ifUnmodSince *time.Time, copySource bool, now time.Time) error {
 	lm := o.LastModified.Truncate(time.Second)
+	if ifModSince != nil && ifModSince.After(now) {
+		ifModSince = nil
+	}
 	failed := func(header string) error {
 		if copySource {
 			return errPreconditionFailed("x-amz-copy-source-" + header)

@@ -236,7 +236,7 @@ func (s *Service) UploadPartCopy(ctx context.Context, in *s3api.UploadPartCopyRe
 	if err != nil {
 		return nil, err
 	}
-	if err := preconditions(src, in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince, true); err != nil {
+	if err := preconditions(src, in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince, true, s.now()); err != nil {
 		return nil, err
 	}
 	f, err := s.blobs.open(src.Blob)

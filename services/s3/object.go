@@ -258,7 +258,7 @@ func (s *Service) GetObject(ctx context.Context, in *s3api.GetObjectRequest) (*s
 	if archived(o) {
 		return nil, errArchived(o)
 	}
-	if err := preconditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince, false); err != nil {
+	if err := preconditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince, false, s.now()); err != nil {
 		return nil, err
 	}
 	f, err := s.blobs.open(o.Blob)
@@ -310,7 +310,7 @@ func (s *Service) HeadObject(ctx context.Context, in *s3api.HeadObjectRequest) (
 	if err != nil {
 		return nil, err
 	}
-	if err := preconditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince, false); err != nil {
+	if err := preconditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince, false, s.now()); err != nil {
 		return nil, err
 	}
 	out := &s3api.HeadObjectOutput{
@@ -465,7 +465,7 @@ func (s *Service) CopyObject(ctx context.Context, in *s3api.CopyObjectRequest) (
 	if err != nil {
 		return nil, err
 	}
-	if err := preconditions(src, in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince, true); err != nil {
+	if err := preconditions(src, in.CopySourceIfMatch, in.CopySourceIfNoneMatch, in.CopySourceIfModifiedSince, in.CopySourceIfUnmodifiedSince, true, s.now()); err != nil {
 		return nil, err
 	}
 	directive := str(in.MetadataDirective)

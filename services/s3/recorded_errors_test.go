@@ -385,6 +385,42 @@ func recordedErrorCases() []recordedCase {
 			}
 		}})
 	}
+	// GET and HEAD preconditions (a HEAD's errors have no document: boto3
+	// shows their status line).
+	for _, op := range []string{"get_object", "head_object"} {
+		cases = append(cases, recordedCase{t3 + "test_s3_get_object_preconditions[" + op + "]", func(r *recordedRun) {
+			b, k := r.bucket(), aws.String("test-object")
+			put, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("data")})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			h, err := r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			lm := aws.ToTime(h.LastModified)
+			get := func(key string, in s3.GetObjectInput) {
+				if op == "get_object" {
+					in.Bucket, in.Key = &b, k
+					out, err := r.c.GetObject(r.ctx, &in)
+					r.rec(key, out, err)
+					return
+				}
+				out, err := r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: k, IfMatch: in.IfMatch, IfNoneMatch: in.IfNoneMatch,
+					IfModifiedSince: in.IfModifiedSince, IfUnmodifiedSince: in.IfUnmodifiedSince})
+				r.rec(key, out, err)
+			}
+			get("precondition-if-match", s3.GetObjectInput{IfMatch: aws.String(`"abcdef"`)})
+			get("precondition-if-unmodified-since", s3.GetObjectInput{IfUnmodifiedSince: aws.Time(lm.Add(-24 * time.Hour))})
+			get("precondition-if-none-match", s3.GetObjectInput{IfNoneMatch: put.ETag})
+			get("copy-precondition-if-modified-since", s3.GetObjectInput{IfModifiedSince: &lm})
+			get("obj-ignore-future-modified-since", s3.GetObjectInput{IfModifiedSince: aws.Time(time.Now().Add(24 * time.Hour))})
+			get("etag-missing-quotes", s3.GetObjectInput{IfNoneMatch: aws.String(strings.Trim(aws.ToString(put.ETag), `"`))})
+			get("precondition-if-unmodified-since-is-object", s3.GetObjectInput{IfUnmodifiedSince: &lm})
+			get("precondition-if-modified-since-is-object", s3.GetObjectInput{IfModifiedSince: &lm})
+			get("obj-success", s3.GetObjectInput{})
+		}})
+	}
 	// x-amz-expected-bucket-owner on the bucket policy operations.
 	own, other := aws.String("000000000000"), aws.String("000000000002")
 	policyOf := func(b string) *string {
@@ -487,23 +523,23 @@ func recordedErrorCases() []recordedCase {
 	}
 	// UploadPartCopy whose x-amz-copy-source-If-* condition fails: 412
 	// naming the header.
-	past, future := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	past := time.Now().Add(-time.Hour)
 	for _, pc := range []struct {
 		test, key string
-		set       func(in *s3.UploadPartCopyInput, etag string)
+		set       func(in *s3.UploadPartCopyInput, etag string, lastModified time.Time)
 	}{
 		{"test_upload_part_copy_with_copy_source_if_match_failed", "upload-part-copy-source-if-match",
-			func(in *s3.UploadPartCopyInput, _ string) {
+			func(in *s3.UploadPartCopyInput, _ string, _ time.Time) {
 				in.CopySourceIfMatch = aws.String(`"00000000000000000000000000000000"`)
 			}},
 		{"test_upload_part_copy_with_copy_source_if_none_match_failed", "upload-part-copy-source-if-none-match",
-			func(in *s3.UploadPartCopyInput, etag string) { in.CopySourceIfNoneMatch = &etag }},
+			func(in *s3.UploadPartCopyInput, etag string, _ time.Time) { in.CopySourceIfNoneMatch = &etag }},
 		{"test_upload_part_copy_with_if_modified_since_failed", "upload-part-copy-source-modified-since-match",
-			func(in *s3.UploadPartCopyInput, _ string) { in.CopySourceIfModifiedSince = &future }},
+			func(in *s3.UploadPartCopyInput, _ string, lm time.Time) { in.CopySourceIfModifiedSince = &lm }},
 		{"test_upload_part_copy_with_copy_source_if_unmodified_since_match_failed", "upload-part-copy-source-unmodified-since-match",
-			func(in *s3.UploadPartCopyInput, _ string) { in.CopySourceIfUnmodifiedSince = &past }},
+			func(in *s3.UploadPartCopyInput, _ string, _ time.Time) { in.CopySourceIfUnmodifiedSince = &past }},
 		{"test_upload_part_copy_with_copy_source_if_none_match_and_if_unmodified_since_match_failed", "upload-part-copy-source-unmodified-since-and-if-none-match",
-			func(in *s3.UploadPartCopyInput, etag string) {
+			func(in *s3.UploadPartCopyInput, etag string, _ time.Time) {
 				in.CopySourceIfNoneMatch, in.CopySourceIfUnmodifiedSince = &etag, &past
 			}},
 	} {
@@ -519,7 +555,11 @@ func recordedErrorCases() []recordedCase {
 				r.t.Fatal(err)
 			}
 			in := &s3.UploadPartCopyInput{Bucket: &b, Key: &dst, UploadId: m.UploadId, PartNumber: aws.Int32(1), CopySource: aws.String(b + "/" + src)}
-			pc.set(in, aws.ToString(p.ETag))
+			h, err := r.c.HeadObject(r.ctx, &s3.HeadObjectInput{Bucket: &b, Key: &src})
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			pc.set(in, aws.ToString(p.ETag), aws.ToTime(h.LastModified))
 			out, err := r.c.UploadPartCopy(r.ctx, in)
 			r.rec(pc.key, out, err)
 		}})

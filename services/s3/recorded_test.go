@@ -31,6 +31,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -104,7 +105,7 @@ func (c *errorBodies) members(resp *http.Response) map[string]any {
 		} `xml:",any"`
 	}
 	if len(b) == 0 || xml.Unmarshal(b, &doc) != nil {
-		return nil
+		return nil // no error document
 	}
 	out := map[string]any{}
 	for _, m := range doc.Members {
@@ -147,8 +148,14 @@ func (r *recordedRun) rec(key string, out any, err error) {
 		if errors.As(err, &re) {
 			status = re.HTTPStatusCode()
 			if r.bodies != nil && re.Response != nil {
-				for k, v := range r.bodies.members(re.Response.Response) {
+				m := r.bodies.members(re.Response.Response)
+				for k, v := range m {
 					e[k] = v
+				}
+				if m == nil {
+					// boto3 names an error without a document (HEAD, 304)
+					// by its status line; aws-sdk-go-v2 by a code it makes up.
+					e["Code"], e["Message"] = strconv.Itoa(status), http.StatusText(status)
 				}
 			}
 			// boto3 shows an error's modelled headers beside it.
