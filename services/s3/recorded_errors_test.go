@@ -421,6 +421,40 @@ func recordedErrorCases() []recordedCase {
 			get("obj-success", s3.GetObjectInput{})
 		}})
 	}
+	const tg = "test_s3_api.py::TestS3BucketObjectTagging::"
+	cases = append(cases,
+		recordedCase{tg + "test_put_object_tagging_none_value", func(r *recordedRun) {
+			b, k := r.bucket(), aws.String("test-key")
+			if _, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("data")}); err != nil {
+				r.t.Fatal(err)
+			}
+			p, err := r.c.PutObjectTagging(r.ctx, &s3.PutObjectTaggingInput{Bucket: &b, Key: k, Tagging: &types.Tagging{TagSet: []types.Tag{}}})
+			r.rec("put-none-tag-set", p, err)
+			g, err := r.c.GetObjectTagging(r.ctx, &s3.GetObjectTaggingInput{Bucket: &b, Key: k})
+			r.rec("get-object-tags-none", g, err)
+		}},
+		recordedCase{tg + "test_object_tags_delete_or_overwrite_object", func(r *recordedRun) {
+			b, k := r.bucket(), aws.String("test-key")
+			tags := func(key string) {
+				g, err := r.c.GetObjectTagging(r.ctx, &s3.GetObjectTaggingInput{Bucket: &b, Key: k})
+				r.rec(key, g, err)
+			}
+			put := func(tagging *string) {
+				if _, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("data"), Tagging: tagging}); err != nil {
+					r.t.Fatal(err)
+				}
+			}
+			put(aws.String("tag1=val1"))
+			tags("get-object-after-creation")
+			put(nil) // an overwrite without tags leaves none
+			tags("get-object-after-overwrite")
+			if _, err := r.c.DeleteObject(r.ctx, &s3.DeleteObjectInput{Bucket: &b, Key: k}); err != nil {
+				r.t.Fatal(err)
+			}
+			put(nil)
+			tags("get-object-after-recreation")
+		}},
+	)
 	// x-amz-expected-bucket-owner on the bucket policy operations.
 	own, other := aws.String("000000000000"), aws.String("000000000002")
 	policyOf := func(b string) *string {
