@@ -478,3 +478,16 @@ func (s *Service) GetBucketLogging(ctx context.Context, in *s3api.GetBucketLoggi
 	}
 	return &s3api.GetBucketLoggingOutput{LoggingEnabled: b.Config.Logging}, nil
 }
+
+// ---- replication
+
+// GetBucketReplication answers ReplicationConfigurationNotFoundError for
+// every bucket: replication cannot be configured yet (PutBucketReplication
+// is NotImplemented), so none ever is, and a missing bucket is NoSuchBucket,
+// as AWS answers both.
+func (s *Service) GetBucketReplication(ctx context.Context, in *s3api.GetBucketReplicationRequest) (*s3api.GetBucketReplicationOutput, error) {
+	if _, err := s.bucketInfo(str(in.Bucket)); err != nil {
+		return nil, err
+	}
+	return nil, errNoSuchConfig("ReplicationConfigurationNotFoundError", "The replication configuration was not found", str(in.Bucket))
+}

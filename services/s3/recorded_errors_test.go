@@ -423,6 +423,13 @@ func recordedErrorCases() []recordedCase {
 	}
 	const tg = "test_s3_api.py::TestS3BucketObjectTagging::"
 	cases = append(cases,
+		recordedCase{t3 + "test_bucket_availability", func(r *recordedRun) {
+			b := aws.String("rec-not-a-bucket")
+			l, err := r.c.GetBucketLifecycleConfiguration(r.ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+			r.rec("bucket-lifecycle", l, err)
+			g, err := r.c.GetBucketReplication(r.ctx, &s3.GetBucketReplicationInput{Bucket: b})
+			r.rec("bucket-replication", g, err)
+		}},
 		recordedCase{tg + "test_put_object_tagging_none_value", func(r *recordedRun) {
 			b, k := r.bucket(), aws.String("test-key")
 			if _, err := r.c.PutObject(r.ctx, &s3.PutObjectInput{Bucket: &b, Key: k, Body: strings.NewReader("data")}); err != nil {
