@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // DefaultIdleTimeout is how long a warm environment waits for another invoke before it is
@@ -193,7 +195,7 @@ func (e *Engine) invoke(ctx context.Context, fn *Function, inv Invocation) (Resu
 		return Result{}, err
 	}
 	if inv.RequestID == "" {
-		inv.RequestID = newUUID()
+		inv.RequestID = uuid.New()
 	}
 	p := e.poolFor(fn)
 	if p == nil {

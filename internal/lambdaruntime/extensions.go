@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // extension is one registered extension (external, from /opt/extensions, or internal, from the
@@ -36,7 +38,7 @@ func (ev *env) handleExtRegister(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, "Extension.InvalidExtensionName", "missing Lambda-Extension-Name header")
 		return
 	}
-	x := &extension{id: newUUID(), name: name, events: make(chan []byte, 64)}
+	x := &extension{id: uuid.New(), name: name, events: make(chan []byte, 64)}
 	for _, e := range req.Events {
 		switch e {
 		case "INVOKE":
@@ -87,7 +89,7 @@ func (ev *env) handleExtNext(w http.ResponseWriter, r *http.Request) {
 	}
 	select {
 	case b := <-x.events:
-		w.Header().Set("Lambda-Extension-Event-Identifier", newUUID())
+		w.Header().Set("Lambda-Extension-Event-Identifier", uuid.New())
 		writeJSON(w, http.StatusOK, string(b))
 	case <-r.Context().Done():
 	case <-ev.gone:

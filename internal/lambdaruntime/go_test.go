@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 func TestGoFunction(t *testing.T) {
@@ -44,7 +46,7 @@ func TestGoFunction(t *testing.T) {
 	})
 
 	t.Run("log", func(t *testing.T) {
-		id := newUUID()
+		id := uuid.New()
 		res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: id, Payload: []byte(`{"op":"print","msg":"m1"}`)})
 		if err != nil {
 			t.Fatal(err)
@@ -87,7 +89,7 @@ func TestGoFunction(t *testing.T) {
 
 	t.Run("trace id", func(t *testing.T) {
 		trace := "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
-		res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: newUUID(), Payload: []byte(`{"op":"ctx"}`), TraceID: trace})
+		res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: uuid.New(), Payload: []byte(`{"op":"ctx"}`), TraceID: trace})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +168,7 @@ func TestTimeoutKillsTheEnvironment(t *testing.T) {
 	fn.Timeout = 250 * time.Millisecond
 	var before map[string]any
 	okJSON(t, invoke(t, e, fn, `{"op":"ctx"}`), &before)
-	id := newUUID()
+	id := uuid.New()
 	res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: id, Payload: []byte(`{"op":"sleep","ms":60000}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +203,7 @@ func processAlive(pid int) bool {
 func TestCrashIsRuntimeExitError(t *testing.T) {
 	e, _ := newEngine(t)
 	fn := newFunction(t, "provided.al2023", "bootstrap", goFunction(t))
-	id := newUUID()
+	id := uuid.New()
 	res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: id, Payload: []byte(`{"op":"exit"}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -335,7 +337,7 @@ func TestExtensionRegistersAndGetsEvents(t *testing.T) {
 	e, sink := newEngine(t)
 	fn := newFunction(t, "provided.al2023", "bootstrap", goFunction(t))
 	fn.Layers = []string{"testdata/ext"}
-	id := newUUID()
+	id := uuid.New()
 	res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: id, Payload: []byte(`{"op":"echo"}`)})
 	if err != nil || res.FunctionError != "" {
 		t.Fatalf("invoke with an extension: %v %s\n%s", err, res.Payload, res.Log)

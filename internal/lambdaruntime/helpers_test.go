@@ -15,6 +15,8 @@ import (
 	// The Go test function (testdata/gofn) is built with aws-lambda-go; this import keeps the
 	// module in go.mod, which does not see testdata.
 	_ "github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // recordingSink keeps every line the engine hands to the CloudWatch Logs sink.
@@ -157,7 +159,7 @@ func newFunction(t *testing.T, runtime, handler, codeDir string) *Function {
 
 func invoke(t *testing.T, e *Engine, fn *Function, payload string) Result {
 	t.Helper()
-	res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: newUUID(), Payload: []byte(payload)})
+	res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: uuid.New(), Payload: []byte(payload)})
 	if err != nil {
 		t.Fatalf("Invoke(%s): %v", payload, err)
 	}
@@ -207,7 +209,7 @@ func requireInterpreter(t *testing.T, runtime string) {
 // request id too.
 func invokeWithIdentity(t *testing.T, e *Engine, fn *Function, payload string) (string, map[string]any) {
 	t.Helper()
-	id := newUUID()
+	id := uuid.New()
 	res, err := e.Invoke(context.Background(), fn, Invocation{
 		RequestID: id, Payload: []byte(payload),
 		ClientContext:   "eyJjdXN0b20iOnsiayI6InYifX0=",

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 func TestNodeFunction(t *testing.T) {
@@ -43,7 +45,7 @@ func TestNodeFunction(t *testing.T) {
 	})
 
 	t.Run("log", func(t *testing.T) {
-		id := newUUID()
+		id := uuid.New()
 		res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: id, Payload: []byte(`{"op":"print","msg":"m3"}`)})
 		if err != nil {
 			t.Fatal(err)
@@ -191,7 +193,7 @@ func TestNodeStreamingResponse(t *testing.T) {
 	fn := newFunction(t, "nodejs20.x", "stream.handler", "testdata/node")
 
 	var out lockedBuffer
-	res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: newUUID(), Payload: []byte(`{}`), Stream: &out})
+	res, err := e.Invoke(context.Background(), fn, Invocation{RequestID: uuid.New(), Payload: []byte(`{}`), Stream: &out})
 	if err != nil || res.FunctionError != "" {
 		t.Fatalf("stream invoke: %v %s %s", err, res.FunctionError, res.Payload)
 	}
@@ -203,7 +205,7 @@ func TestNodeStreamingResponse(t *testing.T) {
 	}
 
 	out = lockedBuffer{}
-	res, err = e.Invoke(context.Background(), fn, Invocation{RequestID: newUUID(), Payload: []byte(`{"fail":true}`), Stream: &out})
+	res, err = e.Invoke(context.Background(), fn, Invocation{RequestID: uuid.New(), Payload: []byte(`{"fail":true}`), Stream: &out})
 	if err != nil {
 		t.Fatal(err)
 	}

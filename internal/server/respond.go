@@ -3,34 +3,18 @@ package server
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"strconv"
 
 	"github.com/fogbank/fogbank/internal/api"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // NewRequestID returns a random request id in the UUID form AWS uses for
 // x-amzn-RequestId.
-func NewRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40 // version 4
-	b[8] = b[8]&0x3f | 0x80 // variant 10
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], b[10:])
-	return string(s[:])
-}
+func NewRequestID() string { return uuid.New() }
 
 // NewHostID returns a value for S3's x-amz-id-2 (an opaque base64 token).
 func NewHostID() string {

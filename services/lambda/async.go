@@ -14,6 +14,7 @@ import (
 	lambdaapi "github.com/fogbank/fogbank/internal/api/lambda"
 	"github.com/fogbank/fogbank/internal/delivery"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // Asynchronous invokes (InvocationType Event, the legacy InvokeAsync, and
@@ -164,7 +165,7 @@ func (s *Service) startAsync() {
 // enqueue makes an event durable, then queues it.
 func (s *Service) enqueue(ctx context.Context, r fnRef, v *fnVersion, payload []byte, requestID string) error {
 	if requestID == "" {
-		requestID = newUUID()
+		requestID = uuid.New()
 	}
 	return s.submit(ctx, &asyncEvent{
 		Account: r.account, Region: r.region, Name: r.name, Qualifier: r.qualifier,
@@ -362,7 +363,7 @@ func (s *Service) InvokeAsync(ctx context.Context, functionARN string, payload [
 	if len(payload) > maxAsyncPayload {
 		return "", tooLarge(fmt.Sprintf("%d byte payload is too large for the Event invocation type (limit %d bytes)", len(payload), maxAsyncPayload))
 	}
-	id := newUUID()
+	id := uuid.New()
 	if err := s.enqueue(ctx, r, v, payload, id); err != nil {
 		return "", err
 	}

@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +15,7 @@ import (
 	lambdaapi "github.com/fogbank/fogbank/internal/api/lambda"
 	"github.com/fogbank/fogbank/internal/lambdaruntime"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // function is one function with everything attached to it; its JSON form is
@@ -107,7 +107,7 @@ func settleConfig(c *lambdaapi.FunctionConfiguration) bool {
 		changed = true
 	}
 	if changed {
-		c.RevisionId = api.String(newUUID())
+		c.RevisionId = api.String(uuid.New())
 	}
 	return changed
 }
@@ -199,15 +199,6 @@ func deref32(p *int32, def int32) int32 {
 		return def
 	}
 	return *p
-}
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // write puts f's record (or its deletion, when del) durably.
@@ -436,7 +427,7 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 		MemorySize:       api.Int32(deref32(in.MemorySize, defaultMemory)),
 		LastModified:     api.String(timestamp(now)),
 		Version:          api.String("$LATEST"),
-		RevisionId:       api.String(newUUID()),
+		RevisionId:       api.String(uuid.New()),
 		State:            api.String(lambdaapi.StatePending),
 		StateReason:      api.String("The function is being created."),
 		StateReasonCode:  api.String("Creating"),
@@ -826,7 +817,7 @@ func startUpdate(c *lambdaapi.FunctionConfiguration, now time.Time) {
 	c.LastUpdateStatusReason = api.String("The function is being created.")
 	c.LastUpdateStatusReasonCode = api.String("Creating")
 	c.LastModified = api.String(timestamp(now))
-	c.RevisionId = api.String(newUUID())
+	c.RevisionId = api.String(uuid.New())
 }
 
 // UpdateFunctionConfiguration implements lambdaapi.Handler.

@@ -12,6 +12,7 @@ import (
 	"github.com/fogbank/fogbank/internal/api"
 	lambdaapi "github.com/fogbank/fogbank/internal/api/lambda"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // layer is a layer's versions; its JSON form is the store record. Like
@@ -374,7 +375,7 @@ func (s *Service) AddLayerVersionPermission(ctx context.Context, in *lambdaapi.A
 			st.Condition = map[string]map[string]string{"StringEquals": {"aws:PrincipalOrgID": *in.OrganizationId}}
 		}
 		v.Policy.Statements = append(v.Policy.Statements, st)
-		v.Policy.RevisionID = newUUID()
+		v.Policy.RevisionID = uuid.New()
 		out = &lambdaapi.AddLayerVersionPermissionResponse{Statement: api.String(st.render()), RevisionId: api.String(v.Policy.RevisionID)}
 		return nil
 	})
@@ -419,7 +420,7 @@ func (s *Service) RemoveLayerVersionPermission(ctx context.Context, in *lambdaap
 			return notFound("Statement %s is not found in resource policy.", api.ToString(in.StatementId))
 		}
 		v.Policy.Statements = slices.Delete(v.Policy.Statements, i, i+1)
-		v.Policy.RevisionID = newUUID()
+		v.Policy.RevisionID = uuid.New()
 		return nil
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fogbank/fogbank/internal/api"
 	lambdaapi "github.com/fogbank/fogbank/internal/api/lambda"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // policy is a resource policy: statements in the order added, and the
@@ -210,7 +211,7 @@ func (s *Service) AddPermission(ctx context.Context, in *lambdaapi.AddPermission
 			st.Condition = cond
 		}
 		p.Statements = append(p.Statements, st)
-		p.RevisionID = newUUID()
+		p.RevisionID = uuid.New()
 		f.Policies[r.qualifier] = p
 		out = st.render()
 		return nil
@@ -261,7 +262,7 @@ func (s *Service) RemovePermission(ctx context.Context, in *lambdaapi.RemovePerm
 			return notFound("Statement %s is not found in resource policy.", api.ToString(in.StatementId))
 		}
 		p.Statements = slices.Delete(p.Statements, i, i+1)
-		p.RevisionID = newUUID()
+		p.RevisionID = uuid.New()
 		return nil
 	})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fogbank/fogbank/internal/api"
 	lambdaapi "github.com/fogbank/fogbank/internal/api/lambda"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // Tags, function URL configurations, event invoke configurations and
@@ -98,7 +99,7 @@ func urlTarget(f *function, r fnRef) *api.Error {
 
 // functionURL is a new URL in AWS's form: a 32-character lower-case id.
 func (s *Service) functionURL(r fnRef) string {
-	id := strings.ReplaceAll(newUUID(), "-", "")
+	id := strings.ReplaceAll(uuid.New(), "-", "")
 	return "https://" + id + ".lambda-url." + r.region + ".on.aws/"
 }
 

@@ -20,6 +20,7 @@ import (
 	lambdaapi "github.com/fogbank/fogbank/internal/api/lambda"
 	"github.com/fogbank/fogbank/internal/lambdaruntime"
 	"github.com/fogbank/fogbank/internal/router"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // Function URLs served over plain HTTP, as AWS serves
@@ -169,7 +170,7 @@ func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cfg := f.URLs[ref.qualifier]
-	requestID := newUUID()
+	requestID := uuid.New()
 	w.Header().Set("X-Amzn-Requestid", requestID)
 
 	// CORS preflights are answered before authorization, as browsers never

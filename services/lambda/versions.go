@@ -11,6 +11,7 @@ import (
 
 	"github.com/fogbank/fogbank/internal/api"
 	lambdaapi "github.com/fogbank/fogbank/internal/api/lambda"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // sameCode reports whether $LATEST is what version v froze: AWS publishes
@@ -37,7 +38,7 @@ func (f *function) publishVersion(desc string, now time.Time) *fnVersion {
 	c := *f.Latest.Config
 	c.Version = api.String(n)
 	c.FunctionArn = api.String(f.arn() + ":" + n)
-	c.RevisionId = api.String(newUUID())
+	c.RevisionId = api.String(uuid.New())
 	c.LastModified = api.String(timestamp(now))
 	c.State, c.StateReason, c.StateReasonCode = api.String(lambdaapi.StateActive), nil, nil
 	c.LastUpdateStatus, c.LastUpdateStatusReason, c.LastUpdateStatusReasonCode = api.String(lambdaapi.LastUpdateStatusSuccessful), nil, nil
@@ -174,7 +175,7 @@ func (s *Service) CreateAlias(ctx context.Context, in *lambdaapi.CreateAliasRequ
 			FunctionVersion: api.String(version),
 			Description:     api.String(api.ToString(in.Description)),
 			RoutingConfig:   in.RoutingConfig,
-			RevisionId:      api.String(newUUID()),
+			RevisionId:      api.String(uuid.New()),
 		}
 		if f.Aliases == nil {
 			f.Aliases = map[string]*lambdaapi.AliasConfiguration{}
@@ -234,7 +235,7 @@ func (s *Service) UpdateAlias(ctx context.Context, in *lambdaapi.UpdateAliasRequ
 		if in.Description != nil {
 			a.Description = in.Description
 		}
-		a.RevisionId = api.String(newUUID())
+		a.RevisionId = api.String(uuid.New())
 		out = aliasOut(a)
 		return nil
 	})

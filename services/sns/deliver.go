@@ -19,6 +19,7 @@ import (
 	"github.com/fogbank/fogbank/internal/clock"
 	"github.com/fogbank/fogbank/internal/delivery"
 	"github.com/fogbank/fogbank/internal/eventpattern"
+	"github.com/fogbank/fogbank/internal/uuid"
 	"github.com/fogbank/fogbank/services/sqs"
 )
 
@@ -490,7 +491,7 @@ func (s *Service) deadLetter(ctx context.Context, sub *subscription, n *note, ca
 
 // sendConfirmation schedules the SubscriptionConfirmation POST.
 func (s *Service) sendConfirmation(ctx context.Context, sub *subscription) error {
-	n := &note{MessageID: newUUID(), TopicARN: sub.TopicARN, Timestamp: s.now().UTC()}
+	n := &note{MessageID: uuid.New(), TopicARN: sub.TopicARN, Timestamp: s.now().UTC()}
 	return s.submitJobs(ctx, []jobPayload{{Sub: sub.ARN, Type: "SubscriptionConfirmation", Note: n}})
 }
 

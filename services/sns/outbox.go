@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // The outbox: what SNS would have sent by email, SMS or mobile push is
@@ -59,11 +60,11 @@ func (s *Service) confirmationOutbox(sub *subscription, t *topic) outboxEntry {
 	link := s.subscribeURL(sub)
 	msg := "You have chosen to subscribe to the topic:\n" + t.ARN + "\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary):\n" + link
 	if sub.Protocol == "email-json" {
-		n := &note{MessageID: newUUID(), TopicARN: t.ARN, Timestamp: s.now().UTC()}
+		n := &note{MessageID: uuid.New(), TopicARN: t.ARN, Timestamp: s.now().UTC()}
 		msg = string(s.envelope(sub, n, "SubscriptionConfirmation"))
 	}
 	return outboxEntry{Protocol: sub.Protocol, Endpoint: sub.Endpoint, Type: "SubscriptionConfirmation",
-		TopicArn: t.ARN, SubscriptionArn: sub.ARN, MessageID: newUUID(), Subject: "AWS Notification - Subscription Confirmation",
+		TopicArn: t.ARN, SubscriptionArn: sub.ARN, MessageID: uuid.New(), Subject: "AWS Notification - Subscription Confirmation",
 		Message: msg, SubscribeURL: link, Timestamp: timestamp(s.now()), From: s.emailFrom(t.ARN)}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/fogbank/fogbank/internal/api"
 	snsapi "github.com/fogbank/fogbank/internal/api/sns"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // Mobile push (platform applications and endpoints) and SMS settings are
@@ -242,7 +243,7 @@ func (s *Service) CreatePlatformEndpoint(ctx context.Context, in *snsapi.CreateP
 		}
 	}
 	s.mu.RUnlock()
-	arn := "arn:" + partition(a.Region) + ":sns:" + a.Region + ":" + a.Account + ":endpoint/" + a.Platform + "/" + a.Name + "/" + newUUID()
+	arn := "arn:" + partition(a.Region) + ":sns:" + a.Region + ":" + a.Account + ":endpoint/" + a.Platform + "/" + a.Name + "/" + uuid.New()
 	e := &platformEndpoint{ARN: arn, AppARN: a.ARN, Attrs: attrs}
 	var b store.Batch
 	if err := putJSON(&b, endpointKey(arn), e); err != nil {
@@ -549,7 +550,7 @@ func (s *Service) CreateSMSSandboxPhoneNumber(ctx context.Context, in *snsapi.Cr
 	if err := s.saveSMS(ctx, m); err != nil {
 		return nil, err
 	}
-	_ = s.recordOutbox(ctx, outboxEntry{Protocol: "sms", Endpoint: p, Type: "SandboxVerification", MessageID: newUUID(),
+	_ = s.recordOutbox(ctx, outboxEntry{Protocol: "sms", Endpoint: p, Type: "SandboxVerification", MessageID: uuid.New(),
 		Message: "Your Amazon SNS verification code is 123456", Timestamp: timestamp(s.now())})
 	return &snsapi.CreateSMSSandboxPhoneNumberResult{}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/fogbank/fogbank/internal/api"
 	snsapi "github.com/fogbank/fogbank/internal/api/sns"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // Publishing. A publish is checked entirely first (nothing is delivered
@@ -175,7 +176,7 @@ func (s *Service) prepare(t *topic, e publishEntry, batch bool) (*note, error) {
 	if messageSize(msg, e.attrs) > maxMessageBytes {
 		return nil, invalidParam("Message too long")
 	}
-	n := &note{MessageID: newUUID(), TopicARN: t.ARN, Message: msg, Attrs: e.attrs, Timestamp: s.now().UTC()}
+	n := &note{MessageID: uuid.New(), TopicARN: t.ARN, Message: msg, Attrs: e.attrs, Timestamp: s.now().UTC()}
 	if e.subject != nil {
 		n.Subject = *e.subject
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/fogbank/fogbank/internal/delivery"
 	"github.com/fogbank/fogbank/internal/eventpattern"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // Subscriptions: Subscribe, ConfirmSubscription, Unsubscribe, their
@@ -81,15 +82,6 @@ func newToken() string {
 	var b [64]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
-}
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // baseURL is scheme://host of the request in ctx.
@@ -243,7 +235,7 @@ func (s *Service) createSub(ctx context.Context, t *topic, proto, endpoint strin
 	s.mu.RUnlock()
 
 	sub := &subscription{
-		ARN: t.ARN + ":" + newUUID(), TopicARN: t.ARN, Account: t.Account, Region: t.Region,
+		ARN: t.ARN + ":" + uuid.New(), TopicARN: t.ARN, Account: t.Account, Region: t.Region,
 		Protocol: proto, Endpoint: endpoint, Attrs: attrs, Token: newToken(), Base: baseURL(ctx), Created: s.now().UTC(),
 	}
 	switch proto {
@@ -580,7 +572,7 @@ func (s *Service) unsubscribe(ctx context.Context, arn string) error {
 		snap := *sub
 		s.mu.RUnlock()
 		snap.Token = newToken()
-		n := &note{MessageID: newUUID(), TopicARN: sub.TopicARN, Timestamp: s.now().UTC()}
+		n := &note{MessageID: uuid.New(), TopicARN: sub.TopicARN, Timestamp: s.now().UTC()}
 		if err := s.submitJobs(ctx, []jobPayload{{Sub: arn, Type: "UnsubscribeConfirmation", Note: n, Snap: &snap}}); err != nil {
 			s.env.Logger.Warn("sns: scheduling unsubscribe confirmation", "subscription", arn, "err", err)
 		}

@@ -15,6 +15,7 @@ import (
 	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
 	"github.com/fogbank/fogbank/internal/clock"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // Message move tasks: StartMessageMoveTask, ListMessageMoveTasks and
@@ -260,7 +261,7 @@ func (s *Service) StartMessageMoveTask(ctx context.Context, in *sqsapi.StartMess
 	if err != nil {
 		return nil, resourceNotFound("SourceArn")
 	}
-	t := &moveTask{svc: s, id: newMessageID(), source: source, srcKey: src.key, dest: dest, rate: rate,
+	t := &moveTask{svc: s, id: uuid.New(), source: source, srcKey: src.key, dest: dest, rate: rate,
 		started: s.now(), toMove: int64(len(ids)), status: taskRunning, ids: ids}
 	// t is not yet visible: taking its writeMu first keeps the order
 	// writeMu → tasks.mu without ever waiting.

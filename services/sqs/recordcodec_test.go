@@ -7,12 +7,13 @@ import (
 
 	"github.com/fogbank/fogbank/internal/api"
 	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 func TestRecordCodecRoundTrip(t *testing.T) {
 	bodies := []*body{
-		{ID: newMessageID(), Body: "hello", SentAt: 1764470000123, SenderID: "AKIA", VisibleAt: 1764470000123, MD5Body: "5d41402abc4b2a76b9719d911017c592"},
-		{ID: newMessageID(), Body: "", TraceHeader: "Root=1", SentAt: -5, SenderID: "123456789012", GroupID: "g", DedupID: "d",
+		{ID: uuid.New(), Body: "hello", SentAt: 1764470000123, SenderID: "AKIA", VisibleAt: 1764470000123, MD5Body: "5d41402abc4b2a76b9719d911017c592"},
+		{ID: uuid.New(), Body: "", TraceHeader: "Root=1", SentAt: -5, SenderID: "123456789012", GroupID: "g", DedupID: "d",
 			Seq: 1 << 60, DLQSource: "arn:aws:sqs:us-east-1:123456789012:src", VisibleAt: 9, MD5Body: "x", MD5Attrs: "y", MD5Sys: "z",
 			Attrs: map[string]*sqsapi.MessageAttributeValue{
 				"s":     {DataType: api.String("String"), StringValue: api.String("v")},

@@ -2,13 +2,12 @@ package sqs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/fogbank/fogbank/internal/api"
 	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
 	"github.com/fogbank/fogbank/internal/store"
+	"github.com/fogbank/fogbank/internal/uuid"
 )
 
 // Sending. A send is checked entirely before anything changes (a refused
@@ -227,7 +226,7 @@ func (s *Service) prepare(ctx context.Context, q *queue, e sendEntry) (*body, er
 	if len(e.sysAttrs) > 0 {
 		b.MD5Sys = md5OfSystemAttributes(e.sysAttrs)
 	}
-	b.ID = newMessageID()
+	b.ID = uuid.New()
 	b.Key = s.nextMsgKey.Add(1)
 	b.VisibleAt = int64(delay) * 1000 // relative until enqueue stamps SentAt
 	return b, nil
@@ -325,23 +324,4 @@ func senderID(c *api.Call) string {
 		return c.AccessKey
 	}
 	return c.Account
-}
-
-// newMessageID returns a random (version 4) UUID, the form of AWS message ids.
-func newMessageID() string {
-	var u [16]byte
-	_, _ = rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	var buf [36]byte
-	hex.Encode(buf[0:8], u[0:4])
-	buf[8] = '-'
-	hex.Encode(buf[9:13], u[4:6])
-	buf[13] = '-'
-	hex.Encode(buf[14:18], u[6:8])
-	buf[18] = '-'
-	hex.Encode(buf[19:23], u[8:10])
-	buf[23] = '-'
-	hex.Encode(buf[24:], u[10:])
-	return string(buf[:])
 }
