@@ -18,7 +18,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -31,6 +30,8 @@ import (
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/fogbank/fogbank/internal/sharedfiles"
 )
 
 var recordedAll = flag.Bool("recorded.all", false, "also run the recorded Logs cases listed in testdata/recorded-skips.json")
@@ -243,35 +244,8 @@ var recordedCases = map[string]func(r *rec){
 }
 
 func TestRecorded(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "conformance", "aws-recorded", "logs")
-	files, err := filepath.Glob(filepath.Join(dir, "*.snapshot.json"))
-	if err != nil || len(files) == 0 {
-		t.Skipf("no recorded Logs entries under %s", dir)
-	}
-	want := map[string]map[string]any{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var entries map[string]struct {
-			Content map[string]any `json:"recorded-content"`
-		}
-		if err := json.Unmarshal(b, &entries); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		for k, e := range entries {
-			want[strings.TrimPrefix(k, "tests/aws/services/logs/")] = e.Content
-		}
-	}
-	var skips map[string]string
-	b, err := os.ReadFile(filepath.Join("testdata", "recorded-skips.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &skips); err != nil {
-		t.Fatal(err)
-	}
+	want := sharedfiles.Recorded(t, "logs")
+	skips := sharedfiles.Skips(t, filepath.Join("testdata", "recorded-skips.json"))
 	ids := make([]string, 0, len(want))
 	for id := range want {
 		ids = append(ids, id)
@@ -372,20 +346,4 @@ func match(want, got any, path string) string {
 		}
 		return ""
 	}
-}
-
-// sharedDir finds the shared ground truth: $FOGBANK_SHARED, or ../shared
-// beside the module root.
-func sharedDir(t *testing.T) string {
-	if s := os.Getenv("FOGBANK_SHARED"); s != "" {
-		return s
-	}
-	wd, _ := os.Getwd()
-	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "..", "shared")
-		}
-	}
-	t.Skip("module root not found")
-	return ""
 }

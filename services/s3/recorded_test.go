@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -48,6 +47,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/fogbank/fogbank/fogbanktest"
+	"github.com/fogbank/fogbank/internal/sharedfiles"
 )
 
 // recordedRun is one scenario in progress.
@@ -204,32 +204,8 @@ type recordedCase struct {
 }
 
 func TestRecorded(t *testing.T) {
-	dir := s3RecordedDir(t)
-	files, _ := filepath.Glob(filepath.Join(dir, "*.snapshot.json"))
-	want := map[string]map[string]any{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var entries map[string]struct {
-			Content map[string]any `json:"recorded-content"`
-		}
-		if err := json.Unmarshal(b, &entries); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		for k, e := range entries {
-			want[strings.TrimPrefix(k, "tests/aws/services/s3/")] = e.Content
-		}
-	}
-	skip := map[string]string{}
-	b, err := os.ReadFile(filepath.Join("testdata", "recorded", "skip.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &skip); err != nil {
-		t.Fatalf("skip.json: %v", err)
-	}
+	want := sharedfiles.Recorded(t, "s3")
+	skip := sharedfiles.Skips(t, filepath.Join("testdata", "recorded", "skip.json"))
 	cases := map[string]recordedCase{}
 	for _, c := range append(recordedCases(), recordedErrorCases()...) {
 		if _, ok := want[c.id]; !ok {
@@ -399,30 +375,6 @@ func isPlaceholder(s string) bool {
 		return true
 	}
 	return strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") || strings.Contains(s, "<resource:") || strings.Contains(s, "<bucket-name:")
-}
-
-// s3RecordedDir finds shared/conformance/aws-recorded/s3: under
-// $FOGBANK_SHARED, or ../shared beside the module root.
-func s3RecordedDir(t *testing.T) string {
-	const rel = "conformance/aws-recorded/s3"
-	if s := os.Getenv("FOGBANK_SHARED"); s != "" {
-		return filepath.Join(s, rel)
-	}
-	wd, _ := os.Getwd()
-	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, "..", "shared", rel)
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-			break
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("shared/conformance/aws-recorded/s3 not found; set FOGBANK_SHARED")
-	}
-	t.Skip("shared/conformance/aws-recorded/s3 not found; set FOGBANK_SHARED")
-	return ""
 }
 
 var _ = aws.String

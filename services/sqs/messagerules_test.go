@@ -11,6 +11,7 @@ import (
 
 	"github.com/fogbank/fogbank/internal/api"
 	sqsapi "github.com/fogbank/fogbank/internal/api/sqs"
+	"github.com/fogbank/fogbank/internal/sharedfiles"
 )
 
 // wantErr is the error a rule must return. json is the __type (what boto3
@@ -442,28 +443,12 @@ func (s snapshot) errorAt(test, key string) (recordedError, bool) {
 	return recordedError{}, false
 }
 
-// loadSnapshot reads test_sqs.snapshot.json from $FOGBANK_SHARED or
-// ../shared beside the module root, skipping when neither exists (outside
-// CI).
+// loadSnapshot reads shared/conformance/aws-recorded/sqs/test_sqs.snapshot.json.
 func loadSnapshot(t *testing.T) snapshot {
-	const rel = "conformance/aws-recorded/sqs/test_sqs.snapshot.json"
-	path := ""
-	if s := os.Getenv("FOGBANK_SHARED"); s != "" {
-		path = filepath.Join(s, rel)
-	} else if wd, err := os.Getwd(); err == nil {
-		for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				path = filepath.Join(d, "..", "shared", rel)
-				break
-			}
-		}
-	}
+	path := filepath.Join(sharedfiles.Dir(t, "conformance/aws-recorded/sqs"), "test_sqs.snapshot.json")
 	b, err := os.ReadFile(path)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("reading the SQS recordings: %v; set FOGBANK_SHARED", err)
-		}
-		t.Skipf("SQS recordings not found (%v); set FOGBANK_SHARED", err)
+		t.Fatal(err)
 	}
 	var s snapshot
 	if err := json.Unmarshal(b, &s); err != nil {

@@ -26,7 +26,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -44,6 +43,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/fogbank/fogbank/fogbanktest"
+	"github.com/fogbank/fogbank/internal/sharedfiles"
 )
 
 var (
@@ -67,31 +67,8 @@ type recordedCase struct {
 }
 
 func TestRecorded(t *testing.T) {
-	dir := recordedDir(t)
-	want := map[string]map[string]any{}
-	for _, f := range recordedFiles {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var entries map[string]struct {
-			Content map[string]any `json:"recorded-content"`
-		}
-		if err := json.Unmarshal(b, &entries); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		for k, e := range entries {
-			want[strings.TrimPrefix(k, "tests/aws/services/sqs/")] = e.Content
-		}
-	}
-	skip := map[string]string{}
-	b, err := os.ReadFile(filepath.Join("testdata", "recorded", "skip.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &skip); err != nil {
-		t.Fatalf("skip.json: %v", err)
-	}
+	want := sharedfiles.Recorded(t, "sqs", recordedFiles...)
+	skip := sharedfiles.Skips(t, filepath.Join("testdata", "recorded", "skip.json"))
 
 	cases := map[string]recordedCase{}
 	for _, c := range recordedCases() {
@@ -158,28 +135,9 @@ func TestRecorded(t *testing.T) {
 	}
 }
 
-// recordedDir finds shared/conformance/aws-recorded/sqs: under
-// $FOGBANK_SHARED, or ../shared beside the module root.
+// recordedDir is shared/conformance/aws-recorded/sqs.
 func recordedDir(t *testing.T) string {
-	const rel = "conformance/aws-recorded/sqs"
-	if s := os.Getenv("FOGBANK_SHARED"); s != "" {
-		return filepath.Join(s, rel)
-	}
-	wd, _ := os.Getwd()
-	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, "..", "shared", rel)
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-			break
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("shared/conformance/aws-recorded/sqs not found; set FOGBANK_SHARED")
-	}
-	t.Skip("shared/conformance/aws-recorded/sqs not found; set FOGBANK_SHARED")
-	return ""
+	return sharedfiles.Dir(t, "conformance/aws-recorded/sqs")
 }
 
 // run is one scenario in progress.

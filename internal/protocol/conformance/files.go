@@ -3,11 +3,11 @@ package conformance
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
+
+	"github.com/fogbank/fogbank/internal/sharedfiles"
 )
 
 // suite is one element of a botocore protocol test file: shared metadata and
@@ -90,30 +90,5 @@ func loadSuites(dir, direction, file string) ([]suite, error) {
 // else shared/ beside the module root (../shared from it), found from this
 // source file's location so it works whatever package's test calls it.
 func ProtocolsDir() (string, error) {
-	const rel = "conformance/botocore-protocols"
-	if s := os.Getenv("FOGBANK_SHARED"); s != "" {
-		return filepath.Join(s, rel), nil
-	}
-	var starts []string
-	if _, file, _, ok := runtime.Caller(0); ok {
-		starts = append(starts, filepath.Dir(file))
-	}
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	for _, dir := range starts {
-		for d := dir; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				p := filepath.Join(d, "..", "shared", rel)
-				if _, err := os.Stat(p); err == nil {
-					return filepath.Clean(p), nil
-				}
-				break
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	return "", errors.New("conformance: botocore protocol suites not found; set FOGBANK_SHARED to the shared/ directory")
+	return sharedfiles.Path("conformance/botocore-protocols")
 }
