@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,12 +25,13 @@ import (
 // its own socket, data root and exec root (no bridge, no iptables: functions use the host's
 // network), stopped by TestMain.
 var testDockerd struct {
-	once sync.Once
-	host string
-	skip string // no engine and no dockerd: the image tests skip
-	fail string // dockerd is installed but did not come up: they fail
-	cmd  *exec.Cmd
-	dir  string
+	once    sync.Once
+	host    string
+	skip    string // no engine and no dockerd: the image tests skip
+	fail    string // dockerd is installed but did not come up: they fail
+	cmd     *exec.Cmd
+	dir     string
+	release chan struct{} // closed by stopTestDockerd: lets the thread that forked dockerd go
 
 	imgOnce sync.Once
 	img     string
@@ -78,7 +80,19 @@ func startTestDockerd() {
 		"--pidfile", filepath.Join(dir, "d.pid"), "--bridge=none", "--iptables=false", "--ip-masq=false")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
+	// Linux sends Pdeathsig when the *thread* that forked the child exits, and the engines under
+	// test lock (and retire) threads for their own spawners: forking dockerd from an ordinary
+	// thread let one engine's Close terminate it mid-run. So dockerd is forked from a thread
+	// held until stopTestDockerd, and still dies with a killed test binary.
+	d.release = make(chan struct{})
+	started := make(chan error)
+	go func() {
+		runtime.LockOSThread()
+		started <- cmd.Start()
+		<-d.release
+	}()
+	if err := <-started; err != nil {
+		close(d.release)
 		d.fail = "starting dockerd: " + err.Error()
 		return
 	}
@@ -131,6 +145,7 @@ func stopTestDockerd() {
 		_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 	}
+	close(d.release)
 	unmountUnder(d.dir) // dockerd leaves its exec root's netns/default bind mount
 	_ = os.RemoveAll(d.dir)
 }
