@@ -249,8 +249,25 @@ func (s *Service) change(ctx context.Context, r fnRef, edit func(f *function) *a
 	return f, nil
 }
 
-// settleLater schedules the end of the create or update just made.
+// answer returns what a create or update of f answers with: out as it is
+// now, Pending or InProgress. When the transition takes no time (d == 0,
+// see transitions), f — not yet stored — is settled, so it is stored Active
+// and Successful while the answer still reports the state AWS reports.
+func (s *Service) answer(f *function, out *lambdaapi.FunctionConfiguration, d time.Duration) *lambdaapi.FunctionConfiguration {
+	if d > 0 {
+		return out
+	}
+	cp := *out // settling reassigns fields of the configurations f holds, which out may be
+	f.settle()
+	return &cp
+}
+
+// settleLater schedules the end of the create or update just made; with
+// d == 0 answer has already settled it.
 func (s *Service) settleLater(k fnKey, d time.Duration) {
+	if d == 0 {
+		return
+	}
 	t := s.env.Clock.AfterFunc(d, func() { s.settle(k) })
 	s.mu.Lock()
 	if old := s.mu.timers[k]; old != nil {
@@ -474,6 +491,7 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 		v.LastUpdateStatus = nil
 		out = &v
 	}
+	out = s.answer(f, out, s.trans.pending)
 	s.ctl.Lock()
 	if s.lookup(r.key()) != nil {
 		s.ctl.Unlock()
@@ -486,7 +504,7 @@ func (s *Service) CreateFunction(ctx context.Context, in *lambdaapi.CreateFuncti
 	}
 	s.publish(r.key(), f)
 	s.ctl.Unlock()
-	s.settleLater(r.key(), pendingFor)
+	s.settleLater(r.key(), s.trans.pending)
 	return out, nil
 }
 
@@ -801,12 +819,13 @@ func (s *Service) UpdateFunctionCode(ctx context.Context, in *lambdaapi.UpdateFu
 		if api.ToBool(in.Publish) {
 			out = f.publishVersion("", s.now()).Config
 		}
+		out = s.answer(f, out, s.trans.updating)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.settleLater(f.key(), updatingFor)
+	s.settleLater(f.key(), s.trans.updating)
 	return out, nil
 }
 
@@ -890,13 +909,13 @@ func (s *Service) UpdateFunctionConfiguration(ctx context.Context, in *lambdaapi
 			}
 		}
 		startUpdate(c, s.now())
-		out = c
+		out = s.answer(f, c, s.trans.updating)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.settleLater(f.key(), updatingFor)
+	s.settleLater(f.key(), s.trans.updating)
 	return out, nil
 }
 

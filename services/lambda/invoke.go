@@ -29,9 +29,8 @@ type invocation struct {
 }
 
 // resolve finds what an invoke of name/qualifier runs. A version still
-// Pending (the pendingFor after CreateFunction, on the service clock) is
-// refused as AWS refuses it, so scripts that skip the function-active waiter
-// meet here what they would meet on AWS.
+// Pending (only ever for a while when transitions say so) is refused as AWS
+// refuses it.
 func (s *Service) resolve(ctx context.Context, name, qualifier *string) (fnRef, *function, *fnVersion, error) {
 	r, err := ref(ctx, name, qualifier)
 	if err != nil {

@@ -48,13 +48,15 @@ import (
 // Info is Lambda's descriptor, listed in internal/services/all.go.
 var Info = service.Info{Name: "lambda", New: New}
 
-// Timings of the state machine AWS runs after a create or an update. AWS
-// takes a second or so; here it is short so scripts that create and invoke
-// right away work, yet the states are observable (and tests advance the clock).
-const (
-	pendingFor  = 100 * time.Millisecond
-	updatingFor = 100 * time.Millisecond
-)
+// transitions are how long a create stays Pending and an update
+// InProgress, on the service clock. AWS takes a second or more to apply
+// either; Fogbank has applied the code and configuration by the time it
+// answers, so by default neither lasts: the response reports Pending or
+// InProgress as AWS's does, and the function is already Active (Successful)
+// for the next request — an SDK waiter's first poll, or an invoke sent right
+// away. Tests of the conflicts AWS answers meanwhile give them a duration
+// (InfoWithTransitions in export_test.go).
+type transitions struct{ pending, updating time.Duration }
 
 // fnKey identifies a function: its scope and name.
 type fnKey struct{ account, region, name string }
@@ -62,7 +64,8 @@ type fnKey struct{ account, region, name string }
 // Service implements the generated lambdaapi.Handler.
 type Service struct {
 	lambdaapi.Unimplemented
-	env service.Env
+	env   service.Env
+	trans transitions
 
 	// codeRoot holds zips and unzipped code (code.go); removeRoot says it is
 	// a temporary directory, removed at Stop.
@@ -106,7 +109,15 @@ var (
 
 // New builds Lambda and loads its functions, layers and queued events.
 func New(env service.Env) (service.Service, error) {
-	s := &Service{env: env}
+	s, err := newService(env, transitions{})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func newService(env service.Env, trans transitions) (*Service, error) {
+	s := &Service{env: env, trans: trans}
 	s.mu.fns = map[fnKey]*function{}
 	s.mu.layers = map[fnKey]*layer{}
 	s.mu.timers = map[fnKey]timerStop{}

@@ -21,6 +21,8 @@ import (
 
 	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
+	"github.com/fogbank/fogbank/internal/services"
+	lambdasvc "github.com/fogbank/fogbank/services/lambda"
 )
 
 const role = "arn:aws:iam::000000000000:role/lambda-role"
@@ -117,11 +119,78 @@ func wantErr(t *testing.T, err error, code string, status int, msg string) {
 
 func arn(name string) string { return "arn:aws:lambda:us-east-1:000000000000:function:" + name }
 
+// withTransitions serves Lambda with creates Pending and updates InProgress
+// for a second of the service clock (by default neither lasts), so the
+// conflicts AWS answers meanwhile can be tested.
+func withTransitions() fogbanktest.Option {
+	return fogbanktest.WithOptions(func(o *fogbank.Options) {
+		for _, info := range services.All() {
+			if info.Name == lambdasvc.Info.Name {
+				info = lambdasvc.InfoWithTransitions(time.Second, time.Second)
+			}
+			o.Services = append(o.Services, info)
+		}
+	})
+}
+
+// TestTransitionsTakeNoTime: by default a create or update is applied by
+// the time Fogbank answers. The answer reports Pending (InProgress) as AWS's
+// does, but the very next request finds the function Active (Successful):
+// an SDK waiter's first poll returns, and an invoke or another update sent
+// right away is not refused.
+func TestTransitionsTakeNoTime(t *testing.T) {
+	ctx := context.Background()
+	_, c := newClient(t)
+	out, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("now"), Runtime: types.RuntimePython312, Role: aws.String(role),
+		Handler: aws.String("handler.handler"), Code: &types.FunctionCode{ZipFile: zipOf(t, map[string]string{"handler.py": pyEcho})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != types.StatePending || out.StateReasonCode != types.StateReasonCodeCreating {
+		t.Errorf("create answered %s (%s), want Pending (Creating)", out.State, out.StateReasonCode)
+	}
+	got, err := c.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("now")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != types.StateActive || got.LastUpdateStatus != types.LastUpdateStatusSuccessful || aws.ToString(got.RevisionId) == aws.ToString(out.RevisionId) {
+		t.Errorf("right after create: %s/%s revision %s (create's %s)", got.State, got.LastUpdateStatus, aws.ToString(got.RevisionId), aws.ToString(out.RevisionId))
+	}
+	inv, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("now"), Payload: []byte(`{"k":1}`)})
+	if err != nil || inv.FunctionError != nil || !strings.Contains(string(inv.Payload), `"k": 1`) {
+		t.Fatalf("invoke right after create: %v %s", err, inv.Payload)
+	}
+	up, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("now"), Description: aws.String("d")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.LastUpdateStatus != types.LastUpdateStatusInProgress || aws.ToString(up.Description) != "d" {
+		t.Errorf("update answered %s, description %q", up.LastUpdateStatus, aws.ToString(up.Description))
+	}
+	up2, err := c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("now"),
+		ZipFile: zipOf(t, map[string]string{"handler.py": pyEcho + "\n# v2\n"}), Publish: true})
+	if err != nil {
+		t.Fatalf("code update right after a configuration update: %v", err)
+	}
+	if aws.ToString(up2.Version) != "1" || up2.State != types.StateActive { // the published version, as AWS answers
+		t.Errorf("code update answered version %s, %s", aws.ToString(up2.Version), up2.State)
+	}
+	for _, q := range []string{"$LATEST", "1"} {
+		got, err = c.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("now"), Qualifier: aws.String(q)})
+		if err != nil || got.State != types.StateActive || got.LastUpdateStatus != types.LastUpdateStatusSuccessful || aws.ToString(got.Description) != "d" {
+			t.Errorf("%s after the updates: %v %+v", q, err, got)
+		}
+	}
+}
+
 // Recorded: test_function_lifecycle, test_lambda_code_location_zipfile,
 // test_lambda_concurrent_code_updates.
 func TestFunctionLifecycle(t *testing.T) {
 	ctx := context.Background()
-	srv, c := newClient(t)
+	srv := fogbanktest.Start(t, withTransitions())
+	c := lambda.NewFromConfig(srv.AWSConfig())
 	code := zipOf(t, map[string]string{"handler.py": pyEcho})
 	out, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
 		FunctionName: aws.String("life"), Runtime: types.RuntimePython312, Role: aws.String(role),
