@@ -96,7 +96,9 @@ func Open(dir string) (*Store, error) {
 // crashable in-memory FS to keep exactly what was fsynced.
 func openFS(dir string, fs vfs.FS) (*Store, error) {
 	db, err := pebble.Open(fs.PathJoin(dir, "pebble"), &pebble.Options{
-		FS: fs,
+		// WAL files are zero-filled ahead of the log (walfs.go), so
+		// that a synced commit is an overwrite.
+		FS: walFS{fs},
 		// New stores start at the newest stable format; an existing
 		// store is ratcheted up on open (no downgrade to older
 		// Fogbank builds after that).
