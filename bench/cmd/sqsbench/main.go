@@ -41,6 +41,8 @@ func main() {
 	var (
 		fogbankBin = flag.String("fogbank", "", "fogbank binary (omit to measure only the others)")
 		noopBin    = flag.String("noop", "", "bench/noop binary (the ceiling; omit to leave it out)")
+		baseline   = flag.String("baseline", "", "a second fogbank binary (say, the commit before a change), measured durable as \"baseline durable\" in turn with the others, for an A/B within one run")
+		skip       = flag.String("skip", "", "comma-separated names of servers to leave out (e.g. \"fogbank --memory\")")
 		withMoto   = flag.Bool("moto", false, "also measure moto's server (python3 -m moto.server)")
 		workers    = flag.String("workers", "1,16,64", "comma-separated concurrent worker counts")
 		modes      = flag.String("modes", "sdk,raw", "clients: sdk (aws-sdk-go-v2), raw (pre-built HTTP replay)")
@@ -69,7 +71,22 @@ func main() {
 			log.Fatal(err)
 		}
 		defer os.RemoveAll(dir)
-		for _, s := range peer.Lineup(*fogbankBin, dir, *withMoto, extra...) {
+		lineup := peer.Lineup(*fogbankBin, dir, *withMoto, extra...)
+		if *baseline != "" {
+			n := 0
+			lineup = append(lineup, peer.Server{Name: "baseline durable", Start: func() (*peer.Proc, error) {
+				n++
+				return peer.FogbankDurable(*baseline, fmt.Sprintf("%s/baseline-%d", dir, n), extra...)
+			}})
+		}
+		left := map[string]bool{}
+		for _, name := range strings.Split(*skip, ",") {
+			left[strings.TrimSpace(name)] = true
+		}
+		for _, s := range lineup {
+			if left[s.Name] {
+				continue
+			}
 			if !s.Moto {
 				ts = append(ts, startTarget(s.Name, *duration, s.Start))
 				continue

@@ -138,7 +138,7 @@ func (r *report) writeThroughput(w io.Writer) {
 		}
 		noop := r.byName("no-op")
 		ratioCols := []string{}
-		for _, name := range []string{"fogbank durable", "fogbank --memory"} {
+		for _, name := range []string{"fogbank durable", "fogbank --memory", "baseline durable"} {
 			if noop != nil && r.byName(name) != nil {
 				ratioCols = append(ratioCols, name)
 				fmt.Fprintf(w, " %s / no-op |", strings.TrimPrefix(name, "fogbank "))
