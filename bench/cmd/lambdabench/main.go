@@ -416,7 +416,7 @@ func render(rows []row, commit, loadBefore, loadAfter string, colds, warmN int, 
 		fmt.Fprintf(&b, "- %s: cold start %s ms with new code **%s**, %s ms with code seen before **%s** (target %d ms); first invoke alone %s ms; warm overhead %s ms **%s**\n",
 			r.label, ms(r.createToFirst), met(r.createToFirst < limit), ms(r.createSeen), met(r.createSeen < limit), limit.Milliseconds(), ms(r.cold), ms(r.warmServer), met(r.warmServer < time.Millisecond))
 	}
-	fmt.Fprintf(&b, "\nmoto's server is not measured: it runs Lambda functions only inside Docker containers (its `lambda` backend pulls `mlupin/docker-lambda` images), and LocalStack likewise; neither can run a function on a machine without Docker. LocalStack reports about 600 ms cold and 10 ms warm with Docker.\n\n")
+	fmt.Fprintf(&b, "\nmoto's server is not measured: it runs Lambda functions only inside Docker containers, from images it pulls from Docker Hub (`mlupin/docker-lambda`), and this machine reaches no registry (dockerd is installed, but an image cannot be pulled); LocalStack likewise needs Docker and its images. Fogbank needs neither. LocalStack reports about 600 ms cold and 10 ms warm with Docker.\n\n")
 	return b.String()
 }
 
