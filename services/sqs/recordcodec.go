@@ -36,6 +36,11 @@ var errBadRecord = errors.New("sqs: malformed record")
 
 // encodeBody returns m's message record.
 func encodeBody(m *body) []byte {
+	return appendBody(make([]byte, 0, bodySize(m)), m)
+}
+
+// bodySize is at least the length of m's message record.
+func bodySize(m *body) int {
 	n := 1 + 6*binary.MaxVarintLen64 + 10*binary.MaxVarintLen32 +
 		len(m.ID) + len(m.Body) + len(m.TraceHeader) + len(m.SenderID) + len(m.GroupID) +
 		len(m.DedupID) + len(m.DLQSource) + len(m.MD5Body) + len(m.MD5Attrs) + len(m.MD5Sys)
@@ -45,7 +50,11 @@ func encodeBody(m *body) []byte {
 			n += len(api.ToString(v.StringValue)) + len(api.ToString(v.DataType)) + len(v.BinaryValue)
 		}
 	}
-	b := make([]byte, 0, n)
+	return n
+}
+
+// appendBody appends m's message record to b.
+func appendBody(b []byte, m *body) []byte {
 	b = append(b, bodyRecordV1)
 	b = appendString(b, m.ID)
 	b = appendString(b, m.Body)
@@ -182,7 +191,16 @@ func (d *decoder) attr() *sqsapi.MessageAttributeValue {
 
 // encodeStatus returns st's state record.
 func encodeStatus(st msgStatus) []byte {
-	b := make([]byte, 0, 1+3*binary.MaxVarintLen64+binary.MaxVarintLen32+len(st.Token))
+	return appendStatus(make([]byte, 0, statusSize(st)), st)
+}
+
+// statusSize is at least the length of st's state record.
+func statusSize(st msgStatus) int {
+	return 1 + 3*binary.MaxVarintLen64 + binary.MaxVarintLen32 + len(st.Token)
+}
+
+// appendStatus appends st's state record to b.
+func appendStatus(b []byte, st msgStatus) []byte {
 	b = append(b, statusRecordV1)
 	b = binary.AppendUvarint(b, uint64(st.ReceiveCount))
 	b = binary.AppendVarint(b, st.FirstReceive)

@@ -67,12 +67,21 @@ func statusKey(qid, n uint64) []byte { return msgKey(kindStatus, qid, n) }
 func dedupKey(qid, n uint64) []byte  { return msgKey(kindDedup, qid, n) }
 
 func msgKey(kind byte, qid, n uint64) []byte {
-	k := make([]byte, msgKeyLen)
-	copy(k, "sqs\x00")
-	k[4], k[5] = msgSpace, kind
-	binary.BigEndian.PutUint64(k[6:], qid)
-	binary.BigEndian.PutUint64(k[14:], n)
-	return k
+	return appendMsgKey(make([]byte, 0, msgKeyLen), kind, qid, n)
+}
+
+// appendMsgKey appends the key of message n's record of kind to dst.
+func appendMsgKey(dst []byte, kind byte, qid, n uint64) []byte {
+	dst = append(dst, "sqs\x00"...)
+	dst = append(dst, msgSpace, kind)
+	dst = binary.BigEndian.AppendUint64(dst, qid)
+	return binary.BigEndian.AppendUint64(dst, n)
+}
+
+// putKeyed adds a write of a message record to b: kv holds its key
+// (msgKeyLen bytes) followed by its value, one allocation for both.
+func putKeyed(b *store.Batch, kv []byte) {
+	b.Put(kv[:msgKeyLen:msgKeyLen], kv[msgKeyLen:])
 }
 
 // parseMsgKey splits a message key; ok is false for any other key.
@@ -113,12 +122,14 @@ func (q *queue) recordLocked() (*store.Batch, error) {
 
 // putBody adds m's body record, in the queue qid, to b.
 func putBody(b *store.Batch, qid uint64, m *body) {
-	b.Put(bodyKey(qid, m.Key), encodeBody(m))
+	kv := make([]byte, 0, msgKeyLen+bodySize(m))
+	putKeyed(b, appendBody(appendMsgKey(kv, kindBody, qid, m.Key), m))
 }
 
 // putStatus adds the state record of message n to b.
 func putStatus(b *store.Batch, qid, n uint64, st msgStatus) {
-	b.Put(statusKey(qid, n), encodeStatus(st))
+	kv := make([]byte, 0, msgKeyLen+statusSize(st))
+	putKeyed(b, appendStatus(appendMsgKey(kv, kindStatus, qid, n), st))
 }
 
 // putDedup adds the deduplication record of key (written by the send of
@@ -130,8 +141,11 @@ func putDedup(b *store.Batch, qid uint64, key string, e dedupEntry) {
 
 // deleteMessage adds the deletion of both of message n's records to b.
 func deleteMessage(b *store.Batch, qid, n uint64) {
-	b.Delete(bodyKey(qid, n))
-	b.Delete(statusKey(qid, n))
+	keys := make([]byte, 0, 2*msgKeyLen) // both keys, one allocation
+	keys = appendMsgKey(keys, kindBody, qid, n)
+	keys = appendMsgKey(keys, kindStatus, qid, n)
+	b.Delete(keys[:msgKeyLen:msgKeyLen])
+	b.Delete(keys[msgKeyLen:])
 }
 
 // apply writes b durably, wrapping the error with what failed.

@@ -56,7 +56,13 @@ func (s *Service) SendMessage(ctx context.Context, in *sqsapi.SendMessageRequest
 		return nil, err
 	}
 	r := res[0]
-	out := &sqsapi.SendMessageResult{MessageId: api.String(r.id), MD5OfMessageBody: api.String(b.MD5Body)}
+	// The result and its two strings are one allocation.
+	one := &struct {
+		out         sqsapi.SendMessageResult
+		id, md5Body string
+	}{id: r.id, md5Body: b.MD5Body}
+	out := &one.out
+	out.MessageId, out.MD5OfMessageBody = &one.id, &one.md5Body
 	if b.MD5Attrs != "" {
 		out.MD5OfMessageAttributes = api.String(b.MD5Attrs)
 	}
@@ -132,14 +138,26 @@ func (s *Service) SendMessageBatch(ctx context.Context, in *sqsapi.SendMessageBa
 	if err != nil {
 		return nil, err
 	}
+	// Each entry and the strings it points at are one allocation: a batch
+	// answers up to ten entries.
+	type entry struct {
+		e                                    sqsapi.SendMessageBatchResultEntry
+		id, msgID, md5Body, md5Attrs, md5Sys string
+	}
+	entries := make([]entry, len(res))
+	out.Successful = make([]*sqsapi.SendMessageBatchResultEntry, 0, len(res))
 	for i, r := range res {
-		e := &sqsapi.SendMessageBatchResultEntry{Id: api.String(okIDs[i]), MessageId: api.String(r.id),
-			MD5OfMessageBody: api.String(r.b.MD5Body)}
+		en := &entries[i]
+		en.id, en.msgID, en.md5Body = okIDs[i], r.id, r.b.MD5Body
+		e := &en.e
+		e.Id, e.MessageId, e.MD5OfMessageBody = &en.id, &en.msgID, &en.md5Body
 		if r.b.MD5Attrs != "" {
-			e.MD5OfMessageAttributes = api.String(r.b.MD5Attrs)
+			en.md5Attrs = r.b.MD5Attrs
+			e.MD5OfMessageAttributes = &en.md5Attrs
 		}
 		if r.b.MD5Sys != "" {
-			e.MD5OfMessageSystemAttributes = api.String(r.b.MD5Sys)
+			en.md5Sys = r.b.MD5Sys
+			e.MD5OfMessageSystemAttributes = &en.md5Sys
 		}
 		if q.fifo {
 			e.SequenceNumber = api.String(formatSeq(r.seq))
@@ -240,7 +258,7 @@ func (s *Service) enqueue(ctx context.Context, q *queue, bodies []*body) ([]sent
 	fresh := make([]bool, len(bodies))
 	var dedupKeys []string
 	var dedupEntries []dedupEntry
-	var batch store.Batch
+	batch := store.Batch{Ops: make([]store.Op, 0, len(bodies))}
 	now := s.now()
 
 	q.mu.Lock()

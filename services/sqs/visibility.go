@@ -102,21 +102,39 @@ func (s *Service) DeleteMessageBatch(ctx context.Context, in *sqsapi.DeleteMessa
 		return nil, err
 	}
 	out := &sqsapi.DeleteMessageBatchResult{}
+	// The entries are one allocation, and each Id points into ids: a
+	// batch delete answers up to ten of them.
+	entries := make([]sqsapi.DeleteMessageBatchResultEntry, len(errs))
+	if ok := countNil(errs); ok > 0 { // nil when none succeeded, as before
+		out.Successful = make([]*sqsapi.DeleteMessageBatchResultEntry, 0, ok)
+	}
 	for i, e := range errs {
 		if e != nil {
 			out.Failed = append(out.Failed, batchEntryError(ids[i], e))
 		} else {
-			out.Successful = append(out.Successful, &sqsapi.DeleteMessageBatchResultEntry{Id: api.String(ids[i])})
+			entries[i].Id = &ids[i]
+			out.Successful = append(out.Successful, &entries[i])
 		}
 	}
 	return out, nil
+}
+
+// countNil is how many of errs are nil.
+func countNil(errs []error) int {
+	n := 0
+	for _, e := range errs {
+		if e == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // deleteHandles deletes the messages of handles, durably, in one Apply. The
 // per-handle errors are returned; err is a failure of the whole request.
 func (s *Service) deleteHandles(ctx context.Context, q *queue, handles []string) (errs []error, err error) {
 	errs = make([]error, len(handles))
-	var b store.Batch
+	b := store.Batch{Ops: make([]store.Op, 0, 2*len(handles))} // two records a message
 	now := s.now()
 	q.mu.Lock()
 	if q.mu.closed {
@@ -213,7 +231,7 @@ func (s *Service) ChangeMessageVisibilityBatch(ctx context.Context, in *sqsapi.C
 // records in one Apply.
 func (s *Service) changeVisibility(ctx context.Context, q *queue, handles []string, vts []int32) (errs []error, err error) {
 	errs = make([]error, len(handles))
-	var b store.Batch
+	b := store.Batch{Ops: make([]store.Op, 0, 2*len(handles))} // two records a message
 	now := s.now()
 	q.mu.Lock()
 	if q.mu.closed {
