@@ -23,7 +23,7 @@ import (
 // extended by zeroChunk bytes of real zeros, so one sync in zeroChunk bytes
 // of log commits the journal and the others do not.
 //
-// Measured (docs/benchmarks.md, "Durable send: zero-filled WAL"): a 700-byte
+// Measured (docs/benchmarks.md, "Durable SQS path"): a 700-byte
 // append + fdatasync loop on this disk took 375–530 µs per sync into a file
 // fallocated with KEEP_SIZE (what Pebble does), 150–200 µs overwriting
 // zeros; bench/sqs durable send (16 callers, in process, interleaved runs)
