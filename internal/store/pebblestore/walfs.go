@@ -1,7 +1,6 @@
 package pebblestore
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -70,7 +69,7 @@ func (fs walFS) ReuseForWrite(oldname, newname string, category vfs.DiskWriteCat
 	}
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("pebblestore: stat of recycled WAL %s: %w", newname, err)
+		return f, nil // written as Pebble writes it, without the zeros
 	}
 	return &zeroAheadFile{File: f, filled: fi.Size()}, nil
 }
@@ -85,10 +84,14 @@ type zeroAheadFile struct {
 	off    int64  // where the next Write lands
 	filled int64  // bytes [0, filled) are written (zeros or log)
 	zeros  []byte // zeroChunk zeros, allocated at the first fill
+	// noFill is set once a zero-fill failed (say, the disk is full):
+	// the zeros are only a speed-up, so the log is then written as Pebble
+	// writes it, and a write fails only if the log's own bytes cannot be.
+	noFill bool
 }
 
 func (f *zeroAheadFile) Write(p []byte) (int, error) {
-	if end := f.off + int64(len(p)); end > f.filled {
+	if end := f.off + int64(len(p)); end > f.filled && !f.noFill {
 		// Zero-fill from filled up to the next chunk boundary past end,
 		// with positioned writes that leave the file offset alone.
 		// Pebble's sync after this Write makes the zeros durable with
@@ -100,7 +103,10 @@ func (f *zeroAheadFile) Write(p []byte) (int, error) {
 		for f.filled < target {
 			n := min(target-f.filled, zeroChunk)
 			if _, err := f.File.WriteAt(f.zeros[:n], f.filled); err != nil {
-				return 0, fmt.Errorf("pebblestore: zero-filling WAL: %w", err)
+				// Zeros written past the log before the failure
+				// read as its end, as a preallocated tail does.
+				f.noFill = true
+				break
 			}
 			f.filled += n
 		}

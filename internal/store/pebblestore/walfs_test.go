@@ -2,6 +2,7 @@ package pebblestore
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"testing"
 
@@ -96,4 +97,36 @@ func TestZeroAheadFile(t *testing.T) {
 			t.Fatalf("MANIFEST: %v, %v; want 1 byte", fi, err)
 		}
 	})
+}
+
+// failingWriteAt is a file whose positioned writes fail, as a full disk
+// would fail the zero-fill.
+type failingWriteAt struct{ vfs.File }
+
+func (failingWriteAt) WriteAt([]byte, int64) (int, error) { return 0, errors.New("no space left") }
+
+// TestZeroFillFailureKeepsWriting checks that a failed zero-fill is not a
+// failed write: the zeros are a speed-up, and the log is then written as
+// Pebble writes it.
+func TestZeroFillFailureKeepsWriting(t *testing.T) {
+	mem := vfs.NewMem()
+	inner, err := mem.Create("000002.log", walCategory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &zeroAheadFile{File: failingWriteAt{inner}}
+	for _, p := range []string{"first", "second"} {
+		if n, err := f.Write([]byte(p)); err != nil || n != len(p) {
+			t.Fatalf("Write(%q) = %d, %v", p, n, err)
+		}
+	}
+	f.Close()
+	r, err := mem.Open("000002.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(r)
+	if string(got) != "firstsecond" {
+		t.Fatalf("file holds %q, want the log alone", got)
+	}
 }
