@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fogbank/fogbank"
+	"github.com/fogbank/fogbank/internal/router"
 )
 
 // errHelp is returned when the user asked for the flags' help.
@@ -54,7 +55,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
-	if !isAccountID(c.account) {
+	if !router.IsAccountID(c.account) {
 		return c, fmt.Errorf("--account %q is not a 12-digit account id", c.account)
 	}
 	if _, err := parseLevel(c.logLevel); err != nil {
@@ -96,16 +97,4 @@ func parseLevel(s string) (slog.Level, error) {
 		return 0, fmt.Errorf("--log-level %q: want debug, info, warn or error", s)
 	}
 	return l, nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }

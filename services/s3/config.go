@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	s3api "github.com/fogbank/fogbank/internal/api/s3"
+	"github.com/fogbank/fogbank/internal/router"
 )
 
 // bucketConfig is every stored bucket setting but versioning and tags,
@@ -40,7 +41,7 @@ func (s *Service) checkOwner(bucket string, expected *string) error {
 	if expected == nil {
 		return nil
 	}
-	if !isAccountID(*expected) {
+	if !router.IsAccountID(*expected) {
 		return s3err("InvalidBucketOwnerAWSAccountID", 400, "The value of the expected bucket owner parameter must be an AWS Account ID... ["+*expected+"]")
 	}
 	b, err := s.bucketInfo(bucket)
@@ -51,18 +52,6 @@ func (s *Service) checkOwner(bucket string, expected *string) error {
 		return s3err("AccessDenied", 403, "Access Denied")
 	}
 	return nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // ---- policy

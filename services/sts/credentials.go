@@ -13,6 +13,7 @@ import (
 
 	"github.com/fogbank/fogbank/internal/api"
 	stsapi "github.com/fogbank/fogbank/internal/api/sts"
+	"github.com/fogbank/fogbank/internal/router"
 )
 
 // Session duration bounds, in seconds, from the STS API reference. AssumeRole
@@ -62,7 +63,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *stsapi.AssumeRoleRequest) 
 	}
 
 	account := arn.account
-	if !isAccountID(account) {
+	if !router.IsAccountID(account) {
 		account = c.Account
 	}
 	roleName := arn.resource
@@ -278,17 +279,4 @@ func randomBase64(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return base64.StdEncoding.EncodeToString(b)
-}
-
-// isAccountID reports whether s is a 12-digit account id.
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

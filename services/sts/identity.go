@@ -6,6 +6,7 @@ import (
 
 	"github.com/fogbank/fogbank/internal/api"
 	stsapi "github.com/fogbank/fogbank/internal/api/sts"
+	"github.com/fogbank/fogbank/internal/router"
 )
 
 // identity is who a request acts as.
@@ -44,7 +45,7 @@ func (s *Service) GetAccessKeyInfo(ctx context.Context, in *stsapi.GetAccessKeyI
 	switch is := s.lookup(ak); {
 	case is != nil:
 		account = is.Account
-	case isAccountID(ak):
+	case router.IsAccountID(ak):
 		account = ak
 	}
 	return &stsapi.GetAccessKeyInfoResponse{Account: &account}, nil
