@@ -76,6 +76,23 @@ var clients = []*Client{
 	{Name: "js-sdk-v3", HTTPStatus: true, check: checkJS, run: runJS},
 }
 
+// cliV2 returns a runner of AWS CLI v2 commands against s, in dir ("" for
+// the test's own working directory): it fails the test when a command fails
+// and returns what the command printed.
+func cliV2(t *testing.T, s *Server, dir string) func(args ...string) string {
+	env := clientEnv(s.URL, testCreds)
+	return func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		stdout, stderr, err := run(ctx, env, dir, awsCLIv2, append([]string{"--endpoint-url", s.URL}, args...)...)
+		if err != nil {
+			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
+		}
+		return string(stdout)
+	}
+}
+
 // awsCLIv2 is Debian's AWS CLI v2 (apt-get install awscli). It is called by
 // path because the aws on PATH may be a pyenv CLI v1.
 const awsCLIv2 = "/usr/bin/aws"

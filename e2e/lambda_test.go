@@ -50,18 +50,8 @@ func writeZip(t *testing.T, path, handler string) {
 func TestLambdaCLIv2(t *testing.T) {
 	require(t, "aws-cli-v2", checkCLIv2(""))
 	s := startServer(t, ServerOptions{})
-	env := clientEnv(s.URL, testCreds)
 	dir := t.TempDir()
-	aws := func(args ...string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		defer cancel()
-		stdout, stderr, err := run(ctx, env, dir, awsCLIv2, append([]string{"--endpoint-url", s.URL}, args...)...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
-		}
-		return string(stdout)
-	}
+	aws := cliV2(t, s, dir)
 	decode := func(out string) map[string]any {
 		t.Helper()
 		var m map[string]any

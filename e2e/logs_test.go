@@ -133,18 +133,8 @@ def handler(event, context):
 func TestLambdaLogsCLIv2(t *testing.T) {
 	require(t, "aws-cli-v2", checkCLIv2(""))
 	s := startServer(t, ServerOptions{})
-	env := clientEnv(s.URL, testCreds)
 	dir := t.TempDir()
-	aws := func(args ...string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		defer cancel()
-		stdout, stderr, err := run(ctx, env, dir, awsCLIv2, append([]string{"--endpoint-url", s.URL}, args...)...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
-		}
-		return string(stdout)
-	}
+	aws := cliV2(t, s, dir)
 	writeZip(t, filepath.Join(dir, "fn.zip"), printHandler)
 	aws("lambda", "create-function", "--function-name", "logged", "--runtime", "python3.11",
 		"--role", "arn:aws:iam::000000000000:role/r", "--handler", "handler.handler", "--zip-file", "fileb://fn.zip")

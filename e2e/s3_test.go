@@ -34,17 +34,7 @@ func forEachS3Client(t *testing.T, fn func(t *testing.T, c *Client)) {
 func TestS3CLIv2Copy(t *testing.T) {
 	require(t, "aws-cli-v2", checkCLIv2(""))
 	s := startServer(t, ServerOptions{})
-	env := clientEnv(s.URL, testCreds)
-	aws := func(args ...string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		defer cancel()
-		stdout, stderr, err := run(ctx, env, "", awsCLIv2, append([]string{"--endpoint-url", s.URL}, args...)...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
-		}
-		return string(stdout)
-	}
+	aws := cliV2(t, s, "")
 	aws("s3api", "create-bucket", "--bucket", "cli-bucket")
 
 	dir := t.TempDir()
@@ -263,17 +253,7 @@ func TestS3VersioningTagging(t *testing.T) {
 func TestS3CLIv2Sync(t *testing.T) {
 	require(t, "aws-cli-v2", checkCLIv2(""))
 	s := startServer(t, ServerOptions{})
-	env := clientEnv(s.URL, testCreds)
-	aws := func(args ...string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		defer cancel()
-		stdout, stderr, err := run(ctx, env, "", awsCLIv2, append([]string{"--endpoint-url", s.URL}, args...)...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr)
-		}
-		return string(stdout)
-	}
+	aws := cliV2(t, s, "")
 	aws("s3", "mb", "s3://sync-bucket")
 	src, dst := t.TempDir(), t.TempDir()
 	files := map[string]string{"a.txt": "alpha", "sub/b.txt": "bravo", "sub/deep/c.bin": strings.Repeat("c", 1<<20)}
