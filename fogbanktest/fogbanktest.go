@@ -45,6 +45,13 @@ type Option func(*fogbank.Options)
 // Listen and Memory are set by Start unless the option changes them.
 func WithOptions(f func(*fogbank.Options)) Option { return Option(f) }
 
+// Durable makes the server durable, Fogbank's default mode, with its store in
+// dir: a test stops it and starts another server on the same dir to check
+// what survives a restart.
+func Durable(dir string) Option {
+	return func(o *fogbank.Options) { o.Memory, o.DataDir = false, dir }
+}
+
 // Start runs a Fogbank server on 127.0.0.1 (a free port) in memory mode and
 // stops it when the test ends. Request logs go to t.Log, so they show up
 // only for failing (or -v) tests.

@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
 	"github.com/fogbank/fogbank/internal/store"
 	"github.com/fogbank/fogbank/internal/store/pebblestore"
@@ -466,7 +465,7 @@ func TestAsyncAliasTimeoutSNSDeadLetter(t *testing.T) {
 func TestAsyncRetrySurvivesRestart(t *testing.T) {
 	ctx := context.Background()
 	dataDir := t.TempDir()
-	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory, o.DataDir = false, dataDir })
+	durable := fogbanktest.Durable(dataDir)
 	srv := fogbanktest.Start(t, durable)
 	c := lambda.NewFromConfig(srv.AWSConfig())
 	qc := sqs.NewFromConfig(srv.AWSConfig())
@@ -555,7 +554,7 @@ func BenchmarkEventInvoke(b *testing.B) {
 func TestLegacyQueuedEventRuns(t *testing.T) {
 	ctx := context.Background()
 	dataDir := t.TempDir()
-	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory, o.DataDir = false, dataDir })
+	durable := fogbanktest.Durable(dataDir)
 	srv := fogbanktest.Start(t, durable)
 	asyncFunction(t, srv, lambda.NewFromConfig(srv.AWSConfig()), "upgraded")
 	if err := srv.Shutdown(ctx); err != nil {

@@ -173,7 +173,7 @@ func TestRestartAndInProcessInvoke(t *testing.T) {
 func TestQueuedEventSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
 	dataDir := t.TempDir()
-	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory, o.DataDir = false, dataDir })
+	durable := fogbanktest.Durable(dataDir)
 	srv := fogbanktest.Start(t, durable)
 	c := lambda.NewFromConfig(srv.AWSConfig())
 	pyFunction(t, srv, c, "busy", func(in *lambda.CreateFunctionInput) { in.Timeout = aws.Int32(10) })

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
-	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
 )
 
@@ -19,7 +18,7 @@ import (
 // ones with the same timestamp.
 func TestRestart(t *testing.T) {
 	dir := t.TempDir()
-	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory = false; o.DataDir = dir })
+	durable := fogbanktest.Durable(dir)
 	e := newEnv(t, durable)
 	e.must(e.c.CreateLogGroup(e.ctx, &cwl.CreateLogGroupInput{LogGroupName: aws.String("g"), Tags: map[string]string{"k": "v"}}))
 	e.must(e.c.CreateLogStream(e.ctx, &cwl.CreateLogStreamInput{LogGroupName: aws.String("g"), LogStreamName: aws.String("s")}))

@@ -13,6 +13,7 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/fogbank/fogbank"
+	"github.com/fogbank/fogbank/fogbanktest"
 	snsapi "github.com/fogbank/fogbank/internal/api/sns"
 	"github.com/fogbank/fogbank/internal/service"
 	snssvc "github.com/fogbank/fogbank/services/sns"
@@ -340,7 +341,7 @@ func TestInProcessPublish(t *testing.T) {
 // server's clock.
 func TestRestart(t *testing.T) {
 	dir := t.TempDir()
-	durable := fogbanktestWith(func(o *fogbank.Options) { o.Memory = false; o.DataDir = dir })
+	durable := fogbanktest.Durable(dir)
 	e := newEnv(t, durable)
 	arn := e.topic("durable", map[string]string{"DisplayName": "D"})
 	fifo := e.topic("durable.fifo", map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"})

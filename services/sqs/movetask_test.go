@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
 )
 
@@ -463,7 +462,7 @@ func TestMoveTaskListing(t *testing.T) {
 // restart the task resumes from where it was, with its count, and completes.
 func TestMoveTaskRestart(t *testing.T) {
 	dir := t.TempDir()
-	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory = false; o.DataDir = dir })
+	durable := fogbanktest.Durable(dir)
 	e := newEnv(t, durable)
 	dlq := e.createQueue("restart-dlq", nil)
 	src := e.redriving("restart-src", dlq)

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/fogbank/fogbank"
 	"github.com/fogbank/fogbank/fogbanktest"
 )
 
@@ -17,7 +16,7 @@ import (
 // all back, and deleted messages stay deleted.
 func TestRestart(t *testing.T) {
 	dir := t.TempDir()
-	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory = false; o.DataDir = dir })
+	durable := fogbanktest.Durable(dir)
 
 	e := newEnv(t, durable)
 	url := e.createQueue("durable", map[string]string{"VisibilityTimeout": "60"})
@@ -76,7 +75,7 @@ func TestRestart(t *testing.T) {
 // message's id and sequence number; after the window it is a new message.
 func TestRestartKeepsDedup(t *testing.T) {
 	dir := t.TempDir()
-	durable := fogbanktest.WithOptions(func(o *fogbank.Options) { o.Memory = false; o.DataDir = dir })
+	durable := fogbanktest.Durable(dir)
 
 	e := newEnv(t, durable)
 	fifo := e.createQueue("dedup.fifo", map[string]string{"FifoQueue": "true"})
