@@ -19,7 +19,7 @@ func BenchmarkLogRequest(b *testing.B) {
 	p := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	x := &exchange{call: &api.Call{Service: &api.Service{Name: "sqs"}, Op: &api.Operation{Name: "SendMessage"},
 		Account: "000000000000", Region: "us-east-1", RequestID: NewRequestID()}}
-	rec := &recorder{ResponseWriter: httptest.NewRecorder(), status: 200}
+	rec := &StatusRecorder{ResponseWriter: httptest.NewRecorder(), status: 200}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

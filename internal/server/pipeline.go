@@ -96,7 +96,7 @@ func (p *Pipeline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := NewRequestID()
 	// One allocation for the request's state instead of three.
 	st := &struct {
-		rec  recorder
+		rec  StatusRecorder
 		x    exchange
 		call api.Call
 	}{}
@@ -300,7 +300,7 @@ func (p *Pipeline) operationHint(x *exchange, r *http.Request) string {
 // was resolving the request, else the codec of the protocol the request
 // looks like, else a plain envelope. This is the one place an error becomes
 // a response.
-func (p *Pipeline) writeError(w *recorder, x *exchange, err error) {
+func (p *Pipeline) writeError(w *StatusRecorder, x *exchange, err error) {
 	ae := api.AsError(err)
 	c := x.call
 	codec := x.codec
@@ -331,7 +331,7 @@ func (p *Pipeline) writeError(w *recorder, x *exchange, err error) {
 
 // encodeErrorSafely runs codec.EncodeError, reporting false if it panicked
 // before writing anything (a codec may assume an operation was resolved).
-func encodeErrorSafely(codec api.Codec, w *recorder, c *api.Call, ae *api.Error) (ok bool) {
+func encodeErrorSafely(codec api.Codec, w *StatusRecorder, c *api.Call, ae *api.Error) (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			ok = w.status != 0
@@ -343,11 +343,8 @@ func encodeErrorSafely(codec api.Codec, w *recorder, c *api.Call, ae *api.Error)
 
 // logRequest writes the one line per request: service, operation, account,
 // region, status, duration, request id. Never bodies or credentials.
-func (p *Pipeline) logRequest(ctx context.Context, x *exchange, rec *recorder, d time.Duration, err error, panicked any, stack []byte) {
-	status := rec.status
-	if status == 0 {
-		status = http.StatusOK
-	}
+func (p *Pipeline) logRequest(ctx context.Context, x *exchange, rec *StatusRecorder, d time.Duration, err error, panicked any, stack []byte) {
+	status := rec.Code()
 	// A 5xx is Fogbank's fault and logged as an error; 501 is a known gap
 	// (a service or operation not implemented yet), worth a warning.
 	level := slog.LevelInfo

@@ -23,32 +23,42 @@ func NewHostID() string {
 	return base64.StdEncoding.EncodeToString(b[:])
 }
 
-// recorder remembers the status written, for the log line and so an error
-// is never written after a response began.
-type recorder struct {
+// StatusRecorder remembers the status written, for the log line and so an error
+// is never written after a response began. Handlers that serve outside the
+// Pipeline (Lambda function URLs) wrap their writer in one for their own log
+// line.
+type StatusRecorder struct {
 	http.ResponseWriter
 	status int
 }
 
-func (r *recorder) WriteHeader(code int) {
+func (r *StatusRecorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
-func (r *recorder) Write(b []byte) (int, error) {
+func (r *StatusRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
 	return r.ResponseWriter.Write(b)
 }
 
+// Code is the status written, or 200 when none was (what net/http sends).
+func (r *StatusRecorder) Code() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}
+
 // Unwrap lets http.ResponseController reach the connection (flush, deadlines).
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+func (r *StatusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // Flush implements http.Flusher for streaming responses.
-func (r *recorder) Flush() {
+func (r *StatusRecorder) Flush() {
 	if f, ok := r.ResponseWriter.(http.Flusher); ok {
 		if r.status == 0 {
 			r.status = http.StatusOK

@@ -20,6 +20,7 @@ import (
 	lambdaapi "github.com/fogbank/fogbank/internal/api/lambda"
 	"github.com/fogbank/fogbank/internal/lambdaruntime"
 	"github.com/fogbank/fogbank/internal/router"
+	"github.com/fogbank/fogbank/internal/server"
 	"github.com/fogbank/fogbank/internal/uuid"
 )
 
@@ -148,15 +149,15 @@ func (s *Service) serveURL(w http.ResponseWriter, r *http.Request) {
 		// One log line per request, as the API pipeline writes for API
 		// calls (URL requests do not go through it).
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &server.StatusRecorder{ResponseWriter: w}
 		w = sw
 		defer func() {
 			level := slog.LevelInfo
-			if sw.status >= 500 {
+			if sw.Code() >= 500 {
 				level = slog.LevelWarn
 			}
 			s.env.Logger.Log(r.Context(), level, "request", "operation", "InvokeFunctionUrl",
-				"url_id", id, "method", r.Method, "path", rawPath, "status", sw.code(),
+				"url_id", id, "method", r.Method, "path", rawPath, "status", sw.Code(),
 				"duration", time.Since(start), "request_id", w.Header().Get("X-Amzn-Requestid"))
 		}()
 	}
@@ -765,40 +766,6 @@ func (u *urlStream) finish() {
 	}
 }
 
-// statusWriter remembers the status written, for the log line; it passes
-// flushes on, as streamed responses need them.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-func (w *statusWriter) Flush() { flush(w.ResponseWriter) }
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *statusWriter) code() int {
-	if w.status == 0 {
-		return http.StatusOK
-	}
-	return w.status
-}
-
-func flush(w http.ResponseWriter) {
-	if f, ok := w.(http.Flusher); ok {
-		f.Flush()
-	}
-}
+// flush sends what w holds, through any wrapper (server.StatusRecorder)
+// that unwraps to the connection.
+func flush(w http.ResponseWriter) { _ = http.NewResponseController(w).Flush() }
