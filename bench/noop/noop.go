@@ -23,10 +23,15 @@ var bodyMD5 = md5hex(Body)
 // concurrent use.
 type Server struct {
 	seq atomic.Uint64 // message and request ids
+	log *Log          // nil, or where every request is made durable first
 }
 
 // New returns a Server.
 func New() *Server { return &Server{} }
+
+// NewDurable returns a Server that commits every request's body to log
+// before answering it: the durable no-op.
+func NewDurable(log *Log) *Server { return &Server{log: log} }
 
 const jsonTarget = "AmazonSQS."
 
@@ -39,6 +44,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
+	}
+	if s.log != nil {
+		if err := s.log.Commit(body); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
 	}
 	w.Header().Set("X-Amzn-Requestid", s.id())
 	if t := r.Header.Get("X-Amz-Target"); strings.HasPrefix(t, jsonTarget) {

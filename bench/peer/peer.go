@@ -70,6 +70,21 @@ func Noop(bin string) (*Proc, error) {
 	return start(exec.Command(bin, "-listen", addr), "http://"+addr, "/health", true, 10*time.Second)
 }
 
+// NoopDurable starts the no-op SQS server built at bin as the durable no-op:
+// every request is fdatasynced to a log file in dir before it is answered
+// (bench/noop's -wal). Zero-filling the log takes a moment.
+func NoopDurable(bin, dir string) (*Proc, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	return start(exec.Command(bin, "-listen", addr, "-wal", filepath.Join(dir, "noop.wal")), "http://"+addr, "/health", true, 30*time.Second)
+}
+
 // Moto starts moto's server (python3 -m moto.server), which serves every
 // service moto has on one port. It is ready at its first HTTP answer.
 func Moto() (*Proc, error) {

@@ -40,7 +40,7 @@ import (
 func main() {
 	var (
 		fogbankBin = flag.String("fogbank", "", "fogbank binary (omit to measure only the others)")
-		noopBin    = flag.String("noop", "", "bench/noop binary (the ceiling; omit to leave it out)")
+		noopBin    = flag.String("noop", "", "bench/noop binary, run as the no-op (the ceiling) and the durable no-op (the floor of syncing before answering); omit to leave both out")
 		baseline   = flag.String("baseline", "", "a second fogbank binary (say, the commit before a change), measured durable as \"baseline durable\" in turn with the others, for an A/B within one run")
 		skip       = flag.String("skip", "", "comma-separated names of servers to leave out (e.g. \"fogbank --memory\")")
 		withMoto   = flag.Bool("moto", false, "also measure moto's server (python3 -m moto.server)")
@@ -102,6 +102,11 @@ func main() {
 		}
 		if *noopBin != "" {
 			ts = append(ts, startTarget("no-op", *duration, func() (*peer.Proc, error) { return peer.Noop(*noopBin) }))
+			if !left["no-op durable"] {
+				ts = append(ts, startTarget("no-op durable", *duration, func() (*peer.Proc, error) {
+					return peer.NoopDurable(*noopBin, dir+"/noop-durable")
+				}))
+			}
 		}
 		for _, t := range ts {
 			if t.proc != nil {

@@ -31,6 +31,25 @@ var issuePeers = []struct {
 	{"SmoothMQ (Go, SQLite)", [3]float64{2500, 4700, 1100}},
 }
 
+// ratioCol is a column of the throughput tables: the rate of server num
+// over that of server den.
+type ratioCol struct{ num, den string }
+
+var ratioCols0 = []ratioCol{
+	{"fogbank durable", "no-op"},
+	{"fogbank --memory", "no-op"},
+	{"baseline durable", "no-op"},
+	// What syncing before answering costs any server on this machine,
+	// and what Fogbank's own work costs on top of it.
+	{"no-op durable", "no-op"},
+	{"fogbank durable", "no-op durable"},
+}
+
+// issueNoop is the no-op server as issue 3 measured it beside issuePeers
+// (SDK generator, 16 workers): with it, a peer's figures can be scaled to
+// the speed of the machine in this run.
+var issueNoop = [3]float64{5600, 34600, 26500}
+
 var opNames = [3]string{"send", "batch send (10)", "receive(10) + batch delete"}
 
 func (c cell) rates() [3]float64 {
@@ -109,7 +128,9 @@ func (r *report) writeThroughput(w io.Writer) {
 	fmt.Fprintf(w, "Each cell was measured %d times, the servers taking turns, and each phase shows the median. Fogbank\n", r.reps)
 	fmt.Fprintf(w, "durable is its default mode (Pebble on disk, group commit, an acknowledged message is synced); both Fogbank\n")
 	fmt.Fprintf(w, "modes run with `--log-level error`. The no-op server (`bench/noop`) answers valid responses and keeps\n")
-	fmt.Fprintf(w, "nothing: the ceiling. moto is measured once per cell, with a longer receive phase (it is slow).\n\n")
+	fmt.Fprintf(w, "nothing: the ceiling. The durable no-op is the same server answering each request only once its body is\n")
+	fmt.Fprintf(w, "fdatasynced to a log file, with group commit (`bench/noop -wal`): the floor of any server that acknowledges\n")
+	fmt.Fprintf(w, "only what is on disk. moto is measured once per cell, with a longer receive phase (it is slow).\n\n")
 	for _, t := range r.targets {
 		if t.skip != "" {
 			fmt.Fprintf(w, "- **%s not measured**: %s\n", t.name, t.skip)
@@ -136,12 +157,11 @@ func (r *report) writeThroughput(w io.Writer) {
 		for _, t := range r.targets {
 			fmt.Fprintf(w, " %s |", t.name)
 		}
-		noop := r.byName("no-op")
-		ratioCols := []string{}
-		for _, name := range []string{"fogbank durable", "fogbank --memory", "baseline durable"} {
-			if noop != nil && r.byName(name) != nil {
-				ratioCols = append(ratioCols, name)
-				fmt.Fprintf(w, " %s / no-op |", strings.TrimPrefix(name, "fogbank "))
+		var ratioCols []ratioCol
+		for _, c := range ratioCols0 {
+			if r.byName(c.num) != nil && r.byName(c.den) != nil {
+				ratioCols = append(ratioCols, c)
+				fmt.Fprintf(w, " %s / %s |", strings.TrimPrefix(c.num, "fogbank "), c.den)
 			}
 		}
 		fmt.Fprintf(w, " notes |\n|---:|---|")
@@ -169,10 +189,10 @@ func (r *report) writeThroughput(w io.Writer) {
 						}
 					}
 				}
-				for _, name := range ratioCols {
-					c, _ := r.byName(name).find(mode, n)
-					nc, _ := noop.find(mode, n)
-					fmt.Fprintf(w, " %s |", benchkit.RatioCell(c.rates()[op], nc.rates()[op]))
+				for _, rc := range ratioCols {
+					c, _ := r.byName(rc.num).find(mode, n)
+					dc, _ := r.byName(rc.den).find(mode, n)
+					fmt.Fprintf(w, " %s |", benchkit.RatioCell(c.rates()[op], dc.rates()[op]))
 				}
 				fmt.Fprintf(w, " %s |\n", strings.Join(notes, "; "))
 			}
@@ -259,6 +279,22 @@ func (r *report) writeTargets(w io.Writer) {
 		}
 		fmt.Fprintf(w, "\n")
 	}
+	if dn := r.byName("no-op durable"); noop != nil && dn != nil {
+		fmt.Fprintf(w, "- What syncing costs here, the same ratio for the durable no-op, which does nothing but sync each request "+
+			"before answering it (no-op durable / no-op, SDK generator):")
+		for _, n := range r.workers {
+			if parts, ok := ratios(dn, noop, "sdk", n); ok {
+				fmt.Fprintf(w, " %d workers %s;", n, parts)
+			}
+		}
+		fmt.Fprintf(w, "\n- Fogbank durable against that floor (fogbank durable / no-op durable, SDK generator):")
+		for _, n := range r.workers {
+			if parts, ok := ratios(fb, dn, "sdk", n); ok {
+				fmt.Fprintf(w, " %d workers %s;", n, parts)
+			}
+		}
+		fmt.Fprintf(w, "\n")
+	}
 	fmt.Fprintf(w, "- Raw-HTTP replay ≥ 2× the best peer, send / batch send / receive+delete in msgs/s, each at its best worker count:\n")
 	var best [3]float64
 	for _, n := range r.workers {
@@ -295,6 +331,17 @@ func (r *report) writeTargets(w io.Writer) {
 			"%.1fk / %.1fk / %.1fk → Fogbank is %.2f× / %.2f× / %.2f×: %s\n",
 			p.name, k[0]/1000, k[1]/1000, k[2]/1000, best[0]/k[0], best[1]/k[1], best[2]/k[2], verdict)
 	}
+	if noop != nil {
+		if nc, ok := noop.find("sdk", 16); ok {
+			k, q, today := issuePeers[0].rate, issueNoop, nc.rates()
+			fmt.Fprintf(w, "  - The same peer at this run's machine speed: issue 3 measured the no-op at %.1fk / %.1fk / %.1fk "+
+				"beside it; this run's no-op (SDK, 16 workers) did %.1fk / %.1fk / %.1fk, so %s is worth about %.1fk / %.1fk / %.1fk "+
+				"today → Fogbank is %.2f× / %.2f× / %.2f×\n",
+				q[0]/1000, q[1]/1000, q[2]/1000, today[0]/1000, today[1]/1000, today[2]/1000, issuePeers[0].name,
+				k[0]*today[0]/q[0]/1000, k[1]*today[1]/q[1]/1000, k[2]*today[2]/q[2]/1000,
+				best[0]/(k[0]*today[0]/q[0]), best[1]/(k[1]*today[1]/q[1]), best[2]/(k[2]*today[2]/q[2]))
+		}
+	}
 	fmt.Fprintln(w)
 }
 
@@ -330,4 +377,16 @@ func (r *report) writeMemflat(w io.Writer) {
 			mib(m.start), mib(m.deciles[0]), mib(m.peak), mib(m.end), strings.Join(traj, " "), note)
 	}
 	fmt.Fprintln(w)
+}
+
+// ratios formats num's rates over den's for one cell, send / batch /
+// receive+delete.
+func ratios(num, den *target, mode string, n int) (string, bool) {
+	c, ok1 := num.find(mode, n)
+	d, ok2 := den.find(mode, n)
+	if !ok1 || !ok2 {
+		return "", false
+	}
+	a, b := c.rates(), d.rates()
+	return fmt.Sprintf("%.2f / %.2f / %.2f", a[0]/b[0], a[1]/b[1], a[2]/b[2]), true
 }
