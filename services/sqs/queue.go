@@ -49,8 +49,8 @@ type queue struct {
 
 		msgs     map[string]*message
 		ready    readyList
-		notReady msgHeap // delayed and in-flight messages by deadline
-		expiry   msgHeap // every message, oldest first
+		notReady msgHeap     // delayed and in-flight messages by deadline
+		expiry   expiryIndex // every message, oldest first
 		delayed  int
 		inflight int
 
@@ -86,7 +86,7 @@ func newQueue(s *Service, k queueKey, id uint64, fifo bool, created time.Time) *
 	}
 	q.mu.msgs = map[string]*message{}
 	q.mu.notReady = newDeadlineHeap()
-	q.mu.expiry = newExpiryHeap()
+	q.mu.expiry = newExpiryIndex()
 	q.mu.tags = map[string]string{}
 	if fifo {
 		q.mu.groups = map[string]*group{}

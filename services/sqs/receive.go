@@ -414,8 +414,11 @@ func (q *queue) checkLocked(now time.Time) error {
 		return fmt.Errorf("sqs invariant: counted %d/%d/%d ready/delayed/inflight, recorded %d/%d/%d",
 			ready, delayed, inflight, q.mu.ready.n, q.mu.delayed, q.mu.inflight)
 	}
+	if err := q.mu.expiry.check(); err != nil {
+		return fmt.Errorf("sqs invariant: %w", err)
+	}
 	if n := ready + delayed + inflight; n != len(q.mu.msgs) || n != q.mu.expiry.len() {
-		return fmt.Errorf("sqs invariant: %d messages in states, %d in the queue, %d in the retention heap",
+		return fmt.Errorf("sqs invariant: %d messages in states, %d in the queue, %d in the retention index",
 			n, len(q.mu.msgs), q.mu.expiry.len())
 	}
 	if q.fifo {
