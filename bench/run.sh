@@ -44,7 +44,9 @@ sqsargs=(-fogbank "$out/fogbank" -noop "$out/noop" -commit "$commit" -out bench/
 if [ -n "${QUICK:-}" ]; then
   sqsargs+=(-workers 1,16 -reps 1 -duration 300ms -moto-duration 500ms -memflat "${SQS_MEMFLAT:-20000}")
 else
-  sqsargs+=(-memflat "${SQS_MEMFLAT:-200000}")
+  # Five repetitions of 1 s phases: the SDK ratios swing by ±0.1 between
+  # single short runs on this shared machine.
+  sqsargs+=(-reps 5 -duration 1s -memflat "${SQS_MEMFLAT:-200000}")
 fi
 if python3 -c 'import moto.server' 2>/dev/null; then
   sqsargs+=(-moto)
