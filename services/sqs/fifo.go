@@ -60,42 +60,15 @@ type group struct {
 	// a message is never delivered before one with a lower sequence number
 	// that a concurrent send is still writing.
 	pending int
-	// inAvail says whether the group is in the avail list; prev and next link it.
-	inAvail    bool
-	prev, next *group
+	// inAvail says whether the group is in the avail list; avail links it.
+	inAvail bool
+	avail   links[group]
 }
 
-// groupList is a doubly linked list of groups.
-type groupList struct {
-	head, tail *group
-	n          int
-}
-
-func (l *groupList) pushBack(g *group) {
-	g.prev, g.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = g
-	} else {
-		l.head = g
-	}
-	l.tail = g
-	g.inAvail = true
-	l.n++
-}
-
-func (l *groupList) remove(g *group) {
-	if g.prev != nil {
-		g.prev.next = g.next
-	} else {
-		l.head = g.next
-	}
-	if g.next != nil {
-		g.next.prev = g.prev
-	} else {
-		l.tail = g.prev
-	}
-	g.prev, g.next, g.inAvail = nil, nil, false
-	l.n--
+// newAvailList returns the list of a FIFO queue's available groups, in the
+// order they became available.
+func newAvailList() list[group] {
+	return list[group]{at: func(g *group) *links[group] { return &g.avail }}
 }
 
 // groupAvailable says whether g's head is receivable: its first message is
@@ -115,9 +88,11 @@ func (q *queue) refreshGroupLocked(g *group) {
 	switch {
 	case avail && !g.inAvail:
 		q.mu.avail.pushBack(g)
+		g.inAvail = true
 		q.signalLocked()
 	case !avail && g.inAvail:
 		q.mu.avail.remove(g)
+		g.inAvail = false
 	}
 }
 
@@ -217,7 +192,7 @@ func (q *queue) groupRemoveLocked(m *message) {
 // including) its first message in flight or delayed.
 func (q *queue) pickFIFOLocked(max int) []*message {
 	var out []*message
-	for g := q.mu.avail.head; g != nil && len(out) < max; g = g.next {
+	for g := q.mu.avail.head; g != nil && len(out) < max; g = g.avail.next {
 		for _, m := range g.msgs {
 			if m.state != stateReady || len(out) == max {
 				break

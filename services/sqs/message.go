@@ -78,48 +78,18 @@ type message struct {
 	// expIdx is where the message is in the queue's retention index: an
 	// index of its heap, inExpiryList, or -1 when not there.
 	expIdx int
-	// prev, next link the ready list (intrusive: no allocation per message).
-	prev, next *message
-	// expPrev, expNext link the retention index's list.
-	expPrev, expNext *message
+	// ready links the queue's ready list; exp the retention index's list.
+	ready, exp links[message]
 	// grp is the FIFO group the message belongs to (nil on standard queues).
 	grp *group
 }
 
 func (m *message) sentAt() time.Time { return time.UnixMilli(m.b.SentAt) }
 
-// readyList is a doubly linked list of ready messages in the order they
-// became ready. Removal from the middle (a delete by receipt handle, a
-// FIFO group taking a message) is O(1).
-type readyList struct {
-	head, tail *message
-	n          int
-}
-
-func (l *readyList) pushBack(m *message) {
-	m.prev, m.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = m
-	} else {
-		l.head = m
-	}
-	l.tail = m
-	l.n++
-}
-
-func (l *readyList) remove(m *message) {
-	if m.prev != nil {
-		m.prev.next = m.next
-	} else {
-		l.head = m.next
-	}
-	if m.next != nil {
-		m.next.prev = m.prev
-	} else {
-		l.tail = m.prev
-	}
-	m.prev, m.next = nil, nil
-	l.n--
+// newReadyList returns the list of a queue's ready messages, in the order
+// they became ready.
+func newReadyList() list[message] {
+	return list[message]{at: func(m *message) *links[message] { return &m.ready }}
 }
 
 // msgHeap is a min-heap of messages with each message's index kept current
@@ -150,32 +120,29 @@ func newDeadlineHeap() msgHeap {
 // (a dead-letter move keeps the original SentAt, as AWS does) go to a heap
 // beside it, and peek takes the older of the two minima.
 type expiryIndex struct {
-	head, tail *message
-	n          int // in the list
-	heap       msgHeap
+	list list[message]
+	heap msgHeap
 }
 
 // inExpiryList is message.expIdx for a message in the index's list.
 const inExpiryList = -2
 
-func newExpiryIndex() expiryIndex { return expiryIndex{heap: newExpiryHeap()} }
+func newExpiryIndex() expiryIndex {
+	return expiryIndex{
+		list: list[message]{at: func(m *message) *links[message] { return &m.exp }},
+		heap: newExpiryHeap(),
+	}
+}
 
-func (x *expiryIndex) len() int { return x.n + x.heap.len() }
+func (x *expiryIndex) len() int { return x.list.n + x.heap.len() }
 
 func (x *expiryIndex) push(m *message) {
-	if x.tail != nil && m.b.SentAt < x.tail.b.SentAt {
+	if t := x.list.tail; t != nil && m.b.SentAt < t.b.SentAt {
 		x.heap.push(m)
 		return
 	}
 	m.expIdx = inExpiryList
-	m.expPrev, m.expNext = x.tail, nil
-	if x.tail != nil {
-		x.tail.expNext = m
-	} else {
-		x.head = m
-	}
-	x.tail = m
-	x.n++
+	x.list.pushBack(m)
 }
 
 func (x *expiryIndex) remove(m *message) {
@@ -183,27 +150,17 @@ func (x *expiryIndex) remove(m *message) {
 		x.heap.remove(m) // a no-op for a message not in the index
 		return
 	}
-	if m.expPrev != nil {
-		m.expPrev.expNext = m.expNext
-	} else {
-		x.head = m.expNext
-	}
-	if m.expNext != nil {
-		m.expNext.expPrev = m.expPrev
-	} else {
-		x.tail = m.expPrev
-	}
-	m.expPrev, m.expNext, m.expIdx = nil, nil, -1
-	x.n--
+	x.list.remove(m)
+	m.expIdx = -1
 }
 
 // peek returns the message with the oldest SentAt, nil if there is none.
 func (x *expiryIndex) peek() *message {
-	h := x.heap.peek()
-	if x.head == nil || (h != nil && h.b.SentAt < x.head.b.SentAt) {
+	h, l := x.heap.peek(), x.list.head
+	if l == nil || (h != nil && h.b.SentAt < l.b.SentAt) {
 		return h
 	}
-	return x.head
+	return l
 }
 
 // check verifies the index's links, its list's order and every message's
@@ -211,19 +168,19 @@ func (x *expiryIndex) peek() *message {
 func (x *expiryIndex) check() error {
 	n := 0
 	var prev *message
-	for m := x.head; m != nil; prev, m = m, m.expNext {
+	for m := x.list.head; m != nil; prev, m = m, m.exp.next {
 		switch {
 		case m.expIdx != inExpiryList:
 			return fmt.Errorf("message %s in the retention list has index %d", m.b.ID, m.expIdx)
-		case m.expPrev != prev:
+		case m.exp.prev != prev:
 			return fmt.Errorf("message %s in the retention list is linked back to the wrong message", m.b.ID)
 		case prev != nil && m.b.SentAt < prev.b.SentAt:
 			return fmt.Errorf("retention list out of order at message %s", m.b.ID)
 		}
 		n++
 	}
-	if prev != x.tail || n != x.n {
-		return fmt.Errorf("retention list has %d messages ending at %p, recorded %d ending at %p", n, prev, x.n, x.tail)
+	if prev != x.list.tail || n != x.list.n {
+		return fmt.Errorf("retention list has %d messages ending at %p, recorded %d ending at %p", n, prev, x.list.n, x.list.tail)
 	}
 	for i, m := range x.heap.items {
 		if m.expIdx != i {

@@ -48,15 +48,15 @@ type queue struct {
 		modified time.Time
 
 		msgs     map[string]*message
-		ready    readyList
-		notReady msgHeap     // delayed and in-flight messages by deadline
-		expiry   expiryIndex // every message, oldest first
+		ready    list[message] // newReadyList
+		notReady msgHeap       // delayed and in-flight messages by deadline
+		expiry   expiryIndex   // every message, oldest first
 		delayed  int
 		inflight int
 
 		// FIFO state (fifo.go).
 		groups     map[string]*group
-		avail      groupList
+		avail      list[group] // newAvailList
 		dedup      map[string]dedupEntry
 		dedupOrder []dedupKeyAt
 		dedupHead  int // dedupOrder[:dedupHead] is consumed
@@ -85,6 +85,8 @@ func newQueue(s *Service, k queueKey, id uint64, fifo bool, created time.Time) *
 		q.inflightLimit = maxInflightFIFO
 	}
 	q.mu.msgs = map[string]*message{}
+	q.mu.ready = newReadyList()
+	q.mu.avail = newAvailList()
 	q.mu.notReady = newDeadlineHeap()
 	q.mu.expiry = newExpiryIndex()
 	q.mu.tags = map[string]string{}

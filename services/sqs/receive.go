@@ -210,7 +210,7 @@ func (s *Service) receiveOnce(ctx context.Context, q *queue, max int, vt time.Du
 		}
 	} else {
 		for m := q.mu.ready.head; m != nil && len(out) < max; {
-			next := m.next
+			next := m.ready.next
 			take(m)
 			m = next
 		}
@@ -388,7 +388,7 @@ func systemAttributes(q *queue, r received, sel selection) map[string]string {
 // checkLocked verifies the message state invariant and the counts.
 func (q *queue) checkLocked(now time.Time) error {
 	ready, delayed, inflight := 0, 0, 0
-	for m := q.mu.ready.head; m != nil; m = m.next {
+	for m := q.mu.ready.head; m != nil; m = m.ready.next {
 		if m.state != stateReady {
 			return fmt.Errorf("sqs invariant: message %s in the ready list is %v", m.b.ID, m.state)
 		}

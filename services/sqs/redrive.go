@@ -235,7 +235,7 @@ func (s *Service) MessageIDs(arn string) ([]string, error) {
 	}
 	q.mu.Lock()
 	var ms []*message
-	for m := q.mu.ready.head; m != nil; m = m.next {
+	for m := q.mu.ready.head; m != nil; m = m.ready.next {
 		ms = append(ms, m)
 	}
 	q.mu.Unlock()
