@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -211,6 +212,42 @@ func TestSubscriptionAttributes(t *testing.T) {
 	}
 	_, err = e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub)})
 	apiErr(t, err, "NotFound", "Subscription does not exist")
+}
+
+// A FIFO topic's batch reaches each FIFO queue subscribed to it in the
+// batch's order: the messages of one group keep their order end to end.
+func TestFIFOBatchKeepsOrderInEverySubscription(t *testing.T) {
+	e := newEnv(t)
+	topic := e.topic("order.fifo", map[string]string{"FifoTopic": "true"})
+	var urls []string
+	for _, name := range []string{"order-a.fifo", "order-b.fifo"} {
+		u, q := e.queue(name)
+		e.subscribe(topic, "sqs", q, map[string]string{"RawMessageDelivery": "true"})
+		urls = append(urls, u)
+	}
+	var want []string
+	for round := range 3 {
+		var entries []snstypes.PublishBatchRequestEntry
+		for i := range 10 {
+			body := fmt.Sprintf("m%d-%d", round, i)
+			want = append(want, body)
+			entries = append(entries, snstypes.PublishBatchRequestEntry{Id: aws.String(fmt.Sprint(i)), Message: aws.String(body),
+				MessageGroupId: aws.String("g"), MessageDeduplicationId: aws.String(body)})
+		}
+		out, err := e.sns.PublishBatch(e.ctx, &sns.PublishBatchInput{TopicArn: aws.String(topic), PublishBatchRequestEntries: entries})
+		if err != nil || len(out.Successful) != 10 {
+			t.Fatalf("PublishBatch: %v %+v", err, out)
+		}
+	}
+	for _, u := range urls {
+		var got []string
+		for _, m := range e.receive(u) {
+			got = append(got, aws.ToString(m.Body))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s received %v, want %v", u, got, want)
+		}
+	}
 }
 
 func TestPublishBatchAndMessageStructure(t *testing.T) {

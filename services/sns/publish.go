@@ -407,7 +407,7 @@ func (s *Service) fanOut(ctx context.Context, t *topic, notes []*note) ([]*dedup
 	if err := s.submitJobs(ctx, jobs); err != nil {
 		return nil, err
 	}
-	s.deliverSQSAll(ctx, sqsWork)
+	s.deliverSQSAll(ctx, sqsWork, t.Fifo)
 	return dup, nil
 }
 
@@ -418,27 +418,49 @@ type sqsDelivery struct {
 }
 
 // deliverSQSAll delivers to SQS subscriptions, concurrently when there
-// are several, so their store writes share fsyncs.
-func (s *Service) deliverSQSAll(ctx context.Context, work []sqsDelivery) {
+// are several, so their store writes share fsyncs. On a FIFO topic
+// (ordered) the messages for one subscription are delivered one after
+// another in the order given, so a batch's messages of a group enter the
+// queue in the batch's order, as they do on AWS; only different
+// subscriptions are delivered to at once.
+func (s *Service) deliverSQSAll(ctx context.Context, work []sqsDelivery, ordered bool) {
 	if len(work) == 1 {
 		s.deliverSQS(ctx, work[0].sub, work[0].n)
 		return
 	}
+	// A lane is delivered in order by one goroutine.
+	var lanes [][]sqsDelivery
+	if ordered {
+		lane := map[*subscription]int{}
+		for _, w := range work {
+			i, ok := lane[w.sub]
+			if !ok {
+				i = len(lanes)
+				lane[w.sub] = i
+				lanes = append(lanes, nil)
+			}
+			lanes[i] = append(lanes[i], w)
+		}
+	} else {
+		lanes = make([][]sqsDelivery, len(work))
+		for i := range work {
+			lanes[i] = work[i : i+1]
+		}
+	}
 	const workers = 16
 	var wg sync.WaitGroup
-	ch := make(chan sqsDelivery)
-	nw := min(workers, len(work))
-	for range nw {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for w := range ch {
-				s.deliverSQS(ctx, w.sub, w.n)
+	ch := make(chan []sqsDelivery)
+	for range min(workers, len(lanes)) {
+		wg.Go(func() {
+			for lane := range ch {
+				for _, w := range lane {
+					s.deliverSQS(ctx, w.sub, w.n)
+				}
 			}
-		}()
+		})
 	}
-	for _, w := range work {
-		ch <- w
+	for _, lane := range lanes {
+		ch <- lane
 	}
 	close(ch)
 	wg.Wait()
