@@ -206,6 +206,11 @@ func testBatchOrder(t *testing.T, s store.Store) {
 		{"put twice", func(b *store.Batch) { b.Put([]byte("k3"), []byte("a")); b.Put([]byte("k3"), []byte("b")) }, "k3", "b"},
 		{"delete existing then put", func(b *store.Batch) { b.Delete([]byte("pre")); b.Put([]byte("pre"), []byte("new")) }, "pre", "new"},
 		{"put existing then delete", func(b *store.Batch) { b.Put([]byte("pre"), []byte("x")); b.Delete([]byte("pre")) }, "pre", ""},
+		// Keys interleaved out of key order: each key's writes apply in
+		// order, whatever other keys come between them.
+		{"interleaved keys, later key", interleaved, "k9", "c"},
+		{"interleaved keys, earlier key", interleaved, "k8", "y"},
+		{"interleaved keys, deleted key", interleaved, "k7", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -219,6 +224,16 @@ func testBatchOrder(t *testing.T, s store.Store) {
 			}
 		})
 	}
+}
+
+func interleaved(b *store.Batch) {
+	b.Put([]byte("k9"), []byte("a"))
+	b.Put([]byte("k8"), []byte("x"))
+	b.Put([]byte("k7"), []byte("z"))
+	b.Delete([]byte("k9"))
+	b.Put([]byte("k8"), []byte("y"))
+	b.Delete([]byte("k7"))
+	b.Put([]byte("k9"), []byte("c"))
 }
 
 func testEmptyBatch(t *testing.T, s store.Store) {
