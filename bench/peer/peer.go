@@ -61,28 +61,26 @@ func FogbankDurable(bin, dataDir string, extra ...string) (*Proc, error) {
 }
 
 // Noop starts the no-op SQS server built at bin (go build ./bench/noop).
-func Noop(bin string) (*Proc, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	return start(exec.Command(bin, "-listen", addr), "http://"+addr, "/health", true, 10*time.Second)
-}
+func Noop(bin string) (*Proc, error) { return startNoop(bin) }
 
 // NoopDurable starts the no-op SQS server built at bin as the durable no-op:
 // every request is fdatasynced to a log file in dir before it is answered
 // (bench/noop's -wal). Zero-filling the log takes a moment.
 func NoopDurable(bin, dir string) (*Proc, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return startNoop(bin, "-wal", filepath.Join(dir, "noop.wal"))
+}
+
+func startNoop(bin string, extra ...string) (*Proc, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	return start(exec.Command(bin, "-listen", addr, "-wal", filepath.Join(dir, "noop.wal")), "http://"+addr, "/health", true, 30*time.Second)
+	args := append([]string{"-listen", addr}, extra...)
+	return start(exec.Command(bin, args...), "http://"+addr, "/health", true, 30*time.Second)
 }
 
 // Moto starts moto's server (python3 -m moto.server), which serves every
