@@ -259,23 +259,15 @@ func (r *report) writeTargets(w io.Writer) {
 	if noop != nil {
 		fmt.Fprintf(w, "- Fogbank durable ≥ 90%% of the no-op ceiling on all three operations (SDK generator):")
 		for _, n := range r.workers {
-			c, ok1 := fb.find("sdk", n)
-			nc, ok2 := noop.find("sdk", n)
-			if !ok1 || !ok2 {
+			rs, ok := ratios(fb, noop, "sdk", n)
+			if !ok {
 				continue
 			}
-			var parts []string
-			all := true
-			for op := range 3 {
-				ratio := c.rates()[op] / nc.rates()[op]
-				all = all && ratio >= 0.9
-				parts = append(parts, fmt.Sprintf("%.2f", ratio))
-			}
 			verdict := "met"
-			if !all {
+			if min(rs[0], rs[1], rs[2]) < 0.9 {
 				verdict = "**not met**"
 			}
-			fmt.Fprintf(w, " %d workers %s (%s);", n, verdict, strings.Join(parts, " / "))
+			fmt.Fprintf(w, " %d workers %s (%s);", n, verdict, rs)
 		}
 		fmt.Fprintf(w, "\n")
 	}
@@ -283,14 +275,14 @@ func (r *report) writeTargets(w io.Writer) {
 		fmt.Fprintf(w, "- What syncing costs here, the same ratio for the durable no-op, which does nothing but sync each request "+
 			"before answering it (no-op durable / no-op, SDK generator):")
 		for _, n := range r.workers {
-			if parts, ok := ratios(dn, noop, "sdk", n); ok {
-				fmt.Fprintf(w, " %d workers %s;", n, parts)
+			if rs, ok := ratios(dn, noop, "sdk", n); ok {
+				fmt.Fprintf(w, " %d workers %s;", n, rs)
 			}
 		}
 		fmt.Fprintf(w, "\n- Fogbank durable against that floor (fogbank durable / no-op durable, SDK generator):")
 		for _, n := range r.workers {
-			if parts, ok := ratios(fb, dn, "sdk", n); ok {
-				fmt.Fprintf(w, " %d workers %s;", n, parts)
+			if rs, ok := ratios(fb, dn, "sdk", n); ok {
+				fmt.Fprintf(w, " %d workers %s;", n, rs)
 			}
 		}
 		fmt.Fprintf(w, "\n")
@@ -333,13 +325,16 @@ func (r *report) writeTargets(w io.Writer) {
 	}
 	if noop != nil {
 		if nc, ok := noop.find("sdk", 16); ok {
-			k, q, today := issuePeers[0].rate, issueNoop, nc.rates()
+			q, today := issueNoop, nc.rates()
+			var k [3]float64 // the peer's figures scaled by today's no-op
+			for op := range k {
+				k[op] = issuePeers[0].rate[op] * today[op] / q[op]
+			}
 			fmt.Fprintf(w, "  - The same peer at this run's machine speed: issue 3 measured the no-op at %.1fk / %.1fk / %.1fk "+
 				"beside it; this run's no-op (SDK, 16 workers) did %.1fk / %.1fk / %.1fk, so %s is worth about %.1fk / %.1fk / %.1fk "+
 				"today → Fogbank is %.2f× / %.2f× / %.2f×\n",
 				q[0]/1000, q[1]/1000, q[2]/1000, today[0]/1000, today[1]/1000, today[2]/1000, issuePeers[0].name,
-				k[0]*today[0]/q[0]/1000, k[1]*today[1]/q[1]/1000, k[2]*today[2]/q[2]/1000,
-				best[0]/(k[0]*today[0]/q[0]), best[1]/(k[1]*today[1]/q[1]), best[2]/(k[2]*today[2]/q[2]))
+				k[0]/1000, k[1]/1000, k[2]/1000, best[0]/k[0], best[1]/k[1], best[2]/k[2])
 		}
 	}
 	fmt.Fprintln(w)
@@ -379,14 +374,18 @@ func (r *report) writeMemflat(w io.Writer) {
 	fmt.Fprintln(w)
 }
 
-// ratios formats num's rates over den's for one cell, send / batch /
-// receive+delete.
-func ratios(num, den *target, mode string, n int) (string, bool) {
+// opRatios are three per-operation ratios: send / batch / receive+delete.
+type opRatios [3]float64
+
+func (rs opRatios) String() string { return fmt.Sprintf("%.2f / %.2f / %.2f", rs[0], rs[1], rs[2]) }
+
+// ratios is num's rates over den's for one cell.
+func ratios(num, den *target, mode string, n int) (opRatios, bool) {
 	c, ok1 := num.find(mode, n)
 	d, ok2 := den.find(mode, n)
 	if !ok1 || !ok2 {
-		return "", false
+		return opRatios{}, false
 	}
 	a, b := c.rates(), d.rates()
-	return fmt.Sprintf("%.2f / %.2f / %.2f", a[0]/b[0], a[1]/b[1], a[2]/b[2]), true
+	return opRatios{a[0] / b[0], a[1] / b[1], a[2] / b[2]}, true
 }
